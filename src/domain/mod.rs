@@ -1,0 +1,20 @@
+//! Pure rules of the program: no I/O, no database, no clock. Everything here is tested without a database.
+
+pub mod fiscal;
+pub mod grant;
+pub mod money;
+pub mod organism;
+pub mod workflow;
+
+pub use fiscal::FiscalYear;
+pub use money::{Hours, Money, MoneyError};
+pub use organism::{Email, Language, Neq, OrganismError, PostalCode, Region};
+
+use workflow::Role;
+
+/// Who does something: a stable identifier for the audit trail and the role the workflow checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub id: String,
+    pub role: Role,
+}

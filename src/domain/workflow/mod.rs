@@ -1,0 +1,272 @@
+//! The workflow engine: (current state, event, actor's role, guard results) → next state and the effects
+//! to apply, or a typed error that says what is allowed. Pure: storage applies the decision and writes its
+//! audit row in one transaction; no handler compares or sets a state by hand.
+//!
+//! Workflows are data (`workflows/*.toml`, read by [`load`]); the names a file may use for roles, guards
+//! and effects are the closed sets below, so that a typo stops the start instead of silently allowing or
+//! skipping something.
+
+mod load;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+pub use load::{LoadError, load_dir, load_file, load_str};
+
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(&self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+named_enum!(
+    /// Who may fire an event (DESIGN.md, "Who uses it"); `system` is octroi itself.
+    Role {
+        Applicant = "applicant",
+        Reviewer = "reviewer",
+        ProgramOfficer = "program_officer",
+        Finance = "finance",
+        Coach = "coach",
+        Admin = "admin",
+        System = "system",
+    }
+);
+
+named_enum!(
+    /// Conditions a transition may require; the caller evaluates them against the record.
+    Guard {
+        ApplicationComplete = "application_complete",
+        ReturnsToScreening = "returns_to_screening",
+        ReturnsToReview = "returns_to_review",
+        ReturnsToDecision = "returns_to_decision",
+    }
+);
+
+named_enum!(
+    /// Follow-up work storage performs in the same transaction as the state change.
+    Effect {
+        StampSubmitted = "stamp_submitted",
+        StampDecided = "stamp_decided",
+        StampClosed = "stamp_closed",
+    }
+);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub event: String,
+    pub from: String,
+    pub to: String,
+    pub roles: Vec<Role>,
+    pub guards: Vec<Guard>,
+    pub effects: Vec<Effect>,
+}
+
+/// A validated workflow: every state reachable, nothing leaves a terminal state, every non-terminal state
+/// has a way out, no two transitions compete for the same (event, state, guards).
+#[derive(Debug, Clone)]
+pub struct Workflow {
+    pub name: String,
+    pub initial: String,
+    pub states: Vec<String>,
+    pub terminal: BTreeSet<String>,
+    pub editable: BTreeSet<String>,
+    pub transitions: Vec<Transition>,
+}
+
+/// What the engine decided: the state to move to and the effects to apply with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step<'w> {
+    pub from: &'w str,
+    pub to: &'w str,
+    pub event: &'w str,
+    pub effects: &'w [Effect],
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FireError {
+    #[error("unknown state {state}")]
+    UnknownState { state: String },
+    #[error(
+        "event {event} is not allowed from state {state}; allowed: {}",
+        list(allowed)
+    )]
+    NotAllowed {
+        state: String,
+        event: String,
+        allowed: Vec<String>,
+    },
+    #[error("role {role} may not fire {event}; allowed roles: {}", list(roles))]
+    RoleNotPermitted {
+        role: Role,
+        event: String,
+        roles: Vec<Role>,
+    },
+    #[error("{event} needs: {}", list(failed))]
+    GuardFailed { event: String, failed: Vec<Guard> },
+}
+
+fn list<T: fmt::Display>(items: &[T]) -> String {
+    if items.is_empty() {
+        return "none".into();
+    }
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Workflow {
+    /// Decides one transition. Among the transitions for (state, event) that the role may fire, the first
+    /// in file order whose guards all hold wins.
+    pub fn fire(
+        &self,
+        state: &str,
+        event: &str,
+        role: Role,
+        guard: impl Fn(Guard) -> bool,
+    ) -> Result<Step<'_>, FireError> {
+        if !self.has_state(state) {
+            return Err(FireError::UnknownState {
+                state: state.into(),
+            });
+        }
+        let candidates: Vec<&Transition> = self
+            .transitions
+            .iter()
+            .filter(|t| t.from == state && t.event == event)
+            .collect();
+        if candidates.is_empty() {
+            return Err(FireError::NotAllowed {
+                state: state.into(),
+                event: event.into(),
+                allowed: self.allowed_events(state, role),
+            });
+        }
+        let permitted: Vec<&Transition> = candidates
+            .iter()
+            .copied()
+            .filter(|t| t.roles.contains(&role))
+            .collect();
+        if permitted.is_empty() {
+            let mut roles: Vec<Role> = candidates
+                .iter()
+                .flat_map(|t| t.roles.iter().copied())
+                .collect();
+            roles.sort();
+            roles.dedup();
+            return Err(FireError::RoleNotPermitted {
+                role,
+                event: event.into(),
+                roles,
+            });
+        }
+        let mut failed = Vec::new();
+        for t in permitted {
+            let missing: Vec<Guard> = t.guards.iter().copied().filter(|g| !guard(*g)).collect();
+            if missing.is_empty() {
+                return Ok(Step {
+                    from: &t.from,
+                    to: &t.to,
+                    event: &t.event,
+                    effects: &t.effects,
+                });
+            }
+            failed.extend(missing);
+        }
+        failed.sort();
+        failed.dedup();
+        Err(FireError::GuardFailed {
+            event: event.into(),
+            failed,
+        })
+    }
+
+    /// The events the role may fire from this state (guards not evaluated), in file order.
+    pub fn allowed_events(&self, state: &str, role: Role) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for t in self
+            .transitions
+            .iter()
+            .filter(|t| t.from == state && t.roles.contains(&role))
+        {
+            if !out.contains(&t.event) {
+                out.push(t.event.clone());
+            }
+        }
+        out
+    }
+
+    pub fn has_state(&self, state: &str) -> bool {
+        self.states.iter().any(|s| s == state)
+    }
+
+    /// Whether the application's content may still be changed by the applicant in this state.
+    pub fn is_editable(&self, state: &str) -> bool {
+        self.editable.contains(state)
+    }
+
+    pub fn is_terminal(&self, state: &str) -> bool {
+        self.terminal.contains(state)
+    }
+
+    /// A Mermaid `stateDiagram-v2` of the workflow, one arrow per (from, to) with its events.
+    pub fn mermaid(&self) -> String {
+        let mut arrows: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
+        let index = |s: &str| {
+            self.states
+                .iter()
+                .position(|x| x == s)
+                .expect("validated state")
+        };
+        for t in &self.transitions {
+            let events = arrows.entry((index(&t.from), index(&t.to))).or_default();
+            let label = format!("{} ({})", t.event, list(&t.roles));
+            if !events.contains(&label) {
+                events.push(label);
+            }
+        }
+        let mut out = format!(
+            "---\ntitle: {}\n---\nstateDiagram-v2\n    [*] --> {}\n",
+            self.name, self.initial
+        );
+        for ((from, to), events) in arrows {
+            out.push_str(&format!(
+                "    {} --> {} : {}\n",
+                self.states[from],
+                self.states[to],
+                events.join("<br/>")
+            ));
+        }
+        for state in self.states.iter().filter(|s| self.is_terminal(s)) {
+            out.push_str(&format!("    {state} --> [*]\n"));
+        }
+        out
+    }
+}
+
+/// All loaded workflows by name.
+pub type Workflows = BTreeMap<String, Workflow>;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,273 @@
+//! Grants: the application's content, its place in the grant workflow and its audit trail. State changes
+//! happen only in [`Db::fire_grant_event`], which asks the workflow engine and writes the change and its
+//! audit row in one transaction guarded by the grant's version.
+
+use sqlx::{Any, Transaction};
+
+use super::{Db, Result, StorageError, detached, now};
+use crate::domain::grant::{Application, GuardFacts};
+use crate::domain::workflow::{Effect, FireError, Guard, Workflow};
+use crate::domain::{Actor, Email, Hours, Money};
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Grant {
+    pub id: i64,
+    pub organism_id: i64,
+    pub state: String,
+    pub version: i64,
+    pub title: String,
+    pub needs_assessment: String,
+    pub project_description: String,
+    pub requested_equipment_cents: i64,
+    pub requested_software_cents: i64,
+    pub requested_coaching_hundredths: i64,
+    pub contact_name: String,
+    pub contact_email: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub state_entered_at: String,
+    pub submitted_at: Option<String>,
+    pub decided_at: Option<String>,
+    pub closed_at: Option<String>,
+}
+
+impl Grant {
+    pub fn application(&self) -> Application {
+        Application {
+            title: self.title.clone(),
+            needs_assessment: self.needs_assessment.clone(),
+            project_description: self.project_description.clone(),
+            requested_equipment: Money::from_cents(self.requested_equipment_cents),
+            requested_software: Money::from_cents(self.requested_software_cents),
+            requested_coaching_hours: Hours::from_hundredths(self.requested_coaching_hundredths),
+            contact_name: self.contact_name.clone(),
+            contact_email: self
+                .contact_email
+                .as_deref()
+                .and_then(|e| Email::parse(e).ok()),
+        }
+    }
+}
+
+/// One state change, as the audit trail keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct GrantTransition {
+    pub version: i64,
+    pub event: String,
+    pub from_state: String,
+    pub to_state: String,
+    pub actor: String,
+    pub actor_role: String,
+    pub reason: String,
+    pub at: String,
+}
+
+const COLUMNS: &str = "id, organism_id, state, version, title, needs_assessment, project_description, \
+    requested_equipment_cents, requested_software_cents, requested_coaching_hundredths, contact_name, contact_email, \
+    created_at, updated_at, state_entered_at, submitted_at, decided_at, closed_at";
+
+async fn load(tx: &mut Transaction<'static, Any>, id: i64) -> Result<Grant> {
+    sqlx::query_as::<_, Grant>(&format!("SELECT {COLUMNS} FROM grants WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StorageError::NotFound)
+}
+
+fn check_version(grant: &Grant, expected: i64) -> Result<()> {
+    if grant.version == expected {
+        Ok(())
+    } else {
+        Err(StorageError::VersionConflict {
+            current: grant.version,
+        })
+    }
+}
+
+impl Db {
+    /// Starts an application in the workflow's initial state.
+    #[tracing::instrument(skip_all, fields(organism_id))]
+    pub async fn create_grant(
+        &self,
+        organism_id: i64,
+        application: Application,
+        workflow: &Workflow,
+    ) -> Result<Grant> {
+        let db = self.clone();
+        let initial = workflow.initial.clone();
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            let organism: Option<i64> =
+                sqlx::query_scalar("SELECT id FROM organisms WHERE id = $1").bind(organism_id).fetch_optional(&mut *tx).await?;
+            if organism.is_none() {
+                return Err(StorageError::UnknownOrganism);
+            }
+            let at = now();
+            let grant = sqlx::query_as::<_, Grant>(&format!(
+                "INSERT INTO grants (organism_id, state, version, title, needs_assessment, project_description,
+                   requested_equipment_cents, requested_software_cents, requested_coaching_hundredths, contact_name,
+                   contact_email, created_at, updated_at, state_entered_at)
+                 VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11) RETURNING {COLUMNS}"
+            ))
+            .bind(organism_id)
+            .bind(&initial)
+            .bind(&application.title)
+            .bind(&application.needs_assessment)
+            .bind(&application.project_description)
+            .bind(application.requested_equipment.cents())
+            .bind(application.requested_software.cents())
+            .bind(application.requested_coaching_hours.hundredths())
+            .bind(&application.contact_name)
+            .bind(application.contact_email.as_ref().map(|e| e.as_str().to_string()))
+            .bind(&at)
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(grant)
+        })
+        .await
+    }
+
+    pub async fn grant(&self, id: i64) -> Result<Grant> {
+        sqlx::query_as::<_, Grant>(&format!("SELECT {COLUMNS} FROM grants WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StorageError::NotFound)
+    }
+
+    /// Replaces the application's content, if the workflow says its state is still editable and nobody
+    /// changed it since `expected_version`.
+    #[tracing::instrument(skip_all, fields(grant_id = id))]
+    pub async fn update_application(
+        &self,
+        id: i64,
+        expected_version: i64,
+        application: Application,
+        workflow: &Workflow,
+    ) -> Result<Grant> {
+        let db = self.clone();
+        let workflow = workflow.clone();
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            let grant = load(&mut tx, id).await?;
+            check_version(&grant, expected_version)?;
+            if !workflow.is_editable(&grant.state) {
+                return Err(StorageError::NotEditable { state: grant.state });
+            }
+            let updated = sqlx::query_as::<_, Grant>(&format!(
+                "UPDATE grants SET title = $1, needs_assessment = $2, project_description = $3,
+                   requested_equipment_cents = $4, requested_software_cents = $5, requested_coaching_hundredths = $6,
+                   contact_name = $7, contact_email = $8, updated_at = $9, version = version + 1
+                 WHERE id = $10 AND version = $11 RETURNING {COLUMNS}"
+            ))
+            .bind(&application.title)
+            .bind(&application.needs_assessment)
+            .bind(&application.project_description)
+            .bind(application.requested_equipment.cents())
+            .bind(application.requested_software.cents())
+            .bind(application.requested_coaching_hours.hundredths())
+            .bind(&application.contact_name)
+            .bind(application.contact_email.as_ref().map(|e| e.as_str().to_string()))
+            .bind(now())
+            .bind(id)
+            .bind(expected_version)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StorageError::VersionConflict { current: expected_version + 1 })?;
+            tx.commit().await?;
+            Ok(updated)
+        })
+        .await
+    }
+
+    /// Fires a workflow event on a grant: the engine decides from the grant's state, the actor's role and
+    /// the guards; the new state, its effects and the audit row are written together, only if the grant
+    /// is still at `expected_version`. Of two concurrent calls with the same version exactly one wins.
+    #[tracing::instrument(skip_all, fields(grant_id = id, event = %event, role = %actor.role))]
+    pub async fn fire_grant_event(
+        &self,
+        workflow: &Workflow,
+        id: i64,
+        expected_version: i64,
+        event: &str,
+        actor: &Actor,
+        reason: &str,
+    ) -> Result<Grant> {
+        let (db, workflow, event, actor, reason) = (
+            self.clone(),
+            workflow.clone(),
+            event.to_string(),
+            actor.clone(),
+            reason.to_string(),
+        );
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            let grant = load(&mut tx, id).await?;
+            check_version(&grant, expected_version)?;
+            let previous: Option<String> = sqlx::query_scalar(
+                "SELECT from_state FROM grant_transitions WHERE grant_id = $1 ORDER BY version DESC LIMIT 1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let application = grant.application();
+            let facts = GuardFacts { application: &application, previous_state: previous.as_deref() };
+            let step = workflow.fire(&grant.state, &event, actor.role, |g| facts.holds(g)).map_err(|error| {
+                let missing = match &error {
+                    FireError::GuardFailed { failed, .. } if failed.contains(&Guard::ApplicationComplete) => application.missing(),
+                    _ => Vec::new(),
+                };
+                StorageError::Refused { error, missing }
+            })?;
+            let at = now();
+            let stamp = |effect: Effect| step.effects.contains(&effect).then(|| at.clone());
+            let updated = sqlx::query_as::<_, Grant>(&format!(
+                "UPDATE grants SET state = $1, version = version + 1, updated_at = $2, state_entered_at = $2,
+                   submitted_at = COALESCE($3, submitted_at), decided_at = COALESCE($4, decided_at),
+                   closed_at = COALESCE($5, closed_at)
+                 WHERE id = $6 AND version = $7 RETURNING {COLUMNS}"
+            ))
+            .bind(step.to)
+            .bind(&at)
+            .bind(stamp(Effect::StampSubmitted))
+            .bind(stamp(Effect::StampDecided))
+            .bind(stamp(Effect::StampClosed))
+            .bind(id)
+            .bind(expected_version)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StorageError::VersionConflict { current: expected_version + 1 })?;
+            sqlx::query(
+                "INSERT INTO grant_transitions (grant_id, version, event, from_state, to_state, actor, actor_role, reason, at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(id)
+            .bind(updated.version)
+            .bind(step.event)
+            .bind(step.from)
+            .bind(step.to)
+            .bind(&actor.id)
+            .bind(actor.role.as_str())
+            .bind(&reason)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(updated)
+        })
+        .await
+    }
+
+    /// The grant's state changes, oldest first. An unknown grant is `NotFound`, not an empty history.
+    pub async fn grant_history(&self, id: i64) -> Result<Vec<GrantTransition>> {
+        self.grant(id).await?;
+        Ok(sqlx::query_as::<_, GrantTransition>(
+            "SELECT version, event, from_state, to_state, actor, actor_role, reason, at
+             FROM grant_transitions WHERE grant_id = $1 ORDER BY version",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

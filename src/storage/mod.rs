@@ -1,0 +1,255 @@
+//! Storage on SQLite (embedded default) and PostgreSQL through one code path: sqlx's `Any` driver runs the
+//! same SQL on both (DESIGN.md, decision 1). Ids, cents and counts are BIGINT/INTEGER, times ISO text.
+//!
+//! Write operations run in a task of their own ([`detached`]): axum drops a handler's future when the
+//! client hangs up, and a future dropped inside a transaction would leave its pooled connection
+//! mid-transaction. A spawned task runs to its commit or rollback whatever the client does.
+
+pub mod grants;
+pub mod organisms;
+pub mod program;
+
+use std::future::Future;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::Migrator;
+use sqlx::{Any, AnyPool, Executor, Transaction};
+
+use crate::domain::workflow::FireError;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+/// How SQLite syncs to disk. `full` (the default) makes every acknowledged write survive a power cut.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SqliteSync {
+    Normal,
+    #[default]
+    Full,
+}
+
+impl FromStr for SqliteSync {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "normal" => Ok(SqliteSync::Normal),
+            "full" => Ok(SqliteSync::Full),
+            _ => Err(format!(
+                "sqlite synchronous must be 'full' or 'normal', not '{s}'"
+            )),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("not found")]
+    NotFound,
+    #[error("version conflict: the record is at version {current}")]
+    VersionConflict { current: i64 },
+    #[error("no such organism")]
+    UnknownOrganism,
+    #[error("an organism with this NEQ already exists")]
+    DuplicateNeq,
+    #[error("the application can no longer be changed in state {state}")]
+    NotEditable { state: String },
+    #[error("the workflow refused: {error}")]
+    Refused {
+        error: FireError,
+        missing: Vec<&'static str>,
+    },
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("a storage task stopped: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;
+
+/// The application's database.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Connects (creating the SQLite file and its folder when needed); does not migrate.
+    pub async fn connect(url: &str, sqlite_sync: SqliteSync) -> anyhow::Result<Db> {
+        install_default_drivers();
+        let backend = Backend::of_url(url).ok_or_else(|| {
+            anyhow::anyhow!("unsupported database URL: use sqlite://PATH or postgres://…")
+        })?;
+        let url = match backend {
+            Backend::Sqlite => sqlite_url_creating_folder(url)?,
+            Backend::Postgres => url.to_string(),
+        };
+        let sync = match sqlite_sync {
+            SqliteSync::Full => "FULL",
+            SqliteSync::Normal => "NORMAL",
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // busy_timeout first: switching to WAL itself needs the lock when another
+                        // connection is opening the file at the same moment.
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute(format!("PRAGMA synchronous = {sync}").as_str())
+                            .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
+        Ok(Db { pool, backend })
+    }
+
+    pub async fn migrate(&self) -> Result<()> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// A transaction that will write. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a
+    /// deferred transaction that later writes fails with "database is locked" under concurrency.
+    pub async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
+        let statement = match self.backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        };
+        Ok(self.pool.begin_with(statement).await?)
+    }
+
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Makes `sqlite://data/octroi.db` openable on a fresh machine: creates the folder, asks SQLite to create
+/// the file (`mode=rwc`).
+fn sqlite_url_creating_folder(url: &str) -> anyhow::Result<String> {
+    let rest = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(url.to_string());
+    }
+    if let Some(parent) = Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            anyhow::anyhow!("cannot create the data folder {}: {e}", parent.display())
+        })?;
+    }
+    Ok(if url.contains("mode=") {
+        url.to_string()
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    })
+}
+
+/// Runs a unit of work to completion even if the caller is dropped (see the module's documentation).
+pub async fn detached<T, F>(work: F) -> Result<T>
+where
+    F: Future<Output = Result<T>> + Send + 'static,
+    T: Send + 'static,
+{
+    tokio::spawn(work).await?
+}
+
+/// Now, as stored: ISO-8601 UTC with milliseconds, which sorts as text.
+pub fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// Whether an error is a unique-constraint violation, on either database.
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(db) => db.is_unique_violation(),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_get_create_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/sub/octroi.db", dir.path().display());
+        assert_eq!(
+            sqlite_url_creating_folder(&url).unwrap(),
+            format!("{url}?mode=rwc")
+        );
+        assert!(dir.path().join("sub").is_dir());
+        assert_eq!(
+            sqlite_url_creating_folder("sqlite::memory:").unwrap(),
+            "sqlite::memory:"
+        );
+    }
+
+    #[test]
+    fn backends_by_scheme() {
+        assert_eq!(Backend::of_url("sqlite://x.db"), Some(Backend::Sqlite));
+        assert_eq!(
+            Backend::of_url("postgres://u@h/db"),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(
+            Backend::of_url("postgresql://u@h/db"),
+            Some(Backend::Postgres)
+        );
+        assert_eq!(Backend::of_url("mysql://u@h/db"), None);
+    }
+}

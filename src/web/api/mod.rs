@@ -1,0 +1,76 @@
+//! The JSON API under `/api/v1`, documented by the OpenAPI document at `/api/v1/openapi.json`. Routes are
+//! registered through utoipa-axum, so a route cannot exist without its documentation.
+
+pub mod grants;
+pub mod organisms;
+
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::problem::Problem;
+use crate::AppState;
+
+/// An RFC 9457 problem-details body; `code` is stable, `title` and `detail` follow `Accept-Language`.
+#[derive(Serialize, ToSchema)]
+pub struct ProblemDetails {
+    #[schema(example = "urn:octroi:problem:version-conflict")]
+    pub r#type: String,
+    pub title: String,
+    pub status: u16,
+    #[schema(example = "version-conflict")]
+    pub code: String,
+    pub detail: Option<String>,
+    pub request_id: Option<String>,
+    /// For `validation-failed`: one entry per refused field.
+    pub errors: Option<Vec<FieldErrorDetails>>,
+    /// For `event-not-allowed`: the events that are allowed from the current state.
+    pub allowed_events: Option<Vec<String>>,
+    /// For `version-conflict`: the version to reload.
+    pub current_version: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FieldErrorDetails {
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "octroi API", description = "The DATAide grant program: organisms, applications and their workflow."),
+    servers((url = "/api/v1")),
+    components(schemas(ProblemDetails, FieldErrorDetails)),
+    tags((name = "organisms"), (name = "grants"))
+)]
+struct ApiDoc;
+
+fn registered() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(organisms::create, organisms::list))
+        .routes(routes!(organisms::read))
+        .routes(routes!(grants::create))
+        .routes(routes!(grants::read, grants::update))
+        .routes(routes!(grants::transition, grants::history))
+}
+
+/// The API routes and their OpenAPI document, built from the same registrations.
+pub fn router() -> Router<AppState> {
+    let (router, doc) = registered().split_for_parts();
+    let doc = std::sync::Arc::new(doc);
+    router
+        .route(
+            "/openapi.json",
+            get(move || async move { Json(doc.as_ref().clone()) }),
+        )
+        .fallback(|| async { Problem::NotFound })
+}
+
+/// The OpenAPI document, for tests and tools.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    registered().split_for_parts().1
+}

@@ -1,0 +1,67 @@
+//! The HTTP layer: the router, its middleware (request ids, tracing, body limit, problem rendering) and
+//! the operational endpoints.
+
+pub mod api;
+pub mod extract;
+pub mod problem;
+
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::HeaderName;
+use axum::routing::get;
+use axum::{Json, Router, middleware};
+use serde_json::json;
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::AppState;
+use problem::Problem;
+
+/// The largest request body accepted anywhere (413 beyond).
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .nest("/api/v1", api::router())
+        .layer(middleware::from_fn(problem::render))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(|request: &Request| {
+                            let id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                            tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
+                        })
+                        .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                )
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone())),
+        )
+        .with_state(state)
+}
+
+/// The process is alive.
+async fn healthz() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// The database answers; load balancers send traffic only when it does.
+async fn readyz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, Problem> {
+    match tokio::time::timeout(std::time::Duration::from_secs(2), state.db.ping()).await {
+        Ok(Ok(())) => Ok(Json(json!({ "status": "ready" }))),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "the database does not answer");
+            Err(Problem::Unavailable)
+        }
+        Err(_) => {
+            tracing::warn!("the database did not answer within 2 s");
+            Err(Problem::Unavailable)
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! What the integration tests share: a fresh database on the backend under test, and `TestApp`, the real
+//! application on port 0.
+//!
+//! The backend comes from `OCTROI_TEST_DATABASE_URL`: unset, each test gets its own SQLite file; a
+//! `postgres://` URL (a database made fresh for the run, as `.ci/run` does) gives each test its own
+//! schema in it, dropped when the test ends.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use octroi::config::Config;
+use octroi::storage::{Backend, Db, SqliteSync};
+use octroi::{App, AppState};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+pub fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A database of the test's own; the SQLite file or the PostgreSQL schema goes when this is dropped.
+pub struct TestDatabase {
+    pub url: String,
+    pub backend: Backend,
+    pub dir: tempfile::TempDir,
+    schema: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    pub async fn new() -> TestDatabase {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        match std::env::var("OCTROI_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
+            Some(base) if base.starts_with("postgres") => {
+                let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+                let admin = Db::connect(&base, SqliteSync::Full).await.expect("the PostgreSQL test database");
+                sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(admin.pool()).await.expect("create schema");
+                admin.close().await;
+                let sep = if base.contains('?') { '&' } else { '?' };
+                let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+                TestDatabase { url, backend: Backend::Postgres, dir, schema: Some((base, schema)) }
+            }
+            _ => {
+                let url = format!("sqlite://{}", dir.path().join("octroi.db").display());
+                TestDatabase { url, backend: Backend::Sqlite, dir, schema: None }
+            }
+        }
+    }
+
+    /// A connected, migrated handle on this database.
+    pub async fn db(&self) -> Db {
+        let db = Db::connect(&self.url, SqliteSync::Full).await.expect("connect");
+        db.migrate().await.expect("migrate");
+        db
+    }
+
+    pub fn config(&self) -> Config {
+        Config {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            database_url: self.url.clone(),
+            data_dir: self.dir.path().to_path_buf(),
+            workflows_dir: manifest_dir().join("workflows"),
+            policies_dir: manifest_dir().join("policies"),
+            sqlite_synchronous: SqliteSync::Full,
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((base, schema)) = self.schema.take() {
+            // Drop runs outside any runtime the test may still be shutting down: use a thread of its own.
+            let _ = std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                rt.block_on(async {
+                    if let Ok(admin) = Db::connect(&base, SqliteSync::Full).await {
+                        let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(admin.pool()).await;
+                        admin.close().await;
+                    }
+                });
+            })
+            .join();
+        }
+    }
+}
+
+/// The application, serving on port 0 with a database of its own.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    pub database: TestDatabase,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let database = TestDatabase::new().await;
+        let app = App::build(database.config()).await.expect("the app starts");
+        let address = format!("http://{}", app.local_addr());
+        let state = app.state().clone();
+        let (stop, stopped) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            app.run(async {
+                let _ = stopped.await;
+            })
+            .await
+            .expect("the server runs");
+        });
+        TestApp { address, client: reqwest::Client::new(), state, database, stop: Some(stop), server: Some(server) }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.state.db
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request")
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client.post(self.url(path)).json(body).send().await.expect("request")
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client.put(self.url(path)).json(body).send().await.expect("request")
+    }
+
+    /// Fires an event as `role`.
+    pub async fn fire(&self, grant: i64, event: &str, version: i64, role: &str) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/v1/grants/{grant}/transitions")))
+            .header("x-octroi-actor", format!("{role}@test"))
+            .header("x-octroi-role", role)
+            .json(&json!({ "event": event, "version": version, "reason": format!("{event} in a test") }))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Registers an organism and returns its id.
+    pub async fn organism(&self, neq: &str) -> i64 {
+        let r = self.post("/api/v1/organisms", &organism_body(neq)).await;
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+        r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+    }
+
+    /// Starts a complete draft for a new organism and returns the grant's id.
+    pub async fn complete_draft(&self, neq: &str) -> i64 {
+        let organism = self.organism(neq).await;
+        let r = self.post("/api/v1/grants", &json!({ "organism_id": organism, "application": complete_application() })).await;
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+        r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            let _ = server.await;
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+pub fn organism_body(neq: &str) -> Value {
+    json!({
+        "legal_name": "Cuisine collective d'Hochelaga-Maisonneuve",
+        "neq": neq,
+        "region": "06",
+        "street_address": "1945, rue Ontario Est",
+        "city": "Montréal",
+        "postal_code": "H2K 1V2",
+        "contact_email": "direction@cuisine-hochelaga.org",
+        "mission_summary": "Sécurité alimentaire et lutte contre l'isolement.",
+        "preferred_language": "fr"
+    })
+}
+
+pub fn complete_application() -> Value {
+    json!({
+        "title": "Virage numérique de la cuisine collective",
+        "needs_assessment": "Nos trois postes ont dix ans et nos inscriptions se font sur papier.",
+        "project_description": "Remplacer les postes, adopter un logiciel d'inscription, former l'équipe.",
+        "requested_equipment": "3600.00",
+        "requested_software": "480.50",
+        "requested_coaching_hours": "6.5",
+        "contact_name": "Marie Tremblay",
+        "contact_email": "marie@cuisine-hochelaga.org"
+    })
+}
+
+/// A distinct valid NEQ for the n-th organism of a test.
+pub fn neq(n: u32) -> String {
+    format!("11{n:08}")
+}

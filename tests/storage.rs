@@ -1,0 +1,241 @@
+//! Storage stories. Each runs on the backend `OCTROI_TEST_DATABASE_URL` names (SQLite by default);
+//! `.ci/run` runs them again on PostgreSQL.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use common::{TestDatabase, manifest_dir};
+use octroi::domain::grant::Application;
+use octroi::domain::workflow::{FireError, Role, Workflow, load_file};
+use octroi::domain::{Actor, Email, Hours, Language, Money, Neq, PostalCode, Region};
+use octroi::policy::Program;
+use octroi::storage::organisms::NewOrganism;
+use octroi::storage::{Db, StorageError};
+
+fn workflow() -> Workflow {
+    load_file(&manifest_dir().join("workflows/grant.toml")).unwrap()
+}
+
+fn organism(neq: &str) -> NewOrganism {
+    NewOrganism {
+        legal_name: "Maison de la famille".into(),
+        neq: Neq::parse(neq).unwrap(),
+        region: Region::parse("03").unwrap(),
+        street_address: "12, rue Saint-Jean".into(),
+        city: "Québec".into(),
+        postal_code: PostalCode::parse("G1R 1N9").unwrap(),
+        contact_email: Email::parse("info@maison.org").unwrap(),
+        mission_summary: "Soutien aux familles.".into(),
+        preferred_language: Language::Fr,
+    }
+}
+
+fn application() -> Application {
+    Application {
+        title: "Postes pour l'accueil".into(),
+        needs_assessment: "Deux postes hors d'usage.".into(),
+        project_description: "Deux portables et une suite bureautique.".into(),
+        requested_equipment: Money::parse("2400.00").unwrap(),
+        requested_software: Money::parse("199.99").unwrap(),
+        requested_coaching_hours: Hours::parse("6").unwrap(),
+        contact_name: "Jean Roy".into(),
+        contact_email: Some(Email::parse("jean@maison.org").unwrap()),
+    }
+}
+
+fn actor(role: Role) -> Actor {
+    Actor { id: format!("{role}@test"), role }
+}
+
+async fn draft(db: &Db, w: &Workflow, neq: &str) -> i64 {
+    let o = db.create_organism(organism(neq)).await.unwrap();
+    db.create_grant(o.id, application(), w).await.unwrap().id
+}
+
+#[tokio::test]
+async fn organisms_round_trip_and_a_neq_registers_once() {
+    let t = TestDatabase::new().await;
+    let db = t.db().await;
+    let created = db.create_organism(organism("1100000001")).await.unwrap();
+    let read = db.organism(created.id).await.unwrap();
+    assert_eq!(created, read);
+    assert_eq!(read.postal_code, "G1R 1N9");
+    assert_eq!(read.region, "03");
+    assert!(matches!(db.create_organism(organism("1100000001")).await, Err(StorageError::DuplicateNeq)));
+    assert!(matches!(db.organism(created.id + 1000).await, Err(StorageError::NotFound)));
+    let page = db.organisms(0, 10).await.unwrap();
+    assert_eq!(page.len(), 1, "the refused duplicate left nothing behind");
+}
+
+#[tokio::test]
+async fn amounts_are_stored_exactly_in_cents() {
+    let t = TestDatabase::new().await;
+    let db = t.db().await;
+    let w = workflow();
+    let id = draft(&db, &w, "1100000002").await;
+    let g = db.grant(id).await.unwrap();
+    assert_eq!(g.requested_equipment_cents, 240_000);
+    assert_eq!(g.requested_software_cents, 19_999);
+    assert_eq!(g.requested_coaching_hundredths, 600);
+    assert_eq!(g.application(), application());
+    assert_eq!((g.state.as_str(), g.version), ("draft", 1));
+}
+
+#[tokio::test]
+async fn a_grant_for_an_unknown_organism_is_refused() {
+    let t = TestDatabase::new().await;
+    let db = t.db().await;
+    assert!(matches!(db.create_grant(999, application(), &workflow()).await, Err(StorageError::UnknownOrganism)));
+}
+
+#[tokio::test]
+async fn a_draft_is_editable_until_submitted_and_edits_check_the_version() {
+    let t = TestDatabase::new().await;
+    let db = t.db().await;
+    let w = workflow();
+    let id = draft(&db, &w, "1100000003").await;
+    let changed = Application { title: "Nouveau titre".into(), ..application() };
+    let g = db.update_application(id, 1, changed.clone(), &w).await.unwrap();
+    assert_eq!((g.version, g.title.as_str()), (2, "Nouveau titre"));
+    assert!(matches!(db.update_application(id, 1, application(), &w).await, Err(StorageError::VersionConflict { current: 2 })));
+    db.fire_grant_event(&w, id, 2, "submit", &actor(Role::Applicant), "").await.unwrap();
+    let refused = db.update_application(id, 3, application(), &w).await;
+    assert!(matches!(refused, Err(StorageError::NotEditable { ref state }) if state == "submitted"), "{refused:?}");
+    assert_eq!(db.grant(id).await.unwrap().title, "Nouveau titre");
+}
+
+#[tokio::test]
+async fn transitions_write_the_state_and_the_audit_row_together() {
+    let t = TestDatabase::new().await;
+    let db = t.db().await;
+    let w = workflow();
+    let id = draft(&db, &w, "1100000004").await;
+    let steps = [
+        ("submit", Role::Applicant),
+        ("begin_screening", Role::ProgramOfficer),
+        ("request_info", Role::ProgramOfficer),
+        ("provide_info", Role::Applicant),
+        ("send_to_review", Role::ProgramOfficer),
+        ("request_info", Role::ProgramOfficer),
+        ("provide_info", Role::Applicant),
+        ("complete_reviews", Role::ProgramOfficer),
+        ("approve", Role::ProgramOfficer),
+    ];
+    let mut version = 1;
+    for (event, role) in steps {
+        let g = db.fire_grant_event(&w, id, version, event, &actor(role), &format!("because {event}")).await.unwrap();
+        version = g.version;
+    }
+    let g = db.grant(id).await.unwrap();
+    assert_eq!((g.state.as_str(), g.version), ("approved", 10));
+    assert!(g.submitted_at.is_some() && g.decided_at.is_some() && g.closed_at.is_none());
+    let history = db.grant_history(id).await.unwrap();
+    let path: Vec<(&str, &str)> = history.iter().map(|h| (h.from_state.as_str(), h.to_state.as_str())).collect();
+    assert_eq!(
+        path,
+        [
+            ("draft", "submitted"),
+            ("submitted", "screening"),
+            ("screening", "more_info"),
+            ("more_info", "screening"),
+            ("screening", "in_review"),
+            ("in_review", "more_info"),
+            ("more_info", "in_review"),
+            ("in_review", "decision"),
+            ("decision", "approved"),
+        ],
+        "the applicant's answer returned to the queue the request came from"
+    );
+    let last = history.last().unwrap();
+    assert_eq!((last.actor.as_str(), last.actor_role.as_str(), last.reason.as_str()), ("program_officer@test", "program_officer", "because approve"));
+    assert_eq!(history.iter().map(|h| h.version).collect::<Vec<_>>(), (2..=10).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn refused_transitions_change_nothing() {
+    let t = TestDatabase::new().await;
+    let db = t.db().await;
+    let w = workflow();
+    let id = draft(&db, &w, "1100000005").await;
+    let err = db.fire_grant_event(&w, id, 1, "approve", &actor(Role::ProgramOfficer), "").await.unwrap_err();
+    assert!(matches!(err, StorageError::Refused { error: FireError::NotAllowed { ref allowed, .. }, .. } if allowed.is_empty()), "{err:?}");
+    let err = db.fire_grant_event(&w, id, 1, "submit", &actor(Role::Finance), "").await.unwrap_err();
+    assert!(matches!(err, StorageError::Refused { error: FireError::RoleNotPermitted { .. }, .. }), "{err:?}");
+    let err = db.fire_grant_event(&w, id, 7, "submit", &actor(Role::Applicant), "").await.unwrap_err();
+    assert!(matches!(err, StorageError::VersionConflict { current: 1 }), "{err:?}");
+
+    let empty = Application { needs_assessment: " ".into(), contact_email: None, ..application() };
+    db.update_application(id, 1, empty, &w).await.unwrap();
+    let err = db.fire_grant_event(&w, id, 2, "submit", &actor(Role::Applicant), "").await.unwrap_err();
+    assert!(matches!(err, StorageError::Refused { ref missing, .. } if *missing == ["needs_assessment", "contact_email"]), "{err:?}");
+
+    let g = db.grant(id).await.unwrap();
+    assert_eq!((g.state.as_str(), g.version), ("draft", 2));
+    assert!(db.grant_history(id).await.unwrap().is_empty());
+}
+
+/// 16 tasks fire on one grant at the same version: exactly one wins, the others get a version conflict,
+/// and the audit trail holds exactly one row.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn of_sixteen_concurrent_transitions_exactly_one_wins() {
+    let t = TestDatabase::new().await;
+    let db = t.db().await;
+    let w = Arc::new(workflow());
+    let id = draft(&db, &w, "1100000006").await;
+    let barrier = Arc::new(tokio::sync::Barrier::new(16));
+    let tasks: Vec<_> = (0..16)
+        .map(|i| {
+            let (db, w, barrier) = (db.clone(), w.clone(), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                // Half submit, half withdraw: both are allowed from draft, only one may happen.
+                let event = if i % 2 == 0 { "submit" } else { "withdraw" };
+                db.fire_grant_event(&w, id, 1, event, &actor(Role::Applicant), &format!("task {i}")).await
+            })
+        })
+        .collect();
+    let mut wins = 0;
+    let mut conflicts = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(g) => {
+                wins += 1;
+                assert_eq!(g.version, 2);
+            }
+            Err(StorageError::VersionConflict { .. }) => conflicts += 1,
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!((wins, conflicts), (1, 15));
+    let history = db.grant_history(id).await.unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(db.grant(id).await.unwrap().state, history[0].to_state);
+}
+
+#[tokio::test]
+async fn migrations_and_the_program_sync_are_idempotent() {
+    let t = TestDatabase::new().await;
+    let db = t.db().await;
+    db.migrate().await.unwrap();
+    let program = Program::load(&manifest_dir().join("policies/dataide.toml")).unwrap();
+    db.sync_program(&program).await.unwrap();
+    let first = db.allocations().await.unwrap();
+    db.sync_program(&program).await.unwrap();
+    assert_eq!(db.allocations().await.unwrap(), first);
+    assert_eq!(first.len(), 6);
+    let fqis: i64 = first.iter().filter(|(e, _, _)| e == "FQIS").map(|(_, _, c)| c).sum();
+    assert_eq!(fqis, 400_000_000);
+    assert!(first.iter().any(|(e, fy, c)| e == "FDMT" && fy == "2023-2024" && *c == 55_000_000));
+
+    // A changed file is mirrored: a new allocation split replaces the old one.
+    let src = std::fs::read_to_string(manifest_dir().join("policies/dataide.toml")).unwrap();
+    let changed = src
+        .replace("amount = \"400000.00\"", "amount = \"450000.00\"")
+        .replace("amount = \"550000.00\"", "amount = \"500000.00\"");
+    let program = Program::parse("changed.toml", &changed).unwrap();
+    db.sync_program(&program).await.unwrap();
+    let fy: BTreeSet<(String, String, i64)> = db.allocations().await.unwrap().into_iter().filter(|(e, _, _)| e == "FDMT").collect();
+    assert!(fy.contains(&("FDMT".into(), "2022-2023".into(), 45_000_000)));
+}
