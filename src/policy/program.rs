@@ -171,7 +171,7 @@ impl Program {
             let mut allocations = Vec::new();
             for a in &e.allocations {
                 let amount = money(&format!("envelope {} allocation", e.code), &a.amount);
-                allocations.push((a.fiscal_year.clone(), amount));
+                allocations.push((a.fiscal_year, amount));
             }
             envelopes.push((e, total, allocations));
         }

@@ -2,8 +2,6 @@
 //! happen only in [`Db::fire_grant_event`], which asks the workflow engine and writes the change and its
 //! audit row in one transaction guarded by the grant's version.
 
-use sqlx::{Any, Transaction};
-
 use super::{Db, Result, StorageError, detached, now};
 use crate::domain::grant::{Application, GuardFacts};
 use crate::domain::workflow::{Effect, FireError, Guard, Workflow};
@@ -65,14 +63,6 @@ pub struct GrantTransition {
 const COLUMNS: &str = "id, organism_id, state, version, title, needs_assessment, project_description, \
     requested_equipment_cents, requested_software_cents, requested_coaching_hundredths, contact_name, contact_email, \
     created_at, updated_at, state_entered_at, submitted_at, decided_at, closed_at";
-
-async fn load(tx: &mut Transaction<'static, Any>, id: i64) -> Result<Grant> {
-    sqlx::query_as::<_, Grant>(&format!("SELECT {COLUMNS} FROM grants WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or(StorageError::NotFound)
-}
 
 fn check_version(grant: &Grant, expected: i64) -> Result<()> {
     if grant.version == expected {
@@ -149,12 +139,13 @@ impl Db {
         let db = self.clone();
         let workflow = workflow.clone();
         detached(async move {
-            let mut tx = db.begin_write().await?;
-            let grant = load(&mut tx, id).await?;
+            // Decided on a snapshot, applied only if the version still matches (see `fire_grant_event`).
+            let grant = db.grant(id).await?;
             check_version(&grant, expected_version)?;
             if !workflow.is_editable(&grant.state) {
                 return Err(StorageError::NotEditable { state: grant.state });
             }
+            let mut tx = db.begin_write().await?;
             let updated = sqlx::query_as::<_, Grant>(&format!(
                 "UPDATE grants SET title = $1, needs_assessment = $2, project_description = $3,
                    requested_equipment_cents = $4, requested_software_cents = $5, requested_coaching_hundredths = $6,
@@ -173,8 +164,11 @@ impl Db {
             .bind(id)
             .bind(expected_version)
             .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StorageError::VersionConflict { current: expected_version + 1 })?;
+            .await?;
+            let Some(updated) = updated else {
+                drop(tx);
+                return Err(db.conflict(id).await);
+            };
             tx.commit().await?;
             Ok(updated)
         })
@@ -184,6 +178,11 @@ impl Db {
     /// Fires a workflow event on a grant: the engine decides from the grant's state, the actor's role and
     /// the guards; the new state, its effects and the audit row are written together, only if the grant
     /// is still at `expected_version`. Of two concurrent calls with the same version exactly one wins.
+    ///
+    /// The decision reads a snapshot outside the write transaction: every change to a grant, its content
+    /// or its history bumps its version, so a snapshot at `expected_version` is exactly what the
+    /// conditional UPDATE will find or the UPDATE matches nothing. The write transaction, which on
+    /// SQLite is the one writer of the moment, holds only the UPDATE and the INSERT.
     #[tracing::instrument(skip_all, fields(grant_id = id, event = %event, role = %actor.role))]
     pub async fn fire_grant_event(
         &self,
@@ -202,14 +201,13 @@ impl Db {
             reason.to_string(),
         );
         detached(async move {
-            let mut tx = db.begin_write().await?;
-            let grant = load(&mut tx, id).await?;
+            let grant = db.grant(id).await?;
             check_version(&grant, expected_version)?;
             let previous: Option<String> = sqlx::query_scalar(
                 "SELECT from_state FROM grant_transitions WHERE grant_id = $1 ORDER BY version DESC LIMIT 1",
             )
             .bind(id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&db.pool)
             .await?;
             let application = grant.application();
             let facts = GuardFacts { application: &application, previous_state: previous.as_deref() };
@@ -222,6 +220,7 @@ impl Db {
             })?;
             let at = now();
             let stamp = |effect: Effect| step.effects.contains(&effect).then(|| at.clone());
+            let mut tx = db.begin_write().await?;
             let updated = sqlx::query_as::<_, Grant>(&format!(
                 "UPDATE grants SET state = $1, version = version + 1, updated_at = $2, state_entered_at = $2,
                    submitted_at = COALESCE($3, submitted_at), decided_at = COALESCE($4, decided_at),
@@ -236,8 +235,11 @@ impl Db {
             .bind(id)
             .bind(expected_version)
             .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StorageError::VersionConflict { current: expected_version + 1 })?;
+            .await?;
+            let Some(updated) = updated else {
+                drop(tx);
+                return Err(db.conflict(id).await);
+            };
             sqlx::query(
                 "INSERT INTO grant_transitions (grant_id, version, event, from_state, to_state, actor, actor_role, reason, at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -257,6 +259,14 @@ impl Db {
             Ok(updated)
         })
         .await
+    }
+
+    /// The error for a conditional update that matched nothing: someone changed the grant first.
+    async fn conflict(&self, id: i64) -> StorageError {
+        match self.grant(id).await {
+            Ok(g) => StorageError::VersionConflict { current: g.version },
+            Err(e) => e,
+        }
     }
 
     /// The grant's state changes, oldest first. An unknown grant is `NotFound`, not an empty history.

@@ -10,13 +10,16 @@ pub mod organisms;
 pub mod program;
 
 use std::future::Future;
+use std::ops::{Deref, DerefMut};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
+use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use crate::domain::workflow::FireError;
 
@@ -94,6 +97,36 @@ pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite has one writer at a time. Queueing writers here, in order, instead of letting them wait
+    /// on SQLite's lock (which retries by sleeping) keeps the write latency's tail short. Other
+    /// processes on the same file (the CLI) still wait on the lock, bounded by `busy_timeout`.
+    write_gate: Option<Arc<Mutex<()>>>,
+}
+
+/// A write transaction; on SQLite it also holds the process's write turn until it ends. Dereferences to
+/// the connection, so queries take `&mut *tx`.
+pub struct WriteTx {
+    tx: Transaction<'static, Any>,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<()> {
+        Ok(self.tx.commit().await?)
+    }
+}
+
+impl Deref for WriteTx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
 }
 
 impl Db {
@@ -111,6 +144,13 @@ impl Db {
             SqliteSync::Full => "FULL",
             SqliteSync::Normal => "NORMAL",
         };
+        // One direct attempt first: a wrong host or password fails at once with its reason, instead of
+        // being retried until the pool's acquire timeout.
+        let probe = tokio::time::timeout(Duration::from_secs(10), AnyConnection::connect(&url))
+            .await
+            .map_err(|_| anyhow::anyhow!("cannot open the database: no answer within 10 s"))?
+            .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
+        probe.close().await?;
         let pool = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
             .acquire_timeout(Duration::from_secs(30))
@@ -131,7 +171,12 @@ impl Db {
             .connect(&url)
             .await
             .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
-        Ok(Db { pool, backend })
+        let write_gate = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
+        Ok(Db {
+            pool,
+            backend,
+            write_gate,
+        })
     }
 
     pub async fn migrate(&self) -> Result<()> {
@@ -153,12 +198,19 @@ impl Db {
 
     /// A transaction that will write. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a
     /// deferred transaction that later writes fails with "database is locked" under concurrency.
-    pub async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
+    pub async fn begin_write(&self) -> Result<WriteTx> {
+        let turn = match &self.write_gate {
+            Some(gate) => Some(gate.clone().lock_owned().await),
+            None => None,
+        };
         let statement = match self.backend {
             Backend::Sqlite => "BEGIN IMMEDIATE",
             Backend::Postgres => "BEGIN",
         };
-        Ok(self.pool.begin_with(statement).await?)
+        Ok(WriteTx {
+            tx: self.pool.begin_with(statement).await?,
+            _turn: turn,
+        })
     }
 
     pub async fn ping(&self) -> Result<()> {

@@ -106,18 +106,14 @@ impl Db {
 }
 
 /// Deletes the rows of a code-keyed table whose code the file no longer has.
-async fn delete_absent(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    table: &str,
-    keep: &[&str],
-) -> Result<()> {
+async fn delete_absent(conn: &mut sqlx::AnyConnection, table: &str, keep: &[&str]) -> Result<()> {
     let existing: Vec<String> = sqlx::query_scalar(&format!("SELECT code FROM {table}"))
-        .fetch_all(&mut **tx)
+        .fetch_all(&mut *conn)
         .await?;
     for code in existing.iter().filter(|c| !keep.contains(&c.as_str())) {
         sqlx::query(&format!("DELETE FROM {table} WHERE code = $1"))
             .bind(code)
-            .execute(&mut **tx)
+            .execute(&mut *conn)
             .await?;
     }
     Ok(())

@@ -37,6 +37,7 @@ pub enum Problem {
     UnsupportedMediaType,
     Validation(Vec<FieldError>),
     NotFound,
+    NoSuchRoute,
     UnknownOrganism,
     DuplicateNeq,
     VersionConflict {
@@ -201,7 +202,7 @@ impl Problem {
             }
             Problem::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Problem::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            Problem::NotFound => StatusCode::NOT_FOUND,
+            Problem::NotFound | Problem::NoSuchRoute => StatusCode::NOT_FOUND,
             Problem::UnknownOrganism => StatusCode::UNPROCESSABLE_ENTITY,
             Problem::DuplicateNeq
             | Problem::VersionConflict { .. }
@@ -223,6 +224,7 @@ impl Problem {
             Problem::UnsupportedMediaType => "unsupported-media-type",
             Problem::Validation(_) => "validation-failed",
             Problem::NotFound => "not-found",
+            Problem::NoSuchRoute => "no-such-route",
             Problem::UnknownOrganism => "unknown-organism",
             Problem::DuplicateNeq => "duplicate-neq",
             Problem::VersionConflict { .. } => "version-conflict",
@@ -297,6 +299,15 @@ impl Problem {
                 )
             }
             Problem::NotFound => (t(lang, "Introuvable", "Not found"), None, none),
+            Problem::NoSuchRoute => (
+                t(lang, "Adresse inconnue", "Unknown address"),
+                Some(t(
+                    lang,
+                    "Voir /api/v1/openapi.json pour les adresses de l'API.",
+                    "See /api/v1/openapi.json for the API's addresses.",
+                )),
+                none,
+            ),
             Problem::UnknownOrganism => {
                 (t(lang, "Organisme inconnu", "Unknown organism"), None, none)
             }

@@ -67,7 +67,7 @@ pub fn router() -> Router<AppState> {
             "/openapi.json",
             get(move || async move { Json(doc.as_ref().clone()) }),
         )
-        .fallback(|| async { Problem::NotFound })
+        .fallback(|| async { Problem::NoSuchRoute })
 }
 
 /// The OpenAPI document, for tests and tools.

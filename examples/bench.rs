@@ -1,0 +1,344 @@
+//! The benchmark harness (run it with `scripts/bench`, which builds it and the server in release mode).
+//!
+//! Seeds N grants (default 50 000) straight into a fresh database, starts the real `octroi serve` binary
+//! on it, and measures requests/s and latency percentiles under C concurrent connections (default 64) of:
+//! `GET /api/v1/grants/{id}` on random grants, and firing a transition (each worker owns its own grants,
+//! alternating `request_info` and `provide_info`, so that every request is a real state change).
+//! Prints the server's peak resident memory at the end.
+
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use octroi::storage::{Db, SqliteSync};
+use serde_json::json;
+
+#[derive(Parser, Debug)]
+struct Args {
+    /// sqlite, or a postgres:// URL of a server (a fresh database `octroi_bench` is created on it)
+    #[arg(long, default_value = "sqlite")]
+    database: String,
+    /// The octroi binary to serve with
+    #[arg(long, default_value = "target/release/octroi")]
+    server: String,
+    #[arg(long, default_value_t = 50_000)]
+    grants: u32,
+    #[arg(long, default_value_t = 64)]
+    connections: u32,
+    /// Length of each measured phase
+    #[arg(long, default_value_t = 10)]
+    seconds: u64,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let url = prepare_database(&args.database).await?;
+    let started = Instant::now();
+    seed(&url, args.grants).await?;
+    println!(
+        "seeded {} grants in {:.1} s",
+        args.grants,
+        started.elapsed().as_secs_f64()
+    );
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let mut server = Server(
+        Command::new(&args.server)
+            .args([
+                "serve",
+                "--addr",
+                &format!("127.0.0.1:{port}"),
+                "--database-url",
+                &url,
+            ])
+            .env("OCTROI_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()?,
+    );
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.connections as usize)
+        .build()?;
+    wait_ready(&client, &base).await?;
+
+    let backend = if url.starts_with("sqlite") {
+        "SQLite"
+    } else {
+        "PostgreSQL"
+    };
+    println!(
+        "{backend}, {} connections, {} s a phase, server {}",
+        args.connections, args.seconds, args.server
+    );
+    let reads = run(args.connections, args.seconds, {
+        let (client, base, n) = (client.clone(), base.clone(), u64::from(args.grants));
+        move |worker, i| {
+            let (client, base) = (client.clone(), base.clone());
+            async move {
+                // A cheap spread over all grants (the same on every run).
+                let id = 1 + (u64::from(worker) * 7_919 + i * 104_729) % n;
+                let r = client
+                    .get(format!("{base}/api/v1/grants/{id}"))
+                    .send()
+                    .await?;
+                Ok(r.status() == 200 && r.bytes().await.is_ok())
+            }
+        }
+    })
+    .await;
+    reads.print("GET /api/v1/grants/{id}");
+
+    // Each worker fires on its own slice of grants, knowing their versions: no conflicts by design.
+    let per_worker = args.grants / args.connections;
+    let versions: Arc<Vec<AtomicU64>> =
+        Arc::new((0..=args.grants).map(|_| AtomicU64::new(3)).collect());
+    let writes = run(args.connections, args.seconds, {
+        let (client, base) = (client.clone(), base.clone());
+        move |worker, i| {
+            let (client, base, versions) = (client.clone(), base.clone(), versions.clone());
+            async move {
+                let id = 1 + worker * per_worker + (i % u64::from(per_worker)) as u32;
+                let version = versions[id as usize].load(Ordering::Relaxed);
+                // Version 3 is screening; odd versions are back in screening, even ones wait for the applicant.
+                let (event, role) = if version % 2 == 1 {
+                    ("request_info", "program_officer")
+                } else {
+                    ("provide_info", "applicant")
+                };
+                let r = client
+                    .post(format!("{base}/api/v1/grants/{id}/transitions"))
+                    .header("x-octroi-actor", "bench")
+                    .header("x-octroi-role", role)
+                    .json(&json!({ "event": event, "version": version, "reason": "benchmark" }))
+                    .send()
+                    .await?;
+                let ok = r.status() == 200;
+                if ok {
+                    versions[id as usize].store(version + 1, Ordering::Relaxed);
+                }
+                Ok(ok && r.bytes().await.is_ok())
+            }
+        }
+    })
+    .await;
+    writes.print("POST /api/v1/grants/{id}/transitions");
+    println!(
+        "server peak resident memory: {}",
+        peak_memory(&server.0).unwrap_or_else(|| "unknown".into())
+    );
+    server.0.kill()?;
+    Ok(())
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn prepare_database(database: &str) -> anyhow::Result<String> {
+    if database == "sqlite" {
+        let dir = std::path::Path::new("target/bench");
+        std::fs::create_dir_all(dir)?;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(dir.join(format!("octroi-bench.db{suffix}")));
+        }
+        return Ok(format!("sqlite://{}/octroi-bench.db", dir.display()));
+    }
+    let admin = Db::connect(database, SqliteSync::Full).await?;
+    sqlx::query("DROP DATABASE IF EXISTS octroi_bench WITH (FORCE)")
+        .execute(admin.pool())
+        .await?;
+    sqlx::query("CREATE DATABASE octroi_bench")
+        .execute(admin.pool())
+        .await?;
+    admin.close().await;
+    let mut url = url::Url::parse(database)?;
+    url.set_path("/octroi_bench");
+    Ok(url.to_string())
+}
+
+/// N grants in screening (version 3, with their two audit rows), 10 per organism, in large batches.
+async fn seed(url: &str, grants: u32) -> anyhow::Result<()> {
+    let db = Db::connect(url, SqliteSync::Normal).await?;
+    db.migrate().await?;
+    let at = "2026-11-01T12:00:00.000Z";
+    let organisms = grants.div_ceil(10);
+    let mut tx = db.begin_write().await?;
+    for chunk in (1..=organisms).collect::<Vec<_>>().chunks(1000) {
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|n| {
+                format!(
+                    "({n}, 'Organisme {n}', '11{n:08}', '{:02}', '{n}, rue Principale', 'Montréal', 'H2X 1Y4', \
+                     'info{n}@exemple.org', 'Lutte contre la pauvreté', 'fr', '{at}', '{at}')",
+                    1 + n % 17
+                )
+            })
+            .collect();
+        sqlx::query(&format!(
+            "INSERT INTO organisms (id, legal_name, neq, region, street_address, city, postal_code, contact_email, \
+             mission_summary, preferred_language, created_at, updated_at) VALUES {}",
+            rows.join(",")
+        ))
+        .execute(&mut *tx)
+        .await?;
+    }
+    for chunk in (1..=grants).collect::<Vec<_>>().chunks(1000) {
+        let rows: Vec<String> = chunk
+            .iter()
+            .map(|n| {
+                format!(
+                    "({n}, {}, 'screening', 3, 'Projet {n}', 'Besoins', 'Projet', {}, 48000, 650, 'Personne {n}', \
+                     'contact{n}@exemple.org', '{at}', '{at}', '{at}', '{at}')",
+                    1 + (n - 1) / 10,
+                    100_000 + (n % 50) * 10_000
+                )
+            })
+            .collect();
+        sqlx::query(&format!(
+            "INSERT INTO grants (id, organism_id, state, version, title, needs_assessment, project_description, \
+             requested_equipment_cents, requested_software_cents, requested_coaching_hundredths, contact_name, \
+             contact_email, created_at, updated_at, state_entered_at, submitted_at) VALUES {}",
+            rows.join(",")
+        ))
+        .execute(&mut *tx)
+        .await?;
+        let history: Vec<String> = chunk
+            .iter()
+            .flat_map(|n| {
+                [
+                    format!("({n}, 2, 'submit', 'draft', 'submitted', 'seed', 'applicant', '', '{at}')"),
+                    format!("({n}, 3, 'begin_screening', 'submitted', 'screening', 'seed', 'program_officer', '', '{at}')"),
+                ]
+            })
+            .collect();
+        sqlx::query(&format!(
+            "INSERT INTO grant_transitions (grant_id, version, event, from_state, to_state, actor, actor_role, reason, at) \
+             VALUES {}",
+            history.join(",")
+        ))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    if url.starts_with("postgres") {
+        // Identity columns must continue after the ids given explicitly.
+        for table in ["organisms", "grants"] {
+            sqlx::query(&format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+                .execute(db.pool())
+                .await?;
+        }
+        sqlx::query("ANALYZE").execute(db.pool()).await?;
+    }
+    db.close().await;
+    Ok(())
+}
+
+async fn wait_ready(client: &reqwest::Client, base: &str) -> anyhow::Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if client
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status() == 200)
+        {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("the server did not become ready")
+}
+
+struct Report {
+    latencies: Vec<Duration>,
+    errors: u64,
+    elapsed: Duration,
+}
+
+impl Report {
+    fn percentile(&self, p: f64) -> Duration {
+        if self.latencies.is_empty() {
+            return Duration::ZERO;
+        }
+        let rank = ((p / 100.0) * self.latencies.len() as f64).ceil() as usize;
+        self.latencies[rank.clamp(1, self.latencies.len()) - 1]
+    }
+
+    fn print(&self, what: &str) {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "{what}: {} requests, {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms, {} errors",
+            self.latencies.len(),
+            self.latencies.len() as f64 / self.elapsed.as_secs_f64(),
+            ms(self.percentile(50.0)),
+            ms(self.percentile(99.0)),
+            ms(self.latencies.last().copied().unwrap_or_default()),
+            self.errors
+        );
+    }
+}
+
+/// Runs `request(worker, i)` in `connections` concurrent loops for `seconds` (after a one-second warm-up).
+async fn run<F, Fut>(connections: u32, seconds: u64, request: F) -> Report
+where
+    F: Fn(u32, u64) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = anyhow::Result<bool>> + Send,
+{
+    let warmup = Instant::now() + Duration::from_secs(1);
+    let end = warmup + Duration::from_secs(seconds);
+    let tasks: Vec<_> = (0..connections)
+        .map(|worker| {
+            let request = request.clone();
+            tokio::spawn(async move {
+                let (mut latencies, mut errors, mut i) = (Vec::new(), 0u64, 0u64);
+                loop {
+                    let start = Instant::now();
+                    if start >= end {
+                        break;
+                    }
+                    let ok = request(worker, i).await.unwrap_or(false);
+                    i += 1;
+                    if start >= warmup {
+                        if ok {
+                            latencies.push(start.elapsed());
+                        } else {
+                            errors += 1;
+                        }
+                    }
+                }
+                (latencies, errors)
+            })
+        })
+        .collect();
+    let mut report = Report {
+        latencies: Vec::new(),
+        errors: 0,
+        elapsed: Duration::from_secs(seconds),
+    };
+    for t in tasks {
+        let (latencies, errors) = t.await.expect("a worker");
+        report.latencies.extend(latencies);
+        report.errors += errors;
+    }
+    report.latencies.sort();
+    report
+}
+
+/// VmHWM of the server process, from /proc.
+fn peak_memory(child: &Child) -> Option<String> {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+}
