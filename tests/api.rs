@@ -471,6 +471,19 @@ async fn the_openapi_document_describes_every_route() {
             .and_then(|v| v["code"].as_str().map(String::from));
         assert_ne!(code.as_deref(), Some("no-such-route"), "{route}");
     }
+    let r = app
+        .client
+        .delete(app.url("/api/v1/organisms"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            r.status().as_u16(),
+            r.json::<Value>().await.unwrap()["code"].clone()
+        ),
+        (405, json!("method-not-allowed"))
+    );
     let r = app.get("/api/v1/nothing-here").await;
     assert_eq!(
         (

@@ -256,6 +256,7 @@ impl Db {
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
+            tracing::info!(from = step.from, to = step.to, version = updated.version, "transition applied");
             Ok(updated)
         })
         .await

@@ -20,6 +20,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
 use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor, Transaction};
 use tokio::sync::{Mutex, OwnedMutexGuard};
+use tracing::Instrument;
 
 use crate::domain::workflow::FireError;
 
@@ -250,13 +251,14 @@ fn sqlite_url_creating_folder(url: &str) -> anyhow::Result<String> {
     })
 }
 
-/// Runs a unit of work to completion even if the caller is dropped (see the module's documentation).
+/// Runs a unit of work to completion even if the caller is dropped (see the module's documentation),
+/// inside the caller's tracing span so that its log lines keep the request id.
 pub async fn detached<T, F>(work: F) -> Result<T>
 where
     F: Future<Output = Result<T>> + Send + 'static,
     T: Send + 'static,
 {
-    tokio::spawn(work).await?
+    tokio::spawn(work.instrument(tracing::Span::current())).await?
 }
 
 /// Now, as stored: ISO-8601 UTC with milliseconds, which sorts as text.

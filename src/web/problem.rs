@@ -38,6 +38,7 @@ pub enum Problem {
     Validation(Vec<FieldError>),
     NotFound,
     NoSuchRoute,
+    MethodNotAllowed,
     UnknownOrganism,
     DuplicateNeq,
     VersionConflict {
@@ -203,6 +204,7 @@ impl Problem {
             Problem::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Problem::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Problem::NotFound | Problem::NoSuchRoute => StatusCode::NOT_FOUND,
+            Problem::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Problem::UnknownOrganism => StatusCode::UNPROCESSABLE_ENTITY,
             Problem::DuplicateNeq
             | Problem::VersionConflict { .. }
@@ -225,6 +227,7 @@ impl Problem {
             Problem::Validation(_) => "validation-failed",
             Problem::NotFound => "not-found",
             Problem::NoSuchRoute => "no-such-route",
+            Problem::MethodNotAllowed => "method-not-allowed",
             Problem::UnknownOrganism => "unknown-organism",
             Problem::DuplicateNeq => "duplicate-neq",
             Problem::VersionConflict { .. } => "version-conflict",
@@ -299,6 +302,15 @@ impl Problem {
                 )
             }
             Problem::NotFound => (t(lang, "Introuvable", "Not found"), None, none),
+            Problem::MethodNotAllowed => (
+                t(lang, "Méthode non permise", "Method not allowed"),
+                Some(t(
+                    lang,
+                    "Cette adresse n'accepte pas cette méthode HTTP.",
+                    "This address does not accept this HTTP method.",
+                )),
+                none,
+            ),
             Problem::NoSuchRoute => (
                 t(lang, "Adresse inconnue", "Unknown address"),
                 Some(t(

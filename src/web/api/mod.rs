@@ -68,6 +68,7 @@ pub fn router() -> Router<AppState> {
             get(move || async move { Json(doc.as_ref().clone()) }),
         )
         .fallback(|| async { Problem::NoSuchRoute })
+        .method_not_allowed_fallback(|| async { Problem::MethodNotAllowed })
 }
 
 /// The OpenAPI document, for tests and tools.
