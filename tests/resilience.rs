@@ -342,21 +342,26 @@ fn workflow_check_passes_on_workflows_and_names_the_file_and_line_of_each_error(
     );
 }
 
-#[test]
-fn serve_refuses_to_start_on_a_broken_workflow_or_program_file() {
-    let data = tempfile::tempdir().unwrap();
-    let data_dir = data.path().to_str().unwrap();
-    let dir = broken_workflows("roles = [\"finance\"]", "roles = [\"treasurer\"]");
+/// Runs `serve` with one folder replaced and returns what it printed on standard error; it must fail.
+fn serve_fails_with(data: &tempfile::TempDir, flag: &str, dir: &tempfile::TempDir) -> String {
     let (ok, _, err) = octroi(&[
         "serve",
         "--addr",
         "127.0.0.1:0",
         "--data-dir",
-        data_dir,
-        "--workflows-dir",
+        data.path().to_str().unwrap(),
+        flag,
         dir.path().to_str().unwrap(),
     ]);
-    assert!(!ok);
+    assert!(!ok, "serve started despite a broken {flag}");
+    err
+}
+
+#[test]
+fn serve_refuses_to_start_on_a_broken_workflow_or_program_file() {
+    let data = tempfile::tempdir().unwrap();
+    let workflows = broken_workflows("roles = [\"finance\"]", "roles = [\"treasurer\"]");
+    let err = serve_fails_with(&data, "--workflows-dir", &workflows);
     assert!(
         err.contains("the workflows have errors") && err.contains("unknown role 'treasurer'"),
         "{err}"
@@ -364,21 +369,9 @@ fn serve_refuses_to_start_on_a_broken_workflow_or_program_file() {
 
     let policies = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(manifest_dir().join("policies/dataide.toml")).unwrap();
-    std::fs::write(
-        policies.path().join("dataide.toml"),
-        text.replace("total = \"1450000.00\"", "total = \"1450000.50\""),
-    )
-    .unwrap();
-    let (ok, _, err) = octroi(&[
-        "serve",
-        "--addr",
-        "127.0.0.1:0",
-        "--data-dir",
-        data_dir,
-        "--policies-dir",
-        policies.path().to_str().unwrap(),
-    ]);
-    assert!(!ok);
+    let broken = text.replace("total = \"1450000.00\"", "total = \"1450000.50\"");
+    std::fs::write(policies.path().join("dataide.toml"), broken).unwrap();
+    let err = serve_fails_with(&data, "--policies-dir", &policies);
     assert!(
         err.contains(
             "envelope FDMT: the allocations add up to 1450000.00 but the total is 1450000.50"

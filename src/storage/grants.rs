@@ -2,6 +2,10 @@
 //! happen only in [`Db::fire_grant_event`], which asks the workflow engine and writes the change and its
 //! audit row in one transaction guarded by the grant's version.
 
+use sqlx::Any;
+use sqlx::any::AnyArguments;
+use sqlx::query::QueryAs;
+
 use super::{Db, Result, StorageError, detached, now};
 use crate::domain::grant::{Application, GuardFacts};
 use crate::domain::workflow::{Effect, FireError, Guard, Workflow};
@@ -64,6 +68,22 @@ const COLUMNS: &str = "id, organism_id, state, version, title, needs_assessment,
     requested_equipment_cents, requested_software_cents, requested_coaching_hundredths, contact_name, contact_email, \
     created_at, updated_at, state_entered_at, submitted_at, decided_at, closed_at";
 
+type GrantQuery<'q> = QueryAs<'q, Any, Grant, AnyArguments<'q>>;
+
+/// Binds the application's eight columns as `$1`…`$8`: title, needs assessment, project description,
+/// equipment, software, coaching hours, contact name, contact e-mail.
+fn bind_application<'q>(query: GrantQuery<'q>, a: &'q Application) -> GrantQuery<'q> {
+    query
+        .bind(&a.title)
+        .bind(&a.needs_assessment)
+        .bind(&a.project_description)
+        .bind(a.requested_equipment.cents())
+        .bind(a.requested_software.cents())
+        .bind(a.requested_coaching_hours.hundredths())
+        .bind(&a.contact_name)
+        .bind(a.contact_email.as_ref().map(|e| e.as_str().to_string()))
+}
+
 fn check_version(grant: &Grant, expected: i64) -> Result<()> {
     if grant.version == expected {
         Ok(())
@@ -93,24 +113,17 @@ impl Db {
                 return Err(StorageError::UnknownOrganism);
             }
             let at = now();
-            let grant = sqlx::query_as::<_, Grant>(&format!(
-                "INSERT INTO grants (organism_id, state, version, title, needs_assessment, project_description,
-                   requested_equipment_cents, requested_software_cents, requested_coaching_hundredths, contact_name,
-                   contact_email, created_at, updated_at, state_entered_at)
-                 VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11) RETURNING {COLUMNS}"
-            ))
-            .bind(organism_id)
-            .bind(&initial)
-            .bind(&application.title)
-            .bind(&application.needs_assessment)
-            .bind(&application.project_description)
-            .bind(application.requested_equipment.cents())
-            .bind(application.requested_software.cents())
-            .bind(application.requested_coaching_hours.hundredths())
-            .bind(&application.contact_name)
-            .bind(application.contact_email.as_ref().map(|e| e.as_str().to_string()))
-            .bind(&at)
-            .fetch_one(&mut *tx)
+            let insert_sql = format!(
+                "INSERT INTO grants (title, needs_assessment, project_description, requested_equipment_cents,
+                   requested_software_cents, requested_coaching_hundredths, contact_name, contact_email,
+                   organism_id, state, version, created_at, updated_at, state_entered_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $11) RETURNING {COLUMNS}"
+            );
+            let grant = bind_application(sqlx::query_as(&insert_sql), &application)
+                .bind(organism_id)
+                .bind(&initial)
+                .bind(&at)
+                .fetch_one(&mut *tx)
             .await?;
             tx.commit().await?;
             Ok(grant)
@@ -146,25 +159,18 @@ impl Db {
                 return Err(StorageError::NotEditable { state: grant.state });
             }
             let mut tx = db.begin_write().await?;
-            let updated = sqlx::query_as::<_, Grant>(&format!(
+            let update_sql = format!(
                 "UPDATE grants SET title = $1, needs_assessment = $2, project_description = $3,
                    requested_equipment_cents = $4, requested_software_cents = $5, requested_coaching_hundredths = $6,
                    contact_name = $7, contact_email = $8, updated_at = $9, version = version + 1
                  WHERE id = $10 AND version = $11 RETURNING {COLUMNS}"
-            ))
-            .bind(&application.title)
-            .bind(&application.needs_assessment)
-            .bind(&application.project_description)
-            .bind(application.requested_equipment.cents())
-            .bind(application.requested_software.cents())
-            .bind(application.requested_coaching_hours.hundredths())
-            .bind(&application.contact_name)
-            .bind(application.contact_email.as_ref().map(|e| e.as_str().to_string()))
-            .bind(now())
-            .bind(id)
-            .bind(expected_version)
-            .fetch_optional(&mut *tx)
-            .await?;
+            );
+            let updated = bind_application(sqlx::query_as(&update_sql), &application)
+                .bind(now())
+                .bind(id)
+                .bind(expected_version)
+                .fetch_optional(&mut *tx)
+                .await?;
             let Some(updated) = updated else {
                 drop(tx);
                 return Err(db.conflict(id).await);
