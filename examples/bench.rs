@@ -38,43 +38,22 @@ async fn main() -> anyhow::Result<()> {
     let url = prepare_database(&args.database).await?;
     let started = Instant::now();
     seed(&url, args.grants).await?;
-    println!(
-        "seeded {} grants in {:.1} s",
-        args.grants,
-        started.elapsed().as_secs_f64()
-    );
+    println!("seeded {} grants in {:.1} s", args.grants, started.elapsed().as_secs_f64());
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let mut server = Server(
         Command::new(&args.server)
-            .args([
-                "serve",
-                "--addr",
-                &format!("127.0.0.1:{port}"),
-                "--database-url",
-                &url,
-            ])
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--database-url", &url])
             .env("OCTROI_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()?,
     );
     let base = format!("http://127.0.0.1:{port}");
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(args.connections as usize)
-        .build()?;
+    let client = reqwest::Client::builder().pool_max_idle_per_host(args.connections as usize).build()?;
     wait_ready(&client, &base).await?;
 
-    let backend = if url.starts_with("sqlite") {
-        "SQLite"
-    } else {
-        "PostgreSQL"
-    };
-    println!(
-        "{backend}, {} connections, {} s a phase, server {}",
-        args.connections, args.seconds, args.server
-    );
+    let backend = if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" };
+    println!("{backend}, {} connections, {} s a phase, server {}", args.connections, args.seconds, args.server);
     let reads = run(args.connections, args.seconds, {
         let (client, base, n) = (client.clone(), base.clone(), u64::from(args.grants));
         move |worker, i| {
@@ -82,10 +61,7 @@ async fn main() -> anyhow::Result<()> {
             async move {
                 // A cheap spread over all grants (the same on every run).
                 let id = 1 + (u64::from(worker) * 7_919 + i * 104_729) % n;
-                let r = client
-                    .get(format!("{base}/api/v1/grants/{id}"))
-                    .send()
-                    .await?;
+                let r = client.get(format!("{base}/api/v1/grants/{id}")).send().await?;
                 Ok(r.status() == 200 && r.bytes().await.is_ok())
             }
         }
@@ -95,8 +71,7 @@ async fn main() -> anyhow::Result<()> {
 
     // Each worker fires on its own slice of grants, knowing their versions: no conflicts by design.
     let per_worker = args.grants / args.connections;
-    let versions: Arc<Vec<AtomicU64>> =
-        Arc::new((0..=args.grants).map(|_| AtomicU64::new(3)).collect());
+    let versions: Arc<Vec<AtomicU64>> = Arc::new((0..=args.grants).map(|_| AtomicU64::new(3)).collect());
     let writes = run(args.connections, args.seconds, {
         let (client, base) = (client.clone(), base.clone());
         move |worker, i| {
@@ -105,11 +80,8 @@ async fn main() -> anyhow::Result<()> {
                 let id = 1 + worker * per_worker + (i % u64::from(per_worker)) as u32;
                 let version = versions[id as usize].load(Ordering::Relaxed);
                 // Version 3 is screening; odd versions are back in screening, even ones wait for the applicant.
-                let (event, role) = if version % 2 == 1 {
-                    ("request_info", "program_officer")
-                } else {
-                    ("provide_info", "applicant")
-                };
+                let (event, role) =
+                    if version % 2 == 1 { ("request_info", "program_officer") } else { ("provide_info", "applicant") };
                 let r = client
                     .post(format!("{base}/api/v1/grants/{id}/transitions"))
                     .header("x-octroi-actor", "bench")
@@ -127,10 +99,7 @@ async fn main() -> anyhow::Result<()> {
     })
     .await;
     writes.print("POST /api/v1/grants/{id}/transitions");
-    println!(
-        "server peak resident memory: {}",
-        peak_memory(&server.0).unwrap_or_else(|| "unknown".into())
-    );
+    println!("server peak resident memory: {}", peak_memory(&server.0).unwrap_or_else(|| "unknown".into()));
     server.0.kill()?;
     Ok(())
 }
@@ -154,12 +123,8 @@ async fn prepare_database(database: &str) -> anyhow::Result<String> {
         return Ok(format!("sqlite://{}/octroi-bench.db", dir.display()));
     }
     let admin = Db::connect(database, SqliteSync::Full).await?;
-    sqlx::query("DROP DATABASE IF EXISTS octroi_bench WITH (FORCE)")
-        .execute(admin.pool())
-        .await?;
-    sqlx::query("CREATE DATABASE octroi_bench")
-        .execute(admin.pool())
-        .await?;
+    sqlx::query("DROP DATABASE IF EXISTS octroi_bench WITH (FORCE)").execute(admin.pool()).await?;
+    sqlx::query("CREATE DATABASE octroi_bench").execute(admin.pool()).await?;
     admin.close().await;
     let mut url = url::Url::parse(database)?;
     url.set_path("/octroi_bench");
@@ -217,7 +182,9 @@ async fn seed(url: &str, grants: u32) -> anyhow::Result<()> {
             .flat_map(|n| {
                 [
                     format!("({n}, 2, 'submit', 'draft', 'submitted', 'seed', 'applicant', '', '{at}')"),
-                    format!("({n}, 3, 'begin_screening', 'submitted', 'screening', 'seed', 'program_officer', '', '{at}')"),
+                    format!(
+                        "({n}, 3, 'begin_screening', 'submitted', 'screening', 'seed', 'program_officer', '', '{at}')"
+                    ),
                 ]
             })
             .collect();
@@ -233,9 +200,11 @@ async fn seed(url: &str, grants: u32) -> anyhow::Result<()> {
     if url.starts_with("postgres") {
         // Identity columns must continue after the ids given explicitly.
         for table in ["organisms", "grants"] {
-            sqlx::query(&format!("SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
-                .execute(db.pool())
-                .await?;
+            sqlx::query(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            ))
+            .execute(db.pool())
+            .await?;
         }
         sqlx::query("ANALYZE").execute(db.pool()).await?;
     }
@@ -246,12 +215,7 @@ async fn seed(url: &str, grants: u32) -> anyhow::Result<()> {
 async fn wait_ready(client: &reqwest::Client, base: &str) -> anyhow::Result<()> {
     let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
-        if client
-            .get(format!("{base}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status() == 200)
-        {
+        if client.get(format!("{base}/readyz")).send().await.is_ok_and(|r| r.status() == 200) {
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -320,11 +284,7 @@ where
             })
         })
         .collect();
-    let mut report = Report {
-        latencies: Vec::new(),
-        errors: 0,
-        elapsed: Duration::from_secs(seconds),
-    };
+    let mut report = Report { latencies: Vec::new(), errors: 0, elapsed: Duration::from_secs(seconds) };
     for t in tasks {
         let (latencies, errors) = t.await.expect("a worker");
         report.latencies.extend(latencies);
@@ -337,8 +297,5 @@ where
 /// VmHWM of the server process, from /proc.
 fn peak_memory(child: &Child) -> Option<String> {
     let status = std::fs::read_to_string(format!("/proc/{}/status", child.id())).ok()?;
-    status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
+    status.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.trim_start_matches("VmHWM:").trim().to_string())
 }

@@ -11,11 +11,7 @@ use crate::policy::Program;
 use crate::{App, open_database, shutdown_signal};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "octroi",
-    version,
-    about = "octroi: the DATAide grant program, from application to the last cent"
-)]
+#[command(name = "octroi", version, about = "octroi: the DATAide grant program, from application to the last cent")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -97,14 +93,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Workflow(WorkflowCommand::Diagram { name, dir }) => {
             let workflows = workflow::load_dir(&dir).map_err(|errors| {
-                anyhow::anyhow!(
-                    "{}",
-                    errors
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                )
+                anyhow::anyhow!("{}", errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
             })?;
             let Some(w) = workflows.get(&name) else {
                 let known: Vec<&str> = workflows.keys().map(String::as_str).collect();
@@ -113,22 +102,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             print!("{}", w.mermaid());
         }
-        Command::Policy(PolicyCommand::Check { dir }) => {
-            match Program::load(&dir.join("dataide.toml")) {
-                Ok(p) => println!(
-                    "{}: valid ({} envelopes, {} fiscal years)",
-                    p.code,
-                    p.envelopes.len(),
-                    p.fiscal_years.len()
-                ),
-                Err(e) => {
-                    for problem in &e.problems {
-                        eprintln!("{}: {problem}", e.file);
-                    }
-                    return Ok(ExitCode::FAILURE);
-                }
+        Command::Policy(PolicyCommand::Check { dir }) => match Program::load(&dir.join("dataide.toml")) {
+            Ok(p) => {
+                println!("{}: valid ({} envelopes, {} fiscal years)", p.code, p.envelopes.len(), p.fiscal_years.len())
             }
-        }
+            Err(e) => {
+                for problem in &e.problems {
+                    eprintln!("{}: {problem}", e.file);
+                }
+                return Ok(ExitCode::FAILURE);
+            }
+        },
     }
     Ok(ExitCode::SUCCESS)
 }

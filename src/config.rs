@@ -66,10 +66,7 @@ impl Config {
             None if Path::new("octroi.toml").is_file() => read_file(Path::new("octroi.toml"))?,
             None => FileConfig::default(),
         };
-        let data_dir = o
-            .data_dir
-            .or(file.data_dir)
-            .unwrap_or_else(|| PathBuf::from("data"));
+        let data_dir = o.data_dir.or(file.data_dir).unwrap_or_else(|| PathBuf::from("data"));
         let database_url = o
             .database_url
             .or(database_url_env.filter(|u| !u.is_empty()))
@@ -81,20 +78,11 @@ impl Config {
             (None, None) => SqliteSync::default(),
         };
         Ok(Config {
-            addr: o
-                .addr
-                .or(file.addr)
-                .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            addr: o.addr.or(file.addr).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
             database_url,
             data_dir,
-            workflows_dir: o
-                .workflows_dir
-                .or(file.workflows_dir)
-                .unwrap_or_else(|| PathBuf::from("workflows")),
-            policies_dir: o
-                .policies_dir
-                .or(file.policies_dir)
-                .unwrap_or_else(|| PathBuf::from("policies")),
+            workflows_dir: o.workflows_dir.or(file.workflows_dir).unwrap_or_else(|| PathBuf::from("workflows")),
+            policies_dir: o.policies_dir.or(file.policies_dir).unwrap_or_else(|| PathBuf::from("policies")),
             sqlite_synchronous,
         })
     }
@@ -138,17 +126,9 @@ mod tests {
 
     #[test]
     fn defaults_put_sqlite_under_data() {
-        let c = Config::resolve(
-            Overrides {
-                config: Some("/nonexistent-but-unused".into()),
-                ..Default::default()
-            },
-            None,
-        );
-        assert!(
-            c.is_err(),
-            "a named config file that is missing is an error"
-        );
+        let c =
+            Config::resolve(Overrides { config: Some("/nonexistent-but-unused".into()), ..Default::default() }, None);
+        assert!(c.is_err(), "a named config file that is missing is an error");
         let c = Config::resolve(Overrides::default(), None).unwrap();
         assert_eq!(c.database_url, "sqlite://data/octroi.db");
         assert_eq!(c.addr.to_string(), "127.0.0.1:8080");
@@ -159,33 +139,23 @@ mod tests {
     fn flags_beat_environment_beat_file() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("octroi.toml");
-        std::fs::write(&file, "database_url = \"sqlite://from-file.db\"\naddr = \"0.0.0.0:9000\"\nsqlite_synchronous = \"normal\"\n").unwrap();
-        let from_file = Config::resolve(
-            Overrides {
-                config: Some(file.clone()),
-                ..Default::default()
-            },
-            None,
+        std::fs::write(
+            &file,
+            "database_url = \"sqlite://from-file.db\"\naddr = \"0.0.0.0:9000\"\nsqlite_synchronous = \"normal\"\n",
         )
         .unwrap();
+        let from_file = Config::resolve(Overrides { config: Some(file.clone()), ..Default::default() }, None).unwrap();
         assert_eq!(from_file.database_url, "sqlite://from-file.db");
         assert_eq!(from_file.addr.to_string(), "0.0.0.0:9000");
         assert_eq!(from_file.sqlite_synchronous, SqliteSync::Normal);
         let from_env = Config::resolve(
-            Overrides {
-                config: Some(file.clone()),
-                ..Default::default()
-            },
+            Overrides { config: Some(file.clone()), ..Default::default() },
             Some("postgres://env/db".into()),
         )
         .unwrap();
         assert_eq!(from_env.database_url, "postgres://env/db");
         let from_flag = Config::resolve(
-            Overrides {
-                config: Some(file),
-                database_url: Some("sqlite://flag.db".into()),
-                ..Default::default()
-            },
+            Overrides { config: Some(file), database_url: Some("sqlite://flag.db".into()), ..Default::default() },
             Some("postgres://env/db".into()),
         )
         .unwrap();
@@ -197,32 +167,16 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("octroi.toml");
         std::fs::write(&file, "databse_url = \"x\"\n").unwrap();
-        let err = Config::resolve(
-            Overrides {
-                config: Some(file),
-                ..Default::default()
-            },
-            None,
-        )
-        .unwrap_err();
+        let err = Config::resolve(Overrides { config: Some(file), ..Default::default() }, None).unwrap_err();
         assert!(err.to_string().contains("databse_url"), "{err}");
     }
 
     #[test]
     fn passwords_are_never_printed() {
-        assert_eq!(
-            redact_url("postgres://octroi:s3cret@db.example/octroi"),
-            "postgres://octroi:***@db.example/octroi"
-        );
-        assert_eq!(
-            redact_url("sqlite://data/octroi.db"),
-            "sqlite://data/octroi.db"
-        );
+        assert_eq!(redact_url("postgres://octroi:s3cret@db.example/octroi"), "postgres://octroi:***@db.example/octroi");
+        assert_eq!(redact_url("sqlite://data/octroi.db"), "sqlite://data/octroi.db");
         let c = Config::resolve(
-            Overrides {
-                database_url: Some("postgres://u:hunter2@h/d".into()),
-                ..Default::default()
-            },
+            Overrides { database_url: Some("postgres://u:hunter2@h/d".into()), ..Default::default() },
             None,
         )
         .unwrap();

@@ -48,10 +48,7 @@ pub fn load_rules(config: &Config) -> anyhow::Result<(Workflows, Program)> {
         anyhow::anyhow!("the workflows have errors:\n{}", lines.join("\n"))
     })?;
     if !workflows.contains_key("grant") {
-        anyhow::bail!(
-            "{}: no workflow named 'grant'",
-            config.workflows_dir.display()
-        );
+        anyhow::bail!("{}: no workflow named 'grant'", config.workflows_dir.display());
     }
     let program = Program::load(&config.policies_dir.join("dataide.toml"))?;
     Ok((workflows, program))
@@ -61,24 +58,15 @@ impl App {
     pub async fn build(config: Config) -> anyhow::Result<App> {
         let (workflows, program) = load_rules(&config)?;
         let db = open_database(&config).await?;
-        db.sync_program(&program)
-            .await
-            .context("cannot sync the program into the database")?;
-        let listener = TcpListener::bind(config.addr)
-            .await
-            .with_context(|| format!("cannot listen on {}", config.addr))?;
-        let state = AppState {
-            db,
-            workflows: Arc::new(workflows),
-            program: Arc::new(program),
-        };
+        db.sync_program(&program).await.context("cannot sync the program into the database")?;
+        let listener =
+            TcpListener::bind(config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
+        let state = AppState { db, workflows: Arc::new(workflows), program: Arc::new(program) };
         Ok(App { state, listener })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener
-            .local_addr()
-            .expect("a bound listener has an address")
+        self.listener.local_addr().expect("a bound listener has an address")
     }
 
     pub fn state(&self) -> &AppState {
@@ -86,15 +74,10 @@ impl App {
     }
 
     /// Serves until `shutdown` completes, then finishes the requests in flight and closes the database.
-    pub async fn run(
-        self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> anyhow::Result<()> {
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let db = self.state.db.clone();
         let router = web::router(self.state);
-        axum::serve(self.listener, router)
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        axum::serve(self.listener, router).with_graceful_shutdown(shutdown).await?;
         db.close().await;
         Ok(())
     }

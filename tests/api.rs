@@ -30,42 +30,25 @@ async fn every_response_carries_a_request_id_and_problems_repeat_it() {
     assert_eq!(body["request_id"], id.as_str());
     assert_eq!(body["code"], "not-found");
     // A caller's own request id is kept.
-    let r = app
-        .client
-        .get(app.url("/healthz"))
-        .header("x-request-id", "abc-123")
-        .send()
-        .await
-        .unwrap();
+    let r = app.client.get(app.url("/healthz")).header("x-request-id", "abc-123").send().await.unwrap();
     assert_eq!(r.headers()["x-request-id"], "abc-123");
 }
 
 #[tokio::test]
 async fn an_organism_is_registered_and_read_back() {
     let app = TestApp::spawn().await;
-    let r = app
-        .post("/api/v1/organisms", &organism_body("11 4335 6789"))
-        .await;
+    let r = app.post("/api/v1/organisms", &organism_body("11 4335 6789")).await;
     assert_eq!(r.status(), 201);
     let created: Value = r.json().await.unwrap();
     assert_eq!(created["neq"], "1143356789");
     assert_eq!(created["region_name"], "Montréal");
-    let r = app
-        .get(&format!("/api/v1/organisms/{}", created["id"]))
-        .await;
+    let r = app.get(&format!("/api/v1/organisms/{}", created["id"])).await;
     assert_eq!(r.status(), 200);
     assert_eq!(r.json::<Value>().await.unwrap(), created);
-    let list: Value = app
-        .get("/api/v1/organisms?limit=10")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get("/api/v1/organisms?limit=10").await.json().await.unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1);
 
-    let r = app
-        .post("/api/v1/organisms", &organism_body("1143356789"))
-        .await;
+    let r = app.post("/api/v1/organisms", &organism_body("1143356789")).await;
     assert_eq!(r.status(), 409);
     assert_eq!(r.json::<Value>().await.unwrap()["code"], "duplicate-neq");
 }
@@ -87,36 +70,16 @@ async fn invalid_fields_are_all_listed_in_french_and_nothing_is_written() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| {
-            (
-                e["field"].as_str().unwrap().to_string(),
-                e["message"].as_str().unwrap().to_string(),
-            )
-        })
+        .map(|e| (e["field"].as_str().unwrap().to_string(), e["message"].as_str().unwrap().to_string()))
         .collect();
     assert_eq!(
         errors,
         [
-            (
-                "contact_email".to_string(),
-                "L'adresse courriel doit ressembler à nom@exemple.org.".to_string()
-            ),
-            (
-                "legal_name".to_string(),
-                "Ce champ est obligatoire.".to_string()
-            ),
-            (
-                "mission_summary".to_string(),
-                "Au plus 2000 caractères.".to_string()
-            ),
-            (
-                "neq".to_string(),
-                "Le NEQ commence par 11, 22, 33 ou 88 (sa forme juridique).".to_string()
-            ),
-            (
-                "region".to_string(),
-                "La région est un code de 01 à 17.".to_string()
-            ),
+            ("contact_email".to_string(), "L'adresse courriel doit ressembler à nom@exemple.org.".to_string()),
+            ("legal_name".to_string(), "Ce champ est obligatoire.".to_string()),
+            ("mission_summary".to_string(), "Au plus 2000 caractères.".to_string()),
+            ("neq".to_string(), "Le NEQ commence par 11, 22, 33 ou 88 (sa forme juridique).".to_string()),
+            ("region".to_string(), "La région est un code de 01 à 17.".to_string()),
         ]
     );
     assert_eq!(organism_count(&app).await, 0);
@@ -137,29 +100,17 @@ async fn problems_follow_accept_language() {
         .unwrap();
     let problem: Value = r.json().await.unwrap();
     assert_eq!(problem["title"], "Some fields are invalid");
-    assert_eq!(
-        problem["errors"][0]["message"],
-        "A NEQ is exactly 10 digits."
-    );
-    assert_eq!(
-        problem["errors"][1]["message"],
-        "The region is a code from 01 to 17."
-    );
+    assert_eq!(problem["errors"][0]["message"], "A NEQ is exactly 10 digits.");
+    assert_eq!(problem["errors"][1]["message"], "The region is a code from 01 to 17.");
 }
 
 #[tokio::test]
 async fn malformed_json_unknown_fields_wrong_types_and_oversized_bodies_are_refused() {
     let app = TestApp::spawn().await;
     let send = |body: String, content_type: &'static str| {
-        app.client
-            .post(app.url("/api/v1/organisms"))
-            .header("content-type", content_type)
-            .body(body)
-            .send()
+        app.client.post(app.url("/api/v1/organisms")).header("content-type", content_type).body(body).send()
     };
-    let r = send("{\"legal_name\": ".into(), "application/json")
-        .await
-        .unwrap();
+    let r = send("{\"legal_name\": ".into(), "application/json").await.unwrap();
     assert_eq!(r.status(), 400);
     assert_eq!(r.json::<Value>().await.unwrap()["code"], "malformed-json");
 
@@ -169,44 +120,24 @@ async fn malformed_json_unknown_fields_wrong_types_and_oversized_bodies_are_refu
     assert_eq!(r.status(), 422);
     let problem: Value = r.json().await.unwrap();
     assert_eq!(problem["code"], "invalid-body");
-    assert!(
-        problem["detail"].as_str().unwrap().contains("is_admin"),
-        "{problem}"
-    );
+    assert!(problem["detail"].as_str().unwrap().contains("is_admin"), "{problem}");
 
     let mut body = organism_body(&neq(2));
     body["neq"] = json!(1143356789u64);
     let r = send(body.to_string(), "application/json").await.unwrap();
-    assert_eq!(
-        (
-            r.status().as_u16(),
-            r.json::<Value>().await.unwrap()["code"].clone()
-        ),
-        (422, json!("invalid-body"))
-    );
+    assert_eq!((r.status().as_u16(), r.json::<Value>().await.unwrap()["code"].clone()), (422, json!("invalid-body")));
 
-    let r = send(organism_body(&neq(3)).to_string(), "text/plain")
-        .await
-        .unwrap();
+    let r = send(organism_body(&neq(3)).to_string(), "text/plain").await.unwrap();
     assert_eq!(r.status(), 415);
 
     let mut body = organism_body(&neq(4));
     body["mission_summary"] = json!("é".repeat(600_000));
     let r = send(body.to_string(), "application/json").await.unwrap();
     assert_eq!(r.status(), 413);
-    assert_eq!(
-        r.json::<Value>().await.unwrap()["code"],
-        "payload-too-large"
-    );
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], "payload-too-large");
 
     let r = app.get("/api/v1/organisms/abc").await;
-    assert_eq!(
-        (
-            r.status().as_u16(),
-            r.json::<Value>().await.unwrap()["code"].clone()
-        ),
-        (400, json!("bad-request"))
-    );
+    assert_eq!((r.status().as_u16(), r.json::<Value>().await.unwrap()["code"].clone()), (400, json!("bad-request")));
     assert_eq!(organism_count(&app).await, 0);
 }
 
@@ -214,99 +145,53 @@ async fn malformed_json_unknown_fields_wrong_types_and_oversized_bodies_are_refu
 async fn a_draft_is_created_read_and_updated_while_editable() {
     let app = TestApp::spawn().await;
     let organism = app.organism(&neq(1)).await;
-    let r = app
-        .post(
-            "/api/v1/grants",
-            &json!({ "organism_id": organism, "application": { "title": "Brouillon" } }),
-        )
-        .await;
+    let r =
+        app.post("/api/v1/grants", &json!({ "organism_id": organism, "application": { "title": "Brouillon" } })).await;
     assert_eq!(r.status(), 201);
     let draft: Value = r.json().await.unwrap();
     assert_eq!(
-        (
-            draft["state"].clone(),
-            draft["version"].clone(),
-            draft["editable"].clone()
-        ),
+        (draft["state"].clone(), draft["version"].clone(), draft["editable"].clone()),
         (json!("draft"), json!(1), json!(true))
     );
     let id = draft["id"].as_i64().unwrap();
 
-    let r = app
-        .put(
-            &format!("/api/v1/grants/{id}"),
-            &json!({ "version": 1, "application": complete_application() }),
-        )
-        .await;
+    let r =
+        app.put(&format!("/api/v1/grants/{id}"), &json!({ "version": 1, "application": complete_application() })).await;
     assert_eq!(r.status(), 200);
     let updated: Value = r.json().await.unwrap();
     assert_eq!(updated["version"], 2);
+    assert_eq!(updated["application"]["requested_equipment"], "3600.00");
     assert_eq!(updated["application"]["requested_software"], "480.50");
+    assert_eq!(updated["application"]["lines"][0]["total"], "3600.00");
     assert_eq!(updated["application"]["requested_coaching_hours"], "6.5");
 
-    let r = app
-        .put(
-            &format!("/api/v1/grants/{id}"),
-            &json!({ "version": 1, "application": { "title": "Perdu" } }),
-        )
-        .await;
+    let r =
+        app.put(&format!("/api/v1/grants/{id}"), &json!({ "version": 1, "application": { "title": "Perdu" } })).await;
     assert_eq!(r.status(), 409);
     let problem: Value = r.json().await.unwrap();
-    assert_eq!(
-        (problem["code"].clone(), problem["current_version"].clone()),
-        (json!("version-conflict"), json!(2))
-    );
+    assert_eq!((problem["code"].clone(), problem["current_version"].clone()), (json!("version-conflict"), json!(2)));
 
     let mut bad = complete_application();
-    bad["requested_equipment"] = json!("12.345");
+    bad["lines"][0]["unit_price"] = json!("12.345");
     bad["contact_email"] = json!("pas une adresse");
-    let r = app
-        .put(
-            &format!("/api/v1/grants/{id}"),
-            &json!({ "version": 2, "application": bad }),
-        )
-        .await;
+    let r = app.put(&format!("/api/v1/grants/{id}"), &json!({ "version": 2, "application": bad })).await;
     assert_eq!(r.status(), 422);
     let problem: Value = r.json().await.unwrap();
-    let fields: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
-    assert_eq!(
-        fields,
-        [
-            "application.contact_email",
-            "application.requested_equipment"
-        ]
-    );
+    let fields: Vec<&str> =
+        problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["application.contact_email", "application.lines[0].unit_price"]);
 
-    let read: Value = app
-        .get(&format!("/api/v1/grants/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let read: Value = app.get(&format!("/api/v1/grants/{id}")).await.json().await.unwrap();
     assert_eq!(read, updated, "refused updates changed nothing");
 
     let r = app.fire(id, "submit", 2, "applicant").await;
     assert_eq!(r.status(), 200);
-    let r = app
-        .put(
-            &format!("/api/v1/grants/{id}"),
-            &json!({ "version": 3, "application": complete_application() }),
-        )
-        .await;
+    let r =
+        app.put(&format!("/api/v1/grants/{id}"), &json!({ "version": 3, "application": complete_application() })).await;
     assert_eq!(r.status(), 409);
     assert_eq!(r.json::<Value>().await.unwrap()["code"], "not-editable");
 
-    let r = app
-        .post(
-            "/api/v1/grants",
-            &json!({ "organism_id": 9999, "application": {} }),
-        )
-        .await;
+    let r = app.post("/api/v1/grants", &json!({ "organism_id": 9999, "application": {} })).await;
     assert_eq!(r.json::<Value>().await.unwrap()["code"], "unknown-organism");
 }
 
@@ -319,16 +204,9 @@ async fn transitions_are_decided_by_the_workflow_and_recorded() {
     assert_eq!(r.status(), 409);
     let problem: Value = r.json().await.unwrap();
     assert_eq!(problem["code"], "event-not-allowed");
-    assert_eq!(
-        problem["allowed_events"],
-        json!([]),
-        "a program officer can do nothing with a draft"
-    );
+    assert_eq!(problem["allowed_events"], json!([]), "a program officer can do nothing with a draft");
     let r = app.fire(id, "approve", 1, "applicant").await;
-    assert_eq!(
-        r.json::<Value>().await.unwrap()["allowed_events"],
-        json!(["submit", "withdraw"])
-    );
+    assert_eq!(r.json::<Value>().await.unwrap()["allowed_events"], json!(["submit", "withdraw"]));
 
     let r = app.fire(id, "begin_screening", 1, "applicant").await;
     assert_eq!(r.status(), 409);
@@ -337,11 +215,7 @@ async fn transitions_are_decided_by_the_workflow_and_recorded() {
     assert_eq!(r.status(), 200);
     let g: Value = r.json().await.unwrap();
     assert_eq!(
-        (
-            g["state"].clone(),
-            g["version"].clone(),
-            g["editable"].clone()
-        ),
+        (g["state"].clone(), g["version"].clone(), g["editable"].clone()),
         (json!("submitted"), json!(2), json!(false))
     );
     assert!(g["submitted_at"].is_string());
@@ -352,10 +226,7 @@ async fn transitions_are_decided_by_the_workflow_and_recorded() {
 
     let r = app.fire(id, "begin_screening", 2, "applicant").await;
     assert_eq!(r.status(), 403);
-    assert_eq!(
-        r.json::<Value>().await.unwrap()["allowed_roles"],
-        json!(["program_officer"])
-    );
+    assert_eq!(r.json::<Value>().await.unwrap()["allowed_roles"], json!(["program_officer"]));
 
     let r = app
         .client
@@ -366,18 +237,8 @@ async fn transitions_are_decided_by_the_workflow_and_recorded() {
         .unwrap();
     assert_eq!(r.status(), 401);
 
-    assert_eq!(
-        app.fire(id, "begin_screening", 2, "program_officer")
-            .await
-            .status(),
-        200
-    );
-    let history: Value = app
-        .get(&format!("/api/v1/grants/{id}/transitions"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    assert_eq!(app.fire(id, "begin_screening", 2, "program_officer").await.status(), 200);
+    let history: Value = app.get(&format!("/api/v1/grants/{id}/transitions")).await.json().await.unwrap();
     let history = history.as_array().unwrap();
     assert_eq!(history.len(), 2);
     assert_eq!(history[0]["from"], "draft");
@@ -385,22 +246,15 @@ async fn transitions_are_decided_by_the_workflow_and_recorded() {
     assert_eq!(history[0]["actor"], "applicant@test");
     assert_eq!(history[0]["reason"], "submit in a test");
     assert_eq!(history[1]["role"], "program_officer");
-    assert_eq!(
-        app.get("/api/v1/grants/999/transitions").await.status(),
-        404
-    );
+    assert_eq!(app.get("/api/v1/grants/999/transitions").await.status(), 404);
 }
 
 #[tokio::test]
 async fn an_incomplete_application_cannot_be_submitted_and_the_missing_fields_are_named() {
     let app = TestApp::spawn().await;
     let organism = app.organism(&neq(1)).await;
-    let r = app
-        .post(
-            "/api/v1/grants",
-            &json!({ "organism_id": organism, "application": { "title": "Presque" } }),
-        )
-        .await;
+    let r =
+        app.post("/api/v1/grants", &json!({ "organism_id": organism, "application": { "title": "Presque" } })).await;
     let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     let r = app.fire(id, "submit", 1, "applicant").await;
     assert_eq!(r.status(), 422);
@@ -408,24 +262,10 @@ async fn an_incomplete_application_cannot_be_submitted_and_the_missing_fields_ar
     assert_eq!(problem["code"], "conditions-not-met");
     assert_eq!(
         problem["missing_fields"],
-        json!([
-            "needs_assessment",
-            "project_description",
-            "contact_name",
-            "contact_email",
-            "requested_amounts"
-        ])
+        json!(["needs_assessment", "project_description", "contact_name", "contact_email", "requested_amounts"])
     );
-    let g: Value = app
-        .get(&format!("/api/v1/grants/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        (g["state"].clone(), g["version"].clone()),
-        (json!("draft"), json!(1))
-    );
+    let g: Value = app.get(&format!("/api/v1/grants/{id}")).await.json().await.unwrap();
+    assert_eq!((g["state"].clone(), g["version"].clone()), (json!("draft"), json!(1)));
 }
 
 #[tokio::test]
@@ -457,40 +297,16 @@ async fn the_openapi_document_describes_every_route() {
     for route in &routes {
         let (method, path) = route.split_once(' ').unwrap();
         let url = app.url(&format!("/api/v1{}", path.replace("{id}", "1")));
-        let r = app
-            .client
-            .request(method.parse().unwrap(), url)
-            .json(&json!({}))
-            .send()
-            .await
-            .unwrap();
-        let code = r
-            .json::<Value>()
-            .await
-            .ok()
-            .and_then(|v| v["code"].as_str().map(String::from));
+        let r = app.client.request(method.parse().unwrap(), url).json(&json!({})).send().await.unwrap();
+        let code = r.json::<Value>().await.ok().and_then(|v| v["code"].as_str().map(String::from));
         assert_ne!(code.as_deref(), Some("no-such-route"), "{route}");
     }
-    let r = app
-        .client
-        .delete(app.url("/api/v1/organisms"))
-        .send()
-        .await
-        .unwrap();
+    let r = app.client.delete(app.url("/api/v1/organisms")).send().await.unwrap();
     assert_eq!(
-        (
-            r.status().as_u16(),
-            r.json::<Value>().await.unwrap()["code"].clone()
-        ),
+        (r.status().as_u16(), r.json::<Value>().await.unwrap()["code"].clone()),
         (405, json!("method-not-allowed"))
     );
     let r = app.get("/api/v1/nothing-here").await;
-    assert_eq!(
-        (
-            r.status().as_u16(),
-            r.json::<Value>().await.unwrap()["code"].clone()
-        ),
-        (404, json!("no-such-route"))
-    );
+    assert_eq!((r.status().as_u16(), r.json::<Value>().await.unwrap()["code"].clone()), (404, json!("no-such-route")));
     assert!(doc["components"]["schemas"]["ProblemDetails"].is_object());
 }

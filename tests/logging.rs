@@ -43,16 +43,8 @@ async fn log_lines_of_a_request_carry_its_request_id() {
     let lines: Vec<&str> = logs.lines().collect();
     let applied = "transition applied from=\"draft\" to=\"submitted\"";
     assert!(lines.iter().any(|l| l.contains(applied)), "{logs}");
-    assert!(
-        lines
-            .iter()
-            .any(|l| l.contains("finished processing request")),
-        "{logs}"
-    );
+    assert!(lines.iter().any(|l| l.contains("finished processing request")), "{logs}");
     for line in lines {
-        assert!(
-            line.contains(&format!("request_id={id}")),
-            "a line without the request id: {line}"
-        );
+        assert!(line.contains(&format!("request_id={id}")), "a line without the request id: {line}");
     }
 }

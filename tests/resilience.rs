@@ -17,18 +17,12 @@ const OCTROI: &str = env!("CARGO_BIN_EXE_octroi");
 async fn in_screening(app: &TestApp, n: u32) -> i64 {
     let id = app.complete_draft(&neq(n)).await;
     assert_eq!(app.fire(id, "submit", 1, "applicant").await.status(), 200);
-    assert_eq!(
-        app.fire(id, "begin_screening", 2, "program_officer")
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.fire(id, "begin_screening", 2, "program_officer").await.status(), 200);
     id
 }
 
 fn raw_transition(address: &str, grant: i64, event: &str, version: i64, role: &str) -> String {
-    let body =
-        json!({ "event": event, "version": version, "reason": "client hangs up" }).to_string();
+    let body = json!({ "event": event, "version": version, "reason": "client hangs up" }).to_string();
     let host = address.trim_start_matches("http://");
     format!(
         "POST /api/v1/grants/{grant}/transitions HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n\
@@ -50,11 +44,8 @@ async fn clients_hanging_up_mid_write_leave_nothing_half_done() {
     for round in 0..20i64 {
         for (i, grant) in grants.iter().enumerate() {
             // Alternate the events so that some of them apply; the versions are guesses on purpose.
-            let (event, role) = if round % 2 == 0 {
-                ("request_info", "program_officer")
-            } else {
-                ("provide_info", "applicant")
-            };
+            let (event, role) =
+                if round % 2 == 0 { ("request_info", "program_officer") } else { ("provide_info", "applicant") };
             let request = raw_transition(&app.address, *grant, event, 3 + round, role);
             let address = app.address.trim_start_matches("http://").to_string();
             let pause = Duration::from_micros((i as u64 * 7919 + round as u64 * 104_729) % 3000);
@@ -76,21 +67,10 @@ async fn clients_hanging_up_mid_write_leave_nothing_half_done() {
     for grant in &grants {
         let g = app.db().grant(*grant).await.unwrap();
         let history = app.db().grant_history(*grant).await.unwrap();
-        assert_eq!(
-            g.version,
-            1 + history.len() as i64,
-            "grant {grant}: every version change has its audit row"
-        );
-        assert_eq!(
-            g.state,
-            history.last().unwrap().to_state,
-            "grant {grant}: the state is the last audited one"
-        );
+        assert_eq!(g.version, 1 + history.len() as i64, "grant {grant}: every version change has its audit row");
+        assert_eq!(g.state, history.last().unwrap().to_state, "grant {grant}: the state is the last audited one");
         for pair in history.windows(2) {
-            assert_eq!(
-                pair[0].to_state, pair[1].from_state,
-                "grant {grant}: the history is a path"
-            );
+            assert_eq!(pair[0].to_state, pair[1].from_state, "grant {grant}: the history is a path");
         }
     }
     // Every later request succeeds: more writes than the pool has connections.
@@ -99,20 +79,10 @@ async fn clients_hanging_up_mid_write_leave_nothing_half_done() {
         assert_eq!(app.fire(id, "submit", 1, "applicant").await.status(), 200);
     }
     for grant in &grants {
-        let g: Value = app
-            .get(&format!("/api/v1/grants/{grant}"))
-            .await
-            .json()
-            .await
-            .unwrap();
-        let event = if g["state"] == "screening" {
-            ("request_info", "program_officer")
-        } else {
-            ("provide_info", "applicant")
-        };
-        let r = app
-            .fire(*grant, event.0, g["version"].as_i64().unwrap(), event.1)
-            .await;
+        let g: Value = app.get(&format!("/api/v1/grants/{grant}")).await.json().await.unwrap();
+        let event =
+            if g["state"] == "screening" { ("request_info", "program_officer") } else { ("provide_info", "applicant") };
+        let r = app.fire(*grant, event.0, g["version"].as_i64().unwrap(), event.1).await;
         assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     }
 }
@@ -125,29 +95,16 @@ struct Server {
 
 impl Server {
     fn start(database_url: &str) -> Server {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
         let child = Command::new(OCTROI)
-            .args([
-                "serve",
-                "--addr",
-                &format!("127.0.0.1:{port}"),
-                "--database-url",
-                database_url,
-            ])
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--database-url", database_url])
             .current_dir(manifest_dir())
             .env("OCTROI_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let server = Server {
-            child,
-            address: format!("http://127.0.0.1:{port}"),
-        };
+        let server = Server { child, address: format!("http://127.0.0.1:{port}") };
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if answers_ok(&format!("{}/readyz", server.address)) {
@@ -163,16 +120,8 @@ impl Server {
 fn answers_ok(url: &str) -> bool {
     let url = url.to_string();
     std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async {
-            reqwest::get(url)
-                .await
-                .map(|r| r.status() == 200)
-                .unwrap_or(false)
-        })
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async { reqwest::get(url).await.map(|r| r.status() == 200).unwrap_or(false) })
     })
     .join()
     .unwrap()
@@ -191,12 +140,8 @@ async fn an_acknowledged_write_survives_kill_9() {
     let database = TestDatabase::new().await;
     let client = reqwest::Client::new();
     let mut server = Server::start(&database.url);
-    let r = client
-        .post(format!("{}/api/v1/organisms", server.address))
-        .json(&organism_body(&neq(7)))
-        .send()
-        .await
-        .unwrap();
+    let r =
+        client.post(format!("{}/api/v1/organisms", server.address)).json(&organism_body(&neq(7))).send().await.unwrap();
     assert_eq!(r.status(), 201);
     let organism = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     let r = client
@@ -207,10 +152,7 @@ async fn an_acknowledged_write_survives_kill_9() {
         .unwrap();
     let grant = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     let r = client
-        .post(format!(
-            "{}/api/v1/grants/{grant}/transitions",
-            server.address
-        ))
+        .post(format!("{}/api/v1/grants/{grant}/transitions", server.address))
         .header("x-octroi-actor", "marie")
         .header("x-octroi-role", "applicant")
         .json(&json!({ "event": "submit", "version": 1 }))
@@ -224,23 +166,11 @@ async fn an_acknowledged_write_survives_kill_9() {
     drop(server);
 
     let server = Server::start(&database.url);
-    let g: Value = client
-        .get(format!("{}/api/v1/grants/{grant}", server.address))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(
-        (g["state"].clone(), g["version"].clone()),
-        (json!("submitted"), json!(2))
-    );
+    let g: Value =
+        client.get(format!("{}/api/v1/grants/{grant}", server.address)).send().await.unwrap().json().await.unwrap();
+    assert_eq!((g["state"].clone(), g["version"].clone()), (json!("submitted"), json!(2)));
     let history: Value = client
-        .get(format!(
-            "{}/api/v1/grants/{grant}/transitions",
-            server.address
-        ))
+        .get(format!("{}/api/v1/grants/{grant}/transitions", server.address))
         .send()
         .await
         .unwrap()
@@ -255,10 +185,7 @@ async fn an_acknowledged_write_survives_kill_9() {
 async fn sigterm_shuts_down_gracefully() {
     let database = TestDatabase::new().await;
     let mut server = Server::start(&database.url);
-    let status = Command::new("kill")
-        .args(["-TERM", &server.child.id().to_string()])
-        .status()
-        .unwrap();
+    let status = Command::new("kill").args(["-TERM", &server.child.id().to_string()]).status().unwrap();
     assert!(status.success());
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -266,21 +193,13 @@ async fn sigterm_shuts_down_gracefully() {
             assert!(status.success(), "{status:?}");
             break;
         }
-        assert!(
-            Instant::now() < deadline,
-            "the server did not stop on SIGTERM"
-        );
+        assert!(Instant::now() < deadline, "the server did not stop on SIGTERM");
         std::thread::sleep(Duration::from_millis(50));
     }
 }
 
 fn octroi(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(OCTROI)
-        .args(args)
-        .current_dir(manifest_dir())
-        .env("OCTROI_LOG", "off")
-        .output()
-        .unwrap();
+    let out = Command::new(OCTROI).args(args).current_dir(manifest_dir()).env("OCTROI_LOG", "off").output().unwrap();
     (
         out.status.success(),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -301,45 +220,24 @@ fn broken_workflows(from: &str, to: &str) -> tempfile::TempDir {
 fn workflow_check_passes_on_workflows_and_names_the_file_and_line_of_each_error() {
     let (ok, out, _) = octroi(&["workflow", "check"]);
     assert!(ok, "{out}");
-    let dir = broken_workflows(
-        "guards = [\"application_complete\"]",
-        "guards = [\"application_complet\"]",
-    );
+    let dir = broken_workflows("guards = [\"application_complete\"]", "guards = [\"application_complet\"]");
     let path = dir.path().join("grant.toml");
-    let line = 1 + std::fs::read_to_string(&path)
-        .unwrap()
-        .lines()
-        .position(|l| l.contains("application_complet\""))
-        .unwrap();
+    let line =
+        1 + std::fs::read_to_string(&path).unwrap().lines().position(|l| l.contains("application_complet\"")).unwrap();
     let (ok, _, err) = octroi(&["workflow", "check", dir.path().to_str().unwrap()]);
     assert!(!ok);
-    assert!(
-        err.starts_with(&format!(
-            "{}:{line}: unknown guard 'application_complet'",
-            path.display()
-        )),
-        "{err}"
-    );
+    assert!(err.starts_with(&format!("{}:{line}: unknown guard 'application_complet'", path.display())), "{err}");
 
     let dir = broken_workflows("to = \"closed\"", "to = \"close\"");
     let (ok, _, err) = octroi(&["workflow", "check", dir.path().to_str().unwrap()]);
     assert!(!ok);
-    assert!(
-        err.contains("target state 'close' is not a declared state"),
-        "{err}"
-    );
-    assert!(
-        err.contains("state 'closed' cannot be reached from 'draft'"),
-        "{err}"
-    );
+    assert!(err.contains("target state 'close' is not a declared state"), "{err}");
+    assert!(err.contains("state 'closed' cannot be reached from 'draft'"), "{err}");
 
     let (ok, out, _) = octroi(&["workflow", "diagram", "grant"]);
     assert!(ok && out.contains("stateDiagram-v2"));
     let (ok, _, err) = octroi(&["workflow", "diagram", "purchase"]);
-    assert!(
-        !ok && err.contains("no workflow named 'purchase'; known: grant"),
-        "{err}"
-    );
+    assert!(!ok && err.contains("no workflow named 'purchase'; known: grant"), "{err}");
 }
 
 /// Runs `serve` with one folder replaced and returns what it printed on standard error; it must fail.
@@ -362,37 +260,22 @@ fn serve_refuses_to_start_on_a_broken_workflow_or_program_file() {
     let data = tempfile::tempdir().unwrap();
     let workflows = broken_workflows("roles = [\"finance\"]", "roles = [\"treasurer\"]");
     let err = serve_fails_with(&data, "--workflows-dir", &workflows);
-    assert!(
-        err.contains("the workflows have errors") && err.contains("unknown role 'treasurer'"),
-        "{err}"
-    );
+    assert!(err.contains("the workflows have errors") && err.contains("unknown role 'treasurer'"), "{err}");
 
     let policies = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(manifest_dir().join("policies/dataide.toml")).unwrap();
     let broken = text.replace("total = \"1450000.00\"", "total = \"1450000.50\"");
     std::fs::write(policies.path().join("dataide.toml"), broken).unwrap();
     let err = serve_fails_with(&data, "--policies-dir", &policies);
-    assert!(
-        err.contains(
-            "envelope FDMT: the allocations add up to 1450000.00 but the total is 1450000.50"
-        ),
-        "{err}"
-    );
+    assert!(err.contains("envelope FDMT: the allocations add up to 1450000.00 but the total is 1450000.50"), "{err}");
     let (ok, _, err) = octroi(&["policy", "check", policies.path().to_str().unwrap()]);
     assert!(!ok && err.contains("envelope FDMT"), "{err}");
-    assert!(
-        !data.path().join("octroi.db").exists(),
-        "nothing was created before the rules were checked"
-    );
+    assert!(!data.path().join("octroi.db").exists(), "nothing was created before the rules were checked");
 }
 
 #[test]
 fn database_passwords_are_never_printed() {
-    let (ok, _, err) = octroi(&[
-        "migrate",
-        "--database-url",
-        "postgres://octroi:s3cret-pw@127.0.0.1:1/none",
-    ]);
+    let (ok, _, err) = octroi(&["migrate", "--database-url", "postgres://octroi:s3cret-pw@127.0.0.1:1/none"]);
     assert!(!ok);
     assert!(!err.contains("s3cret-pw"), "{err}");
 }

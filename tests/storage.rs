@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use common::{TestDatabase, manifest_dir};
-use octroi::domain::grant::Application;
+use octroi::domain::grant::{Application, Line, LineCategory};
 use octroi::domain::workflow::{FireError, Role, Workflow, load_file};
 use octroi::domain::{Actor, Email, Hours, Language, Money, Neq, PostalCode, Region};
 use octroi::policy::Program;
@@ -37,8 +37,20 @@ fn application() -> Application {
         title: "Postes pour l'accueil".into(),
         needs_assessment: "Deux postes hors d'usage.".into(),
         project_description: "Deux portables et une suite bureautique.".into(),
-        requested_equipment: Money::parse("2400.00").unwrap(),
-        requested_software: Money::parse("199.99").unwrap(),
+        lines: vec![
+            Line {
+                category: LineCategory::Equipment,
+                description: "Portable".into(),
+                quantity: 2,
+                unit_price: Money::parse("1200.00").unwrap(),
+            },
+            Line {
+                category: LineCategory::Software,
+                description: "Suite bureautique".into(),
+                quantity: 1,
+                unit_price: Money::parse("199.99").unwrap(),
+            },
+        ],
         requested_coaching_hours: Hours::parse("6").unwrap(),
         contact_name: "Jean Roy".into(),
         contact_email: Some(Email::parse("jean@maison.org").unwrap()),
@@ -46,10 +58,7 @@ fn application() -> Application {
 }
 
 fn actor(role: Role) -> Actor {
-    Actor {
-        id: format!("{role}@test"),
-        role,
-    }
+    Actor { id: format!("{role}@test"), role }
 }
 
 async fn draft(db: &Db, w: &Workflow, neq: &str) -> i64 {
@@ -66,14 +75,8 @@ async fn organisms_round_trip_and_a_neq_registers_once() {
     assert_eq!(created, read);
     assert_eq!(read.postal_code, "G1R 1N9");
     assert_eq!(read.region, "03");
-    assert!(matches!(
-        db.create_organism(organism("1100000001")).await,
-        Err(StorageError::DuplicateNeq)
-    ));
-    assert!(matches!(
-        db.organism(created.id + 1000).await,
-        Err(StorageError::NotFound)
-    ));
+    assert!(matches!(db.create_organism(organism("1100000001")).await, Err(StorageError::DuplicateNeq)));
+    assert!(matches!(db.organism(created.id + 1000).await, Err(StorageError::NotFound)));
     let page = db.organisms(0, 10).await.unwrap();
     assert_eq!(page.len(), 1, "the refused duplicate left nothing behind");
 }
@@ -96,10 +99,7 @@ async fn amounts_are_stored_exactly_in_cents() {
 async fn a_grant_for_an_unknown_organism_is_refused() {
     let t = TestDatabase::new().await;
     let db = t.db().await;
-    assert!(matches!(
-        db.create_grant(999, application(), &workflow()).await,
-        Err(StorageError::UnknownOrganism)
-    ));
+    assert!(matches!(db.create_grant(999, application(), &workflow()).await, Err(StorageError::UnknownOrganism)));
 }
 
 #[tokio::test]
@@ -108,27 +108,16 @@ async fn a_draft_is_editable_until_submitted_and_edits_check_the_version() {
     let db = t.db().await;
     let w = workflow();
     let id = draft(&db, &w, "1100000003").await;
-    let changed = Application {
-        title: "Nouveau titre".into(),
-        ..application()
-    };
-    let g = db
-        .update_application(id, 1, changed.clone(), &w)
-        .await
-        .unwrap();
+    let changed = Application { title: "Nouveau titre".into(), ..application() };
+    let g = db.update_application(id, 1, changed.clone(), &w).await.unwrap();
     assert_eq!((g.version, g.title.as_str()), (2, "Nouveau titre"));
     assert!(matches!(
         db.update_application(id, 1, application(), &w).await,
         Err(StorageError::VersionConflict { current: 2 })
     ));
-    db.fire_grant_event(&w, id, 2, "submit", &actor(Role::Applicant), "")
-        .await
-        .unwrap();
+    db.fire_grant_event(&w, id, 2, "submit", &actor(Role::Applicant), "").await.unwrap();
     let refused = db.update_application(id, 3, application(), &w).await;
-    assert!(
-        matches!(refused, Err(StorageError::NotEditable { ref state }) if state == "submitted"),
-        "{refused:?}"
-    );
+    assert!(matches!(refused, Err(StorageError::NotEditable { ref state }) if state == "submitted"), "{refused:?}");
     assert_eq!(db.grant(id).await.unwrap().title, "Nouveau titre");
 }
 
@@ -151,27 +140,14 @@ async fn transitions_write_the_state_and_the_audit_row_together() {
     ];
     let mut version = 1;
     for (event, role) in steps {
-        let g = db
-            .fire_grant_event(
-                &w,
-                id,
-                version,
-                event,
-                &actor(role),
-                &format!("because {event}"),
-            )
-            .await
-            .unwrap();
+        let g = db.fire_grant_event(&w, id, version, event, &actor(role), &format!("because {event}")).await.unwrap();
         version = g.version;
     }
     let g = db.grant(id).await.unwrap();
     assert_eq!((g.state.as_str(), g.version), ("approved", 10));
     assert!(g.submitted_at.is_some() && g.decided_at.is_some() && g.closed_at.is_none());
     let history = db.grant_history(id).await.unwrap();
-    let path: Vec<(&str, &str)> = history
-        .iter()
-        .map(|h| (h.from_state.as_str(), h.to_state.as_str()))
-        .collect();
+    let path: Vec<(&str, &str)> = history.iter().map(|h| (h.from_state.as_str(), h.to_state.as_str())).collect();
     assert_eq!(
         path,
         [
@@ -189,17 +165,10 @@ async fn transitions_write_the_state_and_the_audit_row_together() {
     );
     let last = history.last().unwrap();
     assert_eq!(
-        (
-            last.actor.as_str(),
-            last.actor_role.as_str(),
-            last.reason.as_str()
-        ),
+        (last.actor.as_str(), last.actor_role.as_str(), last.reason.as_str()),
         ("program_officer@test", "program_officer", "because approve")
     );
-    assert_eq!(
-        history.iter().map(|h| h.version).collect::<Vec<_>>(),
-        (2..=10).collect::<Vec<_>>()
-    );
+    assert_eq!(history.iter().map(|h| h.version).collect::<Vec<_>>(), (2..=10).collect::<Vec<_>>());
 }
 
 #[tokio::test]
@@ -208,47 +177,19 @@ async fn refused_transitions_change_nothing() {
     let db = t.db().await;
     let w = workflow();
     let id = draft(&db, &w, "1100000005").await;
-    let err = db
-        .fire_grant_event(&w, id, 1, "approve", &actor(Role::ProgramOfficer), "")
-        .await
-        .unwrap_err();
+    let err = db.fire_grant_event(&w, id, 1, "approve", &actor(Role::ProgramOfficer), "").await.unwrap_err();
     assert!(
         matches!(err, StorageError::Refused { error: FireError::NotAllowed { ref allowed, .. }, .. } if allowed.is_empty()),
         "{err:?}"
     );
-    let err = db
-        .fire_grant_event(&w, id, 1, "submit", &actor(Role::Finance), "")
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            StorageError::Refused {
-                error: FireError::RoleNotPermitted { .. },
-                ..
-            }
-        ),
-        "{err:?}"
-    );
-    let err = db
-        .fire_grant_event(&w, id, 7, "submit", &actor(Role::Applicant), "")
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(err, StorageError::VersionConflict { current: 1 }),
-        "{err:?}"
-    );
+    let err = db.fire_grant_event(&w, id, 1, "submit", &actor(Role::Finance), "").await.unwrap_err();
+    assert!(matches!(err, StorageError::Refused { error: FireError::RoleNotPermitted { .. }, .. }), "{err:?}");
+    let err = db.fire_grant_event(&w, id, 7, "submit", &actor(Role::Applicant), "").await.unwrap_err();
+    assert!(matches!(err, StorageError::VersionConflict { current: 1 }), "{err:?}");
 
-    let empty = Application {
-        needs_assessment: " ".into(),
-        contact_email: None,
-        ..application()
-    };
+    let empty = Application { needs_assessment: " ".into(), contact_email: None, ..application() };
     db.update_application(id, 1, empty, &w).await.unwrap();
-    let err = db
-        .fire_grant_event(&w, id, 2, "submit", &actor(Role::Applicant), "")
-        .await
-        .unwrap_err();
+    let err = db.fire_grant_event(&w, id, 2, "submit", &actor(Role::Applicant), "").await.unwrap_err();
     assert!(
         matches!(err, StorageError::Refused { ref missing, .. } if *missing == ["needs_assessment", "contact_email"]),
         "{err:?}"
@@ -275,15 +216,7 @@ async fn of_sixteen_concurrent_transitions_exactly_one_wins() {
                 barrier.wait().await;
                 // Half submit, half withdraw: both are allowed from draft, only one may happen.
                 let event = if i % 2 == 0 { "submit" } else { "withdraw" };
-                db.fire_grant_event(
-                    &w,
-                    id,
-                    1,
-                    event,
-                    &actor(Role::Applicant),
-                    &format!("task {i}"),
-                )
-                .await
+                db.fire_grant_event(&w, id, 1, event, &actor(Role::Applicant), &format!("task {i}")).await
             })
         })
         .collect();
@@ -316,17 +249,9 @@ async fn migrations_and_the_program_sync_are_idempotent() {
     db.sync_program(&program).await.unwrap();
     assert_eq!(db.allocations().await.unwrap(), first);
     assert_eq!(first.len(), 6);
-    let fqis: i64 = first
-        .iter()
-        .filter(|(e, _, _)| e == "FQIS")
-        .map(|(_, _, c)| c)
-        .sum();
+    let fqis: i64 = first.iter().filter(|(e, _, _)| e == "FQIS").map(|(_, _, c)| c).sum();
     assert_eq!(fqis, 400_000_000);
-    assert!(
-        first
-            .iter()
-            .any(|(e, fy, c)| e == "FDMT" && fy == "2023-2024" && *c == 55_000_000)
-    );
+    assert!(first.iter().any(|(e, fy, c)| e == "FDMT" && fy == "2023-2024" && *c == 55_000_000));
 
     // A changed file is mirrored: a new allocation split replaces the old one.
     let src = std::fs::read_to_string(manifest_dir().join("policies/dataide.toml")).unwrap();
@@ -335,13 +260,8 @@ async fn migrations_and_the_program_sync_are_idempotent() {
         .replace("amount = \"550000.00\"", "amount = \"500000.00\"");
     let program = Program::parse("changed.toml", &changed).unwrap();
     db.sync_program(&program).await.unwrap();
-    let fy: BTreeSet<(String, String, i64)> = db
-        .allocations()
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|(e, _, _)| e == "FDMT")
-        .collect();
+    let fy: BTreeSet<(String, String, i64)> =
+        db.allocations().await.unwrap().into_iter().filter(|(e, _, _)| e == "FDMT").collect();
     assert!(fy.contains(&("FDMT".into(), "2022-2023".into(), 45_000_000)));
 }
 
@@ -361,18 +281,12 @@ async fn writes_dropped_midway_leave_the_pool_healthy() {
         let (db, w, grant) = (db.clone(), w.clone(), grants[(i % 8) as usize]);
         tasks.push(tokio::spawn(async move {
             let version = db.grant(grant).await.map(|g| g.version).unwrap_or(1);
-            let event = if version % 2 == 1 {
-                "submit"
-            } else {
-                "withdraw"
-            };
+            let event = if version % 2 == 1 { "submit" } else { "withdraw" };
             let applicant = actor(Role::Applicant);
             let write = db.fire_grant_event(&w, grant, version, event, &applicant, "dropped");
-            let _ =
-                tokio::time::timeout(std::time::Duration::from_micros(i * 37 % 2000), write).await;
+            let _ = tokio::time::timeout(std::time::Duration::from_micros(i * 37 % 2000), write).await;
             let edit = db.update_application(grant, version, application(), &w);
-            let _ =
-                tokio::time::timeout(std::time::Duration::from_micros(i * 53 % 1500), edit).await;
+            let _ = tokio::time::timeout(std::time::Duration::from_micros(i * 53 % 1500), edit).await;
         }));
     }
     for task in tasks {
@@ -381,9 +295,7 @@ async fn writes_dropped_midway_leave_the_pool_healthy() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     for n in 0..40 {
         let id = draft(&db, &w, &format!("11000002{n:02}")).await;
-        db.fire_grant_event(&w, id, 1, "submit", &actor(Role::Applicant), "after")
-            .await
-            .unwrap();
+        db.fire_grant_event(&w, id, 1, "submit", &actor(Role::Applicant), "after").await.unwrap();
     }
     for grant in grants {
         let g = db.grant(grant).await.unwrap();

@@ -17,19 +17,13 @@ impl FiscalYear {
 
     /// The fiscal year a date belongs to.
     pub fn of(date: NaiveDate) -> Self {
-        let start_year = if date.month() >= 4 {
-            date.year()
-        } else {
-            date.year() - 1
-        };
+        let start_year = if date.month() >= 4 { date.year() } else { date.year() - 1 };
         FiscalYear { start_year }
     }
 
     /// Only April 1 starts a fiscal year.
     pub fn from_start(date: NaiveDate) -> Option<Self> {
-        (date.month() == 4 && date.day() == 1).then_some(FiscalYear {
-            start_year: date.year(),
-        })
+        (date.month() == 4 && date.day() == 1).then_some(FiscalYear { start_year: date.year() })
     }
 
     pub fn start(&self) -> NaiveDate {
@@ -41,9 +35,7 @@ impl FiscalYear {
     }
 
     pub fn next(&self) -> Self {
-        FiscalYear {
-            start_year: self.start_year + 1,
-        }
+        FiscalYear { start_year: self.start_year + 1 }
     }
 }
 
@@ -68,10 +60,7 @@ mod tests {
         assert_eq!(FiscalYear::of(d("2023-03-31")).to_string(), "2022-2023");
         assert_eq!(FiscalYear::of(d("2023-04-01")).to_string(), "2023-2024");
         assert_eq!(FiscalYear::starting(2024).end(), d("2025-03-31"));
-        assert_eq!(
-            FiscalYear::from_start(d("2022-04-01")),
-            Some(FiscalYear::starting(2022))
-        );
+        assert_eq!(FiscalYear::from_start(d("2022-04-01")), Some(FiscalYear::starting(2022)));
         assert_eq!(FiscalYear::from_start(d("2022-01-01")), None);
     }
 }

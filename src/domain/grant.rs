@@ -3,20 +3,67 @@
 use super::workflow::Guard;
 use super::{Email, Hours, Money};
 
+/// The most lines one application may list.
+pub const MAX_LINES: usize = 50;
+
+/// What a requested line buys: equipment or software (coaching is asked for in hours).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LineCategory {
+    Equipment,
+    Software,
+}
+
+impl LineCategory {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "equipment" => Some(LineCategory::Equipment),
+            "software" => Some(LineCategory::Software),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            LineCategory::Equipment => "equipment",
+            LineCategory::Software => "software",
+        }
+    }
+}
+
+/// One requested purchase: what, how many, at what estimated unit price.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub category: LineCategory,
+    pub description: String,
+    pub quantity: i64,
+    pub unit_price: Money,
+}
+
+impl Line {
+    /// Quantity × unit price, exact.
+    pub fn total(&self) -> Money {
+        Money::from_cents(self.unit_price.cents() * self.quantity)
+    }
+}
+
 /// What the organism asks for. A draft may be incomplete; `application_complete` guards submission.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Application {
     pub title: String,
     pub needs_assessment: String,
     pub project_description: String,
-    pub requested_equipment: Money,
-    pub requested_software: Money,
+    pub lines: Vec<Line>,
     pub requested_coaching_hours: Hours,
     pub contact_name: String,
     pub contact_email: Option<Email>,
 }
 
 impl Application {
+    /// The total of the lines of one category.
+    pub fn requested(&self, category: LineCategory) -> Money {
+        Money::from_cents(self.lines.iter().filter(|l| l.category == category).map(|l| l.total().cents()).sum())
+    }
+
     /// The fields that must be filled before the application can be submitted, by their API names.
     pub fn missing(&self) -> Vec<&'static str> {
         let mut missing = Vec::new();
@@ -33,9 +80,8 @@ impl Application {
         if self.contact_email.is_none() {
             missing.push("contact_email");
         }
-        let asks_for_something = self.requested_equipment > Money::ZERO
-            || self.requested_software > Money::ZERO
-            || self.requested_coaching_hours > Hours::default();
+        let asks_for_something =
+            self.lines.iter().any(|l| l.total() > Money::ZERO) || self.requested_coaching_hours > Hours::default();
         if !asks_for_something {
             missing.push("requested_amounts");
         }
@@ -71,7 +117,12 @@ mod tests {
             title: "Virage numérique".into(),
             needs_assessment: "Nos postes ont dix ans.".into(),
             project_description: "Remplacer trois postes.".into(),
-            requested_equipment: Money::parse("3000").unwrap(),
+            lines: vec![Line {
+                category: LineCategory::Equipment,
+                description: "Portable".into(),
+                quantity: 3,
+                unit_price: Money::parse("1000").unwrap(),
+            }],
             contact_name: "Marie Tremblay".into(),
             contact_email: Some(Email::parse("marie@exemple.org").unwrap()),
             ..Default::default()
@@ -81,19 +132,13 @@ mod tests {
     #[test]
     fn a_complete_application_misses_nothing() {
         assert!(complete().missing().is_empty());
-        let facts = GuardFacts {
-            application: &complete(),
-            previous_state: None,
-        };
+        let facts = GuardFacts { application: &complete(), previous_state: None };
         assert!(facts.holds(Guard::ApplicationComplete));
     }
 
     #[test]
     fn blank_fields_and_an_empty_request_are_missing() {
-        let app = Application {
-            title: "  ".into(),
-            ..Default::default()
-        };
+        let app = Application { title: "  ".into(), ..Default::default() };
         assert_eq!(
             app.missing(),
             vec![
@@ -105,28 +150,39 @@ mod tests {
                 "requested_amounts"
             ]
         );
-        let hours_only = Application {
-            requested_equipment: Money::ZERO,
-            requested_coaching_hours: Hours::parse("6").unwrap(),
+        let hours_only =
+            Application { lines: vec![], requested_coaching_hours: Hours::parse("6").unwrap(), ..complete() };
+        assert!(hours_only.missing().is_empty());
+    }
+
+    #[test]
+    fn totals_by_category_are_exact() {
+        let line = |category, quantity, price: &str| Line {
+            category,
+            description: "x".into(),
+            quantity,
+            unit_price: Money::parse(price).unwrap(),
+        };
+        let app = Application {
+            lines: vec![
+                line(LineCategory::Equipment, 3, "333.33"),
+                line(LineCategory::Software, 7, "0.01"),
+                line(LineCategory::Equipment, 1, "0.01"),
+            ],
             ..complete()
         };
-        assert!(hours_only.missing().is_empty());
+        assert_eq!(app.requested(LineCategory::Equipment), Money::parse("1000.00").unwrap());
+        assert_eq!(app.requested(LineCategory::Software), Money::parse("0.07").unwrap());
     }
 
     #[test]
     fn return_guards_follow_where_the_request_came_from() {
         let app = complete();
-        let facts = GuardFacts {
-            application: &app,
-            previous_state: Some("in_review"),
-        };
+        let facts = GuardFacts { application: &app, previous_state: Some("in_review") };
         assert!(facts.holds(Guard::ReturnsToReview));
         assert!(!facts.holds(Guard::ReturnsToScreening));
         assert!(!facts.holds(Guard::ReturnsToDecision));
-        let none = GuardFacts {
-            application: &app,
-            previous_state: None,
-        };
+        let none = GuardFacts { application: &app, previous_state: None };
         assert!(!none.holds(Guard::ReturnsToScreening));
     }
 }

@@ -22,10 +22,7 @@ pub enum MoneyError {
 const MAX_CENTS: i64 = 1_000_000_000_000;
 
 fn parse_hundredths(input: &str) -> Result<i64, MoneyError> {
-    let s = input
-        .trim()
-        .replace([' ', '\u{a0}', '\u{202f}'], "")
-        .replace(',', ".");
+    let s = input.trim().replace([' ', '\u{a0}', '\u{202f}'], "").replace(',', ".");
     if s.is_empty() || s.starts_with('+') || s.contains(['e', 'E']) {
         return Err(MoneyError::NotANumber);
     }
@@ -71,9 +68,7 @@ impl Money {
     }
 
     pub fn checked_add(self, other: Money) -> Option<Money> {
-        self.cents()
-            .checked_add(other.cents())
-            .map(Money::from_cents)
+        self.cents().checked_add(other.cents()).map(Money::from_cents)
     }
 }
 

@@ -122,14 +122,11 @@ struct RawCategory {
 /// A TOML date that must be April 1.
 fn fiscal_year(value: &toml::value::Datetime) -> Result<FiscalYear, String> {
     let date = match (value.date, value.time) {
-        (Some(d), None) => {
-            chrono::NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
-        }
+        (Some(d), None) => chrono::NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day)),
         _ => None,
     };
     let date = date.ok_or_else(|| format!("{value} is not a date (write it as 2022-04-01)"))?;
-    FiscalYear::from_start(date)
-        .ok_or_else(|| format!("{date} does not start a fiscal year (they start on April 1)"))
+    FiscalYear::from_start(date).ok_or_else(|| format!("{date} does not start a fiscal year (they start on April 1)"))
 }
 
 impl Program {
@@ -142,12 +139,8 @@ impl Program {
     }
 
     pub fn parse(file: &str, src: &str) -> Result<Program, ProgramError> {
-        let fail = |problems: Vec<String>| ProgramError {
-            file: file.to_string(),
-            problems,
-        };
-        let raw: Raw =
-            toml::from_str(src).map_err(|e| fail(vec![e.to_string().trim().replace('\n', " ")]))?;
+        let fail = |problems: Vec<String>| ProgramError { file: file.to_string(), problems };
+        let raw: Raw = toml::from_str(src).map_err(|e| fail(vec![e.to_string().trim().replace('\n', " ")]))?;
         let mut problems = Vec::new();
         let mut money = |what: &str, s: &str| match Money::parse(s) {
             Ok(m) if m > Money::ZERO => m,
@@ -161,10 +154,7 @@ impl Program {
             }
         };
         let bourse_cap = money("program.bourse_cap", &raw.program.bourse_cap);
-        let coaching_hourly_rate = money(
-            "program.coaching_hourly_rate",
-            &raw.program.coaching_hourly_rate,
-        );
+        let coaching_hourly_rate = money("program.coaching_hourly_rate", &raw.program.coaching_hourly_rate);
         let mut envelopes = Vec::new();
         for e in &raw.envelopes {
             let total = money(&format!("envelope {} total", e.code), &e.total);
@@ -193,11 +183,7 @@ impl Program {
                     .collect()
             })
             .unwrap_or_default();
-        let labels = fiscal_years
-            .iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let labels = fiscal_years.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
 
         for (name, value) in raw.targets.pairs() {
             if value <= 0 {
@@ -216,14 +202,11 @@ impl Program {
             let mut checked = Vec::new();
             for (date, amount) in allocations {
                 match fiscal_year(&date) {
-                    Ok(fy) if !fiscal_years.contains(&fy) => problems.push(format!(
-                        "envelope {}: fiscal year {fy} is not one of the program's ({labels})",
-                        e.code
-                    )),
-                    Ok(fy) if !years.insert(fy) => problems.push(format!(
-                        "envelope {}: fiscal year {fy} is allocated twice",
-                        e.code
-                    )),
+                    Ok(fy) if !fiscal_years.contains(&fy) => problems
+                        .push(format!("envelope {}: fiscal year {fy} is not one of the program's ({labels})", e.code)),
+                    Ok(fy) if !years.insert(fy) => {
+                        problems.push(format!("envelope {}: fiscal year {fy} is allocated twice", e.code))
+                    }
                     Ok(fy) => checked.push((fy, amount)),
                     Err(msg) => problems.push(format!("envelope {}: {msg}", e.code)),
                 }
@@ -254,11 +237,7 @@ impl Program {
         let mut seen = BTreeSet::new();
         for c in &raw.categories {
             if !CATEGORY_CODES.contains(&c.code.as_str()) {
-                problems.push(format!(
-                    "category '{}' is unknown; octroi knows {}",
-                    c.code,
-                    CATEGORY_CODES.join(", ")
-                ));
+                problems.push(format!("category '{}' is unknown; octroi knows {}", c.code, CATEGORY_CODES.join(", ")));
             }
             if !seen.insert(c.code.as_str()) {
                 problems.push(format!("category {} is defined twice", c.code));
@@ -268,10 +247,7 @@ impl Program {
             }
             for env in &c.envelopes {
                 if !codes.contains(env.as_str()) {
-                    problems.push(format!(
-                        "category {}: envelope {env} is not defined",
-                        c.code
-                    ));
+                    problems.push(format!("category {}: envelope {env} is not defined", c.code));
                 }
             }
             categories.push(Category {
@@ -321,14 +297,8 @@ mod tests {
     #[test]
     fn the_shipped_program_is_dataide() {
         let p = Program::parse("dataide.toml", FILE).unwrap();
-        assert_eq!(
-            p.envelope("FQIS").unwrap().total,
-            Money::parse("4000000").unwrap()
-        );
-        assert_eq!(
-            p.envelope("FDMT").unwrap().total,
-            Money::parse("1450000").unwrap()
-        );
+        assert_eq!(p.envelope("FQIS").unwrap().total, Money::parse("4000000").unwrap());
+        assert_eq!(p.envelope("FDMT").unwrap().total, Money::parse("1450000").unwrap());
         let years: Vec<String> = p.fiscal_years.iter().map(ToString::to_string).collect();
         assert_eq!(years, ["2022-2023", "2023-2024", "2024-2025"]);
         assert_eq!(p.targets.bourses, 500);
@@ -339,9 +309,9 @@ mod tests {
     #[test]
     fn allocations_must_add_up_to_the_total() {
         let src = FILE.replace("amount = \"1500000.00\"", "amount = \"1500000.01\"");
-        assert!(problems(&src).contains(
-            "envelope FQIS: the allocations add up to 4000000.01 but the total is 4000000.00"
-        ));
+        assert!(
+            problems(&src).contains("envelope FQIS: the allocations add up to 4000000.01 but the total is 4000000.00")
+        );
     }
 
     #[test]
@@ -359,33 +329,21 @@ mod tests {
             "{ fiscal_year = 2024-04-01, amount = \"500000.00\" }",
             "{ fiscal_year = 2025-04-01, amount = \"500000.00\" }",
         );
-        assert!(problems(&src).contains(
-            "fiscal year 2025-2026 is not one of the program's (2022-2023, 2023-2024, 2024-2025)"
-        ));
-        let src = FILE.replace(
-            "first_fiscal_year = 2022-04-01",
-            "first_fiscal_year = 2022-01-01",
-        );
         assert!(
             problems(&src)
-                .contains("program.first_fiscal_year: 2022-01-01 does not start a fiscal year")
+                .contains("fiscal year 2025-2026 is not one of the program's (2022-2023, 2023-2024, 2024-2025)")
         );
+        let src = FILE.replace("first_fiscal_year = 2022-04-01", "first_fiscal_year = 2022-01-01");
+        assert!(problems(&src).contains("program.first_fiscal_year: 2022-01-01 does not start a fiscal year"));
     }
 
     #[test]
     fn categories_must_name_defined_envelopes_and_cover_every_known_category() {
-        let src = FILE.replace(
-            "envelopes = [\"FDMT\", \"FQIS\"]",
-            "envelopes = [\"FDMT\", \"FQSI\"]",
-        );
+        let src = FILE.replace("envelopes = [\"FDMT\", \"FQIS\"]", "envelopes = [\"FDMT\", \"FQSI\"]");
         assert!(problems(&src).contains("category coaching: envelope FQSI is not defined"));
         let src = FILE.replace("code = \"software\"", "code = \"furniture\"");
         let p = problems(&src);
-        assert!(
-            p.contains("category 'furniture' is unknown")
-                && p.contains("category software is missing"),
-            "{p}"
-        );
+        assert!(p.contains("category 'furniture' is unknown") && p.contains("category software is missing"), "{p}");
     }
 
     #[test]
@@ -395,13 +353,9 @@ mod tests {
                 .contains("program.coaching_hourly_rate '95.001': at most two decimals")
         );
         assert!(
-            problems(&FILE.replace("bourses = 500", "bourses = 0"))
-                .contains("targets.bourses must be more than zero")
+            problems(&FILE.replace("bourses = 500", "bourses = 0")).contains("targets.bourses must be more than zero")
         );
-        assert!(
-            problems(&FILE.replace("bourses = 500", "bourses = 500\nwishes = 3"))
-                .contains("wishes")
-        );
+        assert!(problems(&FILE.replace("bourses = 500", "bourses = 500\nwishes = 3")).contains("wishes"));
         assert!(problems(&FILE.replace("[targets]", "[targets")).contains("line"));
     }
 }

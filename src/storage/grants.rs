@@ -2,12 +2,12 @@
 //! happen only in [`Db::fire_grant_event`], which asks the workflow engine and writes the change and its
 //! audit row in one transaction guarded by the grant's version.
 
-use sqlx::Any;
 use sqlx::any::AnyArguments;
 use sqlx::query::QueryAs;
+use sqlx::{Any, AnyConnection};
 
 use super::{Db, Result, StorageError, detached, now};
-use crate::domain::grant::{Application, GuardFacts};
+use crate::domain::grant::{Application, GuardFacts, Line, LineCategory};
 use crate::domain::workflow::{Effect, FireError, Guard, Workflow};
 use crate::domain::{Actor, Email, Hours, Money};
 
@@ -31,6 +31,9 @@ pub struct Grant {
     pub submitted_at: Option<String>,
     pub decided_at: Option<String>,
     pub closed_at: Option<String>,
+    /// The requested lines, in order (loaded with the grant).
+    #[sqlx(skip)]
+    pub lines: Vec<Line>,
 }
 
 impl Grant {
@@ -39,14 +42,10 @@ impl Grant {
             title: self.title.clone(),
             needs_assessment: self.needs_assessment.clone(),
             project_description: self.project_description.clone(),
-            requested_equipment: Money::from_cents(self.requested_equipment_cents),
-            requested_software: Money::from_cents(self.requested_software_cents),
+            lines: self.lines.clone(),
             requested_coaching_hours: Hours::from_hundredths(self.requested_coaching_hundredths),
             contact_name: self.contact_name.clone(),
-            contact_email: self
-                .contact_email
-                .as_deref()
-                .and_then(|e| Email::parse(e).ok()),
+            contact_email: self.contact_email.as_deref().and_then(|e| Email::parse(e).ok()),
         }
     }
 }
@@ -71,44 +70,74 @@ const COLUMNS: &str = "id, organism_id, state, version, title, needs_assessment,
 type GrantQuery<'q> = QueryAs<'q, Any, Grant, AnyArguments<'q>>;
 
 /// Binds the application's eight columns as `$1`…`$8`: title, needs assessment, project description,
-/// equipment, software, coaching hours, contact name, contact e-mail.
+/// equipment and software totals (kept with the grant so that queues can filter and sort on them),
+/// coaching hours, contact name, contact e-mail.
 fn bind_application<'q>(query: GrantQuery<'q>, a: &'q Application) -> GrantQuery<'q> {
     query
         .bind(&a.title)
         .bind(&a.needs_assessment)
         .bind(&a.project_description)
-        .bind(a.requested_equipment.cents())
-        .bind(a.requested_software.cents())
+        .bind(a.requested(LineCategory::Equipment).cents())
+        .bind(a.requested(LineCategory::Software).cents())
         .bind(a.requested_coaching_hours.hundredths())
         .bind(&a.contact_name)
         .bind(a.contact_email.as_ref().map(|e| e.as_str().to_string()))
 }
 
-fn check_version(grant: &Grant, expected: i64) -> Result<()> {
-    if grant.version == expected {
-        Ok(())
-    } else {
-        Err(StorageError::VersionConflict {
-            current: grant.version,
+async fn lines(conn: &mut AnyConnection, grant_id: i64) -> Result<Vec<Line>> {
+    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+        "SELECT category, description, quantity, unit_price_cents FROM grant_lines WHERE grant_id = $1 ORDER BY position",
+    )
+    .bind(grant_id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(category, description, quantity, unit_price)| Line {
+            category: LineCategory::parse(&category).unwrap_or(LineCategory::Equipment),
+            description,
+            quantity,
+            unit_price: Money::from_cents(unit_price),
         })
+        .collect())
+}
+
+/// Replaces a grant's lines with the application's.
+async fn write_lines(conn: &mut AnyConnection, grant_id: i64, application: &Application) -> Result<Vec<Line>> {
+    sqlx::query("DELETE FROM grant_lines WHERE grant_id = $1").bind(grant_id).execute(&mut *conn).await?;
+    for (position, line) in (1i64..).zip(&application.lines) {
+        sqlx::query(
+            "INSERT INTO grant_lines (grant_id, position, category, description, quantity, unit_price_cents)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(grant_id)
+        .bind(position)
+        .bind(line.category.as_str())
+        .bind(&line.description)
+        .bind(line.quantity)
+        .bind(line.unit_price.cents())
+        .execute(&mut *conn)
+        .await?;
     }
+    Ok(application.lines.clone())
+}
+
+fn check_version(grant: &Grant, expected: i64) -> Result<()> {
+    if grant.version == expected { Ok(()) } else { Err(StorageError::VersionConflict { current: grant.version }) }
 }
 
 impl Db {
     /// Starts an application in the workflow's initial state.
     #[tracing::instrument(skip_all, fields(organism_id))]
-    pub async fn create_grant(
-        &self,
-        organism_id: i64,
-        application: Application,
-        workflow: &Workflow,
-    ) -> Result<Grant> {
+    pub async fn create_grant(&self, organism_id: i64, application: Application, workflow: &Workflow) -> Result<Grant> {
         let db = self.clone();
         let initial = workflow.initial.clone();
         detached(async move {
             let mut tx = db.begin_write().await?;
-            let organism: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM organisms WHERE id = $1").bind(organism_id).fetch_optional(&mut *tx).await?;
+            let organism: Option<i64> = sqlx::query_scalar("SELECT id FROM organisms WHERE id = $1")
+                .bind(organism_id)
+                .fetch_optional(&mut *tx)
+                .await?;
             if organism.is_none() {
                 return Err(StorageError::UnknownOrganism);
             }
@@ -119,12 +148,13 @@ impl Db {
                    organism_id, state, version, created_at, updated_at, state_entered_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $11) RETURNING {COLUMNS}"
             );
-            let grant = bind_application(sqlx::query_as(&insert_sql), &application)
+            let mut grant: Grant = bind_application(sqlx::query_as(&insert_sql), &application)
                 .bind(organism_id)
                 .bind(&initial)
                 .bind(&at)
                 .fetch_one(&mut *tx)
-            .await?;
+                .await?;
+            grant.lines = write_lines(&mut tx, grant.id, &application).await?;
             tx.commit().await?;
             Ok(grant)
         })
@@ -132,11 +162,13 @@ impl Db {
     }
 
     pub async fn grant(&self, id: i64) -> Result<Grant> {
-        sqlx::query_as::<_, Grant>(&format!("SELECT {COLUMNS} FROM grants WHERE id = $1"))
+        let mut grant = sqlx::query_as::<_, Grant>(&format!("SELECT {COLUMNS} FROM grants WHERE id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
             .await?
-            .ok_or(StorageError::NotFound)
+            .ok_or(StorageError::NotFound)?;
+        grant.lines = lines(&mut *self.pool.acquire().await?, id).await?;
+        Ok(grant)
     }
 
     /// Replaces the application's content, if the workflow says its state is still editable and nobody
@@ -171,10 +203,11 @@ impl Db {
                 .bind(expected_version)
                 .fetch_optional(&mut *tx)
                 .await?;
-            let Some(updated) = updated else {
+            let Some(mut updated) = updated else {
                 drop(tx);
                 return Err(db.conflict(id).await);
             };
+            updated.lines = write_lines(&mut tx, id, &application).await?;
             tx.commit().await?;
             Ok(updated)
         })
@@ -199,13 +232,8 @@ impl Db {
         actor: &Actor,
         reason: &str,
     ) -> Result<Grant> {
-        let (db, workflow, event, actor, reason) = (
-            self.clone(),
-            workflow.clone(),
-            event.to_string(),
-            actor.clone(),
-            reason.to_string(),
-        );
+        let (db, workflow, event, actor, reason) =
+            (self.clone(), workflow.clone(), event.to_string(), actor.clone(), reason.to_string());
         detached(async move {
             let grant = db.grant(id).await?;
             check_version(&grant, expected_version)?;
@@ -242,10 +270,11 @@ impl Db {
             .bind(expected_version)
             .fetch_optional(&mut *tx)
             .await?;
-            let Some(updated) = updated else {
+            let Some(mut updated) = updated else {
                 drop(tx);
                 return Err(db.conflict(id).await);
             };
+            updated.lines = grant.lines.clone();
             sqlx::query(
                 "INSERT INTO grant_transitions (grant_id, version, event, from_state, to_state, actor, actor_role, reason, at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",

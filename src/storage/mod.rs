@@ -59,9 +59,7 @@ impl FromStr for SqliteSync {
         match s.to_ascii_lowercase().as_str() {
             "normal" => Ok(SqliteSync::Normal),
             "full" => Ok(SqliteSync::Full),
-            _ => Err(format!(
-                "sqlite synchronous must be 'full' or 'normal', not '{s}'"
-            )),
+            _ => Err(format!("sqlite synchronous must be 'full' or 'normal', not '{s}'")),
         }
     }
 }
@@ -79,10 +77,7 @@ pub enum StorageError {
     #[error("the application can no longer be changed in state {state}")]
     NotEditable { state: String },
     #[error("the workflow refused: {error}")]
-    Refused {
-        error: FireError,
-        missing: Vec<&'static str>,
-    },
+    Refused { error: FireError, missing: Vec<&'static str> },
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration: {0}")]
@@ -134,9 +129,8 @@ impl Db {
     /// Connects (creating the SQLite file and its folder when needed); does not migrate.
     pub async fn connect(url: &str, sqlite_sync: SqliteSync) -> anyhow::Result<Db> {
         install_default_drivers();
-        let backend = Backend::of_url(url).ok_or_else(|| {
-            anyhow::anyhow!("unsupported database URL: use sqlite://PATH or postgres://…")
-        })?;
+        let backend = Backend::of_url(url)
+            .ok_or_else(|| anyhow::anyhow!("unsupported database URL: use sqlite://PATH or postgres://…"))?;
         let url = match backend {
             Backend::Sqlite => sqlite_url_creating_folder(url)?,
             Backend::Postgres => url.to_string(),
@@ -163,8 +157,7 @@ impl Db {
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
                         conn.execute("PRAGMA journal_mode = WAL").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
-                        conn.execute(format!("PRAGMA synchronous = {sync}").as_str())
-                            .await?;
+                        conn.execute(format!("PRAGMA synchronous = {sync}").as_str()).await?;
                     }
                     Ok(())
                 })
@@ -173,11 +166,7 @@ impl Db {
             .await
             .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
         let write_gate = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
-        Ok(Db {
-            pool,
-            backend,
-            write_gate,
-        })
+        Ok(Db { pool, backend, write_gate })
     }
 
     pub async fn migrate(&self) -> Result<()> {
@@ -208,10 +197,7 @@ impl Db {
             Backend::Sqlite => "BEGIN IMMEDIATE",
             Backend::Postgres => "BEGIN",
         };
-        Ok(WriteTx {
-            tx: self.pool.begin_with(statement).await?,
-            _turn: turn,
-        })
+        Ok(WriteTx { tx: self.pool.begin_with(statement).await?, _turn: turn })
     }
 
     pub async fn ping(&self) -> Result<()> {
@@ -227,20 +213,14 @@ impl Db {
 /// Makes `sqlite://data/octroi.db` openable on a fresh machine: creates the folder, asks SQLite to create
 /// the file (`mode=rwc`).
 fn sqlite_url_creating_folder(url: &str) -> anyhow::Result<String> {
-    let rest = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:");
+    let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let path = rest.split('?').next().unwrap_or_default();
     if path.is_empty() || path == ":memory:" {
         return Ok(url.to_string());
     }
-    if let Some(parent) = Path::new(path)
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-    {
-        std::fs::create_dir_all(parent).map_err(|e| {
-            anyhow::anyhow!("cannot create the data folder {}: {e}", parent.display())
-        })?;
+    if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| anyhow::anyhow!("cannot create the data folder {}: {e}", parent.display()))?;
     }
     Ok(if url.contains("mode=") {
         url.to_string()
@@ -282,28 +262,16 @@ mod tests {
     fn sqlite_urls_get_create_mode() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}/sub/octroi.db", dir.path().display());
-        assert_eq!(
-            sqlite_url_creating_folder(&url).unwrap(),
-            format!("{url}?mode=rwc")
-        );
+        assert_eq!(sqlite_url_creating_folder(&url).unwrap(), format!("{url}?mode=rwc"));
         assert!(dir.path().join("sub").is_dir());
-        assert_eq!(
-            sqlite_url_creating_folder("sqlite::memory:").unwrap(),
-            "sqlite::memory:"
-        );
+        assert_eq!(sqlite_url_creating_folder("sqlite::memory:").unwrap(), "sqlite::memory:");
     }
 
     #[test]
     fn backends_by_scheme() {
         assert_eq!(Backend::of_url("sqlite://x.db"), Some(Backend::Sqlite));
-        assert_eq!(
-            Backend::of_url("postgres://u@h/db"),
-            Some(Backend::Postgres)
-        );
-        assert_eq!(
-            Backend::of_url("postgresql://u@h/db"),
-            Some(Backend::Postgres)
-        );
+        assert_eq!(Backend::of_url("postgres://u@h/db"), Some(Backend::Postgres));
+        assert_eq!(Backend::of_url("postgresql://u@h/db"), Some(Backend::Postgres));
         assert_eq!(Backend::of_url("mysql://u@h/db"), None);
     }
 }

@@ -98,23 +98,15 @@ impl Db {
         let rows = sqlx::query("SELECT envelope_code, fiscal_year, amount_cents FROM envelope_allocations ORDER BY envelope_code, fiscal_year")
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows
-            .iter()
-            .map(|r| (r.get(0), r.get(1), r.get(2)))
-            .collect())
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect())
     }
 }
 
 /// Deletes the rows of a code-keyed table whose code the file no longer has.
 async fn delete_absent(conn: &mut sqlx::AnyConnection, table: &str, keep: &[&str]) -> Result<()> {
-    let existing: Vec<String> = sqlx::query_scalar(&format!("SELECT code FROM {table}"))
-        .fetch_all(&mut *conn)
-        .await?;
+    let existing: Vec<String> = sqlx::query_scalar(&format!("SELECT code FROM {table}")).fetch_all(&mut *conn).await?;
     for code in existing.iter().filter(|c| !keep.contains(&c.as_str())) {
-        sqlx::query(&format!("DELETE FROM {table} WHERE code = $1"))
-            .bind(code)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(&format!("DELETE FROM {table} WHERE code = $1")).bind(code).execute(&mut *conn).await?;
     }
     Ok(())
 }

@@ -32,17 +32,14 @@ where
     type Rejection = Problem;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
-        let axum::Json(value) = axum::Json::<T>::from_request(req, state).await.map_err(
-            |rejection| match rejection {
+        let axum::Json(value) =
+            axum::Json::<T>::from_request(req, state).await.map_err(|rejection| match rejection {
                 JsonRejection::JsonSyntaxError(e) => Problem::MalformedJson(e.body_text()),
                 JsonRejection::JsonDataError(e) => Problem::InvalidBody(e.body_text()),
                 JsonRejection::MissingJsonContentType(_) => Problem::UnsupportedMediaType,
-                other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    Problem::PayloadTooLarge
-                }
+                other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Problem::PayloadTooLarge,
                 other => Problem::MalformedJson(other.body_text()),
-            },
-        )?;
+            })?;
         let mut fields = Fields::default();
         if let Err(errors) = value.validate() {
             fields.add_validator_errors("", &errors);
@@ -62,10 +59,7 @@ pub struct Fields {
 
 impl Fields {
     pub fn add(&mut self, field: impl Into<String>, problem: FieldProblem) {
-        self.errors.push(FieldError {
-            field: field.into(),
-            problem,
-        });
+        self.errors.push(FieldError { field: field.into(), problem });
     }
 
     /// Parses one field into its domain type, recording the error if any.
@@ -86,11 +80,7 @@ impl Fields {
 
     fn add_validator_errors(&mut self, prefix: &str, errors: &ValidationErrors) {
         for (field, kind) in errors.errors() {
-            let path = if prefix.is_empty() {
-                field.to_string()
-            } else {
-                format!("{prefix}.{field}")
-            };
+            let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
             match kind {
                 ValidationErrorsKind::Field(list) => {
                     for e in list {
@@ -149,24 +139,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Actor {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Problem> {
-        let header = |name: &str| {
-            parts
-                .headers
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-        };
-        let id = header("x-octroi-actor")
-            .filter(|id| id.len() <= 200)
-            .ok_or(Problem::MissingActor)?;
-        let role = header("x-octroi-role")
-            .and_then(Role::parse)
-            .ok_or(Problem::MissingActor)?;
-        Ok(Actor {
-            id: id.to_string(),
-            role,
-        })
+        let header =
+            |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty());
+        let id = header("x-octroi-actor").filter(|id| id.len() <= 200).ok_or(Problem::MissingActor)?;
+        let role = header("x-octroi-role").and_then(Role::parse).ok_or(Problem::MissingActor)?;
+        Ok(Actor { id: id.to_string(), role })
     }
 }
 
@@ -191,10 +168,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
-        let axum::extract::Query(value) =
-            axum::extract::Query::<T>::from_request_parts(parts, state)
-                .await
-                .map_err(|e| Problem::BadRequest(e.body_text()))?;
+        let axum::extract::Query(value) = axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| Problem::BadRequest(e.body_text()))?;
         Ok(ApiQuery(value))
     }
 }

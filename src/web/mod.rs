@@ -2,6 +2,7 @@
 //! the operational endpoints.
 
 pub mod api;
+pub mod application;
 pub mod extract;
 pub mod problem;
 

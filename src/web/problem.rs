@@ -8,6 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
+use crate::domain::account::PasswordError;
 use crate::domain::workflow::{FireError, Guard, Role};
 use crate::domain::{Language, MoneyError, OrganismError};
 use crate::storage::StorageError;
@@ -16,10 +17,24 @@ use crate::storage::StorageError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldProblem {
     Required,
-    TooLong { max: u64 },
+    TooLong {
+        max: u64,
+    },
     Organism(OrganismError),
     Amount(MoneyError),
     OutOfRange,
+    /// Not one of the offered choices.
+    Choice,
+    /// A whole number from 1 to `max`.
+    Quantity {
+        max: u64,
+    },
+    TooMany {
+        max: u64,
+    },
+    Password(PasswordError),
+    /// The two passwords typed differ.
+    PasswordMismatch,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,27 +56,11 @@ pub enum Problem {
     MethodNotAllowed,
     UnknownOrganism,
     DuplicateNeq,
-    VersionConflict {
-        current: i64,
-    },
-    NotEditable {
-        state: String,
-    },
-    EventNotAllowed {
-        state: String,
-        event: String,
-        allowed: Vec<String>,
-    },
-    RoleNotPermitted {
-        role: Role,
-        event: String,
-        roles: Vec<Role>,
-    },
-    ConditionsNotMet {
-        event: String,
-        failed: Vec<Guard>,
-        missing: Vec<&'static str>,
-    },
+    VersionConflict { current: i64 },
+    NotEditable { state: String },
+    EventNotAllowed { state: String, event: String, allowed: Vec<String> },
+    RoleNotPermitted { role: Role, event: String, roles: Vec<Role> },
+    ConditionsNotMet { event: String, failed: Vec<Guard>, missing: Vec<&'static str> },
     MissingActor,
     Unavailable,
     Internal,
@@ -76,23 +75,9 @@ impl From<StorageError> for Problem {
             StorageError::VersionConflict { current } => Problem::VersionConflict { current },
             StorageError::NotEditable { state } => Problem::NotEditable { state },
             StorageError::Refused { error, missing } => match error {
-                FireError::NotAllowed {
-                    state,
-                    event,
-                    allowed,
-                } => Problem::EventNotAllowed {
-                    state,
-                    event,
-                    allowed,
-                },
-                FireError::RoleNotPermitted { role, event, roles } => {
-                    Problem::RoleNotPermitted { role, event, roles }
-                }
-                FireError::GuardFailed { event, failed } => Problem::ConditionsNotMet {
-                    event,
-                    failed,
-                    missing,
-                },
+                FireError::NotAllowed { state, event, allowed } => Problem::EventNotAllowed { state, event, allowed },
+                FireError::RoleNotPermitted { role, event, roles } => Problem::RoleNotPermitted { role, event, roles },
+                FireError::GuardFailed { event, failed } => Problem::ConditionsNotMet { event, failed, missing },
                 FireError::UnknownState { state } => {
                     tracing::error!(%state, "a grant is in a state its workflow does not declare");
                     Problem::Internal
@@ -119,77 +104,72 @@ impl FieldProblem {
         match self {
             FieldProblem::Required => "required",
             FieldProblem::TooLong { .. } => "too-long",
-            FieldProblem::Organism(OrganismError::NeqShape | OrganismError::NeqLegalForm) => {
-                "invalid-neq"
-            }
+            FieldProblem::Organism(OrganismError::NeqShape | OrganismError::NeqLegalForm) => "invalid-neq",
             FieldProblem::Organism(OrganismError::Region) => "invalid-region",
             FieldProblem::Organism(OrganismError::Email) => "invalid-email",
             FieldProblem::Organism(OrganismError::PostalCode) => "invalid-postal-code",
             FieldProblem::Organism(OrganismError::Language) => "invalid-language",
             FieldProblem::Amount(_) => "invalid-amount",
             FieldProblem::OutOfRange => "out-of-range",
+            FieldProblem::Choice => "invalid-choice",
+            FieldProblem::Quantity { .. } => "invalid-quantity",
+            FieldProblem::TooMany { .. } => "too-many",
+            FieldProblem::Password(_) => "weak-password",
+            FieldProblem::PasswordMismatch => "password-mismatch",
         }
     }
 
     pub fn message(&self, lang: Language) -> String {
         match self {
-            FieldProblem::Required => {
-                t(lang, "Ce champ est obligatoire.", "This field is required.")
+            FieldProblem::Required => t(lang, "Ce champ est obligatoire.", "This field is required."),
+            FieldProblem::TooLong { max } => {
+                t(lang, format!("Au plus {max} caractères."), format!("At most {max} characters."))
             }
-            FieldProblem::TooLong { max } => t(
-                lang,
-                format!("Au plus {max} caractères."),
-                format!("At most {max} characters."),
-            ),
             FieldProblem::Organism(e) => match e {
-                OrganismError::NeqShape => t(
-                    lang,
-                    "Le NEQ compte exactement 10 chiffres.",
-                    "A NEQ is exactly 10 digits.",
-                ),
+                OrganismError::NeqShape => {
+                    t(lang, "Le NEQ compte exactement 10 chiffres.", "A NEQ is exactly 10 digits.")
+                }
                 OrganismError::NeqLegalForm => t(
                     lang,
                     "Le NEQ commence par 11, 22, 33 ou 88 (sa forme juridique).",
                     "A NEQ starts with 11, 22, 33 or 88 (its legal form).",
                 ),
-                OrganismError::Region => t(
-                    lang,
-                    "La région est un code de 01 à 17.",
-                    "The region is a code from 01 to 17.",
-                ),
+                OrganismError::Region => {
+                    t(lang, "La région est un code de 01 à 17.", "The region is a code from 01 to 17.")
+                }
                 OrganismError::Email => t(
                     lang,
                     "L'adresse courriel doit ressembler à nom@exemple.org.",
                     "The e-mail address must look like name@example.org.",
                 ),
-                OrganismError::PostalCode => t(
-                    lang,
-                    "Le code postal doit ressembler à H2X 1Y4.",
-                    "The postal code must look like H2X 1Y4.",
-                ),
-                OrganismError::Language => {
-                    t(lang, "La langue est fr ou en.", "The language is fr or en.")
+                OrganismError::PostalCode => {
+                    t(lang, "Le code postal doit ressembler à H2X 1Y4.", "The postal code must look like H2X 1Y4.")
                 }
+                OrganismError::Language => t(lang, "La langue est fr ou en.", "The language is fr or en."),
             },
             FieldProblem::Amount(e) => match e {
-                MoneyError::NotANumber => t(
-                    lang,
-                    "Nombre invalide : écrivez-le comme 1234,56.",
-                    "Not a number: write it like 1234.56.",
-                ),
-                MoneyError::TooPrecise => {
-                    t(lang, "Au plus deux décimales.", "At most two decimals.")
+                MoneyError::NotANumber => {
+                    t(lang, "Nombre invalide : écrivez-le comme 1234,56.", "Not a number: write it like 1234.56.")
                 }
-                MoneyError::Negative => {
-                    t(lang, "Ne peut pas être négatif.", "Must not be negative.")
-                }
+                MoneyError::TooPrecise => t(lang, "Au plus deux décimales.", "At most two decimals."),
+                MoneyError::Negative => t(lang, "Ne peut pas être négatif.", "Must not be negative."),
                 MoneyError::TooLarge => t(lang, "Trop élevé.", "Too large."),
             },
-            FieldProblem::OutOfRange => t(
-                lang,
-                "Valeur hors des limites permises.",
-                "Value out of the allowed range.",
-            ),
+            FieldProblem::OutOfRange => t(lang, "Valeur hors des limites permises.", "Value out of the allowed range."),
+            FieldProblem::Choice => {
+                t(lang, "Choisissez une des options offertes.", "Choose one of the options offered.")
+            }
+            FieldProblem::Quantity { max } => {
+                t(lang, format!("Un nombre entier de 1 à {max}."), format!("A whole number from 1 to {max}."))
+            }
+            FieldProblem::TooMany { max } => t(lang, format!("Au plus {max} lignes."), format!("At most {max} lines.")),
+            FieldProblem::Password(PasswordError::TooShort) => {
+                t(lang, "Le mot de passe compte au moins 12 caractères.", "The password has at least 12 characters.")
+            }
+            FieldProblem::Password(PasswordError::TooLong) => {
+                t(lang, "Le mot de passe compte au plus 256 caractères.", "The password has at most 256 characters.")
+            }
+            FieldProblem::PasswordMismatch => t(lang, "Les deux mots de passe diffèrent.", "The two passwords differ."),
         }
     }
 }
@@ -245,36 +225,18 @@ impl Problem {
     fn describe(&self, lang: Language) -> (String, Option<String>, Value) {
         let none = Value::Null;
         match self {
-            Problem::BadRequest(d) => (
-                t(lang, "Requête invalide", "Bad request"),
-                Some(d.clone()),
-                none,
-            ),
-            Problem::MalformedJson(d) => (
-                t(lang, "JSON mal formé", "Malformed JSON"),
-                Some(d.clone()),
-                none,
-            ),
-            Problem::InvalidBody(d) => (
-                t(lang, "Corps de requête invalide", "Invalid request body"),
-                Some(d.clone()),
-                none,
-            ),
+            Problem::BadRequest(d) => (t(lang, "Requête invalide", "Bad request"), Some(d.clone()), none),
+            Problem::MalformedJson(d) => (t(lang, "JSON mal formé", "Malformed JSON"), Some(d.clone()), none),
+            Problem::InvalidBody(d) => {
+                (t(lang, "Corps de requête invalide", "Invalid request body"), Some(d.clone()), none)
+            }
             Problem::PayloadTooLarge => (
                 t(lang, "Requête trop volumineuse", "Request too large"),
-                Some(t(
-                    lang,
-                    "Le corps d'une requête est limité à 1 Mio.",
-                    "A request body is limited to 1 MiB.",
-                )),
+                Some(t(lang, "Le corps d'une requête est limité à 1 Mio.", "A request body is limited to 1 MiB.")),
                 none,
             ),
             Problem::UnsupportedMediaType => (
-                t(
-                    lang,
-                    "Type de contenu non pris en charge",
-                    "Unsupported content type",
-                ),
+                t(lang, "Type de contenu non pris en charge", "Unsupported content type"),
                 Some(t(
                     lang,
                     "Envoyez du JSON (Content-Type: application/json).",
@@ -288,11 +250,7 @@ impl Problem {
                     .map(|e| json!({ "field": e.field, "code": e.problem.code(), "message": e.problem.message(lang) }))
                     .collect();
                 (
-                    t(
-                        lang,
-                        "Certains champs sont invalides",
-                        "Some fields are invalid",
-                    ),
+                    t(lang, "Certains champs sont invalides", "Some fields are invalid"),
                     Some(t(
                         lang,
                         "Rien n'a été enregistré; corrigez les champs indiqués.",
@@ -320,20 +278,10 @@ impl Problem {
                 )),
                 none,
             ),
-            Problem::UnknownOrganism => {
-                (t(lang, "Organisme inconnu", "Unknown organism"), None, none)
-            }
+            Problem::UnknownOrganism => (t(lang, "Organisme inconnu", "Unknown organism"), None, none),
             Problem::DuplicateNeq => (
-                t(
-                    lang,
-                    "Organisme déjà inscrit",
-                    "Organism already registered",
-                ),
-                Some(t(
-                    lang,
-                    "Un organisme avec ce NEQ existe déjà.",
-                    "An organism with this NEQ already exists.",
-                )),
+                t(lang, "Organisme déjà inscrit", "Organism already registered"),
+                Some(t(lang, "Un organisme avec ce NEQ existe déjà.", "An organism with this NEQ already exists.")),
                 none,
             ),
             Problem::VersionConflict { current } => (
@@ -346,11 +294,7 @@ impl Problem {
                 json!({ "current_version": current }),
             ),
             Problem::NotEditable { state } => (
-                t(
-                    lang,
-                    "Demande non modifiable",
-                    "Application cannot be changed",
-                ),
+                t(lang, "Demande non modifiable", "Application cannot be changed"),
                 Some(t(
                     lang,
                     format!("Une demande à l'état « {state} » ne peut plus être modifiée."),
@@ -358,37 +302,19 @@ impl Problem {
                 )),
                 json!({ "state": state }),
             ),
-            Problem::EventNotAllowed {
-                state,
-                event,
-                allowed,
-            } => (
-                t(
-                    lang,
-                    "Action impossible à cette étape",
-                    "Action not possible at this stage",
-                ),
+            Problem::EventNotAllowed { state, event, allowed } => (
+                t(lang, "Action impossible à cette étape", "Action not possible at this stage"),
                 Some(t(
                     lang,
-                    format!(
-                        "« {event} » n'est pas permis à l'état « {state} ». Permis : {}.",
-                        or_none(allowed, lang)
-                    ),
-                    format!(
-                        "'{event}' is not allowed in state '{state}'. Allowed: {}.",
-                        or_none(allowed, lang)
-                    ),
+                    format!("« {event} » n'est pas permis à l'état « {state} ». Permis : {}.", or_none(allowed, lang)),
+                    format!("'{event}' is not allowed in state '{state}'. Allowed: {}.", or_none(allowed, lang)),
                 )),
                 json!({ "state": state, "allowed_events": allowed }),
             ),
             Problem::RoleNotPermitted { role, event, roles } => {
                 let roles: Vec<&str> = roles.iter().map(Role::as_str).collect();
                 (
-                    t(
-                        lang,
-                        "Action réservée à un autre rôle",
-                        "Action reserved for another role",
-                    ),
+                    t(lang, "Action réservée à un autre rôle", "Action reserved for another role"),
                     Some(t(
                         lang,
                         format!("Le rôle « {role} » ne peut pas faire « {event} »."),
@@ -397,11 +323,7 @@ impl Problem {
                     json!({ "allowed_roles": roles }),
                 )
             }
-            Problem::ConditionsNotMet {
-                event,
-                failed,
-                missing,
-            } => {
+            Problem::ConditionsNotMet { event, failed, missing } => {
                 let failed: Vec<&str> = failed.iter().map(Guard::as_str).collect();
                 (
                     t(lang, "Conditions non remplies", "Conditions not met"),
@@ -422,11 +344,7 @@ impl Problem {
                 )),
                 none,
             ),
-            Problem::Unavailable => (
-                t(lang, "Service indisponible", "Service unavailable"),
-                None,
-                none,
-            ),
+            Problem::Unavailable => (t(lang, "Service indisponible", "Service unavailable"), None, none),
             Problem::Internal => (
                 t(lang, "Erreur interne", "Internal error"),
                 Some(t(
@@ -441,11 +359,7 @@ impl Problem {
 }
 
 fn or_none(items: &[String], lang: Language) -> String {
-    if items.is_empty() {
-        t(lang, "aucune action", "nothing")
-    } else {
-        items.join(", ")
-    }
+    if items.is_empty() { t(lang, "aucune action", "nothing") } else { items.join(", ") }
 }
 
 impl IntoResponse for Problem {
@@ -459,27 +373,14 @@ impl IntoResponse for Problem {
 
 /// The language a client asked for: English when `Accept-Language` prefers it, French otherwise.
 pub fn language_of(headers: &axum::http::HeaderMap) -> Language {
-    let Some(value) = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-    else {
+    let Some(value) = headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else {
         return Language::Fr;
     };
     let mut best: Option<(Language, f32)> = None;
     for part in value.split(',') {
         let mut pieces = part.trim().split(';');
-        let tag = pieces
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
-        let q = pieces
-            .find_map(|p| {
-                p.trim()
-                    .strip_prefix("q=")
-                    .and_then(|q| q.parse::<f32>().ok())
-            })
-            .unwrap_or(1.0);
+        let tag = pieces.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let q = pieces.find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok())).unwrap_or(1.0);
         let lang = if tag.starts_with("fr") {
             Language::Fr
         } else if tag.starts_with("en") {
@@ -498,11 +399,7 @@ pub fn language_of(headers: &axum::http::HeaderMap) -> Language {
 /// with its request id.
 pub async fn render(request: Request, next: Next) -> Response {
     let lang = language_of(request.headers());
-    let request_id = request
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .map(String::from);
+    let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(String::from);
     let response = next.run(request).await;
     let Some(problem) = response.extensions().get::<Problem>().cloned() else {
         return response;
@@ -523,14 +420,8 @@ pub async fn render(request: Request, next: Next) -> Response {
         body.as_object_mut().expect("an object").extend(extra);
     }
     let (mut parts, _) = response.into_parts();
-    parts.headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/problem+json"),
-    );
-    parts.headers.insert(
-        header::CONTENT_LANGUAGE,
-        HeaderValue::from_static(lang.code()),
-    );
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    parts.headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, axum::body::Body::from(body.to_string()))
 }

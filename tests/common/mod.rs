@@ -29,46 +29,26 @@ pub struct TestDatabase {
 impl TestDatabase {
     pub async fn new() -> TestDatabase {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        match std::env::var("OCTROI_TEST_DATABASE_URL")
-            .ok()
-            .filter(|u| !u.is_empty())
-        {
+        match std::env::var("OCTROI_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) {
             Some(base) if base.starts_with("postgres") => {
                 let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-                let admin = Db::connect(&base, SqliteSync::Full)
-                    .await
-                    .expect("the PostgreSQL test database");
-                sqlx::query(&format!("CREATE SCHEMA {schema}"))
-                    .execute(admin.pool())
-                    .await
-                    .expect("create schema");
+                let admin = Db::connect(&base, SqliteSync::Full).await.expect("the PostgreSQL test database");
+                sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(admin.pool()).await.expect("create schema");
                 admin.close().await;
                 let sep = if base.contains('?') { '&' } else { '?' };
                 let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
-                TestDatabase {
-                    url,
-                    backend: Backend::Postgres,
-                    dir,
-                    schema: Some((base, schema)),
-                }
+                TestDatabase { url, backend: Backend::Postgres, dir, schema: Some((base, schema)) }
             }
             _ => {
                 let url = format!("sqlite://{}", dir.path().join("octroi.db").display());
-                TestDatabase {
-                    url,
-                    backend: Backend::Sqlite,
-                    dir,
-                    schema: None,
-                }
+                TestDatabase { url, backend: Backend::Sqlite, dir, schema: None }
             }
         }
     }
 
     /// A connected, migrated handle on this database.
     pub async fn db(&self) -> Db {
-        let db = Db::connect(&self.url, SqliteSync::Full)
-            .await
-            .expect("connect");
+        let db = Db::connect(&self.url, SqliteSync::Full).await.expect("connect");
         db.migrate().await.expect("migrate");
         db
     }
@@ -90,15 +70,10 @@ impl Drop for TestDatabase {
         if let Some((base, schema)) = self.schema.take() {
             // Drop runs outside any runtime the test may still be shutting down: use a thread of its own.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap();
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
                 rt.block_on(async {
                     if let Ok(admin) = Db::connect(&base, SqliteSync::Full).await {
-                        let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                            .execute(admin.pool())
-                            .await;
+                        let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(admin.pool()).await;
                         admin.close().await;
                     }
                 });
@@ -132,14 +107,7 @@ impl TestApp {
             .await
             .expect("the server runs");
         });
-        TestApp {
-            address,
-            client: reqwest::Client::new(),
-            state,
-            database,
-            stop: Some(stop),
-            server: Some(server),
-        }
+        TestApp { address, client: reqwest::Client::new(), state, database, stop: Some(stop), server: Some(server) }
     }
 
     pub fn db(&self) -> &Db {
@@ -151,39 +119,19 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request")
+        self.client.get(self.url(path)).send().await.expect("request")
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
-        self.client
-            .post(self.url(path))
-            .json(body)
-            .send()
-            .await
-            .expect("request")
+        self.client.post(self.url(path)).json(body).send().await.expect("request")
     }
 
     pub async fn put(&self, path: &str, body: &Value) -> reqwest::Response {
-        self.client
-            .put(self.url(path))
-            .json(body)
-            .send()
-            .await
-            .expect("request")
+        self.client.put(self.url(path)).json(body).send().await.expect("request")
     }
 
     /// Fires an event as `role`.
-    pub async fn fire(
-        &self,
-        grant: i64,
-        event: &str,
-        version: i64,
-        role: &str,
-    ) -> reqwest::Response {
+    pub async fn fire(&self, grant: i64, event: &str, version: i64, role: &str) -> reqwest::Response {
         self.client
             .post(self.url(&format!("/api/v1/grants/{grant}/transitions")))
             .header("x-octroi-actor", format!("{role}@test"))
@@ -205,10 +153,7 @@ impl TestApp {
     pub async fn complete_draft(&self, neq: &str) -> i64 {
         let organism = self.organism(neq).await;
         let r = self
-            .post(
-                "/api/v1/grants",
-                &json!({ "organism_id": organism, "application": complete_application() }),
-            )
+            .post("/api/v1/grants", &json!({ "organism_id": organism, "application": complete_application() }))
             .await;
         assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
         r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
@@ -251,8 +196,10 @@ pub fn complete_application() -> Value {
         "title": "Virage numérique de la cuisine collective",
         "needs_assessment": "Nos trois postes ont dix ans et nos inscriptions se font sur papier.",
         "project_description": "Remplacer les postes, adopter un logiciel d'inscription, former l'équipe.",
-        "requested_equipment": "3600.00",
-        "requested_software": "480.50",
+        "lines": [
+            { "category": "equipment", "description": "Ordinateur portable 14 po", "quantity": 3, "unit_price": "1200.00" },
+            { "category": "software", "description": "Suite bureautique, licence annuelle", "quantity": 1, "unit_price": "480.50" }
+        ],
         "requested_coaching_hours": "6.5",
         "contact_name": "Marie Tremblay",
         "contact_email": "marie@cuisine-hochelaga.org"

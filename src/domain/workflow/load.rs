@@ -59,26 +59,14 @@ struct Checker<'a> {
 impl Checker<'_> {
     fn at(&mut self, offset: usize, message: impl Into<String>) {
         let line = self.src[..offset.min(self.src.len())].matches('\n').count() + 1;
-        self.errors.push(LoadError {
-            file: self.file.to_path_buf(),
-            line,
-            message: message.into(),
-        });
+        self.errors.push(LoadError { file: self.file.to_path_buf(), line, message: message.into() });
     }
 
-    fn state<'s>(
-        &mut self,
-        states: &BTreeSet<&str>,
-        s: &'s Spanned<String>,
-        what: &str,
-    ) -> Option<&'s str> {
+    fn state<'s>(&mut self, states: &BTreeSet<&str>, s: &'s Spanned<String>, what: &str) -> Option<&'s str> {
         if states.contains(s.get_ref().as_str()) {
             Some(s.get_ref())
         } else {
-            self.at(
-                s.span().start,
-                format!("{what} '{}' is not a declared state", s.get_ref()),
-            );
+            self.at(s.span().start, format!("{what} '{}' is not a declared state", s.get_ref()));
             None
         }
     }
@@ -95,14 +83,8 @@ impl Checker<'_> {
         for item in items {
             match parse(item.get_ref()) {
                 Some(v) => out.push(v),
-                None => self.at(
-                    item.span().start,
-                    format!(
-                        "unknown {what} '{}'; known: {}",
-                        item.get_ref(),
-                        known.join(", ")
-                    ),
-                ),
+                None => self
+                    .at(item.span().start, format!("unknown {what} '{}'; known: {}", item.get_ref(), known.join(", "))),
             }
         }
         out
@@ -115,18 +97,11 @@ fn names_of<T: Copy>(all: &[T], f: fn(&T) -> &'static str) -> Vec<&'static str> 
 
 /// Validates one workflow's text; `file` only labels the errors.
 pub fn load_str(file: &Path, src: &str) -> Result<Workflow, Vec<LoadError>> {
-    let mut c = Checker {
-        file,
-        src,
-        errors: Vec::new(),
-    };
+    let mut c = Checker { file, src, errors: Vec::new() };
     let raw: RawWorkflow = match toml::from_str(src) {
         Ok(raw) => raw,
         Err(e) => {
-            c.at(
-                e.span().map(|s| s.start).unwrap_or(0),
-                e.message().trim().to_string(),
-            );
+            c.at(e.span().map(|s| s.start).unwrap_or(0), e.message().trim().to_string());
             return Err(c.errors);
         }
     };
@@ -136,28 +111,17 @@ pub fn load_str(file: &Path, src: &str) -> Result<Workflow, Vec<LoadError>> {
         if s.get_ref().trim().is_empty() {
             c.at(s.span().start, "a state needs a name");
         } else if !states.insert(s.get_ref()) {
-            c.at(
-                s.span().start,
-                format!("state '{}' is declared twice", s.get_ref()),
-            );
+            c.at(s.span().start, format!("state '{}' is declared twice", s.get_ref()));
         }
     }
     if raw.states.is_empty() {
         c.at(0, "the workflow declares no states");
     }
     let initial = c.state(&states, &raw.initial, "initial state");
-    let terminal: BTreeSet<String> = raw
-        .terminal
-        .iter()
-        .filter_map(|s| c.state(&states, s, "terminal state"))
-        .map(String::from)
-        .collect();
-    let editable: BTreeSet<String> = raw
-        .editable
-        .iter()
-        .filter_map(|s| c.state(&states, s, "editable state"))
-        .map(String::from)
-        .collect();
+    let terminal: BTreeSet<String> =
+        raw.terminal.iter().filter_map(|s| c.state(&states, s, "terminal state")).map(String::from).collect();
+    let editable: BTreeSet<String> =
+        raw.editable.iter().filter_map(|s| c.state(&states, s, "editable state")).map(String::from).collect();
     if raw.name.get_ref().trim().is_empty() {
         c.at(raw.name.span().start, "the workflow needs a name");
     }
@@ -177,34 +141,30 @@ pub fn load_str(file: &Path, src: &str) -> Result<Workflow, Vec<LoadError>> {
         let to = c.state(&states, &t.to, "target state");
         let roles = c.names(&t.roles, "role", Role::parse, &role_names);
         if t.roles.is_empty() {
-            c.at(
-                line_start,
-                format!("transition '{event}' names no role allowed to fire it"),
-            );
+            c.at(line_start, format!("transition '{event}' names no role allowed to fire it"));
         }
         let mut guards = c.names(&t.guards, "guard", Guard::parse, &guard_names);
         let effects = c.names(&t.effects, "effect", Effect::parse, &effect_names);
         guards.sort();
         if t.from.is_empty() {
-            c.at(
-                line_start,
-                format!("transition '{event}' has no source state"),
-            );
+            c.at(line_start, format!("transition '{event}' has no source state"));
         }
         for from in &t.from {
             let Some(from_state) = c.state(&states, from, "source state") else {
                 continue;
             };
             if terminal.contains(from_state) {
-                c.at(
-                    from.span().start,
-                    format!("transition '{event}' leaves terminal state '{from_state}'"),
-                );
+                c.at(from.span().start, format!("transition '{event}' leaves terminal state '{from_state}'"));
                 continue;
             }
             let key = (event.clone(), from_state.to_string(), guards.clone());
             if seen.insert(key, line_start).is_some() {
-                c.at(from.span().start, format!("duplicate transition: '{event}' from '{from_state}' is already declared with the same guards"));
+                c.at(
+                    from.span().start,
+                    format!(
+                        "duplicate transition: '{event}' from '{from_state}' is already declared with the same guards"
+                    ),
+                );
                 continue;
             }
             if let Some(to) = to {
@@ -233,23 +193,14 @@ pub fn load_str(file: &Path, src: &str) -> Result<Workflow, Vec<LoadError>> {
         for s in &raw.states {
             let name = s.get_ref().as_str();
             if !reached.contains(name) && states.contains(name) {
-                c.at(
-                    s.span().start,
-                    format!("state '{name}' cannot be reached from '{initial}'"),
-                );
+                c.at(s.span().start, format!("state '{name}' cannot be reached from '{initial}'"));
             }
         }
     }
     for s in &raw.states {
         let name = s.get_ref().as_str();
-        if !terminal.contains(name)
-            && !transitions.iter().any(|t| t.from == name)
-            && states.contains(name)
-        {
-            c.at(
-                s.span().start,
-                format!("state '{name}' is not terminal but no transition leaves it"),
-            );
+        if !terminal.contains(name) && !transitions.iter().any(|t| t.from == name) && states.contains(name) {
+            c.at(s.span().start, format!("state '{name}' is not terminal but no transition leaves it"));
         }
     }
 
@@ -268,25 +219,14 @@ pub fn load_str(file: &Path, src: &str) -> Result<Workflow, Vec<LoadError>> {
 }
 
 pub fn load_file(path: &Path) -> Result<Workflow, Vec<LoadError>> {
-    let src = std::fs::read_to_string(path).map_err(|e| {
-        vec![LoadError {
-            file: path.to_path_buf(),
-            line: 0,
-            message: format!("cannot read: {e}"),
-        }]
-    })?;
+    let src = std::fs::read_to_string(path)
+        .map_err(|e| vec![LoadError { file: path.to_path_buf(), line: 0, message: format!("cannot read: {e}") }])?;
     load_str(path, &src)
 }
 
 /// Loads every `*.toml` in the folder; workflow names must be unique.
 pub fn load_dir(dir: &Path) -> Result<Workflows, Vec<LoadError>> {
-    let fail = |message: String| {
-        vec![LoadError {
-            file: dir.to_path_buf(),
-            line: 0,
-            message,
-        }]
-    };
+    let fail = |message: String| vec![LoadError { file: dir.to_path_buf(), line: 0, message }];
     let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| fail(format!("cannot read the workflow folder: {e}")))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -314,9 +254,5 @@ pub fn load_dir(dir: &Path) -> Result<Workflows, Vec<LoadError>> {
             Err(mut e) => errors.append(&mut e),
         }
     }
-    if errors.is_empty() {
-        Ok(workflows)
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(workflows) } else { Err(errors) }
 }

@@ -106,21 +106,10 @@ pub struct Step<'w> {
 pub enum FireError {
     #[error("unknown state {state}")]
     UnknownState { state: String },
-    #[error(
-        "event {event} is not allowed from state {state}; allowed: {}",
-        list(allowed)
-    )]
-    NotAllowed {
-        state: String,
-        event: String,
-        allowed: Vec<String>,
-    },
+    #[error("event {event} is not allowed from state {state}; allowed: {}", list(allowed))]
+    NotAllowed { state: String, event: String, allowed: Vec<String> },
     #[error("role {role} may not fire {event}; allowed roles: {}", list(roles))]
-    RoleNotPermitted {
-        role: Role,
-        event: String,
-        roles: Vec<Role>,
-    },
+    RoleNotPermitted { role: Role, event: String, roles: Vec<Role> },
     #[error("{event} needs: {}", list(failed))]
     GuardFailed { event: String, failed: Vec<Guard> },
 }
@@ -129,11 +118,7 @@ fn list<T: fmt::Display>(items: &[T]) -> String {
     if items.is_empty() {
         return "none".into();
     }
-    items
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
+    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
 
 impl Workflow {
@@ -147,15 +132,10 @@ impl Workflow {
         guard: impl Fn(Guard) -> bool,
     ) -> Result<Step<'_>, FireError> {
         if !self.has_state(state) {
-            return Err(FireError::UnknownState {
-                state: state.into(),
-            });
+            return Err(FireError::UnknownState { state: state.into() });
         }
-        let candidates: Vec<&Transition> = self
-            .transitions
-            .iter()
-            .filter(|t| t.from == state && t.event == event)
-            .collect();
+        let candidates: Vec<&Transition> =
+            self.transitions.iter().filter(|t| t.from == state && t.event == event).collect();
         if candidates.is_empty() {
             return Err(FireError::NotAllowed {
                 state: state.into(),
@@ -163,53 +143,30 @@ impl Workflow {
                 allowed: self.allowed_events(state, role),
             });
         }
-        let permitted: Vec<&Transition> = candidates
-            .iter()
-            .copied()
-            .filter(|t| t.roles.contains(&role))
-            .collect();
+        let permitted: Vec<&Transition> = candidates.iter().copied().filter(|t| t.roles.contains(&role)).collect();
         if permitted.is_empty() {
-            let mut roles: Vec<Role> = candidates
-                .iter()
-                .flat_map(|t| t.roles.iter().copied())
-                .collect();
+            let mut roles: Vec<Role> = candidates.iter().flat_map(|t| t.roles.iter().copied()).collect();
             roles.sort();
             roles.dedup();
-            return Err(FireError::RoleNotPermitted {
-                role,
-                event: event.into(),
-                roles,
-            });
+            return Err(FireError::RoleNotPermitted { role, event: event.into(), roles });
         }
         let mut failed = Vec::new();
         for t in permitted {
             let missing: Vec<Guard> = t.guards.iter().copied().filter(|g| !guard(*g)).collect();
             if missing.is_empty() {
-                return Ok(Step {
-                    from: &t.from,
-                    to: &t.to,
-                    event: &t.event,
-                    effects: &t.effects,
-                });
+                return Ok(Step { from: &t.from, to: &t.to, event: &t.event, effects: &t.effects });
             }
             failed.extend(missing);
         }
         failed.sort();
         failed.dedup();
-        Err(FireError::GuardFailed {
-            event: event.into(),
-            failed,
-        })
+        Err(FireError::GuardFailed { event: event.into(), failed })
     }
 
     /// The events the role may fire from this state (guards not evaluated), in file order.
     pub fn allowed_events(&self, state: &str, role: Role) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
-        for t in self
-            .transitions
-            .iter()
-            .filter(|t| t.from == state && t.roles.contains(&role))
-        {
+        for t in self.transitions.iter().filter(|t| t.from == state && t.roles.contains(&role)) {
             if !out.contains(&t.event) {
                 out.push(t.event.clone());
             }
@@ -233,12 +190,7 @@ impl Workflow {
     /// A Mermaid `stateDiagram-v2` of the workflow, one arrow per (from, to) with its events.
     pub fn mermaid(&self) -> String {
         let mut arrows: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
-        let index = |s: &str| {
-            self.states
-                .iter()
-                .position(|x| x == s)
-                .expect("validated state")
-        };
+        let index = |s: &str| self.states.iter().position(|x| x == s).expect("validated state");
         for t in &self.transitions {
             let events = arrows.entry((index(&t.from), index(&t.to))).or_default();
             let label = format!("{} ({})", t.event, list(&t.roles));
@@ -246,17 +198,9 @@ impl Workflow {
                 events.push(label);
             }
         }
-        let mut out = format!(
-            "---\ntitle: {}\n---\nstateDiagram-v2\n    [*] --> {}\n",
-            self.name, self.initial
-        );
+        let mut out = format!("---\ntitle: {}\n---\nstateDiagram-v2\n    [*] --> {}\n", self.name, self.initial);
         for ((from, to), events) in arrows {
-            out.push_str(&format!(
-                "    {} --> {} : {}\n",
-                self.states[from],
-                self.states[to],
-                events.join("<br/>")
-            ));
+            out.push_str(&format!("    {} --> {} : {}\n", self.states[from], self.states[to], events.join("<br/>")));
         }
         for state in self.states.iter().filter(|s| self.is_terminal(s)) {
             out.push_str(&format!("    {state} --> [*]\n"));

@@ -11,11 +11,7 @@ fn grant() -> Workflow {
 }
 
 fn errors_of(src: &str) -> Vec<String> {
-    load_str(Path::new("w.toml"), src)
-        .unwrap_err()
-        .iter()
-        .map(ToString::to_string)
-        .collect()
+    load_str(Path::new("w.toml"), src).unwrap_err().iter().map(ToString::to_string).collect()
 }
 
 const SMALL: &str = r#"
@@ -48,9 +44,7 @@ fn the_small_workflow_loads() {
 #[test]
 fn fire_moves_along_the_graph_and_reports_effects() {
     let w = grant();
-    let step = w
-        .fire("draft", "submit", Role::Applicant, |_| true)
-        .unwrap();
+    let step = w.fire("draft", "submit", Role::Applicant, |_| true).unwrap();
     assert_eq!(step.to, "submitted");
     assert_eq!(step.effects, &[Effect::StampSubmitted]);
 }
@@ -58,9 +52,7 @@ fn fire_moves_along_the_graph_and_reports_effects() {
 #[test]
 fn an_event_not_allowed_from_the_state_names_the_allowed_events() {
     let w = grant();
-    let err = w
-        .fire("draft", "approve", Role::Applicant, |_| true)
-        .unwrap_err();
+    let err = w.fire("draft", "approve", Role::Applicant, |_| true).unwrap_err();
     assert_eq!(
         err,
         FireError::NotAllowed {
@@ -69,18 +61,13 @@ fn an_event_not_allowed_from_the_state_names_the_allowed_events() {
             allowed: vec!["submit".into(), "withdraw".into()]
         }
     );
-    assert!(
-        err.to_string().contains("allowed: submit, withdraw"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("allowed: submit, withdraw"), "{err}");
 }
 
 #[test]
 fn the_wrong_role_is_refused_with_the_roles_that_may() {
     let w = grant();
-    let err = w
-        .fire("decision", "approve", Role::Applicant, |_| true)
-        .unwrap_err();
+    let err = w.fire("decision", "approve", Role::Applicant, |_| true).unwrap_err();
     assert_eq!(
         err,
         FireError::RoleNotPermitted {
@@ -94,16 +81,8 @@ fn the_wrong_role_is_refused_with_the_roles_that_may() {
 #[test]
 fn a_failing_guard_is_named() {
     let w = grant();
-    let err = w
-        .fire("draft", "submit", Role::Applicant, |_| false)
-        .unwrap_err();
-    assert_eq!(
-        err,
-        FireError::GuardFailed {
-            event: "submit".into(),
-            failed: vec![Guard::ApplicationComplete]
-        }
-    );
+    let err = w.fire("draft", "submit", Role::Applicant, |_| false).unwrap_err();
+    assert_eq!(err, FireError::GuardFailed { event: "submit".into(), failed: vec![Guard::ApplicationComplete] });
 }
 
 #[test]
@@ -115,9 +94,7 @@ fn the_answer_to_a_request_for_information_returns_to_the_queue_it_came_from() {
         (Guard::ReturnsToDecision, "decision"),
     ] {
         let step = w
-            .fire("more_info", "provide_info", Role::Applicant, |g| {
-                g == guard || g == Guard::ApplicationComplete
-            })
+            .fire("more_info", "provide_info", Role::Applicant, |g| g == guard || g == Guard::ApplicationComplete)
             .unwrap();
         assert_eq!(step.to, expected);
     }
@@ -142,20 +119,12 @@ fn every_declared_transition_is_exercised() {
     let w = grant();
     let mut exercised = BTreeSet::new();
     for target in &w.transitions {
-        let path =
-            path_to(&w, &target.from).unwrap_or_else(|| panic!("no path to {}", target.from));
+        let path = path_to(&w, &target.from).unwrap_or_else(|| panic!("no path to {}", target.from));
         let mut state = w.initial.clone();
         for t in path.iter().chain(std::iter::once(&target)) {
             let role = t.roles[0];
-            let step = w
-                .fire(&state, &t.event, role, |g| t.guards.contains(&g))
-                .unwrap();
-            assert_eq!(
-                (step.from, step.to),
-                (t.from.as_str(), t.to.as_str()),
-                "{}",
-                t.event
-            );
+            let step = w.fire(&state, &t.event, role, |g| t.guards.contains(&g)).unwrap();
+            assert_eq!((step.from, step.to), (t.from.as_str(), t.to.as_str()), "{}", t.event);
             state = step.to.to_string();
         }
         exercised.insert((target.event.clone(), target.from.clone(), target.to.clone()));
@@ -221,68 +190,39 @@ fn load_rejects_unknown_guards_effects_and_roles_with_their_lines() {
         .replace("\"stamp_submitted\"", "\"send_flowers\"")
         .replace("\"program_officer\"", "\"janitor\"");
     let errors = errors_of(&src);
-    assert!(
-        errors
-            .iter()
-            .any(|e| e.starts_with("w.toml:12: unknown guard 'is_nice'")),
-        "{errors:?}"
-    );
-    assert!(
-        errors
-            .iter()
-            .any(|e| e.starts_with("w.toml:13: unknown effect 'send_flowers'")),
-        "{errors:?}"
-    );
-    assert!(
-        errors
-            .iter()
-            .any(|e| e.starts_with("w.toml:19: unknown role 'janitor'")),
-        "{errors:?}"
-    );
+    assert!(errors.iter().any(|e| e.starts_with("w.toml:12: unknown guard 'is_nice'")), "{errors:?}");
+    assert!(errors.iter().any(|e| e.starts_with("w.toml:13: unknown effect 'send_flowers'")), "{errors:?}");
+    assert!(errors.iter().any(|e| e.starts_with("w.toml:19: unknown role 'janitor'")), "{errors:?}");
 }
 
 #[test]
 fn load_rejects_unreachable_states_and_dead_ends() {
-    let src = SMALL.replace(
-        r#"states = ["a", "b", "c"]"#,
-        r#"states = ["a", "b", "c", "lost"]"#,
-    );
+    let src = SMALL.replace(r#"states = ["a", "b", "c"]"#, r#"states = ["a", "b", "c", "lost"]"#);
     let errors = errors_of(&src);
+    assert!(errors.contains(&"w.toml:4: state 'lost' cannot be reached from 'a'".to_string()), "{errors:?}");
     assert!(
-        errors.contains(&"w.toml:4: state 'lost' cannot be reached from 'a'".to_string()),
-        "{errors:?}"
-    );
-    assert!(
-        errors.contains(
-            &"w.toml:4: state 'lost' is not terminal but no transition leaves it".to_string()
-        ),
+        errors.contains(&"w.toml:4: state 'lost' is not terminal but no transition leaves it".to_string()),
         "{errors:?}"
     );
 }
 
 #[test]
 fn load_rejects_transitions_out_of_terminal_states() {
-    let src = format!(
-        "{SMALL}\n[[transitions]]\nevent = \"revive\"\nfrom = [\"c\"]\nto = \"a\"\nroles = [\"admin\"]\n"
-    );
+    let src =
+        format!("{SMALL}\n[[transitions]]\nevent = \"revive\"\nfrom = [\"c\"]\nto = \"a\"\nroles = [\"admin\"]\n");
     let errors = errors_of(&src);
-    assert_eq!(
-        errors,
-        vec!["w.toml:23: transition 'revive' leaves terminal state 'c'".to_string()]
-    );
+    assert_eq!(errors, vec!["w.toml:23: transition 'revive' leaves terminal state 'c'".to_string()]);
 }
 
 #[test]
 fn load_rejects_duplicates() {
-    let src = format!(
-        "{SMALL}\n[[transitions]]\nevent = \"end\"\nfrom = [\"b\"]\nto = \"a\"\nroles = [\"admin\"]\n"
-    );
+    let src = format!("{SMALL}\n[[transitions]]\nevent = \"end\"\nfrom = [\"b\"]\nto = \"a\"\nroles = [\"admin\"]\n");
     let errors = errors_of(&src);
-    assert_eq!(errors, vec!["w.toml:23: duplicate transition: 'end' from 'b' is already declared with the same guards".to_string()]);
-    let src = SMALL.replace(
-        r#"states = ["a", "b", "c"]"#,
-        r#"states = ["a", "b", "c", "b"]"#,
+    assert_eq!(
+        errors,
+        vec!["w.toml:23: duplicate transition: 'end' from 'b' is already declared with the same guards".to_string()]
     );
+    let src = SMALL.replace(r#"states = ["a", "b", "c"]"#, r#"states = ["a", "b", "c", "b"]"#);
     assert!(errors_of(&src).contains(&"w.toml:4: state 'b' is declared twice".to_string()));
 }
 
@@ -291,15 +231,9 @@ fn load_reports_syntax_errors_unknown_fields_and_unknown_states_with_lines() {
     let errors = errors_of(&SMALL.replace("to = \"b\"", "to = \"b"));
     assert!(errors[0].starts_with("w.toml:10: "), "{errors:?}");
     let errors = errors_of(&SMALL.replace("to = \"b\"", "to = \"b\"\ncolour = \"red\""));
-    assert!(
-        errors[0].starts_with("w.toml:11: ") && errors[0].contains("colour"),
-        "{errors:?}"
-    );
+    assert!(errors[0].starts_with("w.toml:11: ") && errors[0].contains("colour"), "{errors:?}");
     let errors = errors_of(&SMALL.replace("to = \"c\"", "to = \"z\""));
-    assert!(
-        errors.contains(&"w.toml:18: target state 'z' is not a declared state".to_string()),
-        "{errors:?}"
-    );
+    assert!(errors.contains(&"w.toml:18: target state 'z' is not a declared state".to_string()), "{errors:?}");
 }
 
 #[test]

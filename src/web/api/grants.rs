@@ -9,98 +9,122 @@ use validator::Validate;
 
 use super::ProblemDetails;
 use crate::AppState;
-use crate::domain::grant::Application;
-use crate::domain::{Actor, Email, Hours, Money};
+use crate::domain::Actor;
+use crate::domain::grant::{Application, LineCategory};
 use crate::storage::grants::{Grant, GrantTransition};
+use crate::web::application::{RawApplication, RawLine};
 use crate::web::extract::{ApiJson, ApiPath, Fields, Input};
-use crate::web::problem::{FieldProblem, Problem};
+use crate::web::problem::Problem;
 
 /// The application's content. A draft may leave fields empty; submission requires them (the
 /// `application_complete` guard). Amounts are decimal strings in dollars (`"1234.56"`), hours likewise.
-#[derive(Debug, Default, Serialize, Deserialize, Validate, ToSchema)]
+#[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApplicationBody {
     #[serde(default)]
-    #[validate(length(max = 200))]
     pub title: String,
     #[serde(default)]
-    #[validate(length(max = 10000))]
     pub needs_assessment: String,
     #[serde(default)]
-    #[validate(length(max = 10000))]
     pub project_description: String,
+    /// The equipment and software requested, at most 50 lines.
     #[serde(default)]
-    #[schema(example = "2500.00")]
-    pub requested_equipment: Option<String>,
-    #[serde(default)]
-    #[schema(example = "480.00")]
-    pub requested_software: Option<String>,
+    pub lines: Vec<LineBody>,
     #[serde(default)]
     #[schema(example = "6.5")]
     pub requested_coaching_hours: Option<String>,
     #[serde(default)]
-    #[validate(length(max = 200))]
     pub contact_name: String,
     #[serde(default)]
-    #[validate(length(max = 254))]
     pub contact_email: Option<String>,
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LineBody {
+    /// `equipment` or `software`
+    #[schema(example = "equipment")]
+    pub category: String,
+    #[schema(example = "Ordinateur portable 14 po")]
+    pub description: String,
+    #[schema(example = 2)]
+    pub quantity: i64,
+    #[schema(example = "1099.99")]
+    pub unit_price: String,
+}
+
 impl ApplicationBody {
-    /// Converts the content; field names in errors are prefixed with `application.`.
     fn convert(self, f: &mut Fields) -> Option<Application> {
-        fn optional<T, E>(
-            f: &mut Fields,
-            field: &str,
-            value: Option<String>,
-            parse: fn(&str) -> Result<T, E>,
-            problem: fn(E) -> FieldProblem,
-        ) -> Option<Option<T>> {
-            match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-                None => Some(None),
-                Some(v) => f
-                    .parse(&format!("application.{field}"), parse(v), problem)
-                    .map(Some),
-            }
+        RawApplication {
+            title: self.title,
+            needs_assessment: self.needs_assessment,
+            project_description: self.project_description,
+            lines: self
+                .lines
+                .into_iter()
+                .map(|l| RawLine {
+                    category: l.category,
+                    description: l.description,
+                    quantity: l.quantity.to_string(),
+                    unit_price: l.unit_price,
+                })
+                .collect(),
+            requested_coaching_hours: self.requested_coaching_hours.unwrap_or_default(),
+            contact_name: self.contact_name,
+            contact_email: self.contact_email.unwrap_or_default(),
         }
-        let requested_equipment = optional(
-            f,
-            "requested_equipment",
-            self.requested_equipment,
-            Money::parse,
-            FieldProblem::Amount,
-        );
-        let requested_software = optional(
-            f,
-            "requested_software",
-            self.requested_software,
-            Money::parse,
-            FieldProblem::Amount,
-        );
-        let requested_coaching_hours = optional(
-            f,
-            "requested_coaching_hours",
-            self.requested_coaching_hours,
-            Hours::parse,
-            FieldProblem::Amount,
-        );
-        let contact_email = optional(
-            f,
-            "contact_email",
-            self.contact_email,
-            Email::parse,
-            FieldProblem::Organism,
-        );
-        Some(Application {
-            title: self.title.trim().to_string(),
-            needs_assessment: self.needs_assessment.trim().to_string(),
-            project_description: self.project_description.trim().to_string(),
-            requested_equipment: requested_equipment?.unwrap_or_default(),
-            requested_software: requested_software?.unwrap_or_default(),
-            requested_coaching_hours: requested_coaching_hours?.unwrap_or_default(),
-            contact_name: self.contact_name.trim().to_string(),
-            contact_email: contact_email?,
-        })
+        .convert(f, "application.")
+    }
+}
+
+/// The application as saved, with its totals.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ApplicationView {
+    pub title: String,
+    pub needs_assessment: String,
+    pub project_description: String,
+    pub lines: Vec<LineView>,
+    /// The total of the equipment lines
+    pub requested_equipment: String,
+    /// The total of the software lines
+    pub requested_software: String,
+    pub requested_coaching_hours: String,
+    pub contact_name: String,
+    pub contact_email: Option<String>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct LineView {
+    pub category: String,
+    pub description: String,
+    pub quantity: i64,
+    pub unit_price: String,
+    pub total: String,
+}
+
+impl From<Application> for ApplicationView {
+    fn from(a: Application) -> Self {
+        ApplicationView {
+            requested_equipment: a.requested(LineCategory::Equipment).to_string(),
+            requested_software: a.requested(LineCategory::Software).to_string(),
+            lines: a
+                .lines
+                .iter()
+                .map(|l| LineView {
+                    category: l.category.as_str().into(),
+                    description: l.description.clone(),
+                    quantity: l.quantity,
+                    unit_price: l.unit_price.to_string(),
+                    total: l.total().to_string(),
+                })
+                .collect(),
+            title: a.title,
+            needs_assessment: a.needs_assessment,
+            project_description: a.project_description,
+            requested_coaching_hours: a.requested_coaching_hours.to_string(),
+            contact_name: a.contact_name,
+            contact_email: a.contact_email.map(|e| e.as_str().to_string()),
+        }
     }
 }
 
@@ -109,7 +133,6 @@ impl ApplicationBody {
 pub struct NewGrantInput {
     pub organism_id: i64,
     #[serde(default)]
-    #[validate(nested)]
     pub application: ApplicationBody,
 }
 
@@ -118,7 +141,6 @@ pub struct NewGrantInput {
 pub struct UpdateGrantInput {
     /// The version the change was made from; a stale one is refused with 409.
     pub version: i64,
-    #[validate(nested)]
     pub application: ApplicationBody,
 }
 
@@ -163,11 +185,7 @@ impl Input for TransitionInput {
 
     fn convert(self, f: &mut Fields) -> Option<TransitionRequest> {
         let event = f.required("event", self.event);
-        Some(TransitionRequest {
-            event,
-            version: self.version,
-            reason: self.reason.trim().to_string(),
-        })
+        Some(TransitionRequest { event, version: self.version, reason: self.reason.trim().to_string() })
     }
 }
 
@@ -179,7 +197,7 @@ pub struct GrantView {
     pub version: i64,
     /// Whether the applicant may still change the application.
     pub editable: bool,
-    pub application: ApplicationBody,
+    pub application: ApplicationView,
     pub created_at: String,
     pub updated_at: String,
     /// When the grant entered its current state.
@@ -191,19 +209,9 @@ pub struct GrantView {
 
 impl GrantView {
     fn new(state: &AppState, g: Grant) -> GrantView {
-        let app = g.application();
         GrantView {
             editable: state.grant_workflow().is_editable(&g.state),
-            application: ApplicationBody {
-                title: app.title,
-                needs_assessment: app.needs_assessment,
-                project_description: app.project_description,
-                requested_equipment: Some(app.requested_equipment.to_string()),
-                requested_software: Some(app.requested_software.to_string()),
-                requested_coaching_hours: Some(app.requested_coaching_hours.to_string()),
-                contact_name: app.contact_name,
-                contact_email: g.contact_email,
-            },
+            application: g.application().into(),
             id: g.id,
             organism_id: g.organism_id,
             state: g.state,
@@ -256,10 +264,7 @@ pub async fn create(
     State(state): State<AppState>,
     ApiJson((organism_id, application)): ApiJson<NewGrantInput>,
 ) -> Result<(StatusCode, Json<GrantView>), Problem> {
-    let grant = state
-        .db
-        .create_grant(organism_id, application, state.grant_workflow())
-        .await?;
+    let grant = state.db.create_grant(organism_id, application, state.grant_workflow()).await?;
     Ok((StatusCode::CREATED, Json(GrantView::new(&state, grant))))
 }
 
@@ -267,10 +272,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/grants/{id}", tag = "grants", params(("id" = i64, Path)),
     responses((status = 200, body = GrantView), (status = 404, body = ProblemDetails)))]
 #[tracing::instrument(skip_all, fields(grant_id = id))]
-pub async fn read(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<Json<GrantView>, Problem> {
+pub async fn read(State(state): State<AppState>, ApiPath(id): ApiPath<i64>) -> Result<Json<GrantView>, Problem> {
     let grant = state.db.grant(id).await?;
     Ok(Json(GrantView::new(&state, grant)))
 }
@@ -289,10 +291,7 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson((version, application)): ApiJson<UpdateGrantInput>,
 ) -> Result<Json<GrantView>, Problem> {
-    let grant = state
-        .db
-        .update_application(id, version, application, state.grant_workflow())
-        .await?;
+    let grant = state.db.update_application(id, version, application, state.grant_workflow()).await?;
     Ok(Json(GrantView::new(&state, grant)))
 }
 
@@ -316,14 +315,7 @@ pub async fn transition(
 ) -> Result<Json<GrantView>, Problem> {
     let grant = state
         .db
-        .fire_grant_event(
-            state.grant_workflow(),
-            id,
-            request.version,
-            &request.event,
-            &actor,
-            &request.reason,
-        )
+        .fire_grant_event(state.grant_workflow(), id, request.version, &request.event, &actor, &request.reason)
         .await?;
     Ok(Json(GrantView::new(&state, grant)))
 }

@@ -63,10 +63,7 @@ pub fn router() -> Router<AppState> {
     let (router, doc) = registered().split_for_parts();
     let doc = std::sync::Arc::new(doc);
     router
-        .route(
-            "/openapi.json",
-            get(move || async move { Json(doc.as_ref().clone()) }),
-        )
+        .route("/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
         .fallback(|| async { Problem::NoSuchRoute })
         .method_not_allowed_fallback(|| async { Problem::MethodNotAllowed })
 }

@@ -53,32 +53,11 @@ impl Input for OrganismInput {
         let city = f.required("city", self.city);
         let mission_summary = f.required("mission_summary", self.mission_summary);
         let neq = f.parse("neq", Neq::parse(&self.neq), FieldProblem::Organism);
-        let region = f.parse(
-            "region",
-            Region::parse(&self.region),
-            FieldProblem::Organism,
-        );
-        let postal_code = f.parse(
-            "postal_code",
-            PostalCode::parse(&self.postal_code),
-            FieldProblem::Organism,
-        );
-        let contact_email = f.parse(
-            "contact_email",
-            Email::parse(&self.contact_email),
-            FieldProblem::Organism,
-        );
-        let preferred_language = match self
-            .preferred_language
-            .as_deref()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-        {
-            Some(l) => f.parse(
-                "preferred_language",
-                Language::parse(l),
-                FieldProblem::Organism,
-            ),
+        let region = f.parse("region", Region::parse(&self.region), FieldProblem::Organism);
+        let postal_code = f.parse("postal_code", PostalCode::parse(&self.postal_code), FieldProblem::Organism);
+        let contact_email = f.parse("contact_email", Email::parse(&self.contact_email), FieldProblem::Organism);
+        let preferred_language = match self.preferred_language.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
+            Some(l) => f.parse("preferred_language", Language::parse(l), FieldProblem::Organism),
             None => Some(Language::Fr),
         };
         Some(NewOrganism {
@@ -114,9 +93,7 @@ pub struct OrganismView {
 
 impl From<Organism> for OrganismView {
     fn from(o: Organism) -> Self {
-        let region_name = Region::parse(&o.region)
-            .map(|r| r.name().to_string())
-            .unwrap_or_default();
+        let region_name = Region::parse(&o.region).map(|r| r.name().to_string()).unwrap_or_default();
         OrganismView {
             id: o.id,
             legal_name: o.legal_name,
@@ -155,10 +132,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/organisms/{id}", tag = "organisms", params(("id" = i64, Path)),
     responses((status = 200, body = OrganismView), (status = 404, body = ProblemDetails)))]
 #[tracing::instrument(skip_all, fields(organism_id = id))]
-pub async fn read(
-    State(state): State<AppState>,
-    ApiPath(id): ApiPath<i64>,
-) -> Result<Json<OrganismView>, Problem> {
+pub async fn read(State(state): State<AppState>, ApiPath(id): ApiPath<i64>) -> Result<Json<OrganismView>, Problem> {
     Ok(Json(state.db.organism(id).await?.into()))
 }
 
