@@ -11,7 +11,8 @@ CREATE TABLE users (
     must_change_password INTEGER NOT NULL DEFAULT 0,
     language TEXT NOT NULL DEFAULT 'fr' CHECK (language IN ('fr', 'en')),
     created_at TEXT NOT NULL,
-    CHECK ((role = 'member') = (organism_id IS NOT NULL))
+    -- Members belong to their organism; staff may name the organism they work for (their affiliation).
+    CHECK (role <> 'member' OR organism_id IS NOT NULL)
 );
 CREATE INDEX users_organism ON users (organism_id);
 

@@ -1,6 +1,7 @@
 //! The program's rules as data (policies/*.toml), loaded and validated at start. Authorization policies
 //! (Cedar) will live here too.
 
+pub mod authz;
 pub mod program;
 
 pub use program::{Category, Envelope, Program, ProgramError, Targets};

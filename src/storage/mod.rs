@@ -5,8 +5,10 @@
 //! client hangs up, and a future dropped inside a transaction would leave its pooled connection
 //! mid-transaction. A spawned task runs to its commit or rollback whatever the client does.
 
+pub mod accounts;
 pub mod grants;
 pub mod organisms;
+pub mod outbox;
 pub mod program;
 
 use std::future::Future;
@@ -74,6 +76,8 @@ pub enum StorageError {
     UnknownOrganism,
     #[error("an organism with this NEQ already exists")]
     DuplicateNeq,
+    #[error("an account with this e-mail address already exists")]
+    DuplicateEmail,
     #[error("the application can no longer be changed in state {state}")]
     NotEditable { state: String },
     #[error("the workflow refused: {error}")]

@@ -36,35 +36,39 @@ pub struct Organism {
 const COLUMNS: &str = "id, legal_name, neq, region, street_address, city, postal_code, contact_email, mission_summary, \
                        preferred_language, created_at, updated_at";
 
+/// Inserts an organism inside the caller's transaction.
+pub(crate) async fn insert_organism(conn: &mut sqlx::AnyConnection, new: &NewOrganism) -> Result<Organism> {
+    let inserted = sqlx::query_as::<_, Organism>(&format!(
+        "INSERT INTO organisms (legal_name, neq, region, street_address, city, postal_code, contact_email,
+           mission_summary, preferred_language, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING {COLUMNS}"
+    ))
+    .bind(&new.legal_name)
+    .bind(new.neq.as_str())
+    .bind(new.region.code())
+    .bind(&new.street_address)
+    .bind(&new.city)
+    .bind(new.postal_code.as_str())
+    .bind(new.contact_email.as_str())
+    .bind(&new.mission_summary)
+    .bind(new.preferred_language.code())
+    .bind(now())
+    .fetch_one(conn)
+    .await;
+    match inserted {
+        Ok(o) => Ok(o),
+        Err(e) if is_unique_violation(&e) => Err(StorageError::DuplicateNeq),
+        Err(e) => Err(e.into()),
+    }
+}
+
 impl Db {
     #[tracing::instrument(skip_all, fields(neq = %new.neq))]
     pub async fn create_organism(&self, new: NewOrganism) -> Result<Organism> {
         let db = self.clone();
         detached(async move {
             let mut tx = db.begin_write().await?;
-            let at = now();
-            let inserted = sqlx::query_as::<_, Organism>(&format!(
-                "INSERT INTO organisms (legal_name, neq, region, street_address, city, postal_code, contact_email,
-                   mission_summary, preferred_language, created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING {COLUMNS}"
-            ))
-            .bind(&new.legal_name)
-            .bind(new.neq.as_str())
-            .bind(new.region.code())
-            .bind(&new.street_address)
-            .bind(&new.city)
-            .bind(new.postal_code.as_str())
-            .bind(new.contact_email.as_str())
-            .bind(&new.mission_summary)
-            .bind(new.preferred_language.code())
-            .bind(&at)
-            .fetch_one(&mut *tx)
-            .await;
-            let organism = match inserted {
-                Ok(o) => o,
-                Err(e) if is_unique_violation(&e) => return Err(StorageError::DuplicateNeq),
-                Err(e) => return Err(e.into()),
-            };
+            let organism = insert_organism(&mut tx, &new).await?;
             tx.commit().await?;
             Ok(organism)
         })

@@ -1,0 +1,495 @@
+//! Accounts and what hangs on them: API tokens, password resets, invitations, login failures (for
+//! throttling, shared by every instance on the database), reviewer and coach assignments, and declared
+//! conflicts of interest.
+
+use sqlx::AnyConnection;
+
+use super::organisms::{NewOrganism, Organism, insert_organism};
+use super::outbox::{Mail, enqueue};
+use super::{Db, Result, StorageError, detached, is_unique_violation, now};
+use crate::domain::account::AccountRole;
+use crate::domain::{Email, Language};
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub organism_id: Option<i64>,
+    pub password_hash: String,
+    pub must_change_password: i64,
+    pub language: String,
+    pub created_at: String,
+}
+
+impl User {
+    pub fn role(&self) -> AccountRole {
+        AccountRole::parse(&self.role).unwrap_or(AccountRole::Member)
+    }
+
+    pub fn language(&self) -> Language {
+        Language::parse(&self.language).unwrap_or_default()
+    }
+}
+
+/// A new account; the password is already hashed.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: Email,
+    pub display_name: String,
+    pub role: AccountRole,
+    pub organism_id: Option<i64>,
+    pub password_hash: String,
+    pub must_change_password: bool,
+    pub language: Language,
+}
+
+const COLUMNS: &str =
+    "id, email, display_name, role, organism_id, password_hash, must_change_password, language, created_at";
+
+/// E-mail addresses are compared without case.
+pub fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+async fn insert_user(conn: &mut AnyConnection, new: &NewUser) -> Result<User> {
+    let inserted = sqlx::query_as::<_, User>(&format!(
+        "INSERT INTO users (email, display_name, role, organism_id, password_hash, must_change_password, language, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
+    ))
+    .bind(normalize_email(new.email.as_str()))
+    .bind(&new.display_name)
+    .bind(new.role.as_str())
+    .bind(new.organism_id)
+    .bind(&new.password_hash)
+    .bind(i64::from(new.must_change_password))
+    .bind(new.language.code())
+    .bind(now())
+    .fetch_one(conn)
+    .await;
+    match inserted {
+        Ok(u) => Ok(u),
+        Err(e) if is_unique_violation(&e) => Err(StorageError::DuplicateEmail),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Why a single-use link was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkProblem {
+    Unknown,
+    Expired,
+    Used,
+}
+
+impl Db {
+    pub async fn create_user(&self, new: NewUser) -> Result<User> {
+        let db = self.clone();
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            let user = insert_user(&mut tx, &new).await?;
+            tx.commit().await?;
+            Ok(user)
+        })
+        .await
+    }
+
+    /// An organism and its first member, together or not at all.
+    #[tracing::instrument(skip_all)]
+    pub async fn sign_up(&self, organism: NewOrganism, mut member: NewUser) -> Result<(Organism, User)> {
+        let db = self.clone();
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            let organism = insert_organism(&mut tx, &organism).await?;
+            member.organism_id = Some(organism.id);
+            member.role = AccountRole::Member;
+            let user = insert_user(&mut tx, &member).await?;
+            tx.commit().await?;
+            Ok((organism, user))
+        })
+        .await
+    }
+
+    pub async fn user(&self, id: i64) -> Result<User> {
+        sqlx::query_as::<_, User>(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StorageError::NotFound)
+    }
+
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<User>> {
+        Ok(sqlx::query_as::<_, User>(&format!("SELECT {COLUMNS} FROM users WHERE email = $1"))
+            .bind(normalize_email(email))
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    pub async fn user_count(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?)
+    }
+
+    pub async fn members(&self, organism_id: i64) -> Result<Vec<User>> {
+        Ok(sqlx::query_as::<_, User>(&format!(
+            "SELECT {COLUMNS} FROM users WHERE organism_id = $1 AND role = 'member' ORDER BY id"
+        ))
+        .bind(organism_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    pub async fn set_password(&self, user_id: i64, password_hash: String) -> Result<()> {
+        let db = self.clone();
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
+                .bind(&password_hash)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn set_language(&self, user_id: i64, language: Language) -> Result<()> {
+        let db = self.clone();
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+                .bind(language.code())
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    // --- API tokens -------------------------------------------------------------------------------
+
+    pub async fn create_token(&self, user_id: i64, label: &str, token_hash: String) -> Result<i64> {
+        let (db, label) = (self.clone(), label.to_string());
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(user_id)
+            .bind(&token_hash)
+            .bind(&label)
+            .bind(now())
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(id)
+        })
+        .await
+    }
+
+    /// The account behind a token that has not been revoked.
+    pub async fn user_by_token(&self, token_hash: &str) -> Result<Option<User>> {
+        let columns = COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+        Ok(sqlx::query_as::<_, User>(&format!(
+            "SELECT {columns} FROM api_tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Revokes one token by id; false when there was no such live token.
+    pub async fn revoke_token(&self, token_id: i64) -> Result<bool> {
+        let db = self.clone();
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(now())
+                .bind(token_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            Ok(done == 1)
+        })
+        .await
+    }
+
+    // --- password resets --------------------------------------------------------------------------
+
+    /// Records a reset link and queues its e-mail, together.
+    pub async fn create_password_reset(
+        &self,
+        user_id: i64,
+        token_hash: String,
+        expires_at: String,
+        mail: Mail,
+    ) -> Result<()> {
+        let db = self.clone();
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&token_hash)
+            .bind(user_id)
+            .bind(now())
+            .bind(&expires_at)
+            .execute(&mut *tx)
+            .await?;
+            enqueue(&mut tx, &mail).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Uses a reset link once: sets the new password and spends the link, or says why not.
+    pub async fn use_password_reset(
+        &self,
+        token_hash: String,
+        password_hash: String,
+    ) -> Result<std::result::Result<User, LinkProblem>> {
+        let db = self.clone();
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            let row: Option<(i64, String, Option<String>)> =
+                sqlx::query_as("SELECT user_id, expires_at, used_at FROM password_resets WHERE token_hash = $1")
+                    .bind(&token_hash)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            let at = now();
+            let user_id = match row {
+                None => return Ok(Err(LinkProblem::Unknown)),
+                Some((_, _, Some(_))) => return Ok(Err(LinkProblem::Used)),
+                Some((_, expires, None)) if expires <= at => return Ok(Err(LinkProblem::Expired)),
+                Some((user_id, _, None)) => user_id,
+            };
+            let spent =
+                sqlx::query("UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+                    .bind(&at)
+                    .bind(&token_hash)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            if spent != 1 {
+                return Ok(Err(LinkProblem::Used));
+            }
+            sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
+                .bind(&password_hash)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            let user = sqlx::query_as::<_, User>(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
+                .bind(user_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(Ok(user))
+        })
+        .await
+    }
+
+    // --- invitations ------------------------------------------------------------------------------
+
+    /// Records an invitation and queues its e-mail, together.
+    pub async fn create_invitation(&self, invitation: NewInvitation, mail: Mail) -> Result<()> {
+        let db = self.clone();
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO invitations (token_hash, email, role, organism_id, invited_by, created_at, expires_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(&invitation.token_hash)
+            .bind(normalize_email(invitation.email.as_str()))
+            .bind(invitation.role.as_str())
+            .bind(invitation.organism_id)
+            .bind(invitation.invited_by)
+            .bind(now())
+            .bind(&invitation.expires_at)
+            .execute(&mut *tx)
+            .await?;
+            enqueue(&mut tx, &mail).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The invitation behind a link, if it can still be accepted: (email, role, organism).
+    pub async fn invitation(
+        &self,
+        token_hash: &str,
+    ) -> Result<std::result::Result<(String, String, Option<i64>), LinkProblem>> {
+        let row: Option<(String, String, Option<i64>, String, Option<String>)> = sqlx::query_as(
+            "SELECT email, role, organism_id, expires_at, accepted_at FROM invitations WHERE token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            None => Err(LinkProblem::Unknown),
+            Some((_, _, _, _, Some(_))) => Err(LinkProblem::Used),
+            Some((_, _, _, expires, None)) if expires <= now() => Err(LinkProblem::Expired),
+            Some((email, role, organism, _, None)) => Ok((email, role, organism)),
+        })
+    }
+
+    /// Accepts an invitation once, creating the account it offered.
+    pub async fn accept_invitation(
+        &self,
+        token_hash: String,
+        display_name: String,
+        password_hash: String,
+        language: Language,
+    ) -> Result<std::result::Result<User, LinkProblem>> {
+        let Ok((email, role, organism_id)) = self.invitation(&token_hash).await? else {
+            return Ok(Err(self.invitation(&token_hash).await?.err().unwrap_or(LinkProblem::Unknown)));
+        };
+        let db = self.clone();
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            let spent =
+                sqlx::query("UPDATE invitations SET accepted_at = $1 WHERE token_hash = $2 AND accepted_at IS NULL")
+                    .bind(now())
+                    .bind(&token_hash)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+            if spent != 1 {
+                return Ok(Err(LinkProblem::Used));
+            }
+            let new = NewUser {
+                email: Email::parse(&email).map_err(|_| StorageError::NotFound)?,
+                display_name,
+                role: AccountRole::parse(&role).unwrap_or(AccountRole::Member),
+                organism_id,
+                password_hash,
+                must_change_password: false,
+                language,
+            };
+            let user = insert_user(&mut tx, &new).await?;
+            tx.commit().await?;
+            Ok(Ok(user))
+        })
+        .await
+    }
+
+    // --- login throttling -------------------------------------------------------------------------
+
+    pub async fn record_login_failure(&self, account: &str, client: &str) -> Result<()> {
+        let (db, account, client) = (self.clone(), normalize_email(account), client.to_string());
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            sqlx::query("INSERT INTO login_failures (account, client, at) VALUES ($1, $2, $3)")
+                .bind(&account)
+                .bind(&client)
+                .bind(now())
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Failures since `since` for this account and for this client address.
+    pub async fn login_failures(&self, account: &str, client: &str, since: &str) -> Result<(i64, i64)> {
+        let by_account: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE account = $1 AND at > $2")
+            .bind(normalize_email(account))
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await?;
+        let by_client: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE client = $1 AND at > $2")
+            .bind(client)
+            .bind(since)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok((by_account, by_client))
+    }
+
+    pub async fn clear_login_failures(&self, account: &str) -> Result<()> {
+        let (db, account) = (self.clone(), normalize_email(account));
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            sqlx::query("DELETE FROM login_failures WHERE account = $1").bind(&account).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    // --- assignments and conflicts ----------------------------------------------------------------
+
+    /// Assigns a reviewer or a coach to a grant (the review queues build on this).
+    pub async fn assign(&self, grant_id: i64, user_id: i64, kind: &str) -> Result<()> {
+        let (db, kind) = (self.clone(), kind.to_string());
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO grant_assignments (grant_id, user_id, kind, assigned_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(grant_id)
+            .bind(user_id)
+            .bind(&kind)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn declare_conflict(&self, user_id: i64, organism_id: i64, reason: &str) -> Result<()> {
+        let (db, reason) = (self.clone(), reason.to_string());
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            sqlx::query(
+                "INSERT INTO conflicts (user_id, organism_id, reason, declared_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(user_id)
+            .bind(organism_id)
+            .bind(&reason)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// (user, kind) of everyone assigned to a grant.
+    pub async fn assignments(&self, grant_id: i64) -> Result<Vec<(i64, String)>> {
+        Ok(sqlx::query_as("SELECT user_id, kind FROM grant_assignments WHERE grant_id = $1")
+            .bind(grant_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// The organisms a user declared a conflict of interest with.
+    pub async fn conflicts_of(&self, user_id: i64) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar("SELECT organism_id FROM conflicts WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewInvitation {
+    pub token_hash: String,
+    pub email: Email,
+    pub role: AccountRole,
+    pub organism_id: Option<i64>,
+    pub invited_by: i64,
+    pub expires_at: String,
+}

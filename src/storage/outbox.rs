@@ -1,0 +1,78 @@
+//! The e-mail outbox: messages are written in the same transaction as the change they announce, and a
+//! worker delivers them afterwards (DESIGN.md, decision 9).
+
+use sqlx::AnyConnection;
+
+use super::{Db, Result, detached, now};
+
+/// One message to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct QueuedMail {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// Queues a message inside the caller's transaction.
+pub(crate) async fn enqueue(conn: &mut AnyConnection, mail: &Mail) -> Result<()> {
+    sqlx::query("INSERT INTO outbox (recipient, subject, body, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(&mail.to)
+        .bind(&mail.subject)
+        .bind(&mail.body)
+        .bind(now())
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+impl Db {
+    /// Messages not yet sent, oldest first.
+    pub async fn pending_mail(&self, limit: i64) -> Result<Vec<QueuedMail>> {
+        Ok(sqlx::query_as::<_, QueuedMail>(
+            "SELECT id, recipient, subject, body FROM outbox WHERE sent_at IS NULL AND attempts < 10 ORDER BY id LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// Marks one message sent, or records why it was not.
+    pub async fn mail_result(&self, id: i64, error: Option<String>) -> Result<()> {
+        let db = self.clone();
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            match error {
+                None => {
+                    sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2").bind(now())
+                }
+                Some(e) => {
+                    sqlx::query("UPDATE outbox SET last_error = $1, attempts = attempts + 1 WHERE id = $2").bind(e)
+                }
+            }
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// Every message queued for one address, newest last (tests and support).
+    pub async fn mail_to(&self, recipient: &str) -> Result<Vec<QueuedMail>> {
+        Ok(sqlx::query_as::<_, QueuedMail>(
+            "SELECT id, recipient, subject, body FROM outbox WHERE recipient = $1 ORDER BY id",
+        )
+        .bind(recipient)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
