@@ -7,7 +7,12 @@ use clap::{Parser, Subcommand};
 
 use crate::config::{Config, Overrides};
 use crate::domain::workflow;
+use crate::domain::account::{AccountRole, NewPassword};
+use crate::domain::{Email, Language};
+use crate::passwords;
 use crate::policy::Program;
+use crate::policy::authz::Authz;
+use crate::storage::accounts::NewUser;
 use crate::{App, open_database, shutdown_signal};
 
 #[derive(Debug, Parser)]
@@ -30,6 +35,53 @@ pub enum Command {
     /// Check the program and policy files (policies/)
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Manage accounts
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage personal API tokens (`Authorization: Bearer …` on /api/v1)
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read from standard input (at least 12 characters)
+    Create {
+        #[arg(long)]
+        email: String,
+        /// member, reviewer, program_officer, finance, coach or admin
+        #[arg(long)]
+        role: String,
+        /// The organism of a member (required for members; the affiliation of staff)
+        #[arg(long)]
+        organism: Option<i64>,
+        /// The name shown in the interface [default: the e-mail address]
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        overrides: Overrides,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token for an account and print it (it is stored hashed and not shown again)
+    Create {
+        #[arg(long)]
+        email: String,
+        /// What the token is for
+        #[arg(long, default_value = "cli")]
+        label: String,
+        #[command(flatten)]
+        overrides: Overrides,
+    },
+    /// Revoke a token by its id (printed at creation)
+    Revoke {
+        #[arg(long)]
+        id: i64,
+        #[command(flatten)]
+        overrides: Overrides,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -51,7 +103,7 @@ pub enum WorkflowCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
-    /// Validate policies/dataide.toml; exit 1 with a message for each error
+    /// Validate policies/dataide.toml and the Cedar schema and policies; exit 1 with a message for each error
     Check {
         #[arg(default_value = "policies")]
         dir: PathBuf,
@@ -102,17 +154,75 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             };
             print!("{}", w.mermaid());
         }
-        Command::Policy(PolicyCommand::Check { dir }) => match Program::load(&dir.join("dataide.toml")) {
-            Ok(p) => {
-                println!("{}: valid ({} envelopes, {} fiscal years)", p.code, p.envelopes.len(), p.fiscal_years.len())
-            }
-            Err(e) => {
-                for problem in &e.problems {
-                    eprintln!("{}: {problem}", e.file);
+        Command::Policy(PolicyCommand::Check { dir }) => {
+            let mut ok = true;
+            match Program::load(&dir.join("dataide.toml")) {
+                Ok(p) => println!("{}: valid ({} envelopes, {} fiscal years)", p.code, p.envelopes.len(), p.fiscal_years.len()),
+                Err(e) => {
+                    ok = false;
+                    for problem in &e.problems {
+                        eprintln!("{}: {problem}", e.file);
+                    }
                 }
+            }
+            match Authz::load(&dir) {
+                Ok(_) => println!("authorization policies: valid"),
+                Err(e) => {
+                    ok = false;
+                    eprintln!("{e}");
+                }
+            }
+            if !ok {
                 return Ok(ExitCode::FAILURE);
             }
-        },
+        }
+        Command::User(UserCommand::Create { email, role, organism, name, overrides }) => {
+            let Some(role) = AccountRole::parse(&role) else {
+                eprintln!("unknown role '{role}': member, reviewer, program_officer, finance, coach or admin");
+                return Ok(ExitCode::FAILURE);
+            };
+            if role == AccountRole::Member && organism.is_none() {
+                eprintln!("a member belongs to an organism: give --organism ID");
+                return Ok(ExitCode::FAILURE);
+            }
+            let email = Email::parse(&email).map_err(|e| anyhow::anyhow!("--email: {e}"))?;
+            let mut password = String::new();
+            std::io::stdin().read_line(&mut password)?;
+            let password = NewPassword::parse(password.trim_end_matches(['\n', '\r']))
+                .map_err(|e| anyhow::anyhow!("the password from standard input: {e}"))?;
+            let db = open_database(&config(overrides)?).await?;
+            let user = db
+                .create_user(NewUser {
+                    display_name: name.unwrap_or_else(|| email.as_str().to_string()),
+                    email,
+                    role,
+                    organism_id: organism,
+                    password_hash: passwords::hash(password.expose()).await,
+                    must_change_password: false,
+                    language: Language::Fr,
+                })
+                .await?;
+            println!("account {} created: {} ({})", user.id, user.email, user.role);
+        }
+        Command::Token(TokenCommand::Create { email, label, overrides }) => {
+            let db = open_database(&config(overrides)?).await?;
+            let Some(user) = db.user_by_email(&email).await? else {
+                eprintln!("no account with the e-mail address {email}");
+                return Ok(ExitCode::FAILURE);
+            };
+            let token = format!("oct_{}", passwords::random_token());
+            let id = db.create_token(user.id, &label, passwords::token_hash(&token)).await?;
+            eprintln!("token {id} for {} ({label}); keep it secret, it is not shown again:", user.email);
+            println!("{token}");
+        }
+        Command::Token(TokenCommand::Revoke { id, overrides }) => {
+            let db = open_database(&config(overrides)?).await?;
+            if !db.revoke_token(id).await? {
+                eprintln!("no live token with the id {id}");
+                return Ok(ExitCode::FAILURE);
+            }
+            println!("token {id} revoked");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

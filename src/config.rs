@@ -31,6 +31,10 @@ pub struct Overrides {
     /// SQLite durability: full (an acknowledged write survives a power cut) or normal [default: full]
     #[arg(long, env = "OCTROI_SQLITE_SYNCHRONOUS")]
     pub sqlite_synchronous: Option<SqliteSync>,
+    /// The address people reach octroi at, for links in e-mails; https:// makes cookies Secure with the
+    /// __Host- prefix [default: http://ADDR]
+    #[arg(long, env = "OCTROI_PUBLIC_URL")]
+    pub public_url: Option<String>,
     /// Optional TOML file with the same keys (addr, database_url, data_dir, …) [default: ./octroi.toml if present]
     #[arg(long, env = "OCTROI_CONFIG")]
     pub config: Option<PathBuf>,
@@ -45,6 +49,7 @@ struct FileConfig {
     workflows_dir: Option<PathBuf>,
     policies_dir: Option<PathBuf>,
     sqlite_synchronous: Option<String>,
+    public_url: Option<String>,
 }
 
 #[derive(Clone)]
@@ -55,9 +60,15 @@ pub struct Config {
     pub workflows_dir: PathBuf,
     pub policies_dir: PathBuf,
     pub sqlite_synchronous: SqliteSync,
+    pub public_url: Option<String>,
 }
 
 impl Config {
+    /// The base of links in e-mails, without a trailing slash.
+    pub fn public_url(&self, bound: std::net::SocketAddr) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{bound}")).trim_end_matches('/').to_string()
+    }
+
     /// Resolves the configuration; `database_url_env` is the value of `DATABASE_URL`, passed in so that
     /// tests do not depend on the process environment.
     pub fn resolve(o: Overrides, database_url_env: Option<String>) -> anyhow::Result<Config> {
@@ -84,6 +95,7 @@ impl Config {
             workflows_dir: o.workflows_dir.or(file.workflows_dir).unwrap_or_else(|| PathBuf::from("workflows")),
             policies_dir: o.policies_dir.or(file.policies_dir).unwrap_or_else(|| PathBuf::from("policies")),
             sqlite_synchronous,
+            public_url: o.public_url.or(file.public_url),
         })
     }
 }
@@ -116,6 +128,7 @@ impl fmt::Debug for Config {
             .field("workflows_dir", &self.workflows_dir)
             .field("policies_dir", &self.policies_dir)
             .field("sqlite_synchronous", &self.sqlite_synchronous)
+            .field("public_url", &self.public_url)
             .finish()
     }
 }

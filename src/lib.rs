@@ -4,6 +4,8 @@
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod notify;
+pub mod passwords;
 pub mod policy;
 pub mod storage;
 pub mod web;
@@ -14,11 +16,15 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
+use tokio::sync::Notify;
 
 use config::{Config, redact_url};
+use domain::account::AccountRole;
 use domain::workflow::{self, Workflow, Workflows};
 use policy::Program;
+use policy::authz::Authz;
 use storage::Db;
+use web::session_store::SessionStore;
 
 /// What every request handler shares.
 #[derive(Clone)]
@@ -26,6 +32,11 @@ pub struct AppState {
     pub db: Db,
     pub workflows: Arc<Workflows>,
     pub program: Arc<Program>,
+    pub authz: Arc<Authz>,
+    /// The base of links in e-mails.
+    pub public_url: String,
+    /// Wakes the outbox worker when a message is queued.
+    pub mail_waker: Arc<Notify>,
 }
 
 impl AppState {
@@ -35,14 +46,16 @@ impl AppState {
     }
 }
 
-/// A started application: configuration checked, database migrated, program synced, port bound.
-pub struct App {
-    state: AppState,
-    listener: TcpListener,
+/// The rules octroi runs on, all checked before anything starts.
+pub struct Rules {
+    pub workflows: Workflows,
+    pub program: Program,
+    pub authz: Authz,
 }
 
-/// Loads and checks the workflows and the program; any error stops the start with every problem listed.
-pub fn load_rules(config: &Config) -> anyhow::Result<(Workflows, Program)> {
+/// Loads and checks the workflows, the program and the authorization policies; any error stops the
+/// start with every problem listed.
+pub fn load_rules(config: &Config) -> anyhow::Result<Rules> {
     let workflows = workflow::load_dir(&config.workflows_dir).map_err(|errors| {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
         anyhow::anyhow!("the workflows have errors:\n{}", lines.join("\n"))
@@ -51,18 +64,43 @@ pub fn load_rules(config: &Config) -> anyhow::Result<(Workflows, Program)> {
         anyhow::bail!("{}: no workflow named 'grant'", config.workflows_dir.display());
     }
     let program = Program::load(&config.policies_dir.join("dataide.toml"))?;
-    Ok((workflows, program))
+    let authz = Authz::load(&config.policies_dir).map_err(|e| anyhow::anyhow!("the authorization policies: {e}"))?;
+    Ok(Rules { workflows, program, authz })
+}
+
+/// A started application: configuration checked, database migrated, program synced, port bound.
+pub struct App {
+    state: AppState,
+    sessions: SessionStore,
+    secure_cookies: bool,
+    listener: TcpListener,
+    outbox_dir: std::path::PathBuf,
 }
 
 impl App {
     pub async fn build(config: Config) -> anyhow::Result<App> {
-        let (workflows, program) = load_rules(&config)?;
+        let rules = load_rules(&config)?;
         let db = open_database(&config).await?;
-        db.sync_program(&program).await.context("cannot sync the program into the database")?;
-        let listener =
-            TcpListener::bind(config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
-        let state = AppState { db, workflows: Arc::new(workflows), program: Arc::new(program) };
-        Ok(App { state, listener })
+        db.sync_program(&rules.program).await.context("cannot sync the program into the database")?;
+        first_admin(&db).await?;
+        let sessions = SessionStore::connect(&config.database_url).await?;
+        let listener = TcpListener::bind(config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
+        let public_url = config.public_url(listener.local_addr()?);
+        let state = AppState {
+            db,
+            workflows: Arc::new(rules.workflows),
+            program: Arc::new(rules.program),
+            authz: Arc::new(rules.authz),
+            public_url: public_url.clone(),
+            mail_waker: Arc::new(Notify::new()),
+        };
+        Ok(App {
+            state,
+            sessions,
+            secure_cookies: public_url.starts_with("https://"),
+            listener,
+            outbox_dir: config.data_dir.join("outbox"),
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -76,8 +114,14 @@ impl App {
     /// Serves until `shutdown` completes, then finishes the requests in flight and closes the database.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let db = self.state.db.clone();
-        let router = web::router(self.state);
-        axum::serve(self.listener, router).with_graceful_shutdown(shutdown).await?;
+        let outbox = tokio::spawn(notify::deliver_forever(db.clone(), self.state.mail_waker.clone(), self.outbox_dir));
+        let sweeper = self.sessions.delete_expired_forever();
+        let router = web::router(self.state, self.sessions, self.secure_cookies);
+        axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await?;
+        outbox.abort();
+        sweeper.abort();
         db.close().await;
         Ok(())
     }
@@ -89,6 +133,34 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
     let db = Db::connect(&config.database_url, config.sqlite_synchronous).await?;
     db.migrate().await.context("cannot migrate the database")?;
     Ok(db)
+}
+
+/// On first start with no account at all, creates an admin and prints a one-time password, once. The
+/// admin must choose a new password at first sign-in.
+async fn first_admin(db: &Db) -> anyhow::Result<()> {
+    if db.user_count().await? > 0 {
+        return Ok(());
+    }
+    let password = passwords::random_token()[..20].to_string();
+    let user = storage::accounts::NewUser {
+        email: domain::Email::parse("admin@octroi.local").expect("a valid address"),
+        display_name: "Administration".into(),
+        role: AccountRole::Admin,
+        organism_id: None,
+        password_hash: passwords::hash(&password).await,
+        must_change_password: true,
+        language: domain::Language::Fr,
+    };
+    match db.create_user(user).await {
+        Ok(_) => {
+            println!("octroi: first start. Sign in as admin@octroi.local with the one-time password {password}");
+            println!("octroi: you will be asked to choose a new password; this one is not shown again.");
+            Ok(())
+        }
+        // Another instance created it at the same moment.
+        Err(storage::StorageError::DuplicateEmail) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.

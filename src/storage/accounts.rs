@@ -493,3 +493,20 @@ pub struct NewInvitation {
     pub invited_by: i64,
     pub expires_at: String,
 }
+
+impl Db {
+    /// Why a reset link cannot be used, or `None` when it can.
+    pub async fn password_reset_problem(&self, token_hash: &str) -> Result<Option<LinkProblem>> {
+        let row: Option<(String, Option<String>)> =
+            sqlx::query_as("SELECT expires_at, used_at FROM password_resets WHERE token_hash = $1")
+                .bind(token_hash)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(match row {
+            None => Some(LinkProblem::Unknown),
+            Some((_, Some(_))) => Some(LinkProblem::Used),
+            Some((expires, None)) if expires <= now() => Some(LinkProblem::Expired),
+            Some(_) => None,
+        })
+    }
+}

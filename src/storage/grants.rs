@@ -317,3 +317,50 @@ impl Db {
         .await?)
     }
 }
+
+/// One line of a list of grants, with its organism's name.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct GrantSummary {
+    pub id: i64,
+    pub organism_id: i64,
+    pub organism_name: String,
+    pub title: String,
+    pub state: String,
+    pub requested_equipment_cents: i64,
+    pub requested_software_cents: i64,
+    pub updated_at: String,
+}
+
+const SUMMARY: &str = "SELECT g.id, g.organism_id, o.legal_name AS organism_name, g.title, g.state, \
+    g.requested_equipment_cents, g.requested_software_cents, g.updated_at FROM grants g JOIN organisms o ON o.id = g.organism_id";
+
+impl Db {
+    /// An organism's grants, newest first.
+    pub async fn grants_of_organism(&self, organism_id: i64) -> Result<Vec<GrantSummary>> {
+        Ok(sqlx::query_as::<_, GrantSummary>(&format!("{SUMMARY} WHERE g.organism_id = $1 ORDER BY g.id DESC"))
+            .bind(organism_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// The grants a user is assigned to as `kind` (reviewer, coach), newest first.
+    pub async fn grants_assigned_to(&self, user_id: i64, kind: &str) -> Result<Vec<GrantSummary>> {
+        Ok(sqlx::query_as::<_, GrantSummary>(&format!(
+            "{SUMMARY} JOIN grant_assignments a ON a.grant_id = g.id WHERE a.user_id = $1 AND a.kind = $2 ORDER BY g.id DESC"
+        ))
+        .bind(user_id)
+        .bind(kind)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The most recently changed grants that are not drafts (staff overview).
+    pub async fn recent_grants(&self, limit: i64) -> Result<Vec<GrantSummary>> {
+        Ok(sqlx::query_as::<_, GrantSummary>(&format!(
+            "{SUMMARY} WHERE g.state <> 'draft' ORDER BY g.updated_at DESC, g.id DESC LIMIT $1"
+        ))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

@@ -8,8 +8,6 @@ use serde::de::DeserializeOwned;
 use validator::{Validate, ValidationErrors, ValidationErrorsKind};
 
 use super::problem::{FieldError, FieldProblem, Problem};
-use crate::domain::Actor;
-use crate::domain::workflow::Role;
 
 /// A request body as the client sends it, and how it becomes domain types.
 pub trait Input: DeserializeOwned + Validate {
@@ -41,14 +39,19 @@ where
                 other => Problem::MalformedJson(other.body_text()),
             })?;
         let mut fields = Fields::default();
-        if let Err(errors) = value.validate() {
-            fields.add_validator_errors("", &errors);
-        }
-        match value.convert(&mut fields) {
+        match check(value, &mut fields) {
             Some(domain) if fields.is_empty() => Ok(ApiJson(domain)),
             _ => Err(fields.into_problem()),
         }
     }
+}
+
+/// Runs an input's `validator` rules and its conversion, recording every problem in `fields`.
+pub fn check<T: Input>(value: T, fields: &mut Fields) -> Option<T::Domain> {
+    if let Err(errors) = value.validate() {
+        fields.add_validator_errors("", &errors);
+    }
+    value.convert(fields)
 }
 
 /// Collects field errors from `validator` and from domain parsing, so that one answer lists them all.
@@ -129,21 +132,6 @@ impl Fields {
         self.errors.sort_by(|a, b| a.field.cmp(&b.field));
         self.errors.dedup();
         Problem::Validation(self.errors)
-    }
-}
-
-/// Who makes the request. Until accounts arrive, the caller names itself in `X-Octroi-Actor` and its role
-/// in `X-Octroi-Role`; the workflow engine still decides what that role may do. Handlers that act take an
-/// `Actor`, so that authentication and the authorizer replace this one extractor.
-impl<S: Send + Sync> FromRequestParts<S> for Actor {
-    type Rejection = Problem;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Problem> {
-        let header =
-            |name: &str| parts.headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty());
-        let id = header("x-octroi-actor").filter(|id| id.len() <= 200).ok_or(Problem::MissingActor)?;
-        let role = header("x-octroi-role").and_then(Role::parse).ok_or(Problem::MissingActor)?;
-        Ok(Actor { id: id.to_string(), role })
     }
 }
 

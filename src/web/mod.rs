@@ -1,10 +1,17 @@
-//! The HTTP layer: the router, its middleware (request ids, tracing, body limit, problem rendering) and
-//! the operational endpoints.
+//! The HTTP layer: the router, its middleware (request ids, tracing, sessions, CSRF, security headers,
+//! body limit, problem rendering), the pages, the API and the operational endpoints.
 
 pub mod api;
 pub mod application;
+pub mod auth;
 pub mod extract;
+pub mod i18n;
+pub mod pages;
 pub mod problem;
+pub mod routes;
+pub mod security;
+pub mod session;
+pub mod session_store;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::HeaderName;
@@ -18,33 +25,38 @@ use tracing::Level;
 
 use crate::AppState;
 use problem::Problem;
+use session_store::SessionStore;
 
 /// The largest request body accepted anywhere (413 beyond).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-pub fn router(state: AppState) -> Router {
-    Router::new()
+pub fn router(state: AppState, sessions: SessionStore, secure_cookies: bool) -> Router {
+    let app = routes::pages()
+        .nest("/api/v1", api::router())
+        .layer(middleware::from_fn(security::csrf));
+    let app = sessions
+        .layer(app, secure_cookies)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .nest("/api/v1", api::router())
         .layer(middleware::from_fn(problem::render))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(
-            ServiceBuilder::new()
-                .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
-                .layer(
-                    TraceLayer::new_for_http()
-                        .make_span_with(|request: &Request| {
-                            let id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
-                            tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
-                        })
-                        .on_response(DefaultOnResponse::new().level(Level::INFO)),
-                )
-                .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone())),
-        )
-        .with_state(state)
+        .layer(middleware::from_fn(security::headers));
+    app.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(|request: &Request| {
+                        let id = request.headers().get(&REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-");
+                        tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
+                    })
+                    .on_response(DefaultOnResponse::new().level(Level::INFO)),
+            )
+            .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone())),
+    )
+    .with_state(state)
 }
 
 /// The process is alive.

@@ -12,6 +12,7 @@ use crate::domain::account::PasswordError;
 use crate::domain::workflow::{FireError, Guard, Role};
 use crate::domain::{Language, MoneyError, OrganismError};
 use crate::storage::StorageError;
+use crate::web::i18n;
 
 /// Why one field was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +36,10 @@ pub enum FieldProblem {
     Password(PasswordError),
     /// The two passwords typed differ.
     PasswordMismatch,
+    /// Someone else saved first.
+    Conflict,
+    /// Neither a line with an amount nor coaching hours.
+    NothingRequested,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +66,11 @@ pub enum Problem {
     EventNotAllowed { state: String, event: String, allowed: Vec<String> },
     RoleNotPermitted { role: Role, event: String, roles: Vec<Role> },
     ConditionsNotMet { event: String, failed: Vec<Guard>, missing: Vec<&'static str> },
-    MissingActor,
+    Unauthenticated,
+    Forbidden,
+    CsrfRejected,
+    TooManyAttempts,
+    DuplicateEmail,
     Unavailable,
     Internal,
 }
@@ -72,6 +81,7 @@ impl From<StorageError> for Problem {
             StorageError::NotFound => Problem::NotFound,
             StorageError::UnknownOrganism => Problem::UnknownOrganism,
             StorageError::DuplicateNeq => Problem::DuplicateNeq,
+            StorageError::DuplicateEmail => Problem::DuplicateEmail,
             StorageError::VersionConflict { current } => Problem::VersionConflict { current },
             StorageError::NotEditable { state } => Problem::NotEditable { state },
             StorageError::Refused { error, missing } => match error {
@@ -88,14 +98,6 @@ impl From<StorageError> for Problem {
                 Problem::Internal
             }
         }
-    }
-}
-
-/// Picks fr or en from one message pair.
-fn t(lang: Language, fr: impl Into<String>, en: impl Into<String>) -> String {
-    match lang {
-        Language::Fr => fr.into(),
-        Language::En => en.into(),
     }
 }
 
@@ -116,60 +118,56 @@ impl FieldProblem {
             FieldProblem::TooMany { .. } => "too-many",
             FieldProblem::Password(_) => "weak-password",
             FieldProblem::PasswordMismatch => "password-mismatch",
+            FieldProblem::Conflict => "version-conflict",
+            FieldProblem::NothingRequested => "nothing-requested",
         }
     }
 
     pub fn message(&self, lang: Language) -> String {
         match self {
-            FieldProblem::Required => t(lang, "Ce champ est obligatoire.", "This field is required."),
+            FieldProblem::Required => i18n::t(lang, "problem-this-field-is-required"),
             FieldProblem::TooLong { max } => {
-                t(lang, format!("Au plus {max} caractères."), format!("At most {max} characters."))
+                i18n::t_args(lang, "problem-at-most-characters", &[("max", max.to_string())])
             }
             FieldProblem::Organism(e) => match e {
                 OrganismError::NeqShape => {
-                    t(lang, "Le NEQ compte exactement 10 chiffres.", "A NEQ is exactly 10 digits.")
+                    i18n::t(lang, "problem-a-neq-is-exactly-10-digits")
                 }
-                OrganismError::NeqLegalForm => t(
-                    lang,
-                    "Le NEQ commence par 11, 22, 33 ou 88 (sa forme juridique).",
-                    "A NEQ starts with 11, 22, 33 or 88 (its legal form).",
-                ),
+                OrganismError::NeqLegalForm => i18n::t(lang, "problem-a-neq-starts-with-11-22"),
                 OrganismError::Region => {
-                    t(lang, "La région est un code de 01 à 17.", "The region is a code from 01 to 17.")
+                    i18n::t(lang, "problem-the-region-is-a-code-from")
                 }
-                OrganismError::Email => t(
-                    lang,
-                    "L'adresse courriel doit ressembler à nom@exemple.org.",
-                    "The e-mail address must look like name@example.org.",
-                ),
+                OrganismError::Email => i18n::t(lang, "problem-the-e-mail-address-must-look"),
                 OrganismError::PostalCode => {
-                    t(lang, "Le code postal doit ressembler à H2X 1Y4.", "The postal code must look like H2X 1Y4.")
+                    i18n::t(lang, "problem-the-postal-code-must-look-like")
                 }
-                OrganismError::Language => t(lang, "La langue est fr ou en.", "The language is fr or en."),
+                OrganismError::Language => i18n::t(lang, "problem-the-language-is-fr-or-en"),
             },
             FieldProblem::Amount(e) => match e {
                 MoneyError::NotANumber => {
-                    t(lang, "Nombre invalide : écrivez-le comme 1234,56.", "Not a number: write it like 1234.56.")
+                    i18n::t(lang, "problem-not-a-number-write-it-like")
                 }
-                MoneyError::TooPrecise => t(lang, "Au plus deux décimales.", "At most two decimals."),
-                MoneyError::Negative => t(lang, "Ne peut pas être négatif.", "Must not be negative."),
-                MoneyError::TooLarge => t(lang, "Trop élevé.", "Too large."),
+                MoneyError::TooPrecise => i18n::t(lang, "problem-at-most-two-decimals"),
+                MoneyError::Negative => i18n::t(lang, "problem-must-not-be-negative"),
+                MoneyError::TooLarge => i18n::t(lang, "problem-too-large"),
             },
-            FieldProblem::OutOfRange => t(lang, "Valeur hors des limites permises.", "Value out of the allowed range."),
+            FieldProblem::OutOfRange => i18n::t(lang, "problem-value-out-of-the-allowed-range"),
             FieldProblem::Choice => {
-                t(lang, "Choisissez une des options offertes.", "Choose one of the options offered.")
+                i18n::t(lang, "problem-choose-one-of-the-options-offered")
             }
             FieldProblem::Quantity { max } => {
-                t(lang, format!("Un nombre entier de 1 à {max}."), format!("A whole number from 1 to {max}."))
+                i18n::t_args(lang, "problem-a-whole-number-from-1-to", &[("max", max.to_string())])
             }
-            FieldProblem::TooMany { max } => t(lang, format!("Au plus {max} lignes."), format!("At most {max} lines.")),
+            FieldProblem::TooMany { max } => i18n::t_args(lang, "problem-at-most-lines", &[("max", max.to_string())]),
             FieldProblem::Password(PasswordError::TooShort) => {
-                t(lang, "Le mot de passe compte au moins 12 caractères.", "The password has at least 12 characters.")
+                i18n::t(lang, "problem-the-password-has-at-least-12")
             }
             FieldProblem::Password(PasswordError::TooLong) => {
-                t(lang, "Le mot de passe compte au plus 256 caractères.", "The password has at most 256 characters.")
+                i18n::t(lang, "problem-the-password-has-at-most-256")
             }
-            FieldProblem::PasswordMismatch => t(lang, "Les deux mots de passe diffèrent.", "The two passwords differ."),
+            FieldProblem::PasswordMismatch => i18n::t(lang, "problem-the-two-passwords-differ"),
+            FieldProblem::Conflict => i18n::t(lang, "problem-someone-else-changed-this-application-reload"),
+            FieldProblem::NothingRequested => i18n::t(lang, "problem-nothing-requested"),
         }
     }
 }
@@ -191,7 +189,10 @@ impl Problem {
             | Problem::NotEditable { .. }
             | Problem::EventNotAllowed { .. } => StatusCode::CONFLICT,
             Problem::RoleNotPermitted { .. } => StatusCode::FORBIDDEN,
-            Problem::MissingActor => StatusCode::UNAUTHORIZED,
+            Problem::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Problem::Forbidden | Problem::CsrfRejected => StatusCode::FORBIDDEN,
+            Problem::TooManyAttempts => StatusCode::TOO_MANY_REQUESTS,
+            Problem::DuplicateEmail => StatusCode::CONFLICT,
             Problem::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Problem::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -215,33 +216,39 @@ impl Problem {
             Problem::EventNotAllowed { .. } => "event-not-allowed",
             Problem::RoleNotPermitted { .. } => "role-not-permitted",
             Problem::ConditionsNotMet { .. } => "conditions-not-met",
-            Problem::MissingActor => "missing-actor",
+            Problem::Unauthenticated => "unauthenticated",
+            Problem::Forbidden => "forbidden",
+            Problem::CsrfRejected => "csrf-rejected",
+            Problem::TooManyAttempts => "too-many-attempts",
+            Problem::DuplicateEmail => "duplicate-email",
             Problem::Unavailable => "unavailable",
             Problem::Internal => "internal",
         }
+    }
+
+    /// The title and detail shown to a person.
+    pub fn title_and_detail(&self, lang: Language) -> (String, Option<String>) {
+        let (title, detail, _) = self.describe(lang);
+        (title, detail)
     }
 
     /// (title, detail, extra members) in the caller's language.
     fn describe(&self, lang: Language) -> (String, Option<String>, Value) {
         let none = Value::Null;
         match self {
-            Problem::BadRequest(d) => (t(lang, "Requête invalide", "Bad request"), Some(d.clone()), none),
-            Problem::MalformedJson(d) => (t(lang, "JSON mal formé", "Malformed JSON"), Some(d.clone()), none),
+            Problem::BadRequest(d) => (i18n::t(lang, "problem-bad-request"), Some(d.clone()), none),
+            Problem::MalformedJson(d) => (i18n::t(lang, "problem-malformed-json"), Some(d.clone()), none),
             Problem::InvalidBody(d) => {
-                (t(lang, "Corps de requête invalide", "Invalid request body"), Some(d.clone()), none)
+                (i18n::t(lang, "problem-invalid-request-body"), Some(d.clone()), none)
             }
             Problem::PayloadTooLarge => (
-                t(lang, "Requête trop volumineuse", "Request too large"),
-                Some(t(lang, "Le corps d'une requête est limité à 1 Mio.", "A request body is limited to 1 MiB.")),
+                i18n::t(lang, "problem-request-too-large"),
+                Some(i18n::t(lang, "problem-a-request-body-is-limited-to")),
                 none,
             ),
             Problem::UnsupportedMediaType => (
-                t(lang, "Type de contenu non pris en charge", "Unsupported content type"),
-                Some(t(
-                    lang,
-                    "Envoyez du JSON (Content-Type: application/json).",
-                    "Send JSON (Content-Type: application/json).",
-                )),
+                i18n::t(lang, "problem-unsupported-content-type"),
+                Some(i18n::t(lang, "problem-send-json-content-type-application-json")),
                 none,
             ),
             Problem::Validation(errors) => {
@@ -250,108 +257,90 @@ impl Problem {
                     .map(|e| json!({ "field": e.field, "code": e.problem.code(), "message": e.problem.message(lang) }))
                     .collect();
                 (
-                    t(lang, "Certains champs sont invalides", "Some fields are invalid"),
-                    Some(t(
-                        lang,
-                        "Rien n'a été enregistré; corrigez les champs indiqués.",
-                        "Nothing was saved; correct the fields listed.",
-                    )),
+                    i18n::t(lang, "problem-some-fields-are-invalid"),
+                    Some(i18n::t(lang, "problem-nothing-was-saved-correct-the-fields")),
                     json!({ "errors": list }),
                 )
             }
-            Problem::NotFound => (t(lang, "Introuvable", "Not found"), None, none),
+            Problem::NotFound => (i18n::t(lang, "problem-not-found"), None, none),
             Problem::MethodNotAllowed => (
-                t(lang, "Méthode non permise", "Method not allowed"),
-                Some(t(
-                    lang,
-                    "Cette adresse n'accepte pas cette méthode HTTP.",
-                    "This address does not accept this HTTP method.",
-                )),
+                i18n::t(lang, "problem-method-not-allowed"),
+                Some(i18n::t(lang, "problem-this-address-does-not-accept-this")),
                 none,
             ),
             Problem::NoSuchRoute => (
-                t(lang, "Adresse inconnue", "Unknown address"),
-                Some(t(
-                    lang,
-                    "Voir /api/v1/openapi.json pour les adresses de l'API.",
-                    "See /api/v1/openapi.json for the API's addresses.",
-                )),
+                i18n::t(lang, "problem-unknown-address"),
+                Some(i18n::t(lang, "problem-see-api-v1-openapi-json-for")),
                 none,
             ),
-            Problem::UnknownOrganism => (t(lang, "Organisme inconnu", "Unknown organism"), None, none),
+            Problem::UnknownOrganism => (i18n::t(lang, "problem-unknown-organism"), None, none),
             Problem::DuplicateNeq => (
-                t(lang, "Organisme déjà inscrit", "Organism already registered"),
-                Some(t(lang, "Un organisme avec ce NEQ existe déjà.", "An organism with this NEQ already exists.")),
+                i18n::t(lang, "problem-organism-already-registered"),
+                Some(i18n::t(lang, "problem-an-organism-with-this-neq-already")),
                 none,
             ),
             Problem::VersionConflict { current } => (
-                t(lang, "Modifié entre-temps", "Changed in the meantime"),
-                Some(t(
-                    lang,
-                    "Quelqu'un d'autre a modifié cette demande; rechargez-la et recommencez.",
-                    "Someone else changed this application; reload it and try again.",
-                )),
+                i18n::t(lang, "problem-changed-in-the-meantime"),
+                Some(i18n::t(lang, "problem-someone-else-changed-this-application-reload")),
                 json!({ "current_version": current }),
             ),
             Problem::NotEditable { state } => (
-                t(lang, "Demande non modifiable", "Application cannot be changed"),
-                Some(t(
-                    lang,
-                    format!("Une demande à l'état « {state} » ne peut plus être modifiée."),
-                    format!("An application in state '{state}' can no longer be changed."),
-                )),
+                i18n::t(lang, "problem-application-cannot-be-changed"),
+                Some(i18n::t_args(lang, "problem-an-application-in-state-can-no", &[("state", state.to_string())])),
                 json!({ "state": state }),
             ),
             Problem::EventNotAllowed { state, event, allowed } => (
-                t(lang, "Action impossible à cette étape", "Action not possible at this stage"),
-                Some(t(
+                i18n::t(lang, "problem-action-not-possible-at-this-stage"),
+                Some(i18n::t_args(
                     lang,
-                    format!("« {event} » n'est pas permis à l'état « {state} ». Permis : {}.", or_none(allowed, lang)),
-                    format!("'{event}' is not allowed in state '{state}'. Allowed: {}.", or_none(allowed, lang)),
+                    "problem-event-not-allowed-detail",
+                    &[("event", event.to_string()), ("state", state.to_string()), ("allowed", or_none(allowed, lang))],
                 )),
                 json!({ "state": state, "allowed_events": allowed }),
             ),
             Problem::RoleNotPermitted { role, event, roles } => {
                 let roles: Vec<&str> = roles.iter().map(Role::as_str).collect();
                 (
-                    t(lang, "Action réservée à un autre rôle", "Action reserved for another role"),
-                    Some(t(
-                        lang,
-                        format!("Le rôle « {role} » ne peut pas faire « {event} »."),
-                        format!("Role '{role}' may not do '{event}'."),
-                    )),
+                    i18n::t(lang, "problem-action-reserved-for-another-role"),
+                    Some(i18n::t_args(lang, "problem-role-may-not-do", &[("role", role.to_string()), ("event", event.to_string())])),
                     json!({ "allowed_roles": roles }),
                 )
             }
             Problem::ConditionsNotMet { event, failed, missing } => {
                 let failed: Vec<&str> = failed.iter().map(Guard::as_str).collect();
                 (
-                    t(lang, "Conditions non remplies", "Conditions not met"),
-                    Some(t(
+                    i18n::t(lang, "problem-conditions-not-met"),
+                    Some(i18n::t_args(
                         lang,
-                        format!("« {event} » exige : {}.", failed.join(", ")),
-                        format!("'{event}' requires: {}.", failed.join(", ")),
+                        "problem-conditions-detail",
+                        &[("event", event.to_string()), ("failed", failed.join(", "))],
                     )),
                     json!({ "failed_guards": failed, "missing_fields": missing }),
                 )
             }
-            Problem::MissingActor => (
-                t(lang, "Identité requise", "Identity required"),
-                Some(t(
-                    lang,
-                    "Indiquez qui agit avec les en-têtes X-Octroi-Actor et X-Octroi-Role.",
-                    "Say who acts with the X-Octroi-Actor and X-Octroi-Role headers.",
-                )),
+            Problem::Unauthenticated => (
+                i18n::t(lang, "problem-unauthenticated"),
+                Some(i18n::t(lang, "problem-unauthenticated-detail")),
                 none,
             ),
-            Problem::Unavailable => (t(lang, "Service indisponible", "Service unavailable"), None, none),
+            Problem::Forbidden => (i18n::t(lang, "problem-forbidden"), Some(i18n::t(lang, "problem-forbidden-detail")), none),
+            Problem::CsrfRejected => {
+                (i18n::t(lang, "problem-csrf"), Some(i18n::t(lang, "problem-csrf-detail")), none)
+            }
+            Problem::TooManyAttempts => (
+                i18n::t(lang, "problem-too-many-attempts"),
+                Some(i18n::t(lang, "problem-too-many-attempts-detail")),
+                none,
+            ),
+            Problem::DuplicateEmail => (
+                i18n::t(lang, "problem-duplicate-email"),
+                Some(i18n::t(lang, "problem-duplicate-email-detail")),
+                none,
+            ),
+            Problem::Unavailable => (i18n::t(lang, "problem-service-unavailable"), None, none),
             Problem::Internal => (
-                t(lang, "Erreur interne", "Internal error"),
-                Some(t(
-                    lang,
-                    "Une erreur imprévue est survenue; rien n'a été enregistré. Donnez l'identifiant de requête au soutien.",
-                    "An unexpected error occurred; nothing was saved. Give the request id to support.",
-                )),
+                i18n::t(lang, "problem-internal-error"),
+                Some(i18n::t(lang, "problem-an-unexpected-error-occurred-nothing-was")),
                 none,
             ),
         }
@@ -359,7 +348,7 @@ impl Problem {
 }
 
 fn or_none(items: &[String], lang: Language) -> String {
-    if items.is_empty() { t(lang, "aucune action", "nothing") } else { items.join(", ") }
+    if items.is_empty() { i18n::t(lang, "problem-nothing") } else { items.join(", ") }
 }
 
 impl IntoResponse for Problem {
@@ -398,13 +387,20 @@ pub fn language_of(headers: &axum::http::HeaderMap) -> Language {
 /// Writes the problem-details body of any response that carries a [`Problem`], in the request's language,
 /// with its request id.
 pub async fn render(request: Request, next: Next) -> Response {
-    let lang = language_of(request.headers());
+    let path = request.uri().path();
+    let is_api = path.starts_with("/api/") || path == "/healthz" || path == "/readyz";
+    let lang = if is_api { language_of(request.headers()) } else { crate::web::pages::page_language(request.headers()) };
     let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(String::from);
     let response = next.run(request).await;
     let Some(problem) = response.extensions().get::<Problem>().cloned() else {
         return response;
     };
     let status = response.status();
+    if !is_api {
+        let mut page = crate::web::pages::problem_page(&problem, status, lang);
+        page.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
+        return page;
+    }
     let (title, detail, extra) = problem.describe(lang);
     let mut body = json!({
         "type": format!("urn:octroi:problem:{}", problem.code()),

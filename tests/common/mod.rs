@@ -61,6 +61,7 @@ impl TestDatabase {
             workflows_dir: manifest_dir().join("workflows"),
             policies_dir: manifest_dir().join("policies"),
             sqlite_synchronous: SqliteSync::Full,
+            public_url: None,
         }
     }
 }

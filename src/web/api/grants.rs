@@ -9,10 +9,11 @@ use validator::Validate;
 
 use super::ProblemDetails;
 use crate::AppState;
-use crate::domain::Actor;
 use crate::domain::grant::{Application, LineCategory};
 use crate::storage::grants::{Grant, GrantTransition};
 use crate::web::application::{RawApplication, RawLine};
+use crate::policy::authz::{Action, Resource};
+use crate::web::auth::{ApiCaller, grant_resource};
 use crate::web::extract::{ApiJson, ApiPath, Fields, Input};
 use crate::web::problem::Problem;
 
@@ -253,6 +254,13 @@ impl From<GrantTransition> for TransitionView {
     }
 }
 
+/// Loads a grant the caller may act on with `action`.
+async fn authorized(state: &AppState, caller: &crate::web::auth::Caller, id: i64, action: Action) -> Result<Grant, Problem> {
+    let grant = state.db.grant(id).await?;
+    caller.require(state, action, &grant_resource(&state.db, &grant).await?)?;
+    Ok(grant)
+}
+
 /// Start a draft application for an organism.
 #[utoipa::path(post, path = "/grants", tag = "grants", request_body = NewGrantInput,
     responses(
@@ -262,8 +270,10 @@ impl From<GrantTransition> for TransitionView {
 #[tracing::instrument(skip_all)]
 pub async fn create(
     State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
     ApiJson((organism_id, application)): ApiJson<NewGrantInput>,
 ) -> Result<(StatusCode, Json<GrantView>), Problem> {
+    caller.require(&state, Action::GrantCreate, &Resource::Organism(organism_id))?;
     let grant = state.db.create_grant(organism_id, application, state.grant_workflow()).await?;
     Ok((StatusCode::CREATED, Json(GrantView::new(&state, grant))))
 }
@@ -272,8 +282,12 @@ pub async fn create(
 #[utoipa::path(get, path = "/grants/{id}", tag = "grants", params(("id" = i64, Path)),
     responses((status = 200, body = GrantView), (status = 404, body = ProblemDetails)))]
 #[tracing::instrument(skip_all, fields(grant_id = id))]
-pub async fn read(State(state): State<AppState>, ApiPath(id): ApiPath<i64>) -> Result<Json<GrantView>, Problem> {
-    let grant = state.db.grant(id).await?;
+pub async fn read(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<GrantView>, Problem> {
+    let grant = authorized(&state, &caller, id, Action::GrantView).await?;
     Ok(Json(GrantView::new(&state, grant)))
 }
 
@@ -288,19 +302,21 @@ pub async fn read(State(state): State<AppState>, ApiPath(id): ApiPath<i64>) -> R
 #[tracing::instrument(skip_all, fields(grant_id = id))]
 pub async fn update(
     State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
     ApiJson((version, application)): ApiJson<UpdateGrantInput>,
 ) -> Result<Json<GrantView>, Problem> {
+    authorized(&state, &caller, id, Action::GrantEdit).await?;
     let grant = state.db.update_application(id, version, application, state.grant_workflow()).await?;
     Ok(Json(GrantView::new(&state, grant)))
 }
 
-/// Fire a workflow event (`submit`, `withdraw`, …). The actor is named by the `X-Octroi-Actor` and
-/// `X-Octroi-Role` headers.
+/// Fire a workflow event (`submit`, `withdraw`, …) as the signed-in account; the workflow decides
+/// which events its role may fire from the grant's state.
 #[utoipa::path(post, path = "/grants/{id}/transitions", tag = "grants", params(("id" = i64, Path)), request_body = TransitionInput,
     responses(
         (status = 200, description = "The grant after the transition", body = GrantView),
-        (status = 401, description = "No actor", body = ProblemDetails),
+        (status = 401, description = "Not signed in, or no valid token", body = ProblemDetails),
         (status = 403, description = "The role may not fire this event", body = ProblemDetails),
         (status = 404, body = ProblemDetails),
         (status = 409, description = "Stale version, or event not allowed from the current state (the allowed events are listed)", body = ProblemDetails),
@@ -309,10 +325,12 @@ pub async fn update(
 #[tracing::instrument(skip_all, fields(grant_id = id))]
 pub async fn transition(
     State(state): State<AppState>,
-    actor: Actor,
+    ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
     ApiJson(request): ApiJson<TransitionInput>,
 ) -> Result<Json<GrantView>, Problem> {
+    authorized(&state, &caller, id, Action::GrantFire).await?;
+    let actor = caller.actor();
     let grant = state
         .db
         .fire_grant_event(state.grant_workflow(), id, request.version, &request.event, &actor, &request.reason)

@@ -11,6 +11,8 @@ use super::ProblemDetails;
 use crate::AppState;
 use crate::domain::{Email, Language, Neq, PostalCode, Region};
 use crate::storage::organisms::{NewOrganism, Organism};
+use crate::policy::authz::{Action, Resource};
+use crate::web::auth::ApiCaller;
 use crate::web::extract::{ApiJson, ApiPath, ApiQuery, Fields, Input};
 use crate::web::problem::{FieldProblem, Problem};
 
@@ -112,7 +114,7 @@ impl From<Organism> for OrganismView {
     }
 }
 
-/// Register an organism.
+/// Register an organism (staff; organisms sign up through the web).
 #[utoipa::path(post, path = "/organisms", tag = "organisms", request_body = OrganismInput,
     responses(
         (status = 201, body = OrganismView),
@@ -122,8 +124,10 @@ impl From<Organism> for OrganismView {
 #[tracing::instrument(skip_all)]
 pub async fn create(
     State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
     ApiJson(new): ApiJson<OrganismInput>,
 ) -> Result<(StatusCode, Json<OrganismView>), Problem> {
+    caller.require(&state, Action::OrganismCreate, &Resource::Program)?;
     let organism = state.db.create_organism(new).await?;
     Ok((StatusCode::CREATED, Json(organism.into())))
 }
@@ -132,7 +136,12 @@ pub async fn create(
 #[utoipa::path(get, path = "/organisms/{id}", tag = "organisms", params(("id" = i64, Path)),
     responses((status = 200, body = OrganismView), (status = 404, body = ProblemDetails)))]
 #[tracing::instrument(skip_all, fields(organism_id = id))]
-pub async fn read(State(state): State<AppState>, ApiPath(id): ApiPath<i64>) -> Result<Json<OrganismView>, Problem> {
+pub async fn read(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<OrganismView>, Problem> {
+    caller.require(&state, Action::OrganismView, &Resource::Organism(id))?;
     Ok(Json(state.db.organism(id).await?.into()))
 }
 
@@ -152,8 +161,10 @@ pub struct Page {
 #[tracing::instrument(skip_all)]
 pub async fn list(
     State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
     ApiQuery(page): ApiQuery<Page>,
 ) -> Result<Json<Vec<OrganismView>>, Problem> {
+    caller.require(&state, Action::OrganismList, &Resource::Program)?;
     let limit = page.limit.unwrap_or(50).clamp(1, 100);
     let organisms = state.db.organisms(page.after, limit).await?;
     Ok(Json(organisms.into_iter().map(Into::into).collect()))

@@ -1,0 +1,124 @@
+//! Who is asking: the signed-in account of a page (session cookie) or an API call (personal token as
+//! `Authorization: Bearer …`, or the session), with the facts the authorizer needs.
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+use super::problem::Problem;
+use super::session;
+use crate::AppState;
+use crate::domain::Actor;
+use crate::passwords::token_hash;
+use crate::policy::authz::{Action, Principal, Resource};
+use crate::storage::accounts::User;
+use crate::storage::grants::Grant;
+use crate::storage::{Db, StorageError};
+
+/// An account and what the policies know of it.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub principal: Principal,
+}
+
+impl Caller {
+    pub async fn load(db: &Db, user: User) -> Result<Caller, StorageError> {
+        let conflicts = db.conflicts_of(user.id).await?;
+        let principal = Principal { user_id: user.id, role: user.role(), organism: user.organism_id, conflicts };
+        Ok(Caller { user, principal })
+    }
+
+    /// The workflow's view of this account.
+    pub fn actor(&self) -> Actor {
+        Actor { id: self.user.email.clone(), role: self.user.role().workflow_role() }
+    }
+
+    /// Asks the authorizer; a denial is a 403 problem.
+    pub fn require(&self, state: &AppState, action: Action, resource: &Resource) -> Result<(), Problem> {
+        if state.authz.allowed(&self.principal, action, resource) { Ok(()) } else { Err(Problem::Forbidden) }
+    }
+
+    pub fn may(&self, state: &AppState, action: Action, resource: &Resource) -> bool {
+        state.authz.allowed(&self.principal, action, resource)
+    }
+}
+
+/// The grant as the policies see it: its organism and the people assigned to it.
+pub async fn grant_resource(db: &Db, grant: &Grant) -> Result<Resource, StorageError> {
+    let assignments = db.assignments(grant.id).await?;
+    let of = |kind: &str| assignments.iter().filter(|(_, k)| k == kind).map(|(u, _)| *u).collect();
+    Ok(Resource::Grant { id: grant.id, organism: grant.organism_id, reviewers: of("reviewer"), coaches: of("coach") })
+}
+
+async fn session_caller(parts: &mut Parts, state: &AppState) -> Result<Option<(Caller, String)>, Problem> {
+    let Ok(session) = Session::from_request_parts(parts, state).await else {
+        return Ok(None);
+    };
+    let data = session::data(&session).await;
+    let Some(user_id) = data.user_id else { return Ok(None) };
+    match state.db.user(user_id).await {
+        Ok(user) => Ok(Some((Caller::load(&state.db, user).await?, data.csrf))),
+        Err(StorageError::NotFound) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The caller of an API route: a live personal token, else the session. No caller is a 401.
+pub struct ApiCaller(pub Caller);
+
+impl<S> FromRequestParts<S> for ApiCaller
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        let state = AppState::from_ref(state);
+        let bearer = parts.headers.get(axum::http::header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+        if let Some(value) = bearer {
+            let token = value.strip_prefix("Bearer ").ok_or(Problem::Unauthenticated)?.trim();
+            let user = state.db.user_by_token(&token_hash(token)).await?.ok_or(Problem::Unauthenticated)?;
+            return Ok(ApiCaller(Caller::load(&state.db, user).await?));
+        }
+        match session_caller(parts, &state).await? {
+            Some((caller, _)) => Ok(ApiCaller(caller)),
+            None => Err(Problem::Unauthenticated),
+        }
+    }
+}
+
+/// The signed-in account of a page. Without one, the browser goes to the sign-in page (and comes back).
+pub struct SignedIn {
+    pub caller: Caller,
+    pub csrf: String,
+}
+
+impl<S> FromRequestParts<S> for SignedIn
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let state = AppState::from_ref(state);
+        match session_caller(parts, &state).await {
+            Ok(Some((caller, csrf))) => {
+                let changing = parts.uri.path() == "/password/change" || parts.uri.path() == "/logout";
+                if caller.user.must_change_password != 0 && !changing {
+                    return Err(Redirect::to("/password/change").into_response());
+                }
+                Ok(SignedIn { caller, csrf })
+            }
+            Ok(None) => {
+                let back = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+                let next: String = url::form_urlencoded::byte_serialize(back.as_bytes()).collect();
+                Err(Redirect::to(&format!("/login?next={next}")).into_response())
+            }
+            Err(problem) => Err(problem.into_response()),
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! Every string people read, in French (fr-CA, the default) and English (en-CA), from the Fluent
+//! resources under `templates/locales/`; and the formats of money, hours and dates (DOMAIN.md, Formats).
+
+use std::sync::LazyLock;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+
+use crate::domain::{Hours, Language, Money};
+
+pub const FR_CA: &str = include_str!("../../templates/locales/fr-CA/octroi.ftl");
+pub const EN_CA: &str = include_str!("../../templates/locales/en-CA/octroi.ftl");
+
+struct Bundles {
+    fr: FluentBundle<FluentResource>,
+    en: FluentBundle<FluentResource>,
+}
+
+fn bundle(locale: &str, source: &str) -> FluentBundle<FluentResource> {
+    let resource = FluentResource::try_new(source.to_string())
+        .unwrap_or_else(|(_, errors)| panic!("templates/locales/{locale}/octroi.ftl: {errors:?}"));
+    let mut bundle = FluentBundle::new_concurrent(vec![locale.parse().expect("a valid locale")]);
+    // Plain text out: the templates escape it, and isolation marks would show up in e-mails and tests.
+    bundle.set_use_isolating(false);
+    bundle.add_resource(resource).unwrap_or_else(|errors| panic!("{locale}: duplicate messages {errors:?}"));
+    bundle
+}
+
+static BUNDLES: LazyLock<Bundles> = LazyLock::new(|| Bundles { fr: bundle("fr-CA", FR_CA), en: bundle("en-CA", EN_CA) });
+
+/// The message `id` in `lang`, with its arguments. A missing message shows its id (and the
+/// completeness test fails), never an empty page.
+pub fn t_args(lang: Language, id: &str, args: &[(&str, String)]) -> String {
+    let bundle = match lang {
+        Language::Fr => &BUNDLES.fr,
+        Language::En => &BUNDLES.en,
+    };
+    let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+        tracing::error!(id, lang = lang.code(), "missing message");
+        return id.to_string();
+    };
+    let mut fluent_args = FluentArgs::new();
+    for (name, value) in args {
+        fluent_args.set(*name, FluentValue::from(value.as_str()));
+    }
+    let mut errors = Vec::new();
+    let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+    if !errors.is_empty() {
+        tracing::error!(id, ?errors, "message formatting failed");
+    }
+    text.into_owned()
+}
+
+pub fn t(lang: Language, id: &str) -> String {
+    t_args(lang, id, &[])
+}
+
+/// Groups the digits of a whole number by three with `sep`.
+fn group(digits: &str, sep: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push_str(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `1 234,56 $` (no-break spaces) in French, `$1,234.56` in English.
+pub fn money(lang: Language, amount: Money) -> String {
+    let cents = amount.cents();
+    let (units, fraction) = ((cents / 100).to_string(), format!("{:02}", cents % 100));
+    match lang {
+        Language::Fr => format!("{},{fraction}\u{a0}$", group(&units, "\u{a0}")),
+        Language::En => format!("${}.{fraction}", group(&units, ",")),
+    }
+}
+
+/// `6,5 h` in French, `6.5 h` in English.
+pub fn hours(lang: Language, h: Hours) -> String {
+    let text = h.to_string();
+    match lang {
+        Language::Fr => format!("{}\u{a0}h", text.replace('.', ",")),
+        Language::En => format!("{text}\u{a0}h"),
+    }
+}
+
+/// The ISO date (`2026-11-28`) of a stored timestamp, as tables show it in both languages.
+pub fn date(stored: &str) -> String {
+    stored.get(..10).unwrap_or(stored).to_string()
+}
+
+/// The message ids of an FTL source, for the completeness test.
+pub fn message_ids(source: &str) -> std::collections::BTreeSet<String> {
+    source
+        .lines()
+        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+        .filter_map(|l| l.split_once('=').map(|(id, _)| id.trim().to_string()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_message_exists_in_both_languages() {
+        let (fr, en) = (message_ids(FR_CA), message_ids(EN_CA));
+        let only_fr: Vec<_> = fr.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&fr).collect();
+        assert!(only_fr.is_empty() && only_en.is_empty(), "only in fr-CA: {only_fr:?}; only in en-CA: {only_en:?}");
+        assert!(fr.len() > 50);
+        for id in &fr {
+            assert_ne!(t(Language::Fr, id), *id, "{id} does not format in fr-CA");
+            assert_ne!(t(Language::En, id), *id, "{id} does not format in en-CA");
+        }
+    }
+
+    #[test]
+    fn money_hours_and_dates_follow_each_locale() {
+        let m = Money::parse("1234.56").unwrap();
+        assert_eq!(money(Language::Fr, m), "1\u{a0}234,56\u{a0}$");
+        assert_eq!(money(Language::En, m), "$1,234.56");
+        assert_eq!(money(Language::Fr, Money::parse("4000000").unwrap()), "4\u{a0}000\u{a0}000,00\u{a0}$");
+        assert_eq!(money(Language::En, Money::parse("0.05").unwrap()), "$0.05");
+        assert_eq!(money(Language::En, Money::parse("999").unwrap()), "$999.00");
+        assert_eq!(hours(Language::Fr, Hours::parse("6.5").unwrap()), "6,5\u{a0}h");
+        assert_eq!(hours(Language::En, Hours::parse("6.5").unwrap()), "6.5\u{a0}h");
+        assert_eq!(date("2026-11-28T14:20:43.123Z"), "2026-11-28");
+    }
+
+    #[test]
+    fn arguments_are_filled_in() {
+        assert_eq!(t_args(Language::En, "problem-at-most-characters", &[("max", "200".into())]), "At most 200 characters.");
+        assert_eq!(t_args(Language::Fr, "problem-at-most-characters", &[("max", "200".into())]), "Au plus 200 caractères.");
+    }
+}

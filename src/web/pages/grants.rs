@@ -1,0 +1,351 @@
+//! The applicant's journey and the staff's first view: the dashboard, the application form (save a
+//! draft, submit, answer a request for information), the status page with its history, withdrawal.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::account::signed_in_page;
+use super::{FormErrors, Page, render};
+use crate::AppState;
+use crate::domain::account::AccountRole;
+use crate::domain::grant::{Application, LineCategory};
+use crate::domain::workflow::{FireError, Guard};
+use crate::policy::authz::{Action, Resource};
+use crate::storage::StorageError;
+use crate::storage::grants::{Grant, GrantSummary, GrantTransition};
+use crate::storage::organisms::Organism;
+use crate::web::application::{
+    EMAIL_MAX, LINE_DESCRIPTION_MAX, LONG_TEXT_MAX, NAME_MAX, QUANTITY_MAX, RawApplication, RawLine, TITLE_MAX,
+};
+use crate::web::auth::{SignedIn, grant_resource};
+use crate::web::extract::Fields;
+use crate::web::problem::{FieldError, FieldProblem, Problem};
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+pub struct DashboardPage {
+    pub page: Page,
+    pub organism: Option<Organism>,
+    pub grants: Vec<GrantSummary>,
+    pub can_start: bool,
+}
+
+pub async fn dashboard(State(state): State<AppState>, signed: SignedIn, headers: HeaderMap) -> Result<Response, Problem> {
+    let page = signed_in_page(&signed, &headers, "/dashboard");
+    let user = &signed.caller.user;
+    let (organism, grants, can_start) = match user.role() {
+        AccountRole::Member => {
+            let organism_id = user.organism_id.ok_or(Problem::Forbidden)?;
+            let can_start = signed.caller.may(&state, Action::GrantCreate, &Resource::Organism(organism_id));
+            (Some(state.db.organism(organism_id).await?), state.db.grants_of_organism(organism_id).await?, can_start)
+        }
+        AccountRole::Reviewer => (None, state.db.grants_assigned_to(user.id, "reviewer").await?, false),
+        AccountRole::Coach => (None, state.db.grants_assigned_to(user.id, "coach").await?, false),
+        _ => {
+            signed.caller.require(&state, Action::GrantListAll, &Resource::Program)?;
+            (None, state.db.recent_grants(100).await?, false)
+        }
+    };
+    // Lists show only what the policies let this account see (a declared conflict hides a grant).
+    let mut visible = Vec::with_capacity(grants.len());
+    for g in grants {
+        let resource = Resource::Grant { id: g.id, organism: g.organism_id, reviewers: vec![], coaches: vec![] };
+        let assigned = matches!(user.role(), AccountRole::Reviewer | AccountRole::Coach);
+        if assigned || signed.caller.may(&state, Action::GrantView, &resource) {
+            visible.push(g);
+        }
+    }
+    Ok(render(StatusCode::OK, &DashboardPage { page, organism, grants: visible, can_start }))
+}
+
+pub async fn start(State(state): State<AppState>, signed: SignedIn) -> Result<Response, Problem> {
+    let organism = signed.caller.user.organism_id.ok_or(Problem::Forbidden)?;
+    signed.caller.require(&state, Action::GrantCreate, &Resource::Organism(organism))?;
+    let grant = state.db.create_grant(organism, Application::default(), state.grant_workflow()).await?;
+    Ok(Redirect::to(&format!("/grants/{}/edit", grant.id)).into_response())
+}
+
+/// Loads a grant the caller may act on with `action`; anything else is 404 or 403.
+async fn authorized_grant(state: &AppState, signed: &SignedIn, id: i64, action: Action) -> Result<Grant, Problem> {
+    let grant = state.db.grant(id).await?;
+    let resource = grant_resource(&state.db, &grant).await?;
+    signed.caller.require(state, action, &resource)?;
+    Ok(grant)
+}
+
+#[derive(Template)]
+#[template(path = "grant_edit.html")]
+pub struct EditPage {
+    pub page: Page,
+    pub grant_id: i64,
+    pub version: i64,
+    pub state: String,
+    pub form: RawApplication,
+    pub errors: FormErrors,
+    pub notice: Option<String>,
+    /// The event the main button fires: `submit` for a draft, `provide_info` when answering.
+    pub send_event: String,
+    pub limits: Limits,
+}
+
+/// The limits the form's inputs announce, the same the checks apply.
+pub struct Limits {
+    pub title: usize,
+    pub long_text: usize,
+    pub line: usize,
+    pub name: usize,
+    pub email: usize,
+    pub quantity: i64,
+}
+
+const LIMITS: Limits = Limits {
+    title: TITLE_MAX,
+    long_text: LONG_TEXT_MAX,
+    line: LINE_DESCRIPTION_MAX,
+    name: NAME_MAX,
+    email: EMAIL_MAX,
+    quantity: QUANTITY_MAX,
+};
+
+impl EditPage {
+    pub fn field_id(&self, name: &str) -> String {
+        super::field_id(name)
+    }
+
+    pub fn line_field(&self, i: &usize, part: &str) -> String {
+        format!("lines[{i}].{part}")
+    }
+
+    pub fn category_label(&self, category: &str) -> String {
+        self.page.t(&format!("category-{category}"))
+    }
+}
+
+/// Blank lines offered after the filled ones, so that lines can be added without JavaScript.
+const BLANK_LINES: usize = 3;
+
+fn with_blank_lines(mut form: RawApplication, extra: usize) -> RawApplication {
+    form.lines.retain(|l| !l.is_blank());
+    for _ in 0..extra {
+        form.lines.push(RawLine { category: "equipment".into(), ..Default::default() });
+    }
+    form
+}
+
+fn send_event(state: &AppState, grant: &Grant) -> String {
+    let allowed = state.grant_workflow().allowed_events(&grant.state, AccountRole::Member.workflow_role());
+    ["submit", "provide_info"].into_iter().find(|e| allowed.iter().any(|a| a == e)).unwrap_or("submit").to_string()
+}
+
+#[derive(Deserialize)]
+pub struct SavedQuery {
+    #[serde(default)]
+    saved: Option<u8>,
+}
+
+pub async fn edit_page(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Query(q): Query<SavedQuery>,
+) -> Result<Response, Problem> {
+    let grant = authorized_grant(&state, &signed, id, Action::GrantEdit).await?;
+    if !state.grant_workflow().is_editable(&grant.state) {
+        return Ok(Redirect::to(&format!("/grants/{id}")).into_response());
+    }
+    let page = signed_in_page(&signed, &headers, &format!("/grants/{id}/edit"));
+    let notice = q.saved.map(|_| page.t("grant-saved"));
+    let form = with_blank_lines(RawApplication::from_application(&grant.application()), BLANK_LINES);
+    let edit = EditPage {
+        send_event: send_event(&state, &grant),
+        page,
+        grant_id: id,
+        version: grant.version,
+        state: grant.state,
+        form,
+        errors: FormErrors::default(),
+        notice,
+        limits: LIMITS,
+    };
+    Ok(render(StatusCode::OK, &edit))
+}
+
+/// Reads the application form. Lines come as `line_category`, `line_description`, `line_quantity`,
+/// `line_unit_price`, repeated in order.
+fn parse_form(body: &[u8]) -> (RawApplication, i64, String) {
+    let mut raw = RawApplication::default();
+    let (mut version, mut action) = (0, String::new());
+    let (mut categories, mut descriptions, mut quantities, mut prices) = (vec![], vec![], vec![], vec![]);
+    for (key, value) in url::form_urlencoded::parse(body) {
+        let value = value.into_owned();
+        match key.as_ref() {
+            "title" => raw.title = value,
+            "needs_assessment" => raw.needs_assessment = value,
+            "project_description" => raw.project_description = value,
+            "requested_coaching_hours" => raw.requested_coaching_hours = value,
+            "contact_name" => raw.contact_name = value,
+            "contact_email" => raw.contact_email = value,
+            "line_category" => categories.push(value),
+            "line_description" => descriptions.push(value),
+            "line_quantity" => quantities.push(value),
+            "line_unit_price" => prices.push(value),
+            "version" => version = value.parse().unwrap_or(0),
+            "action" => action = value,
+            _ => {}
+        }
+    }
+    let n = categories.len().max(descriptions.len()).max(quantities.len()).max(prices.len());
+    let at = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
+    raw.lines = (0..n)
+        .map(|i| RawLine {
+            category: at(&categories, i),
+            description: at(&descriptions, i),
+            quantity: at(&quantities, i),
+            unit_price: at(&prices, i),
+        })
+        .collect();
+    (raw, version, action)
+}
+
+/// Saves the draft (`action=save` or `more_lines`) or saves and sends it (`action=send`). Whatever is
+/// refused, the page comes back with everything typed and each error next to its field.
+#[tracing::instrument(skip_all, fields(grant_id = id))]
+pub async fn edit(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let grant = authorized_grant(&state, &signed, id, Action::GrantEdit).await?;
+    let page = signed_in_page(&signed, &headers, &format!("/grants/{id}/edit"));
+    let (raw, version, action) = parse_form(&body);
+    let event = send_event(&state, &grant);
+    let again = |errors: Vec<FieldError>, raw: RawApplication, version: i64, status: StatusCode| {
+        let extra = if action == "more_lines" { BLANK_LINES + 2 } else { BLANK_LINES };
+        let edit = EditPage {
+            errors: FormErrors::from_fields(&errors, page.lang),
+            page: page.clone(),
+            grant_id: id,
+            version,
+            state: grant.state.clone(),
+            form: with_blank_lines(raw, extra),
+            notice: None,
+            send_event: event.clone(),
+            limits: LIMITS,
+        };
+        render(status, &edit)
+    };
+    let mut f = Fields::default();
+    let Some(application) = raw.convert(&mut f, "") else {
+        let Problem::Validation(errors) = f.into_problem() else { unreachable!() };
+        return Ok(again(errors, raw, version, StatusCode::UNPROCESSABLE_ENTITY));
+    };
+    let saved = match state.db.update_application(id, version, application, state.grant_workflow()).await {
+        Ok(saved) => saved,
+        Err(StorageError::VersionConflict { .. }) => {
+            let message = FieldError { field: "form".into(), problem: FieldProblem::Conflict };
+            return Ok(again(vec![message], raw, grant.version, StatusCode::CONFLICT));
+        }
+        Err(StorageError::NotEditable { .. }) => return Ok(Redirect::to(&format!("/grants/{id}")).into_response()),
+        Err(e) => return Err(e.into()),
+    };
+    if action != "send" {
+        let extra = if action == "more_lines" { "#lines" } else { "" };
+        return Ok(Redirect::to(&format!("/grants/{id}/edit?saved=1{extra}")).into_response());
+    }
+    let actor = signed.caller.actor();
+    match state.db.fire_grant_event(state.grant_workflow(), id, saved.version, &event, &actor, "").await {
+        Ok(_) => Ok(Redirect::to(&format!("/grants/{id}")).into_response()),
+        Err(StorageError::Refused { error: FireError::GuardFailed { failed, .. }, missing })
+            if failed.contains(&Guard::ApplicationComplete) =>
+        {
+            let errors = missing
+                .iter()
+                .map(|field| FieldError {
+                    field: if *field == "requested_amounts" { "lines".into() } else { (*field).into() },
+                    problem: if *field == "requested_amounts" { FieldProblem::NothingRequested } else { FieldProblem::Required },
+                })
+                .collect();
+            Ok(again(errors, raw, saved.version, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "grant_show.html")]
+pub struct ShowPage {
+    pub page: Page,
+    pub grant: Grant,
+    pub organism: Organism,
+    pub application: Application,
+    pub history: Vec<GrantTransition>,
+    pub can_edit: bool,
+    pub can_withdraw: bool,
+}
+
+impl ShowPage {
+    pub fn equipment(&self) -> i64 {
+        self.application.requested(LineCategory::Equipment).cents()
+    }
+
+    pub fn software(&self) -> i64 {
+        self.application.requested(LineCategory::Software).cents()
+    }
+
+    pub fn event(&self, event: &str) -> String {
+        self.page.t(&format!("event-{event}"))
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> Result<Response, Problem> {
+    let grant = authorized_grant(&state, &signed, id, Action::GrantView).await?;
+    let page = signed_in_page(&signed, &headers, &format!("/grants/{id}"));
+    let resource = grant_resource(&state.db, &grant).await?;
+    let workflow = state.grant_workflow();
+    let role = signed.caller.user.role().workflow_role();
+    let can_edit = workflow.is_editable(&grant.state) && signed.caller.may(&state, Action::GrantEdit, &resource);
+    let can_withdraw = signed.caller.may(&state, Action::GrantFire, &resource)
+        && workflow.allowed_events(&grant.state, role).iter().any(|e| e == "withdraw");
+    let show = ShowPage {
+        page,
+        organism: state.db.organism(grant.organism_id).await?,
+        application: grant.application(),
+        history: state.db.grant_history(id).await?,
+        grant,
+        can_edit,
+        can_withdraw,
+    };
+    Ok(render(StatusCode::OK, &show))
+}
+
+#[derive(Deserialize)]
+pub struct VersionForm {
+    #[serde(default)]
+    version: i64,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<VersionForm>,
+) -> Result<Response, Problem> {
+    authorized_grant(&state, &signed, id, Action::GrantFire).await?;
+    let reason: String = form.reason.trim().chars().take(2000).collect();
+    state.db.fire_grant_event(state.grant_workflow(), id, form.version, "withdraw", &signed.caller.actor(), &reason).await?;
+    Ok(Redirect::to(&format!("/grants/{id}")).into_response())
+}

@@ -1,0 +1,74 @@
+//! The page routes, in one table: the router is built from it, and the authorization matrix test walks
+//! it, so that no page can exist without being tested for who may use it.
+
+use axum::Router;
+use axum::http::{Method, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodFilter, MethodRouter, on};
+use tower_sessions::Session;
+
+use super::pages::{account as a, grants as g};
+use super::session;
+use crate::AppState;
+
+const STYLESHEET: &str = include_str!("../../static/octroi.css");
+
+fn route(method: Method, path: &'static str, handler: MethodRouter<AppState>) -> (Method, &'static str, MethodRouter<AppState>) {
+    (method, path, handler)
+}
+
+fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
+    vec![
+        route(Method::GET, "/", on(MethodFilter::GET, home)),
+        route(Method::GET, "/static/octroi.css", on(MethodFilter::GET, stylesheet)),
+        route(Method::GET, "/login", on(MethodFilter::GET, a::login_page)),
+        route(Method::POST, "/login", on(MethodFilter::POST, a::login)),
+        route(Method::POST, "/logout", on(MethodFilter::POST, a::logout)),
+        route(Method::GET, "/signup", on(MethodFilter::GET, a::signup_page)),
+        route(Method::POST, "/signup", on(MethodFilter::POST, a::signup)),
+        route(Method::GET, "/password/forgot", on(MethodFilter::GET, a::forgot_page)),
+        route(Method::POST, "/password/forgot", on(MethodFilter::POST, a::forgot)),
+        route(Method::GET, "/password/reset", on(MethodFilter::GET, a::reset_page)),
+        route(Method::POST, "/password/reset", on(MethodFilter::POST, a::reset)),
+        route(Method::GET, "/password/change", on(MethodFilter::GET, a::change_page)),
+        route(Method::POST, "/password/change", on(MethodFilter::POST, a::change)),
+        route(Method::GET, "/members/invite", on(MethodFilter::GET, a::invite_member_page)),
+        route(Method::POST, "/members/invite", on(MethodFilter::POST, a::invite_member)),
+        route(Method::GET, "/staff/invite", on(MethodFilter::GET, a::invite_staff_page)),
+        route(Method::POST, "/staff/invite", on(MethodFilter::POST, a::invite_staff)),
+        route(Method::GET, "/invitations/accept", on(MethodFilter::GET, a::accept_page)),
+        route(Method::POST, "/invitations/accept", on(MethodFilter::POST, a::accept)),
+        route(Method::POST, "/lang", on(MethodFilter::POST, a::switch_language)),
+        route(Method::GET, "/dashboard", on(MethodFilter::GET, g::dashboard)),
+        route(Method::POST, "/grants/new", on(MethodFilter::POST, g::start)),
+        route(Method::GET, "/grants/{id}", on(MethodFilter::GET, g::show)),
+        route(Method::GET, "/grants/{id}/edit", on(MethodFilter::GET, g::edit_page)),
+        route(Method::POST, "/grants/{id}/edit", on(MethodFilter::POST, g::edit)),
+        route(Method::POST, "/grants/{id}/withdraw", on(MethodFilter::POST, g::withdraw)),
+    ]
+}
+
+/// Every page route as (method, path).
+pub fn page_routes() -> Vec<(Method, &'static str)> {
+    table().into_iter().map(|(m, p, _)| (m, p)).collect()
+}
+
+pub fn pages() -> Router<AppState> {
+    let mut by_path: Vec<(&'static str, MethodRouter<AppState>)> = Vec::new();
+    for (_, path, handler) in table() {
+        match by_path.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, existing)) => *existing = std::mem::take(existing).merge(handler),
+            None => by_path.push((path, handler)),
+        }
+    }
+    by_path.into_iter().fold(Router::new(), |router, (path, handler)| router.route(path, handler))
+}
+
+async fn home(session: Session) -> Redirect {
+    if session::data(&session).await.user_id.is_some() { Redirect::to("/dashboard") } else { Redirect::to("/login") }
+}
+
+async fn stylesheet() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], STYLESHEET)
+        .into_response()
+}

@@ -1,0 +1,246 @@
+## Problems (API and forms)
+problem-this-field-is-required = This field is required.
+problem-at-most-characters = At most { $max } characters.
+problem-a-neq-is-exactly-10-digits = A NEQ is exactly 10 digits.
+problem-a-neq-starts-with-11-22 = A NEQ starts with 11, 22, 33 or 88 (its legal form).
+problem-the-region-is-a-code-from = The region is a code from 01 to 17.
+problem-the-e-mail-address-must-look = The e-mail address must look like name@example.org.
+problem-the-postal-code-must-look-like = The postal code must look like H2X 1Y4.
+problem-the-language-is-fr-or-en = The language is fr or en.
+problem-not-a-number-write-it-like = Not a number: write it like 1234.56.
+problem-at-most-two-decimals = At most two decimals.
+problem-must-not-be-negative = Must not be negative.
+problem-too-large = Too large.
+problem-value-out-of-the-allowed-range = Value out of the allowed range.
+problem-choose-one-of-the-options-offered = Choose one of the options offered.
+problem-a-whole-number-from-1-to = A whole number from 1 to { $max }.
+problem-at-most-lines = At most { $max } lines.
+problem-the-password-has-at-least-12 = The password has at least 12 characters.
+problem-the-password-has-at-most-256 = The password has at most 256 characters.
+problem-the-two-passwords-differ = The two passwords differ.
+problem-bad-request = Bad request
+problem-malformed-json = Malformed JSON
+problem-invalid-request-body = Invalid request body
+problem-request-too-large = Request too large
+problem-a-request-body-is-limited-to = A request body is limited to 1 MiB.
+problem-unsupported-content-type = Unsupported content type
+problem-send-json-content-type-application-json = Send JSON (Content-Type: application/json).
+problem-some-fields-are-invalid = Some fields are invalid
+problem-nothing-was-saved-correct-the-fields = Nothing was saved; correct the fields listed.
+problem-not-found = Not found
+problem-method-not-allowed = Method not allowed
+problem-this-address-does-not-accept-this = This address does not accept this HTTP method.
+problem-unknown-address = Unknown address
+problem-see-api-v1-openapi-json-for = See /api/v1/openapi.json for the API's addresses.
+problem-unknown-organism = Unknown organism
+problem-organism-already-registered = Organism already registered
+problem-an-organism-with-this-neq-already = An organism with this NEQ already exists.
+problem-changed-in-the-meantime = Changed in the meantime
+problem-someone-else-changed-this-application-reload = Someone else changed this application; reload it and try again.
+problem-application-cannot-be-changed = Application cannot be changed
+problem-an-application-in-state-can-no = An application in state '{ $state }' can no longer be changed.
+problem-action-not-possible-at-this-stage = Action not possible at this stage
+problem-event-not-allowed-detail = '{ $event }' is not allowed in state '{ $state }'. Allowed: { $allowed }.
+problem-action-reserved-for-another-role = Action reserved for another role
+problem-role-may-not-do = Role '{ $role }' may not do '{ $event }'.
+problem-conditions-not-met = Conditions not met
+problem-conditions-detail = '{ $event }' requires: { $failed }.
+problem-service-unavailable = Service unavailable
+problem-internal-error = Internal error
+problem-an-unexpected-error-occurred-nothing-was = An unexpected error occurred; nothing was saved. Give the request id to support.
+problem-nothing = nothing
+problem-unauthenticated = Sign-in required
+problem-unauthenticated-detail = Sign in, or give a valid API token (Authorization: Bearer …).
+problem-forbidden = Access denied
+problem-forbidden-detail = Your account does not allow this action.
+problem-csrf = Form expired
+problem-csrf-detail = This form is no longer valid. Reload the page and try again; nothing was saved.
+problem-too-many-attempts = Too many attempts
+problem-too-many-attempts-detail = Too many sign-in attempts failed. Wait 15 minutes or reset your password.
+problem-duplicate-email = Address already in use
+problem-duplicate-email-detail = An account already exists with this e-mail address.
+
+## Navigation and layout
+nav-skip = Skip to content
+nav-label = Main navigation
+nav-home = Back to the home page
+nav-dashboard = Dashboard
+nav-invite-member = Invite a colleague
+nav-invite-staff = Invite staff
+nav-logout = Sign out
+nav-login = Sign in
+nav-signup = Register an organization
+lang-switch = Français
+footer = DATAide: the digital shift of Québec's community organizations. A program funded by the FQIS and the FDMT.
+form-errors-title = There is a problem
+
+## Sign in
+login-title = Sign in
+login-submit = Sign in
+login-forgot = Forgot your password?
+login-signup = Register an organization
+login-wrong = Wrong e-mail or password.
+notice-password-reset = Your password was changed. Sign in with the new one.
+notice-invitation-accepted = Your account is ready. Sign in.
+
+## Fields
+field-email = E-mail
+field-password = Password
+field-password-confirm = Password (again)
+field-legal-name = Organization's legal name
+field-neq = NEQ
+field-region = Region
+field-street-address = Address
+field-city = City
+field-postal-code = Postal code
+field-contact-email = Contact person's e-mail
+field-mission-summary = Organization's mission
+field-preferred-language = Language for letters and messages
+field-display-name = Your name
+field-role = Role
+field-choose = Choose…
+field-title = Project title
+field-needs-assessment = Needs assessment
+field-project-description = Project description
+field-line-category = Category
+field-line-description = Description
+field-line-quantity = Quantity
+field-line-unit-price = Estimated unit price ($)
+field-requested-coaching-hours = Coaching hours requested
+field-contact-name = Contact person
+field-withdraw-reason = Reason for withdrawing (optional)
+hint-neq = The Québec enterprise number: 10 digits, for example 1143356789.
+hint-password = At least 12 characters. A sentence that is easy to remember makes a good password.
+hint-needs-assessment = Describe your current digital situation and what you are missing.
+hint-lines = One line per equipment or software purchase. Leave unneeded lines empty.
+hint-coaching-hours = In hours, for example 6 or 6.5. The average is 6 hours per organization.
+
+## Sign up
+signup-title = Register an organization
+signup-intro = Register your organization and create your account to apply for a DATAide bourse.
+signup-organism = The organization
+signup-member = Your account
+signup-submit = Register the organization
+signup-have-account = I already have an account
+
+## Passwords
+forgot-title = Forgotten password
+forgot-intro = Enter your e-mail: we will send you a link to choose a new password.
+forgot-submit = Send the link
+forgot-sent = If an account exists with this e-mail, a link was just sent to it. It is valid for one hour and works only once.
+reset-title = New password
+password-submit = Save the password
+change-title = Choose your password
+change-intro = Choose a personal password to replace the temporary one.
+link-title = Invalid link
+link-unknown = This link is not valid. Check that it is complete, or ask for a new one.
+link-expired = This link has expired. Ask for a new one.
+link-used = This link was already used. Ask for a new one if needed.
+
+## Invitations
+invite-member-title = Invite a colleague
+invite-member-intro = Your colleague will receive a link to create their account in your organization.
+invite-staff-title = Invite staff
+invite-staff-intro = The person will receive a link to create their account with the chosen role.
+invite-submit = Send the invitation
+invite-sent = Invitation sent to { $email }.
+accept-title = Create your account
+accept-intro = You were invited to use octroi. Choose your name and your password.
+role-member = Organization member
+role-reviewer = Reviewer
+role-program_officer = Program officer
+role-finance = Finance
+role-coach = Coach
+role-admin = Administration
+
+## E-mails
+mail-reset-subject = DATAide: change your password
+mail-reset-body = Hello { $name },
+
+    To choose a new password, open this link within the next { $minutes } minutes:
+    { $link }
+
+    If you did not ask for this, ignore this message: your password does not change.
+mail-invite-subject = DATAide: invitation to use octroi
+mail-invite-body = Hello,
+
+    { $inviter } invites you to use octroi, the DATAide bourse platform.
+    Create your account by opening this link within { $days } days:
+    { $link }
+
+## Dashboard
+dashboard-title = Dashboard
+dashboard-start = Start a bourse application
+dashboard-applications = Applications
+dashboard-none = No application yet.
+col-application = Application
+col-organism = Organization
+col-state = Status
+col-requested = Amount requested
+col-updated = Updated
+col-total = Total
+col-date = Date
+col-step = Step
+col-by = By
+col-reason = Reason
+grant-untitled = Application no. { $id } (untitled)
+
+## Workflow states
+state-draft = Draft
+state-submitted = Submitted
+state-screening = Eligibility check
+state-in_review = In review
+state-decision = Awaiting decision
+state-more_info = Information requested
+state-approved = Approved
+state-awarded = Bourse awarded
+state-accepted = Letter accepted
+state-active = Active
+state-closing = Closing
+state-closed = Closed
+state-declined = Declined
+state-withdrawn = Withdrawn
+state-cancelled = Cancelled
+
+## Workflow events
+event-submit = Submission
+event-begin_screening = Eligibility check started
+event-send_to_review = Sent to review
+event-request_info = Information requested
+event-provide_info = Organization's answer
+event-complete_reviews = Reviews completed
+event-approve = Approval
+event-decline = Decline
+event-award = Award
+event-accept = Letter accepted
+event-activate = Activation
+event-begin_closing = Closing started
+event-close = Closed
+event-withdraw = Withdrawal
+event-cancel = Cancellation
+
+## Application form
+edit-title = DATAide bourse application
+edit-intro = Fill in the application at your own pace: save the draft and come back later. Status:
+grant-saved = Draft saved.
+edit-project = The project
+edit-lines = Equipment and software requested
+edit-more-lines = Add lines
+edit-coaching-contact = Coaching and contact person
+edit-save = Save the draft
+edit-send-submit = Submit the application
+edit-send-provide_info = Send my answer
+edit-status-link = See the application's status
+category-equipment = Computer equipment
+category-software = Software
+problem-nothing-requested = Request at least one equipment or software line, or coaching hours.
+
+## Status page
+show-title = Application status
+show-more-info = The program asks you for information. Complete the application, then send your answer.
+show-answer = Answer the request for information
+show-edit = Edit the application
+show-application = The application
+show-history = History
+show-no-history = The application has not been submitted yet.
+show-withdraw = Withdraw the application

@@ -1,0 +1,246 @@
+## Problems (API and forms)
+problem-this-field-is-required = Ce champ est obligatoire.
+problem-at-most-characters = Au plus { $max } caractères.
+problem-a-neq-is-exactly-10-digits = Le NEQ compte exactement 10 chiffres.
+problem-a-neq-starts-with-11-22 = Le NEQ commence par 11, 22, 33 ou 88 (sa forme juridique).
+problem-the-region-is-a-code-from = La région est un code de 01 à 17.
+problem-the-e-mail-address-must-look = L'adresse courriel doit ressembler à nom@exemple.org.
+problem-the-postal-code-must-look-like = Le code postal doit ressembler à H2X 1Y4.
+problem-the-language-is-fr-or-en = La langue est fr ou en.
+problem-not-a-number-write-it-like = Nombre invalide : écrivez-le comme 1234,56.
+problem-at-most-two-decimals = Au plus deux décimales.
+problem-must-not-be-negative = Ne peut pas être négatif.
+problem-too-large = Trop élevé.
+problem-value-out-of-the-allowed-range = Valeur hors des limites permises.
+problem-choose-one-of-the-options-offered = Choisissez une des options offertes.
+problem-a-whole-number-from-1-to = Un nombre entier de 1 à { $max }.
+problem-at-most-lines = Au plus { $max } lignes.
+problem-the-password-has-at-least-12 = Le mot de passe compte au moins 12 caractères.
+problem-the-password-has-at-most-256 = Le mot de passe compte au plus 256 caractères.
+problem-the-two-passwords-differ = Les deux mots de passe diffèrent.
+problem-bad-request = Requête invalide
+problem-malformed-json = JSON mal formé
+problem-invalid-request-body = Corps de requête invalide
+problem-request-too-large = Requête trop volumineuse
+problem-a-request-body-is-limited-to = Le corps d'une requête est limité à 1 Mio.
+problem-unsupported-content-type = Type de contenu non pris en charge
+problem-send-json-content-type-application-json = Envoyez du JSON (Content-Type: application/json).
+problem-some-fields-are-invalid = Certains champs sont invalides
+problem-nothing-was-saved-correct-the-fields = Rien n'a été enregistré; corrigez les champs indiqués.
+problem-not-found = Introuvable
+problem-method-not-allowed = Méthode non permise
+problem-this-address-does-not-accept-this = Cette adresse n'accepte pas cette méthode HTTP.
+problem-unknown-address = Adresse inconnue
+problem-see-api-v1-openapi-json-for = Voir /api/v1/openapi.json pour les adresses de l'API.
+problem-unknown-organism = Organisme inconnu
+problem-organism-already-registered = Organisme déjà inscrit
+problem-an-organism-with-this-neq-already = Un organisme avec ce NEQ existe déjà.
+problem-changed-in-the-meantime = Modifié entre-temps
+problem-someone-else-changed-this-application-reload = Quelqu'un d'autre a modifié cette demande; rechargez-la et recommencez.
+problem-application-cannot-be-changed = Demande non modifiable
+problem-an-application-in-state-can-no = Une demande à l'état « { $state } » ne peut plus être modifiée.
+problem-action-not-possible-at-this-stage = Action impossible à cette étape
+problem-event-not-allowed-detail = « { $event } » n'est pas permis à l'état « { $state } ». Permis : { $allowed }.
+problem-action-reserved-for-another-role = Action réservée à un autre rôle
+problem-role-may-not-do = Le rôle « { $role } » ne peut pas faire « { $event } ».
+problem-conditions-not-met = Conditions non remplies
+problem-conditions-detail = « { $event } » exige : { $failed }.
+problem-service-unavailable = Service indisponible
+problem-internal-error = Erreur interne
+problem-an-unexpected-error-occurred-nothing-was = Une erreur imprévue est survenue; rien n'a été enregistré. Donnez l'identifiant de requête au soutien.
+problem-nothing = aucune action
+problem-unauthenticated = Connexion requise
+problem-unauthenticated-detail = Connectez-vous, ou donnez un jeton d'API valide (Authorization: Bearer …).
+problem-forbidden = Accès refusé
+problem-forbidden-detail = Votre compte ne permet pas cette action.
+problem-csrf = Formulaire expiré
+problem-csrf-detail = Ce formulaire n'est plus valide. Rechargez la page et recommencez; rien n'a été enregistré.
+problem-too-many-attempts = Trop de tentatives
+problem-too-many-attempts-detail = Trop de tentatives de connexion ont échoué. Attendez 15 minutes ou réinitialisez votre mot de passe.
+problem-duplicate-email = Adresse déjà utilisée
+problem-duplicate-email-detail = Un compte existe déjà avec cette adresse courriel.
+
+## Navigation and layout
+nav-skip = Aller au contenu
+nav-label = Navigation principale
+nav-home = Retour à l'accueil
+nav-dashboard = Tableau de bord
+nav-invite-member = Inviter un collègue
+nav-invite-staff = Inviter du personnel
+nav-logout = Se déconnecter
+nav-login = Se connecter
+nav-signup = Inscrire un organisme
+lang-switch = English
+footer = DATAide : le virage numérique des organismes communautaires du Québec. Programme financé par le FQIS et le FDMT.
+form-errors-title = Il y a un problème
+
+## Sign in
+login-title = Connexion
+login-submit = Se connecter
+login-forgot = Mot de passe oublié?
+login-signup = Inscrire un organisme
+login-wrong = Courriel ou mot de passe incorrect.
+notice-password-reset = Votre mot de passe a été changé. Connectez-vous avec le nouveau.
+notice-invitation-accepted = Votre compte est créé. Connectez-vous.
+
+## Fields
+field-email = Courriel
+field-password = Mot de passe
+field-password-confirm = Mot de passe (encore une fois)
+field-legal-name = Nom légal de l'organisme
+field-neq = NEQ
+field-region = Région
+field-street-address = Adresse
+field-city = Ville
+field-postal-code = Code postal
+field-contact-email = Courriel de la personne-ressource
+field-mission-summary = Mission de l'organisme
+field-preferred-language = Langue de correspondance
+field-display-name = Votre nom
+field-role = Rôle
+field-choose = Choisissez…
+field-title = Titre du projet
+field-needs-assessment = Évaluation des besoins
+field-project-description = Description du projet
+field-line-category = Catégorie
+field-line-description = Description
+field-line-quantity = Quantité
+field-line-unit-price = Prix unitaire estimé ($)
+field-requested-coaching-hours = Heures d'accompagnement demandées
+field-contact-name = Personne-ressource
+field-withdraw-reason = Raison du retrait (facultatif)
+hint-neq = Le numéro d'entreprise du Québec : 10 chiffres, par exemple 1143356789.
+hint-password = Au moins 12 caractères. Une phrase facile à retenir fait un bon mot de passe.
+hint-needs-assessment = Décrivez votre situation numérique actuelle et ce qui vous manque.
+hint-lines = Une ligne par achat de matériel ou de logiciel. Laissez vides les lignes inutiles.
+hint-coaching-hours = En heures, par exemple 6 ou 6,5. La moyenne est de 6 heures par organisme.
+
+## Sign up
+signup-title = Inscrire un organisme
+signup-intro = Inscrivez votre organisme et créez votre compte pour demander une bourse DATAide.
+signup-organism = L'organisme
+signup-member = Votre compte
+signup-submit = Inscrire l'organisme
+signup-have-account = J'ai déjà un compte
+
+## Passwords
+forgot-title = Mot de passe oublié
+forgot-intro = Entrez votre courriel : nous vous enverrons un lien pour choisir un nouveau mot de passe.
+forgot-submit = Envoyer le lien
+forgot-sent = Si un compte existe avec ce courriel, un lien vient d'y être envoyé. Il est valide une heure et ne sert qu'une fois.
+reset-title = Nouveau mot de passe
+password-submit = Enregistrer le mot de passe
+change-title = Choisir votre mot de passe
+change-intro = Choisissez un mot de passe personnel pour remplacer le mot de passe temporaire.
+link-title = Lien invalide
+link-unknown = Ce lien n'est pas valide. Vérifiez qu'il est complet, ou demandez-en un nouveau.
+link-expired = Ce lien a expiré. Demandez-en un nouveau.
+link-used = Ce lien a déjà servi. Demandez-en un nouveau au besoin.
+
+## Invitations
+invite-member-title = Inviter un collègue
+invite-member-intro = Votre collègue recevra un lien pour créer son compte dans votre organisme.
+invite-staff-title = Inviter du personnel
+invite-staff-intro = La personne recevra un lien pour créer son compte avec le rôle choisi.
+invite-submit = Envoyer l'invitation
+invite-sent = Invitation envoyée à { $email }.
+accept-title = Créer votre compte
+accept-intro = Vous avez été invité à utiliser octroi. Choisissez votre nom et votre mot de passe.
+role-member = Membre d'un organisme
+role-reviewer = Évaluateur ou évaluatrice
+role-program_officer = Agent ou agente de programme
+role-finance = Finances
+role-coach = Accompagnateur ou accompagnatrice
+role-admin = Administration
+
+## E-mails
+mail-reset-subject = DATAide : changer votre mot de passe
+mail-reset-body = Bonjour { $name },
+
+    Pour choisir un nouveau mot de passe, ouvrez ce lien dans les { $minutes } prochaines minutes :
+    { $link }
+
+    Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.
+mail-invite-subject = DATAide : invitation à utiliser octroi
+mail-invite-body = Bonjour,
+
+    { $inviter } vous invite à utiliser octroi, la plateforme des bourses DATAide.
+    Créez votre compte en ouvrant ce lien d'ici { $days } jours :
+    { $link }
+
+## Dashboard
+dashboard-title = Tableau de bord
+dashboard-start = Commencer une demande de bourse
+dashboard-applications = Demandes
+dashboard-none = Aucune demande pour l'instant.
+col-application = Demande
+col-organism = Organisme
+col-state = État
+col-requested = Montant demandé
+col-updated = Mise à jour
+col-total = Total
+col-date = Date
+col-step = Étape
+col-by = Par
+col-reason = Raison
+grant-untitled = Demande no { $id } (sans titre)
+
+## Workflow states
+state-draft = Brouillon
+state-submitted = Soumise
+state-screening = Vérification d'admissibilité
+state-in_review = En évaluation
+state-decision = En décision
+state-more_info = Renseignements demandés
+state-approved = Approuvée
+state-awarded = Bourse octroyée
+state-accepted = Lettre acceptée
+state-active = En cours
+state-closing = En clôture
+state-closed = Fermée
+state-declined = Refusée
+state-withdrawn = Retirée
+state-cancelled = Annulée
+
+## Workflow events
+event-submit = Soumission
+event-begin_screening = Début de la vérification
+event-send_to_review = Envoi en évaluation
+event-request_info = Demande de renseignements
+event-provide_info = Réponse de l'organisme
+event-complete_reviews = Évaluations terminées
+event-approve = Approbation
+event-decline = Refus
+event-award = Octroi
+event-accept = Acceptation de la lettre
+event-activate = Activation
+event-begin_closing = Début de la clôture
+event-close = Fermeture
+event-withdraw = Retrait
+event-cancel = Annulation
+
+## Application form
+edit-title = Demande de bourse DATAide
+edit-intro = Remplissez la demande à votre rythme : enregistrez le brouillon et revenez plus tard. État :
+grant-saved = Brouillon enregistré.
+edit-project = Le projet
+edit-lines = Matériel et logiciels demandés
+edit-more-lines = Ajouter des lignes
+edit-coaching-contact = Accompagnement et personne-ressource
+edit-save = Enregistrer le brouillon
+edit-send-submit = Soumettre la demande
+edit-send-provide_info = Envoyer ma réponse
+edit-status-link = Voir l'état de la demande
+category-equipment = Matériel informatique
+category-software = Logiciels
+problem-nothing-requested = Demandez au moins une ligne de matériel ou de logiciel, ou des heures d'accompagnement.
+
+## Status page
+show-title = État de la demande
+show-more-info = Le programme vous demande des renseignements. Complétez la demande puis envoyez votre réponse.
+show-answer = Répondre à la demande de renseignements
+show-edit = Modifier la demande
+show-application = La demande
+show-history = Historique
+show-no-history = La demande n'a pas encore été soumise.
+show-withdraw = Retirer la demande
