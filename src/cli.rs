@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::config::{Config, Overrides};
-use crate::domain::workflow;
 use crate::domain::account::{AccountRole, NewPassword};
+use crate::domain::workflow;
 use crate::domain::{Email, Language};
 use crate::passwords;
 use crate::policy::Program;
@@ -157,7 +157,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Policy(PolicyCommand::Check { dir }) => {
             let mut ok = true;
             match Program::load(&dir.join("dataide.toml")) {
-                Ok(p) => println!("{}: valid ({} envelopes, {} fiscal years)", p.code, p.envelopes.len(), p.fiscal_years.len()),
+                Ok(p) => println!(
+                    "{}: valid ({} envelopes, {} fiscal years)",
+                    p.code,
+                    p.envelopes.len(),
+                    p.fiscal_years.len()
+                ),
                 Err(e) => {
                     ok = false;
                     for problem in &e.problems {

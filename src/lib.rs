@@ -84,7 +84,8 @@ impl App {
         db.sync_program(&rules.program).await.context("cannot sync the program into the database")?;
         first_admin(&db).await?;
         let sessions = SessionStore::connect(&config.database_url).await?;
-        let listener = TcpListener::bind(config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
+        let listener =
+            TcpListener::bind(config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
         let public_url = config.public_url(listener.local_addr()?);
         let state = AppState {
             db,

@@ -90,9 +90,11 @@ async fn problems_follow_accept_language() {
     let app = TestApp::spawn().await;
     let mut body = organism_body("123");
     body["region"] = json!("99");
+    let token = app.token("program_officer").await;
     let r = app
         .client
         .post(app.url("/api/v1/organisms"))
+        .bearer_auth(token)
         .header("accept-language", "en-CA,en;q=0.9")
         .json(&body)
         .send()
@@ -107,8 +109,14 @@ async fn problems_follow_accept_language() {
 #[tokio::test]
 async fn malformed_json_unknown_fields_wrong_types_and_oversized_bodies_are_refused() {
     let app = TestApp::spawn().await;
+    let token = app.token("program_officer").await;
     let send = |body: String, content_type: &'static str| {
-        app.client.post(app.url("/api/v1/organisms")).header("content-type", content_type).body(body).send()
+        app.client
+            .post(app.url("/api/v1/organisms"))
+            .bearer_auth(&token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
     };
     let r = send("{\"legal_name\": ".into(), "application/json").await.unwrap();
     assert_eq!(r.status(), 400);
@@ -145,8 +153,8 @@ async fn malformed_json_unknown_fields_wrong_types_and_oversized_bodies_are_refu
 async fn a_draft_is_created_read_and_updated_while_editable() {
     let app = TestApp::spawn().await;
     let organism = app.organism(&neq(1)).await;
-    let r =
-        app.post("/api/v1/grants", &json!({ "organism_id": organism, "application": { "title": "Brouillon" } })).await;
+    let member = app.member_token(organism).await;
+    let r = app.start_draft(organism, json!({ "title": "Brouillon" })).await;
     assert_eq!(r.status(), 201);
     let draft: Value = r.json().await.unwrap();
     assert_eq!(
@@ -155,8 +163,13 @@ async fn a_draft_is_created_read_and_updated_while_editable() {
     );
     let id = draft["id"].as_i64().unwrap();
 
-    let r =
-        app.put(&format!("/api/v1/grants/{id}"), &json!({ "version": 1, "application": complete_application() })).await;
+    let r = app
+        .put_as(
+            &member,
+            &format!("/api/v1/grants/{id}"),
+            &json!({ "version": 1, "application": complete_application() }),
+        )
+        .await;
     assert_eq!(r.status(), 200);
     let updated: Value = r.json().await.unwrap();
     assert_eq!(updated["version"], 2);
@@ -165,8 +178,9 @@ async fn a_draft_is_created_read_and_updated_while_editable() {
     assert_eq!(updated["application"]["lines"][0]["total"], "3600.00");
     assert_eq!(updated["application"]["requested_coaching_hours"], "6.5");
 
-    let r =
-        app.put(&format!("/api/v1/grants/{id}"), &json!({ "version": 1, "application": { "title": "Perdu" } })).await;
+    let r = app
+        .put_as(&member, &format!("/api/v1/grants/{id}"), &json!({ "version": 1, "application": { "title": "Perdu" } }))
+        .await;
     assert_eq!(r.status(), 409);
     let problem: Value = r.json().await.unwrap();
     assert_eq!((problem["code"].clone(), problem["current_version"].clone()), (json!("version-conflict"), json!(2)));
@@ -174,7 +188,7 @@ async fn a_draft_is_created_read_and_updated_while_editable() {
     let mut bad = complete_application();
     bad["lines"][0]["unit_price"] = json!("12.345");
     bad["contact_email"] = json!("pas une adresse");
-    let r = app.put(&format!("/api/v1/grants/{id}"), &json!({ "version": 2, "application": bad })).await;
+    let r = app.put_as(&member, &format!("/api/v1/grants/{id}"), &json!({ "version": 2, "application": bad })).await;
     assert_eq!(r.status(), 422);
     let problem: Value = r.json().await.unwrap();
     let fields: Vec<&str> =
@@ -186,13 +200,19 @@ async fn a_draft_is_created_read_and_updated_while_editable() {
 
     let r = app.fire(id, "submit", 2, "applicant").await;
     assert_eq!(r.status(), 200);
-    let r =
-        app.put(&format!("/api/v1/grants/{id}"), &json!({ "version": 3, "application": complete_application() })).await;
+    let r = app
+        .put_as(
+            &member,
+            &format!("/api/v1/grants/{id}"),
+            &json!({ "version": 3, "application": complete_application() }),
+        )
+        .await;
     assert_eq!(r.status(), 409);
     assert_eq!(r.json::<Value>().await.unwrap()["code"], "not-editable");
 
-    let r = app.post("/api/v1/grants", &json!({ "organism_id": 9999, "application": {} })).await;
-    assert_eq!(r.json::<Value>().await.unwrap()["code"], "unknown-organism");
+    // Staff do not apply on an organism's behalf.
+    let r = app.post("/api/v1/grants", &json!({ "organism_id": organism, "application": {} })).await;
+    assert_eq!((r.status().as_u16(), r.json::<Value>().await.unwrap()["code"].clone()), (403, json!("forbidden")));
 }
 
 #[tokio::test]
@@ -243,7 +263,7 @@ async fn transitions_are_decided_by_the_workflow_and_recorded() {
     assert_eq!(history.len(), 2);
     assert_eq!(history[0]["from"], "draft");
     assert_eq!(history[0]["to"], "submitted");
-    assert_eq!(history[0]["actor"], "applicant@test");
+    assert_eq!(history[0]["actor"], "member1@test.org", "the signed-in account, not a claimed name");
     assert_eq!(history[0]["reason"], "submit in a test");
     assert_eq!(history[1]["role"], "program_officer");
     assert_eq!(app.get("/api/v1/grants/999/transitions").await.status(), 404);
@@ -253,8 +273,7 @@ async fn transitions_are_decided_by_the_workflow_and_recorded() {
 async fn an_incomplete_application_cannot_be_submitted_and_the_missing_fields_are_named() {
     let app = TestApp::spawn().await;
     let organism = app.organism(&neq(1)).await;
-    let r =
-        app.post("/api/v1/grants", &json!({ "organism_id": organism, "application": { "title": "Presque" } })).await;
+    let r = app.start_draft(organism, json!({ "title": "Presque" })).await;
     let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     let r = app.fire(id, "submit", 1, "applicant").await;
     assert_eq!(r.status(), 422);

@@ -139,13 +139,21 @@ impl Drop for Server {
 async fn an_acknowledged_write_survives_kill_9() {
     let database = TestDatabase::new().await;
     let client = reqwest::Client::new();
+    let officer = account_with_token(&database.url, "po@test.org", "program_officer", None);
     let mut server = Server::start(&database.url);
-    let r =
-        client.post(format!("{}/api/v1/organisms", server.address)).json(&organism_body(&neq(7))).send().await.unwrap();
+    let r = client
+        .post(format!("{}/api/v1/organisms", server.address))
+        .bearer_auth(&officer)
+        .json(&organism_body(&neq(7)))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 201);
     let organism = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let member = account_with_token(&database.url, "marie@test.org", "member", Some(organism));
     let r = client
         .post(format!("{}/api/v1/grants", server.address))
+        .bearer_auth(&member)
         .json(&json!({ "organism_id": organism, "application": complete_application() }))
         .send()
         .await
@@ -153,8 +161,7 @@ async fn an_acknowledged_write_survives_kill_9() {
     let grant = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     let r = client
         .post(format!("{}/api/v1/grants/{grant}/transitions", server.address))
-        .header("x-octroi-actor", "marie")
-        .header("x-octroi-role", "applicant")
+        .bearer_auth(&member)
         .json(&json!({ "event": "submit", "version": 1 }))
         .send()
         .await
@@ -166,18 +173,35 @@ async fn an_acknowledged_write_survives_kill_9() {
     drop(server);
 
     let server = Server::start(&database.url);
-    let g: Value =
-        client.get(format!("{}/api/v1/grants/{grant}", server.address)).send().await.unwrap().json().await.unwrap();
+    let get = |path: String| client.get(format!("{}{path}", server.address)).bearer_auth(&member).send();
+    let g: Value = get(format!("/api/v1/grants/{grant}")).await.unwrap().json().await.unwrap();
     assert_eq!((g["state"].clone(), g["version"].clone()), (json!("submitted"), json!(2)));
-    let history: Value = client
-        .get(format!("{}/api/v1/grants/{grant}/transitions", server.address))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let history: Value = get(format!("/api/v1/grants/{grant}/transitions")).await.unwrap().json().await.unwrap();
     assert_eq!(history.as_array().unwrap().len(), 1);
+}
+
+/// Creates an account with `octroi user create` (password on standard input) and a token with
+/// `octroi token create`, as an operator would.
+fn account_with_token(database_url: &str, email: &str, role: &str, organism: Option<i64>) -> String {
+    use std::io::Write;
+    let mut args = vec!["user", "create", "--email", email, "--role", role, "--database-url", database_url];
+    let organism = organism.map(|o| o.to_string());
+    if let Some(o) = &organism {
+        args.extend(["--organism", o.as_str()]);
+    }
+    let mut child = Command::new(OCTROI)
+        .args(&args)
+        .current_dir(manifest_dir())
+        .env("OCTROI_LOG", "off")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"correct horse battery\n").unwrap();
+    assert!(child.wait().unwrap().success());
+    let (ok, token, err) = octroi(&["token", "create", "--email", email, "--database-url", database_url]);
+    assert!(ok, "{err}");
+    token.trim().to_string()
 }
 
 /// SIGTERM stops the server cleanly (exit 0).

@@ -326,7 +326,7 @@ impl Db {
         &self,
         token_hash: &str,
     ) -> Result<std::result::Result<(String, String, Option<i64>), LinkProblem>> {
-        let row: Option<(String, String, Option<i64>, String, Option<String>)> = sqlx::query_as(
+        let row: Option<InvitationRow> = sqlx::query_as(
             "SELECT email, role, organism_id, expires_at, accepted_at FROM invitations WHERE token_hash = $1",
         )
         .bind(token_hash)
@@ -334,9 +334,9 @@ impl Db {
         .await?;
         Ok(match row {
             None => Err(LinkProblem::Unknown),
-            Some((_, _, _, _, Some(_))) => Err(LinkProblem::Used),
-            Some((_, _, _, expires, None)) if expires <= now() => Err(LinkProblem::Expired),
-            Some((email, role, organism, _, None)) => Ok((email, role, organism)),
+            Some(i) if i.accepted_at.is_some() => Err(LinkProblem::Used),
+            Some(i) if i.expires_at <= now() => Err(LinkProblem::Expired),
+            Some(i) => Ok((i.email, i.role, i.organism_id)),
         })
     }
 
@@ -482,6 +482,15 @@ impl Db {
             .fetch_all(&self.pool)
             .await?)
     }
+}
+
+#[derive(sqlx::FromRow)]
+struct InvitationRow {
+    email: String,
+    role: String,
+    organism_id: Option<i64>,
+    expires_at: String,
+    accepted_at: Option<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -26,7 +26,8 @@ fn bundle(locale: &str, source: &str) -> FluentBundle<FluentResource> {
     bundle
 }
 
-static BUNDLES: LazyLock<Bundles> = LazyLock::new(|| Bundles { fr: bundle("fr-CA", FR_CA), en: bundle("en-CA", EN_CA) });
+static BUNDLES: LazyLock<Bundles> =
+    LazyLock::new(|| Bundles { fr: bundle("fr-CA", FR_CA), en: bundle("en-CA", EN_CA) });
 
 /// The message `id` in `lang`, with its arguments. A missing message shows its id (and the
 /// completeness test fails), never an empty page.
@@ -59,7 +60,7 @@ pub fn t(lang: Language, id: &str) -> String {
 fn group(digits: &str, sep: &str) -> String {
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push_str(sep);
         }
         out.push(c);
@@ -132,7 +133,13 @@ mod tests {
 
     #[test]
     fn arguments_are_filled_in() {
-        assert_eq!(t_args(Language::En, "problem-at-most-characters", &[("max", "200".into())]), "At most 200 characters.");
-        assert_eq!(t_args(Language::Fr, "problem-at-most-characters", &[("max", "200".into())]), "Au plus 200 caractères.");
+        assert_eq!(
+            t_args(Language::En, "problem-at-most-characters", &[("max", "200".into())]),
+            "At most 200 characters."
+        );
+        assert_eq!(
+            t_args(Language::Fr, "problem-at-most-characters", &[("max", "200".into())]),
+            "Au plus 200 caractères."
+        );
     }
 }

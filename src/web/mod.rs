@@ -33,9 +33,7 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn router(state: AppState, sessions: SessionStore, secure_cookies: bool) -> Router {
-    let app = routes::pages()
-        .nest("/api/v1", api::router())
-        .layer(middleware::from_fn(security::csrf));
+    let app = routes::pages().nest("/api/v1", api::router()).layer(middleware::from_fn(security::csrf));
     let app = sessions
         .layer(app, secure_cookies)
         .route("/healthz", get(healthz))

@@ -130,41 +130,27 @@ impl FieldProblem {
                 i18n::t_args(lang, "problem-at-most-characters", &[("max", max.to_string())])
             }
             FieldProblem::Organism(e) => match e {
-                OrganismError::NeqShape => {
-                    i18n::t(lang, "problem-a-neq-is-exactly-10-digits")
-                }
+                OrganismError::NeqShape => i18n::t(lang, "problem-a-neq-is-exactly-10-digits"),
                 OrganismError::NeqLegalForm => i18n::t(lang, "problem-a-neq-starts-with-11-22"),
-                OrganismError::Region => {
-                    i18n::t(lang, "problem-the-region-is-a-code-from")
-                }
+                OrganismError::Region => i18n::t(lang, "problem-the-region-is-a-code-from"),
                 OrganismError::Email => i18n::t(lang, "problem-the-e-mail-address-must-look"),
-                OrganismError::PostalCode => {
-                    i18n::t(lang, "problem-the-postal-code-must-look-like")
-                }
+                OrganismError::PostalCode => i18n::t(lang, "problem-the-postal-code-must-look-like"),
                 OrganismError::Language => i18n::t(lang, "problem-the-language-is-fr-or-en"),
             },
             FieldProblem::Amount(e) => match e {
-                MoneyError::NotANumber => {
-                    i18n::t(lang, "problem-not-a-number-write-it-like")
-                }
+                MoneyError::NotANumber => i18n::t(lang, "problem-not-a-number-write-it-like"),
                 MoneyError::TooPrecise => i18n::t(lang, "problem-at-most-two-decimals"),
                 MoneyError::Negative => i18n::t(lang, "problem-must-not-be-negative"),
                 MoneyError::TooLarge => i18n::t(lang, "problem-too-large"),
             },
             FieldProblem::OutOfRange => i18n::t(lang, "problem-value-out-of-the-allowed-range"),
-            FieldProblem::Choice => {
-                i18n::t(lang, "problem-choose-one-of-the-options-offered")
-            }
+            FieldProblem::Choice => i18n::t(lang, "problem-choose-one-of-the-options-offered"),
             FieldProblem::Quantity { max } => {
                 i18n::t_args(lang, "problem-a-whole-number-from-1-to", &[("max", max.to_string())])
             }
             FieldProblem::TooMany { max } => i18n::t_args(lang, "problem-at-most-lines", &[("max", max.to_string())]),
-            FieldProblem::Password(PasswordError::TooShort) => {
-                i18n::t(lang, "problem-the-password-has-at-least-12")
-            }
-            FieldProblem::Password(PasswordError::TooLong) => {
-                i18n::t(lang, "problem-the-password-has-at-most-256")
-            }
+            FieldProblem::Password(PasswordError::TooShort) => i18n::t(lang, "problem-the-password-has-at-least-12"),
+            FieldProblem::Password(PasswordError::TooLong) => i18n::t(lang, "problem-the-password-has-at-most-256"),
             FieldProblem::PasswordMismatch => i18n::t(lang, "problem-the-two-passwords-differ"),
             FieldProblem::Conflict => i18n::t(lang, "problem-someone-else-changed-this-application-reload"),
             FieldProblem::NothingRequested => i18n::t(lang, "problem-nothing-requested"),
@@ -238,9 +224,7 @@ impl Problem {
         match self {
             Problem::BadRequest(d) => (i18n::t(lang, "problem-bad-request"), Some(d.clone()), none),
             Problem::MalformedJson(d) => (i18n::t(lang, "problem-malformed-json"), Some(d.clone()), none),
-            Problem::InvalidBody(d) => {
-                (i18n::t(lang, "problem-invalid-request-body"), Some(d.clone()), none)
-            }
+            Problem::InvalidBody(d) => (i18n::t(lang, "problem-invalid-request-body"), Some(d.clone()), none),
             Problem::PayloadTooLarge => (
                 i18n::t(lang, "problem-request-too-large"),
                 Some(i18n::t(lang, "problem-a-request-body-is-limited-to")),
@@ -302,7 +286,11 @@ impl Problem {
                 let roles: Vec<&str> = roles.iter().map(Role::as_str).collect();
                 (
                     i18n::t(lang, "problem-action-reserved-for-another-role"),
-                    Some(i18n::t_args(lang, "problem-role-may-not-do", &[("role", role.to_string()), ("event", event.to_string())])),
+                    Some(i18n::t_args(
+                        lang,
+                        "problem-role-may-not-do",
+                        &[("role", role.to_string()), ("event", event.to_string())],
+                    )),
                     json!({ "allowed_roles": roles }),
                 )
             }
@@ -318,25 +306,21 @@ impl Problem {
                     json!({ "failed_guards": failed, "missing_fields": missing }),
                 )
             }
-            Problem::Unauthenticated => (
-                i18n::t(lang, "problem-unauthenticated"),
-                Some(i18n::t(lang, "problem-unauthenticated-detail")),
-                none,
-            ),
-            Problem::Forbidden => (i18n::t(lang, "problem-forbidden"), Some(i18n::t(lang, "problem-forbidden-detail")), none),
-            Problem::CsrfRejected => {
-                (i18n::t(lang, "problem-csrf"), Some(i18n::t(lang, "problem-csrf-detail")), none)
+            Problem::Unauthenticated => {
+                (i18n::t(lang, "problem-unauthenticated"), Some(i18n::t(lang, "problem-unauthenticated-detail")), none)
             }
+            Problem::Forbidden => {
+                (i18n::t(lang, "problem-forbidden"), Some(i18n::t(lang, "problem-forbidden-detail")), none)
+            }
+            Problem::CsrfRejected => (i18n::t(lang, "problem-csrf"), Some(i18n::t(lang, "problem-csrf-detail")), none),
             Problem::TooManyAttempts => (
                 i18n::t(lang, "problem-too-many-attempts"),
                 Some(i18n::t(lang, "problem-too-many-attempts-detail")),
                 none,
             ),
-            Problem::DuplicateEmail => (
-                i18n::t(lang, "problem-duplicate-email"),
-                Some(i18n::t(lang, "problem-duplicate-email-detail")),
-                none,
-            ),
+            Problem::DuplicateEmail => {
+                (i18n::t(lang, "problem-duplicate-email"), Some(i18n::t(lang, "problem-duplicate-email-detail")), none)
+            }
             Problem::Unavailable => (i18n::t(lang, "problem-service-unavailable"), None, none),
             Problem::Internal => (
                 i18n::t(lang, "problem-internal-error"),
@@ -389,7 +373,8 @@ pub fn language_of(headers: &axum::http::HeaderMap) -> Language {
 pub async fn render(request: Request, next: Next) -> Response {
     let path = request.uri().path();
     let is_api = path.starts_with("/api/") || path == "/healthz" || path == "/readyz";
-    let lang = if is_api { language_of(request.headers()) } else { crate::web::pages::page_language(request.headers()) };
+    let lang =
+        if is_api { language_of(request.headers()) } else { crate::web::pages::page_language(request.headers()) };
     let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).map(String::from);
     let response = next.run(request).await;
     let Some(problem) = response.extensions().get::<Problem>().cloned() else {

@@ -13,7 +13,11 @@ use crate::AppState;
 
 const STYLESHEET: &str = include_str!("../../static/octroi.css");
 
-fn route(method: Method, path: &'static str, handler: MethodRouter<AppState>) -> (Method, &'static str, MethodRouter<AppState>) {
+fn route(
+    method: Method,
+    path: &'static str,
+    handler: MethodRouter<AppState>,
+) -> (Method, &'static str, MethodRouter<AppState>) {
     (method, path, handler)
 }
 

@@ -35,11 +35,25 @@ fn changes_state(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// Refuses a state-changing request made on the strength of a session cookie unless it carries the
-/// session's CSRF token, as the form field `csrf` or the `X-CSRF-Token` header. Requests with a bearer
-/// token carry no ambient authority and are not checked.
+/// Whether the request carries a session cookie (the ambient authority CSRF abuses).
+fn has_session_cookie(request: &Request) -> bool {
+    request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|c| matches!(c.trim().split_once('='), Some(("octroi" | "__Host-octroi", _))))
+}
+
+/// Refuses a state-changing request unless it carries the session's CSRF token, as the form field `csrf`
+/// or the `X-CSRF-Token` header. Pages are always checked (a sign-in form too, against login CSRF); API
+/// calls are checked when they come with a session cookie, not with a bearer token, which carries no
+/// ambient authority.
 pub async fn csrf(request: Request, next: Next) -> Response {
-    if !changes_state(request.method()) || request.headers().contains_key(header::AUTHORIZATION) {
+    let is_api = request.uri().path().starts_with("/api/");
+    let exempt = is_api && (request.headers().contains_key(header::AUTHORIZATION) || !has_session_cookie(&request));
+    if !changes_state(request.method()) || exempt {
         return next.run(request).await;
     }
     let Some(session) = request.extensions().get::<Session>().cloned() else {
@@ -48,7 +62,11 @@ pub async fn csrf(request: Request, next: Next) -> Response {
     let expected = session::data(&session).await.csrf;
     let header_token = request.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(String::from);
     if let Some(token) = header_token {
-        return if constant_time_eq(&token, &expected) { next.run(request).await } else { Problem::CsrfRejected.into_response() };
+        return if constant_time_eq(&token, &expected) {
+            next.run(request).await
+        } else {
+            Problem::CsrfRejected.into_response()
+        };
     }
     let is_form = request
         .headers()

@@ -6,9 +6,14 @@
 //! schema in it, dropped when the test ends.
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use octroi::config::Config;
+use octroi::domain::account::AccountRole;
+use octroi::domain::{Email, Language};
+use octroi::storage::accounts::NewUser;
 use octroi::storage::{Backend, Db, SqliteSync};
 use octroi::{App, AppState};
 use serde_json::{Value, json};
@@ -90,6 +95,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     pub database: TestDatabase,
+    /// API tokens by "role" or "member:ORGANISM", created on first use.
+    tokens: Mutex<HashMap<String, String>>,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
 }
@@ -108,7 +115,64 @@ impl TestApp {
             .await
             .expect("the server runs");
         });
-        TestApp { address, client: reqwest::Client::new(), state, database, stop: Some(stop), server: Some(server) }
+        TestApp {
+            address,
+            client: reqwest::Client::new(),
+            state,
+            database,
+            tokens: Mutex::new(HashMap::new()),
+            stop: Some(stop),
+            server: Some(server),
+        }
+    }
+
+    /// Creates an account (password "correct horse battery") and returns its id.
+    pub async fn account(&self, email: &str, role: AccountRole, organism: Option<i64>) -> i64 {
+        let user = self
+            .db()
+            .create_user(NewUser {
+                email: Email::parse(email).unwrap(),
+                display_name: email.split('@').next().unwrap().to_string(),
+                role,
+                organism_id: organism,
+                password_hash: octroi::passwords::hash(PASSWORD).await,
+                must_change_password: false,
+                language: Language::Fr,
+            })
+            .await
+            .unwrap();
+        user.id
+    }
+
+    /// A personal API token for an account.
+    pub async fn token_of(&self, user_id: i64) -> String {
+        let token = format!("oct_{}", octroi::passwords::random_token());
+        self.db().create_token(user_id, "test", octroi::passwords::token_hash(&token)).await.unwrap();
+        token
+    }
+
+    /// A token for a staff role (one account per role), or for a member of an organism.
+    pub async fn token(&self, key: &str) -> String {
+        if let Some(t) = self.tokens.lock().unwrap().get(key) {
+            return t.clone();
+        }
+        let user = match key.split_once(':') {
+            Some(("member", organism)) => {
+                let organism: i64 = organism.parse().unwrap();
+                self.account(&format!("member{organism}@test.org"), AccountRole::Member, Some(organism)).await
+            }
+            _ => {
+                let role = AccountRole::parse(key).unwrap_or_else(|| panic!("unknown role {key}"));
+                self.account(&format!("{key}@test.org"), role, None).await
+            }
+        };
+        let token = self.token_of(user).await;
+        self.tokens.lock().unwrap().insert(key.to_string(), token.clone());
+        token
+    }
+
+    pub async fn member_token(&self, organism: i64) -> String {
+        self.token(&format!("member:{organism}")).await
     }
 
     pub fn db(&self) -> &Db {
@@ -119,28 +183,36 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
+    /// GET as a program officer.
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request")
+        let token = self.token("program_officer").await;
+        self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request")
     }
 
+    /// POST as a program officer.
     pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
-        self.client.post(self.url(path)).json(body).send().await.expect("request")
+        let token = self.token("program_officer").await;
+        self.post_as(&token, path, body).await
     }
 
-    pub async fn put(&self, path: &str, body: &Value) -> reqwest::Response {
-        self.client.put(self.url(path)).json(body).send().await.expect("request")
+    pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
+        self.client.post(self.url(path)).bearer_auth(token).json(body).send().await.expect("request")
     }
 
-    /// Fires an event as `role`.
+    pub async fn put_as(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
+        self.client.put(self.url(path)).bearer_auth(token).json(body).send().await.expect("request")
+    }
+
+    /// Fires an event as `role`; "applicant" is a member of the grant's organism.
     pub async fn fire(&self, grant: i64, event: &str, version: i64, role: &str) -> reqwest::Response {
-        self.client
-            .post(self.url(&format!("/api/v1/grants/{grant}/transitions")))
-            .header("x-octroi-actor", format!("{role}@test"))
-            .header("x-octroi-role", role)
-            .json(&json!({ "event": event, "version": version, "reason": format!("{event} in a test") }))
-            .send()
-            .await
-            .expect("request")
+        let token = if role == "applicant" {
+            let organism = self.db().grant(grant).await.unwrap().organism_id;
+            self.member_token(organism).await
+        } else {
+            self.token(role).await
+        };
+        let body = json!({ "event": event, "version": version, "reason": format!("{event} in a test") });
+        self.post_as(&token, &format!("/api/v1/grants/{grant}/transitions"), &body).await
     }
 
     /// Registers an organism and returns its id.
@@ -150,12 +222,16 @@ impl TestApp {
         r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
     }
 
+    /// Starts a draft as a member of the organism and returns the response.
+    pub async fn start_draft(&self, organism: i64, application: Value) -> reqwest::Response {
+        let token = self.member_token(organism).await;
+        self.post_as(&token, "/api/v1/grants", &json!({ "organism_id": organism, "application": application })).await
+    }
+
     /// Starts a complete draft for a new organism and returns the grant's id.
     pub async fn complete_draft(&self, neq: &str) -> i64 {
         let organism = self.organism(neq).await;
-        let r = self
-            .post("/api/v1/grants", &json!({ "organism_id": organism, "application": complete_application() }))
-            .await;
+        let r = self.start_draft(organism, complete_application()).await;
         assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
         r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
     }
@@ -177,6 +253,9 @@ impl Drop for TestApp {
         }
     }
 }
+
+/// The password of every account the tests create.
+pub const PASSWORD: &str = "correct horse battery";
 
 pub fn organism_body(neq: &str) -> Value {
     json!({
@@ -210,4 +289,48 @@ pub fn complete_application() -> Value {
 /// A distinct valid NEQ for the n-th organism of a test.
 pub fn neq(n: u32) -> String {
     format!("11{n:08}")
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects (tests look at them).
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+impl Browser {
+    pub fn new(app: &TestApp) -> Browser {
+        let client =
+            reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        Browser { client, base: app.address.clone() }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(format!("{}{path}", self.base)).send().await.unwrap()
+    }
+
+    /// The CSRF token of the page at `path`.
+    pub async fn csrf(&self, path: &str) -> String {
+        let html = self.get(path).await.text().await.unwrap();
+        csrf_of(&html).unwrap_or_else(|| panic!("no CSRF token on {path}"))
+    }
+
+    /// Posts a form with the given CSRF token.
+    pub async fn post_form(&self, path: &str, csrf: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut form: Vec<(&str, &str)> = vec![("csrf", csrf)];
+        form.extend_from_slice(fields);
+        self.client.post(format!("{}{path}", self.base)).form(&form).send().await.unwrap()
+    }
+
+    /// Signs in and returns the CSRF token of the signed-in session.
+    pub async fn sign_in(&self, email: &str, password: &str) -> String {
+        let csrf = self.csrf("/login").await;
+        let r = self.post_form("/login", &csrf, &[("email", email), ("password", password)]).await;
+        assert_eq!(r.status(), 303, "sign-in of {email}: {}", r.text().await.unwrap());
+        self.csrf("/dashboard").await
+    }
+}
+
+pub fn csrf_of(html: &str) -> Option<String> {
+    let start = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
+    Some(html[start..start + html[start..].find('"')?].to_string())
 }

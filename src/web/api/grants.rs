@@ -10,9 +10,9 @@ use validator::Validate;
 use super::ProblemDetails;
 use crate::AppState;
 use crate::domain::grant::{Application, LineCategory};
+use crate::policy::authz::{Action, Resource};
 use crate::storage::grants::{Grant, GrantTransition};
 use crate::web::application::{RawApplication, RawLine};
-use crate::policy::authz::{Action, Resource};
 use crate::web::auth::{ApiCaller, grant_resource};
 use crate::web::extract::{ApiJson, ApiPath, Fields, Input};
 use crate::web::problem::Problem;
@@ -255,7 +255,12 @@ impl From<GrantTransition> for TransitionView {
 }
 
 /// Loads a grant the caller may act on with `action`.
-async fn authorized(state: &AppState, caller: &crate::web::auth::Caller, id: i64, action: Action) -> Result<Grant, Problem> {
+async fn authorized(
+    state: &AppState,
+    caller: &crate::web::auth::Caller,
+    id: i64,
+    action: Action,
+) -> Result<Grant, Problem> {
     let grant = state.db.grant(id).await?;
     caller.require(state, action, &grant_resource(&state.db, &grant).await?)?;
     Ok(grant)
@@ -344,8 +349,10 @@ pub async fn transition(
 #[tracing::instrument(skip_all, fields(grant_id = id))]
 pub async fn history(
     State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<TransitionView>>, Problem> {
+    authorized(&state, &caller, id, Action::GrantView).await?;
     let history = state.db.grant_history(id).await?;
     Ok(Json(history.into_iter().map(Into::into).collect()))
 }

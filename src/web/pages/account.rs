@@ -10,7 +10,9 @@ use serde::Deserialize;
 use tower_sessions::Session;
 use validator::Validate;
 
-use super::{FieldGroup, FormErrors, FormField, FormPage, FormSpec, LANG_COOKIE, MessagePage, Page, page_language, render};
+use super::{
+    FieldGroup, FormErrors, FormField, FormPage, FormSpec, LANG_COOKIE, MessagePage, Page, page_language, render,
+};
 use crate::AppState;
 use crate::domain::account::{AccountRole, NewPassword};
 use crate::domain::{Email, Language, Region};
@@ -205,7 +207,8 @@ fn signup_form(page: &Page, f: &SignupForm) -> FormSpec {
                     FormField::new(page, "legal_name", "text", &f.legal_name, 200).autocomplete("organization"),
                     FormField::new(page, "neq", "text", &f.neq, 20).hint(page.t("hint-neq")),
                     FormField::new(page, "region", "select", &f.region, 2).options(regions),
-                    FormField::new(page, "street_address", "text", &f.street_address, 200).autocomplete("street-address"),
+                    FormField::new(page, "street_address", "text", &f.street_address, 200)
+                        .autocomplete("street-address"),
                     FormField::new(page, "city", "text", &f.city, 100).autocomplete("address-level2"),
                     FormField::new(page, "postal_code", "text", &f.postal_code, 10).autocomplete("postal-code"),
                     FormField::new(page, "contact_email", "email", &f.contact_email, 254),
@@ -285,11 +288,19 @@ pub async fn signup(
     };
     let (Some(organism), Some(email), Some(password)) = (organism, email, password) else {
         let Problem::Validation(errors) = f.into_problem() else { unreachable!("fields make a validation problem") };
-        return Ok(refused(page.clone(), FormErrors::from_fields(&errors, page.lang), StatusCode::UNPROCESSABLE_ENTITY));
+        return Ok(refused(
+            page.clone(),
+            FormErrors::from_fields(&errors, page.lang),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
     };
     if !f.is_empty() {
         let Problem::Validation(errors) = f.into_problem() else { unreachable!() };
-        return Ok(refused(page.clone(), FormErrors::from_fields(&errors, page.lang), StatusCode::UNPROCESSABLE_ENTITY));
+        return Ok(refused(
+            page.clone(),
+            FormErrors::from_fields(&errors, page.lang),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ));
     }
     let language = organism.preferred_language;
     let member = NewUser {
@@ -400,7 +411,9 @@ fn password_form(page: &Page, title: &str, action: &str, token: Option<&str>) ->
         groups: vec![FieldGroup {
             legend: None,
             fields: vec![
-                FormField::new(page, "password", "password", "", 256).hint(page.t("hint-password")).autocomplete("new-password"),
+                FormField::new(page, "password", "password", "", 256)
+                    .hint(page.t("hint-password"))
+                    .autocomplete("new-password"),
                 FormField::new(page, "password_confirm", "password", "", 256).autocomplete("new-password"),
             ],
         }],
@@ -505,7 +518,8 @@ fn invite_form(page: &Page, staff: bool, f: &InviteForm, notice: Option<String>)
             .collect();
         fields.push(FormField::new(page, "role", "select", &f.role, 20).options(roles));
     }
-    let (title, action) = if staff { ("invite-staff-title", "/staff/invite") } else { ("invite-member-title", "/members/invite") };
+    let (title, action) =
+        if staff { ("invite-staff-title", "/staff/invite") } else { ("invite-member-title", "/members/invite") };
     FormSpec {
         title: page.t(title),
         intro: Some(page.t(if staff { "invite-staff-intro" } else { "invite-member-intro" })),
@@ -534,15 +548,29 @@ async fn invite_page(state: AppState, signed: SignedIn, headers: HeaderMap, staf
     Ok(render(StatusCode::OK, &FormPage { page, form, errors: FormErrors::default() }))
 }
 
-pub async fn invite_member_page(State(state): State<AppState>, signed: SignedIn, headers: HeaderMap) -> Result<Response, Problem> {
+pub async fn invite_member_page(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
     invite_page(state, signed, headers, false).await
 }
 
-pub async fn invite_staff_page(State(state): State<AppState>, signed: SignedIn, headers: HeaderMap) -> Result<Response, Problem> {
+pub async fn invite_staff_page(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
     invite_page(state, signed, headers, true).await
 }
 
-async fn invite(state: AppState, signed: SignedIn, headers: HeaderMap, form: InviteForm, staff: bool) -> Result<Response, Problem> {
+async fn invite(
+    state: AppState,
+    signed: SignedIn,
+    headers: HeaderMap,
+    form: InviteForm,
+    staff: bool,
+) -> Result<Response, Problem> {
     let (action, resource) = invite_target(&signed, staff)?;
     signed.caller.require(&state, action, &resource)?;
     let page = signed_in_page(&signed, &headers, if staff { "/staff/invite" } else { "/members/invite" });
@@ -622,7 +650,9 @@ pub struct AcceptForm {
 
 fn accept_form(page: &Page, form: &AcceptForm) -> FormSpec {
     let mut spec = password_form(page, "accept-title", "/invitations/accept", Some(&form.token));
-    spec.groups[0].fields.insert(0, FormField::new(page, "display_name", "text", &form.display_name, 200).autocomplete("name"));
+    spec.groups[0]
+        .fields
+        .insert(0, FormField::new(page, "display_name", "text", &form.display_name, 200).autocomplete("name"));
     spec.intro = Some(page.t("accept-intro"));
     spec
 }
@@ -682,7 +712,11 @@ fn set_lang_cookie(response: &mut Response, lang: Language) {
 }
 
 /// The language switch: remembered in a cookie, and in the account's preferences when signed in.
-pub async fn switch_language(State(state): State<AppState>, session: Session, Form(form): Form<LangForm>) -> Result<Response, Problem> {
+pub async fn switch_language(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<LangForm>,
+) -> Result<Response, Problem> {
     let lang = Language::parse(&form.lang).unwrap_or_default();
     if let Some(user_id) = session::data(&session).await.user_id {
         state.db.set_language(user_id, lang).await?;

@@ -34,7 +34,11 @@ pub struct DashboardPage {
     pub can_start: bool,
 }
 
-pub async fn dashboard(State(state): State<AppState>, signed: SignedIn, headers: HeaderMap) -> Result<Response, Problem> {
+pub async fn dashboard(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
     let page = signed_in_page(&signed, &headers, "/dashboard");
     let user = &signed.caller.user;
     let (organism, grants, can_start) = match user.role() {
@@ -269,7 +273,11 @@ pub async fn edit(
                 .iter()
                 .map(|field| FieldError {
                     field: if *field == "requested_amounts" { "lines".into() } else { (*field).into() },
-                    problem: if *field == "requested_amounts" { FieldProblem::NothingRequested } else { FieldProblem::Required },
+                    problem: if *field == "requested_amounts" {
+                        FieldProblem::NothingRequested
+                    } else {
+                        FieldProblem::Required
+                    },
                 })
                 .collect();
             Ok(again(errors, raw, saved.version, StatusCode::UNPROCESSABLE_ENTITY))
@@ -346,6 +354,9 @@ pub async fn withdraw(
 ) -> Result<Response, Problem> {
     authorized_grant(&state, &signed, id, Action::GrantFire).await?;
     let reason: String = form.reason.trim().chars().take(2000).collect();
-    state.db.fire_grant_event(state.grant_workflow(), id, form.version, "withdraw", &signed.caller.actor(), &reason).await?;
+    state
+        .db
+        .fire_grant_event(state.grant_workflow(), id, form.version, "withdraw", &signed.caller.actor(), &reason)
+        .await?;
     Ok(Redirect::to(&format!("/grants/{id}")).into_response())
 }

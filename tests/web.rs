@@ -1,0 +1,430 @@
+//! The web interface and its controls, through the real router: the authorization matrix, sessions,
+//! CSRF, security headers, throttling, password resets, tokens, and forms that keep what was typed.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{Browser, PASSWORD, TestApp, complete_application, csrf_of, neq, organism_body};
+use octroi::domain::account::AccountRole;
+use octroi::web::routes::page_routes;
+use serde_json::{Value, json};
+
+/// Who asks, in the matrix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Who {
+    Anonymous,
+    OwnMember,
+    OtherMember,
+    AssignedReviewer,
+    UnassignedReviewer,
+    ConflictedReviewer,
+    ProgramOfficer,
+    Finance,
+    Coach,
+    Admin,
+}
+
+const EVERYONE: [Who; 10] = [
+    Who::Anonymous,
+    Who::OwnMember,
+    Who::OtherMember,
+    Who::AssignedReviewer,
+    Who::UnassignedReviewer,
+    Who::ConflictedReviewer,
+    Who::ProgramOfficer,
+    Who::Finance,
+    Who::Coach,
+    Who::Admin,
+];
+
+/// The specification, written from the issue and DESIGN.md, independently of the policies: who may use
+/// each route. `None` marks the public routes, open to all.
+fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
+    use Who::*;
+    let signed_in = who != Anonymous;
+    let member = matches!(who, OwnMember | OtherMember);
+    let sees_grant = matches!(who, OwnMember | AssignedReviewer | ProgramOfficer | Finance | Admin);
+    Some(match (method, path) {
+        ("GET", "/" | "/static/octroi.css" | "/login" | "/signup" | "/password/forgot" | "/password/reset")
+        | ("GET", "/invitations/accept")
+        | ("POST", "/login" | "/logout" | "/signup" | "/password/forgot" | "/password/reset" | "/invitations/accept")
+        | ("POST", "/lang") => return None,
+        ("GET" | "POST", "/password/change") | ("GET", "/dashboard") => signed_in,
+        ("GET" | "POST", "/members/invite") | ("POST", "/grants/new") => member,
+        ("GET" | "POST", "/staff/invite") => who == Admin,
+        ("GET", "/grants/{id}") => sees_grant,
+        ("GET" | "POST", "/grants/{id}/edit") | ("POST", "/grants/{id}/withdraw") => who == OwnMember,
+        ("POST", "/api/v1/organisms") => matches!(who, ProgramOfficer | Admin),
+        ("GET", "/api/v1/organisms") => matches!(who, ProgramOfficer | Finance | Admin),
+        ("GET", "/api/v1/organisms/{id}") => matches!(who, OwnMember | ProgramOfficer | Finance | Admin),
+        ("POST", "/api/v1/grants") | ("PUT", "/api/v1/grants/{id}") => who == OwnMember,
+        ("GET", "/api/v1/grants/{id}" | "/api/v1/grants/{id}/transitions") => sees_grant,
+        // Every role the policies let act on the grant is then checked by the workflow: from a draft
+        // only the applicant may submit.
+        ("POST", "/api/v1/grants/{id}/transitions") => who == OwnMember,
+        other => panic!("no expectation for {other:?}: add it to the specification"),
+    })
+}
+
+/// (who, signed-in browser and its CSRF token, API token)
+type Caller = (Who, Option<(Browser, String)>, Option<String>);
+
+struct World {
+    app: TestApp,
+    own: i64,
+    /// Each caller with its signed-in browser and CSRF token, and its API token (none when anonymous).
+    browsers: Vec<Caller>,
+    reviewers: [i64; 2],
+    conflicted: i64,
+}
+
+async fn world() -> World {
+    let app = TestApp::spawn().await;
+    let own = app.organism(&neq(1)).await;
+    let other = app.organism(&neq(2)).await;
+    let mut browsers = Vec::new();
+    let mut reviewers = [0; 2];
+    let mut conflicted = 0;
+    for who in EVERYONE {
+        let (email, role, organism) = match who {
+            Who::Anonymous => {
+                browsers.push((who, None, None));
+                continue;
+            }
+            Who::OwnMember => ("own@test.org", AccountRole::Member, Some(own)),
+            Who::OtherMember => ("other@test.org", AccountRole::Member, Some(other)),
+            Who::AssignedReviewer => ("assigned@test.org", AccountRole::Reviewer, None),
+            Who::UnassignedReviewer => ("unassigned@test.org", AccountRole::Reviewer, None),
+            Who::ConflictedReviewer => ("conflicted@test.org", AccountRole::Reviewer, None),
+            Who::ProgramOfficer => ("officer@test.org", AccountRole::ProgramOfficer, None),
+            Who::Finance => ("finance@test.org", AccountRole::Finance, None),
+            Who::Coach => ("coach@test.org", AccountRole::Coach, None),
+            Who::Admin => ("admin@test.org", AccountRole::Admin, None),
+        };
+        let id = app.account(email, role, organism).await;
+        match who {
+            Who::AssignedReviewer => reviewers[0] = id,
+            Who::ConflictedReviewer => {
+                reviewers[1] = id;
+                conflicted = id;
+                app.db().declare_conflict(id, own, "board member").await.unwrap();
+            }
+            _ => {}
+        }
+        let token = app.token_of(id).await;
+        let browser = Browser::new(&app);
+        let csrf = browser.sign_in(email, PASSWORD).await;
+        browsers.push((who, Some((browser, csrf)), Some(token)));
+    }
+    World { app, own, browsers, reviewers, conflicted }
+}
+
+/// A fresh complete draft of the own organism, with both reviewers assigned (one of them conflicted).
+async fn fresh_grant(w: &World) -> i64 {
+    let workflow = w.app.state.grant_workflow().clone();
+    let mut app_json = complete_application();
+    app_json["title"] = json!("Matrice");
+    let grant = w.app.db().create_grant(w.own, Default::default(), &workflow).await.unwrap();
+    let member_token = w.browsers.iter().find(|(who, _, _)| *who == Who::OwnMember).unwrap().2.clone().unwrap();
+    let r = w
+        .app
+        .put_as(
+            &member_token,
+            &format!("/api/v1/grants/{}", grant.id),
+            &json!({ "version": 1, "application": app_json }),
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    for reviewer in w.reviewers {
+        w.app.db().assign(grant.id, reviewer, "reviewer").await.unwrap();
+    }
+    let _ = w.conflicted;
+    grant.id
+}
+
+fn allowed(status: u16, location: Option<&str>) -> bool {
+    let to_login = location.is_some_and(|l| l.starts_with("/login"));
+    !(status == 401 || status == 403 || status == 404 || to_login)
+}
+
+/// Every route × every kind of caller × own/other organism: the answer is the one the specification
+/// expects, with zero unexpected success.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_authorization_matrix_holds_for_every_route() {
+    let w = world().await;
+    let doc: Value = w.app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    let mut routes: Vec<(String, String)> =
+        page_routes().into_iter().map(|(m, p)| (m.to_string(), p.to_string())).collect();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            routes.push((method.to_uppercase(), format!("/api/v1{path}")));
+        }
+    }
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    let mut n = 100;
+    for (method, path) in &routes {
+        for (who, browser, token) in &w.browsers {
+            let Some(expect) = expected(method, path, *who) else { continue };
+            n += 1;
+            let grant = fresh_grant(&w).await;
+            let url_path =
+                path.replace("{id}", &if path.starts_with("/api/v1/organisms/") { w.own } else { grant }.to_string());
+            let url = format!("{}{url_path}", w.app.address);
+            let response = if path.starts_with("/api/") {
+                let body = match (method.as_str(), path.as_str()) {
+                    ("POST", "/api/v1/organisms") => organism_body(&neq(n)),
+                    ("POST", "/api/v1/grants") => json!({ "organism_id": w.own, "application": {} }),
+                    ("PUT", _) => json!({ "version": 2, "application": { "title": "Changé" } }),
+                    ("POST", _) => json!({ "event": "submit", "version": 2 }),
+                    _ => json!({}),
+                };
+                let mut request = w.app.client.request(method.parse().unwrap(), &url);
+                if let Some(token) = token {
+                    request = request.bearer_auth(token);
+                }
+                if method != "GET" {
+                    request = request.json(&body);
+                }
+                request.send().await.unwrap()
+            } else {
+                let email = format!("invite{n}@test.org");
+                let fields: Vec<(&str, &str)> = match path.as_str() {
+                    "/members/invite" => vec![("email", &email)],
+                    "/staff/invite" => vec![("email", &email), ("role", "reviewer")],
+                    "/grants/{id}/edit" => vec![("version", "2"), ("action", "save"), ("title", "Changé")],
+                    "/grants/{id}/withdraw" => vec![("version", "2")],
+                    "/password/change" => vec![("password", PASSWORD), ("password_confirm", PASSWORD)],
+                    _ => vec![],
+                };
+                match browser {
+                    Some((b, csrf)) if method == "POST" => b.post_form(&url_path, csrf, &fields).await,
+                    Some((b, _)) => b.get(&url_path).await,
+                    None => {
+                        let anonymous = Browser::new(&w.app);
+                        if method == "POST" {
+                            let csrf = anonymous.csrf("/login").await;
+                            anonymous.post_form(&url_path, &csrf, &fields).await
+                        } else {
+                            anonymous.get(&url_path).await
+                        }
+                    }
+                }
+            };
+            let status = response.status().as_u16();
+            let location = response.headers().get("location").and_then(|v| v.to_str().ok()).map(String::from);
+            let got = allowed(status, location.as_deref());
+            if got != expect {
+                failures.push(format!("{method} {path} as {who:?}: expected {expect}, got {status} {location:?}"));
+            }
+            checked += 1;
+        }
+    }
+    assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(checked >= 200, "{checked}");
+}
+
+#[tokio::test]
+async fn the_session_id_is_cycled_at_sign_in_and_refused_after_sign_out() {
+    let app = TestApp::spawn().await;
+    let organism = app.organism(&neq(1)).await;
+    app.account("marie@test.org", AccountRole::Member, Some(organism)).await;
+    let browser = Browser::new(&app);
+    let r = browser.get("/login").await;
+    let before = session_cookie(&r).expect("a session from the first page");
+    let csrf = csrf_of(&r.text().await.unwrap()).unwrap();
+    let r = browser.post_form("/login", &csrf, &[("email", "marie@test.org"), ("password", PASSWORD)]).await;
+    let after = session_cookie(&r).expect("a new session cookie at sign-in");
+    assert_ne!(before, after, "the session id changes at sign-in");
+
+    // The old cookie is worthless, and after sign-out so is the new one.
+    let raw = |cookie: &str| {
+        let c = cookie.to_string();
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let url = format!("{}/dashboard", app.address);
+        async move { client.get(url).header("cookie", c).send().await.unwrap() }
+    };
+    assert_eq!(raw(&before).await.headers()["location"], "/login?next=%2Fdashboard");
+    assert_eq!(raw(&after).await.status(), 200);
+    let csrf = browser.csrf("/dashboard").await;
+    assert_eq!(browser.post_form("/logout", &csrf, &[]).await.status(), 303);
+    assert_eq!(raw(&after).await.headers()["location"], "/login?next=%2Fdashboard");
+    // A tampered cookie is refused the same way, never an error.
+    let tampered = format!("{}x", after);
+    let r = raw(&tampered).await;
+    assert_eq!(r.status(), 303);
+}
+
+fn session_cookie(r: &reqwest::Response) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("octroi="))
+        .map(|c| c.split(';').next().unwrap().to_string())
+}
+
+#[tokio::test]
+async fn every_state_changing_route_refuses_a_forged_or_missing_csrf_token() {
+    let app = TestApp::spawn().await;
+    let organism = app.organism(&neq(1)).await;
+    app.account("marie@test.org", AccountRole::Member, Some(organism)).await;
+    let grant = app.start_draft(organism, json!({})).await.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let browser = Browser::new(&app);
+    browser.sign_in("marie@test.org", PASSWORD).await;
+    let mut checked = BTreeSet::new();
+    for (method, path) in page_routes().into_iter().filter(|(m, _)| *m != axum::http::Method::GET) {
+        let path = path.replace("{id}", &grant.to_string());
+        for token in ["forged", ""] {
+            let r = browser.post_form(&path, token, &[("email", "x@y.org")]).await;
+            assert_eq!(r.status(), 403, "{method} {path} with csrf {token:?}");
+            assert!(r.text().await.unwrap().contains("Formulaire expiré"), "{path}: a clear message in French");
+        }
+        checked.insert(path);
+    }
+    // The API with the session cookie needs the token too; with a bearer token it does not.
+    let r = browser
+        .client
+        .post(format!("{}/api/v1/grants", app.address))
+        .json(&json!({"organism_id": organism}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    assert!(checked.len() >= 12, "{checked:?}");
+    let g = app.db().grant(grant).await.unwrap();
+    assert_eq!((g.version, g.state.as_str()), (1, "draft"), "nothing was changed");
+}
+
+#[tokio::test]
+async fn security_headers_are_on_every_response_errors_included() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::new(&app);
+    for path in ["/login", "/nothing-here", "/api/v1/grants/1", "/healthz", "/static/octroi.css", "/dashboard"] {
+        let r = browser.get(path).await;
+        let h = r.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("frame-ancestors 'none'")
+                && csp.contains("script-src 'self'")
+                && !csp.contains("unsafe-inline"),
+            "{path}"
+        );
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert!(h.contains_key("referrer-policy"), "{path}");
+        if path != "/static/octroi.css" {
+            assert_eq!(h["cache-control"], "no-store", "{path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn sign_up_keeps_what_was_typed_and_shows_each_error_in_french() {
+    let app = TestApp::spawn().await;
+    let browser = Browser::new(&app);
+    let csrf = browser.csrf("/signup").await;
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("legal_name", "<script>alert('x')</script> Cuisine"),
+        ("neq", "123"),
+        ("region", "06"),
+        ("street_address", "1945, rue Ontario Est"),
+        ("city", "Montréal"),
+        ("postal_code", "H2K 1V2"),
+        ("contact_email", "info@cuisine.org"),
+        ("mission_summary", "Sécurité alimentaire"),
+        ("preferred_language", "fr"),
+        ("display_name", "Marie Tremblay"),
+        ("email", "marie@cuisine.org"),
+        ("password", "court"),
+        ("password_confirm", "court"),
+    ];
+    let r = browser.post_form("/signup", &csrf, &fields).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Le NEQ compte exactement 10 chiffres."), "{html}");
+    assert!(html.contains("Le mot de passe compte au moins 12 caractères."));
+    assert!(html.contains("href=\"#f-neq\""), "the summary links to the field");
+    assert!(
+        html.contains("value=\"Marie Tremblay\"") && html.contains("value=\"1945, rue Ontario Est\""),
+        "typed values kept"
+    );
+    assert!(!html.contains("<script>alert"), "HTML typed in a field is escaped");
+    assert!(html.contains("&#60;script&#62;") || html.contains("&lt;script&gt;"));
+    assert_eq!(app.db().organisms(0, 10).await.unwrap().len(), 0, "nothing was written");
+
+    fields[1].1 = "1143356789";
+    fields[11].1 = PASSWORD;
+    fields[12].1 = PASSWORD;
+    let r = browser.post_form("/signup", &csrf, &fields).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/dashboard");
+    let html = browser.get("/dashboard").await.text().await.unwrap();
+    assert!(html.contains("Commencer une demande de bourse"));
+}
+
+#[tokio::test]
+async fn sign_in_is_throttled_per_account_with_a_clear_message() {
+    let app = TestApp::spawn().await;
+    let organism = app.organism(&neq(1)).await;
+    app.account("marie@test.org", AccountRole::Member, Some(organism)).await;
+    let browser = Browser::new(&app);
+    let csrf = browser.csrf("/login").await;
+    for _ in 0..5 {
+        let r =
+            browser.post_form("/login", &csrf, &[("email", "marie@test.org"), ("password", "wrong password!")]).await;
+        assert_eq!(r.status(), 401);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("Courriel ou mot de passe incorrect.") && html.contains("value=\"marie@test.org\""));
+    }
+    let r = browser.post_form("/login", &csrf, &[("email", "marie@test.org"), ("password", PASSWORD)]).await;
+    assert_eq!(r.status(), 429, "even the right password waits");
+    assert!(r.text().await.unwrap().contains("Trop de tentatives"));
+}
+
+#[tokio::test]
+async fn a_reset_link_works_once_and_then_says_so() {
+    let app = TestApp::spawn().await;
+    let organism = app.organism(&neq(1)).await;
+    app.account("marie@test.org", AccountRole::Member, Some(organism)).await;
+    let browser = Browser::new(&app);
+    let csrf = browser.csrf("/password/forgot").await;
+    let r = browser.post_form("/password/forgot", &csrf, &[("email", "marie@test.org")]).await;
+    assert!(r.text().await.unwrap().contains("Si un compte existe"));
+    let r = browser.post_form("/password/forgot", &csrf, &[("email", "nobody@test.org")]).await;
+    assert!(r.text().await.unwrap().contains("Si un compte existe"), "the same answer for unknown addresses");
+    let mail = app.db().mail_to("marie@test.org").await.unwrap();
+    assert_eq!(mail.len(), 1);
+    let link = mail[0].body.lines().find(|l| l.contains("/password/reset?token=")).unwrap().trim().to_string();
+    let path = &link[link.find("/password/reset").unwrap()..];
+    let token = path.split("token=").nth(1).unwrap();
+
+    let csrf = browser.csrf(path).await;
+    let new = "une nouvelle phrase secrète";
+    let r = browser
+        .post_form("/password/reset", &csrf, &[("token", token), ("password", new), ("password_confirm", new)])
+        .await;
+    assert_eq!(r.headers()["location"], "/login?done=reset");
+    let r = browser
+        .post_form("/password/reset", &csrf, &[("token", token), ("password", new), ("password_confirm", new)])
+        .await;
+    assert_eq!(r.status(), 410);
+    assert!(r.text().await.unwrap().contains("Ce lien a déjà servi"));
+    let r = browser.get(path).await;
+    assert_eq!(r.status(), 410);
+    browser.sign_in("marie@test.org", new).await;
+}
+
+#[tokio::test]
+async fn a_revoked_api_token_is_refused() {
+    let app = TestApp::spawn().await;
+    let user = app.account("officer@test.org", AccountRole::ProgramOfficer, None).await;
+    let token = format!("oct_{}", octroi::passwords::random_token());
+    let id = app.db().create_token(user, "test", octroi::passwords::token_hash(&token)).await.unwrap();
+    let get = || app.client.get(format!("{}/api/v1/organisms", app.address)).bearer_auth(&token).send();
+    assert_eq!(get().await.unwrap().status(), 200);
+    assert!(app.db().revoke_token(id).await.unwrap());
+    let r = get().await.unwrap();
+    assert_eq!(r.status(), 401);
+    assert_eq!(r.json::<Value>().await.unwrap()["code"], "unauthenticated");
+}
