@@ -1,0 +1,195 @@
+//! The applicant's journey in real headless Chromium (Debian's `chromium` and `chromium-driver`), in
+//! French, then the same page in English. Where Chromium is not installed the test says so and passes,
+//! except when `OCTROI_REQUIRE_BROWSER=1` (as `.ci/run` sets it), where it fails.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{PASSWORD, TestApp};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn browser() -> Option<(Client, Driver, tempfile::TempDir)> {
+    let installed = std::path::Path::new(CHROMIUM).exists() && std::path::Path::new(CHROMEDRIVER).exists();
+    if !installed {
+        assert!(
+            std::env::var("OCTROI_REQUIRE_BROWSER").is_err(),
+            "OCTROI_REQUIRE_BROWSER is set but Chromium or chromedriver is missing (apt-get install chromium chromium-driver)"
+        );
+        eprintln!("browser test not run: install chromium and chromium-driver to run it");
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let driver = Driver(
+        Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let profile = tempfile::tempdir().unwrap();
+    let capabilities = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage", "--disable-sync",
+                "--window-size=1200,1000", format!("--user-data-dir={}", profile.path().display()),
+            ]
+        }
+    });
+    let capabilities: fantoccini::wd::Capabilities = capabilities.as_object().unwrap().clone();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => return Some((client, driver, profile)),
+            Err(e) if Instant::now() > deadline => panic!("chromedriver did not start: {e}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+}
+
+async fn fill(c: &Client, id: &str, text: &str) {
+    let input = c.find(Locator::Id(id)).await.unwrap_or_else(|e| panic!("#{id}: {e}"));
+    input.clear().await.unwrap();
+    input.send_keys(text).await.unwrap();
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+}
+
+async fn value(c: &Client, id: &str) -> String {
+    c.find(Locator::Id(id)).await.unwrap().prop("value").await.unwrap().unwrap_or_default()
+}
+
+async fn body(c: &Client) -> String {
+    c.find(Locator::Css("body")).await.unwrap().text().await.unwrap()
+}
+
+/// Waits until the page shows `text` (a click only starts the navigation), and returns the page's text.
+async fn wait_text(c: &Client, text: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let page = c.find(Locator::Css("body")).await.ok();
+        let shown = match page {
+            Some(b) => b.text().await.unwrap_or_default(),
+            None => String::new(),
+        };
+        if shown.contains(text) {
+            return shown;
+        }
+        assert!(Instant::now() < deadline, "the page never showed {text:?}; it shows:\n{shown}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organism_signs_up_applies_and_follows_its_application_in_french_then_english() {
+    let Some((c, _driver, _profile)) = browser().await else { return };
+    let app = TestApp::spawn().await;
+    let base = app.address.clone();
+
+    // Sign up the organism and its first member.
+    c.goto(&format!("{base}/signup")).await.unwrap();
+    assert_eq!(c.find(Locator::Css("h1")).await.unwrap().text().await.unwrap(), "Inscrire un organisme");
+    for (id, text) in [
+        ("f-legal_name", "Cuisine collective d'Hochelaga"),
+        ("f-neq", "1143356789"),
+        ("f-street_address", "1945, rue Ontario Est"),
+        ("f-city", "Montréal"),
+        ("f-postal_code", "H2K 1V2"),
+        ("f-contact_email", "info@cuisine-hochelaga.org"),
+        ("f-mission_summary", "Sécurité alimentaire et lutte contre l'isolement."),
+        ("f-display_name", "Marie Tremblay"),
+        ("f-email", "marie@cuisine-hochelaga.org"),
+        ("f-password", PASSWORD),
+        ("f-password_confirm", PASSWORD),
+    ] {
+        fill(&c, id, text).await;
+    }
+    c.find(Locator::Id("f-region")).await.unwrap().select_by_value("06").await.unwrap();
+    click(&c, "main form button[type=submit]").await;
+    wait_text(&c, "Commencer une demande de bourse").await;
+    assert!(c.current_url().await.unwrap().path().ends_with("/dashboard"));
+
+    // Start an application and send it once with an error: the error is shown next to its field, in
+    // French, and what was typed is still there.
+    click(&c, "main form[action='/grants/new'] button").await;
+    wait_text(&c, "Demande de bourse DATAide").await;
+    fill(&c, "f-title", "Virage numérique de la cuisine").await;
+    fill(&c, "f-needs_assessment", "Nos trois postes ont dix ans; les inscriptions se font sur papier.").await;
+    fill(&c, "f-project_description", "Remplacer les postes et adopter un logiciel d'inscription.").await;
+    fill(&c, "f-lines-0-description", "Ordinateur portable 14 po").await;
+    fill(&c, "f-lines-0-quantity", "3").await;
+    fill(&c, "f-lines-0-unit_price", "1 099,999").await;
+    fill(&c, "f-requested_coaching_hours", "6,5").await;
+    fill(&c, "f-contact_name", "Marie Tremblay").await;
+    click(&c, "button[value=save]").await;
+    let text = wait_text(&c, "Il y a un problème").await;
+    assert!(text.contains("Au plus deux décimales."), "{text}");
+    assert_eq!(value(&c, "f-title").await, "Virage numérique de la cuisine");
+    assert_eq!(value(&c, "f-lines-0-unit_price").await, "1 099,999");
+
+    // Fix it and save the draft.
+    fill(&c, "f-lines-0-unit_price", "1 099,99").await;
+    click(&c, "button[value=save]").await;
+    wait_text(&c, "Brouillon enregistré.").await;
+    let edit_url = c.current_url().await.unwrap();
+
+    // Sign out and in again: the draft is still there.
+    click(&c, "header form[action='/logout'] button").await;
+    wait_text(&c, "Mot de passe oublié?").await;
+    assert!(c.current_url().await.unwrap().path().ends_with("/login"));
+    fill(&c, "f-email", "marie@cuisine-hochelaga.org").await;
+    fill(&c, "f-password", PASSWORD).await;
+    click(&c, "main form button[type=submit]").await;
+    wait_text(&c, "Virage numérique de la cuisine").await;
+    c.goto(edit_url.as_str()).await.unwrap();
+    assert_eq!(value(&c, "f-lines-0-unit_price").await, "1099.99");
+
+    // Submitting without the contact's e-mail is refused with the field named; with it, it goes through.
+    click(&c, "button[value=send]").await;
+    wait_text(&c, "Ce champ est obligatoire.").await;
+    fill(&c, "f-contact_email", "marie@cuisine-hochelaga.org").await;
+    click(&c, "button[value=send]").await;
+    wait_text(&c, "Historique").await;
+    let status = c.find(Locator::Id("grant-state")).await.unwrap().text().await.unwrap();
+    assert_eq!(status, "Soumise");
+    let text = body(&c).await;
+    assert!(text.contains("Historique") && text.contains("Soumission"), "{text}");
+    assert!(text.contains("3 299,97 $"), "the amount in the fr-CA format: {text}");
+    let status_url = c.current_url().await.unwrap();
+
+    // The switch shows the same page in English, and is remembered.
+    click(&c, "form.lang button").await;
+    wait_text(&c, "History").await;
+    assert_eq!(c.current_url().await.unwrap(), status_url);
+    assert_eq!(c.find(Locator::Id("grant-state")).await.unwrap().text().await.unwrap(), "Submitted");
+    let text = body(&c).await;
+    assert!(text.contains("History") && text.contains("$3,299.97"), "{text}");
+    c.goto(&format!("{base}/dashboard")).await.unwrap();
+    wait_text(&c, "Applications").await;
+    c.close().await.unwrap();
+}
