@@ -30,6 +30,22 @@ struct Args {
     /// Length of each measured phase
     #[arg(long, default_value_t = 10)]
     seconds: u64,
+    /// `api`: GET a grant and fire transitions; `web`: sign in and save the application form, as
+    /// browsers do (use --connections 32)
+    #[arg(long, default_value = "api")]
+    scenario: String,
+}
+
+/// The password of every seeded account, and the tokens of the seeded program officer and members.
+const PASSWORD: &str = "bench password 2026";
+const OFFICER_TOKEN: &str = "oct_bench_officer";
+
+fn member_token(organism: u32) -> String {
+    format!("oct_bench_member_{organism}")
+}
+
+fn organism_of(grant: u32) -> u32 {
+    1 + (grant - 1) / 10
 }
 
 #[tokio::main]
@@ -54,6 +70,11 @@ async fn main() -> anyhow::Result<()> {
 
     let backend = if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" };
     println!("{backend}, {} connections, {} s a phase, server {}", args.connections, args.seconds, args.server);
+    if args.scenario == "web" {
+        web(&base, args.connections, args.seconds).await?;
+        println!("server peak resident memory: {}", peak_memory(&server.0).unwrap_or_else(|| "unknown".into()));
+        return Ok(());
+    }
     let reads = run(args.connections, args.seconds, {
         let (client, base, n) = (client.clone(), base.clone(), u64::from(args.grants));
         move |worker, i| {
@@ -61,8 +82,8 @@ async fn main() -> anyhow::Result<()> {
             async move {
                 // A cheap spread over all grants (the same on every run).
                 let id = 1 + (u64::from(worker) * 7_919 + i * 104_729) % n;
-                let r = client.get(format!("{base}/api/v1/grants/{id}")).send().await?;
-                Ok(r.status() == 200 && r.bytes().await.is_ok())
+                let r = client.get(format!("{base}/api/v1/grants/{id}")).bearer_auth(OFFICER_TOKEN).send().await?;
+                Ok((r.status() == 200 && r.bytes().await.is_ok(), None))
             }
         }
     })
@@ -80,12 +101,14 @@ async fn main() -> anyhow::Result<()> {
                 let id = 1 + worker * per_worker + (i % u64::from(per_worker)) as u32;
                 let version = versions[id as usize].load(Ordering::Relaxed);
                 // Version 3 is screening; odd versions are back in screening, even ones wait for the applicant.
-                let (event, role) =
-                    if version % 2 == 1 { ("request_info", "program_officer") } else { ("provide_info", "applicant") };
+                let (event, token) = if version % 2 == 1 {
+                    ("request_info", OFFICER_TOKEN.to_string())
+                } else {
+                    ("provide_info", member_token(organism_of(id)))
+                };
                 let r = client
                     .post(format!("{base}/api/v1/grants/{id}/transitions"))
-                    .header("x-octroi-actor", "bench")
-                    .header("x-octroi-role", role)
+                    .bearer_auth(token)
                     .json(&json!({ "event": event, "version": version, "reason": "benchmark" }))
                     .send()
                     .await?;
@@ -93,7 +116,7 @@ async fn main() -> anyhow::Result<()> {
                 if ok {
                     versions[id as usize].store(version + 1, Ordering::Relaxed);
                 }
-                Ok(ok && r.bytes().await.is_ok())
+                Ok((ok && r.bytes().await.is_ok(), None))
             }
         }
     })
@@ -196,10 +219,36 @@ async fn seed(url: &str, grants: u32) -> anyhow::Result<()> {
         .execute(&mut *tx)
         .await?;
     }
+    // A program officer and one member per organism, each with a token.
+    let hash = octroi::passwords::hash(PASSWORD).await;
+    let token_hash = octroi::passwords::token_hash;
+    let mut users =
+        vec![format!("(1, 'officer@bench.org', 'Agente', 'program_officer', NULL, '{hash}', 0, 'fr', '{at}')")];
+    let mut tokens = vec![format!("(1, 1, '{}', 'bench', '{at}')", token_hash(OFFICER_TOKEN))];
+    for n in 1..=organisms {
+        let id = n + 1;
+        users.push(format!("({id}, 'member{n}@bench.org', 'Membre {n}', 'member', {n}, '{hash}', 0, 'fr', '{at}')"));
+        tokens.push(format!("({id}, {id}, '{}', 'bench', '{at}')", token_hash(&member_token(n))));
+    }
+    for (chunk_users, chunk_tokens) in users.chunks(1000).zip(tokens.chunks(1000)) {
+        sqlx::query(&format!(
+            "INSERT INTO users (id, email, display_name, role, organism_id, password_hash, must_change_password, \
+             language, created_at) VALUES {}",
+            chunk_users.join(",")
+        ))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(&format!(
+            "INSERT INTO api_tokens (id, user_id, token_hash, label, created_at) VALUES {}",
+            chunk_tokens.join(",")
+        ))
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
     if url.starts_with("postgres") {
         // Identity columns must continue after the ids given explicitly.
-        for table in ["organisms", "grants"] {
+        for table in ["organisms", "grants", "users", "api_tokens"] {
             sqlx::query(&format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
             ))
@@ -253,10 +302,11 @@ impl Report {
 }
 
 /// Runs `request(worker, i)` in `connections` concurrent loops for `seconds` (after a one-second warm-up).
+/// A request says whether it succeeded and, when only part of it is to be timed, how long that part took.
 async fn run<F, Fut>(connections: u32, seconds: u64, request: F) -> Report
 where
     F: Fn(u32, u64) -> Fut + Clone + Send + 'static,
-    Fut: std::future::Future<Output = anyhow::Result<bool>> + Send,
+    Fut: std::future::Future<Output = anyhow::Result<(bool, Option<Duration>)>> + Send,
 {
     let warmup = Instant::now() + Duration::from_secs(1);
     let end = warmup + Duration::from_secs(seconds);
@@ -270,11 +320,11 @@ where
                     if start >= end {
                         break;
                     }
-                    let ok = request(worker, i).await.unwrap_or(false);
+                    let (ok, timed) = request(worker, i).await.unwrap_or((false, None));
                     i += 1;
                     if start >= warmup {
                         if ok {
-                            latencies.push(start.elapsed());
+                            latencies.push(timed.unwrap_or_else(|| start.elapsed()));
                         } else {
                             errors += 1;
                         }
@@ -292,6 +342,98 @@ where
     }
     report.latencies.sort();
     report
+}
+
+/// The web scenario: `connections` people at once, each signing in (fresh session, argon2id check) and
+/// saving their application form over and over.
+async fn web(base: &str, connections: u32, seconds: u64) -> anyhow::Result<()> {
+    fn browser() -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("a client")
+    }
+    async fn csrf(client: &reqwest::Client, url: String) -> anyhow::Result<String> {
+        let html = client.get(url).send().await?.text().await?;
+        let start = html.find("name=\"csrf\" value=\"").ok_or_else(|| anyhow::anyhow!("no CSRF token"))? + 19;
+        Ok(html[start..start + 64].to_string())
+    }
+    let logins = run(connections, seconds, {
+        let base = base.to_string();
+        move |worker, i| {
+            let base = base.clone();
+            async move {
+                // Not timed: the visit to the sign-in page that gives the session and its CSRF token.
+                let client = browser();
+                let token = csrf(&client, format!("{base}/login")).await?;
+                let email = format!("member{}@bench.org", 1 + (u64::from(worker) * 131 + i) % 4_000);
+                let form = [("csrf", token.as_str()), ("email", email.as_str()), ("password", PASSWORD)];
+                let started = Instant::now();
+                let r = client.post(format!("{base}/login")).form(&form).send().await?;
+                Ok((r.status() == 303, Some(started.elapsed())))
+            }
+        }
+    })
+    .await;
+    logins.print("POST /login (argon2id)");
+
+    // Each person signs in once, starts a draft, then saves it again and again.
+    let mut people = Vec::new();
+    for worker in 0..connections {
+        let client = browser();
+        let token = csrf(&client, format!("{base}/login")).await?;
+        let email = format!("member{}@bench.org", 4_001 + worker);
+        client
+            .post(format!("{base}/login"))
+            .form(&[("csrf", token.as_str()), ("email", &email), ("password", PASSWORD)])
+            .send()
+            .await?;
+        let token = csrf(&client, format!("{base}/dashboard")).await?;
+        let r = client.post(format!("{base}/grants/new")).form(&[("csrf", token.as_str())]).send().await?;
+        let location = r.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+        people.push((client, token, location.replace("/edit", ""), Arc::new(AtomicU64::new(1))));
+    }
+    let people = Arc::new(people);
+    let saves = run(connections, seconds, {
+        let (base, people) = (base.to_string(), people.clone());
+        move |worker, i| {
+            let (base, people) = (base.clone(), people.clone());
+            async move {
+                let (client, token, grant, version) = &people[worker as usize];
+                let v = version.load(Ordering::Relaxed).to_string();
+                let title = format!("Virage numérique, version {i}");
+                let form = [
+                    ("csrf", token.as_str()),
+                    ("version", v.as_str()),
+                    ("action", "save"),
+                    ("title", title.as_str()),
+                    ("needs_assessment", "Nos postes ont dix ans et les inscriptions se font sur papier."),
+                    ("project_description", "Remplacer trois postes et adopter un logiciel d'inscription."),
+                    ("line_category", "equipment"),
+                    ("line_description", "Ordinateur portable 14 po"),
+                    ("line_quantity", "3"),
+                    ("line_unit_price", "1 099,99"),
+                    ("line_category", "software"),
+                    ("line_description", "Suite bureautique"),
+                    ("line_quantity", "1"),
+                    ("line_unit_price", "480,50"),
+                    ("requested_coaching_hours", "6,5"),
+                    ("contact_name", "Marie Tremblay"),
+                    ("contact_email", "marie@exemple.org"),
+                ];
+                let r = client.post(format!("{base}{grant}/edit")).form(&form).send().await?;
+                let ok = r.status() == 303;
+                if ok {
+                    version.fetch_add(1, Ordering::Relaxed);
+                }
+                Ok((ok, None))
+            }
+        }
+    })
+    .await;
+    saves.print("POST /grants/{id}/edit (save the application form)");
+    Ok(())
 }
 
 /// VmHWM of the server process, from /proc.

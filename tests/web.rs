@@ -428,3 +428,43 @@ async fn a_revoked_api_token_is_refused() {
     assert_eq!(r.status(), 401);
     assert_eq!(r.json::<Value>().await.unwrap()["code"], "unauthenticated");
 }
+
+#[tokio::test]
+async fn the_applicant_answers_a_request_for_information_and_the_application_returns_to_its_queue() {
+    let app = TestApp::spawn().await;
+    let grant = app.complete_draft(&neq(1)).await;
+    let organism = app.db().grant(grant).await.unwrap().organism_id;
+    for (event, version, role) in
+        [("submit", 1, "applicant"), ("begin_screening", 2, "program_officer"), ("request_info", 3, "program_officer")]
+    {
+        assert_eq!(app.fire(grant, event, version, role).await.status(), 200, "{event}");
+    }
+    app.account("marie@test.org", AccountRole::Member, Some(organism)).await;
+    let browser = Browser::new(&app);
+    let csrf = browser.sign_in("marie@test.org", PASSWORD).await;
+    let html = browser.get(&format!("/grants/{grant}")).await.text().await.unwrap();
+    assert!(html.contains("Renseignements demandés") && html.contains("Répondre à la demande de renseignements"));
+    let html = browser.get(&format!("/grants/{grant}/edit")).await.text().await.unwrap();
+    assert!(html.contains("Envoyer ma réponse"));
+    let fields = [
+        ("version", "4"),
+        ("action", "send"),
+        ("title", "Virage numérique"),
+        ("needs_assessment", "Précisions : nos postes datent de 2014."),
+        ("project_description", "Remplacer les postes."),
+        ("line_category", "equipment"),
+        ("line_description", "Portable"),
+        ("line_quantity", "2"),
+        ("line_unit_price", "1000"),
+        ("contact_name", "Marie Tremblay"),
+        ("contact_email", "marie@test.org"),
+    ];
+    let r = browser.post_form(&format!("/grants/{grant}/edit"), &csrf, &fields).await;
+    assert_eq!(r.status(), 303);
+    let g = app.db().grant(grant).await.unwrap();
+    assert_eq!(g.state, "screening", "back to the queue the request came from");
+    assert_eq!(g.needs_assessment, "Précisions : nos postes datent de 2014.");
+    let history = app.db().grant_history(grant).await.unwrap();
+    assert_eq!(history.last().unwrap().event, "provide_info");
+    assert_eq!(history.last().unwrap().actor, "marie@test.org");
+}
