@@ -413,6 +413,16 @@ async fn a_reset_link_works_once_and_then_says_so() {
     let r = browser.get(path).await;
     assert_eq!(r.status(), 410);
     browser.sign_in("marie@test.org", new).await;
+
+    // A link past its hour says so.
+    let user = app.db().user_by_email("marie@test.org").await.unwrap().unwrap();
+    let stale = octroi::passwords::random_token();
+    let mail = octroi::storage::outbox::Mail { to: user.email.clone(), subject: "s".into(), body: "b".into() };
+    let past = "2020-01-01T00:00:00.000Z".to_string();
+    app.db().create_password_reset(user.id, octroi::passwords::token_hash(&stale), past, mail).await.unwrap();
+    let r = browser.get(&format!("/password/reset?token={stale}")).await;
+    assert_eq!(r.status(), 410);
+    assert!(r.text().await.unwrap().contains("Ce lien a expiré"));
 }
 
 #[tokio::test]

@@ -19,7 +19,7 @@ use crate::storage::StorageError;
 use crate::storage::grants::{Grant, GrantSummary, GrantTransition};
 use crate::storage::organisms::Organism;
 use crate::web::application::{
-    EMAIL_MAX, LINE_DESCRIPTION_MAX, LONG_TEXT_MAX, NAME_MAX, QUANTITY_MAX, RawApplication, RawLine, TITLE_MAX,
+    EMAIL_MAX, LINE_DESCRIPTION_MAX, LONG_TEXT_MAX, NAME_MAX, RawApplication, RawLine, TITLE_MAX,
 };
 use crate::web::auth::{SignedIn, grant_resource};
 use crate::web::extract::Fields;
@@ -103,17 +103,10 @@ pub struct Limits {
     pub line: usize,
     pub name: usize,
     pub email: usize,
-    pub quantity: i64,
 }
 
-const LIMITS: Limits = Limits {
-    title: TITLE_MAX,
-    long_text: LONG_TEXT_MAX,
-    line: LINE_DESCRIPTION_MAX,
-    name: NAME_MAX,
-    email: EMAIL_MAX,
-    quantity: QUANTITY_MAX,
-};
+const LIMITS: Limits =
+    Limits { title: TITLE_MAX, long_text: LONG_TEXT_MAX, line: LINE_DESCRIPTION_MAX, name: NAME_MAX, email: EMAIL_MAX };
 
 impl EditPage {
     pub fn field_id(&self, name: &str) -> String {
