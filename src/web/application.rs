@@ -185,7 +185,7 @@ mod tests {
         bad.title = "x".repeat(TITLE_MAX + 1);
         let mut f = Fields::default();
         assert!(bad.convert(&mut f, "application.").is_none());
-        let Problem::Validation(errors) = f.into_problem() else { unreachable!() };
+        let errors = f.into_errors();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
@@ -199,6 +199,4 @@ mod tests {
             ]
         );
     }
-
-    use crate::web::problem::Problem;
 }

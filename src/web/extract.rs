@@ -128,10 +128,15 @@ impl Fields {
         value
     }
 
-    pub fn into_problem(mut self) -> Problem {
+    /// The errors, sorted by field, each once.
+    pub fn into_errors(mut self) -> Vec<FieldError> {
         self.errors.sort_by(|a, b| a.field.cmp(&b.field));
         self.errors.dedup();
-        Problem::Validation(self.errors)
+        self.errors
+    }
+
+    pub fn into_problem(self) -> Problem {
+        Problem::Validation(self.into_errors())
     }
 }
 

@@ -287,18 +287,16 @@ pub async fn signup(
         render(status, &FormPage { page, form: spec, errors })
     };
     let (Some(organism), Some(email), Some(password)) = (organism, email, password) else {
-        let Problem::Validation(errors) = f.into_problem() else { unreachable!("fields make a validation problem") };
         return Ok(refused(
             page.clone(),
-            FormErrors::from_fields(&errors, page.lang),
+            FormErrors::from_fields(&f.into_errors(), page.lang),
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     };
     if !f.is_empty() {
-        let Problem::Validation(errors) = f.into_problem() else { unreachable!() };
         return Ok(refused(
             page.clone(),
-            FormErrors::from_fields(&errors, page.lang),
+            FormErrors::from_fields(&f.into_errors(), page.lang),
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
@@ -458,9 +456,8 @@ pub async fn reset(
     let page = anonymous_page(&session, &headers, "/password/reset").await;
     let mut f = Fields::default();
     let Some(password) = new_password(&mut f, &form.password, &form.password_confirm) else {
-        let Problem::Validation(errors) = f.into_problem() else { unreachable!() };
         let spec = password_form(&page, "reset-title", "/password/reset", Some(&form.token));
-        let errors = FormErrors::from_fields(&errors, page.lang);
+        let errors = FormErrors::from_fields(&f.into_errors(), page.lang);
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { page, form: spec, errors }));
     };
     let hash = passwords::hash(password.expose()).await;
@@ -489,9 +486,8 @@ pub async fn change(
     let page = signed_in_page(&signed, &headers, "/password/change");
     let mut f = Fields::default();
     let Some(password) = new_password(&mut f, &form.password, &form.password_confirm) else {
-        let Problem::Validation(errors) = f.into_problem() else { unreachable!() };
         let spec = password_form(&page, "change-title", "/password/change", None);
-        let errors = FormErrors::from_fields(&errors, page.lang);
+        let errors = FormErrors::from_fields(&f.into_errors(), page.lang);
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { page, form: spec, errors }));
     };
     state.db.set_password(signed.caller.user.id, passwords::hash(password.expose()).await).await?;
@@ -585,9 +581,8 @@ async fn invite(
         Some(AccountRole::Member)
     };
     let (Some(email), Some(role)) = (email, role) else {
-        let Problem::Validation(errors) = f.into_problem() else { unreachable!() };
         let spec = invite_form(&page, staff, &form, None);
-        let errors = FormErrors::from_fields(&errors, page.lang);
+        let errors = FormErrors::from_fields(&f.into_errors(), page.lang);
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { page, form: spec, errors }));
     };
     let token = random_token();
@@ -682,9 +677,8 @@ pub async fn accept(
     let name = display_name(&mut f, &form.display_name);
     let password = new_password(&mut f, &form.password, &form.password_confirm);
     let Some(password) = password.filter(|_| f.is_empty()) else {
-        let Problem::Validation(errors) = f.into_problem() else { unreachable!() };
         let spec = accept_form(&page, &form);
-        let errors = FormErrors::from_fields(&errors, page.lang);
+        let errors = FormErrors::from_fields(&f.into_errors(), page.lang);
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { page, form: spec, errors }));
     };
     let hash = passwords::hash(password.expose()).await;

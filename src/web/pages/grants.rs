@@ -240,8 +240,7 @@ pub async fn edit(
     };
     let mut f = Fields::default();
     let Some(application) = raw.convert(&mut f, "") else {
-        let Problem::Validation(errors) = f.into_problem() else { unreachable!() };
-        return Ok(again(errors, raw, version, StatusCode::UNPROCESSABLE_ENTITY));
+        return Ok(again(f.into_errors(), raw, version, StatusCode::UNPROCESSABLE_ENTITY));
     };
     let saved = match state.db.update_application(id, version, application, state.grant_workflow()).await {
         Ok(saved) => saved,
