@@ -478,3 +478,28 @@ async fn the_applicant_answers_a_request_for_information_and_the_application_ret
     assert_eq!(history.last().unwrap().event, "provide_info");
     assert_eq!(history.last().unwrap().actor, "marie@test.org");
 }
+
+#[tokio::test]
+async fn a_reviewer_sees_the_assigned_applications_but_not_one_with_a_declared_conflict() {
+    let app = TestApp::spawn().await;
+    let mut grants = Vec::new();
+    for n in 1..=3 {
+        let grant = app.complete_draft(&neq(n)).await;
+        let g = app.db().grant(grant).await.unwrap();
+        let application = octroi::domain::grant::Application { title: format!("Projet {n}"), ..g.application() };
+        app.db().update_application(grant, 1, application, app.state.grant_workflow()).await.unwrap();
+        assert_eq!(app.fire(grant, "submit", 2, "applicant").await.status(), 200);
+        grants.push((grant, g.organism_id));
+    }
+    let reviewer = app.account("rev@test.org", AccountRole::Reviewer, None).await;
+    app.db().assign(grants[0].0, reviewer, "reviewer").await.unwrap();
+    app.db().assign(grants[1].0, reviewer, "reviewer").await.unwrap();
+    app.db().declare_conflict(reviewer, grants[1].1, "sits on its board").await.unwrap();
+    let browser = Browser::new(&app);
+    browser.sign_in("rev@test.org", PASSWORD).await;
+    let html = browser.get("/dashboard").await.text().await.unwrap();
+    assert!(html.contains("Projet 1"), "{html}");
+    assert!(!html.contains("Projet 2"), "conflicted");
+    assert!(!html.contains("Projet 3"), "not assigned");
+    assert_eq!(browser.get(&format!("/grants/{}", grants[1].0)).await.status(), 403);
+}

@@ -54,12 +54,18 @@ pub async fn dashboard(
             (None, state.db.recent_grants(100).await?, false)
         }
     };
-    // Lists show only what the policies let this account see (a declared conflict hides a grant).
+    // Lists show only what the policies let this account see: a declared conflict hides an assigned
+    // application too. The lists come from assignments, so an assigned user is assigned to each row.
+    let me = vec![user.id];
     let mut visible = Vec::with_capacity(grants.len());
     for g in grants {
-        let resource = Resource::Grant { id: g.id, organism: g.organism_id, reviewers: vec![], coaches: vec![] };
-        let assigned = matches!(user.role(), AccountRole::Reviewer | AccountRole::Coach);
-        if assigned || signed.caller.may(&state, Action::GrantView, &resource) {
+        let (reviewers, coaches) = match user.role() {
+            AccountRole::Reviewer => (me.clone(), vec![]),
+            AccountRole::Coach => (vec![], me.clone()),
+            _ => (vec![], vec![]),
+        };
+        let resource = Resource::Grant { id: g.id, organism: g.organism_id, reviewers, coaches };
+        if signed.caller.may(&state, Action::GrantView, &resource) {
             visible.push(g);
         }
     }
