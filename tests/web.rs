@@ -503,3 +503,50 @@ async fn a_reviewer_sees_the_assigned_applications_but_not_one_with_a_declared_c
     assert!(!html.contains("Projet 3"), "not assigned");
     assert_eq!(browser.get(&format!("/grants/{}", grants[1].0)).await.status(), 403);
 }
+
+/// Sessions live in the database: a second instance on the same database honours a session opened on the
+/// first, and a sign-out on one is a sign-out on both.
+#[tokio::test]
+async fn a_second_instance_on_the_same_database_sees_the_same_sessions() {
+    let first = TestApp::spawn().await;
+    let organism = first.organism(&neq(1)).await;
+    first.account("marie@test.org", AccountRole::Member, Some(organism)).await;
+    let second = octroi::App::build(first.database.config()).await.unwrap();
+    let second_address = format!("http://{}", second.local_addr());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(second.run(async {
+        let _ = stopped.await;
+    }));
+
+    // Sign in on the first instance and keep the session cookie it sets.
+    let browser = Browser::new(&first);
+    let login_csrf = browser.csrf("/login").await;
+    let r = browser.post_form("/login", &login_csrf, &[("email", "marie@test.org"), ("password", PASSWORD)]).await;
+    let cookie = session_cookie(&r).expect("a session cookie at sign-in");
+    let on_second = |cookie: String| {
+        let url = format!("{second_address}/dashboard");
+        async move {
+            let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+            client.get(url).header("cookie", cookie).send().await.unwrap()
+        }
+    };
+    let r = on_second(cookie.clone()).await;
+    assert_eq!(r.status(), 200, "the second instance knows the session");
+    assert!(r.text().await.unwrap().contains("Cuisine collective"));
+
+    // Signing out on the first instance ends the session on the second.
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let html = client.get(format!("{}/dashboard", first.address)).header("cookie", &cookie).send().await.unwrap();
+    let token = csrf_of(&html.text().await.unwrap()).unwrap();
+    let r = client
+        .post(format!("{}/logout", first.address))
+        .header("cookie", &cookie)
+        .form(&[("csrf", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(on_second(cookie).await.status(), 303, "signed out everywhere");
+    let _ = stop.send(());
+    let _ = server.await;
+}
