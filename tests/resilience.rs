@@ -204,6 +204,37 @@ fn account_with_token(database_url: &str, email: &str, role: &str, organism: Opt
     token.trim().to_string()
 }
 
+/// The first start on an empty database creates an administrator and prints its one-time password, once.
+#[test]
+fn the_first_start_prints_a_one_time_admin_password_once() {
+    let data = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/octroi.db", data.path().display());
+    let start = || {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut child = Command::new(OCTROI)
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--database-url", &url])
+            .current_dir(manifest_dir())
+            .env("OCTROI_LOG", "off")
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !answers_ok(&format!("http://127.0.0.1:{port}/readyz")) {
+            assert!(Instant::now() < deadline, "the server did not become ready");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+        let out = child.wait_with_output().unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let first = start();
+    assert!(first.contains("admin@octroi.local") && first.contains("one-time password"), "{first}");
+    let password = first.split("one-time password ").nth(1).unwrap().split_whitespace().next().unwrap();
+    assert_eq!(password.len(), 20);
+    let second = start();
+    assert!(!second.contains("one-time password") && !second.contains(password), "{second}");
+}
+
 /// SIGTERM stops the server cleanly (exit 0).
 #[tokio::test]
 async fn sigterm_shuts_down_gracefully() {

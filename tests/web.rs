@@ -550,3 +550,32 @@ async fn a_second_instance_on_the_same_database_sees_the_same_sessions() {
     let _ = stop.send(());
     let _ = server.await;
 }
+
+#[tokio::test]
+async fn a_member_invites_a_colleague_who_joins_the_same_organism() {
+    let app = TestApp::spawn().await;
+    let grant = app.complete_draft(&neq(1)).await;
+    let organism = app.db().grant(grant).await.unwrap().organism_id;
+    app.account("marie@test.org", AccountRole::Member, Some(organism)).await;
+    let marie = Browser::new(&app);
+    let csrf = marie.sign_in("marie@test.org", PASSWORD).await;
+    let r = marie.post_form("/members/invite", &csrf, &[("email", "luc@test.org")]).await;
+    assert!(r.text().await.unwrap().contains("Invitation envoyée à luc@test.org."));
+    let mail = app.db().mail_to("luc@test.org").await.unwrap();
+    let link = mail[0].body.lines().find(|l| l.contains("/invitations/accept?token=")).unwrap().trim().to_string();
+    let path = &link[link.find("/invitations/accept").unwrap()..];
+    let token = path.split("token=").nth(1).unwrap();
+
+    let luc = Browser::new(&app);
+    let csrf = luc.csrf(path).await;
+    let fields =
+        [("token", token), ("display_name", "Luc Gagnon"), ("password", PASSWORD), ("password_confirm", PASSWORD)];
+    let r = luc.post_form("/invitations/accept", &csrf, &fields).await;
+    assert_eq!(r.headers()["location"], "/login?done=accepted");
+    let r = luc.post_form("/invitations/accept", &csrf, &fields).await;
+    assert_eq!(r.status(), 410, "an invitation is used once");
+    luc.sign_in("luc@test.org", PASSWORD).await;
+    let html = luc.get("/dashboard").await.text().await.unwrap();
+    assert!(html.contains("Virage numérique de la cuisine collective"), "the organism's application: {html}");
+    assert_eq!(luc.get(&format!("/grants/{grant}/edit")).await.status(), 200);
+}
