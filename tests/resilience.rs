@@ -211,7 +211,7 @@ fn the_first_start_prints_a_one_time_admin_password_once() {
     let url = format!("sqlite://{}/octroi.db", data.path().display());
     let start = || {
         let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-        let mut child = Command::new(OCTROI)
+        let child = Command::new(OCTROI)
             .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--database-url", &url])
             .current_dir(manifest_dir())
             .env("OCTROI_LOG", "off")
