@@ -8,7 +8,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
-use validator::Validate;
 
 use super::{
     FieldGroup, FormErrors, FormField, FormPage, FormSpec, LANG_COOKIE, MessagePage, Page, page_language, render,
@@ -496,7 +495,7 @@ pub async fn change(
 
 // --- invitations ---------------------------------------------------------------------------------
 
-#[derive(Deserialize, Default, Validate)]
+#[derive(Deserialize, Default)]
 pub struct InviteForm {
     #[serde(default)]
     email: String,
