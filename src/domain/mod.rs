@@ -1,6 +1,7 @@
 //! Pure rules of the program: no I/O, no database, no clock. Everything here is tested without a database.
 
 pub mod account;
+pub mod assignment;
 pub mod fiscal;
 pub mod grant;
 pub mod money;

@@ -3,5 +3,6 @@
 
 pub mod authz;
 pub mod program;
+pub mod rubric;
 
 pub use program::{Category, Envelope, Program, ProgramError, Targets};
