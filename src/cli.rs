@@ -12,6 +12,7 @@ use crate::domain::{Email, Language};
 use crate::passwords;
 use crate::policy::Program;
 use crate::policy::authz::Authz;
+use crate::policy::rubric::Rubric;
 use crate::storage::accounts::NewUser;
 use crate::{App, open_database, shutdown_signal};
 
@@ -103,7 +104,8 @@ pub enum WorkflowCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
-    /// Validate policies/dataide.toml and the Cedar schema and policies; exit 1 with a message for each error
+    /// Validate policies/dataide.toml, the Cedar schema and policies and the rubric; exit 1 with a message for
+    /// each error
     Check {
         #[arg(default_value = "policies")]
         dir: PathBuf,
@@ -172,6 +174,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             match Authz::load(&dir) {
                 Ok(_) => println!("authorization policies: valid"),
+                Err(e) => {
+                    ok = false;
+                    eprintln!("{e}");
+                }
+            }
+            match Rubric::load(&dir.join("rubric.toml")) {
+                Ok(r) => println!("rubric: valid ({} criteria, scale {} to {})", r.criteria.len(), r.min, r.max),
                 Err(e) => {
                     ok = false;
                     eprintln!("{e}");

@@ -23,6 +23,7 @@ use domain::account::AccountRole;
 use domain::workflow::{self, Workflow, Workflows};
 use policy::Program;
 use policy::authz::Authz;
+use policy::rubric::Rubric;
 use storage::Db;
 use web::session_store::SessionStore;
 
@@ -33,6 +34,7 @@ pub struct AppState {
     pub workflows: Arc<Workflows>,
     pub program: Arc<Program>,
     pub authz: Arc<Authz>,
+    pub rubric: Arc<Rubric>,
     /// The base of links in e-mails.
     pub public_url: String,
     /// Wakes the outbox worker when a message is queued.
@@ -51,6 +53,7 @@ pub struct Rules {
     pub workflows: Workflows,
     pub program: Program,
     pub authz: Authz,
+    pub rubric: Rubric,
 }
 
 /// Loads and checks the workflows, the program and the authorization policies; any error stops the
@@ -65,7 +68,9 @@ pub fn load_rules(config: &Config) -> anyhow::Result<Rules> {
     }
     let program = Program::load(&config.policies_dir.join("dataide.toml"))?;
     let authz = Authz::load(&config.policies_dir).map_err(|e| anyhow::anyhow!("the authorization policies: {e}"))?;
-    Ok(Rules { workflows, program, authz })
+    let rubric =
+        Rubric::load(&config.policies_dir.join("rubric.toml")).map_err(|e| anyhow::anyhow!("the rubric: {e}"))?;
+    Ok(Rules { workflows, program, authz, rubric })
 }
 
 /// A started application: configuration checked, database migrated, program synced, port bound.
@@ -92,6 +97,7 @@ impl App {
             workflows: Arc::new(rules.workflows),
             program: Arc::new(rules.program),
             authz: Arc::new(rules.authz),
+            rubric: Arc::new(rules.rubric),
             public_url: public_url.clone(),
             mail_waker: Arc::new(Notify::new()),
         };
