@@ -12,6 +12,7 @@ use crate::domain::{Email, Language};
 use crate::passwords;
 use crate::policy::Program;
 use crate::policy::authz::Authz;
+use crate::policy::eligibility::Eligibility;
 use crate::policy::rubric::Rubric;
 use crate::storage::accounts::NewUser;
 use crate::{App, open_database, shutdown_signal};
@@ -104,7 +105,8 @@ pub enum WorkflowCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
-    /// Validate policies/dataide.toml, the Cedar schema and policies and the rubric; exit 1 with a message for
+    /// Validate policies/dataide.toml, the Cedar schema and policies, the eligibility rules
+    /// and the rubric; exit 1 with a message for
     /// each error
     Check {
         #[arg(default_value = "policies")]
@@ -174,6 +176,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             match Authz::load(&dir) {
                 Ok(_) => println!("authorization policies: valid"),
+                Err(e) => {
+                    ok = false;
+                    eprintln!("{e}");
+                }
+            }
+            match Eligibility::load(&dir.join("eligibility.toml")) {
+                Ok(e) => println!("eligibility: valid ({} rules)", e.rules.len()),
                 Err(e) => {
                     ok = false;
                     eprintln!("{e}");

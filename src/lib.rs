@@ -23,6 +23,7 @@ use domain::account::AccountRole;
 use domain::workflow::{self, Workflow, Workflows};
 use policy::Program;
 use policy::authz::Authz;
+use policy::eligibility::Eligibility;
 use policy::rubric::Rubric;
 use storage::Db;
 use web::session_store::SessionStore;
@@ -35,6 +36,7 @@ pub struct AppState {
     pub program: Arc<Program>,
     pub authz: Arc<Authz>,
     pub rubric: Arc<Rubric>,
+    pub eligibility: Arc<Eligibility>,
     /// The base of links in e-mails.
     pub public_url: String,
     /// Wakes the outbox worker when a message is queued.
@@ -54,6 +56,7 @@ pub struct Rules {
     pub program: Program,
     pub authz: Authz,
     pub rubric: Rubric,
+    pub eligibility: Eligibility,
 }
 
 /// Loads and checks the workflows, the program and the authorization policies; any error stops the
@@ -70,7 +73,9 @@ pub fn load_rules(config: &Config) -> anyhow::Result<Rules> {
     let authz = Authz::load(&config.policies_dir).map_err(|e| anyhow::anyhow!("the authorization policies: {e}"))?;
     let rubric =
         Rubric::load(&config.policies_dir.join("rubric.toml")).map_err(|e| anyhow::anyhow!("the rubric: {e}"))?;
-    Ok(Rules { workflows, program, authz, rubric })
+    let eligibility = Eligibility::load(&config.policies_dir.join("eligibility.toml"))
+        .map_err(|e| anyhow::anyhow!("the eligibility rules: {e}"))?;
+    Ok(Rules { workflows, program, authz, rubric, eligibility })
 }
 
 /// A started application: configuration checked, database migrated, program synced, port bound.
@@ -98,6 +103,7 @@ impl App {
             program: Arc::new(rules.program),
             authz: Arc::new(rules.authz),
             rubric: Arc::new(rules.rubric),
+            eligibility: Arc::new(rules.eligibility),
             public_url: public_url.clone(),
             mail_waker: Arc::new(Notify::new()),
         };

@@ -2,6 +2,7 @@
 //! (Cedar) will live here too.
 
 pub mod authz;
+pub mod eligibility;
 pub mod program;
 pub mod rubric;
 
