@@ -61,8 +61,22 @@ async fn clients_hanging_up_mid_write_leave_nothing_half_done() {
     for t in tasks {
         t.await.unwrap();
     }
-    // Let the detached units of work that were still running finish.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // Let the detached units of work that were still running finish: wait until the versions stop moving.
+    let versions = || async {
+        let mut v = Vec::new();
+        for grant in &grants {
+            v.push(app.db().grant(*grant).await.unwrap().version);
+        }
+        v
+    };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let before = versions().await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        if versions().await == before || Instant::now() > deadline {
+            break;
+        }
+    }
 
     for grant in &grants {
         let g = app.db().grant(*grant).await.unwrap();
