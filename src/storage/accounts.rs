@@ -140,33 +140,19 @@ impl Db {
     }
 
     pub async fn set_password(&self, user_id: i64, password_hash: String) -> Result<()> {
-        let db = self.clone();
-        detached(async move {
-            let mut tx = db.begin_write().await?;
+        self.write_one(
             sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
-                .bind(&password_hash)
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Ok(())
-        })
-        .await
+                .bind(password_hash)
+                .bind(user_id),
+        )
+        .await?;
+        Ok(())
     }
 
     pub async fn set_language(&self, user_id: i64, language: Language) -> Result<()> {
-        let db = self.clone();
-        detached(async move {
-            let mut tx = db.begin_write().await?;
-            sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
-                .bind(language.code())
-                .bind(user_id)
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Ok(())
-        })
-        .await
+        self.write_one(sqlx::query("UPDATE users SET language = $1 WHERE id = $2").bind(language.code()).bind(user_id))
+            .await?;
+        Ok(())
     }
 
     // --- API tokens -------------------------------------------------------------------------------
@@ -204,19 +190,14 @@ impl Db {
 
     /// Revokes one token by id; false when there was no such live token.
     pub async fn revoke_token(&self, token_id: i64) -> Result<bool> {
-        let db = self.clone();
-        detached(async move {
-            let mut tx = db.begin_write().await?;
-            let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-                .bind(now())
-                .bind(token_id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            tx.commit().await?;
-            Ok(done == 1)
-        })
-        .await
+        let revoked = self
+            .write_one(
+                sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                    .bind(now())
+                    .bind(token_id),
+            )
+            .await?;
+        Ok(revoked == 1)
     }
 
     // --- password resets --------------------------------------------------------------------------
@@ -383,19 +364,14 @@ impl Db {
     // --- login throttling -------------------------------------------------------------------------
 
     pub async fn record_login_failure(&self, account: &str, client: &str) -> Result<()> {
-        let (db, account, client) = (self.clone(), normalize_email(account), client.to_string());
-        detached(async move {
-            let mut tx = db.begin_write().await?;
+        self.write_one(
             sqlx::query("INSERT INTO login_failures (account, client, at) VALUES ($1, $2, $3)")
-                .bind(&account)
-                .bind(&client)
-                .bind(now())
-                .execute(&mut *tx)
-                .await?;
-            tx.commit().await?;
-            Ok(())
-        })
-        .await
+                .bind(normalize_email(account))
+                .bind(client.to_string())
+                .bind(now()),
+        )
+        .await?;
+        Ok(())
     }
 
     /// Failures since `since` for this account and for this client address.
@@ -414,57 +390,42 @@ impl Db {
     }
 
     pub async fn clear_login_failures(&self, account: &str) -> Result<()> {
-        let (db, account) = (self.clone(), normalize_email(account));
-        detached(async move {
-            let mut tx = db.begin_write().await?;
-            sqlx::query("DELETE FROM login_failures WHERE account = $1").bind(&account).execute(&mut *tx).await?;
-            tx.commit().await?;
-            Ok(())
-        })
-        .await
+        self.write_one(sqlx::query("DELETE FROM login_failures WHERE account = $1").bind(normalize_email(account)))
+            .await?;
+        Ok(())
     }
 
     // --- assignments and conflicts ----------------------------------------------------------------
 
     /// Assigns a reviewer or a coach to a grant (the review queues build on this).
     pub async fn assign(&self, grant_id: i64, user_id: i64, kind: &str) -> Result<()> {
-        let (db, kind) = (self.clone(), kind.to_string());
-        detached(async move {
-            let mut tx = db.begin_write().await?;
+        self.write_one(
             sqlx::query(
                 "INSERT INTO grant_assignments (grant_id, user_id, kind, assigned_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT DO NOTHING",
             )
             .bind(grant_id)
             .bind(user_id)
-            .bind(&kind)
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            Ok(())
-        })
-        .await
+            .bind(kind.to_string())
+            .bind(now()),
+        )
+        .await?;
+        Ok(())
     }
 
     pub async fn declare_conflict(&self, user_id: i64, organism_id: i64, reason: &str) -> Result<()> {
-        let (db, reason) = (self.clone(), reason.to_string());
-        detached(async move {
-            let mut tx = db.begin_write().await?;
+        self.write_one(
             sqlx::query(
                 "INSERT INTO conflicts (user_id, organism_id, reason, declared_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT DO NOTHING",
             )
             .bind(user_id)
             .bind(organism_id)
-            .bind(&reason)
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            Ok(())
-        })
-        .await
+            .bind(reason.to_string())
+            .bind(now()),
+        )
+        .await?;
+        Ok(())
     }
 
     /// (user, kind) of everyone assigned to a grant.

@@ -204,6 +204,22 @@ impl Db {
         Ok(WriteTx { tx: self.pool.begin_with(statement).await?, _turn: turn })
     }
 
+    /// Runs one statement as a unit of work of its own (a detached write transaction) and returns the
+    /// number of rows it changed. The statement's values must be owned.
+    pub async fn write_one(
+        &self,
+        statement: sqlx::query::Query<'static, Any, sqlx::any::AnyArguments<'static>>,
+    ) -> Result<u64> {
+        let db = self.clone();
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            let changed = statement.execute(&mut *tx).await?.rows_affected();
+            tx.commit().await?;
+            Ok(changed)
+        })
+        .await
+    }
+
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())

@@ -3,7 +3,7 @@
 
 use sqlx::AnyConnection;
 
-use super::{Db, Result, detached, now};
+use super::{Db, Result, now};
 
 /// One message to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,24 +46,12 @@ impl Db {
 
     /// Marks one message sent, or records why it was not.
     pub async fn mail_result(&self, id: i64, error: Option<String>) -> Result<()> {
-        let db = self.clone();
-        detached(async move {
-            let mut tx = db.begin_write().await?;
-            match error {
-                None => {
-                    sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2").bind(now())
-                }
-                Some(e) => {
-                    sqlx::query("UPDATE outbox SET last_error = $1, attempts = attempts + 1 WHERE id = $2").bind(e)
-                }
-            }
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            Ok(())
-        })
-        .await
+        let statement = match error {
+            None => sqlx::query("UPDATE outbox SET sent_at = $1, attempts = attempts + 1 WHERE id = $2").bind(now()),
+            Some(e) => sqlx::query("UPDATE outbox SET last_error = $1, attempts = attempts + 1 WHERE id = $2").bind(e),
+        };
+        self.write_one(statement.bind(id)).await?;
+        Ok(())
     }
 
     /// Every message queued for one address, newest last (tests and support).
