@@ -76,7 +76,6 @@ struct World {
     /// Each caller with its signed-in browser and CSRF token, and its API token (none when anonymous).
     browsers: Vec<Caller>,
     reviewers: [i64; 2],
-    conflicted: i64,
 }
 
 async fn world() -> World {
@@ -85,7 +84,6 @@ async fn world() -> World {
     let other = app.organism(&neq(2)).await;
     let mut browsers = Vec::new();
     let mut reviewers = [0; 2];
-    let mut conflicted = 0;
     for who in EVERYONE {
         let (email, role, organism) = match who {
             Who::Anonymous => {
@@ -107,7 +105,6 @@ async fn world() -> World {
             Who::AssignedReviewer => reviewers[0] = id,
             Who::ConflictedReviewer => {
                 reviewers[1] = id;
-                conflicted = id;
                 app.db().declare_conflict(id, own, "board member").await.unwrap();
             }
             _ => {}
@@ -117,7 +114,7 @@ async fn world() -> World {
         let csrf = browser.sign_in(email, PASSWORD).await;
         browsers.push((who, Some((browser, csrf)), Some(token)));
     }
-    World { app, own, browsers, reviewers, conflicted }
+    World { app, own, browsers, reviewers }
 }
 
 /// A fresh complete draft of the own organism, with both reviewers assigned (one of them conflicted).
@@ -139,7 +136,6 @@ async fn fresh_grant(w: &World) -> i64 {
     for reviewer in w.reviewers {
         w.app.db().assign(grant.id, reviewer, "reviewer").await.unwrap();
     }
-    let _ = w.conflicted;
     grant.id
 }
 
@@ -578,4 +574,20 @@ async fn a_member_invites_a_colleague_who_joins_the_same_organism() {
     let html = luc.get("/dashboard").await.text().await.unwrap();
     assert!(html.contains("Virage numérique de la cuisine collective"), "the organism's application: {html}");
     assert_eq!(luc.get(&format!("/grants/{grant}/edit")).await.status(), 200);
+}
+
+#[tokio::test]
+async fn a_program_officers_dashboard_lists_submitted_applications_not_drafts() {
+    let app = TestApp::spawn().await;
+    let submitted = app.complete_draft(&neq(1)).await;
+    assert_eq!(app.fire(submitted, "submit", 1, "applicant").await.status(), 200);
+    let organism = app.organism(&neq(2)).await;
+    let r = app.start_draft(organism, json!({ "title": "Brouillon privé" })).await;
+    assert_eq!(r.status(), 201);
+    app.account("po@test.org", AccountRole::ProgramOfficer, None).await;
+    let browser = Browser::new(&app);
+    browser.sign_in("po@test.org", PASSWORD).await;
+    let html = browser.get("/dashboard").await.text().await.unwrap();
+    assert!(html.contains("Virage numérique de la cuisine collective") && html.contains("Soumise"), "{html}");
+    assert!(!html.contains("Brouillon privé"));
 }

@@ -354,11 +354,13 @@ impl Db {
         .await?)
     }
 
-    /// The most recently changed grants that are not drafts (staff overview).
-    pub async fn recent_grants(&self, limit: i64) -> Result<Vec<GrantSummary>> {
+    /// The most recently changed grants that have left the workflow's initial state, the applicant's
+    /// draft (staff overview).
+    pub async fn recent_grants(&self, initial_state: &str, limit: i64) -> Result<Vec<GrantSummary>> {
         Ok(sqlx::query_as::<_, GrantSummary>(&format!(
-            "{SUMMARY} WHERE g.state <> 'draft' ORDER BY g.updated_at DESC, g.id DESC LIMIT $1"
+            "{SUMMARY} WHERE g.state <> $1 ORDER BY g.updated_at DESC, g.id DESC LIMIT $2"
         ))
+        .bind(initial_state)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?)

@@ -51,7 +51,7 @@ pub async fn dashboard(
         AccountRole::Coach => (None, state.db.grants_assigned_to(user.id, "coach").await?, false),
         _ => {
             signed.caller.require(&state, Action::GrantListAll, &Resource::Program)?;
-            (None, state.db.recent_grants(100).await?, false)
+            (None, state.db.recent_grants(&state.grant_workflow().initial, 100).await?, false)
         }
     };
     // Lists show only what the policies let this account see: a declared conflict hides an assigned
@@ -294,6 +294,8 @@ pub struct ShowPage {
     pub history: Vec<GrantTransition>,
     pub can_edit: bool,
     pub can_withdraw: bool,
+    /// The program asked the applicant for information (the workflow offers the applicant an answer).
+    pub awaiting_answer: bool,
 }
 
 impl ShowPage {
@@ -324,6 +326,8 @@ pub async fn show(
     let can_edit = workflow.is_editable(&grant.state) && signed.caller.may(&state, Action::GrantEdit, &resource);
     let can_withdraw = signed.caller.may(&state, Action::GrantFire, &resource)
         && workflow.allowed_events(&grant.state, role).iter().any(|e| e == "withdraw");
+    let awaiting_answer =
+        workflow.allowed_events(&grant.state, AccountRole::Member.workflow_role()).iter().any(|e| e == "provide_info");
     let show = ShowPage {
         page,
         organism: state.db.organism(grant.organism_id).await?,
@@ -332,6 +336,7 @@ pub async fn show(
         grant,
         can_edit,
         can_withdraw,
+        awaiting_answer,
     };
     Ok(render(StatusCode::OK, &show))
 }
