@@ -7,10 +7,12 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use common::{TestDatabase, manifest_dir};
+use octroi::domain::account::AccountRole;
 use octroi::domain::grant::{Application, Line, LineCategory};
 use octroi::domain::workflow::{FireError, Role, Workflow, load_file};
 use octroi::domain::{Actor, Email, Hours, Language, Money, Neq, PostalCode, Region};
 use octroi::policy::Program;
+use octroi::storage::grants::Firing;
 use octroi::storage::organisms::NewOrganism;
 use octroi::storage::{Db, StorageError};
 
@@ -115,7 +117,7 @@ async fn a_draft_is_editable_until_submitted_and_edits_check_the_version() {
         db.update_application(id, 1, application(), &w).await,
         Err(StorageError::VersionConflict { current: 2 })
     ));
-    db.fire_grant_event(&w, id, 2, "submit", &actor(Role::Applicant), "").await.unwrap();
+    db.fire_grant_event(&w, id, 2, &actor(Role::Applicant), Firing::new("submit", "")).await.unwrap();
     let refused = db.update_application(id, 3, application(), &w).await;
     assert!(matches!(refused, Err(StorageError::NotEditable { ref state }) if state == "submitted"), "{refused:?}");
     assert_eq!(db.grant(id).await.unwrap().title, "Nouveau titre");
@@ -135,16 +137,24 @@ async fn transitions_write_the_state_and_the_audit_row_together() {
         ("send_to_review", Role::ProgramOfficer),
         ("request_info", Role::ProgramOfficer),
         ("provide_info", Role::Applicant),
-        ("complete_reviews", Role::ProgramOfficer),
-        ("approve", Role::ProgramOfficer),
     ];
     let mut version = 1;
     for (event, role) in steps {
-        let g = db.fire_grant_event(&w, id, version, event, &actor(role), &format!("because {event}")).await.unwrap();
-        version = g.version;
+        let firing = Firing::new(event, &format!("because {event}"));
+        version = db.fire_grant_event(&w, id, version, &actor(role), firing).await.unwrap().version;
+    }
+    // One review in, then the decision.
+    let reviewer = common::staff(&db, "reviewer@test.org", AccountRole::Reviewer).await;
+    db.assign_reviewer(id, reviewer, common::mail()).await.unwrap();
+    db.submit_review(id, reviewer, vec!["in_review".into()], common::review(4)).await.unwrap();
+    version = db.grant(id).await.unwrap().version;
+    for (event, role) in [("complete_reviews", Role::ProgramOfficer), ("approve", Role::ProgramOfficer)] {
+        let firing = Firing { proposal: Some(common::proposal()), ..Firing::new(event, &format!("because {event}")) };
+        version = db.fire_grant_event(&w, id, version, &actor(role), firing).await.unwrap().version;
     }
     let g = db.grant(id).await.unwrap();
-    assert_eq!((g.state.as_str(), g.version), ("approved", 10));
+    assert_eq!((g.state.as_str(), g.version), ("approved", 12), "9 steps, an assignment and a review");
+    assert_eq!(g.proposal(), Some(common::proposal()));
     assert!(g.submitted_at.is_some() && g.decided_at.is_some() && g.closed_at.is_none());
     let history = db.grant_history(id).await.unwrap();
     let path: Vec<(&str, &str)> = history.iter().map(|h| (h.from_state.as_str(), h.to_state.as_str())).collect();
@@ -168,7 +178,8 @@ async fn transitions_write_the_state_and_the_audit_row_together() {
         (last.actor.as_str(), last.actor_role.as_str(), last.reason.as_str()),
         ("program_officer@test", "program_officer", "because approve")
     );
-    assert_eq!(history.iter().map(|h| h.version).collect::<Vec<_>>(), (2..=10).collect::<Vec<_>>());
+    let versions: Vec<i64> = history.iter().map(|h| h.version).collect();
+    assert!(versions.windows(2).all(|v| v[0] < v[1]) && versions.last() == Some(&12), "{versions:?}");
 }
 
 #[tokio::test]
@@ -177,19 +188,20 @@ async fn refused_transitions_change_nothing() {
     let db = t.db().await;
     let w = workflow();
     let id = draft(&db, &w, "1100000005").await;
-    let err = db.fire_grant_event(&w, id, 1, "approve", &actor(Role::ProgramOfficer), "").await.unwrap_err();
+    let err =
+        db.fire_grant_event(&w, id, 1, &actor(Role::ProgramOfficer), Firing::new("approve", "")).await.unwrap_err();
     assert!(
         matches!(err, StorageError::Refused { error: FireError::NotAllowed { ref allowed, .. }, .. } if allowed.is_empty()),
         "{err:?}"
     );
-    let err = db.fire_grant_event(&w, id, 1, "submit", &actor(Role::Finance), "").await.unwrap_err();
+    let err = db.fire_grant_event(&w, id, 1, &actor(Role::Finance), Firing::new("submit", "")).await.unwrap_err();
     assert!(matches!(err, StorageError::Refused { error: FireError::RoleNotPermitted { .. }, .. }), "{err:?}");
-    let err = db.fire_grant_event(&w, id, 7, "submit", &actor(Role::Applicant), "").await.unwrap_err();
+    let err = db.fire_grant_event(&w, id, 7, &actor(Role::Applicant), Firing::new("submit", "")).await.unwrap_err();
     assert!(matches!(err, StorageError::VersionConflict { current: 1 }), "{err:?}");
 
     let empty = Application { needs_assessment: " ".into(), contact_email: None, ..application() };
     db.update_application(id, 1, empty, &w).await.unwrap();
-    let err = db.fire_grant_event(&w, id, 2, "submit", &actor(Role::Applicant), "").await.unwrap_err();
+    let err = db.fire_grant_event(&w, id, 2, &actor(Role::Applicant), Firing::new("submit", "")).await.unwrap_err();
     assert!(
         matches!(err, StorageError::Refused { ref missing, .. } if *missing == ["needs_assessment", "contact_email"]),
         "{err:?}"
@@ -216,7 +228,7 @@ async fn of_sixteen_concurrent_transitions_exactly_one_wins() {
                 barrier.wait().await;
                 // Half submit, half withdraw: both are allowed from draft, only one may happen.
                 let event = if i % 2 == 0 { "submit" } else { "withdraw" };
-                db.fire_grant_event(&w, id, 1, event, &actor(Role::Applicant), &format!("task {i}")).await
+                db.fire_grant_event(&w, id, 1, &actor(Role::Applicant), Firing::new(event, &format!("task {i}"))).await
             })
         })
         .collect();
@@ -283,7 +295,7 @@ async fn writes_dropped_midway_leave_the_pool_healthy() {
             let version = db.grant(grant).await.map(|g| g.version).unwrap_or(1);
             let event = if version % 2 == 1 { "submit" } else { "withdraw" };
             let applicant = actor(Role::Applicant);
-            let write = db.fire_grant_event(&w, grant, version, event, &applicant, "dropped");
+            let write = db.fire_grant_event(&w, grant, version, &applicant, Firing::new(event, "dropped"));
             let _ = tokio::time::timeout(std::time::Duration::from_micros(i * 37 % 2000), write).await;
             let edit = db.update_application(grant, version, application(), &w);
             let _ = tokio::time::timeout(std::time::Duration::from_micros(i * 53 % 1500), edit).await;
@@ -295,7 +307,7 @@ async fn writes_dropped_midway_leave_the_pool_healthy() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     for n in 0..40 {
         let id = draft(&db, &w, &format!("11000002{n:02}")).await;
-        db.fire_grant_event(&w, id, 1, "submit", &actor(Role::Applicant), "after").await.unwrap();
+        db.fire_grant_event(&w, id, 1, &actor(Role::Applicant), Firing::new("submit", "after")).await.unwrap();
     }
     for grant in grants {
         let g = db.grant(grant).await.unwrap();

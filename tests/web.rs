@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 
 use common::{Browser, PASSWORD, TestApp, complete_application, csrf_of, neq, organism_body};
 use octroi::domain::account::AccountRole;
+use octroi::storage::StorageError;
 use octroi::web::routes::page_routes;
 use serde_json::{Value, json};
 
@@ -55,6 +56,10 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
         ("GET" | "POST", "/staff/invite") => who == Admin,
         ("GET", "/grants/{id}") => sees_grant,
         ("GET" | "POST", "/grants/{id}/edit") | ("POST", "/grants/{id}/withdraw") => who == OwnMember,
+        // The matrix opens the screening queue; reviewers have their own.
+        ("GET", "/queues/{kind}") | ("POST", "/queues/decision/batch") => who == ProgramOfficer,
+        ("GET" | "POST", "/grants/{id}/manage") | ("POST", "/grants/{id}/reviewers") => who == ProgramOfficer,
+        ("GET" | "POST", "/grants/{id}/review") | ("POST", "/grants/{id}/conflict") => who == AssignedReviewer,
         ("POST", "/api/v1/organisms") => matches!(who, ProgramOfficer | Admin),
         ("GET", "/api/v1/organisms") => matches!(who, ProgramOfficer | Finance | Admin),
         ("GET", "/api/v1/organisms/{id}") => matches!(who, OwnMember | ProgramOfficer | Finance | Admin),
@@ -117,7 +122,8 @@ async fn world() -> World {
     World { app, own, browsers, reviewers }
 }
 
-/// A fresh complete draft of the own organism, with both reviewers assigned (one of them conflicted).
+/// A fresh complete draft of the own organism, with the assigned reviewer on it (the conflicted one is
+/// refused).
 async fn fresh_grant(w: &World) -> i64 {
     let workflow = w.app.state.grant_workflow().clone();
     let mut app_json = complete_application();
@@ -133,9 +139,9 @@ async fn fresh_grant(w: &World) -> i64 {
         )
         .await;
     assert_eq!(r.status(), 200);
-    for reviewer in w.reviewers {
-        w.app.db().assign(grant.id, reviewer, "reviewer").await.unwrap();
-    }
+    w.app.assign(grant.id, w.reviewers[0]).await.unwrap();
+    let refused = w.app.assign(grant.id, w.reviewers[1]).await;
+    assert!(matches!(refused, Err(StorageError::ConflictOfInterest)), "{refused:?}");
     grant.id
 }
 
@@ -165,15 +171,19 @@ async fn the_authorization_matrix_holds_for_every_route() {
             let Some(expect) = expected(method, path, *who) else { continue };
             n += 1;
             let grant = fresh_grant(&w).await;
-            let url_path =
-                path.replace("{id}", &if path.starts_with("/api/v1/organisms/") { w.own } else { grant }.to_string());
+            // The version the caller sees, so that only who asks decides the answer.
+            let version = w.app.db().grant(grant).await.unwrap().version;
+            let v = version.to_string();
+            let url_path = path
+                .replace("{id}", &if path.starts_with("/api/v1/organisms/") { w.own } else { grant }.to_string())
+                .replace("{kind}", "screening");
             let url = format!("{}{url_path}", w.app.address);
             let response = if path.starts_with("/api/") {
                 let body = match (method.as_str(), path.as_str()) {
                     ("POST", "/api/v1/organisms") => organism_body(&neq(n)),
                     ("POST", "/api/v1/grants") => json!({ "organism_id": w.own, "application": {} }),
-                    ("PUT", _) => json!({ "version": 2, "application": { "title": "Changé" } }),
-                    ("POST", _) => json!({ "event": "submit", "version": 2 }),
+                    ("PUT", _) => json!({ "version": version, "application": { "title": "Changé" } }),
+                    ("POST", _) => json!({ "event": "submit", "version": version }),
                     _ => json!({}),
                 };
                 let mut request = w.app.client.request(method.parse().unwrap(), &url);
@@ -189,8 +199,10 @@ async fn the_authorization_matrix_holds_for_every_route() {
                 let fields: Vec<(&str, &str)> = match path.as_str() {
                     "/members/invite" => vec![("email", &email)],
                     "/staff/invite" => vec![("email", &email), ("role", "reviewer")],
-                    "/grants/{id}/edit" => vec![("version", "2"), ("action", "save"), ("title", "Changé")],
-                    "/grants/{id}/withdraw" => vec![("version", "2")],
+                    "/grants/{id}/edit" => vec![("version", &v), ("action", "save"), ("title", "Changé")],
+                    "/grants/{id}/withdraw" => vec![("version", &v)],
+                    "/grants/{id}/manage" => vec![("version", &v), ("event", "send_to_review")],
+                    "/grants/{id}/reviewers" => vec![("action", "auto")],
                     "/password/change" => vec![("password", PASSWORD), ("password_confirm", PASSWORD)],
                     _ => vec![],
                 };
@@ -488,9 +500,10 @@ async fn a_reviewer_sees_the_assigned_applications_but_not_one_with_a_declared_c
         grants.push((grant, g.organism_id));
     }
     let reviewer = app.account("rev@test.org", AccountRole::Reviewer, None).await;
-    app.db().assign(grants[0].0, reviewer, "reviewer").await.unwrap();
-    app.db().assign(grants[1].0, reviewer, "reviewer").await.unwrap();
-    app.db().declare_conflict(reviewer, grants[1].1, "sits on its board").await.unwrap();
+    app.assign(grants[0].0, reviewer).await.unwrap();
+    app.assign(grants[1].0, reviewer).await.unwrap();
+    let left = app.db().declare_conflict(reviewer, grants[1].1, "sits on its board").await.unwrap();
+    assert_eq!(left, vec![grants[1].0], "the declaration takes the reviewer off the organism's application");
     let browser = Browser::new(&app);
     browser.sign_in("rev@test.org", PASSWORD).await;
     let html = browser.get("/dashboard").await.text().await.unwrap();

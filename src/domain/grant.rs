@@ -95,6 +95,11 @@ pub struct GuardFacts<'a> {
     /// The state the grant was in before its current one: where a request for more information came
     /// from, when the grant is waiting for the applicant.
     pub previous_state: Option<&'a str>,
+    /// Reviews submitted, and reviews assigned but not yet submitted.
+    pub reviews_done: i64,
+    pub reviews_pending: i64,
+    /// How many reviews an application needs (`policies/rubric.toml`).
+    pub reviews_required: i64,
 }
 
 impl GuardFacts<'_> {
@@ -104,6 +109,7 @@ impl GuardFacts<'_> {
             Guard::ReturnsToScreening => self.previous_state == Some("screening"),
             Guard::ReturnsToReview => self.previous_state == Some("in_review"),
             Guard::ReturnsToDecision => self.previous_state == Some("decision"),
+            Guard::ReviewsComplete => self.reviews_pending == 0 && self.reviews_done >= self.reviews_required,
         }
     }
 }
@@ -129,10 +135,26 @@ mod tests {
         }
     }
 
+    static EMPTY: std::sync::LazyLock<Application> = std::sync::LazyLock::new(Application::default);
+
+    fn facts_from(previous_state: Option<&'static str>) -> GuardFacts<'static> {
+        GuardFacts { application: &EMPTY, previous_state, reviews_done: 0, reviews_pending: 0, reviews_required: 2 }
+    }
+
+    #[test]
+    fn reviews_are_complete_when_enough_are_in_and_none_is_pending() {
+        let at = |done, pending| GuardFacts { reviews_done: done, reviews_pending: pending, ..facts_from(None) };
+        assert!(!at(0, 0).holds(Guard::ReviewsComplete), "nobody reviewed");
+        assert!(!at(1, 0).holds(Guard::ReviewsComplete), "one of the two required");
+        assert!(!at(2, 1).holds(Guard::ReviewsComplete), "a third assigned reviewer has not submitted");
+        assert!(at(2, 0).holds(Guard::ReviewsComplete));
+        assert!(at(3, 0).holds(Guard::ReviewsComplete));
+    }
+
     #[test]
     fn a_complete_application_misses_nothing() {
         assert!(complete().missing().is_empty());
-        let facts = GuardFacts { application: &complete(), previous_state: None };
+        let facts = GuardFacts { application: &complete(), ..facts_from(None) };
         assert!(facts.holds(Guard::ApplicationComplete));
     }
 
@@ -178,11 +200,11 @@ mod tests {
     #[test]
     fn return_guards_follow_where_the_request_came_from() {
         let app = complete();
-        let facts = GuardFacts { application: &app, previous_state: Some("in_review") };
+        let facts = GuardFacts { application: &app, ..facts_from(Some("in_review")) };
         assert!(facts.holds(Guard::ReturnsToReview));
         assert!(!facts.holds(Guard::ReturnsToScreening));
         assert!(!facts.holds(Guard::ReturnsToDecision));
-        let none = GuardFacts { application: &app, previous_state: None };
+        let none = GuardFacts { application: &app, ..facts_from(None) };
         assert!(!none.holds(Guard::ReturnsToScreening));
     }
 }

@@ -28,6 +28,10 @@ pub enum Action {
     GrantEdit,
     GrantFire,
     GrantListAll,
+    GrantReview,
+    GrantManage,
+    QueueReview,
+    QueueManage,
     StaffInvite,
 }
 
@@ -44,6 +48,10 @@ impl Action {
             Action::GrantEdit => "grant.edit",
             Action::GrantFire => "grant.fire",
             Action::GrantListAll => "grant.list_all",
+            Action::GrantReview => "grant.review",
+            Action::GrantManage => "grant.manage",
+            Action::QueueReview => "queue.review",
+            Action::QueueManage => "queue.manage",
             Action::StaffInvite => "staff.invite",
         }
     }

@@ -26,6 +26,15 @@ pub struct Rule {
     pub check: Check,
 }
 
+impl Rule {
+    pub fn name(&self, lang: crate::domain::Language) -> &str {
+        match lang {
+            crate::domain::Language::Fr => &self.name_fr,
+            crate::domain::Language::En => &self.name_en,
+        }
+    }
+}
+
 /// The facts about one application that the rules read, gathered by storage.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Facts {

@@ -16,12 +16,26 @@ pub struct Criterion {
     pub weight: Decimal,
 }
 
+impl Criterion {
+    pub fn name(&self, lang: crate::domain::Language) -> &str {
+        match lang {
+            crate::domain::Language::Fr => &self.name_fr,
+            crate::domain::Language::En => &self.name_en,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rubric {
     pub min: i64,
     pub max: i64,
     pub criteria: Vec<Criterion>,
+    /// How many reviews an application needs before the decision.
+    pub reviewers_per_application: i64,
 }
+
+/// What a reviewer recommends.
+pub const RECOMMENDATIONS: [&str; 3] = ["approve", "decline", "discuss"];
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ScoreError {
@@ -36,6 +50,7 @@ pub enum ScoreError {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
+    reviewers_per_application: i64,
     scale: RawScale,
     criteria: Vec<RawCriterion>,
 }
@@ -68,6 +83,12 @@ impl Rubric {
         if raw.scale.min >= raw.scale.max {
             problems.push(format!("the scale's min ({}) must be below its max ({})", raw.scale.min, raw.scale.max));
         }
+        if !(1..=10).contains(&raw.reviewers_per_application) {
+            problems.push(format!(
+                "reviewers_per_application must be between 1 and 10, not {}",
+                raw.reviewers_per_application
+            ));
+        }
         let mut codes = BTreeSet::new();
         let mut criteria = Vec::new();
         for c in raw.criteria {
@@ -89,7 +110,12 @@ impl Rubric {
             problems.push(format!("the weights add up to {total}, not 100"));
         }
         if problems.is_empty() {
-            Ok(Rubric { min: raw.scale.min, max: raw.scale.max, criteria })
+            Ok(Rubric {
+                min: raw.scale.min,
+                max: raw.scale.max,
+                criteria,
+                reviewers_per_application: raw.reviewers_per_application,
+            })
         } else {
             Err(problems.join("; "))
         }
@@ -159,6 +185,9 @@ mod tests {
         assert!(err.contains("the scale's min (0) must be below its max (0)"), "{err}");
         let err = Rubric::parse(&FILE.replace("code = \"mission\"", "code = \"need\"")).unwrap_err();
         assert!(err.contains("criterion need is defined twice"), "{err}");
+        let err =
+            Rubric::parse(&FILE.replace("reviewers_per_application = 2", "reviewers_per_application = 0")).unwrap_err();
+        assert!(err.contains("reviewers_per_application must be between 1 and 10, not 0"), "{err}");
     }
 
     proptest! {

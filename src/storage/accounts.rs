@@ -1,6 +1,5 @@
 //! Accounts and what hangs on them: API tokens, password resets, invitations, login failures (for
-//! throttling, shared by every instance on the database), reviewer and coach assignments, and declared
-//! conflicts of interest.
+//! throttling, shared by every instance on the database), and who is assigned to a grant.
 
 use sqlx::AnyConnection;
 
@@ -392,39 +391,6 @@ impl Db {
     pub async fn clear_login_failures(&self, account: &str) -> Result<()> {
         self.write_one(sqlx::query("DELETE FROM login_failures WHERE account = $1").bind(normalize_email(account)))
             .await?;
-        Ok(())
-    }
-
-    // --- assignments and conflicts ----------------------------------------------------------------
-
-    /// Assigns a reviewer or a coach to a grant (the review queues build on this).
-    pub async fn assign(&self, grant_id: i64, user_id: i64, kind: &str) -> Result<()> {
-        self.write_one(
-            sqlx::query(
-                "INSERT INTO grant_assignments (grant_id, user_id, kind, assigned_at) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(grant_id)
-            .bind(user_id)
-            .bind(kind.to_string())
-            .bind(now()),
-        )
-        .await?;
-        Ok(())
-    }
-
-    pub async fn declare_conflict(&self, user_id: i64, organism_id: i64, reason: &str) -> Result<()> {
-        self.write_one(
-            sqlx::query(
-                "INSERT INTO conflicts (user_id, organism_id, reason, declared_at) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(user_id)
-            .bind(organism_id)
-            .bind(reason.to_string())
-            .bind(now()),
-        )
-        .await?;
         Ok(())
     }
 

@@ -6,6 +6,7 @@ use sqlx::any::AnyArguments;
 use sqlx::query::QueryAs;
 use sqlx::{Any, AnyConnection};
 
+use super::outbox::{Mail, enqueue};
 use super::{Db, Result, StorageError, detached, now};
 use crate::domain::grant::{Application, GuardFacts, Line, LineCategory};
 use crate::domain::workflow::{Effect, FireError, Guard, Workflow};
@@ -31,12 +32,26 @@ pub struct Grant {
     pub submitted_at: Option<String>,
     pub decided_at: Option<String>,
     pub closed_at: Option<String>,
+    pub review_score_hundredths: Option<i64>,
+    pub reviews_done: i64,
+    pub proposed_equipment_cents: Option<i64>,
+    pub proposed_software_cents: Option<i64>,
+    pub proposed_coaching_hundredths: Option<i64>,
     /// The requested lines, in order (loaded with the grant).
     #[sqlx(skip)]
     pub lines: Vec<Line>,
 }
 
 impl Grant {
+    /// What the program officer proposed when approving, once approved.
+    pub fn proposal(&self) -> Option<Proposal> {
+        Some(Proposal {
+            equipment: Money::from_cents(self.proposed_equipment_cents?),
+            software: Money::from_cents(self.proposed_software_cents?),
+            coaching_hours: Hours::from_hundredths(self.proposed_coaching_hundredths?),
+        })
+    }
+
     pub fn application(&self) -> Application {
         Application {
             title: self.title.clone(),
@@ -47,6 +62,34 @@ impl Grant {
             contact_name: self.contact_name.clone(),
             contact_email: self.contact_email.as_deref().and_then(|e| Email::parse(e).ok()),
         }
+    }
+}
+
+/// What the program officer proposes when approving: the amounts per category and the coaching hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Proposal {
+    pub equipment: Money,
+    pub software: Money,
+    pub coaching_hours: Hours,
+}
+
+/// One event to fire on a grant, with what goes with it.
+#[derive(Debug, Clone, Default)]
+pub struct Firing {
+    pub event: String,
+    /// Why, in the history (and in the applicant's e-mail for a decline or a request for information).
+    pub reason: String,
+    /// Recorded by the events with the `record_proposal` effect, which refuse to fire without it.
+    pub proposal: Option<Proposal>,
+    /// The reviews an application needs (`reviews_complete`; `policies/rubric.toml`).
+    pub reviews_required: i64,
+    /// Messages that announce the change, queued in its transaction.
+    pub mails: Vec<Mail>,
+}
+
+impl Firing {
+    pub fn new(event: &str, reason: &str) -> Firing {
+        Firing { event: event.into(), reason: reason.into(), reviews_required: 1, ..Default::default() }
     }
 }
 
@@ -65,7 +108,8 @@ pub struct GrantTransition {
 
 const COLUMNS: &str = "id, organism_id, state, version, title, needs_assessment, project_description, \
     requested_equipment_cents, requested_software_cents, requested_coaching_hundredths, contact_name, contact_email, \
-    created_at, updated_at, state_entered_at, submitted_at, decided_at, closed_at";
+    created_at, updated_at, state_entered_at, submitted_at, decided_at, closed_at, review_score_hundredths, reviews_done, \
+    proposed_equipment_cents, proposed_software_cents, proposed_coaching_hundredths";
 
 type GrantQuery<'q> = QueryAs<'q, Any, Grant, AnyArguments<'q>>;
 
@@ -222,18 +266,16 @@ impl Db {
     /// or its history bumps its version, so a snapshot at `expected_version` is exactly what the
     /// conditional UPDATE will find or the UPDATE matches nothing. The write transaction, which on
     /// SQLite is the one writer of the moment, holds only the UPDATE and the INSERT.
-    #[tracing::instrument(skip_all, fields(grant_id = id, event = %event, role = %actor.role))]
+    #[tracing::instrument(skip_all, fields(grant_id = id, event = %firing.event, role = %actor.role))]
     pub async fn fire_grant_event(
         &self,
         workflow: &Workflow,
         id: i64,
         expected_version: i64,
-        event: &str,
         actor: &Actor,
-        reason: &str,
+        firing: Firing,
     ) -> Result<Grant> {
-        let (db, workflow, event, actor, reason) =
-            (self.clone(), workflow.clone(), event.to_string(), actor.clone(), reason.to_string());
+        let (db, workflow, actor) = (self.clone(), workflow.clone(), actor.clone());
         detached(async move {
             let grant = db.grant(id).await?;
             check_version(&grant, expected_version)?;
@@ -243,29 +285,52 @@ impl Db {
             .bind(id)
             .fetch_optional(&db.pool)
             .await?;
+            let reviews_pending: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM grant_assignments a WHERE a.grant_id = $1 AND a.kind = 'reviewer'
+                   AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.grant_id = a.grant_id AND r.reviewer_id = a.user_id)",
+            )
+            .bind(id)
+            .fetch_one(&db.pool)
+            .await?;
             let application = grant.application();
-            let facts = GuardFacts { application: &application, previous_state: previous.as_deref() };
-            let step = workflow.fire(&grant.state, &event, actor.role, |g| facts.holds(g)).map_err(|error| {
+            let facts = GuardFacts {
+                application: &application,
+                previous_state: previous.as_deref(),
+                reviews_done: grant.reviews_done,
+                reviews_pending,
+                reviews_required: firing.reviews_required,
+            };
+            let step = workflow.fire(&grant.state, &firing.event, actor.role, |g| facts.holds(g)).map_err(|error| {
                 let missing = match &error {
                     FireError::GuardFailed { failed, .. } if failed.contains(&Guard::ApplicationComplete) => application.missing(),
                     _ => Vec::new(),
                 };
                 StorageError::Refused { error, missing }
             })?;
+            let proposal = match (step.effects.contains(&Effect::RecordProposal), firing.proposal) {
+                (true, None) => return Err(StorageError::ProposalRequired),
+                (true, Some(p)) => Some(p),
+                (false, _) => None,
+            };
             let at = now();
             let stamp = |effect: Effect| step.effects.contains(&effect).then(|| at.clone());
             let mut tx = db.begin_write().await?;
             let updated = sqlx::query_as::<_, Grant>(&format!(
                 "UPDATE grants SET state = $1, version = version + 1, updated_at = $2, state_entered_at = $2,
                    submitted_at = COALESCE($3, submitted_at), decided_at = COALESCE($4, decided_at),
-                   closed_at = COALESCE($5, closed_at)
-                 WHERE id = $6 AND version = $7 RETURNING {COLUMNS}"
+                   closed_at = COALESCE($5, closed_at), proposed_equipment_cents = COALESCE($6, proposed_equipment_cents),
+                   proposed_software_cents = COALESCE($7, proposed_software_cents),
+                   proposed_coaching_hundredths = COALESCE($8, proposed_coaching_hundredths)
+                 WHERE id = $9 AND version = $10 RETURNING {COLUMNS}"
             ))
             .bind(step.to)
             .bind(&at)
             .bind(stamp(Effect::StampSubmitted))
             .bind(stamp(Effect::StampDecided))
             .bind(stamp(Effect::StampClosed))
+            .bind(proposal.map(|p| p.equipment.cents()))
+            .bind(proposal.map(|p| p.software.cents()))
+            .bind(proposal.map(|p| p.coaching_hours.hundredths()))
             .bind(id)
             .bind(expected_version)
             .fetch_optional(&mut *tx)
@@ -286,10 +351,13 @@ impl Db {
             .bind(step.to)
             .bind(&actor.id)
             .bind(actor.role.as_str())
-            .bind(&reason)
+            .bind(&firing.reason)
             .bind(&at)
             .execute(&mut *tx)
             .await?;
+            for mail in &firing.mails {
+                enqueue(&mut tx, mail).await?;
+            }
             tx.commit().await?;
             tracing::info!(from = step.from, to = step.to, version = updated.version, "transition applied");
             Ok(updated)

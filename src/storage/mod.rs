@@ -10,6 +10,8 @@ pub mod grants;
 pub mod organisms;
 pub mod outbox;
 pub mod program;
+pub mod queues;
+pub mod review;
 
 use std::future::Future;
 use std::ops::{Deref, DerefMut};
@@ -82,6 +84,18 @@ pub enum StorageError {
     NotEditable { state: String },
     #[error("the workflow refused: {error}")]
     Refused { error: FireError, missing: Vec<&'static str> },
+    #[error("approving needs the proposed amounts and coaching hours")]
+    ProposalRequired,
+    #[error("the reviewer is not assigned to this application")]
+    NotAssigned,
+    #[error("the reviewer already submitted a review of this application")]
+    AlreadyReviewed,
+    #[error("reviews are not accepted in state {state}")]
+    NotReviewable { state: String },
+    #[error("this person may not review this organism's applications (conflict of interest)")]
+    ConflictOfInterest,
+    #[error("this account is not a reviewer")]
+    NotAReviewer,
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration: {0}")]

@@ -13,6 +13,23 @@ pub struct Mail {
     pub body: String,
 }
 
+/// Someone a message goes to, with the language to write it in.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Recipient {
+    pub email: String,
+    pub display_name: String,
+    pub language: String,
+}
+
+impl Recipient {
+    pub fn language(&self) -> crate::domain::Language {
+        crate::domain::Language::parse(&self.language).unwrap_or_default()
+    }
+}
+
+/// Writes the message announcing an assignment to its recipient: (recipient, grant id, grant title).
+pub type AssignmentMail = std::sync::Arc<dyn Fn(&Recipient, i64, &str) -> Mail + Send + Sync>;
+
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct QueuedMail {
     pub id: i64,
@@ -34,6 +51,16 @@ pub(crate) async fn enqueue(conn: &mut AnyConnection, mail: &Mail) -> Result<()>
 }
 
 impl Db {
+    /// The members of an organism, who receive the messages about its applications.
+    pub async fn organism_recipients(&self, organism_id: i64) -> Result<Vec<Recipient>> {
+        Ok(sqlx::query_as::<_, Recipient>(
+            "SELECT email, display_name, language FROM users WHERE organism_id = $1 AND role = 'member' ORDER BY id",
+        )
+        .bind(organism_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Messages not yet sent, oldest first.
     pub async fn pending_mail(&self, limit: i64) -> Result<Vec<QueuedMail>> {
         Ok(sqlx::query_as::<_, QueuedMail>(

@@ -8,10 +8,12 @@ pub mod extract;
 pub mod i18n;
 pub mod pages;
 pub mod problem;
+pub mod review;
 pub mod routes;
 pub mod security;
 pub mod session;
 pub mod session_store;
+pub mod steps;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::HeaderName;

@@ -40,6 +40,17 @@ pub enum FieldProblem {
     Conflict,
     /// Neither a line with an amount nor coaching hours.
     NothingRequested,
+    /// An approval that proposes no money and no coaching.
+    NothingProposed,
+    /// A score that is not a whole number on the rubric's scale.
+    Score {
+        min: i64,
+        max: i64,
+    },
+    /// A proposal above the program's per-bourse cap.
+    AboveCap {
+        cap: crate::domain::Money,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,11 +72,27 @@ pub enum Problem {
     MethodNotAllowed,
     UnknownOrganism,
     DuplicateNeq,
-    VersionConflict { current: i64 },
-    NotEditable { state: String },
-    EventNotAllowed { state: String, event: String, allowed: Vec<String> },
-    RoleNotPermitted { role: Role, event: String, roles: Vec<Role> },
-    ConditionsNotMet { event: String, failed: Vec<Guard>, missing: Vec<&'static str> },
+    VersionConflict {
+        current: i64,
+    },
+    NotEditable {
+        state: String,
+    },
+    EventNotAllowed {
+        state: String,
+        event: String,
+        allowed: Vec<String>,
+    },
+    RoleNotPermitted {
+        role: Role,
+        event: String,
+        roles: Vec<Role>,
+    },
+    ConditionsNotMet {
+        event: String,
+        failed: Vec<Guard>,
+        missing: Vec<&'static str>,
+    },
     Unauthenticated,
     Forbidden,
     CsrfRejected,
@@ -73,6 +100,12 @@ pub enum Problem {
     DuplicateEmail,
     Unavailable,
     Internal,
+    /// A request the rules refuse, with a stable code; its title and detail are the messages
+    /// `problem-{code}` and `problem-{code}-detail`.
+    Refused {
+        code: &'static str,
+        status: StatusCode,
+    },
 }
 
 impl From<StorageError> for Problem {
@@ -84,6 +117,12 @@ impl From<StorageError> for Problem {
             StorageError::DuplicateEmail => Problem::DuplicateEmail,
             StorageError::VersionConflict { current } => Problem::VersionConflict { current },
             StorageError::NotEditable { state } => Problem::NotEditable { state },
+            StorageError::NotReviewable { .. } => Problem::refused("not-reviewable", StatusCode::CONFLICT),
+            StorageError::ProposalRequired => Problem::refused("proposal-required", StatusCode::UNPROCESSABLE_ENTITY),
+            StorageError::NotAssigned => Problem::refused("not-assigned", StatusCode::FORBIDDEN),
+            StorageError::AlreadyReviewed => Problem::refused("already-reviewed", StatusCode::CONFLICT),
+            StorageError::ConflictOfInterest => Problem::refused("conflict-of-interest", StatusCode::CONFLICT),
+            StorageError::NotAReviewer => Problem::refused("not-a-reviewer", StatusCode::UNPROCESSABLE_ENTITY),
             StorageError::Refused { error, missing } => match error {
                 FireError::NotAllowed { state, event, allowed } => Problem::EventNotAllowed { state, event, allowed },
                 FireError::RoleNotPermitted { role, event, roles } => Problem::RoleNotPermitted { role, event, roles },
@@ -120,6 +159,9 @@ impl FieldProblem {
             FieldProblem::PasswordMismatch => "password-mismatch",
             FieldProblem::Conflict => "version-conflict",
             FieldProblem::NothingRequested => "nothing-requested",
+            FieldProblem::NothingProposed => "nothing-proposed",
+            FieldProblem::Score { .. } => "invalid-score",
+            FieldProblem::AboveCap { .. } => "above-cap",
         }
     }
 
@@ -154,13 +196,25 @@ impl FieldProblem {
             FieldProblem::PasswordMismatch => i18n::t(lang, "problem-the-two-passwords-differ"),
             FieldProblem::Conflict => i18n::t(lang, "problem-someone-else-changed-this-application-reload"),
             FieldProblem::NothingRequested => i18n::t(lang, "problem-nothing-requested"),
+            FieldProblem::NothingProposed => i18n::t(lang, "problem-nothing-proposed"),
+            FieldProblem::Score { min, max } => {
+                i18n::t_args(lang, "problem-score-on-scale", &[("min", min.to_string()), ("max", max.to_string())])
+            }
+            FieldProblem::AboveCap { cap } => {
+                i18n::t_args(lang, "problem-above-cap", &[("cap", i18n::money(lang, *cap))])
+            }
         }
     }
 }
 
 impl Problem {
-    fn status(&self) -> StatusCode {
+    pub fn refused(code: &'static str, status: StatusCode) -> Problem {
+        Problem::Refused { code, status }
+    }
+
+    pub fn status_code(&self) -> StatusCode {
         match self {
+            Problem::Refused { status, .. } => *status,
             Problem::BadRequest(_) | Problem::MalformedJson(_) => StatusCode::BAD_REQUEST,
             Problem::InvalidBody(_) | Problem::Validation(_) | Problem::ConditionsNotMet { .. } => {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -186,6 +240,7 @@ impl Problem {
 
     pub fn code(&self) -> &'static str {
         match self {
+            Problem::Refused { code, .. } => code,
             Problem::BadRequest(_) => "bad-request",
             Problem::MalformedJson(_) => "malformed-json",
             Problem::InvalidBody(_) => "invalid-body",
@@ -222,6 +277,11 @@ impl Problem {
     fn describe(&self, lang: Language) -> (String, Option<String>, Value) {
         let none = Value::Null;
         match self {
+            Problem::Refused { code, .. } => (
+                i18n::t(lang, &format!("problem-{code}")),
+                Some(i18n::t(lang, &format!("problem-{code}-detail"))),
+                none,
+            ),
             Problem::BadRequest(d) => (i18n::t(lang, "problem-bad-request"), Some(d.clone()), none),
             Problem::MalformedJson(d) => (i18n::t(lang, "problem-malformed-json"), Some(d.clone()), none),
             Problem::InvalidBody(d) => (i18n::t(lang, "problem-invalid-request-body"), Some(d.clone()), none),
@@ -338,7 +398,7 @@ fn or_none(items: &[String], lang: Language) -> String {
 impl IntoResponse for Problem {
     /// The body is written by [`render`], which knows the language; this carries the problem to it.
     fn into_response(self) -> Response {
-        let mut response = self.status().into_response();
+        let mut response = self.status_code().into_response();
         response.extensions_mut().insert(self);
         response
     }

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodFilter, MethodRouter, on};
 use tower_sessions::Session;
 
-use super::pages::{account as a, grants as g};
+use super::pages::{account as a, grants as g, review as r};
 use super::session;
 use crate::AppState;
 
@@ -49,6 +49,14 @@ fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         route(Method::GET, "/grants/{id}/edit", on(MethodFilter::GET, g::edit_page)),
         route(Method::POST, "/grants/{id}/edit", on(MethodFilter::POST, g::edit)),
         route(Method::POST, "/grants/{id}/withdraw", on(MethodFilter::POST, g::withdraw)),
+        route(Method::GET, "/queues/{kind}", on(MethodFilter::GET, r::queue)),
+        route(Method::POST, "/queues/decision/batch", on(MethodFilter::POST, r::batch)),
+        route(Method::GET, "/grants/{id}/manage", on(MethodFilter::GET, r::manage_page)),
+        route(Method::POST, "/grants/{id}/manage", on(MethodFilter::POST, r::manage)),
+        route(Method::POST, "/grants/{id}/reviewers", on(MethodFilter::POST, r::reviewers)),
+        route(Method::GET, "/grants/{id}/review", on(MethodFilter::GET, r::review_page)),
+        route(Method::POST, "/grants/{id}/review", on(MethodFilter::POST, r::review)),
+        route(Method::POST, "/grants/{id}/conflict", on(MethodFilter::POST, r::conflict)),
     ]
 }
 

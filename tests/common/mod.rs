@@ -90,6 +90,49 @@ impl Drop for TestDatabase {
 }
 
 /// The application, serving on port 0 with a database of its own.
+/// A staff account straight in storage (no password use); returns its id.
+pub async fn staff(db: &Db, email: &str, role: AccountRole) -> i64 {
+    let user = NewUser {
+        email: Email::parse(email).unwrap(),
+        display_name: email.split('@').next().unwrap().to_string(),
+        role,
+        organism_id: None,
+        password_hash: "unused".into(),
+        must_change_password: false,
+        language: Language::Fr,
+    };
+    db.create_user(user).await.unwrap().id
+}
+
+/// The assignment e-mail, plain.
+pub fn mail() -> octroi::storage::outbox::AssignmentMail {
+    std::sync::Arc::new(|to, id, title| octroi::storage::outbox::Mail {
+        to: to.email.clone(),
+        subject: format!("review {id}"),
+        body: title.to_string(),
+    })
+}
+
+/// A review with the same score on every criterion of `policies/rubric.toml`.
+pub fn review(score: i64) -> octroi::storage::review::NewReview {
+    let scores: std::collections::BTreeMap<String, i64> =
+        ["need", "mission", "feasibility", "sustainability"].iter().map(|c| (c.to_string(), score)).collect();
+    octroi::storage::review::NewReview {
+        scores,
+        weighted: rust_decimal::Decimal::from(score),
+        comment: "Solide.".into(),
+        recommendation: "approve".into(),
+    }
+}
+
+pub fn proposal() -> octroi::storage::grants::Proposal {
+    octroi::storage::grants::Proposal {
+        equipment: octroi::domain::Money::parse("2400.00").unwrap(),
+        software: octroi::domain::Money::parse("199.99").unwrap(),
+        coaching_hours: octroi::domain::Hours::parse("6").unwrap(),
+    }
+}
+
 pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
@@ -173,6 +216,11 @@ impl TestApp {
 
     pub async fn member_token(&self, organism: i64) -> String {
         self.token(&format!("member:{organism}")).await
+    }
+
+    /// Assigns a reviewer as a program officer would (the conflict rule applies).
+    pub async fn assign(&self, grant: i64, reviewer: i64) -> Result<(), octroi::storage::StorageError> {
+        self.db().assign_reviewer(grant, reviewer, octroi::web::steps::assignment_mail(&self.state)).await
     }
 
     pub fn db(&self) -> &Db {

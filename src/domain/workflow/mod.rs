@@ -59,6 +59,7 @@ named_enum!(
         ReturnsToScreening = "returns_to_screening",
         ReturnsToReview = "returns_to_review",
         ReturnsToDecision = "returns_to_decision",
+        ReviewsComplete = "reviews_complete",
     }
 );
 
@@ -68,6 +69,7 @@ named_enum!(
         StampSubmitted = "stamp_submitted",
         StampDecided = "stamp_decided",
         StampClosed = "stamp_closed",
+        RecordProposal = "record_proposal",
     }
 );
 
@@ -172,6 +174,15 @@ impl Workflow {
             }
         }
         out
+    }
+
+    /// The states an event may be fired from, by any role, in the order of the states.
+    pub fn states_with_event(&self, event: &str) -> Vec<String> {
+        self.states
+            .iter()
+            .filter(|s| self.transitions.iter().any(|t| t.event == event && &t.from == *s))
+            .cloned()
+            .collect()
     }
 
     pub fn has_state(&self, state: &str) -> bool {

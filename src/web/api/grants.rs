@@ -16,6 +16,8 @@ use crate::web::application::{RawApplication, RawLine};
 use crate::web::auth::{ApiCaller, grant_resource};
 use crate::web::extract::{ApiJson, ApiPath, Fields, Input};
 use crate::web::problem::Problem;
+use crate::web::review::RawProposal;
+use crate::web::steps;
 
 /// The application's content. A draft may leave fields empty; submission requires them (the
 /// `application_complete` guard). Amounts are decimal strings in dollars (`"1234.56"`), hours likewise.
@@ -156,6 +158,30 @@ pub struct TransitionInput {
     #[serde(default)]
     #[validate(length(max = 2000))]
     pub reason: String,
+    /// Required to `approve`: the amounts and coaching hours the program proposes.
+    #[serde(default)]
+    pub proposal: Option<ProposalBody>,
+}
+
+/// What the program officer proposes when approving. Amounts are decimal strings in dollars.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalBody {
+    #[schema(example = "2400.00")]
+    #[serde(default)]
+    pub equipment: String,
+    #[schema(example = "350.00")]
+    #[serde(default)]
+    pub software: String,
+    #[schema(example = "6")]
+    #[serde(default)]
+    pub coaching_hours: String,
+}
+
+impl ProposalBody {
+    pub fn raw(self) -> RawProposal {
+        RawProposal { equipment: self.equipment, software: self.software, coaching_hours: self.coaching_hours }
+    }
 }
 
 impl Input for NewGrantInput {
@@ -179,6 +205,7 @@ pub struct TransitionRequest {
     pub event: String,
     pub version: i64,
     pub reason: String,
+    pub proposal: Option<RawProposal>,
 }
 
 impl Input for TransitionInput {
@@ -186,7 +213,12 @@ impl Input for TransitionInput {
 
     fn convert(self, f: &mut Fields) -> Option<TransitionRequest> {
         let event = f.required("event", self.event);
-        Some(TransitionRequest { event, version: self.version, reason: self.reason.trim().to_string() })
+        Some(TransitionRequest {
+            event,
+            version: self.version,
+            reason: self.reason.trim().to_string(),
+            proposal: self.proposal.map(ProposalBody::raw),
+        })
     }
 }
 
@@ -334,12 +366,17 @@ pub async fn transition(
     ApiPath(id): ApiPath<i64>,
     ApiJson(request): ApiJson<TransitionInput>,
 ) -> Result<Json<GrantView>, Problem> {
-    authorized(&state, &caller, id, Action::GrantFire).await?;
-    let actor = caller.actor();
-    let grant = state
-        .db
-        .fire_grant_event(state.grant_workflow(), id, request.version, &request.event, &actor, &request.reason)
-        .await?;
+    let mut grant = authorized(&state, &caller, id, Action::GrantFire).await?;
+    let proposal = match request.proposal {
+        Some(raw) => {
+            let mut f = Fields::default();
+            Some(raw.convert(&mut f, &state.program).ok_or_else(|| f.into_problem())?)
+        }
+        None => None,
+    };
+    // The version the caller saw decides; a stale one is refused by storage.
+    grant.version = request.version;
+    let (grant, _) = steps::fire(&state, &caller.actor(), &grant, &request.event, &request.reason, proposal).await?;
     Ok(Json(GrantView::new(&state, grant)))
 }
 

@@ -13,7 +13,7 @@ use super::{FormErrors, Page, render};
 use crate::AppState;
 use crate::domain::account::AccountRole;
 use crate::domain::grant::{Application, LineCategory};
-use crate::domain::workflow::{FireError, Guard};
+use crate::domain::workflow::Guard;
 use crate::policy::authz::{Action, Resource};
 use crate::storage::StorageError;
 use crate::storage::grants::{Grant, GrantSummary, GrantTransition};
@@ -24,6 +24,7 @@ use crate::web::application::{
 use crate::web::auth::{SignedIn, grant_resource};
 use crate::web::extract::Fields;
 use crate::web::problem::{FieldError, FieldProblem, Problem};
+use crate::web::steps;
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
@@ -39,7 +40,7 @@ pub async fn dashboard(
     signed: SignedIn,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
-    let page = signed_in_page(&signed, &headers, "/dashboard");
+    let page = super::review::work_page(&state, &signed, &headers, "/dashboard", None).await?;
     let user = &signed.caller.user;
     let (organism, grants, can_start) = match user.role() {
         AccountRole::Member => {
@@ -261,12 +262,9 @@ pub async fn edit(
         let extra = if action == "more_lines" { "#lines" } else { "" };
         return Ok(Redirect::to(&format!("/grants/{id}/edit?saved=1{extra}")).into_response());
     }
-    let actor = signed.caller.actor();
-    match state.db.fire_grant_event(state.grant_workflow(), id, saved.version, &event, &actor, "").await {
+    match steps::fire(&state, &signed.caller.actor(), &saved, &event, "", None).await {
         Ok(_) => Ok(Redirect::to(&format!("/grants/{id}")).into_response()),
-        Err(StorageError::Refused { error: FireError::GuardFailed { failed, .. }, missing })
-            if failed.contains(&Guard::ApplicationComplete) =>
-        {
+        Err(Problem::ConditionsNotMet { failed, missing, .. }) if failed.contains(&Guard::ApplicationComplete) => {
             let errors = missing
                 .iter()
                 .map(|field| FieldError {
@@ -280,7 +278,7 @@ pub async fn edit(
                 .collect();
             Ok(again(errors, raw, saved.version, StatusCode::UNPROCESSABLE_ENTITY))
         }
-        Err(e) => Err(e.into()),
+        Err(e) => Err(e),
     }
 }
 
@@ -296,6 +294,9 @@ pub struct ShowPage {
     pub can_withdraw: bool,
     /// The program asked the applicant for information (the workflow offers the applicant an answer).
     pub awaiting_answer: bool,
+    /// Links to the program officer's page and the reviewer's form, for those who may use them.
+    pub can_manage: bool,
+    pub can_review: bool,
 }
 
 impl ShowPage {
@@ -319,7 +320,6 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> Result<Response, Problem> {
     let grant = authorized_grant(&state, &signed, id, Action::GrantView).await?;
-    let page = signed_in_page(&signed, &headers, &format!("/grants/{id}"));
     let resource = grant_resource(&state.db, &grant).await?;
     let workflow = state.grant_workflow();
     let role = signed.caller.user.role().workflow_role();
@@ -328,7 +328,12 @@ pub async fn show(
         && workflow.allowed_events(&grant.state, role).iter().any(|e| e == "withdraw");
     let awaiting_answer =
         workflow.allowed_events(&grant.state, AccountRole::Member.workflow_role()).iter().any(|e| e == "provide_info");
+    let can_manage = signed.caller.may(&state, Action::GrantManage, &resource);
+    let can_review = signed.caller.may(&state, Action::GrantReview, &resource);
+    let page = super::review::work_page(&state, &signed, &headers, &format!("/grants/{id}"), None).await?;
     let show = ShowPage {
+        can_manage,
+        can_review,
         page,
         organism: state.db.organism(grant.organism_id).await?,
         application: grant.application(),
@@ -355,11 +360,9 @@ pub async fn withdraw(
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<VersionForm>,
 ) -> Result<Response, Problem> {
-    authorized_grant(&state, &signed, id, Action::GrantFire).await?;
+    let mut grant = authorized_grant(&state, &signed, id, Action::GrantFire).await?;
     let reason: String = form.reason.trim().chars().take(2000).collect();
-    state
-        .db
-        .fire_grant_event(state.grant_workflow(), id, form.version, "withdraw", &signed.caller.actor(), &reason)
-        .await?;
+    grant.version = form.version;
+    steps::fire(&state, &signed.caller.actor(), &grant, "withdraw", &reason, None).await?;
     Ok(Redirect::to(&format!("/grants/{id}")).into_response())
 }

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod grants;
+pub mod review;
 
 use askama::Template;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -37,6 +38,8 @@ pub struct Page {
     pub user: Option<(String, AccountRole)>,
     /// The path of the page, for the language switch to come back to.
     pub path: String,
+    /// The staff's work queues with their counts, in the navigation.
+    pub queues: Vec<review::QueueLink>,
 }
 
 impl Page {
@@ -167,7 +170,7 @@ pub struct MessagePage {
 /// The HTML page for a problem, in the page's language.
 pub fn problem_page(problem: &Problem, status: StatusCode, lang: Language) -> Response {
     let (title, detail) = problem.title_and_detail(lang);
-    let page = Page { lang, csrf: String::new(), user: None, path: "/".into() };
+    let page = Page { lang, csrf: String::new(), user: None, path: "/".into(), queues: Vec::new() };
     let link = Some(("/".to_string(), i18n::t(lang, "nav-home")));
     render(status, &MessagePage { page, title, message: detail.unwrap_or_default(), link })
 }

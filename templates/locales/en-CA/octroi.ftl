@@ -244,3 +244,141 @@ show-application = The application
 show-history = History
 show-no-history = The application has not been submitted yet.
 show-withdraw = Withdraw the application
+
+## Review: queues, screening, reviews, decisions (issue 4)
+queue-screening = Screening
+queue-review = In review
+queue-decision = Decision
+queue-waiting = Waiting for the organization
+queue-my-reviews = My reviews
+queue-all-regions = All regions
+queue-min = Minimum requested amount ($)
+queue-max = Maximum requested amount ($)
+queue-sort = Sort by
+queue-sort-age = Time in this step
+queue-sort-score = Review score
+queue-filter = Filter
+queue-empty = No application in this queue.
+queue-select = Select
+queue-pages = Queue pages
+queue-page = Page
+queue-previous = Previous page
+queue-next = Next page
+col-days = Days in this step
+col-score = Score
+batch-legend = Decide the selected applications
+batch-event = Decision
+batch-approve = Approve as requested
+batch-decline = Decline
+batch-submit = Apply to the selected applications
+batch-title = Batch decisions
+batch-done = decision recorded.
+batch-none = No application selected: nothing was decided.
+field-decision-reason = Message to the organization
+hint-decision-reason = Required to decline or to ask for information; the organization receives it by e-mail.
+field-proposed-equipment = Proposed equipment ($)
+field-proposed-software = Proposed software ($)
+field-proposed-coaching_hours = Proposed coaching hours
+field-recommendation = Recommendation
+field-comment = Comment
+field-conflict-reason = Nature of the conflict of interest
+hint-conflict = You will leave this organization's applications you have not reviewed yet; someone else will review them.
+hint-assign = Only people without a conflict of interest with the organization are offered, least loaded first.
+recommendation-approve = Approve
+recommendation-decline = Decline
+recommendation-discuss = To discuss
+manage-title = Handling the application
+manage-application = See the full application
+manage-eligibility = Eligibility
+manage-rule = Rule
+manage-result = Result
+rule-passed = Met
+rule-failed = Not met
+manage-reviewers = Reviewers
+manage-reviewers-wanted = Each application gets { $count } reviews.
+manage-no-reviewer = No reviewer yet.
+manage-reviewed = review submitted
+manage-pending = review pending
+manage-unassign = Remove
+manage-assign-label = Add a reviewer
+manage-assign = Assign
+manage-auto = Complete automatically
+manage-load = { $count } in progress
+manage-decision = Decision
+manage-no-decision = No decision is due at this step.
+manage-proposal = Proposed amounts
+manage-do-send_to_review = Eligible: send to review
+manage-do-complete_reviews = Move to decision
+manage-do-approve = Approve
+manage-do-decline = Decline
+manage-do-request_info = Ask for information
+reviews-title = Reviews
+reviews-none = No review submitted.
+reviews-mean = mean score
+reviews-criterion = Criterion
+reviews-weighted = Weighted score
+review-title = Reviewing the application
+review-form = Your review
+review-hidden = The other reviewers' scores appear once you have submitted yours.
+review-submit = Submit the review
+review-closed = This application no longer takes reviews.
+conflict-title = Conflict of interest
+conflict-submit = Declare a conflict of interest
+notice-done = Decision recorded.
+notice-assigned = Reviewers assigned.
+notice-unassigned = Reviewer removed.
+notice-short = Reviewers without a conflict of interest are missing: assign one by hand.
+notice-reviewed = Review submitted. Thank you!
+notice-conflict = Conflict declared: you will no longer see this organization's applications.
+problem-nothing-proposed = Propose an amount or coaching hours.
+problem-score-on-scale = Choose a whole score from { $min } to { $max }.
+problem-above-cap = The total, coaching included, exceeds the cap of { $cap } per bourse.
+problem-not-reviewable = Reviews are closed at this step
+problem-not-reviewable-detail = The application is not in review; nothing was saved.
+problem-proposal-required = Amounts required
+problem-proposal-required-detail = To approve, give the proposed amounts and coaching hours.
+problem-not-assigned = Application not assigned
+problem-not-assigned-detail = This application is not assigned to you; you cannot review it.
+problem-already-reviewed = Review already submitted
+problem-already-reviewed-detail = You already reviewed this application; a submitted review does not change.
+problem-conflict-of-interest = Conflict of interest
+problem-conflict-of-interest-detail = This person works for the organization or declared a conflict of interest with it: they cannot review its application.
+problem-not-a-reviewer = Not a reviewer
+problem-not-a-reviewer-detail = This account does not have the reviewer role.
+mail-assigned-subject = DATAide: an application to review
+mail-assigned-body = Hello { $name },
+
+    The application “{ $title }” is assigned to you for review:
+    { $link }
+
+    If you have a conflict of interest with the organization, declare it on that page.
+mail-step-submit-subject = DATAide: application “{ $title }” received
+mail-step-submit-body = Hello { $name },
+
+    We received your application “{ $title }”. It will be screened, then reviewed.
+    Follow it here: { $link }
+mail-step-request_info-subject = DATAide: information requested for “{ $title }”
+mail-step-request_info-body = Hello { $name },
+
+    The program needs information about your application “{ $title }”:
+
+    { $reason }
+
+    Complete the application, then send your answer: { $link }
+mail-step-approve-subject = DATAide: application “{ $title }” approved
+mail-step-approve-body = Hello { $name },
+
+    Good news: your application “{ $title }” is approved. The award letter will follow.
+    { $link }
+mail-step-decline-subject = DATAide: decision on “{ $title }”
+mail-step-decline-body = Hello { $name },
+
+    We regret to tell you that your application “{ $title }” was not selected.
+    Reason: { $reason }
+
+    { $link }
+mail-step-award-subject = DATAide: bourse awarded for “{ $title }”
+mail-step-award-body = Hello { $name },
+
+    The bourse for your application “{ $title }” is awarded. Your award letter is waiting for you:
+    { $link }

@@ -244,3 +244,141 @@ show-application = La demande
 show-history = Historique
 show-no-history = La demande n'a pas encore été soumise.
 show-withdraw = Retirer la demande
+
+## Review: queues, screening, reviews, decisions (issue 4)
+queue-screening = Vérification
+queue-review = En évaluation
+queue-decision = Décision
+queue-waiting = En attente de l'organisme
+queue-my-reviews = Mes évaluations
+queue-all-regions = Toutes les régions
+queue-min = Montant demandé minimal ($)
+queue-max = Montant demandé maximal ($)
+queue-sort = Trier par
+queue-sort-age = Ancienneté dans l'étape
+queue-sort-score = Note des évaluations
+queue-filter = Filtrer
+queue-empty = Aucune demande dans cette file.
+queue-select = Choisir
+queue-pages = Pages de la file
+queue-page = Page
+queue-previous = Page précédente
+queue-next = Page suivante
+col-days = Jours dans l'étape
+col-score = Note
+batch-legend = Décider les demandes cochées
+batch-event = Décision
+batch-approve = Approuver comme demandé
+batch-decline = Refuser
+batch-submit = Appliquer aux demandes cochées
+batch-title = Décisions en lot
+batch-done = décision enregistrée.
+batch-none = Aucune demande cochée : rien n'a été décidé.
+field-decision-reason = Message à l'organisme
+hint-decision-reason = Obligatoire pour un refus ou une demande de renseignements ; l'organisme le reçoit par courriel.
+field-proposed-equipment = Matériel proposé ($)
+field-proposed-software = Logiciels proposés ($)
+field-proposed-coaching_hours = Heures d'accompagnement proposées
+field-recommendation = Recommandation
+field-comment = Commentaire
+field-conflict-reason = Nature du conflit d'intérêts
+hint-conflict = Vous quitterez les demandes de cet organisme que vous n'avez pas encore évaluées ; une autre personne les évaluera.
+hint-assign = Seules les personnes sans conflit d'intérêts avec l'organisme sont proposées, les moins chargées d'abord.
+recommendation-approve = Approuver
+recommendation-decline = Refuser
+recommendation-discuss = À discuter
+manage-title = Traitement de la demande
+manage-application = Voir la demande complète
+manage-eligibility = Admissibilité
+manage-rule = Règle
+manage-result = Résultat
+rule-passed = Respectée
+rule-failed = Non respectée
+manage-reviewers = Évaluateurs
+manage-reviewers-wanted = Chaque demande reçoit { $count } évaluations.
+manage-no-reviewer = Aucun évaluateur pour l'instant.
+manage-reviewed = évaluation remise
+manage-pending = évaluation attendue
+manage-unassign = Retirer
+manage-assign-label = Ajouter un évaluateur
+manage-assign = Assigner
+manage-auto = Compléter automatiquement
+manage-load = { $count } en cours
+manage-decision = Décision
+manage-no-decision = Aucune décision n'est à prendre à cette étape.
+manage-proposal = Montants proposés
+manage-do-send_to_review = Admissible : envoyer en évaluation
+manage-do-complete_reviews = Passer à la décision
+manage-do-approve = Approuver
+manage-do-decline = Refuser
+manage-do-request_info = Demander des renseignements
+reviews-title = Évaluations
+reviews-none = Aucune évaluation remise.
+reviews-mean = note moyenne
+reviews-criterion = Critère
+reviews-weighted = Note pondérée
+review-title = Évaluation de la demande
+review-form = Votre évaluation
+review-hidden = Les notes des autres évaluateurs s'affichent une fois la vôtre remise.
+review-submit = Remettre l'évaluation
+review-closed = Cette demande n'accepte plus d'évaluation.
+conflict-title = Conflit d'intérêts
+conflict-submit = Déclarer un conflit d'intérêts
+notice-done = Décision enregistrée.
+notice-assigned = Évaluateurs assignés.
+notice-unassigned = Évaluateur retiré.
+notice-short = Il manque des évaluateurs sans conflit d'intérêts : assignez-en un à la main.
+notice-reviewed = Évaluation remise. Merci !
+notice-conflict = Conflit déclaré : vous ne verrez plus les demandes de cet organisme.
+problem-nothing-proposed = Proposez un montant ou des heures d'accompagnement.
+problem-score-on-scale = Choisissez une note entière de { $min } à { $max }.
+problem-above-cap = Le total, accompagnement compris, dépasse le plafond de { $cap } par bourse.
+problem-not-reviewable = Évaluation impossible à cette étape
+problem-not-reviewable-detail = La demande n'est pas en évaluation ; rien n'a été enregistré.
+problem-proposal-required = Montants requis
+problem-proposal-required-detail = Pour approuver, indiquez les montants proposés et les heures d'accompagnement.
+problem-not-assigned = Demande non assignée
+problem-not-assigned-detail = Cette demande ne vous est pas assignée ; vous ne pouvez pas l'évaluer.
+problem-already-reviewed = Évaluation déjà remise
+problem-already-reviewed-detail = Vous avez déjà évalué cette demande ; une évaluation remise ne se modifie pas.
+problem-conflict-of-interest = Conflit d'intérêts
+problem-conflict-of-interest-detail = Cette personne travaille pour l'organisme ou a déclaré un conflit d'intérêts avec lui : elle ne peut pas évaluer sa demande.
+problem-not-a-reviewer = Pas un évaluateur
+problem-not-a-reviewer-detail = Ce compte n'a pas le rôle d'évaluateur.
+mail-assigned-subject = DATAide : une demande à évaluer
+mail-assigned-body = Bonjour { $name },
+
+    La demande « { $title } » vous est assignée pour évaluation :
+    { $link }
+
+    Si vous êtes en conflit d'intérêts avec l'organisme, déclarez-le sur cette page.
+mail-step-submit-subject = DATAide : demande « { $title } » reçue
+mail-step-submit-body = Bonjour { $name },
+
+    Nous avons bien reçu votre demande « { $title } ». Elle sera d'abord vérifiée, puis évaluée.
+    Suivez-la ici : { $link }
+mail-step-request_info-subject = DATAide : renseignements demandés pour « { $title } »
+mail-step-request_info-body = Bonjour { $name },
+
+    Le programme a besoin de renseignements sur votre demande « { $title } » :
+
+    { $reason }
+
+    Complétez la demande puis envoyez votre réponse : { $link }
+mail-step-approve-subject = DATAide : demande « { $title } » approuvée
+mail-step-approve-body = Bonjour { $name },
+
+    Bonne nouvelle : votre demande « { $title } » est approuvée. La lettre d'octroi suivra.
+    { $link }
+mail-step-decline-subject = DATAide : décision sur « { $title } »
+mail-step-decline-body = Bonjour { $name },
+
+    Nous regrettons de vous annoncer que votre demande « { $title } » n'est pas retenue.
+    Raison : { $reason }
+
+    { $link }
+mail-step-award-subject = DATAide : bourse octroyée pour « { $title } »
+mail-step-award-body = Bonjour { $name },
+
+    La bourse de votre demande « { $title } » est octroyée. Votre lettre d'octroi vous attend :
+    { $link }

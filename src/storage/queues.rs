@@ -1,0 +1,173 @@
+//! The queues staff work through: applications in some workflow states (or assigned to one reviewer and
+//! not yet reviewed by them), filtered by region and requested amount, sorted by age in their state or by
+//! score, a page at a time. A viewer never sees their own organism's applications nor those of an
+//! organism they declared a conflict with, in the rows as in the counts (the policies say the same).
+
+use sqlx::Arguments;
+use sqlx::any::AnyArguments;
+
+use super::{Db, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum QueueSort {
+    /// Longest in its state first.
+    #[default]
+    Age,
+    /// Highest mean review score first; unscored last.
+    Score,
+}
+
+/// Who is looking: their account and the organism they work for, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Viewer {
+    pub user_id: i64,
+    pub affiliation: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueQuery {
+    /// The workflow states the queue holds.
+    pub states: Vec<String>,
+    /// Only the applications assigned to the viewer as reviewer and not yet reviewed by them.
+    pub to_review_by_viewer: bool,
+    pub viewer: Viewer,
+    /// A region code (`06`).
+    pub region: Option<String>,
+    /// Requested equipment and software, in cents, inclusive bounds.
+    pub min_cents: Option<i64>,
+    pub max_cents: Option<i64>,
+    pub sort: QueueSort,
+    /// From 1.
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// One application in a queue.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct QueueRow {
+    pub id: i64,
+    pub organism_id: i64,
+    pub organism_name: String,
+    pub region: String,
+    pub title: String,
+    pub state: String,
+    pub version: i64,
+    pub requested_cents: i64,
+    pub requested_coaching_hundredths: i64,
+    pub state_entered_at: String,
+    pub review_score_hundredths: Option<i64>,
+    pub reviews_done: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueuePage {
+    pub rows: Vec<QueueRow>,
+    /// Rows across all pages.
+    pub total: i64,
+}
+
+/// A value to bind, in the order of the `$n` placeholders.
+enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+/// The FROM and WHERE of a queue, with their arguments.
+fn from_where(q: &QueueQuery) -> (String, Vec<Arg>) {
+    let mut args: Vec<Arg> = Vec::new();
+    let next = |arg: Arg, args: &mut Vec<Arg>| {
+        args.push(arg);
+        format!("${}", args.len())
+    };
+    let viewer = next(Arg::Int(q.viewer.user_id), &mut args);
+    let mut sql = String::from("FROM grants g JOIN organisms o ON o.id = g.organism_id ");
+    if q.to_review_by_viewer {
+        sql.push_str(&format!(
+            "JOIN grant_assignments a ON a.grant_id = g.id AND a.user_id = {viewer} AND a.kind = 'reviewer' "
+        ));
+    }
+    let states: Vec<String> = q.states.iter().map(|s| next(Arg::Text(s.clone()), &mut args)).collect();
+    // An empty queue definition matches nothing rather than everything.
+    let states = if states.is_empty() { "NULL".to_string() } else { states.join(", ") };
+    sql.push_str(&format!(
+        "WHERE g.state IN ({states})
+           AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.user_id = {viewer} AND c.organism_id = g.organism_id)"
+    ));
+    if q.to_review_by_viewer {
+        sql.push_str(&format!(
+            " AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.grant_id = g.id AND r.reviewer_id = {viewer})"
+        ));
+    }
+    if let Some(affiliation) = q.viewer.affiliation {
+        sql.push_str(&format!(" AND g.organism_id <> {}", next(Arg::Int(affiliation), &mut args)));
+    }
+    if let Some(region) = &q.region {
+        sql.push_str(&format!(" AND o.region = {}", next(Arg::Text(region.clone()), &mut args)));
+    }
+    if let Some(min) = q.min_cents {
+        sql.push_str(&format!(
+            " AND g.requested_equipment_cents + g.requested_software_cents >= {}",
+            next(Arg::Int(min), &mut args)
+        ));
+    }
+    if let Some(max) = q.max_cents {
+        sql.push_str(&format!(
+            " AND g.requested_equipment_cents + g.requested_software_cents <= {}",
+            next(Arg::Int(max), &mut args)
+        ));
+    }
+    (sql, args)
+}
+
+/// The arguments, bound in order.
+fn arguments(args: Vec<Arg>) -> AnyArguments<'static> {
+    let mut bound = AnyArguments::default();
+    for arg in args {
+        let added = match arg {
+            Arg::Int(v) => bound.add(v),
+            Arg::Text(v) => bound.add(v),
+        };
+        added.expect("integers and text always encode");
+    }
+    bound
+}
+
+async fn count(db: &Db, q: &QueueQuery) -> Result<i64> {
+    let (from_where_sql, args) = from_where(q);
+    Ok(sqlx::query_scalar_with(&format!("SELECT COUNT(*) {from_where_sql}"), arguments(args))
+        .fetch_one(&db.pool)
+        .await?)
+}
+
+impl Db {
+    /// One page of a queue and the number of rows across all pages.
+    pub async fn queue(&self, q: &QueueQuery) -> Result<QueuePage> {
+        let (from_where_sql, args) = from_where(q);
+        let order = match q.sort {
+            QueueSort::Age => "g.state_entered_at ASC, g.id ASC",
+            QueueSort::Score => "g.review_score_hundredths DESC NULLS LAST, g.state_entered_at ASC, g.id ASC",
+        };
+        let per_page = q.per_page.clamp(1, 200);
+        let offset = (q.page.max(1) - 1).saturating_mul(per_page);
+        let rows_sql = format!(
+            "SELECT g.id, g.organism_id, o.legal_name AS organism_name, o.region, g.title, g.state, g.version,
+               g.requested_equipment_cents + g.requested_software_cents AS requested_cents,
+               g.requested_coaching_hundredths, g.state_entered_at, g.review_score_hundredths, g.reviews_done
+             {from_where_sql} ORDER BY {order} LIMIT {per_page} OFFSET {offset}"
+        );
+        let rows: Vec<QueueRow> = sqlx::query_as_with(&rows_sql, arguments(args)).fetch_all(&self.pool).await?;
+        // The first page, when shorter than a page, is the whole queue: no count needed.
+        let total =
+            if offset == 0 && (rows.len() as i64) < per_page { rows.len() as i64 } else { count(self, q).await? };
+        Ok(QueuePage { rows, total })
+    }
+
+    /// How many applications each of `queues` holds for this viewer (no filters), in the same order.
+    pub async fn queue_counts(&self, queues: &[QueueQuery]) -> Result<Vec<i64>> {
+        let mut counts = Vec::with_capacity(queues.len());
+        for q in queues {
+            counts.push(count(self, q).await?);
+        }
+        Ok(counts)
+    }
+}

@@ -1,0 +1,838 @@
+//! The staff's work: the queues (screening, in review, decision, waiting for the applicant, my reviews),
+//! the program officer's page for one application (eligibility, reviewers, reviews side by side, the
+//! decision), the reviewer's form, conflict declarations and batch decisions.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::account::signed_in_page;
+use super::{FormErrors, MessagePage, Page, render};
+use crate::AppState;
+use crate::domain::Region;
+use crate::domain::workflow::Role;
+use crate::policy::authz::{Action, Resource};
+use crate::storage::grants::Grant;
+use crate::storage::organisms::Organism;
+use crate::storage::queues::{QueuePage, QueueQuery, QueueRow, QueueSort, Viewer};
+use crate::storage::review::Review;
+use crate::web::auth::{Caller, SignedIn, grant_resource};
+use crate::web::extract::Fields;
+use crate::web::problem::{FieldError, FieldProblem, Problem};
+use crate::web::review::{COMMENT_MAX, QueueFilter, QueueParams, REASON_MAX, RawProposal, RawReview};
+use crate::web::steps;
+
+// --- queues --------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueKind {
+    Screening,
+    Review,
+    Decision,
+    Waiting,
+    MyReviews,
+}
+
+impl QueueKind {
+    pub const ALL: [QueueKind; 5] =
+        [QueueKind::Screening, QueueKind::Review, QueueKind::Decision, QueueKind::Waiting, QueueKind::MyReviews];
+
+    pub fn slug(&self) -> &'static str {
+        match self {
+            QueueKind::Screening => "screening",
+            QueueKind::Review => "review",
+            QueueKind::Decision => "decision",
+            QueueKind::Waiting => "waiting",
+            QueueKind::MyReviews => "my-reviews",
+        }
+    }
+
+    pub fn parse(slug: &str) -> Option<QueueKind> {
+        QueueKind::ALL.into_iter().find(|k| k.slug() == slug)
+    }
+
+    /// The events whose source states make up the queue: the queue holds what awaits that step.
+    fn events(&self) -> &'static [&'static str] {
+        match self {
+            QueueKind::Screening => &["begin_screening", "send_to_review"],
+            QueueKind::Review | QueueKind::MyReviews => &[steps::COMPLETE_REVIEWS],
+            QueueKind::Decision => &["approve"],
+            QueueKind::Waiting => &["provide_info"],
+        }
+    }
+
+    pub fn states(&self, state: &AppState) -> Vec<String> {
+        let workflow = state.grant_workflow();
+        let mut states: Vec<String> = self.events().iter().flat_map(|e| workflow.states_with_event(e)).collect();
+        states.dedup();
+        states
+    }
+
+    /// Who works through this queue: reviewers through their own, program officers (and admins)
+    /// through the others.
+    fn action(&self) -> Action {
+        match self {
+            QueueKind::MyReviews => Action::QueueReview,
+            _ => Action::QueueManage,
+        }
+    }
+
+    /// The page for one application of the queue.
+    pub fn item_href(&self, id: i64) -> String {
+        match self {
+            QueueKind::MyReviews => format!("/grants/{id}/review"),
+            _ => format!("/grants/{id}/manage"),
+        }
+    }
+}
+
+/// A queue in the navigation, with its count.
+#[derive(Debug, Clone)]
+pub struct QueueLink {
+    pub href: String,
+    pub label: String,
+    pub count: i64,
+    pub current: bool,
+}
+
+fn viewer(caller: &Caller) -> Viewer {
+    Viewer { user_id: caller.user.id, affiliation: caller.user.organism_id }
+}
+
+fn queue_query(state: &AppState, caller: &Caller, kind: QueueKind, filter: &QueueFilter) -> QueueQuery {
+    QueueQuery {
+        states: kind.states(state),
+        to_review_by_viewer: kind == QueueKind::MyReviews,
+        viewer: viewer(caller),
+        region: filter.region.clone(),
+        min_cents: filter.min_cents,
+        max_cents: filter.max_cents,
+        sort: filter.sort,
+        page: filter.page,
+        per_page: filter.per_page,
+    }
+}
+
+const NO_FILTER: QueueFilter =
+    QueueFilter { region: None, min_cents: None, max_cents: None, sort: QueueSort::Age, page: 1, per_page: 1 };
+
+/// The queues this caller works through, with their counts, for the navigation.
+async fn queue_links(state: &AppState, caller: &Caller, current: Option<QueueKind>) -> Result<Vec<QueueLink>, Problem> {
+    if !caller.user.role().is_staff() {
+        return Ok(Vec::new());
+    }
+    let kinds: Vec<QueueKind> =
+        QueueKind::ALL.into_iter().filter(|k| caller.may(state, k.action(), &Resource::Program)).collect();
+    let queries: Vec<QueueQuery> = kinds.iter().map(|k| queue_query(state, caller, *k, &NO_FILTER)).collect();
+    let counts = state.db.queue_counts(&queries).await?;
+    let lang_page = |k: QueueKind| format!("queue-{}", k.slug());
+    Ok(kinds
+        .into_iter()
+        .zip(counts)
+        .map(|(k, count)| QueueLink {
+            href: format!("/queues/{}", k.slug()),
+            label: lang_page(k),
+            count,
+            current: Some(k) == current,
+        })
+        .collect())
+}
+
+/// A signed-in page with the staff's queues in its navigation.
+pub async fn work_page(
+    state: &AppState,
+    signed: &SignedIn,
+    headers: &HeaderMap,
+    path: &str,
+    current: Option<QueueKind>,
+) -> Result<Page, Problem> {
+    let mut page = signed_in_page(signed, headers, path);
+    let mut links = queue_links(state, &signed.caller, current).await?;
+    for q in &mut links {
+        q.label = page.t(&q.label);
+    }
+    page.queues = links;
+    Ok(page)
+}
+
+#[derive(Template)]
+#[template(path = "queue.html")]
+pub struct QueueTemplate {
+    pub page: Page,
+    pub kind: QueueKind,
+    pub title: String,
+    pub params: QueueParams,
+    pub errors: FormErrors,
+    pub result: QueuePage,
+    pub pages: i64,
+    pub current_page: i64,
+    pub regions: Vec<(String, String)>,
+    pub today: chrono::NaiveDate,
+    pub batch: bool,
+}
+
+impl QueueTemplate {
+    pub fn days(&self, row: &QueueRow) -> i64 {
+        row.state_entered_at
+            .get(..10)
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .map(|d| (self.today - d).num_days().max(0))
+            .unwrap_or(0)
+    }
+
+    pub fn score(&self, row: &QueueRow) -> String {
+        row.review_score_hundredths.map(|h| score_text(self.page.lang, h)).unwrap_or_else(|| "—".into())
+    }
+
+    pub fn region_name(&self, code: &str) -> String {
+        Region::parse(code).map(|r| r.name().to_string()).unwrap_or_else(|_| code.to_string())
+    }
+
+    pub fn href(&self, id: &i64) -> String {
+        self.kind.item_href(*id)
+    }
+
+    /// The address of another page of the same queue, filters kept.
+    pub fn page_href(&self, page: &i64) -> String {
+        let p = &self.params;
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [("region", &p.region), ("min", &p.min), ("max", &p.max), ("sort", &p.sort)] {
+            if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
+                query.append_pair(k, v);
+            }
+        }
+        query.append_pair("page", &page.to_string());
+        format!("/queues/{}?{}", self.kind.slug(), query.finish())
+    }
+
+    pub fn selected(&self, value: &Option<String>, option: &str) -> bool {
+        value.as_deref() == Some(option)
+    }
+}
+
+/// A score in hundredths, formatted for the language (`3,75` / `3.75`).
+fn score_text(lang: crate::domain::Language, hundredths: i64) -> String {
+    let text = format!("{}.{:02}", hundredths / 100, hundredths % 100);
+    match lang {
+        crate::domain::Language::Fr => text.replace('.', ","),
+        crate::domain::Language::En => text,
+    }
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    Query(params): Query<QueueParams>,
+) -> Result<Response, Problem> {
+    let kind = QueueKind::parse(&slug).ok_or(Problem::NotFound)?;
+    signed.caller.require(&state, kind.action(), &Resource::Program)?;
+    let page = work_page(&state, &signed, &headers, &format!("/queues/{slug}"), Some(kind)).await?;
+    let mut f = Fields::default();
+    let (filter, errors) = match params.convert(&mut f) {
+        Some(filter) => (filter, FormErrors::default()),
+        None => (QueueFilter { page: 1, ..NO_FILTER }, FormErrors::from_fields(&f.into_errors(), page.lang)),
+    };
+    let filter = QueueFilter { per_page: filter.per_page.max(if errors.is_empty() { 1 } else { 25 }), ..filter };
+    let result = state.db.queue(&queue_query(&state, &signed.caller, kind, &filter)).await?;
+    let pages = ((result.total + filter.per_page - 1) / filter.per_page).max(1);
+    let title = page.t(&format!("queue-{slug}"));
+    let regions = Region::all().map(|r| (r.code(), format!("{} – {}", r.code(), r.name()))).collect();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let batch = kind == QueueKind::Decision;
+    let template = QueueTemplate {
+        page,
+        kind,
+        title,
+        params,
+        errors,
+        result,
+        pages,
+        current_page: filter.page,
+        regions,
+        today: chrono::Utc::now().date_naive(),
+        batch,
+    };
+    Ok(render(status, &template))
+}
+
+// --- one application, for the program officer ---------------------------------------------------------
+
+/// The reviews of an application side by side: one row per criterion, one column per reviewer.
+pub struct ReviewTable {
+    pub criteria: Vec<String>,
+    pub columns: Vec<ReviewColumn>,
+    pub mean: Option<String>,
+}
+
+pub struct ReviewColumn {
+    pub reviewer: String,
+    pub scores: Vec<String>,
+    pub weighted: String,
+    pub recommendation: String,
+    pub comment: String,
+    pub submitted_at: String,
+}
+
+fn review_table(state: &AppState, page: &Page, grant: &Grant, reviews: &[Review]) -> ReviewTable {
+    let criteria = state.rubric.criteria.iter().map(|c| c.name(page.lang).to_string()).collect();
+    let columns = reviews
+        .iter()
+        .map(|r| ReviewColumn {
+            reviewer: r.reviewer_name.clone(),
+            scores: state
+                .rubric
+                .criteria
+                .iter()
+                .map(|c| r.score(&c.code).map(|s| s.to_string()).unwrap_or_default())
+                .collect(),
+            weighted: localized_decimal(page.lang, &r.weighted_score),
+            recommendation: page.t(&format!("recommendation-{}", r.recommendation)),
+            comment: r.comment.clone(),
+            submitted_at: page.date(&r.submitted_at),
+        })
+        .collect();
+    ReviewTable { criteria, columns, mean: grant.review_score_hundredths.map(|h| score_text(page.lang, h)) }
+}
+
+fn localized_decimal(lang: crate::domain::Language, text: &str) -> String {
+    match lang {
+        crate::domain::Language::Fr => text.replace('.', ","),
+        crate::domain::Language::En => text.to_string(),
+    }
+}
+
+/// One eligibility rule's result.
+pub struct RuleResult {
+    pub name: String,
+    pub passed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "manage.html")]
+pub struct ManageTemplate {
+    pub page: Page,
+    pub grant: Grant,
+    pub organism: Organism,
+    pub rules: Vec<RuleResult>,
+    pub reviewers: Vec<(i64, String, Option<String>, bool)>,
+    pub candidates: Vec<(i64, String, Option<String>, u32)>,
+    pub reviews: ReviewTable,
+    /// The decisions the program officer may take now, in the workflow's order.
+    pub actions: Vec<String>,
+    pub proposal: RawProposal,
+    pub reason: String,
+    pub errors: FormErrors,
+    pub notice: Option<String>,
+    pub wanted: i64,
+    pub requested_total: i64,
+}
+
+impl ManageTemplate {
+    pub fn proposal_fields(&self) -> [(&'static str, &str); 3] {
+        let p = &self.proposal;
+        [("equipment", &p.equipment), ("software", &p.software), ("coaching_hours", &p.coaching_hours)]
+    }
+
+    pub fn has(&self, action: &str) -> bool {
+        self.actions.iter().any(|a| a == action)
+    }
+
+    pub fn event(&self, event: &str) -> String {
+        self.page.t(&format!("manage-do-{event}"))
+    }
+
+    pub fn region_name(&self, code: &Option<String>) -> String {
+        code.as_deref().and_then(|c| Region::parse(c).ok()).map(|r| r.name().to_string()).unwrap_or_default()
+    }
+
+    pub fn field_id(&self, name: &str) -> String {
+        super::field_id(name)
+    }
+}
+
+/// The decisions the manage page offers, among those the workflow lets a program officer fire.
+const DECISIONS: [&str; 5] = ["send_to_review", "request_info", "complete_reviews", "approve", "decline"];
+
+/// The event to fire first so that `event` becomes possible: screening begins implicitly when the
+/// program officer decides on a submitted application.
+fn implicit_first(state: &AppState, from: &str, event: &str) -> Option<&'static str> {
+    let workflow = state.grant_workflow();
+    let role = Role::ProgramOfficer;
+    if workflow.allowed_events(from, role).iter().any(|e| e == event) {
+        return None;
+    }
+    let next = workflow.transitions.iter().find(|t| t.event == "begin_screening" && t.from == from)?;
+    workflow.allowed_events(&next.to, role).iter().any(|e| e == event).then_some("begin_screening")
+}
+
+fn offered_actions(state: &AppState, grant_state: &str) -> Vec<String> {
+    DECISIONS
+        .iter()
+        .filter(|e| {
+            state.grant_workflow().allowed_events(grant_state, Role::ProgramOfficer).iter().any(|a| a == *e)
+                || implicit_first(state, grant_state, e).is_some()
+        })
+        .map(|e| e.to_string())
+        .collect()
+}
+
+async fn managed_grant(state: &AppState, signed: &SignedIn, id: i64) -> Result<Grant, Problem> {
+    let grant = state.db.grant(id).await?;
+    let resource = grant_resource(&state.db, &grant).await?;
+    signed.caller.require(state, Action::GrantManage, &resource)?;
+    Ok(grant)
+}
+
+async fn eligibility(
+    state: &AppState,
+    page: &Page,
+    grant: &Grant,
+    organism: &Organism,
+) -> Result<Vec<RuleResult>, Problem> {
+    let facts = crate::policy::eligibility::Facts {
+        neq: organism.neq.clone(),
+        region: organism.region.clone(),
+        mission: organism.mission_summary.clone(),
+        bourses_awarded: state.db.bourses_awarded(organism.id, grant.id).await?,
+    };
+    Ok(state
+        .eligibility
+        .rules
+        .iter()
+        .zip(state.eligibility.evaluate(&facts))
+        .map(|(rule, (_, passed))| RuleResult { name: rule.name(page.lang).to_string(), passed })
+        .collect())
+}
+
+struct ManageInput {
+    proposal: Option<RawProposal>,
+    reason: String,
+    errors: FormErrors,
+    notice: Option<String>,
+    status: StatusCode,
+}
+
+async fn manage_page_with(
+    state: &AppState,
+    signed: &SignedIn,
+    headers: &HeaderMap,
+    grant: Grant,
+    input: ManageInput,
+) -> Result<Response, Problem> {
+    let page = work_page(state, signed, headers, &format!("/grants/{}/manage", grant.id), None).await?;
+    let organism = state.db.organism(grant.organism_id).await?;
+    let rules = eligibility(state, &page, &grant, &organism).await?;
+    let reviews = state.db.reviews(grant.id).await?;
+    let reviewers = state.db.assigned_reviewers(grant.id).await?;
+    let mut candidates = state.db.eligible_reviewers(grant.id).await?;
+    candidates.retain(|c| !reviewers.iter().any(|r| r.0 == c.0));
+    let table = review_table(state, &page, &grant, &reviews);
+    let application = grant.application();
+    let requested_total = application.requested(crate::domain::grant::LineCategory::Equipment).cents()
+        + application.requested(crate::domain::grant::LineCategory::Software).cents();
+    let template = ManageTemplate {
+        actions: offered_actions(state, &grant.state),
+        proposal: input.proposal.unwrap_or_else(|| RawProposal::requested(&grant)),
+        page,
+        organism,
+        rules,
+        reviewers,
+        candidates,
+        reviews: table,
+        reason: input.reason,
+        errors: input.errors,
+        notice: input.notice,
+        wanted: state.rubric.reviewers_per_application,
+        requested_total,
+        grant,
+    };
+    Ok(render(input.status, &template))
+}
+
+#[derive(serde::Deserialize)]
+pub struct NoticeQuery {
+    #[serde(default)]
+    notice: Option<String>,
+}
+
+/// Notices a redirect may ask the next page to show, by key.
+fn notice(page_lang: crate::domain::Language, key: Option<&str>) -> Option<String> {
+    let key = key?;
+    ["done", "assigned", "unassigned", "short", "reviewed", "conflict"]
+        .contains(&key)
+        .then(|| crate::web::i18n::t(page_lang, &format!("notice-{key}")))
+}
+
+pub async fn manage_page(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, Problem> {
+    let grant = managed_grant(&state, &signed, id).await?;
+    let lang = super::page_language(&headers);
+    let input = ManageInput {
+        proposal: None,
+        reason: String::new(),
+        errors: FormErrors::default(),
+        notice: notice(lang, q.notice.as_deref()),
+        status: StatusCode::OK,
+    };
+    manage_page_with(&state, &signed, &headers, grant, input).await
+}
+
+fn form_map(body: &[u8]) -> BTreeMap<String, String> {
+    url::form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+/// Fires one decision on one application, from the manage page or a batch: the reason required where
+/// the applicant will read it, the proposal checked for an approval, screening begun when needed.
+async fn decide(
+    state: &AppState,
+    caller: &Caller,
+    grant: &Grant,
+    event: &str,
+    reason: &str,
+    proposal: Option<&RawProposal>,
+) -> Result<(Grant, usize), Problem> {
+    let mut f = Fields::default();
+    if !DECISIONS.contains(&event) {
+        f.add("event", FieldProblem::Choice);
+    }
+    let reason = reason.trim();
+    if matches!(event, "decline" | "request_info") && reason.is_empty() {
+        f.add("reason", FieldProblem::Required);
+    }
+    if reason.chars().count() > REASON_MAX {
+        f.add("reason", FieldProblem::TooLong { max: REASON_MAX as u64 });
+    }
+    let proposal = match (event, proposal) {
+        ("approve", Some(raw)) => raw.convert(&mut f, &state.program),
+        ("approve", None) => {
+            f.add("proposal", FieldProblem::Required);
+            None
+        }
+        _ => None,
+    };
+    if !f.is_empty() {
+        return Err(f.into_problem());
+    }
+    let actor = caller.actor();
+    let mut grant = grant.clone();
+    if let Some(first) = implicit_first(state, &grant.state, event) {
+        grant = steps::fire(state, &actor, &grant, first, "", None).await?.0;
+    }
+    steps::fire(state, &actor, &grant, event, reason, proposal).await
+}
+
+pub async fn manage(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let mut grant = managed_grant(&state, &signed, id).await?;
+    let form = form_map(&body);
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let event = get("event");
+    let reason = get("reason");
+    let proposal =
+        RawProposal { equipment: get("equipment"), software: get("software"), coaching_hours: get("coaching_hours") };
+    let seen = grant.clone();
+    grant.version = get("version").parse().unwrap_or(0);
+    match decide(&state, &signed.caller, &grant, &event, &reason, Some(&proposal)).await {
+        Ok((_, missing)) => {
+            let key = if missing > 0 { "short" } else { "done" };
+            let next = if event == "send_to_review" || event == "approve" || event == "decline" {
+                format!("/queues/{}?notice={key}", if event == "send_to_review" { "screening" } else { "decision" })
+            } else {
+                format!("/grants/{id}/manage?notice={key}")
+            };
+            Ok(Redirect::to(&next).into_response())
+        }
+        Err(problem) => {
+            let lang = super::page_language(&headers);
+            let status = problem.status_code();
+            let errors = FormErrors::from_problem(&problem, lang);
+            let input = ManageInput { proposal: Some(proposal), reason, errors, notice: None, status };
+            // The page shows the application as it is now, with what was typed.
+            let current = state.db.grant(id).await.unwrap_or(seen);
+            manage_page_with(&state, &signed, &headers, current, input).await
+        }
+    }
+}
+
+/// Assigns a reviewer chosen by the program officer, takes one off, or completes the reviewers
+/// automatically (`action` = assign, unassign, auto).
+pub async fn reviewers(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let grant = managed_grant(&state, &signed, id).await?;
+    let form = form_map(&body);
+    let user: i64 = form.get("user_id").and_then(|u| u.parse().ok()).unwrap_or(0);
+    let key = match form.get("action").map(String::as_str) {
+        Some("assign") => match state.db.assign_reviewer(id, user, steps::assignment_mail(&state)).await {
+            Ok(()) => "assigned",
+            Err(e) => {
+                let problem = Problem::from(e);
+                let lang = super::page_language(&headers);
+                let input = ManageInput {
+                    proposal: None,
+                    reason: String::new(),
+                    errors: FormErrors::one("user_id", problem.title_and_detail(lang).1.unwrap_or_default()),
+                    notice: None,
+                    status: problem.status_code(),
+                };
+                return manage_page_with(&state, &signed, &headers, grant, input).await;
+            }
+        },
+        Some("unassign") => {
+            state.db.unassign_reviewer(id, user).await?;
+            "unassigned"
+        }
+        Some("auto") => {
+            let wanted = state.rubric.reviewers_per_application as usize;
+            state.db.auto_assign(vec![id], wanted, steps::assignment_mail(&state)).await?;
+            if state.db.assigned_reviewers(id).await?.len() < wanted { "short" } else { "assigned" }
+        }
+        _ => return Err(Problem::BadRequest("action must be assign, unassign or auto".into())),
+    };
+    state.mail_waker.notify_one();
+    Ok(Redirect::to(&format!("/grants/{id}/manage?notice={key}")).into_response())
+}
+
+/// Decides several applications of the decision queue at once: approve each as requested, or decline
+/// each with one reason. Each application is decided on its own; the page reports each outcome.
+pub async fn batch(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    signed.caller.require(&state, Action::QueueManage, &Resource::Program)?;
+    let page = work_page(&state, &signed, &headers, "/queues/decision", Some(QueueKind::Decision)).await?;
+    let mut ids: Vec<(i64, i64)> = Vec::new();
+    let (mut event, mut reason) = (String::new(), String::new());
+    for (k, v) in url::form_urlencoded::parse(&body) {
+        match k.as_ref() {
+            // `grant` = "id:version", the version the officer saw in the queue.
+            "grant" => {
+                if let Some((id, version)) = v.split_once(':')
+                    && let (Ok(id), Ok(version)) = (id.parse(), version.parse())
+                {
+                    ids.push((id, version));
+                }
+            }
+            "event" => event = v.into_owned(),
+            "reason" => reason = v.into_owned(),
+            _ => {}
+        }
+    }
+    let mut lines = Vec::new();
+    if ids.is_empty() {
+        lines.push(page.t("batch-none"));
+    }
+    for (id, version) in ids {
+        let outcome = async {
+            let mut grant = managed_grant(&state, &signed, id).await?;
+            grant.version = version;
+            let proposal = (event == "approve").then(|| RawProposal::requested(&grant));
+            decide(&state, &signed.caller, &grant, &event, &reason, proposal.as_ref()).await
+        }
+        .await;
+        let text = match outcome {
+            Ok(_) => page.t("batch-done"),
+            Err(problem) => {
+                let (title, detail) = problem.title_and_detail(page.lang);
+                let fields = FormErrors::from_problem(&problem, page.lang);
+                let first = fields.list.first().map(|e| e.message.clone());
+                format!("{title} {}", first.or(detail).unwrap_or_default())
+            }
+        };
+        lines.push(format!("#{id} : {text}"));
+    }
+    let title = page.t("batch-title");
+    let link = Some(("/queues/decision".to_string(), page.t("queue-decision")));
+    Ok(render(StatusCode::OK, &MessagePage { page, title, message: lines.join("\n"), link }))
+}
+
+// --- the reviewer --------------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "review.html")]
+pub struct ReviewTemplate {
+    pub page: Page,
+    pub grant: Grant,
+    pub organism: Organism,
+    pub criteria: Vec<(String, String)>,
+    pub scale: Vec<i64>,
+    pub form: RawReview,
+    pub errors: FormErrors,
+    pub notice: Option<String>,
+    /// Submitted: the reviewer now sees every review.
+    pub reviewed: bool,
+    pub open: bool,
+    pub reviews: ReviewTable,
+    pub requested_equipment: i64,
+    pub requested_software: i64,
+    pub comment_max: usize,
+}
+
+impl ReviewTemplate {
+    pub fn score_field(&self, code: &str) -> String {
+        format!("score.{code}")
+    }
+
+    pub fn field_id(&self, name: &str) -> String {
+        super::field_id(name)
+    }
+
+    pub fn checked(&self, code: &str, value: &i64) -> bool {
+        self.form.scores.get(code).is_some_and(|s| s.trim() == value.to_string())
+    }
+}
+
+async fn reviewed_grant(state: &AppState, signed: &SignedIn, id: i64) -> Result<Grant, Problem> {
+    let grant = state.db.grant(id).await?;
+    let resource = grant_resource(&state.db, &grant).await?;
+    signed.caller.require(state, Action::GrantReview, &resource)?;
+    Ok(grant)
+}
+
+/// What the review page shows besides the application: what was typed, what was wrong, a notice.
+#[derive(Default)]
+struct ReviewInput {
+    form: RawReview,
+    errors: FormErrors,
+    notice: Option<String>,
+    status: Option<StatusCode>,
+}
+
+async fn review_page_with(
+    state: &AppState,
+    signed: &SignedIn,
+    headers: &HeaderMap,
+    grant: Grant,
+    input: ReviewInput,
+) -> Result<Response, Problem> {
+    let ReviewInput { form, errors, notice, status } = input;
+    let page = work_page(state, signed, headers, &format!("/grants/{}/review", grant.id), None).await?;
+    let reviews = state.db.reviews(grant.id).await?;
+    let me = signed.caller.user.id;
+    let reviewed = reviews.iter().any(|r| r.reviewer_id == me);
+    // The others' scores stay hidden until this reviewer has submitted their own.
+    let visible: Vec<Review> = if reviewed { reviews } else { Vec::new() };
+    let open = !reviewed && steps::reviewing_states(state).contains(&grant.state);
+    let application = grant.application();
+    let template = ReviewTemplate {
+        organism: state.db.organism(grant.organism_id).await?,
+        criteria: state.rubric.criteria.iter().map(|c| (c.code.clone(), c.name(page.lang).to_string())).collect(),
+        scale: (state.rubric.min..=state.rubric.max).collect(),
+        reviews: review_table(state, &page, &grant, &visible),
+        requested_equipment: application.requested(crate::domain::grant::LineCategory::Equipment).cents(),
+        requested_software: application.requested(crate::domain::grant::LineCategory::Software).cents(),
+        comment_max: COMMENT_MAX,
+        page,
+        form,
+        errors,
+        notice,
+        reviewed,
+        open,
+        grant,
+    };
+    Ok(render(status.unwrap_or(StatusCode::OK), &template))
+}
+
+pub async fn review_page(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, Problem> {
+    let grant = reviewed_grant(&state, &signed, id).await?;
+    let notice = notice(super::page_language(&headers), q.notice.as_deref());
+    review_page_with(&state, &signed, &headers, grant, ReviewInput { notice, ..Default::default() }).await
+}
+
+pub async fn review(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let grant = reviewed_grant(&state, &signed, id).await?;
+    let mut form = RawReview::default();
+    for (k, v) in url::form_urlencoded::parse(&body) {
+        match k.as_ref() {
+            "comment" => form.comment = v.into_owned(),
+            "recommendation" => form.recommendation = v.into_owned(),
+            key => {
+                if let Some(code) = key.strip_prefix("score.") {
+                    form.scores.insert(code.to_string(), v.into_owned());
+                }
+            }
+        }
+    }
+    let lang = super::page_language(&headers);
+    let mut f = Fields::default();
+    let outcome = match form.convert(&mut f, &state.rubric) {
+        None => Err(f.into_problem()),
+        Some(new) => state
+            .db
+            .submit_review(id, signed.caller.user.id, steps::reviewing_states(&state), new)
+            .await
+            .map_err(Problem::from),
+    };
+    match outcome {
+        Ok(()) => {
+            steps::complete_reviews_if_done(&state, &state.db, id).await?;
+            Ok(Redirect::to(&format!("/grants/{id}/review?notice=reviewed")).into_response())
+        }
+        Err(problem) => {
+            let status = problem.status_code();
+            let errors = FormErrors::from_problem(&problem, lang);
+            let input = ReviewInput { form, errors, notice: None, status: Some(status) };
+            review_page_with(&state, &signed, &headers, grant, input).await
+        }
+    }
+}
+
+/// A reviewer declares a conflict of interest with the applicant organism: they leave its applications
+/// not yet reviewed, and octroi assigns other reviewers in their place.
+pub async fn conflict(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let grant = reviewed_grant(&state, &signed, id).await?;
+    let form = form_map(&body);
+    let reason = form.get("reason").map(|r| r.trim().to_string()).unwrap_or_default();
+    if reason.is_empty() || reason.chars().count() > REASON_MAX {
+        let problem = FieldProblem::Required;
+        let lang = super::page_language(&headers);
+        let errors = FormErrors::from_fields(&[FieldError { field: "reason".into(), problem }], lang);
+        let input = ReviewInput { errors, status: Some(StatusCode::UNPROCESSABLE_ENTITY), ..Default::default() };
+        return review_page_with(&state, &signed, &headers, grant, input).await;
+    }
+    let left = state.db.declare_conflict(signed.caller.user.id, grant.organism_id, &reason).await?;
+    let wanted = state.rubric.reviewers_per_application as usize;
+    state.db.auto_assign(left, wanted, steps::assignment_mail(&state)).await?;
+    state.mail_waker.notify_one();
+    Ok(Redirect::to("/queues/my-reviews?notice=conflict").into_response())
+}

@@ -1,0 +1,125 @@
+//! Firing grant events from pages and the API alike: the review policy the guards need, the e-mails that
+//! announce a step to the applicant (queued in the step's transaction, in each recipient's language), and
+//! what follows a step: reviewers assigned when an application goes to review, the decision queue reached
+//! when the last review comes in.
+
+use std::sync::Arc;
+
+use crate::AppState;
+use crate::domain::Actor;
+use crate::domain::workflow::{FireError, Role};
+use crate::storage::grants::{Firing, Grant, Proposal};
+use crate::storage::outbox::{AssignmentMail, Mail, Recipient};
+use crate::storage::{Db, StorageError};
+use crate::web::i18n;
+use crate::web::problem::Problem;
+
+/// The events the applicant hears about by e-mail.
+const ANNOUNCED: [&str; 5] = ["submit", "request_info", "approve", "decline", "award"];
+
+/// The event that moves an application to review, and the one that leaves it: reviews are accepted
+/// in the states the latter leaves from.
+pub const SEND_TO_REVIEW: &str = "send_to_review";
+pub const COMPLETE_REVIEWS: &str = "complete_reviews";
+
+fn grant_title(grant: &Grant, lang: crate::domain::Language) -> String {
+    if grant.title.trim().is_empty() {
+        i18n::t_args(lang, "grant-untitled", &[("id", grant.id.to_string())])
+    } else {
+        grant.title.clone()
+    }
+}
+
+/// The message announcing `event` to one member of the applicant organism.
+fn step_mail(state: &AppState, to: &Recipient, grant: &Grant, event: &str, reason: &str) -> Mail {
+    let lang = to.language();
+    let args = [
+        ("name", to.display_name.clone()),
+        ("title", grant_title(grant, lang)),
+        ("link", format!("{}/grants/{}", state.public_url, grant.id)),
+        ("reason", if reason.trim().is_empty() { "-".to_string() } else { reason.trim().to_string() }),
+    ];
+    Mail {
+        to: to.email.clone(),
+        subject: i18n::t_args(lang, &format!("mail-step-{event}-subject"), &args),
+        body: i18n::t_args(lang, &format!("mail-step-{event}-body"), &args),
+    }
+}
+
+/// The message telling a reviewer an application was assigned to them.
+pub fn assignment_mail(state: &AppState) -> AssignmentMail {
+    let base = state.public_url.clone();
+    Arc::new(move |to: &Recipient, grant_id: i64, title: &str| {
+        let lang = to.language();
+        let args = [
+            ("name", to.display_name.clone()),
+            ("title", if title.trim().is_empty() { format!("#{grant_id}") } else { title.to_string() }),
+            ("link", format!("{base}/grants/{grant_id}/review")),
+        ];
+        Mail {
+            to: to.email.clone(),
+            subject: i18n::t_args(lang, "mail-assigned-subject", &args),
+            body: i18n::t_args(lang, "mail-assigned-body", &args),
+        }
+    })
+}
+
+/// The states in which reviews are accepted: those the workflow completes reviews from.
+pub fn reviewing_states(state: &AppState) -> Vec<String> {
+    state.grant_workflow().states_with_event(COMPLETE_REVIEWS)
+}
+
+/// Fires `event` on `grant` (at its version) for `actor`, with the e-mails it announces; then, if the
+/// application went to review, assigns its reviewers. Returns the grant after the step, and the number
+/// of reviewers still missing when too few could be assigned.
+pub async fn fire(
+    state: &AppState,
+    actor: &Actor,
+    grant: &Grant,
+    event: &str,
+    reason: &str,
+    proposal: Option<Proposal>,
+) -> Result<(Grant, usize), Problem> {
+    let mut firing = firing(state, event, reason);
+    firing.proposal = proposal;
+    if ANNOUNCED.contains(&event) {
+        let recipients = state.db.organism_recipients(grant.organism_id).await?;
+        firing.mails = recipients.iter().map(|to| step_mail(state, to, grant, event, reason)).collect();
+    }
+    let announces = !firing.mails.is_empty();
+    let after = state.db.fire_grant_event(state.grant_workflow(), grant.id, grant.version, actor, firing).await?;
+    if announces {
+        state.mail_waker.notify_one();
+    }
+    let mut missing = 0;
+    if event == SEND_TO_REVIEW {
+        let wanted = state.rubric.reviewers_per_application as usize;
+        let added = state.db.auto_assign(vec![grant.id], wanted, assignment_mail(state)).await?;
+        let assigned = state.db.assigned_reviewers(grant.id).await?.len();
+        missing = wanted.saturating_sub(assigned);
+        if added.iter().any(|(_, a)| !a.is_empty()) {
+            state.mail_waker.notify_one();
+        }
+        return Ok((state.db.grant(grant.id).await?, missing));
+    }
+    Ok((after, missing))
+}
+
+/// A firing with the review policy filled in.
+pub fn firing(state: &AppState, event: &str, reason: &str) -> Firing {
+    Firing { reviews_required: state.rubric.reviewers_per_application, ..Firing::new(event, reason) }
+}
+
+/// After a review comes in: if it was the last one needed, octroi moves the application to the decision
+/// queue itself. Anything else (reviews still missing, someone moved it meanwhile) leaves it as it is.
+pub async fn complete_reviews_if_done(state: &AppState, db: &Db, grant_id: i64) -> Result<(), Problem> {
+    let grant = db.grant(grant_id).await?;
+    let system = Actor { id: "octroi".into(), role: Role::System };
+    let firing = firing(state, COMPLETE_REVIEWS, "");
+    match db.fire_grant_event(state.grant_workflow(), grant_id, grant.version, &system, firing).await {
+        Ok(_) => Ok(()),
+        Err(StorageError::Refused { error: FireError::GuardFailed { .. } | FireError::NotAllowed { .. }, .. })
+        | Err(StorageError::VersionConflict { .. }) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
