@@ -68,6 +68,11 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
         // Every role the policies let act on the grant is then checked by the workflow: from a draft
         // only the applicant may submit.
         ("POST", "/api/v1/grants/{id}/transitions") => who == OwnMember,
+        ("GET", "/api/v1/queues/{kind}") | ("POST", "/api/v1/grants/{id}/reviewers" | "/api/v1/decisions") => {
+            who == ProgramOfficer
+        }
+        ("POST", "/api/v1/grants/{id}/reviews" | "/api/v1/grants/{id}/conflict") => who == AssignedReviewer,
+        ("GET", "/api/v1/grants/{id}/reviews") => matches!(who, AssignedReviewer | ProgramOfficer),
         other => panic!("no expectation for {other:?}: add it to the specification"),
     })
 }
@@ -183,6 +188,15 @@ async fn the_authorization_matrix_holds_for_every_route() {
                     ("POST", "/api/v1/organisms") => organism_body(&neq(n)),
                     ("POST", "/api/v1/grants") => json!({ "organism_id": w.own, "application": {} }),
                     ("PUT", _) => json!({ "version": version, "application": { "title": "Changé" } }),
+                    ("POST", "/api/v1/grants/{id}/reviews") => json!({
+                        "scores": { "need": 3, "mission": 3, "feasibility": 3, "sustainability": 3 },
+                        "comment": "Matrice", "recommendation": "discuss"
+                    }),
+                    ("POST", "/api/v1/grants/{id}/reviewers") => json!({ "auto": true }),
+                    ("POST", "/api/v1/grants/{id}/conflict") => json!({ "reason": "Matrice" }),
+                    ("POST", "/api/v1/decisions") => {
+                        json!({ "decisions": [{ "grant_id": grant, "version": version, "event": "send_to_review" }] })
+                    }
                     ("POST", _) => json!({ "event": "submit", "version": version }),
                     _ => json!({}),
                 };
@@ -220,6 +234,14 @@ async fn the_authorization_matrix_holds_for_every_route() {
                     }
                 }
             };
+            if path.ends_with("/conflict") {
+                // A declared conflict would keep the reviewer off every later grant of the matrix.
+                sqlx::query("DELETE FROM conflicts WHERE user_id = $1")
+                    .bind(w.reviewers[0])
+                    .execute(w.app.db().pool())
+                    .await
+                    .unwrap();
+            }
             let status = response.status().as_u16();
             let location = response.headers().get("location").and_then(|v| v.to_str().ok()).map(String::from);
             let got = allowed(status, location.as_deref());

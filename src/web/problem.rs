@@ -395,6 +395,27 @@ fn or_none(items: &[String], lang: Language) -> String {
     if items.is_empty() { i18n::t(lang, "problem-nothing") } else { items.join(", ") }
 }
 
+impl Problem {
+    /// The RFC 9457 body, in `lang`.
+    pub fn body(&self, lang: Language, request_id: Option<String>) -> Value {
+        let (title, detail, extra) = self.describe(lang);
+        let mut body = json!({
+            "type": format!("urn:octroi:problem:{}", self.code()),
+            "title": title,
+            "status": self.status_code().as_u16(),
+            "code": self.code(),
+            "request_id": request_id,
+        });
+        if let Some(detail) = detail {
+            body["detail"] = json!(detail);
+        }
+        if let Value::Object(extra) = extra {
+            body.as_object_mut().expect("an object").extend(extra);
+        }
+        body
+    }
+}
+
 impl IntoResponse for Problem {
     /// The body is written by [`render`], which knows the language; this carries the problem to it.
     fn into_response(self) -> Response {
@@ -446,20 +467,7 @@ pub async fn render(request: Request, next: Next) -> Response {
         page.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
         return page;
     }
-    let (title, detail, extra) = problem.describe(lang);
-    let mut body = json!({
-        "type": format!("urn:octroi:problem:{}", problem.code()),
-        "title": title,
-        "status": status.as_u16(),
-        "code": problem.code(),
-        "request_id": request_id,
-    });
-    if let Some(detail) = detail {
-        body["detail"] = json!(detail);
-    }
-    if let Value::Object(extra) = extra {
-        body.as_object_mut().expect("an object").extend(extra);
-    }
+    let body = problem.body(lang, request_id);
     let (mut parts, _) = response.into_parts();
     parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
     parts.headers.insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));

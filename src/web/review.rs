@@ -3,15 +3,19 @@
 
 use std::collections::BTreeMap;
 
+use crate::AppState;
 use crate::domain::grant::LineCategory;
 use crate::domain::{Hours, Money, Region};
 use crate::policy::Program;
+use crate::policy::authz::Action;
 use crate::policy::rubric::{RECOMMENDATIONS, Rubric, ScoreError};
 use crate::storage::grants::{Grant, Proposal};
-use crate::storage::queues::QueueSort;
+use crate::storage::queues::{QueueQuery, QueueSort, Viewer};
 use crate::storage::review::NewReview;
+use crate::web::auth::Caller;
 use crate::web::extract::Fields;
 use crate::web::problem::FieldProblem;
+use crate::web::steps;
 
 pub const COMMENT_MAX: usize = 5_000;
 pub const REASON_MAX: usize = 2_000;
@@ -204,5 +208,85 @@ impl QueueParams {
             return None;
         }
         Some(QueueFilter { region, min_cents, max_cents, sort, page, per_page })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueKind {
+    Screening,
+    Review,
+    Decision,
+    Waiting,
+    MyReviews,
+}
+
+impl QueueKind {
+    pub const ALL: [QueueKind; 5] =
+        [QueueKind::Screening, QueueKind::Review, QueueKind::Decision, QueueKind::Waiting, QueueKind::MyReviews];
+
+    pub fn slug(&self) -> &'static str {
+        match self {
+            QueueKind::Screening => "screening",
+            QueueKind::Review => "review",
+            QueueKind::Decision => "decision",
+            QueueKind::Waiting => "waiting",
+            QueueKind::MyReviews => "my-reviews",
+        }
+    }
+
+    pub fn parse(slug: &str) -> Option<QueueKind> {
+        QueueKind::ALL.into_iter().find(|k| k.slug() == slug)
+    }
+
+    /// The events whose source states make up the queue: the queue holds what awaits that step.
+    fn events(&self) -> &'static [&'static str] {
+        match self {
+            QueueKind::Screening => &["begin_screening", "send_to_review"],
+            QueueKind::Review | QueueKind::MyReviews => &[steps::COMPLETE_REVIEWS],
+            QueueKind::Decision => &["approve"],
+            QueueKind::Waiting => &["provide_info"],
+        }
+    }
+
+    pub fn states(&self, state: &AppState) -> Vec<String> {
+        let workflow = state.grant_workflow();
+        let mut states: Vec<String> = self.events().iter().flat_map(|e| workflow.states_with_event(e)).collect();
+        states.dedup();
+        states
+    }
+
+    /// Who works through this queue: reviewers through their own, program officers (and admins)
+    /// through the others.
+    pub fn action(&self) -> Action {
+        match self {
+            QueueKind::MyReviews => Action::QueueReview,
+            _ => Action::QueueManage,
+        }
+    }
+
+    /// The page for one application of the queue.
+    pub fn item_href(&self, id: i64) -> String {
+        match self {
+            QueueKind::MyReviews => format!("/grants/{id}/review"),
+            _ => format!("/grants/{id}/manage"),
+        }
+    }
+}
+
+pub fn viewer(caller: &Caller) -> Viewer {
+    Viewer { user_id: caller.user.id, affiliation: caller.user.organism_id }
+}
+
+pub fn queue_query(state: &AppState, caller: &Caller, kind: QueueKind, filter: &QueueFilter) -> QueueQuery {
+    QueueQuery {
+        states: kind.states(state),
+        to_review_by_viewer: kind == QueueKind::MyReviews,
+        viewer: viewer(caller),
+        region: filter.region.clone(),
+        min_cents: filter.min_cents,
+        max_cents: filter.max_cents,
+        sort: filter.sort,
+        page: filter.page,
+        per_page: filter.per_page,
     }
 }

@@ -11,8 +11,12 @@ use crate::domain::workflow::{FireError, Role};
 use crate::storage::grants::{Firing, Grant, Proposal};
 use crate::storage::outbox::{AssignmentMail, Mail, Recipient};
 use crate::storage::{Db, StorageError};
+use crate::web::auth::Caller;
+use crate::web::extract::Fields;
 use crate::web::i18n;
+use crate::web::problem::FieldProblem;
 use crate::web::problem::Problem;
+use crate::web::review::{REASON_MAX, RawProposal};
 
 /// The events the applicant hears about by e-mail.
 const ANNOUNCED: [&str; 5] = ["submit", "request_info", "approve", "decline", "award"];
@@ -122,4 +126,59 @@ pub async fn complete_reviews_if_done(state: &AppState, db: &Db, grant_id: i64) 
         | Err(StorageError::VersionConflict { .. }) => Ok(()),
         Err(e) => Err(e.into()),
     }
+}
+
+/// The decisions the manage page offers, among those the workflow lets a program officer fire.
+pub const DECISIONS: [&str; 5] = ["send_to_review", "request_info", "complete_reviews", "approve", "decline"];
+
+/// The event to fire first so that `event` becomes possible: screening begins implicitly when the
+/// program officer decides on a submitted application.
+pub fn implicit_first(state: &AppState, from: &str, event: &str) -> Option<&'static str> {
+    let workflow = state.grant_workflow();
+    let role = Role::ProgramOfficer;
+    if workflow.allowed_events(from, role).iter().any(|e| e == event) {
+        return None;
+    }
+    let next = workflow.transitions.iter().find(|t| t.event == "begin_screening" && t.from == from)?;
+    workflow.allowed_events(&next.to, role).iter().any(|e| e == event).then_some("begin_screening")
+}
+
+/// Fires one decision on one application, from the manage page or a batch: the reason required where
+/// the applicant will read it, the proposal checked for an approval, screening begun when needed.
+pub async fn decide(
+    state: &AppState,
+    caller: &Caller,
+    grant: &Grant,
+    event: &str,
+    reason: &str,
+    proposal: Option<&RawProposal>,
+) -> Result<(Grant, usize), Problem> {
+    let mut f = Fields::default();
+    if !DECISIONS.contains(&event) {
+        f.add("event", FieldProblem::Choice);
+    }
+    let reason = reason.trim();
+    if matches!(event, "decline" | "request_info") && reason.is_empty() {
+        f.add("reason", FieldProblem::Required);
+    }
+    if reason.chars().count() > REASON_MAX {
+        f.add("reason", FieldProblem::TooLong { max: REASON_MAX as u64 });
+    }
+    let proposal = match (event, proposal) {
+        ("approve", Some(raw)) => raw.convert(&mut f, &state.program),
+        ("approve", None) => {
+            f.add("proposal", FieldProblem::Required);
+            None
+        }
+        _ => None,
+    };
+    if !f.is_empty() {
+        return Err(f.into_problem());
+    }
+    let actor = caller.actor();
+    let mut grant = grant.clone();
+    if let Some(first) = implicit_first(state, &grant.state, event) {
+        grant = fire(state, &actor, &grant, first, "", None).await?.0;
+    }
+    fire(state, &actor, &grant, event, reason, proposal).await
 }

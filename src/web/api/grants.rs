@@ -241,7 +241,7 @@ pub struct GrantView {
 }
 
 impl GrantView {
-    fn new(state: &AppState, g: Grant) -> GrantView {
+    pub fn new(state: &AppState, g: Grant) -> GrantView {
         GrantView {
             editable: state.grant_workflow().is_editable(&g.state),
             application: g.application().into(),

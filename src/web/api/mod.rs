@@ -3,6 +3,7 @@
 
 pub mod grants;
 pub mod organisms;
+pub mod review;
 
 use axum::routing::get;
 use axum::{Json, Router};
@@ -45,7 +46,7 @@ pub struct FieldErrorDetails {
     info(title = "octroi API", description = "The DATAide grant program: organisms, applications and their workflow."),
     servers((url = "/api/v1")),
     components(schemas(ProblemDetails, FieldErrorDetails)),
-    tags((name = "organisms"), (name = "grants"))
+    tags((name = "organisms"), (name = "grants"), (name = "review"))
 )]
 struct ApiDoc;
 
@@ -56,6 +57,11 @@ fn registered() -> OpenApiRouter<AppState> {
         .routes(routes!(grants::create))
         .routes(routes!(grants::read, grants::update))
         .routes(routes!(grants::transition, grants::history))
+        .routes(routes!(review::queue))
+        .routes(routes!(review::submit_review, review::reviews))
+        .routes(routes!(review::assign))
+        .routes(routes!(review::conflict))
+        .routes(routes!(review::decisions))
 }
 
 /// The API routes and their OpenAPI document, built from the same registrations.

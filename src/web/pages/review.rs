@@ -18,77 +18,17 @@ use crate::domain::workflow::Role;
 use crate::policy::authz::{Action, Resource};
 use crate::storage::grants::Grant;
 use crate::storage::organisms::Organism;
-use crate::storage::queues::{QueuePage, QueueQuery, QueueRow, QueueSort, Viewer};
+use crate::storage::queues::{QueuePage, QueueQuery, QueueRow, QueueSort};
 use crate::storage::review::Review;
 use crate::web::auth::{Caller, SignedIn, grant_resource};
 use crate::web::extract::Fields;
 use crate::web::problem::{FieldError, FieldProblem, Problem};
-use crate::web::review::{COMMENT_MAX, QueueFilter, QueueParams, REASON_MAX, RawProposal, RawReview};
+use crate::web::review::{
+    COMMENT_MAX, QueueFilter, QueueKind, QueueParams, REASON_MAX, RawProposal, RawReview, queue_query,
+};
 use crate::web::steps;
 
 // --- queues --------------------------------------------------------------------------------------------
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QueueKind {
-    Screening,
-    Review,
-    Decision,
-    Waiting,
-    MyReviews,
-}
-
-impl QueueKind {
-    pub const ALL: [QueueKind; 5] =
-        [QueueKind::Screening, QueueKind::Review, QueueKind::Decision, QueueKind::Waiting, QueueKind::MyReviews];
-
-    pub fn slug(&self) -> &'static str {
-        match self {
-            QueueKind::Screening => "screening",
-            QueueKind::Review => "review",
-            QueueKind::Decision => "decision",
-            QueueKind::Waiting => "waiting",
-            QueueKind::MyReviews => "my-reviews",
-        }
-    }
-
-    pub fn parse(slug: &str) -> Option<QueueKind> {
-        QueueKind::ALL.into_iter().find(|k| k.slug() == slug)
-    }
-
-    /// The events whose source states make up the queue: the queue holds what awaits that step.
-    fn events(&self) -> &'static [&'static str] {
-        match self {
-            QueueKind::Screening => &["begin_screening", "send_to_review"],
-            QueueKind::Review | QueueKind::MyReviews => &[steps::COMPLETE_REVIEWS],
-            QueueKind::Decision => &["approve"],
-            QueueKind::Waiting => &["provide_info"],
-        }
-    }
-
-    pub fn states(&self, state: &AppState) -> Vec<String> {
-        let workflow = state.grant_workflow();
-        let mut states: Vec<String> = self.events().iter().flat_map(|e| workflow.states_with_event(e)).collect();
-        states.dedup();
-        states
-    }
-
-    /// Who works through this queue: reviewers through their own, program officers (and admins)
-    /// through the others.
-    fn action(&self) -> Action {
-        match self {
-            QueueKind::MyReviews => Action::QueueReview,
-            _ => Action::QueueManage,
-        }
-    }
-
-    /// The page for one application of the queue.
-    pub fn item_href(&self, id: i64) -> String {
-        match self {
-            QueueKind::MyReviews => format!("/grants/{id}/review"),
-            _ => format!("/grants/{id}/manage"),
-        }
-    }
-}
 
 /// A queue in the navigation, with its count.
 #[derive(Debug, Clone)]
@@ -97,24 +37,6 @@ pub struct QueueLink {
     pub label: String,
     pub count: i64,
     pub current: bool,
-}
-
-fn viewer(caller: &Caller) -> Viewer {
-    Viewer { user_id: caller.user.id, affiliation: caller.user.organism_id }
-}
-
-fn queue_query(state: &AppState, caller: &Caller, kind: QueueKind, filter: &QueueFilter) -> QueueQuery {
-    QueueQuery {
-        states: kind.states(state),
-        to_review_by_viewer: kind == QueueKind::MyReviews,
-        viewer: viewer(caller),
-        region: filter.region.clone(),
-        min_cents: filter.min_cents,
-        max_cents: filter.max_cents,
-        sort: filter.sort,
-        page: filter.page,
-        per_page: filter.per_page,
-    }
 }
 
 const NO_FILTER: QueueFilter =
@@ -356,27 +278,12 @@ impl ManageTemplate {
     }
 }
 
-/// The decisions the manage page offers, among those the workflow lets a program officer fire.
-const DECISIONS: [&str; 5] = ["send_to_review", "request_info", "complete_reviews", "approve", "decline"];
-
-/// The event to fire first so that `event` becomes possible: screening begins implicitly when the
-/// program officer decides on a submitted application.
-fn implicit_first(state: &AppState, from: &str, event: &str) -> Option<&'static str> {
-    let workflow = state.grant_workflow();
-    let role = Role::ProgramOfficer;
-    if workflow.allowed_events(from, role).iter().any(|e| e == event) {
-        return None;
-    }
-    let next = workflow.transitions.iter().find(|t| t.event == "begin_screening" && t.from == from)?;
-    workflow.allowed_events(&next.to, role).iter().any(|e| e == event).then_some("begin_screening")
-}
-
 fn offered_actions(state: &AppState, grant_state: &str) -> Vec<String> {
-    DECISIONS
+    steps::DECISIONS
         .iter()
         .filter(|e| {
             state.grant_workflow().allowed_events(grant_state, Role::ProgramOfficer).iter().any(|a| a == *e)
-                || implicit_first(state, grant_state, e).is_some()
+                || steps::implicit_first(state, grant_state, e).is_some()
         })
         .map(|e| e.to_string())
         .collect()
@@ -492,46 +399,6 @@ fn form_map(body: &[u8]) -> BTreeMap<String, String> {
     url::form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
-/// Fires one decision on one application, from the manage page or a batch: the reason required where
-/// the applicant will read it, the proposal checked for an approval, screening begun when needed.
-async fn decide(
-    state: &AppState,
-    caller: &Caller,
-    grant: &Grant,
-    event: &str,
-    reason: &str,
-    proposal: Option<&RawProposal>,
-) -> Result<(Grant, usize), Problem> {
-    let mut f = Fields::default();
-    if !DECISIONS.contains(&event) {
-        f.add("event", FieldProblem::Choice);
-    }
-    let reason = reason.trim();
-    if matches!(event, "decline" | "request_info") && reason.is_empty() {
-        f.add("reason", FieldProblem::Required);
-    }
-    if reason.chars().count() > REASON_MAX {
-        f.add("reason", FieldProblem::TooLong { max: REASON_MAX as u64 });
-    }
-    let proposal = match (event, proposal) {
-        ("approve", Some(raw)) => raw.convert(&mut f, &state.program),
-        ("approve", None) => {
-            f.add("proposal", FieldProblem::Required);
-            None
-        }
-        _ => None,
-    };
-    if !f.is_empty() {
-        return Err(f.into_problem());
-    }
-    let actor = caller.actor();
-    let mut grant = grant.clone();
-    if let Some(first) = implicit_first(state, &grant.state, event) {
-        grant = steps::fire(state, &actor, &grant, first, "", None).await?.0;
-    }
-    steps::fire(state, &actor, &grant, event, reason, proposal).await
-}
-
 pub async fn manage(
     State(state): State<AppState>,
     signed: SignedIn,
@@ -548,7 +415,7 @@ pub async fn manage(
         RawProposal { equipment: get("equipment"), software: get("software"), coaching_hours: get("coaching_hours") };
     let seen = grant.clone();
     grant.version = get("version").parse().unwrap_or(0);
-    match decide(&state, &signed.caller, &grant, &event, &reason, Some(&proposal)).await {
+    match steps::decide(&state, &signed.caller, &grant, &event, &reason, Some(&proposal)).await {
         Ok((_, missing)) => {
             let key = if missing > 0 { "short" } else { "done" };
             let next = if event == "send_to_review" || event == "approve" || event == "decline" {
@@ -649,7 +516,7 @@ pub async fn batch(
             let mut grant = managed_grant(&state, &signed, id).await?;
             grant.version = version;
             let proposal = (event == "approve").then(|| RawProposal::requested(&grant));
-            decide(&state, &signed.caller, &grant, &event, &reason, proposal.as_ref()).await
+            steps::decide(&state, &signed.caller, &grant, &event, &reason, proposal.as_ref()).await
         }
         .await;
         let text = match outcome {

@@ -1,0 +1,600 @@
+//! Review (issue 4) on the backend under test: the pages a program officer and reviewers use, the queues'
+//! filters and pages, the conflict rule under a property test, and every refusal leaving nothing written.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{Browser, PASSWORD, TestApp, neq};
+use octroi::domain::account::AccountRole;
+use octroi::domain::grant::{Application, Line, LineCategory};
+use octroi::domain::workflow::Role;
+use octroi::domain::{Actor, Email, Hours, Language, Money, Neq, PostalCode, Region};
+use octroi::storage::StorageError;
+use octroi::storage::grants::Firing;
+use octroi::storage::organisms::NewOrganism;
+use octroi::storage::queues::{QueueQuery, QueueSort, Viewer};
+use proptest::prelude::*;
+
+fn organism(n: u32, region: &str) -> NewOrganism {
+    NewOrganism {
+        legal_name: format!("Organisme {n}"),
+        neq: Neq::parse(&neq(n)).unwrap(),
+        region: Region::parse(region).unwrap(),
+        street_address: "1, rue Principale".into(),
+        city: "Québec".into(),
+        postal_code: PostalCode::parse("G1R 1N9").unwrap(),
+        contact_email: Email::parse("info@exemple.org").unwrap(),
+        mission_summary: "Lutte contre la pauvreté et l'isolement.".into(),
+        preferred_language: Language::Fr,
+    }
+}
+
+fn application(title: &str, equipment: &str) -> Application {
+    Application {
+        title: title.into(),
+        needs_assessment: "Nos postes ont dix ans.".into(),
+        project_description: "Les remplacer.".into(),
+        lines: vec![Line {
+            category: LineCategory::Equipment,
+            description: "Portable".into(),
+            quantity: 1,
+            unit_price: Money::parse(equipment).unwrap(),
+        }],
+        requested_coaching_hours: Hours::parse("6").unwrap(),
+        contact_name: "Marie".into(),
+        contact_email: Some(Email::parse("marie@exemple.org").unwrap()),
+    }
+}
+
+fn actor(role: Role) -> Actor {
+    Actor { id: format!("{role}@test"), role }
+}
+
+/// An organism with one submitted application; returns (organism, grant).
+async fn submitted(app: &TestApp, n: u32, region: &str, equipment: &str) -> (i64, i64) {
+    let db = app.db();
+    let w = app.state.grant_workflow();
+    let o = db.create_organism(organism(n, region)).await.unwrap().id;
+    let g = db.create_grant(o, application(&format!("Projet {n}"), equipment), w).await.unwrap();
+    db.fire_grant_event(w, g.id, g.version, &actor(Role::Applicant), Firing::new("submit", "")).await.unwrap();
+    (o, g.id)
+}
+
+/// Fires events in turn as a program officer, with the app's review policy.
+async fn fire(app: &TestApp, grant: i64, events: &[&str]) {
+    for event in events {
+        let g = app.db().grant(grant).await.unwrap();
+        let firing = Firing { proposal: Some(common::proposal()), ..octroi::web::steps::firing(&app.state, event, "") };
+        app.db()
+            .fire_grant_event(app.state.grant_workflow(), grant, g.version, &actor(Role::ProgramOfficer), firing)
+            .await
+            .unwrap_or_else(|e| panic!("{event}: {e}"));
+    }
+}
+
+fn reviewing() -> Vec<String> {
+    vec!["in_review".into()]
+}
+
+/// A program officer screens and sends an application to review (two reviewers are picked, the
+/// applicant's region first, never its own staff); each reviewer scores without seeing the other's
+/// scores; the last review moves it to the decision queue; the officer approves it; the applicant is
+/// told, in French, and the history says who did what.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_and_two_reviewers_take_an_application_to_approval_in_the_browser() {
+    let app = TestApp::spawn().await;
+    let grant = app.complete_draft(&neq(1)).await;
+    let organism = app.db().grant(grant).await.unwrap().organism_id;
+    app.account("membre@test.org", AccountRole::Member, Some(organism)).await;
+    assert_eq!(app.fire(grant, "submit", 1, "applicant").await.status(), 200);
+    app.account("agente@test.org", AccountRole::ProgramOfficer, None).await;
+    let mut reviewers = Vec::new();
+    for (email, region) in [("alice@test.org", "06"), ("bruno@test.org", "03"), ("chloe@test.org", "06")] {
+        let id = app.account(email, AccountRole::Reviewer, None).await;
+        app.db().set_user_region(id, Some(Region::parse(region).unwrap())).await.unwrap();
+        reviewers.push(id);
+    }
+    // Chloé works for the applicant: never picked.
+    sqlx::query("UPDATE users SET organism_id = $1 WHERE id = $2")
+        .bind(organism)
+        .bind(reviewers[2])
+        .execute(app.db().pool())
+        .await
+        .unwrap();
+
+    let officer = Browser::new(&app);
+    let csrf = officer.sign_in("agente@test.org", PASSWORD).await;
+    let queue = officer.get("/queues/screening").await.text().await.unwrap();
+    assert!(queue.contains("Virage numérique de la cuisine collective"), "{queue}");
+    assert!(queue.contains(r#"Vérification <span class="badge">1</span>"#), "the count in the navigation: {queue}");
+    let manage = officer.get(&format!("/grants/{grant}/manage")).await.text().await.unwrap();
+    assert!(manage.contains("NEQ valide") && manage.contains("Respectée"), "eligibility results: {manage}");
+    let version = app.db().grant(grant).await.unwrap().version.to_string();
+    let r = officer
+        .post_form(&format!("/grants/{grant}/manage"), &csrf, &[("version", &version), ("event", "send_to_review")])
+        .await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let g = app.db().grant(grant).await.unwrap();
+    assert_eq!(g.state, "in_review", "screening began implicitly, then review");
+    let assigned: BTreeSet<i64> = app.db().assigned_reviewers(grant).await.unwrap().iter().map(|r| r.0).collect();
+    assert_eq!(assigned, BTreeSet::from([reviewers[0], reviewers[1]]), "two reviewers, never the applicant's own");
+    assert_eq!(app.db().mail_to("alice@test.org").await.unwrap().len(), 1, "the reviewer is told");
+
+    let alice = Browser::new(&app);
+    let alice_csrf = alice.sign_in("alice@test.org", PASSWORD).await;
+    let mine = alice.get("/queues/my-reviews").await.text().await.unwrap();
+    assert!(mine.contains(&format!("/grants/{grant}/review")), "{mine}");
+    // A score off the scale: refused, what was typed kept, nothing saved.
+    let bad = [
+        ("score.need", "7"),
+        ("score.mission", "4"),
+        ("score.feasibility", "4"),
+        ("score.sustainability", "3"),
+        ("recommendation", "approve"),
+        ("comment", "Un projet clair et nécessaire."),
+    ];
+    let r = alice.post_form(&format!("/grants/{grant}/review"), &alice_csrf, &bad).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Choisissez une note entière de 0 à 5."), "{html}");
+    assert!(html.contains("Un projet clair et nécessaire."), "the comment is kept");
+    assert!(app.db().reviews(grant).await.unwrap().is_empty());
+    let good: Vec<(&str, &str)> = bad.iter().map(|&(k, v)| if k == "score.need" { (k, "5") } else { (k, v) }).collect();
+    let r = alice.post_form(&format!("/grants/{grant}/review"), &alice_csrf, &good).await;
+    assert_eq!(r.status(), 303);
+
+    let bruno = Browser::new(&app);
+    let bruno_csrf = bruno.sign_in("bruno@test.org", PASSWORD).await;
+    let before = bruno.get(&format!("/grants/{grant}/review")).await.text().await.unwrap();
+    assert!(!before.contains("Un projet clair et nécessaire."), "the other's review stays hidden before one's own");
+    let bruno_review = [
+        ("score.need", "3"),
+        ("score.mission", "3"),
+        ("score.feasibility", "2"),
+        ("score.sustainability", "4"),
+        ("recommendation", "discuss"),
+        ("comment", "Budget à préciser."),
+    ];
+    let r = bruno.post_form(&format!("/grants/{grant}/review"), &bruno_csrf, &bruno_review).await;
+    assert_eq!(r.status(), 303);
+    let after = bruno.get(&format!("/grants/{grant}/review")).await.text().await.unwrap();
+    assert!(after.contains("Un projet clair et nécessaire."), "visible once submitted");
+    let g = app.db().grant(grant).await.unwrap();
+    assert_eq!(g.state, "decision", "the last review moved it on");
+    // Alice: 5×30 + 4×25 + 4×25 + 3×20 = 410 → 4.1; Bruno: 3×30 + 3×25 + 2×25 + 4×20 = 295 → 2.95.
+    assert_eq!((g.reviews_done, g.review_score_hundredths), (2, Some(352)), "mean 3.525 → 3.52, half to even");
+
+    let decision = officer.get("/queues/decision?sort=score").await.text().await.unwrap();
+    assert!(decision.contains("3,52"), "{decision}");
+    let manage = officer.get(&format!("/grants/{grant}/manage")).await.text().await.unwrap();
+    assert!(manage.contains("4,1") && manage.contains("2,95"), "both reviews side by side: {manage}");
+    let version = g.version.to_string();
+    let above_cap = [
+        ("version", version.as_str()),
+        ("event", "approve"),
+        ("equipment", "9000"),
+        ("software", "480.50"),
+        ("coaching_hours", "10"),
+    ];
+    let r = officer.post_form(&format!("/grants/{grant}/manage"), &csrf, &above_cap).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("dépasse le plafond de 10\u{a0}000,00\u{a0}$ par bourse"), "{html}");
+    assert!(html.contains(r#"value="9000""#), "typed amounts kept");
+    assert_eq!(app.db().grant(grant).await.unwrap().state, "decision", "nothing changed");
+    let approve = [
+        ("version", version.as_str()),
+        ("event", "approve"),
+        ("equipment", "3600"),
+        ("software", "480.50"),
+        ("coaching_hours", "6.5"),
+    ];
+    let r = officer.post_form(&format!("/grants/{grant}/manage"), &csrf, &approve).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let g = app.db().grant(grant).await.unwrap();
+    assert_eq!(g.state, "approved");
+    assert_eq!(
+        (g.proposed_equipment_cents, g.proposed_software_cents, g.proposed_coaching_hundredths),
+        (Some(360_000), Some(48_050), Some(650))
+    );
+    let mails = app.db().mail_to("membre@test.org").await.unwrap();
+    let subjects: Vec<&str> = mails.iter().map(|m| m.subject.as_str()).collect();
+    assert_eq!(
+        subjects,
+        [
+            "DATAide : demande « Virage numérique de la cuisine collective » reçue",
+            "DATAide : demande « Virage numérique de la cuisine collective » approuvée"
+        ]
+    );
+    let history = app.db().grant_history(grant).await.unwrap();
+    let steps: Vec<(&str, &str)> = history.iter().map(|h| (h.event.as_str(), h.actor.as_str())).collect();
+    assert_eq!(
+        steps,
+        [
+            ("submit", steps[0].1),
+            ("begin_screening", "agente@test.org"),
+            ("send_to_review", "agente@test.org"),
+            ("complete_reviews", "octroi"),
+            ("approve", "agente@test.org"),
+        ]
+    );
+}
+
+/// Declining needs a reason, which the applicant receives in their own language; a request for
+/// information from the decision queue comes back to it with the answer.
+#[tokio::test]
+async fn declines_and_requests_for_information_reach_the_applicant_in_their_language() {
+    let app = TestApp::spawn().await;
+    let (organism, grant) = submitted(&app, 1, "06", "1000").await;
+    let english = app.account("pat@test.org", AccountRole::Member, Some(organism)).await;
+    app.db().set_language(english, Language::En).await.unwrap();
+    let officer_id = app.account("agente@test.org", AccountRole::ProgramOfficer, None).await;
+    let officer = app.db().user(officer_id).await.unwrap();
+    let caller = octroi::web::auth::Caller::load(app.db(), officer).await.unwrap();
+    let g = app.db().grant(grant).await.unwrap();
+    let (g, _) = octroi::web::steps::fire(&app.state, &caller.actor(), &g, "begin_screening", "", None).await.unwrap();
+    let refused = octroi::web::steps::fire(&app.state, &caller.actor(), &g, "approve", "", None).await;
+    assert!(refused.is_err(), "no approval from screening");
+    let (g, _) =
+        octroi::web::steps::fire(&app.state, &caller.actor(), &g, "request_info", "Joignez une soumission.", None)
+            .await
+            .unwrap();
+    assert_eq!(g.state, "more_info");
+    let mail = app.db().mail_to("pat@test.org").await.unwrap().pop().unwrap();
+    assert_eq!(mail.subject, "DATAide: information requested for “Projet 1”");
+    assert!(mail.body.contains("Joignez une soumission."), "{}", mail.body);
+    let answer = Firing::new("provide_info", "Voilà.");
+    let g =
+        app.db().fire_grant_event(app.state.grant_workflow(), grant, g.version, &actor(Role::Applicant), answer).await;
+    assert_eq!(g.unwrap().state, "screening", "back to the queue it came from");
+    let g = app.db().grant(grant).await.unwrap();
+    let (g, _) =
+        octroi::web::steps::fire(&app.state, &caller.actor(), &g, "decline", "Hors du champ du programme.", None)
+            .await
+            .unwrap();
+    assert_eq!(g.state, "declined");
+    let mail = app.db().mail_to("pat@test.org").await.unwrap().pop().unwrap();
+    assert_eq!(mail.subject, "DATAide: decision on “Projet 1”");
+    assert!(mail.body.contains("Reason: Hors du champ du programme."), "{}", mail.body);
+}
+
+/// Every refusal of the review steps is clear and leaves nothing written: a review by someone not
+/// assigned, a second review, a review once the application left review, a score off the scale, a
+/// decision before every review is in, an approval without amounts, a conflicted reviewer.
+#[tokio::test]
+async fn review_refusals_write_nothing() {
+    let app = TestApp::spawn().await;
+    let db = app.db();
+    let (organism, grant) = submitted(&app, 1, "06", "1000").await;
+    let alice = common::staff(db, "alice@test.org", AccountRole::Reviewer).await;
+    let bruno = common::staff(db, "bruno@test.org", AccountRole::Reviewer).await;
+    let officer = common::staff(db, "officer@test.org", AccountRole::ProgramOfficer).await;
+    fire(&app, grant, &["begin_screening", "send_to_review"]).await;
+    app.assign(grant, alice).await.unwrap();
+    let version = db.grant(grant).await.unwrap().version;
+
+    let not_assigned = db.submit_review(grant, bruno, reviewing(), common::review(3)).await;
+    assert!(matches!(not_assigned, Err(StorageError::NotAssigned)), "{not_assigned:?}");
+    assert!(matches!(db.assign_reviewer(grant, officer, common::mail()).await, Err(StorageError::NotAReviewer)));
+    db.declare_conflict(bruno, organism, "ancien employé").await.unwrap();
+    let conflicted = app.assign(grant, bruno).await;
+    assert!(matches!(conflicted, Err(StorageError::ConflictOfInterest)), "{conflicted:?}");
+    assert_eq!(db.grant(grant).await.unwrap().version, version, "no refusal touched the grant");
+
+    // The decision waits for every review: the program asks for two.
+    let early = octroi::web::steps::firing(&app.state, "complete_reviews", "");
+    let refused =
+        db.fire_grant_event(app.state.grant_workflow(), grant, version, &actor(Role::ProgramOfficer), early).await;
+    assert!(matches!(refused, Err(StorageError::Refused { .. })), "{refused:?}");
+
+    db.submit_review(grant, alice, reviewing(), common::review(4)).await.unwrap();
+    let twice = db.submit_review(grant, alice, reviewing(), common::review(1)).await;
+    assert!(matches!(twice, Err(StorageError::AlreadyReviewed)), "{twice:?}");
+    let g = db.grant(grant).await.unwrap();
+    assert_eq!((g.reviews_done, g.review_score_hundredths), (1, Some(400)), "the second review changed nothing");
+
+    // Through the API: a score off the scale is a 422 listing the field; nothing is saved.
+    let carl = app.account("carl@test.org", AccountRole::Reviewer, None).await;
+    app.assign(grant, carl).await.unwrap();
+    let token = app.token_of(carl).await;
+    let body = serde_json::json!({
+        "scores": { "need": 9, "mission": 3, "feasibility": 3, "sustainability": 3 },
+        "comment": "x", "recommendation": "approve"
+    });
+    let r = app.post_as(&token, &format!("/api/v1/grants/{grant}/reviews"), &body).await;
+    assert_eq!(r.status(), 422);
+    let problem: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "score.need", "{problem}");
+    assert_eq!(db.reviews(grant).await.unwrap().len(), 1);
+
+    let g = db.grant(grant).await.unwrap();
+    let workflow = app.state.grant_workflow();
+    let mut complete = octroi::web::steps::firing(&app.state, "complete_reviews", "");
+    complete.reviews_required = 1;
+    let refused = db.fire_grant_event(workflow, grant, g.version, &actor(Role::ProgramOfficer), complete.clone()).await;
+    assert!(matches!(refused, Err(StorageError::Refused { .. })), "Carl has not reviewed yet: {refused:?}");
+    db.unassign_reviewer(grant, carl).await.unwrap();
+    let g = db.grant(grant).await.unwrap();
+    let g = db.fire_grant_event(workflow, grant, g.version, &actor(Role::ProgramOfficer), complete).await.unwrap();
+    let late = db.submit_review(grant, alice, vec!["in_review".into()], common::review(2)).await;
+    assert!(matches!(late, Err(StorageError::AlreadyReviewed | StorageError::NotReviewable { .. })));
+    let approve = Firing::new("approve", "");
+    let refused = db.fire_grant_event(workflow, grant, g.version, &actor(Role::ProgramOfficer), approve).await;
+    assert!(matches!(refused, Err(StorageError::ProposalRequired)), "{refused:?}");
+    let after = db.grant(grant).await.unwrap();
+    assert_eq!((after.state.as_str(), after.version), ("decision", g.version), "nothing half-written");
+}
+
+/// Two program officers decide the same application at once: exactly one wins, the other gets the
+/// conflict, in French, over the API.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_officers_deciding_at_once_one_wins() {
+    let app = TestApp::spawn().await;
+    let (_, grant) = submitted(&app, 1, "06", "1000").await;
+    let a = common::staff(app.db(), "a@test.org", AccountRole::Reviewer).await;
+    let b = common::staff(app.db(), "b@test.org", AccountRole::Reviewer).await;
+    fire(&app, grant, &["begin_screening", "send_to_review"]).await;
+    for r in [a, b] {
+        app.assign(grant, r).await.unwrap();
+        app.db().submit_review(grant, r, reviewing(), common::review(4)).await.unwrap();
+    }
+    fire(&app, grant, &["complete_reviews"]).await;
+    let version = app.db().grant(grant).await.unwrap().version;
+    let token = app.token("program_officer").await;
+    let bodies = [
+        serde_json::json!({ "event": "approve", "version": version,
+            "proposal": { "equipment": "1000", "software": "0", "coaching_hours": "6" } }),
+        serde_json::json!({ "event": "decline", "version": version, "reason": "Budget épuisé." }),
+    ];
+    let request = |body: &serde_json::Value| {
+        app.client
+            .post(app.url(&format!("/api/v1/grants/{grant}/transitions")))
+            .bearer_auth(&token)
+            .header("accept-language", "fr-CA")
+            .json(body)
+            .send()
+    };
+    let (first, second) = tokio::join!(request(&bodies[0]), request(&bodies[1]));
+    let responses = [first.unwrap(), second.unwrap()];
+    let mut statuses: Vec<u16> = responses.iter().map(|r| r.status().as_u16()).collect();
+    statuses.sort();
+    assert_eq!(statuses, [200, 409]);
+    for r in responses {
+        if r.status() == 409 {
+            let problem: serde_json::Value = r.json().await.unwrap();
+            assert_eq!(problem["code"], "version-conflict");
+            assert_eq!(problem["title"], "Modifié entre-temps", "{problem}");
+        }
+    }
+    let history = app.db().grant_history(grant).await.unwrap();
+    assert_eq!(history.iter().filter(|h| h.event == "approve" || h.event == "decline").count(), 1);
+}
+
+/// The queues filter by region and requested amount, sort by age and by score, page through, and
+/// never show a viewer their own organism's applications nor a conflicted one's, in rows or counts.
+#[tokio::test]
+async fn queues_filter_sort_and_paginate() {
+    let app = TestApp::spawn().await;
+    let db = app.db();
+    let regions = ["01", "02", "03"];
+    let mut grants = Vec::new();
+    for n in 1..=20u32 {
+        let region = regions[(n % 3) as usize];
+        let amount = format!("{}", n * 1000);
+        grants.push((n, region, submitted(&app, n, region, &amount).await));
+    }
+    let officer = common::staff(db, "officer@test.org", AccountRole::ProgramOfficer).await;
+    let screening = |page: i64, per_page: i64| QueueQuery {
+        states: vec!["submitted".into(), "screening".into()],
+        to_review_by_viewer: false,
+        viewer: Viewer { user_id: officer, affiliation: None },
+        region: None,
+        min_cents: None,
+        max_cents: None,
+        sort: QueueSort::Age,
+        page,
+        per_page,
+    };
+    let all = db.queue(&screening(1, 100)).await.unwrap();
+    assert_eq!(all.total, 20);
+    let ids: Vec<i64> = all.rows.iter().map(|r| r.id).collect();
+    assert_eq!(ids, grants.iter().map(|(_, _, (_, g))| *g).collect::<Vec<_>>(), "oldest in the state first");
+    // Pages of 7: 7, 7, 6, in order, the total on each.
+    let mut paged = Vec::new();
+    for page in 1..=3 {
+        let p = db.queue(&screening(page, 7)).await.unwrap();
+        assert_eq!(p.total, 20);
+        paged.extend(p.rows.iter().map(|r| r.id));
+    }
+    assert_eq!(paged, ids);
+    assert!(db.queue(&screening(4, 7)).await.unwrap().rows.is_empty());
+
+    let in_region = db.queue(&QueueQuery { region: Some("02".into()), ..screening(1, 100) }).await.unwrap();
+    let expected: Vec<i64> = grants.iter().filter(|(_, r, _)| *r == "02").map(|(_, _, (_, g))| *g).collect();
+    assert_eq!(in_region.rows.iter().map(|r| r.id).collect::<Vec<_>>(), expected);
+    assert!(in_region.rows.iter().all(|r| r.region == "02"));
+    let between = db
+        .queue(&QueueQuery { min_cents: Some(500_000), max_cents: Some(800_000), ..screening(1, 100) })
+        .await
+        .unwrap();
+    let amounts: Vec<i64> = between.rows.iter().map(|r| r.requested_cents).collect();
+    assert_eq!(amounts, [500_000, 600_000, 700_000, 800_000], "inclusive bounds");
+
+    // Scores: three applications reviewed, sorted best first, the unscored last.
+    for (i, score) in [(0, 2), (1, 5), (2, 3)] {
+        let g = grants[i].2.1;
+        fire(&app, g, &["begin_screening", "send_to_review"]).await;
+        let r = common::staff(db, &format!("r{i}@test.org"), AccountRole::Reviewer).await;
+        app.assign(g, r).await.unwrap();
+        db.submit_review(g, r, reviewing(), common::review(score)).await.unwrap();
+    }
+    let review = QueueQuery { states: reviewing(), sort: QueueSort::Score, ..screening(1, 100) };
+    let by_score = db.queue(&review).await.unwrap();
+    let order: Vec<i64> = by_score.rows.iter().map(|r| r.id).collect();
+    assert_eq!(order, [grants[1].2.1, grants[2].2.1, grants[0].2.1]);
+    assert_eq!(by_score.rows[0].review_score_hundredths, Some(500));
+
+    // A conflict hides the organism's applications, in rows and counts; so does an affiliation.
+    db.declare_conflict(officer, grants[3].2.0, "conjointe au conseil").await.unwrap();
+    let affiliated = Viewer { user_id: officer, affiliation: Some(grants[4].2.0) };
+    let seen = db.queue(&QueueQuery { viewer: affiliated, ..screening(1, 100) }).await.unwrap();
+    assert_eq!(seen.total, 15, "20 - 3 in review - 1 conflicted - 1 affiliated");
+    assert!(!seen.rows.iter().any(|r| r.id == grants[3].2.1 || r.id == grants[4].2.1));
+    let counts =
+        db.queue_counts(&[QueueQuery { viewer: affiliated, ..screening(1, 1) }, review.clone()]).await.unwrap();
+    assert_eq!(counts, [15, 3]);
+
+    // My reviews: assigned to me and not yet reviewed by me.
+    let r = common::staff(db, "mine@test.org", AccountRole::Reviewer).await;
+    app.assign(grants[1].2.1, r).await.unwrap();
+    app.assign(grants[2].2.1, r).await.unwrap();
+    db.submit_review(grants[2].2.1, r, reviewing(), common::review(1)).await.unwrap();
+    let mine = QueueQuery {
+        to_review_by_viewer: true,
+        viewer: Viewer { user_id: r, affiliation: None },
+        states: reviewing(),
+        ..screening(1, 100)
+    };
+    let mine = db.queue(&mine).await.unwrap();
+    assert_eq!(mine.rows.iter().map(|r| r.id).collect::<Vec<_>>(), [grants[1].2.1]);
+
+    // The same filters through the API, with a bad one refused in the caller's language.
+    let token = app.token("program_officer").await;
+    let r = app
+        .client
+        .get(app.url("/api/v1/queues/screening?region=03&per_page=2&page=2"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    let in_03 = grants.iter().filter(|(n, r, _)| *r == "03" && ![1u32, 2, 3].contains(n)).count();
+    assert_eq!(body["total"], in_03 as i64, "{body}");
+    assert_eq!(body["items"].as_array().unwrap().len(), 2);
+    let r = app
+        .client
+        .get(app.url("/api/v1/queues/screening?region=42&min=abc"))
+        .bearer_auth(&token)
+        .header("accept-language", "en-CA")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let problem: serde_json::Value = r.json().await.unwrap();
+    let fields: Vec<&str> =
+        problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["min", "region"]);
+    let reviewer_token = app.token("reviewer").await;
+    let r = app.client.get(app.url("/api/v1/queues/screening")).bearer_auth(&reviewer_token).send().await.unwrap();
+    assert_eq!(r.status(), 403, "reviewers work through their own queue only");
+}
+
+/// Batch decisions from the decision queue: each selected application decided on its own; a stale one
+/// reported, the others applied.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn batch_decisions_apply_to_each_selected_application() {
+    let app = TestApp::spawn().await;
+    let mut grants = Vec::new();
+    for n in 1..=3 {
+        let (_, g) = submitted(&app, n, "06", "1500").await;
+        fire(&app, g, &["begin_screening", "send_to_review"]).await;
+        for i in 0..2 {
+            let r = common::staff(app.db(), &format!("r{n}{i}@test.org"), AccountRole::Reviewer).await;
+            app.assign(g, r).await.unwrap();
+            app.db().submit_review(g, r, reviewing(), common::review(3)).await.unwrap();
+        }
+        fire(&app, g, &["complete_reviews"]).await;
+        grants.push(app.db().grant(g).await.unwrap());
+    }
+    app.account("agente@test.org", AccountRole::ProgramOfficer, None).await;
+    let officer = Browser::new(&app);
+    let csrf = officer.sign_in("agente@test.org", PASSWORD).await;
+    let picks: Vec<String> = grants.iter().map(|g| format!("{}:{}", g.id, g.version)).collect();
+    let stale = format!("{}:{}", grants[2].id, grants[2].version - 1);
+    let fields =
+        [("grant", picks[0].as_str()), ("grant", picks[1].as_str()), ("grant", stale.as_str()), ("event", "approve")];
+    let r = officer.post_form("/queues/decision/batch", &csrf, &fields).await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Modifié entre-temps"), "the stale one is reported: {html}");
+    let mut states = Vec::new();
+    for g in &grants {
+        states.push(app.db().grant(g.id).await.unwrap().state);
+    }
+    assert_eq!(states, ["approved", "approved", "decision"]);
+    let g = app.db().grant(grants[0].id).await.unwrap();
+    assert_eq!(g.proposed_equipment_cents, Some(150_000), "approved as requested");
+    // Declining in a batch needs the reason the applicants will read.
+    let pick = format!("{}:{}", grants[2].id, grants[2].version);
+    let r = officer.post_form("/queues/decision/batch", &csrf, &[("grant", &pick), ("event", "decline")]).await;
+    assert!(r.text().await.unwrap().contains("Ce champ est obligatoire"));
+    assert_eq!(app.db().grant(grants[2].id).await.unwrap().state, "decision");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Whatever the reviewers' affiliations and declared conflicts, no assignment stored through octroi,
+    /// automatic or manual, ever puts a reviewer on an application of their own organism or of one they
+    /// declared a conflict with.
+    #[test]
+    fn no_stored_assignment_ever_breaks_the_conflict_rule(
+        reviewers in proptest::collection::vec(
+            (proptest::option::of(0usize..4), proptest::collection::btree_set(0usize..4, 0..3), 0usize..3), 1..7),
+        applications in proptest::collection::vec(0usize..4, 1..10),
+        manual in proptest::collection::vec((0usize..10, 0usize..7), 0..8),
+    ) {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let t = common::TestDatabase::new().await;
+            let db = t.db().await;
+            let w = octroi::domain::workflow::load_file(&common::manifest_dir().join("workflows/grant.toml")).unwrap();
+            let mut organisms = Vec::new();
+            for n in 0..4u32 {
+                organisms.push(db.create_organism(organism(n + 1, ["01", "06", "03", "06"][n as usize])).await.unwrap().id);
+            }
+            let mut ids = Vec::new();
+            for (i, (affiliation, conflicts, region)) in reviewers.iter().enumerate() {
+                let id = common::staff(&db, &format!("r{i}@test.org"), AccountRole::Reviewer).await;
+                if let Some(a) = affiliation {
+                    sqlx::query("UPDATE users SET organism_id = $1 WHERE id = $2")
+                        .bind(organisms[*a]).bind(id).execute(db.pool()).await.unwrap();
+                }
+                db.set_user_region(id, Some(Region::parse(["01", "03", "06"][*region]).unwrap())).await.unwrap();
+                for c in conflicts {
+                    db.declare_conflict(id, organisms[*c], "test").await.unwrap();
+                }
+                ids.push(id);
+            }
+            let mut grants = Vec::new();
+            for (i, o) in applications.iter().enumerate() {
+                grants.push(db.create_grant(organisms[*o], application(&format!("G{i}"), "100"), &w).await.unwrap().id);
+            }
+            db.auto_assign(grants.clone(), 2, common::mail()).await.unwrap();
+            for (g, r) in manual {
+                let (Some(g), Some(r)) = (grants.get(g), ids.get(r)) else { continue };
+                match db.assign_reviewer(*g, *r, common::mail()).await {
+                    Ok(()) | Err(StorageError::ConflictOfInterest) => {}
+                    Err(e) => panic!("{e}"),
+                }
+            }
+            let broken: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM grant_assignments a JOIN grants g ON g.id = a.grant_id JOIN users u ON u.id = a.user_id
+                 WHERE u.organism_id = g.organism_id
+                    OR EXISTS (SELECT 1 FROM conflicts c WHERE c.user_id = a.user_id AND c.organism_id = g.organism_id)",
+            )
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+            assert_eq!(broken, 0);
+            // Every application got as many reviewers as the rule allows, up to two.
+            for (g, o) in grants.iter().zip(&applications) {
+                let may = reviewers.iter().filter(|(a, c, _)| *a != Some(*o) && !c.contains(o)).count().min(2);
+                let got = db.assigned_reviewers(*g).await.unwrap().len();
+                assert!(got >= may, "grant {g}: {got} of {may}");
+            }
+        });
+    }
+}
