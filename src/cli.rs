@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `workflow check|diagram`, `policy check`.
+//! The command line: `serve`, `demo`, `migrate`, `workflow check|diagram`, `policy check`, `user`, `token`.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,7 +28,16 @@ pub struct Cli {
 pub enum Command {
     /// Serve the web interface and the API. With no flags: SQLite in ./data/octroi.db, created and
     /// migrated on first start, on 127.0.0.1:8080
-    Serve(Overrides),
+    Serve {
+        /// Load the demo program first (once per database; see `octroi demo`)
+        #[arg(long)]
+        demo: bool,
+        #[command(flatten)]
+        overrides: Overrides,
+    },
+    /// Load the demo program: organisms in every region, applications in every state, one account per
+    /// role whose password is printed once
+    Demo(Overrides),
     /// Apply the database migrations and exit
     Migrate(Overrides),
     /// Check or draw the workflows (workflows/*.toml)
@@ -121,10 +130,25 @@ fn config(overrides: Overrides) -> anyhow::Result<Config> {
 /// Runs a parsed command; the exit code says whether it succeeded.
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve(overrides) => {
+        Command::Serve { demo, overrides } => {
             let app = App::build(config(overrides)?).await?;
+            if demo {
+                match crate::demo::load(app.state()).await {
+                    Ok(accounts) => print!("{}", crate::demo::describe(&accounts)),
+                    Err(e) => println!("octroi: {e}"),
+                }
+            }
             tracing::info!(addr = %app.local_addr(), "octroi is listening on http://{}", app.local_addr());
             app.run(shutdown_signal()).await?;
+        }
+        Command::Demo(overrides) => {
+            let config = config(overrides)?;
+            let public_url = config.public_url(config.addr);
+            let state = crate::AppState::prepare(&config, public_url).await?;
+            let accounts = crate::demo::load(&state).await?;
+            crate::notify::deliver_pending(&state.db, &config.data_dir.join("outbox")).await?;
+            print!("{}", crate::demo::describe(&accounts));
+            state.db.close().await;
         }
         Command::Migrate(overrides) => {
             let db = open_database(&config(overrides)?).await?;

@@ -3,6 +3,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod notify;
 pub mod passwords;
@@ -44,6 +45,24 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Everything checked and the database ready (migrated, program synced): the state a server, or a
+    /// command that works like one (`octroi demo`), runs on.
+    pub async fn prepare(config: &Config, public_url: String) -> anyhow::Result<AppState> {
+        let rules = load_rules(config)?;
+        let db = open_database(config).await?;
+        db.sync_program(&rules.program).await.context("cannot sync the program into the database")?;
+        Ok(AppState {
+            db,
+            workflows: Arc::new(rules.workflows),
+            program: Arc::new(rules.program),
+            authz: Arc::new(rules.authz),
+            rubric: Arc::new(rules.rubric),
+            eligibility: Arc::new(rules.eligibility),
+            public_url,
+            mail_waker: Arc::new(Notify::new()),
+        })
+    }
+
     /// The grant workflow; its presence is checked at start.
     pub fn grant_workflow(&self) -> &Workflow {
         &self.workflows["grant"]
@@ -89,24 +108,14 @@ pub struct App {
 
 impl App {
     pub async fn build(config: Config) -> anyhow::Result<App> {
-        let rules = load_rules(&config)?;
-        let db = open_database(&config).await?;
-        db.sync_program(&rules.program).await.context("cannot sync the program into the database")?;
-        first_admin(&db).await?;
-        let sessions = SessionStore::connect(&config.database_url).await?;
+        // The rules first: a broken file stops the start before anything is created or bound.
+        load_rules(&config)?;
         let listener =
             TcpListener::bind(config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
         let public_url = config.public_url(listener.local_addr()?);
-        let state = AppState {
-            db,
-            workflows: Arc::new(rules.workflows),
-            program: Arc::new(rules.program),
-            authz: Arc::new(rules.authz),
-            rubric: Arc::new(rules.rubric),
-            eligibility: Arc::new(rules.eligibility),
-            public_url: public_url.clone(),
-            mail_waker: Arc::new(Notify::new()),
-        };
+        let state = AppState::prepare(&config, public_url.clone()).await?;
+        first_admin(&state.db).await?;
+        let sessions = SessionStore::connect(&config.database_url).await?;
         Ok(App {
             state,
             sessions,

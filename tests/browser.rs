@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use common::{PASSWORD, TestApp};
 use fantoccini::{Client, ClientBuilder, Locator};
+use octroi::domain::account::AccountRole;
 use serde_json::json;
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -191,5 +192,86 @@ async fn an_organism_signs_up_applies_and_follows_its_application_in_french_then
     assert!(text.contains("History") && text.contains("$3,299.97"), "{text}");
     c.goto(&format!("{base}/dashboard")).await.unwrap();
     wait_text(&c, "Applications").await;
+    c.close().await.unwrap();
+}
+
+async fn sign_in(c: &Client, base: &str, email: &str) {
+    c.goto(&format!("{base}/login")).await.unwrap();
+    fill(c, "f-email", email).await;
+    fill(c, "f-password", PASSWORD).await;
+    click(c, "main form button[type=submit]").await;
+    wait_text(c, "Tableau de bord").await;
+}
+
+async fn sign_out(c: &Client) {
+    click(c, "header form[action='/logout'] button").await;
+    wait_text(c, "Mot de passe oublié?").await;
+}
+
+/// Two reviewers score an application from their queue, the program officer decides from the decision
+/// queue, and the applicant sees the outcome in French.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reviewers_score_the_officer_approves_and_the_applicant_sees_it_in_french() {
+    let Some((c, _driver, _profile)) = browser().await else { return };
+    let app = TestApp::spawn().await;
+    let base = app.address.clone();
+    let grant = app.complete_draft(&common::neq(1)).await;
+    let organism = app.db().grant(grant).await.unwrap().organism_id;
+    app.account("marie@test.org", AccountRole::Member, Some(organism)).await;
+    assert_eq!(app.fire(grant, "submit", 1, "applicant").await.status(), 200);
+    app.account("agente@test.org", AccountRole::ProgramOfficer, None).await;
+    app.account("alice@test.org", AccountRole::Reviewer, None).await;
+    app.account("bruno@test.org", AccountRole::Reviewer, None).await;
+
+    // The officer finds it in the screening queue, reads the eligibility and sends it to review.
+    sign_in(&c, &base, "agente@test.org").await;
+    click(&c, "header a[href='/queues/screening']").await;
+    wait_text(&c, "Virage numérique de la cuisine collective").await;
+    click(&c, &format!("a[href='/grants/{grant}/manage']")).await;
+    let text = wait_text(&c, "Admissibilité").await;
+    assert!(text.contains("Respectée"), "{text}");
+    click(&c, "button[value=send_to_review]").await;
+    wait_text(&c, "Décision enregistrée.").await;
+    sign_out(&c).await;
+
+    // Each reviewer scores from their own queue.
+    for (email, scores, comment) in [
+        ("alice@test.org", ["5", "4", "4", "3"], "Besoin clair."),
+        ("bruno@test.org", ["3", "3", "2", "4"], "Budget à préciser."),
+    ] {
+        sign_in(&c, &base, email).await;
+        click(&c, "header a[href='/queues/my-reviews']").await;
+        wait_text(&c, "Virage numérique de la cuisine collective").await;
+        click(&c, &format!("a[href='/grants/{grant}/review']")).await;
+        wait_text(&c, "Votre évaluation").await;
+        for (criterion, score) in ["need", "mission", "feasibility", "sustainability"].iter().zip(scores) {
+            click(&c, &format!("input[name='score.{criterion}'][value='{score}']")).await;
+        }
+        click(&c, "input[name=recommendation][value=approve]").await;
+        fill(&c, "f-comment", comment).await;
+        click(&c, "main form[action$='/review'] button[type=submit]").await;
+        let text = wait_text(&c, "Évaluation remise. Merci !").await;
+        assert!(text.contains(comment), "one's own review shows: {text}");
+        sign_out(&c).await;
+    }
+
+    // Both reviews in: the application waits in the decision queue; the officer approves as proposed.
+    sign_in(&c, &base, "agente@test.org").await;
+    click(&c, "header a[href='/queues/decision']").await;
+    let text = wait_text(&c, "Virage numérique de la cuisine collective").await;
+    assert!(text.contains("3,52"), "the mean score: {text}");
+    click(&c, &format!("a[href='/grants/{grant}/manage']")).await;
+    let text = wait_text(&c, "Besoin clair.").await;
+    assert!(text.contains("Budget à préciser."), "the reviews side by side: {text}");
+    click(&c, "button[value=approve]").await;
+    wait_text(&c, "Décision enregistrée.").await;
+    sign_out(&c).await;
+
+    // The applicant sees the outcome, in French.
+    sign_in(&c, &base, "marie@test.org").await;
+    click(&c, &format!("a[href='/grants/{grant}']")).await;
+    wait_text(&c, "Historique").await;
+    assert_eq!(c.find(Locator::Id("grant-state")).await.unwrap().text().await.unwrap(), "Approuvée");
+    assert!(body(&c).await.contains("Approbation"));
     c.close().await.unwrap();
 }

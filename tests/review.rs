@@ -598,3 +598,35 @@ proptest! {
         });
     }
 }
+
+/// The demo program: organisms in every region, an application in every state of the workflow (each
+/// moved there through it), one account per role with a printed password, and loading it twice refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_program_covers_every_region_state_and_role() {
+    let app = TestApp::spawn().await;
+    let accounts = octroi::demo::load(&app.state).await.unwrap();
+    let roles: BTreeSet<&str> = accounts.iter().map(|a| a.role.as_str()).collect();
+    assert_eq!(roles, BTreeSet::from(["admin", "coach", "finance", "member", "program_officer", "reviewer"]));
+    assert!(accounts.iter().filter(|a| a.role == AccountRole::Reviewer).count() >= 2);
+    let states: BTreeSet<String> = sqlx::query_scalar("SELECT DISTINCT state FROM grants")
+        .fetch_all(app.db().pool())
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+    let declared: BTreeSet<String> = app.state.grant_workflow().states.iter().cloned().collect();
+    assert_eq!(states, declared);
+    let regions: i64 =
+        sqlx::query_scalar("SELECT COUNT(DISTINCT region) FROM organisms").fetch_one(app.db().pool()).await.unwrap();
+    assert_eq!(regions, 17);
+    // The printed passwords work, and the officer's queues have work in them.
+    let officer = accounts.iter().find(|a| a.role == AccountRole::ProgramOfficer).unwrap();
+    let browser = Browser::new(&app);
+    let csrf = browser.csrf("/login").await;
+    let r = browser.post_form("/login", &csrf, &[("email", &officer.email), ("password", &officer.password)]).await;
+    assert_eq!(r.status(), 303);
+    let html = browser.get("/queues/screening").await.text().await.unwrap();
+    assert!(html.contains("Deuxième demande"), "{html}");
+    let again = octroi::demo::load(&app.state).await;
+    assert!(again.unwrap_err().to_string().contains("already loaded"));
+}
