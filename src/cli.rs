@@ -144,9 +144,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(overrides) => {
             let config = config(overrides)?;
             let public_url = config.public_url(config.addr);
+            let mailer = crate::notify::Mailer::new(config.smtp_url.as_deref(), &config.data_dir.join("outbox"))?;
             let state = crate::AppState::prepare(&config, public_url).await?;
             let accounts = crate::demo::load(&state).await?;
-            crate::notify::deliver_pending(&state.db, &config.data_dir.join("outbox")).await?;
+            crate::notify::deliver_pending(&state.db, &mailer).await?;
             print!("{}", crate::demo::describe(&accounts));
             state.db.close().await;
         }

@@ -35,6 +35,10 @@ pub struct Overrides {
     /// __Host- prefix [default: http://ADDR]
     #[arg(long, env = "OCTROI_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Send e-mail through this SMTP server: smtps://USER:PASS@HOST:465 or smtp://…:587?tls=required
+    /// [default: none, each message becomes an .eml file under DATA_DIR/outbox/]
+    #[arg(long, env = "OCTROI_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
     /// Optional TOML file with the same keys (addr, database_url, data_dir, …) [default: ./octroi.toml if present]
     #[arg(long, env = "OCTROI_CONFIG")]
     pub config: Option<PathBuf>,
@@ -50,6 +54,7 @@ struct FileConfig {
     policies_dir: Option<PathBuf>,
     sqlite_synchronous: Option<String>,
     public_url: Option<String>,
+    smtp_url: Option<String>,
 }
 
 #[derive(Clone)]
@@ -61,6 +66,7 @@ pub struct Config {
     pub policies_dir: PathBuf,
     pub sqlite_synchronous: SqliteSync,
     pub public_url: Option<String>,
+    pub smtp_url: Option<String>,
 }
 
 impl Config {
@@ -96,6 +102,7 @@ impl Config {
             policies_dir: o.policies_dir.or(file.policies_dir).unwrap_or_else(|| PathBuf::from("policies")),
             sqlite_synchronous,
             public_url: o.public_url.or(file.public_url),
+            smtp_url: o.smtp_url.or(file.smtp_url),
         })
     }
 }
@@ -129,6 +136,7 @@ impl fmt::Debug for Config {
             .field("policies_dir", &self.policies_dir)
             .field("sqlite_synchronous", &self.sqlite_synchronous)
             .field("public_url", &self.public_url)
+            .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
             .finish()
     }
 }

@@ -103,7 +103,7 @@ pub struct App {
     sessions: SessionStore,
     secure_cookies: bool,
     listener: TcpListener,
-    outbox_dir: std::path::PathBuf,
+    mailer: notify::Mailer,
 }
 
 impl App {
@@ -113,16 +113,11 @@ impl App {
         let listener =
             TcpListener::bind(config.addr).await.with_context(|| format!("cannot listen on {}", config.addr))?;
         let public_url = config.public_url(listener.local_addr()?);
+        let mailer = notify::Mailer::new(config.smtp_url.as_deref(), &config.data_dir.join("outbox"))?;
         let state = AppState::prepare(&config, public_url.clone()).await?;
         first_admin(&state.db).await?;
         let sessions = SessionStore::connect(&config.database_url).await?;
-        Ok(App {
-            state,
-            sessions,
-            secure_cookies: public_url.starts_with("https://"),
-            listener,
-            outbox_dir: config.data_dir.join("outbox"),
-        })
+        Ok(App { state, sessions, secure_cookies: public_url.starts_with("https://"), listener, mailer })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -136,7 +131,7 @@ impl App {
     /// Serves until `shutdown` completes, then finishes the requests in flight and closes the database.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let db = self.state.db.clone();
-        let outbox = tokio::spawn(notify::deliver_forever(db.clone(), self.state.mail_waker.clone(), self.outbox_dir));
+        let outbox = tokio::spawn(notify::deliver_forever(db.clone(), self.state.mail_waker.clone(), self.mailer));
         let sweeper = self.sessions.delete_expired_forever();
         let router = web::router(self.state, self.sessions, self.secure_cookies);
         axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())

@@ -630,3 +630,64 @@ async fn the_demo_program_covers_every_region_state_and_role() {
     let again = octroi::demo::load(&app.state).await;
     assert!(again.unwrap_err().to_string().contains("already loaded"));
 }
+
+/// With `--smtp-url`, the outbox goes out through SMTP: a minimal SMTP server receives the message
+/// announcing a step, as queued in that step's transaction.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_outbox_goes_out_through_smtp_when_configured() {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let server = tokio::spawn(async move {
+        let (socket, _) = listener.accept().await.unwrap();
+        let (read, mut write) = socket.into_split();
+        let mut lines = BufReader::new(read).lines();
+        write.write_all(b"220 test ESMTP\r\n").await.unwrap();
+        let (mut data, mut in_data) = (String::new(), false);
+        while let Some(line) = lines.next_line().await.unwrap() {
+            if in_data {
+                if line == "." {
+                    in_data = false;
+                    write.write_all(b"250 queued\r\n").await.unwrap();
+                } else {
+                    data.push_str(&line);
+                    data.push('\n');
+                }
+                continue;
+            }
+            let verb = line.split_whitespace().next().unwrap_or_default().to_ascii_uppercase();
+            let reply: &[u8] = match verb.as_str() {
+                "EHLO" | "HELO" => b"250 test\r\n",
+                "DATA" => {
+                    in_data = true;
+                    b"354 go ahead\r\n"
+                }
+                "QUIT" => {
+                    write.write_all(b"221 bye\r\n").await.unwrap();
+                    break;
+                }
+                _ => b"250 ok\r\n",
+            };
+            write.write_all(reply).await.unwrap();
+        }
+        data
+    });
+    let t = common::TestDatabase::new().await;
+    let config = octroi::config::Config { smtp_url: Some(format!("smtp://127.0.0.1:{port}")), ..t.config() };
+    let state = octroi::AppState::prepare(&config, "http://octroi.test".into()).await.unwrap();
+    let o = state.db.create_organism(organism(1, "06")).await.unwrap().id;
+    common::staff(&state.db, "unused@test.org", AccountRole::Reviewer).await;
+    sqlx::query("UPDATE users SET organism_id = $1, role = 'member' WHERE email = 'unused@test.org'")
+        .bind(o)
+        .execute(state.db.pool())
+        .await
+        .unwrap();
+    let g = state.db.create_grant(o, application("Projet SMTP", "100"), state.grant_workflow()).await.unwrap();
+    octroi::web::steps::fire(&state, &actor(Role::Applicant), &g, "submit", "", None).await.unwrap();
+    let mailer = octroi::notify::Mailer::new(config.smtp_url.as_deref(), &config.data_dir.join("outbox")).unwrap();
+    assert_eq!(octroi::notify::deliver_pending(&state.db, &mailer).await.unwrap(), 1);
+    let received = tokio::time::timeout(std::time::Duration::from_secs(10), server).await.unwrap().unwrap();
+    assert!(received.contains("To: unused@test.org"), "{received}");
+    assert!(received.contains("Projet SMTP"), "{received}");
+    assert!(state.db.pending_mail(10).await.unwrap().is_empty(), "marked sent");
+}

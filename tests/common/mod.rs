@@ -67,6 +67,7 @@ impl TestDatabase {
             policies_dir: manifest_dir().join("policies"),
             sqlite_synchronous: SqliteSync::Full,
             public_url: None,
+            smtp_url: None,
         }
     }
 }
