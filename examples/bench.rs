@@ -31,7 +31,8 @@ struct Args {
     #[arg(long, default_value_t = 10)]
     seconds: u64,
     /// `api`: GET a grant and fire transitions; `web`: sign in and save the application form, as
-    /// browsers do (use --connections 32)
+    /// browsers do (use --connections 32); `queues`: 100 reviewers, the grants spread over the review
+    /// states, then the screening queue page (program officers) and the my-reviews page (reviewers)
     #[arg(long, default_value = "api")]
     scenario: String,
 }
@@ -54,6 +55,9 @@ async fn main() -> anyhow::Result<()> {
     let url = prepare_database(&args.database).await?;
     let started = Instant::now();
     seed(&url, args.grants).await?;
+    if args.scenario == "queues" {
+        seed_review(&url, args.grants).await?;
+    }
     println!("seeded {} grants in {:.1} s", args.grants, started.elapsed().as_secs_f64());
 
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
@@ -70,8 +74,12 @@ async fn main() -> anyhow::Result<()> {
 
     let backend = if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" };
     println!("{backend}, {} connections, {} s a phase, server {}", args.connections, args.seconds, args.server);
-    if args.scenario == "web" {
-        web(&base, args.connections, args.seconds).await?;
+    if args.scenario == "web" || args.scenario == "queues" {
+        if args.scenario == "web" {
+            web(&base, args.connections, args.seconds).await?;
+        } else {
+            queues(&base, args.connections, args.seconds).await?;
+        }
         println!("server peak resident memory: {}", peak_memory(&server.0).unwrap_or_else(|| "unknown".into()));
         return Ok(());
     }
@@ -344,21 +352,156 @@ where
     report
 }
 
+/// The review states the queues scenario spreads grants over, by `id % 10`: 0–3 stay in screening
+/// (half of them back to submitted), 4–6 in review with two reviewers each (one review in for some),
+/// 7–8 in decision with both reviews in, 9 waiting for the applicant.
+async fn seed_review(url: &str, grants: u32) -> anyhow::Result<()> {
+    let db = Db::connect(url, SqliteSync::Normal).await?;
+    let at = "2026-11-01T12:00:00.000Z";
+    let mut tx = db.begin_write().await?;
+    // States, ages (a day per id modulo 60, so that sorting by age means something) and scores.
+    sqlx::query(
+        "UPDATE grants SET
+           state = CASE WHEN id % 10 < 4 THEN (CASE WHEN id % 2 = 0 THEN 'submitted' ELSE 'screening' END)
+                        WHEN id % 10 < 7 THEN 'in_review' WHEN id % 10 < 9 THEN 'decision' ELSE 'more_info' END,
+           state_entered_at = '2026-' || (CASE WHEN id % 12 < 9 THEN '0' ELSE '' END) || CAST(1 + id % 12 AS TEXT)
+             || '-' || (CASE WHEN id % 28 < 9 THEN '0' ELSE '' END) || CAST(1 + id % 28 AS TEXT) || 'T12:00:00.000Z',
+           reviews_done = CASE WHEN id % 10 IN (7, 8) THEN 2 WHEN id % 10 = 4 THEN 1 ELSE 0 END,
+           review_score_hundredths = CASE WHEN id % 10 IN (4, 7, 8) THEN 100 + (id * 37) % 400 ELSE NULL END",
+    )
+    .execute(&mut *tx)
+    .await?;
+    let first_reviewer = 1_000_000;
+    let hash = octroi::passwords::hash(PASSWORD).await;
+    let reviewers: Vec<String> = (0..100)
+        .map(|r| {
+            format!(
+                "({}, 'reviewer{r}@bench.org', 'Évaluateur {r}', 'reviewer', NULL, '{hash}', 0, 'fr', '{at}', '{:02}')",
+                first_reviewer + r,
+                1 + r % 17
+            )
+        })
+        .collect();
+    sqlx::query(&format!(
+        "INSERT INTO users (id, email, display_name, role, organism_id, password_hash, must_change_password,          language, created_at, region) VALUES {}",
+        reviewers.join(",")
+    ))
+    .execute(&mut *tx)
+    .await?;
+    // Each reviewer declared a conflict with five organisms.
+    let conflicts: Vec<String> = (0..100u32)
+        .flat_map(|r| (0..5u32).map(move |k| (r, 1 + (r * 97 + k * 13) % grants.div_ceil(10))))
+        .map(|(r, o)| format!("({}, {o}, 'bench', '{at}')", first_reviewer + r))
+        .collect();
+    sqlx::query(&format!(
+        "INSERT INTO conflicts (user_id, organism_id, reason, declared_at) VALUES {} ON CONFLICT DO NOTHING",
+        conflicts.join(",")
+    ))
+    .execute(&mut *tx)
+    .await?;
+    let reviewed: Vec<u32> = (1..=grants).filter(|id| (4..9).contains(&(id % 10))).collect();
+    for chunk in reviewed.chunks(1000) {
+        let (mut assignments, mut reviews) = (Vec::new(), Vec::new());
+        for &id in chunk {
+            let a = id % 100;
+            let b = (a + 1 + (id / 100) % 99) % 100;
+            for (k, r) in [a, b].into_iter().enumerate() {
+                let user = first_reviewer + r;
+                assignments.push(format!("({id}, {user}, 'reviewer', '{at}')"));
+                let done = id % 10 >= 7 || (id % 10 == 4 && k == 0);
+                if done {
+                    reviews.push(format!(
+                        "({id}, {user}, '{{\"need\":3,\"mission\":3,\"feasibility\":3,\"sustainability\":3}}', '3', 'Bien.', 'approve', '{at}')"
+                    ));
+                }
+            }
+        }
+        sqlx::query(&format!(
+            "INSERT INTO grant_assignments (grant_id, user_id, kind, assigned_at) VALUES {}",
+            assignments.join(",")
+        ))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(&format!(
+            "INSERT INTO reviews (grant_id, reviewer_id, scores, weighted_score, comment, recommendation, submitted_at)              VALUES {}",
+            reviews.join(",")
+        ))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    sqlx::query("ANALYZE").execute(db.pool()).await?;
+    db.close().await;
+    Ok(())
+}
+
+/// The queues scenario: 64 people at once, each signed in once (not timed): half program officers paging
+/// through the screening queue with and without filters, half reviewers opening their own queue.
+async fn queues(base: &str, connections: u32, seconds: u64) -> anyhow::Result<()> {
+    let mut officers = Vec::new();
+    let mut reviewers = Vec::new();
+    for worker in 0..connections {
+        let client = browser();
+        let token = csrf(&client, format!("{base}/login")).await?;
+        let email =
+            if worker % 2 == 0 { "officer@bench.org".to_string() } else { format!("reviewer{}@bench.org", worker / 2) };
+        let r = client
+            .post(format!("{base}/login"))
+            .form(&[("csrf", token.as_str()), ("email", &email), ("password", PASSWORD)])
+            .send()
+            .await?;
+        anyhow::ensure!(r.status() == 303, "sign-in of {email}: {}", r.status());
+        if worker % 2 == 0 { officers.push(client) } else { reviewers.push(client) }
+    }
+    let (officers, reviewers) = (Arc::new(officers), Arc::new(reviewers));
+    let screening = run(connections, seconds, {
+        let (base, officers) = (base.to_string(), officers.clone());
+        move |worker, i| {
+            let (base, officers) = (base.clone(), officers.clone());
+            async move {
+                let client = &officers[worker as usize % officers.len()];
+                // Pages 1 to 40 by age; every third request filtered by region and amount, sorted by score.
+                let query = if i % 3 == 2 {
+                    format!("?region={:02}&min=1000&max=4000&sort=score&page={}", 1 + i % 17, 1 + i % 5)
+                } else {
+                    format!("?page={}", 1 + (u64::from(worker) * 7 + i) % 40)
+                };
+                let r = client.get(format!("{base}/queues/screening{query}")).send().await?;
+                Ok((r.status() == 200 && r.bytes().await.is_ok(), None))
+            }
+        }
+    })
+    .await;
+    screening.print("GET /queues/screening (program officers)");
+    let mine = run(connections, seconds, {
+        let (base, reviewers) = (base.to_string(), reviewers.clone());
+        move |worker, _| {
+            let (base, reviewers) = (base.clone(), reviewers.clone());
+            async move {
+                let client = &reviewers[worker as usize % reviewers.len()];
+                let r = client.get(format!("{base}/queues/my-reviews")).send().await?;
+                Ok((r.status() == 200 && r.bytes().await.is_ok(), None))
+            }
+        }
+    })
+    .await;
+    mine.print("GET /queues/my-reviews (reviewers)");
+    Ok(())
+}
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("a client")
+}
+
+async fn csrf(client: &reqwest::Client, url: String) -> anyhow::Result<String> {
+    let html = client.get(url).send().await?.text().await?;
+    let start = html.find("name=\"csrf\" value=\"").ok_or_else(|| anyhow::anyhow!("no CSRF token"))? + 19;
+    Ok(html[start..start + 64].to_string())
+}
+
 /// The web scenario: `connections` people at once, each signing in (fresh session, argon2id check) and
 /// saving their application form over and over.
 async fn web(base: &str, connections: u32, seconds: u64) -> anyhow::Result<()> {
-    fn browser() -> reqwest::Client {
-        reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("a client")
-    }
-    async fn csrf(client: &reqwest::Client, url: String) -> anyhow::Result<String> {
-        let html = client.get(url).send().await?.text().await?;
-        let start = html.find("name=\"csrf\" value=\"").ok_or_else(|| anyhow::anyhow!("no CSRF token"))? + 19;
-        Ok(html[start..start + 64].to_string())
-    }
     let logins = run(connections, seconds, {
         let base = base.to_string();
         move |worker, i| {

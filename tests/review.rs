@@ -396,26 +396,26 @@ async fn queues_filter_sort_and_paginate() {
         page,
         per_page,
     };
-    let all = db.queue(&screening(1, 100)).await.unwrap();
+    let all = db.queue(&screening(1, 100), None).await.unwrap();
     assert_eq!(all.total, 20);
     let ids: Vec<i64> = all.rows.iter().map(|r| r.id).collect();
     assert_eq!(ids, grants.iter().map(|(_, _, (_, g))| *g).collect::<Vec<_>>(), "oldest in the state first");
     // Pages of 7: 7, 7, 6, in order, the total on each.
     let mut paged = Vec::new();
     for page in 1..=3 {
-        let p = db.queue(&screening(page, 7)).await.unwrap();
+        let p = db.queue(&screening(page, 7), None).await.unwrap();
         assert_eq!(p.total, 20);
         paged.extend(p.rows.iter().map(|r| r.id));
     }
     assert_eq!(paged, ids);
-    assert!(db.queue(&screening(4, 7)).await.unwrap().rows.is_empty());
+    assert!(db.queue(&screening(4, 7), None).await.unwrap().rows.is_empty());
 
-    let in_region = db.queue(&QueueQuery { region: Some("02".into()), ..screening(1, 100) }).await.unwrap();
+    let in_region = db.queue(&QueueQuery { region: Some("02".into()), ..screening(1, 100) }, None).await.unwrap();
     let expected: Vec<i64> = grants.iter().filter(|(_, r, _)| *r == "02").map(|(_, _, (_, g))| *g).collect();
     assert_eq!(in_region.rows.iter().map(|r| r.id).collect::<Vec<_>>(), expected);
     assert!(in_region.rows.iter().all(|r| r.region == "02"));
     let between = db
-        .queue(&QueueQuery { min_cents: Some(500_000), max_cents: Some(800_000), ..screening(1, 100) })
+        .queue(&QueueQuery { min_cents: Some(500_000), max_cents: Some(800_000), ..screening(1, 100) }, None)
         .await
         .unwrap();
     let amounts: Vec<i64> = between.rows.iter().map(|r| r.requested_cents).collect();
@@ -430,7 +430,7 @@ async fn queues_filter_sort_and_paginate() {
         db.submit_review(g, r, reviewing(), common::review(score)).await.unwrap();
     }
     let review = QueueQuery { states: reviewing(), sort: QueueSort::Score, ..screening(1, 100) };
-    let by_score = db.queue(&review).await.unwrap();
+    let by_score = db.queue(&review, None).await.unwrap();
     let order: Vec<i64> = by_score.rows.iter().map(|r| r.id).collect();
     assert_eq!(order, [grants[1].2.1, grants[2].2.1, grants[0].2.1]);
     assert_eq!(by_score.rows[0].review_score_hundredths, Some(500));
@@ -438,7 +438,7 @@ async fn queues_filter_sort_and_paginate() {
     // A conflict hides the organism's applications, in rows and counts; so does an affiliation.
     db.declare_conflict(officer, grants[3].2.0, "conjointe au conseil").await.unwrap();
     let affiliated = Viewer { user_id: officer, affiliation: Some(grants[4].2.0) };
-    let seen = db.queue(&QueueQuery { viewer: affiliated, ..screening(1, 100) }).await.unwrap();
+    let seen = db.queue(&QueueQuery { viewer: affiliated, ..screening(1, 100) }, None).await.unwrap();
     assert_eq!(seen.total, 15, "20 - 3 in review - 1 conflicted - 1 affiliated");
     assert!(!seen.rows.iter().any(|r| r.id == grants[3].2.1 || r.id == grants[4].2.1));
     let counts =
@@ -456,7 +456,7 @@ async fn queues_filter_sort_and_paginate() {
         states: reviewing(),
         ..screening(1, 100)
     };
-    let mine = db.queue(&mine).await.unwrap();
+    let mine = db.queue(&mine, None).await.unwrap();
     assert_eq!(mine.rows.iter().map(|r| r.id).collect::<Vec<_>>(), [grants[1].2.1]);
 
     // The same filters through the API, with a bad one refused in the caller's language.

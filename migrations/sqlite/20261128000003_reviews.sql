@@ -24,4 +24,11 @@ CREATE TABLE reviews (
     PRIMARY KEY (grant_id, reviewer_id)
 );
 CREATE INDEX reviews_reviewer ON reviews (reviewer_id);
-CREATE INDEX grants_state_score ON grants (state, review_score_hundredths);
+-- The staff overview lists the most recently changed applications.
+CREATE INDEX grants_updated ON grants (updated_at);
+-- A reviewer's queue starts from their assignments.
+DROP INDEX grant_assignments_user;
+CREATE INDEX grant_assignments_user ON grant_assignments (user_id, kind, grant_id);
+DROP INDEX grants_state;
+-- The queues read their pages from this index alone (state, age, the conflict rule's organism, score).
+CREATE INDEX grants_queue ON grants (state, state_entered_at, id, organism_id, review_score_hundredths);

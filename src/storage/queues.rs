@@ -72,15 +72,28 @@ enum Arg {
     Text(String),
 }
 
-/// The FROM and WHERE of a queue, with their arguments.
-fn from_where(q: &QueueQuery) -> (String, Vec<Arg>) {
+/// A queue's SQL pieces: the FROM and WHERE without the viewer's exclusions, the condition that an
+/// application is excluded for the viewer (their organism's, or one they declared a conflict with), and
+/// the arguments both use.
+struct Parts {
+    from_where: String,
+    excluded: String,
+    args: Vec<Arg>,
+}
+
+fn parts(q: &QueueQuery) -> Parts {
     let mut args: Vec<Arg> = Vec::new();
     let next = |arg: Arg, args: &mut Vec<Arg>| {
         args.push(arg);
         format!("${}", args.len())
     };
     let viewer = next(Arg::Int(q.viewer.user_id), &mut args);
-    let mut sql = String::from("FROM grants g JOIN organisms o ON o.id = g.organism_id ");
+    // Only the filters that need the organism join it: an unfiltered queue is read from the
+    // `grants_queue` index alone.
+    let mut sql = String::from("FROM grants g ");
+    if q.region.is_some() {
+        sql.push_str("JOIN organisms o ON o.id = g.organism_id ");
+    }
     if q.to_review_by_viewer {
         sql.push_str(&format!(
             "JOIN grant_assignments a ON a.grant_id = g.id AND a.user_id = {viewer} AND a.kind = 'reviewer' "
@@ -89,17 +102,15 @@ fn from_where(q: &QueueQuery) -> (String, Vec<Arg>) {
     let states: Vec<String> = q.states.iter().map(|s| next(Arg::Text(s.clone()), &mut args)).collect();
     // An empty queue definition matches nothing rather than everything.
     let states = if states.is_empty() { "NULL".to_string() } else { states.join(", ") };
-    sql.push_str(&format!(
-        "WHERE g.state IN ({states})
-           AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.user_id = {viewer} AND c.organism_id = g.organism_id)"
-    ));
+    sql.push_str(&format!("WHERE g.state IN ({states})"));
     if q.to_review_by_viewer {
         sql.push_str(&format!(
             " AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.grant_id = g.id AND r.reviewer_id = {viewer})"
         ));
     }
+    let mut excluded = format!("g.organism_id IN (SELECT c.organism_id FROM conflicts c WHERE c.user_id = {viewer})");
     if let Some(affiliation) = q.viewer.affiliation {
-        sql.push_str(&format!(" AND g.organism_id <> {}", next(Arg::Int(affiliation), &mut args)));
+        excluded = format!("({excluded} OR g.organism_id = {})", next(Arg::Int(affiliation), &mut args));
     }
     if let Some(region) = &q.region {
         sql.push_str(&format!(" AND o.region = {}", next(Arg::Text(region.clone()), &mut args)));
@@ -116,7 +127,7 @@ fn from_where(q: &QueueQuery) -> (String, Vec<Arg>) {
             next(Arg::Int(max), &mut args)
         ));
     }
-    (sql, args)
+    Parts { from_where: sql, excluded, args }
 }
 
 /// The arguments, bound in order.
@@ -132,33 +143,41 @@ fn arguments(args: Vec<Arg>) -> AnyArguments<'static> {
     bound
 }
 
+/// The number of applications in a queue for its viewer: all those matching, less the few excluded for
+/// the viewer (counting the excluded is cheap; checking every row against them is not).
 async fn count(db: &Db, q: &QueueQuery) -> Result<i64> {
-    let (from_where_sql, args) = from_where(q);
-    Ok(sqlx::query_scalar_with(&format!("SELECT COUNT(*) {from_where_sql}"), arguments(args))
-        .fetch_one(&db.pool)
-        .await?)
+    let Parts { from_where, excluded, args } = parts(q);
+    let sql = format!("SELECT (SELECT COUNT(*) {from_where}) - (SELECT COUNT(*) {from_where} AND {excluded})");
+    Ok(sqlx::query_scalar_with(&sql, arguments(args)).fetch_one(&db.pool).await?)
 }
 
 impl Db {
-    /// One page of a queue and the number of rows across all pages.
-    pub async fn queue(&self, q: &QueueQuery) -> Result<QueuePage> {
-        let (from_where_sql, args) = from_where(q);
+    /// One page of a queue and the number of rows across all pages (`known_total` when the caller
+    /// already counted them, as the navigation does for an unfiltered queue).
+    pub async fn queue(&self, q: &QueueQuery, known_total: Option<i64>) -> Result<QueuePage> {
+        let Parts { from_where, excluded, args } = parts(q);
         let order = match q.sort {
             QueueSort::Age => "g.state_entered_at ASC, g.id ASC",
             QueueSort::Score => "g.review_score_hundredths DESC NULLS LAST, g.state_entered_at ASC, g.id ASC",
         };
         let per_page = q.per_page.clamp(1, 200);
         let offset = (q.page.max(1) - 1).saturating_mul(per_page);
+        // The page's ids first, from the index; then their rows (a "deferred join": only 25 rows are read).
         let rows_sql = format!(
             "SELECT g.id, g.organism_id, o.legal_name AS organism_name, o.region, g.title, g.state, g.version,
                g.requested_equipment_cents + g.requested_software_cents AS requested_cents,
                g.requested_coaching_hundredths, g.state_entered_at, g.review_score_hundredths, g.reviews_done
-             {from_where_sql} ORDER BY {order} LIMIT {per_page} OFFSET {offset}"
+             FROM (SELECT g.id AS id {from_where} AND NOT {excluded} ORDER BY {order} LIMIT {per_page} OFFSET {offset}) page
+             JOIN grants g ON g.id = page.id JOIN organisms o ON o.id = g.organism_id
+             ORDER BY {order}"
         );
         let rows: Vec<QueueRow> = sqlx::query_as_with(&rows_sql, arguments(args)).fetch_all(&self.pool).await?;
         // The first page, when shorter than a page, is the whole queue: no count needed.
-        let total =
-            if offset == 0 && (rows.len() as i64) < per_page { rows.len() as i64 } else { count(self, q).await? };
+        let total = match known_total {
+            Some(total) => total,
+            None if offset == 0 && (rows.len() as i64) < per_page => rows.len() as i64,
+            None => count(self, q).await?,
+        };
         Ok(QueuePage { rows, total })
     }
 

@@ -41,8 +41,9 @@ impl Caller {
         if state.authz.allowed(&self.principal, action, resource) { Ok(()) } else { Err(Problem::Forbidden) }
     }
 
+    /// Whether the caller may: for showing or hiding what they may use (a "no" is not logged).
     pub fn may(&self, state: &AppState, action: Action, resource: &Resource) -> bool {
-        state.authz.allowed(&self.principal, action, resource)
+        state.authz.permits(&self.principal, action, resource)
     }
 }
 

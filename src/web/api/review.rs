@@ -92,7 +92,7 @@ pub async fn queue(
     caller.require(&state, kind.action(), &Resource::Program)?;
     let mut f = Fields::default();
     let filter = params.convert(&mut f).ok_or_else(|| f.into_problem())?;
-    let page = state.db.queue(&queue_query(&state, &caller, kind, &filter)).await?;
+    let page = state.db.queue(&queue_query(&state, &caller, kind, &filter), None).await?;
     Ok(Json(QueueResponse {
         total: page.total,
         page: filter.page,

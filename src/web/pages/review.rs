@@ -24,7 +24,7 @@ use crate::web::auth::{Caller, SignedIn, grant_resource};
 use crate::web::extract::Fields;
 use crate::web::problem::{FieldError, FieldProblem, Problem};
 use crate::web::review::{
-    COMMENT_MAX, QueueFilter, QueueKind, QueueParams, REASON_MAX, RawProposal, RawReview, queue_query,
+    COMMENT_MAX, PER_PAGE, QueueFilter, QueueKind, QueueParams, REASON_MAX, RawProposal, RawReview, queue_query,
 };
 use crate::web::steps;
 
@@ -158,10 +158,13 @@ pub async fn queue(
     let mut f = Fields::default();
     let (filter, errors) = match params.convert(&mut f) {
         Some(filter) => (filter, FormErrors::default()),
-        None => (QueueFilter { page: 1, ..NO_FILTER }, FormErrors::from_fields(&f.into_errors(), page.lang)),
+        // The queue unfiltered, with the errors next to the filters.
+        None => (QueueFilter { per_page: PER_PAGE, ..NO_FILTER }, FormErrors::from_fields(&f.into_errors(), page.lang)),
     };
-    let filter = QueueFilter { per_page: filter.per_page.max(if errors.is_empty() { 1 } else { 25 }), ..filter };
-    let result = state.db.queue(&queue_query(&state, &signed.caller, kind, &filter)).await?;
+    // Unfiltered, the queue holds what its link in the navigation counted.
+    let unfiltered = filter.region.is_none() && filter.min_cents.is_none() && filter.max_cents.is_none();
+    let known_total = page.queues.iter().find(|q| q.current && unfiltered).map(|q| q.count);
+    let result = state.db.queue(&queue_query(&state, &signed.caller, kind, &filter), known_total).await?;
     let pages = ((result.total + filter.per_page - 1) / filter.per_page).max(1);
     let title = page.t(&format!("queue-{slug}"));
     let regions = Region::all().map(|r| (r.code(), format!("{} – {}", r.code(), r.name()))).collect();
@@ -690,8 +693,12 @@ pub async fn conflict(
     let grant = reviewed_grant(&state, &signed, id).await?;
     let form = form_map(&body);
     let reason = form.get("reason").map(|r| r.trim().to_string()).unwrap_or_default();
-    if reason.is_empty() || reason.chars().count() > REASON_MAX {
-        let problem = FieldProblem::Required;
+    let problem = if reason.is_empty() {
+        Some(FieldProblem::Required)
+    } else {
+        (reason.chars().count() > REASON_MAX).then_some(FieldProblem::TooLong { max: REASON_MAX as u64 })
+    };
+    if let Some(problem) = problem {
         let lang = super::page_language(&headers);
         let errors = FormErrors::from_fields(&[FieldError { field: "reason".into(), problem }], lang);
         let input = ReviewInput { errors, status: Some(StatusCode::UNPROCESSABLE_ENTITY), ..Default::default() };
