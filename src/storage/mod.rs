@@ -165,7 +165,7 @@ impl Db {
             .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
         probe.close().await?;
         let pool = AnyPoolOptions::new()
-            .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
+            .max_connections(if backend == Backend::Sqlite { 32 } else { 16 })
             .acquire_timeout(Duration::from_secs(30))
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
@@ -176,6 +176,9 @@ impl Db {
                         conn.execute("PRAGMA journal_mode = WAL").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         conn.execute(format!("PRAGMA synchronous = {sync}").as_str()).await?;
+                        // Reads through a shared memory map instead of a read() into each connection's
+                        // own cache: the queues read many index pages, from many connections at once.
+                        conn.execute("PRAGMA mmap_size = 268435456").await?;
                     }
                     Ok(())
                 })

@@ -27,7 +27,7 @@ impl SessionStore {
                 .create_if_missing(true)
                 .journal_mode(SqliteJournalMode::Wal)
                 .busy_timeout(Duration::from_secs(10));
-            let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+            let pool = SqlitePoolOptions::new().max_connections(16).connect_with(options).await?;
             let store = SqliteStore::new(pool);
             store.migrate().await?;
             Ok(SessionStore::Sqlite(store))

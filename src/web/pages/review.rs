@@ -95,6 +95,7 @@ pub struct QueueTemplate {
     pub regions: Vec<(String, String)>,
     pub today: chrono::NaiveDate,
     pub batch: bool,
+    pub notice: Option<String>,
 }
 
 impl QueueTemplate {
@@ -138,11 +139,7 @@ impl QueueTemplate {
 
 /// A score in hundredths, formatted for the language (`3,75` / `3.75`).
 fn score_text(lang: crate::domain::Language, hundredths: i64) -> String {
-    let text = format!("{}.{:02}", hundredths / 100, hundredths % 100);
-    match lang {
-        crate::domain::Language::Fr => text.replace('.', ","),
-        crate::domain::Language::En => text,
-    }
+    localized_decimal(lang, &format!("{}.{:02}", hundredths / 100, hundredths % 100))
 }
 
 pub async fn queue(
@@ -170,6 +167,7 @@ pub async fn queue(
     let regions = Region::all().map(|r| (r.code(), format!("{} – {}", r.code(), r.name()))).collect();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let batch = kind == QueueKind::Decision;
+    let notice = notice(page.lang, params.notice.as_deref());
     let template = QueueTemplate {
         page,
         kind,
@@ -182,6 +180,7 @@ pub async fn queue(
         regions,
         today: chrono::Utc::now().date_naive(),
         batch,
+        notice,
     };
     Ok(render(status, &template))
 }
@@ -225,6 +224,7 @@ fn review_table(state: &AppState, page: &Page, grant: &Grant, reviews: &[Review]
     ReviewTable { criteria, columns, mean: grant.review_score_hundredths.map(|h| score_text(page.lang, h)) }
 }
 
+/// A decimal written with a point, with the language's decimal separator.
 fn localized_decimal(lang: crate::domain::Language, text: &str) -> String {
     match lang {
         crate::domain::Language::Fr => text.replace('.', ","),
