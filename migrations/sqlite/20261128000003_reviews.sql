@@ -32,3 +32,5 @@ CREATE INDEX grant_assignments_user ON grant_assignments (user_id, kind, grant_i
 DROP INDEX grants_state;
 -- The queues read their pages from this index alone (state, age, the conflict rule's organism, score).
 CREATE INDEX grants_queue ON grants (state, state_entered_at, id, organism_id, review_score_hundredths);
+-- A queue of several states, oldest first: walked in age order, stopping at the page.
+CREATE INDEX grants_age ON grants (state_entered_at, id, state, organism_id);

@@ -200,6 +200,7 @@ impl Db {
                 .await?;
             grant.lines = write_lines(&mut tx, grant.id, &application).await?;
             tx.commit().await?;
+            db.state_changed();
             Ok(grant)
         })
         .await
@@ -359,6 +360,7 @@ impl Db {
                 enqueue(&mut tx, mail).await?;
             }
             tx.commit().await?;
+            db.state_changed();
             tracing::info!(from = step.from, to = step.to, version = updated.version, "transition applied");
             Ok(updated)
         })

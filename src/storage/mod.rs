@@ -115,6 +115,8 @@ pub struct Db {
     /// on SQLite's lock (which retries by sleeping) keeps the write latency's tail short. Other
     /// processes on the same file (the CLI) still wait on the lock, bounded by `busy_timeout`.
     write_gate: Option<Arc<Mutex<()>>>,
+    /// How many grants each state holds, program-wide, reused for a moment (see `queues`).
+    state_counts: Arc<std::sync::Mutex<queues::StateCounts>>,
 }
 
 /// A write transaction; on SQLite it also holds the process's write turn until it ends. Dereferences to
@@ -187,7 +189,7 @@ impl Db {
             .await
             .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
         let write_gate = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
-        Ok(Db { pool, backend, write_gate })
+        Ok(Db { pool, backend, write_gate, state_counts: Default::default() })
     }
 
     pub async fn migrate(&self) -> Result<()> {

@@ -2,6 +2,14 @@
 //! not yet reviewed by them), filtered by region and requested amount, sorted by age in their state or by
 //! score, a page at a time. A viewer never sees their own organism's applications nor those of an
 //! organism they declared a conflict with, in the rows as in the counts (the policies say the same).
+//!
+//! Counting a queue of tens of thousands of applications on every page is most of a page's work, so the
+//! program-wide number of grants in each state is reused for up to [`COUNTS_TTL`]; every state change
+//! made by this process forgets it at once, so only another instance's changes can show that late. The
+//! viewer's exclusions and every filtered count are always counted afresh.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
 
 use sqlx::Arguments;
 use sqlx::any::AnyArguments;
@@ -64,6 +72,18 @@ pub struct QueuePage {
     pub rows: Vec<QueueRow>,
     /// Rows across all pages.
     pub total: i64,
+}
+
+/// How long the program-wide counts per state may be reused.
+pub const COUNTS_TTL: Duration = Duration::from_secs(2);
+
+/// The number of grants in each state, and when it was counted.
+#[derive(Debug, Default)]
+pub struct StateCounts {
+    counted_at: Option<Instant>,
+    by_state: HashMap<String, i64>,
+    /// Bumped by every state change, so that a count that overlapped one is not kept.
+    generation: u64,
 }
 
 /// A value to bind, in the order of the `$n` placeholders.
@@ -144,14 +164,52 @@ fn arguments(args: Vec<Arg>) -> AnyArguments<'static> {
 }
 
 /// The number of applications in a queue for its viewer: all those matching, less the few excluded for
-/// the viewer (counting the excluded is cheap; checking every row against them is not).
+/// the viewer (counting the excluded is cheap; checking every row against them is not). An unfiltered
+/// queue takes "all those matching" from the counts per state.
 async fn count(db: &Db, q: &QueueQuery) -> Result<i64> {
     let Parts { from_where, excluded, args } = parts(q);
+    let unfiltered = !q.to_review_by_viewer && q.region.is_none() && q.min_cents.is_none() && q.max_cents.is_none();
+    if unfiltered {
+        let by_state = db.state_counts().await?;
+        let all: i64 = q.states.iter().map(|s| by_state.get(s).copied().unwrap_or(0)).sum();
+        let sql = format!("SELECT COUNT(*) {from_where} AND {excluded}");
+        let excluded: i64 = sqlx::query_scalar_with(&sql, arguments(args)).fetch_one(&db.pool).await?;
+        return Ok(all - excluded);
+    }
     let sql = format!("SELECT (SELECT COUNT(*) {from_where}) - (SELECT COUNT(*) {from_where} AND {excluded})");
     Ok(sqlx::query_scalar_with(&sql, arguments(args)).fetch_one(&db.pool).await?)
 }
 
 impl Db {
+    /// The number of grants in each state, counted at most [`COUNTS_TTL`] ago.
+    async fn state_counts(&self) -> Result<HashMap<String, i64>> {
+        let generation = {
+            let cached = self.state_counts.lock().expect("the counts' lock");
+            if cached.counted_at.is_some_and(|at| at.elapsed() < COUNTS_TTL) {
+                return Ok(cached.by_state.clone());
+            }
+            cached.generation
+        };
+        let started = Instant::now();
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT state, COUNT(*) FROM grants GROUP BY state").fetch_all(&self.pool).await?;
+        let by_state: HashMap<String, i64> = rows.into_iter().collect();
+        let mut cached = self.state_counts.lock().expect("the counts' lock");
+        // Kept only if no state changed while counting.
+        if cached.generation == generation {
+            cached.counted_at = Some(started);
+            cached.by_state = by_state.clone();
+        }
+        Ok(by_state)
+    }
+
+    /// Forgets the counts per state: this process changed a grant's state.
+    pub(crate) fn state_changed(&self) {
+        let mut cached = self.state_counts.lock().expect("the counts' lock");
+        cached.counted_at = None;
+        cached.generation += 1;
+    }
+
     /// One page of a queue and the number of rows across all pages (`known_total` when the caller
     /// already counted them, as the navigation does for an unfiltered queue).
     pub async fn queue(&self, q: &QueueQuery, known_total: Option<i64>) -> Result<QueuePage> {
