@@ -13,7 +13,7 @@ use octroi::domain::{Actor, Email, Hours, Language, Money, Neq, PostalCode, Regi
 use octroi::storage::StorageError;
 use octroi::storage::grants::Firing;
 use octroi::storage::organisms::NewOrganism;
-use octroi::storage::queues::{QueueQuery, QueueSort, Viewer};
+use octroi::storage::queues::{Filter, QueueQuery, QueueSort, Viewer};
 use proptest::prelude::*;
 
 fn organism(n: u32, region: &str) -> NewOrganism {
@@ -389,13 +389,9 @@ async fn queues_filter_sort_and_paginate() {
         states: vec!["submitted".into(), "screening".into()],
         to_review_by_viewer: false,
         viewer: Viewer { user_id: officer, affiliation: None },
-        region: None,
-        min_cents: None,
-        max_cents: None,
-        sort: QueueSort::Age,
-        page,
-        per_page,
+        filter: Filter { page, ..Filter::none(per_page) },
     };
+    let filtered = |filter: Filter| QueueQuery { filter, ..screening(1, 100) };
     let all = db.queue(&screening(1, 100), None).await.unwrap();
     assert_eq!(all.total, 20);
     let ids: Vec<i64> = all.rows.iter().map(|r| r.id).collect();
@@ -410,12 +406,12 @@ async fn queues_filter_sort_and_paginate() {
     assert_eq!(paged, ids);
     assert!(db.queue(&screening(4, 7), None).await.unwrap().rows.is_empty());
 
-    let in_region = db.queue(&QueueQuery { region: Some("02".into()), ..screening(1, 100) }, None).await.unwrap();
+    let in_region = db.queue(&filtered(Filter { region: Some("02".into()), ..Filter::none(100) }), None).await.unwrap();
     let expected: Vec<i64> = grants.iter().filter(|(_, r, _)| *r == "02").map(|(_, _, (_, g))| *g).collect();
     assert_eq!(in_region.rows.iter().map(|r| r.id).collect::<Vec<_>>(), expected);
     assert!(in_region.rows.iter().all(|r| r.region == "02"));
     let between = db
-        .queue(&QueueQuery { min_cents: Some(500_000), max_cents: Some(800_000), ..screening(1, 100) }, None)
+        .queue(&filtered(Filter { min_cents: Some(500_000), max_cents: Some(800_000), ..Filter::none(100) }), None)
         .await
         .unwrap();
     let amounts: Vec<i64> = between.rows.iter().map(|r| r.requested_cents).collect();
@@ -429,7 +425,7 @@ async fn queues_filter_sort_and_paginate() {
         app.assign(g, r).await.unwrap();
         db.submit_review(g, r, reviewing(), common::review(score)).await.unwrap();
     }
-    let review = QueueQuery { states: reviewing(), sort: QueueSort::Score, ..screening(1, 100) };
+    let review = QueueQuery { states: reviewing(), ..filtered(Filter { sort: QueueSort::Score, ..Filter::none(100) }) };
     let by_score = db.queue(&review, None).await.unwrap();
     let order: Vec<i64> = by_score.rows.iter().map(|r| r.id).collect();
     assert_eq!(order, [grants[1].2.1, grants[2].2.1, grants[0].2.1]);

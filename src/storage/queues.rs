@@ -32,13 +32,9 @@ pub struct Viewer {
     pub affiliation: Option<i64>,
 }
 
+/// What a person narrows a queue to, how they sort it, which page they look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QueueQuery {
-    /// The workflow states the queue holds.
-    pub states: Vec<String>,
-    /// Only the applications assigned to the viewer as reviewer and not yet reviewed by them.
-    pub to_review_by_viewer: bool,
-    pub viewer: Viewer,
+pub struct Filter {
     /// A region code (`06`).
     pub region: Option<String>,
     /// Requested equipment and software, in cents, inclusive bounds.
@@ -48,6 +44,28 @@ pub struct QueueQuery {
     /// From 1.
     pub page: i64,
     pub per_page: i64,
+}
+
+impl Filter {
+    /// The whole queue, oldest first, `per_page` rows a page.
+    pub const fn none(per_page: i64) -> Filter {
+        Filter { region: None, min_cents: None, max_cents: None, sort: QueueSort::Age, page: 1, per_page }
+    }
+
+    /// Whether it leaves applications of the queue out.
+    pub fn narrows(&self) -> bool {
+        self.region.is_some() || self.min_cents.is_some() || self.max_cents.is_some()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueQuery {
+    /// The workflow states the queue holds.
+    pub states: Vec<String>,
+    /// Only the applications assigned to the viewer as reviewer and not yet reviewed by them.
+    pub to_review_by_viewer: bool,
+    pub viewer: Viewer,
+    pub filter: Filter,
 }
 
 /// One application in a queue.
@@ -111,7 +129,7 @@ fn parts(q: &QueueQuery) -> Parts {
     // Only the filters that need the organism join it: an unfiltered queue is read from the
     // `grants_queue` index alone.
     let mut sql = String::from("FROM grants g ");
-    if q.region.is_some() {
+    if q.filter.region.is_some() {
         sql.push_str("JOIN organisms o ON o.id = g.organism_id ");
     }
     if q.to_review_by_viewer {
@@ -132,16 +150,16 @@ fn parts(q: &QueueQuery) -> Parts {
     if let Some(affiliation) = q.viewer.affiliation {
         excluded = format!("({excluded} OR g.organism_id = {})", next(Arg::Int(affiliation), &mut args));
     }
-    if let Some(region) = &q.region {
+    if let Some(region) = &q.filter.region {
         sql.push_str(&format!(" AND o.region = {}", next(Arg::Text(region.clone()), &mut args)));
     }
-    if let Some(min) = q.min_cents {
+    if let Some(min) = q.filter.min_cents {
         sql.push_str(&format!(
             " AND g.requested_equipment_cents + g.requested_software_cents >= {}",
             next(Arg::Int(min), &mut args)
         ));
     }
-    if let Some(max) = q.max_cents {
+    if let Some(max) = q.filter.max_cents {
         sql.push_str(&format!(
             " AND g.requested_equipment_cents + g.requested_software_cents <= {}",
             next(Arg::Int(max), &mut args)
@@ -168,7 +186,7 @@ fn arguments(args: Vec<Arg>) -> AnyArguments<'static> {
 /// queue takes "all those matching" from the counts per state.
 async fn count(db: &Db, q: &QueueQuery) -> Result<i64> {
     let Parts { from_where, excluded, args } = parts(q);
-    let unfiltered = !q.to_review_by_viewer && q.region.is_none() && q.min_cents.is_none() && q.max_cents.is_none();
+    let unfiltered = !q.to_review_by_viewer && !q.filter.narrows();
     if unfiltered {
         let by_state = db.state_counts().await?;
         let all: i64 = q.states.iter().map(|s| by_state.get(s).copied().unwrap_or(0)).sum();
@@ -214,12 +232,12 @@ impl Db {
     /// already counted them, as the navigation does for an unfiltered queue).
     pub async fn queue(&self, q: &QueueQuery, known_total: Option<i64>) -> Result<QueuePage> {
         let Parts { from_where, excluded, args } = parts(q);
-        let order = match q.sort {
+        let order = match q.filter.sort {
             QueueSort::Age => "g.state_entered_at ASC, g.id ASC",
             QueueSort::Score => "g.review_score_hundredths DESC NULLS LAST, g.state_entered_at ASC, g.id ASC",
         };
-        let per_page = q.per_page.clamp(1, 200);
-        let offset = (q.page.max(1) - 1).saturating_mul(per_page);
+        let per_page = q.filter.per_page.clamp(1, 200);
+        let offset = (q.filter.page.max(1) - 1).saturating_mul(per_page);
         // The page's ids first, from the index; then their rows (a "deferred join": only 25 rows are read).
         let rows_sql = format!(
             "SELECT g.id, g.organism_id, o.legal_name AS organism_name, o.region, g.title, g.state, g.version,

@@ -10,7 +10,7 @@ use crate::policy::Program;
 use crate::policy::authz::Action;
 use crate::policy::rubric::{RECOMMENDATIONS, Rubric, ScoreError};
 use crate::storage::grants::{Grant, Proposal};
-use crate::storage::queues::{QueueQuery, QueueSort, Viewer};
+use crate::storage::queues::{Filter, QueueQuery, QueueSort, Viewer};
 use crate::storage::review::NewReview;
 use crate::web::auth::Caller;
 use crate::web::extract::Fields;
@@ -156,19 +156,8 @@ pub struct QueueParams {
     pub notice: Option<String>,
 }
 
-/// The filters, checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QueueFilter {
-    pub region: Option<String>,
-    pub min_cents: Option<i64>,
-    pub max_cents: Option<i64>,
-    pub sort: QueueSort,
-    pub page: i64,
-    pub per_page: i64,
-}
-
 impl QueueParams {
-    pub fn convert(&self, f: &mut Fields) -> Option<QueueFilter> {
+    pub fn convert(&self, f: &mut Fields) -> Option<Filter> {
         let blank = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
         let region = match blank(&self.region) {
             None => Some(None),
@@ -207,7 +196,7 @@ impl QueueParams {
         if !f.is_empty() {
             return None;
         }
-        Some(QueueFilter { region, min_cents, max_cents, sort, page, per_page })
+        Some(Filter { region, min_cents, max_cents, sort, page, per_page })
     }
 }
 
@@ -277,16 +266,11 @@ pub fn viewer(caller: &Caller) -> Viewer {
     Viewer { user_id: caller.user.id, affiliation: caller.user.organism_id }
 }
 
-pub fn queue_query(state: &AppState, caller: &Caller, kind: QueueKind, filter: &QueueFilter) -> QueueQuery {
+pub fn queue_query(state: &AppState, caller: &Caller, kind: QueueKind, filter: Filter) -> QueueQuery {
     QueueQuery {
         states: kind.states(state),
         to_review_by_viewer: kind == QueueKind::MyReviews,
         viewer: viewer(caller),
-        region: filter.region.clone(),
-        min_cents: filter.min_cents,
-        max_cents: filter.max_cents,
-        sort: filter.sort,
-        page: filter.page,
-        per_page: filter.per_page,
+        filter,
     }
 }

@@ -92,11 +92,12 @@ pub async fn queue(
     caller.require(&state, kind.action(), &Resource::Program)?;
     let mut f = Fields::default();
     let filter = params.convert(&mut f).ok_or_else(|| f.into_problem())?;
-    let page = state.db.queue(&queue_query(&state, &caller, kind, &filter), None).await?;
+    let (page_number, per_page) = (filter.page, filter.per_page);
+    let page = state.db.queue(&queue_query(&state, &caller, kind, filter), None).await?;
     Ok(Json(QueueResponse {
         total: page.total,
-        page: filter.page,
-        per_page: filter.per_page,
+        page: page_number,
+        per_page,
         items: page.rows.into_iter().map(Into::into).collect(),
     }))
 }

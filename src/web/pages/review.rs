@@ -18,13 +18,13 @@ use crate::domain::workflow::Role;
 use crate::policy::authz::{Action, Resource};
 use crate::storage::grants::Grant;
 use crate::storage::organisms::Organism;
-use crate::storage::queues::{QueuePage, QueueQuery, QueueRow, QueueSort};
+use crate::storage::queues::{Filter, QueuePage, QueueQuery, QueueRow};
 use crate::storage::review::Review;
 use crate::web::auth::{Caller, SignedIn, grant_resource};
 use crate::web::extract::Fields;
 use crate::web::problem::{FieldError, FieldProblem, Problem};
 use crate::web::review::{
-    COMMENT_MAX, PER_PAGE, QueueFilter, QueueKind, QueueParams, REASON_MAX, RawProposal, RawReview, queue_query,
+    COMMENT_MAX, PER_PAGE, QueueKind, QueueParams, REASON_MAX, RawProposal, RawReview, queue_query,
 };
 use crate::web::steps;
 
@@ -39,9 +39,6 @@ pub struct QueueLink {
     pub current: bool,
 }
 
-const NO_FILTER: QueueFilter =
-    QueueFilter { region: None, min_cents: None, max_cents: None, sort: QueueSort::Age, page: 1, per_page: 1 };
-
 /// The queues this caller works through, with their counts, for the navigation.
 async fn queue_links(state: &AppState, caller: &Caller, current: Option<QueueKind>) -> Result<Vec<QueueLink>, Problem> {
     if !caller.user.role().is_staff() {
@@ -49,7 +46,7 @@ async fn queue_links(state: &AppState, caller: &Caller, current: Option<QueueKin
     }
     let kinds: Vec<QueueKind> =
         QueueKind::ALL.into_iter().filter(|k| caller.may(state, k.action(), &Resource::Program)).collect();
-    let queries: Vec<QueueQuery> = kinds.iter().map(|k| queue_query(state, caller, *k, &NO_FILTER)).collect();
+    let queries: Vec<QueueQuery> = kinds.iter().map(|k| queue_query(state, caller, *k, Filter::none(1))).collect();
     let counts = state.db.queue_counts(&queries).await?;
     let lang_page = |k: QueueKind| format!("queue-{}", k.slug());
     Ok(kinds
@@ -156,13 +153,13 @@ pub async fn queue(
     let (filter, errors) = match params.convert(&mut f) {
         Some(filter) => (filter, FormErrors::default()),
         // The queue unfiltered, with the errors next to the filters.
-        None => (QueueFilter { per_page: PER_PAGE, ..NO_FILTER }, FormErrors::from_fields(&f.into_errors(), page.lang)),
+        None => (Filter::none(PER_PAGE), FormErrors::from_fields(&f.into_errors(), page.lang)),
     };
     // Unfiltered, the queue holds what its link in the navigation counted.
-    let unfiltered = filter.region.is_none() && filter.min_cents.is_none() && filter.max_cents.is_none();
-    let known_total = page.queues.iter().find(|q| q.current && unfiltered).map(|q| q.count);
-    let result = state.db.queue(&queue_query(&state, &signed.caller, kind, &filter), known_total).await?;
-    let pages = ((result.total + filter.per_page - 1) / filter.per_page).max(1);
+    let known_total = page.queues.iter().find(|q| q.current && !filter.narrows()).map(|q| q.count);
+    let (per_page, current_page) = (filter.per_page, filter.page);
+    let result = state.db.queue(&queue_query(&state, &signed.caller, kind, filter), known_total).await?;
+    let pages = ((result.total + per_page - 1) / per_page).max(1);
     let title = page.t(&format!("queue-{slug}"));
     let regions = Region::all().map(|r| (r.code(), format!("{} – {}", r.code(), r.name()))).collect();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
@@ -176,7 +173,7 @@ pub async fn queue(
         errors,
         result,
         pages,
-        current_page: filter.page,
+        current_page,
         regions,
         today: chrono::Utc::now().date_naive(),
         batch,
