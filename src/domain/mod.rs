@@ -6,6 +6,7 @@ pub mod fiscal;
 pub mod grant;
 pub mod money;
 pub mod organism;
+pub mod tax;
 pub mod workflow;
 
 pub use fiscal::FiscalYear;

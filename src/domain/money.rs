@@ -72,6 +72,45 @@ impl Money {
     }
 }
 
+/// Why an amount cannot be split.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AllocationError {
+    #[error("no part to split into")]
+    NoParts,
+    #[error("a part's weight is negative")]
+    NegativeWeight,
+    #[error("the weights add up to zero")]
+    ZeroWeights,
+}
+
+/// Splits `total` across parts in proportion to `weights`, to the cent, without creating or losing one:
+/// each part first gets its exact share rounded down to the cent, then the cents left over go one by one
+/// to the parts with the largest fractions left (the earlier part first among equals). The result adds
+/// up to `total` exactly and every part is within one cent of its exact share.
+pub fn allocate(total: Money, weights: &[Decimal]) -> Result<Vec<Money>, AllocationError> {
+    if weights.is_empty() {
+        return Err(AllocationError::NoParts);
+    }
+    if weights.iter().any(|w| w.is_sign_negative() && !w.is_zero()) {
+        return Err(AllocationError::NegativeWeight);
+    }
+    let sum: Decimal = weights.iter().sum();
+    if sum.is_zero() {
+        return Err(AllocationError::ZeroWeights);
+    }
+    let cents = Decimal::from(total.cents());
+    let exact: Vec<Decimal> = weights.iter().map(|w| cents * w / sum).collect();
+    let mut parts: Vec<i64> = exact.iter().map(|e| i64::try_from(e.floor()).expect("within the total")).collect();
+    let left = total.cents() - parts.iter().sum::<i64>();
+    let mut by_fraction: Vec<usize> = (0..parts.len()).collect();
+    // Stable: among equal fractions, the earlier part keeps its place.
+    by_fraction.sort_by(|&a, &b| (exact[b] - exact[b].floor()).cmp(&(exact[a] - exact[a].floor())));
+    for &i in by_fraction.iter().take(usize::try_from(left).expect("fewer cents left than parts")) {
+        parts[i] += 1;
+    }
+    Ok(parts.into_iter().map(Money::from_cents).collect())
+}
+
 impl fmt::Display for Money {
     /// The canonical machine form, `1234.56`; people see the localized form from the web layer.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -142,7 +181,38 @@ mod tests {
         assert_eq!(Hours::parse("0.125"), Err(MoneyError::TooPrecise));
     }
 
+    #[test]
+    fn allocation_creates_and_loses_no_cent() {
+        let d = |n: i64| Decimal::from(n);
+        let thirds = allocate(Money::parse("100.00").unwrap(), &[d(1), d(1), d(1)]).unwrap();
+        assert_eq!(thirds.iter().map(Money::cents).collect::<Vec<_>>(), [3334, 3333, 3333], "the earlier part first");
+        let split = allocate(Money::parse("0.05").unwrap(), &[d(4_000_000), d(1_450_000)]).unwrap();
+        assert_eq!(split.iter().map(Money::cents).collect::<Vec<_>>(), [4, 1]);
+        let zero = allocate(Money::parse("10").unwrap(), &[d(0), d(3)]).unwrap();
+        assert_eq!(zero.iter().map(Money::cents).collect::<Vec<_>>(), [0, 1000]);
+        assert_eq!(allocate(Money::ZERO, &[]), Err(AllocationError::NoParts));
+        assert_eq!(allocate(Money::ZERO, &[d(0)]), Err(AllocationError::ZeroWeights));
+        assert_eq!(allocate(Money::ZERO, &[d(-1), d(2)]), Err(AllocationError::NegativeWeight));
+    }
+
     proptest! {
+        /// The parts add up to the total exactly, each within a cent of its exact share.
+        #[test]
+        fn allocation_adds_up_exactly(
+            cents in 0i64..1_000_000_000,
+            weights in proptest::collection::vec(0u32..1_000_000, 1..8),
+        ) {
+            prop_assume!(weights.iter().any(|w| *w > 0));
+            let weights: Vec<Decimal> = weights.into_iter().map(Decimal::from).collect();
+            let parts = allocate(Money::from_cents(cents), &weights).unwrap();
+            prop_assert_eq!(parts.iter().map(Money::cents).sum::<i64>(), cents);
+            let sum: Decimal = weights.iter().sum();
+            for (part, w) in parts.iter().zip(&weights) {
+                let exact = Decimal::from(cents) * w / sum;
+                prop_assert!((Decimal::from(part.cents()) - exact).abs() < Decimal::ONE);
+            }
+        }
+
         #[test]
         fn cents_round_trip_through_text(cents in 0i64..MAX_CENTS) {
             let m = Money::from_cents(cents);
