@@ -4,6 +4,7 @@ pub mod account;
 pub mod assignment;
 pub mod fiscal;
 pub mod grant;
+pub mod ledger;
 pub mod money;
 pub mod organism;
 pub mod tax;
