@@ -52,6 +52,16 @@ pub enum Command {
     /// Manage personal API tokens (`Authorization: Bearer …` on /api/v1)
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Check the ledger
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LedgerCommand {
+    /// Recompute every balance from the ledger's entries and check every invariant; exit 1, listing each
+    /// mismatch, when anything disagrees
+    Verify(Overrides),
 }
 
 #[derive(Debug, Subcommand)]
@@ -150,6 +160,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             crate::notify::deliver_pending(&state.db, &mailer).await?;
             print!("{}", crate::demo::describe(&accounts));
             state.db.close().await;
+        }
+        Command::Ledger(LedgerCommand::Verify(overrides)) => {
+            let db = open_database(&config(overrides)?).await?;
+            let problems = db.ledger_verify().await?;
+            db.close().await;
+            if !problems.is_empty() {
+                for p in &problems {
+                    eprintln!("{p}");
+                }
+                eprintln!("the ledger disagrees with itself in {} place(s)", problems.len());
+                return Ok(ExitCode::FAILURE);
+            }
+            println!("the ledger is sound: every balance agrees with its entries");
         }
         Command::Migrate(overrides) => {
             let db = open_database(&config(overrides)?).await?;

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod grants;
+pub mod ledger;
 pub mod organisms;
 pub mod outbox;
 pub mod program;
@@ -96,6 +97,8 @@ pub enum StorageError {
     ConflictOfInterest,
     #[error("this account is not a reviewer")]
     NotAReviewer,
+    #[error("the ledger refused: {0}")]
+    Ledger(crate::domain::ledger::LedgerError),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration: {0}")]

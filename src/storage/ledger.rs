@@ -1,0 +1,208 @@
+//! The ledger in the database (issue 5): every operation is decided by the pure rules of
+//! `domain::ledger` on the entries of its envelope and fiscal year, read inside the write transaction,
+//! and appended with the running balance in that same transaction. Entries are never updated nor
+//! deleted (database triggers refuse it); `verify` recomputes every balance from the entries.
+
+use std::collections::BTreeMap;
+
+use sqlx::AnyConnection;
+
+use super::{Backend, Db, Result, StorageError, detached, now};
+use crate::domain::Money;
+use crate::domain::ledger::{Account, Book, Entry, EntryKind, LedgerError, Operation};
+
+/// Who asks for an operation, why, and the request's idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Context {
+    pub actor: String,
+    pub reason: String,
+    pub idempotency_key: Option<String>,
+}
+
+type EntryRow = (i64, String, String, String, i64, String, i64, Option<i64>, Option<i64>);
+
+const ENTRY_COLUMNS: &str =
+    "id, envelope_code, fiscal_year, category_code, grant_id, kind, amount_cents, commitment_id, reverses_id";
+
+fn entry((id, envelope, fiscal_year, category, grant_id, kind, cents, commitment, reverses): EntryRow) -> Entry {
+    Entry {
+        id,
+        account: Account { envelope, fiscal_year, category },
+        grant_id,
+        kind: EntryKind::parse(&kind).unwrap_or(EntryKind::Commit),
+        amount: Money::from_cents(cents),
+        commitment,
+        reverses,
+    }
+}
+
+async fn allocations(conn: &mut AnyConnection, only: Option<(&str, &str)>) -> Result<BTreeMap<(String, String), i64>> {
+    let rows: Vec<(String, String, i64)> = match only {
+        Some((envelope, fy)) => {
+            sqlx::query_as(
+                "SELECT envelope_code, fiscal_year, amount_cents FROM envelope_allocations
+                 WHERE envelope_code = $1 AND fiscal_year = $2",
+            )
+            .bind(envelope)
+            .bind(fy)
+            .fetch_all(conn)
+            .await?
+        }
+        None => {
+            sqlx::query_as("SELECT envelope_code, fiscal_year, amount_cents FROM envelope_allocations")
+                .fetch_all(conn)
+                .await?
+        }
+    };
+    Ok(rows.into_iter().map(|(e, fy, cents)| ((e, fy), cents)).collect())
+}
+
+/// The envelope and fiscal year an operation moves money in.
+async fn account_of(conn: &mut AnyConnection, op: &Operation) -> Result<Option<(String, String)>> {
+    let target = match op {
+        Operation::Commit { account, .. } => return Ok(Some((account.envelope.clone(), account.fiscal_year.clone()))),
+        Operation::Spend { commitment, .. } | Operation::Release { commitment } => *commitment,
+        Operation::Reverse { entry } => *entry,
+    };
+    Ok(sqlx::query_as("SELECT envelope_code, fiscal_year FROM ledger_entries WHERE id = $1")
+        .bind(target)
+        .fetch_optional(conn)
+        .await?)
+}
+
+impl Db {
+    /// Applies one ledger operation: decided on the entries of its envelope and fiscal year, appended with
+    /// the running balance, all in one transaction (on PostgreSQL, the balance row is locked first, so
+    /// that two operations on the same envelope and year are decided one after the other).
+    pub async fn ledger_apply(&self, op: Operation, context: Context) -> Result<Entry> {
+        let db = self.clone();
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            let Some((envelope, fy)) = account_of(&mut tx, &op).await? else {
+                return Err(StorageError::Ledger(match op {
+                    Operation::Reverse { entry } => LedgerError::UnknownEntry(entry),
+                    Operation::Spend { commitment, .. } | Operation::Release { commitment } => {
+                        LedgerError::UnknownCommitment(commitment)
+                    }
+                    Operation::Commit { .. } => unreachable!("a commit names its account"),
+                }));
+            };
+            sqlx::query(
+                "INSERT INTO ledger_balances (envelope_code, fiscal_year, committed_cents, spent_cents)
+                 SELECT $1, $2, 0, 0 WHERE EXISTS (SELECT 1 FROM envelopes WHERE code = $1)
+                 ON CONFLICT (envelope_code, fiscal_year) DO NOTHING",
+            )
+            .bind(&envelope)
+            .bind(&fy)
+            .execute(&mut *tx)
+            .await?;
+            if db.backend() == Backend::Postgres {
+                sqlx::query("SELECT 1 FROM ledger_balances WHERE envelope_code = $1 AND fiscal_year = $2 FOR UPDATE")
+                    .bind(&envelope)
+                    .bind(&fy)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let rows: Vec<EntryRow> = sqlx::query_as(&format!(
+                "SELECT {ENTRY_COLUMNS} FROM ledger_entries WHERE envelope_code = $1 AND fiscal_year = $2 ORDER BY id"
+            ))
+            .bind(&envelope)
+            .bind(&fy)
+            .fetch_all(&mut *tx)
+            .await?;
+            let book =
+                Book::new(allocations(&mut tx, Some((&envelope, &fy))).await?, rows.into_iter().map(entry).collect());
+            let new = book.decide(&op).map_err(StorageError::Ledger)?;
+            let (committed, spent) = match new.kind {
+                EntryKind::Commit => (new.amount.cents(), 0),
+                EntryKind::Spend => (-new.amount.cents(), new.amount.cents()),
+                EntryKind::Release => (-new.amount.cents(), 0),
+                EntryKind::Reversal => {
+                    let target = book.entries().iter().find(|e| Some(e.id) == new.reverses).expect("a decided target");
+                    match target.kind {
+                        EntryKind::Commit => (-new.amount.cents(), 0),
+                        EntryKind::Spend => (new.amount.cents(), -new.amount.cents()),
+                        EntryKind::Release => (new.amount.cents(), 0),
+                        EntryKind::Reversal => unreachable!("reversals are not reversed"),
+                    }
+                }
+            };
+            let row: EntryRow = sqlx::query_as(&format!(
+                "INSERT INTO ledger_entries (envelope_code, fiscal_year, category_code, grant_id, kind, amount_cents,
+                   commitment_id, reverses_id, actor, reason, at, idempotency_key)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING {ENTRY_COLUMNS}"
+            ))
+            .bind(&new.account.envelope)
+            .bind(&new.account.fiscal_year)
+            .bind(&new.account.category)
+            .bind(new.grant_id)
+            .bind(new.kind.as_str())
+            .bind(new.amount.cents())
+            .bind(new.commitment)
+            .bind(new.reverses)
+            .bind(&context.actor)
+            .bind(&context.reason)
+            .bind(now())
+            .bind(&context.idempotency_key)
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE ledger_balances SET committed_cents = committed_cents + $1, spent_cents = spent_cents + $2
+                 WHERE envelope_code = $3 AND fiscal_year = $4",
+            )
+            .bind(committed)
+            .bind(spent)
+            .bind(&envelope)
+            .bind(&fy)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(entry(row))
+        })
+        .await
+    }
+
+    /// Recomputes every balance from the entries and compares it with the running balances; checks
+    /// every invariant. Returns what disagrees, one line each (empty when the ledger is sound).
+    pub async fn ledger_verify(&self) -> Result<Vec<String>> {
+        let mut conn = self.pool.acquire().await?;
+        let rows: Vec<EntryRow> = sqlx::query_as(&format!("SELECT {ENTRY_COLUMNS} FROM ledger_entries ORDER BY id"))
+            .fetch_all(&mut *conn)
+            .await?;
+        let book = Book::new(allocations(&mut conn, None).await?, rows.into_iter().map(entry).collect());
+        let stored: Vec<(String, String, i64, i64)> =
+            sqlx::query_as("SELECT envelope_code, fiscal_year, committed_cents, spent_cents FROM ledger_balances")
+                .fetch_all(&mut *conn)
+                .await?;
+        let mut problems = book.violations();
+        let computed = book.balances();
+        for (envelope, fy, committed, spent) in &stored {
+            let c = computed.get(&(envelope.clone(), fy.clone())).copied().unwrap_or_default();
+            if (c.committed, c.spent) != (*committed, *spent) {
+                problems.push(format!(
+                    "{envelope} {fy}: the entries give committed {} and spent {}, the balance says {} and {}",
+                    Money::from_cents(c.committed),
+                    Money::from_cents(c.spent),
+                    Money::from_cents(*committed),
+                    Money::from_cents(*spent)
+                ));
+            }
+        }
+        for ((envelope, fy), c) in &computed {
+            let recorded = stored.iter().any(|(e, f, _, _)| e == envelope && f == fy);
+            if !recorded && (c.committed != 0 || c.spent != 0) {
+                problems.push(format!("{envelope} {fy}: entries without a running balance"));
+            }
+        }
+        Ok(problems)
+    }
+
+    /// Allocated, committed, spent per envelope and fiscal year, recomputed from the entries.
+    pub async fn ledger_balances(&self) -> Result<BTreeMap<(String, String), crate::domain::ledger::Balance>> {
+        let mut conn = self.pool.acquire().await?;
+        let rows: Vec<EntryRow> = sqlx::query_as(&format!("SELECT {ENTRY_COLUMNS} FROM ledger_entries ORDER BY id"))
+            .fetch_all(&mut *conn)
+            .await?;
+        Ok(Book::new(allocations(&mut conn, None).await?, rows.into_iter().map(entry).collect()).balances())
+    }
+}

@@ -1,0 +1,197 @@
+//! The ledger in the database under test: the implementation checked against the pure model over random
+//! operations, entries that cannot be changed, `ledger verify` catching a row altered behind its back,
+//! and concurrent commitments against an envelope with room for exactly ten.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use common::TestDatabase;
+use octroi::domain::Money;
+use octroi::domain::ledger::{Account, Book, EntryKind, LedgerError, Operation};
+use octroi::storage::ledger::Context;
+use octroi::storage::{Backend, Db, StorageError};
+use proptest::prelude::*;
+
+const FY: &str = "2024-2025";
+
+/// A database with the program synced and one organism with `grants` draft applications.
+async fn ledger_db(t: &TestDatabase, grants: usize) -> (Db, Vec<i64>) {
+    let db = t.db().await;
+    let program = octroi::policy::Program::load(&common::manifest_dir().join("policies/dataide.toml")).unwrap();
+    db.sync_program(&program).await.unwrap();
+    let w = octroi::domain::workflow::load_file(&common::manifest_dir().join("workflows/grant.toml")).unwrap();
+    let o = db
+        .create_organism(octroi::storage::organisms::NewOrganism {
+            legal_name: "Cuisine collective".into(),
+            neq: octroi::domain::Neq::parse("1100000001").unwrap(),
+            region: octroi::domain::Region::parse("06").unwrap(),
+            street_address: "1, rue Principale".into(),
+            city: "Montréal".into(),
+            postal_code: octroi::domain::PostalCode::parse("H2K 1V2").unwrap(),
+            contact_email: octroi::domain::Email::parse("info@exemple.org").unwrap(),
+            mission_summary: "Sécurité alimentaire.".into(),
+            preferred_language: octroi::domain::Language::Fr,
+        })
+        .await
+        .unwrap();
+    let mut ids = Vec::new();
+    for _ in 0..grants {
+        ids.push(db.create_grant(o.id, Default::default(), &w).await.unwrap().id);
+    }
+    (db, ids)
+}
+
+fn account(envelope: &str, category: &str) -> Account {
+    Account { envelope: envelope.into(), fiscal_year: FY.into(), category: category.into() }
+}
+
+fn context(key: &str) -> Context {
+    Context { actor: "finance@test".into(), reason: "test".into(), idempotency_key: Some(key.into()) }
+}
+
+async fn allocated(db: &Db, envelope: &str) -> i64 {
+    sqlx::query_scalar("SELECT amount_cents FROM envelope_allocations WHERE envelope_code = $1 AND fiscal_year = $2")
+        .bind(envelope)
+        .bind(FY)
+        .fetch_one(db.pool())
+        .await
+        .unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+
+    /// Random commits, spends, releases and reversals, applied to the database and to the pure model: the
+    /// same answers (accepted, or refused for the same reason), the same balances, `verify` clean.
+    #[test]
+    fn the_ledger_matches_its_model(ops in proptest::collection::vec((0u8..4, 0usize..30, 1i64..200_000_000), 1..40)) {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let t = TestDatabase::new().await;
+            let (db, grants) = ledger_db(&t, 3).await;
+            let allocations = BTreeMap::from([
+                (("FQIS".to_string(), FY.to_string()), allocated(&db, "FQIS").await),
+                (("FDMT".to_string(), FY.to_string()), allocated(&db, "FDMT").await),
+            ]);
+            let mut model = Book::new(allocations, Vec::new());
+            let mut ids: Vec<i64> = Vec::new();
+            for (i, (kind, target, cents)) in ops.into_iter().enumerate() {
+                let pick = |n: usize| ids.get(n % ids.len().max(1)).copied().unwrap_or(1);
+                let op = match kind {
+                    0 => Operation::Commit {
+                        account: account(if target % 2 == 0 { "FDMT" } else { "FQIS" }, "coaching"),
+                        grant_id: grants[target % grants.len()],
+                        amount: Money::from_cents(cents),
+                    },
+                    1 => Operation::Spend { commitment: pick(target), amount: Money::from_cents(cents / 3 + 1) },
+                    2 => Operation::Release { commitment: pick(target) },
+                    _ => Operation::Reverse { entry: pick(target) },
+                };
+                let expected = model.decide(&op);
+                let got = db.ledger_apply(op.clone(), context(&format!("k{i}"))).await;
+                match (expected, got) {
+                    (Ok(new), Ok(entry)) => {
+                        assert_eq!((entry.kind, entry.amount, entry.commitment, entry.reverses), (new.kind, new.amount, new.commitment, new.reverses));
+                        model.append(entry.id, new);
+                        ids.push(entry.id);
+                    }
+                    (Err(e), Err(StorageError::Ledger(g))) => assert_eq!(e, g, "{op:?}"),
+                    (e, g) => panic!("{op:?}: the model says {e:?}, the database {g:?}"),
+                }
+            }
+            let mut balances = db.ledger_balances().await.unwrap();
+            balances.retain(|(_, fy), _| fy == FY);
+            assert_eq!(balances, model.balances());
+            assert_eq!(db.ledger_verify().await.unwrap(), Vec::<String>::new());
+        });
+    }
+}
+
+/// Entries cannot be changed nor deleted, on either database; `ledger verify` catches a row altered with
+/// the protection removed, and says where.
+#[tokio::test]
+async fn entries_are_append_only_and_verify_catches_a_tampered_row() {
+    let t = TestDatabase::new().await;
+    let (db, grants) = ledger_db(&t, 1).await;
+    let commit = Operation::Commit {
+        account: account("FQIS", "equipment"),
+        grant_id: grants[0],
+        amount: Money::from_cents(500_000),
+    };
+    let c = db.ledger_apply(commit, context("a")).await.unwrap();
+    db.ledger_apply(Operation::Spend { commitment: c.id, amount: Money::from_cents(120_000) }, context("b"))
+        .await
+        .unwrap();
+    assert_eq!(db.ledger_verify().await.unwrap(), Vec::<String>::new());
+    for statement in ["UPDATE ledger_entries SET amount_cents = 1", "DELETE FROM ledger_entries"] {
+        let refused = sqlx::query(statement).execute(db.pool()).await.unwrap_err();
+        assert!(refused.to_string().contains("append-only"), "{statement}: {refused}");
+    }
+    // Someone with the database's keys removes the protection and changes a row.
+    let disable = match db.backend() {
+        Backend::Sqlite => "DROP TRIGGER ledger_entries_no_update",
+        Backend::Postgres => "ALTER TABLE ledger_entries DISABLE TRIGGER ledger_entries_no_change",
+    };
+    sqlx::query(disable).execute(db.pool()).await.unwrap();
+    sqlx::query("UPDATE ledger_entries SET amount_cents = 100000 WHERE kind = 'spend'")
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let problems = db.ledger_verify().await.unwrap();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with(&format!("FQIS {FY}: the entries give committed 4000.00 and spent 1000.00")),
+        "{problems:?}"
+    );
+}
+
+/// 64 commitments at once against an envelope with room for exactly ten: ten accepted, 54 refused saying
+/// what is missing, and the balance exact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_commitments_never_exceed_the_allocation() {
+    let t = TestDatabase::new().await;
+    let (db, grants) = ledger_db(&t, 1).await;
+    let room = allocated(&db, "FDMT").await;
+    // Take everything but room for ten commitments of 1 000,00 $.
+    let fill = Operation::Commit {
+        account: account("FDMT", "coaching"),
+        grant_id: grants[0],
+        amount: Money::from_cents(room - 1_000_000),
+    };
+    db.ledger_apply(fill, context("fill")).await.unwrap();
+    let db = Arc::new(db);
+    let tasks: Vec<_> = (0..64)
+        .map(|i| {
+            let (db, grant) = (db.clone(), grants[0]);
+            tokio::spawn(async move {
+                let op = Operation::Commit {
+                    account: account("FDMT", "coaching"),
+                    grant_id: grant,
+                    amount: Money::from_cents(100_000),
+                };
+                db.ledger_apply(op, context(&format!("c{i}"))).await
+            })
+        })
+        .collect();
+    let mut accepted = 0;
+    let mut refused = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(e) => {
+                assert_eq!(e.kind, EntryKind::Commit);
+                accepted += 1;
+            }
+            Err(StorageError::Ledger(LedgerError::InsufficientFunds { missing, .. })) => {
+                assert_eq!(missing, Money::from_cents(100_000));
+                refused += 1;
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert_eq!((accepted, refused), (10, 54));
+    let b = db.ledger_balances().await.unwrap()[&("FDMT".to_string(), FY.to_string())];
+    assert_eq!((b.committed, b.available()), (room, 0));
+    assert_eq!(db.ledger_verify().await.unwrap(), Vec::<String>::new());
+}
