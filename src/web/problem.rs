@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::domain::account::PasswordError;
+use crate::domain::ledger::LedgerError;
 use crate::domain::workflow::{FireError, Guard, Role};
 use crate::domain::{Language, MoneyError, OrganismError};
 use crate::storage::StorageError;
@@ -106,6 +107,8 @@ pub enum Problem {
         code: &'static str,
         status: StatusCode,
     },
+    /// The ledger refused a money movement.
+    Ledger(LedgerError),
 }
 
 impl From<StorageError> for Problem {
@@ -123,6 +126,7 @@ impl From<StorageError> for Problem {
             StorageError::AlreadyReviewed => Problem::refused("already-reviewed", StatusCode::CONFLICT),
             StorageError::ConflictOfInterest => Problem::refused("conflict-of-interest", StatusCode::CONFLICT),
             StorageError::NotAReviewer => Problem::refused("not-a-reviewer", StatusCode::UNPROCESSABLE_ENTITY),
+            StorageError::Ledger(e) => Problem::Ledger(e),
             StorageError::Refused { error, missing } => match error {
                 FireError::NotAllowed { state, event, allowed } => Problem::EventNotAllowed { state, event, allowed },
                 FireError::RoleNotPermitted { role, event, roles } => Problem::RoleNotPermitted { role, event, roles },
@@ -215,6 +219,11 @@ impl Problem {
     pub fn status_code(&self) -> StatusCode {
         match self {
             Problem::Refused { status, .. } => *status,
+            Problem::Ledger(e) => match e {
+                LedgerError::NotPositive => StatusCode::UNPROCESSABLE_ENTITY,
+                LedgerError::UnknownCommitment(_) | LedgerError::UnknownEntry(_) => StatusCode::NOT_FOUND,
+                _ => StatusCode::CONFLICT,
+            },
             Problem::BadRequest(_) | Problem::MalformedJson(_) => StatusCode::BAD_REQUEST,
             Problem::InvalidBody(_) | Problem::Validation(_) | Problem::ConditionsNotMet { .. } => {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -241,6 +250,15 @@ impl Problem {
     pub fn code(&self) -> &'static str {
         match self {
             Problem::Refused { code, .. } => code,
+            Problem::Ledger(e) => match e {
+                LedgerError::NotPositive => "ledger-not-positive",
+                LedgerError::NoAllocation { .. } => "ledger-no-allocation",
+                LedgerError::InsufficientFunds { .. } => "insufficient-funds",
+                LedgerError::UnknownCommitment(_) | LedgerError::UnknownEntry(_) => "ledger-unknown-entry",
+                LedgerError::ExceedsCommitment { .. } => "exceeds-commitment",
+                LedgerError::AlreadySettled(_) => "already-settled",
+                LedgerError::AlreadyReversed(_) | LedgerError::NotReversible(..) => "not-reversible",
+            },
             Problem::BadRequest(_) => "bad-request",
             Problem::MalformedJson(_) => "malformed-json",
             Problem::InvalidBody(_) => "invalid-body",
@@ -277,6 +295,35 @@ impl Problem {
     fn describe(&self, lang: Language) -> (String, Option<String>, Value) {
         let none = Value::Null;
         match self {
+            Problem::Ledger(e) => {
+                let money = |m: &crate::domain::Money| i18n::money(lang, *m);
+                let (args, extra) = match e {
+                    LedgerError::InsufficientFunds { envelope, fiscal_year, available, missing } => (
+                        vec![
+                            ("envelope", envelope.clone()),
+                            ("year", fiscal_year.clone()),
+                            ("available", money(available)),
+                            ("missing", money(missing)),
+                        ],
+                        json!({ "envelope": envelope, "fiscal_year": fiscal_year,
+                                "available": available.to_string(), "missing": missing.to_string() }),
+                    ),
+                    LedgerError::NoAllocation { envelope, fiscal_year } => {
+                        (vec![("envelope", envelope.clone()), ("year", fiscal_year.clone())], none.clone())
+                    }
+                    LedgerError::ExceedsCommitment { remaining, asked, .. } => (
+                        vec![("remaining", money(remaining)), ("asked", money(asked))],
+                        json!({ "remaining": remaining.to_string(), "asked": asked.to_string() }),
+                    ),
+                    _ => (vec![], none.clone()),
+                };
+                let code = self.code();
+                (
+                    i18n::t(lang, &format!("problem-{code}")),
+                    Some(i18n::t_args(lang, &format!("problem-{code}-detail"), &args)),
+                    extra,
+                )
+            }
             Problem::Refused { code, .. } => (
                 i18n::t(lang, &format!("problem-{code}")),
                 Some(i18n::t(lang, &format!("problem-{code}-detail"))),
@@ -507,5 +554,23 @@ mod tests {
         for p in problems {
             assert_ne!(p.message(Language::Fr), p.message(Language::En));
         }
+    }
+
+    #[test]
+    fn a_lack_of_funds_says_how_much_is_missing_in_each_language() {
+        let e = LedgerError::InsufficientFunds {
+            envelope: "FQIS".into(),
+            fiscal_year: "2024-2025".into(),
+            available: crate::domain::Money::from_cents(25_000),
+            missing: crate::domain::Money::from_cents(100_000),
+        };
+        let problem = Problem::from(StorageError::Ledger(e));
+        assert_eq!((problem.status_code(), problem.code()), (StatusCode::CONFLICT, "insufficient-funds"));
+        let fr = problem.body(Language::Fr, None);
+        assert_eq!(fr["title"], "Fonds insuffisants");
+        assert!(fr["detail"].as_str().unwrap().contains("il manque 1\u{a0}000,00\u{a0}$"), "{fr}");
+        assert_eq!(fr["missing"], "1000.00");
+        let en = problem.body(Language::En, None);
+        assert!(en["detail"].as_str().unwrap().contains("$1,000.00 is missing"), "{en}");
     }
 }

@@ -382,3 +382,19 @@ mail-step-award-body = Hello { $name },
 
     The bourse for your application “{ $title }” is awarded. Your award letter is waiting for you:
     { $link }
+
+## Ledger (issue 5)
+problem-ledger-not-positive = Invalid amount
+problem-ledger-not-positive-detail = An amount must be above zero.
+problem-ledger-no-allocation = No envelope for this year
+problem-ledger-no-allocation-detail = Envelope { $envelope } has no allocation for fiscal year { $year }.
+problem-insufficient-funds = Insufficient funds
+problem-insufficient-funds-detail = Envelope { $envelope } for fiscal year { $year } has only { $available } available: { $missing } is missing. Nothing was committed.
+problem-ledger-unknown-entry = Entry not found
+problem-ledger-unknown-entry-detail = This entry or commitment does not exist.
+problem-exceeds-commitment = Commitment exceeded
+problem-exceeds-commitment-detail = The commitment holds only { $remaining }, less than the { $asked } asked for.
+problem-already-settled = Commitment already settled
+problem-already-settled-detail = This commitment was already released; nothing more can be spent from it.
+problem-not-reversible = Cannot be reversed
+problem-not-reversible-detail = This entry is already reversed, or other entries depend on it.

@@ -382,3 +382,19 @@ mail-step-award-body = Bonjour { $name },
 
     La bourse de votre demande « { $title } » est octroyée. Votre lettre d'octroi vous attend :
     { $link }
+
+## Ledger (issue 5)
+problem-ledger-not-positive = Montant invalide
+problem-ledger-not-positive-detail = Un montant doit être supérieur à zéro.
+problem-ledger-no-allocation = Aucune enveloppe pour cette année
+problem-ledger-no-allocation-detail = L'enveloppe { $envelope } n'a pas d'allocation pour l'exercice { $year }.
+problem-insufficient-funds = Fonds insuffisants
+problem-insufficient-funds-detail = L'enveloppe { $envelope } de l'exercice { $year } n'a plus que { $available } de disponible : il manque { $missing }. Rien n'a été engagé.
+problem-ledger-unknown-entry = Écriture introuvable
+problem-ledger-unknown-entry-detail = Cette écriture ou cet engagement n'existe pas.
+problem-exceeds-commitment = Engagement dépassé
+problem-exceeds-commitment-detail = L'engagement ne contient plus que { $remaining }, moins que les { $asked } demandés.
+problem-already-settled = Engagement déjà soldé
+problem-already-settled-detail = Cet engagement a déjà été libéré; rien ne peut plus y être dépensé.
+problem-not-reversible = Contrepassation impossible
+problem-not-reversible-detail = Cette écriture est déjà contrepassée, ou d'autres écritures en dépendent.
