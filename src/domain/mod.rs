@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod assignment;
+pub mod award;
 pub mod fiscal;
 pub mod grant;
 pub mod ledger;
