@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use crate::AppState;
 use crate::domain::account::AccountRole;
+use crate::domain::award::AwardAmounts;
 use crate::domain::grant::{Application, Line, LineCategory};
 use crate::domain::workflow::Role;
 use crate::domain::{Actor, Email, Hours, Language, Money, Neq, PostalCode, Region};
@@ -277,8 +278,14 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoAccount>> {
                     },
                 };
                 let proposal = (event == "approve").then(|| proposal(&grant));
-                grant = steps::fire(state, &actor, &grant, event, reason(event), proposal)
-                    .await
+                let stepped = if event == steps::AWARD {
+                    steps::award(state, &actor, &grant, awarded(&grant), &demo_fiscal_year(state), None)
+                        .await
+                        .map(|g| (g, 0))
+                } else {
+                    steps::fire(state, &actor, &grant, event, reason(event), proposal).await
+                };
+                grant = stepped
                     .map_err(|p| {
                         anyhow::anyhow!(
                             "demo: {event} on a grant towards {target}: {}",
@@ -304,6 +311,17 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoAccount>> {
     steps::fire(state, &applicant, &second, "submit", "", None).await.map_err(|p| anyhow::anyhow!("{p:?}"))?;
     state.mail_waker.notify_one();
     Ok(printed)
+}
+
+/// The demo replays the program as it ran: its awards commit funds in the program's last fiscal year.
+fn demo_fiscal_year(state: &AppState) -> String {
+    state.program.fiscal_years.last().expect("a program has fiscal years").to_string()
+}
+
+/// The proposal, as awarded.
+fn awarded(grant: &Grant) -> AwardAmounts {
+    let p = grant.proposal().expect("an approved grant has a proposal");
+    AwardAmounts { equipment: p.equipment, software: p.software, coaching_hours: p.coaching_hours }
 }
 
 /// The requested amounts, as proposed.

@@ -195,3 +195,91 @@ async fn concurrent_commitments_never_exceed_the_allocation() {
     assert_eq!((b.committed, b.available()), (room, 0));
     assert_eq!(db.ledger_verify().await.unwrap(), Vec::<String>::new());
 }
+
+/// Awarding commits the funds with the transition, split by the program's rules (equipment and software
+/// from the FQIS, coaching from the FDMT first); the same Idempotency-Key cannot commit twice; an envelope
+/// without room refuses the whole award and writes nothing; only an approved grant is awarded, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_award_commits_its_funds_with_the_transition() {
+    use octroi::domain::award::AwardAmounts;
+    use octroi::domain::{Actor, Hours};
+    use octroi::storage::grants::Idempotency;
+    use octroi::web::problem::Problem;
+    use octroi::web::steps;
+
+    let app = common::TestApp::spawn().await;
+    octroi::demo::load(&app.state).await.unwrap();
+    let db = app.db();
+    let approved: Vec<i64> = sqlx::query_scalar("SELECT id FROM grants WHERE state = 'approved' ORDER BY id")
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+    let officer = Actor { id: "agente@test".into(), role: octroi::domain::workflow::Role::ProgramOfficer };
+    let fy = "2024-2025";
+    let before = db.ledger_balances().await.unwrap();
+    let amounts = AwardAmounts {
+        equipment: Money::parse("3600").unwrap(),
+        software: Money::parse("480.50").unwrap(),
+        coaching_hours: Hours::parse("6.5").unwrap(),
+    };
+    let key = |k: &str| Some(Idempotency { key: k.into(), user_id: 1, request_hash: "h".into() });
+    let grant = db.grant(approved[0]).await.unwrap();
+    let awarded = steps::award(&app.state, &officer, &grant, amounts, fy, key("award-1")).await.unwrap();
+    assert_eq!(awarded.state, "awarded");
+    assert_eq!(
+        (awarded.awarded_equipment_cents, awarded.awarded_software_cents, awarded.awarded_coaching_hundredths),
+        (Some(360_000), Some(48_050), Some(650))
+    );
+    let parts: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT envelope_code, category_code, amount_cents FROM ledger_entries WHERE grant_id = $1 ORDER BY id",
+    )
+    .bind(grant.id)
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    let parts: Vec<(&str, &str, i64)> = parts.iter().map(|(e, c, a)| (e.as_str(), c.as_str(), *a)).collect();
+    assert_eq!(parts, [("FQIS", "equipment", 360_000), ("FQIS", "software", 48_050), ("FDMT", "coaching", 61_750)]);
+    let after = db.ledger_balances().await.unwrap();
+    let moved = |e: &str| {
+        after[&(e.to_string(), fy.to_string())].committed - before[&(e.to_string(), fy.to_string())].committed
+    };
+    assert_eq!((moved("FQIS"), moved("FDMT")), (408_050, 61_750));
+
+    // The same key again, even for another grant: refused, nothing committed.
+    let other = db.grant(approved[1]).await.unwrap();
+    let replay = steps::award(&app.state, &officer, &other, amounts, fy, key("award-1")).await;
+    assert!(matches!(replay, Err(Problem::Refused { code: "idempotency-replay", .. })), "{replay:?}");
+    assert_eq!(db.grant(other.id).await.unwrap().state, "approved");
+    // Awarded once only.
+    let again = steps::award(&app.state, &officer, &awarded, amounts, fy, key("award-2")).await;
+    assert!(matches!(again, Err(Problem::EventNotAllowed { .. })), "{again:?}");
+
+    // No room: the whole award is refused with what is missing; nothing is written, the key stays free.
+    let room = after[&("FQIS".to_string(), fy.to_string())].available();
+    let fill = Operation::Commit {
+        account: account("FQIS", "equipment"),
+        grant_id: awarded.id,
+        amount: Money::from_cents(room - 100_000),
+    };
+    db.ledger_apply(fill, context("fill")).await.unwrap();
+    let entries_before: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM ledger_entries").fetch_one(db.pool()).await.unwrap();
+    let refused = steps::award(&app.state, &officer, &other, amounts, fy, key("award-3")).await;
+    match refused {
+        Err(Problem::Ledger(LedgerError::InsufficientFunds { envelope, fiscal_year, available, missing })) => {
+            assert_eq!((envelope.as_str(), fiscal_year.as_str()), ("FQIS", fy));
+            assert_eq!((available, missing), (Money::from_cents(100_000), Money::from_cents(308_050)));
+        }
+        other => panic!("{other:?}"),
+    }
+    let entries_after: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM ledger_entries").fetch_one(db.pool()).await.unwrap();
+    assert_eq!(entries_after, entries_before);
+    assert_eq!(db.grant(other.id).await.unwrap().state, "approved");
+    let keys: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM idempotency_keys WHERE key = 'award-3'")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(keys, 0);
+    assert_eq!(db.ledger_verify().await.unwrap(), Vec::<String>::new());
+}

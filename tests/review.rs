@@ -623,6 +623,13 @@ async fn the_demo_program_covers_every_region_state_and_role() {
     assert_eq!(r.status(), 303);
     let html = browser.get("/queues/screening").await.text().await.unwrap();
     assert!(html.contains("Deuxième demande"), "{html}");
+    // Its awards went through the ledger, which agrees with itself.
+    let commitments: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ledger_entries WHERE kind = 'commit'")
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+    assert!(commitments >= 6, "{commitments}");
+    assert_eq!(app.db().ledger_verify().await.unwrap(), Vec::<String>::new());
     let again = octroi::demo::load(&app.state).await;
     assert!(again.unwrap_err().to_string().contains("already loaded"));
 }

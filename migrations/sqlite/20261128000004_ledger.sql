@@ -38,3 +38,20 @@ CREATE TABLE ledger_balances (
     spent_cents INTEGER NOT NULL,
     PRIMARY KEY (envelope_code, fiscal_year)
 );
+
+-- What was awarded (the ledger holds the commitments; these say what the letter states).
+ALTER TABLE grants ADD COLUMN awarded_equipment_cents INTEGER CHECK (awarded_equipment_cents >= 0);
+ALTER TABLE grants ADD COLUMN awarded_software_cents INTEGER CHECK (awarded_software_cents >= 0);
+ALTER TABLE grants ADD COLUMN awarded_coaching_hundredths INTEGER CHECK (awarded_coaching_hundredths >= 0);
+ALTER TABLE grants ADD COLUMN awarded_at TEXT;
+
+-- Money-moving requests carry an Idempotency-Key: the same key and body give the same answer, the same
+-- key with another body is refused. Written in the transaction of the movement it protects.
+CREATE TABLE idempotency_keys (
+    key TEXT PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    request_hash TEXT NOT NULL,
+    grant_id INTEGER NOT NULL REFERENCES grants (id),
+    response TEXT,
+    created_at TEXT NOT NULL
+);

@@ -51,7 +51,7 @@ pub enum AwardError {
     AboveCap { total: Money, cap: Money },
     #[error("category {0} has no envelope to pay it")]
     NoEnvelope(String),
-    #[error("the envelopes paying {category} lack {missing}")]
+    #[error("envelope {envelope} lacks {missing} (first short for {category})")]
     Insufficient { category: String, envelope: String, available: Money, missing: Money },
 }
 
@@ -75,6 +75,8 @@ pub fn plan(
     }
     let mut left = room.clone();
     let mut parts = Vec::new();
+    // What each envelope lacks, over every category (the refusal says the whole of it).
+    let mut short: Vec<(String, String, i64)> = Vec::new();
     for (category, amount) in by_category {
         let envelopes =
             payers.get(category).filter(|e| !e.is_empty()).ok_or(AwardError::NoEnvelope(category.into()))?;
@@ -96,16 +98,22 @@ pub fn plan(
             }
         }
         if due > 0 {
-            let last = envelopes.last().expect("at least one envelope");
-            return Err(AwardError::Insufficient {
-                category: category.into(),
-                envelope: last.clone(),
-                available: Money::from_cents(amount.cents() - due),
-                missing: Money::from_cents(due),
-            });
+            let last = envelopes.last().expect("at least one envelope").clone();
+            match short.iter_mut().find(|(e, _, _)| *e == last) {
+                Some((_, _, missing)) => *missing += due,
+                None => short.push((last, category.to_string(), due)),
+            }
         }
     }
-    Ok(parts)
+    match short.into_iter().next() {
+        None => Ok(parts),
+        Some((envelope, category, missing)) => Err(AwardError::Insufficient {
+            available: Money::from_cents(room.get(&envelope).copied().unwrap_or(0).max(0)),
+            category,
+            envelope,
+            missing: Money::from_cents(missing),
+        }),
+    }
 }
 
 #[cfg(test)]

@@ -6,9 +6,14 @@ use sqlx::any::AnyArguments;
 use sqlx::query::QueryAs;
 use sqlx::{Any, AnyConnection};
 
+use std::collections::BTreeMap;
+
+use super::ledger::{Context, append, book_for};
 use super::outbox::{Mail, enqueue};
 use super::{Db, Result, StorageError, detached, now};
+use crate::domain::award::{AwardAmounts, AwardError, plan};
 use crate::domain::grant::{Application, GuardFacts, Line, LineCategory};
+use crate::domain::ledger::{Account, LedgerError, Operation};
 use crate::domain::workflow::{Effect, FireError, Guard, Workflow};
 use crate::domain::{Actor, Email, Hours, Money};
 
@@ -37,6 +42,10 @@ pub struct Grant {
     pub proposed_equipment_cents: Option<i64>,
     pub proposed_software_cents: Option<i64>,
     pub proposed_coaching_hundredths: Option<i64>,
+    pub awarded_equipment_cents: Option<i64>,
+    pub awarded_software_cents: Option<i64>,
+    pub awarded_coaching_hundredths: Option<i64>,
+    pub awarded_at: Option<String>,
     /// The requested lines, in order (loaded with the grant).
     #[sqlx(skip)]
     pub lines: Vec<Line>,
@@ -85,6 +94,29 @@ pub struct Firing {
     pub reviews_required: i64,
     /// Messages that announce the change, queued in its transaction.
     pub mails: Vec<Mail>,
+    /// Required by the events with the `commit_award` effect: what to award and commit.
+    pub award: Option<AwardRequest>,
+}
+
+/// An award to commit in the ledger with the transition.
+#[derive(Debug, Clone)]
+pub struct AwardRequest {
+    pub amounts: AwardAmounts,
+    pub hourly_rate: Money,
+    pub cap: Money,
+    /// `2024-2025`
+    pub fiscal_year: String,
+    /// Each category's envelopes, by priority.
+    pub payers: BTreeMap<String, Vec<String>>,
+    /// The request's Idempotency-Key, its author and the hash of its body.
+    pub idempotency: Option<Idempotency>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Idempotency {
+    pub key: String,
+    pub user_id: i64,
+    pub request_hash: String,
 }
 
 impl Firing {
@@ -109,7 +141,8 @@ pub struct GrantTransition {
 const COLUMNS: &str = "id, organism_id, state, version, title, needs_assessment, project_description, \
     requested_equipment_cents, requested_software_cents, requested_coaching_hundredths, contact_name, contact_email, \
     created_at, updated_at, state_entered_at, submitted_at, decided_at, closed_at, review_score_hundredths, reviews_done, \
-    proposed_equipment_cents, proposed_software_cents, proposed_coaching_hundredths";
+    proposed_equipment_cents, proposed_software_cents, proposed_coaching_hundredths, awarded_equipment_cents, \
+    awarded_software_cents, awarded_coaching_hundredths, awarded_at";
 
 type GrantQuery<'q> = QueryAs<'q, Any, Grant, AnyArguments<'q>>;
 
@@ -164,6 +197,76 @@ async fn write_lines(conn: &mut AnyConnection, grant_id: i64, application: &Appl
         .await?;
     }
     Ok(application.lines.clone())
+}
+
+/// Commits an award's funds inside the transition's transaction: claims the Idempotency-Key, reads the
+/// books of the envelopes that pay it (locked, on PostgreSQL, in a fixed order), plans the split with
+/// the room each has left, and appends one commitment per part.
+async fn commit_award(
+    conn: &mut AnyConnection,
+    backend: super::Backend,
+    grant_id: i64,
+    award: &AwardRequest,
+    context: &Context,
+) -> Result<()> {
+    if let Some(i) = &award.idempotency {
+        let claimed = sqlx::query(
+            "INSERT INTO idempotency_keys (key, user_id, request_hash, grant_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&i.key)
+        .bind(i.user_id)
+        .bind(&i.request_hash)
+        .bind(grant_id)
+        .bind(now())
+        .execute(&mut *conn)
+        .await;
+        if let Err(e) = claimed {
+            return Err(if super::is_unique_violation(&e) {
+                StorageError::IdempotencyReplay { same_request: false, grant_id, response: None }
+            } else {
+                e.into()
+            });
+        }
+    }
+    let mut envelopes: Vec<&String> = award.payers.values().flatten().collect();
+    envelopes.sort();
+    envelopes.dedup();
+    let mut books = BTreeMap::new();
+    for envelope in envelopes {
+        books.insert(envelope.clone(), book_for(&mut *conn, backend, envelope, &award.fiscal_year).await?);
+    }
+    let room: BTreeMap<String, i64> = books
+        .iter()
+        .map(|(envelope, book)| {
+            let key = (envelope.clone(), award.fiscal_year.clone());
+            (envelope.clone(), book.balances().get(&key).map(|b| b.available()).unwrap_or(0))
+        })
+        .collect();
+    let parts = plan(&award.amounts, award.hourly_rate, award.cap, &award.payers, &room).map_err(|e| match e {
+        AwardError::Insufficient { envelope, available, missing, .. } => {
+            StorageError::Ledger(LedgerError::InsufficientFunds {
+                envelope,
+                fiscal_year: award.fiscal_year.clone(),
+                available,
+                missing,
+            })
+        }
+        other => StorageError::Award(other),
+    })?;
+    for part in parts {
+        let book = books.get_mut(&part.envelope).expect("a book for every paying envelope");
+        let op = Operation::Commit {
+            account: Account {
+                envelope: part.envelope,
+                fiscal_year: award.fiscal_year.clone(),
+                category: part.category,
+            },
+            grant_id,
+            amount: part.amount,
+        };
+        append(&mut *conn, book, &op, context).await?;
+    }
+    Ok(())
 }
 
 fn check_version(grant: &Grant, expected: i64) -> Result<()> {
@@ -313,15 +416,32 @@ impl Db {
                 (true, Some(p)) => Some(p),
                 (false, _) => None,
             };
+            let award = match (step.effects.contains(&Effect::CommitAward), &firing.award) {
+                (true, None) => return Err(StorageError::AwardRequired),
+                (true, Some(a)) => Some(a),
+                (false, _) => None,
+            };
             let at = now();
             let stamp = |effect: Effect| step.effects.contains(&effect).then(|| at.clone());
             let mut tx = db.begin_write().await?;
+            if let Some(award) = award {
+                let context = Context {
+                    actor: actor.id.clone(),
+                    reason: firing.reason.clone(),
+                    idempotency_key: award.idempotency.as_ref().map(|i| i.key.clone()),
+                };
+                commit_award(&mut tx, db.backend(), id, award, &context).await?;
+            }
             let updated = sqlx::query_as::<_, Grant>(&format!(
                 "UPDATE grants SET state = $1, version = version + 1, updated_at = $2, state_entered_at = $2,
                    submitted_at = COALESCE($3, submitted_at), decided_at = COALESCE($4, decided_at),
                    closed_at = COALESCE($5, closed_at), proposed_equipment_cents = COALESCE($6, proposed_equipment_cents),
                    proposed_software_cents = COALESCE($7, proposed_software_cents),
-                   proposed_coaching_hundredths = COALESCE($8, proposed_coaching_hundredths)
+                   proposed_coaching_hundredths = COALESCE($8, proposed_coaching_hundredths),
+                   awarded_equipment_cents = COALESCE($11, awarded_equipment_cents),
+                   awarded_software_cents = COALESCE($12, awarded_software_cents),
+                   awarded_coaching_hundredths = COALESCE($13, awarded_coaching_hundredths),
+                   awarded_at = COALESCE($14, awarded_at)
                  WHERE id = $9 AND version = $10 RETURNING {COLUMNS}"
             ))
             .bind(step.to)
@@ -334,6 +454,10 @@ impl Db {
             .bind(proposal.map(|p| p.coaching_hours.hundredths()))
             .bind(id)
             .bind(expected_version)
+            .bind(award.map(|a| a.amounts.equipment.cents()))
+            .bind(award.map(|a| a.amounts.software.cents()))
+            .bind(award.map(|a| a.amounts.coaching_hours.hundredths()))
+            .bind(award.map(|_| at.clone()))
             .fetch_optional(&mut *tx)
             .await?;
             let Some(mut updated) = updated else {

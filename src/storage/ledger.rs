@@ -70,10 +70,95 @@ async fn account_of(conn: &mut AnyConnection, op: &Operation) -> Result<Option<(
         .await?)
 }
 
+/// Reads one envelope-year's book inside a write transaction; on PostgreSQL its running balance row is
+/// locked first, so that the operations on one envelope and year are decided one after the other.
+pub(crate) async fn book_for(conn: &mut AnyConnection, backend: Backend, envelope: &str, fy: &str) -> Result<Book> {
+    sqlx::query(
+        "INSERT INTO ledger_balances (envelope_code, fiscal_year, committed_cents, spent_cents)
+         SELECT $1, $2, 0, 0 WHERE EXISTS (SELECT 1 FROM envelopes WHERE code = $1)
+         ON CONFLICT (envelope_code, fiscal_year) DO NOTHING",
+    )
+    .bind(envelope)
+    .bind(fy)
+    .execute(&mut *conn)
+    .await?;
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT 1 FROM ledger_balances WHERE envelope_code = $1 AND fiscal_year = $2 FOR UPDATE")
+            .bind(envelope)
+            .bind(fy)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let rows: Vec<EntryRow> = sqlx::query_as(&format!(
+        "SELECT {ENTRY_COLUMNS} FROM ledger_entries WHERE envelope_code = $1 AND fiscal_year = $2 ORDER BY id"
+    ))
+    .bind(envelope)
+    .bind(fy)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(Book::new(allocations(&mut *conn, Some((envelope, fy))).await?, rows.into_iter().map(entry).collect()))
+}
+
+/// Decides an operation on its book and appends the entry with the running balance's move; the book
+/// takes the entry too, so that the next operation of the same transaction sees it.
+pub(crate) async fn append(
+    conn: &mut AnyConnection,
+    book: &mut Book,
+    op: &Operation,
+    context: &Context,
+) -> Result<Entry> {
+    let new = book.decide(op).map_err(StorageError::Ledger)?;
+    let (committed, spent) = match new.kind {
+        EntryKind::Commit => (new.amount.cents(), 0),
+        EntryKind::Spend => (-new.amount.cents(), new.amount.cents()),
+        EntryKind::Release => (-new.amount.cents(), 0),
+        EntryKind::Reversal => {
+            let target = book.entries().iter().find(|e| Some(e.id) == new.reverses).expect("a decided target");
+            match target.kind {
+                EntryKind::Commit => (-new.amount.cents(), 0),
+                EntryKind::Spend => (new.amount.cents(), -new.amount.cents()),
+                EntryKind::Release => (new.amount.cents(), 0),
+                EntryKind::Reversal => unreachable!("reversals are not reversed"),
+            }
+        }
+    };
+    let row: EntryRow = sqlx::query_as(&format!(
+        "INSERT INTO ledger_entries (envelope_code, fiscal_year, category_code, grant_id, kind, amount_cents,
+           commitment_id, reverses_id, actor, reason, at, idempotency_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING {ENTRY_COLUMNS}"
+    ))
+    .bind(&new.account.envelope)
+    .bind(&new.account.fiscal_year)
+    .bind(&new.account.category)
+    .bind(new.grant_id)
+    .bind(new.kind.as_str())
+    .bind(new.amount.cents())
+    .bind(new.commitment)
+    .bind(new.reverses)
+    .bind(&context.actor)
+    .bind(&context.reason)
+    .bind(now())
+    .bind(&context.idempotency_key)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE ledger_balances SET committed_cents = committed_cents + $1, spent_cents = spent_cents + $2
+         WHERE envelope_code = $3 AND fiscal_year = $4",
+    )
+    .bind(committed)
+    .bind(spent)
+    .bind(&new.account.envelope)
+    .bind(&new.account.fiscal_year)
+    .execute(&mut *conn)
+    .await?;
+    let appended = entry(row);
+    book.append(appended.id, new);
+    Ok(appended)
+}
+
 impl Db {
     /// Applies one ledger operation: decided on the entries of its envelope and fiscal year, appended with
-    /// the running balance, all in one transaction (on PostgreSQL, the balance row is locked first, so
-    /// that two operations on the same envelope and year are decided one after the other).
+    /// the running balance, all in one transaction.
     pub async fn ledger_apply(&self, op: Operation, context: Context) -> Result<Entry> {
         let db = self.clone();
         detached(async move {
@@ -87,77 +172,10 @@ impl Db {
                     Operation::Commit { .. } => unreachable!("a commit names its account"),
                 }));
             };
-            sqlx::query(
-                "INSERT INTO ledger_balances (envelope_code, fiscal_year, committed_cents, spent_cents)
-                 SELECT $1, $2, 0, 0 WHERE EXISTS (SELECT 1 FROM envelopes WHERE code = $1)
-                 ON CONFLICT (envelope_code, fiscal_year) DO NOTHING",
-            )
-            .bind(&envelope)
-            .bind(&fy)
-            .execute(&mut *tx)
-            .await?;
-            if db.backend() == Backend::Postgres {
-                sqlx::query("SELECT 1 FROM ledger_balances WHERE envelope_code = $1 AND fiscal_year = $2 FOR UPDATE")
-                    .bind(&envelope)
-                    .bind(&fy)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            let rows: Vec<EntryRow> = sqlx::query_as(&format!(
-                "SELECT {ENTRY_COLUMNS} FROM ledger_entries WHERE envelope_code = $1 AND fiscal_year = $2 ORDER BY id"
-            ))
-            .bind(&envelope)
-            .bind(&fy)
-            .fetch_all(&mut *tx)
-            .await?;
-            let book =
-                Book::new(allocations(&mut tx, Some((&envelope, &fy))).await?, rows.into_iter().map(entry).collect());
-            let new = book.decide(&op).map_err(StorageError::Ledger)?;
-            let (committed, spent) = match new.kind {
-                EntryKind::Commit => (new.amount.cents(), 0),
-                EntryKind::Spend => (-new.amount.cents(), new.amount.cents()),
-                EntryKind::Release => (-new.amount.cents(), 0),
-                EntryKind::Reversal => {
-                    let target = book.entries().iter().find(|e| Some(e.id) == new.reverses).expect("a decided target");
-                    match target.kind {
-                        EntryKind::Commit => (-new.amount.cents(), 0),
-                        EntryKind::Spend => (new.amount.cents(), -new.amount.cents()),
-                        EntryKind::Release => (new.amount.cents(), 0),
-                        EntryKind::Reversal => unreachable!("reversals are not reversed"),
-                    }
-                }
-            };
-            let row: EntryRow = sqlx::query_as(&format!(
-                "INSERT INTO ledger_entries (envelope_code, fiscal_year, category_code, grant_id, kind, amount_cents,
-                   commitment_id, reverses_id, actor, reason, at, idempotency_key)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING {ENTRY_COLUMNS}"
-            ))
-            .bind(&new.account.envelope)
-            .bind(&new.account.fiscal_year)
-            .bind(&new.account.category)
-            .bind(new.grant_id)
-            .bind(new.kind.as_str())
-            .bind(new.amount.cents())
-            .bind(new.commitment)
-            .bind(new.reverses)
-            .bind(&context.actor)
-            .bind(&context.reason)
-            .bind(now())
-            .bind(&context.idempotency_key)
-            .fetch_one(&mut *tx)
-            .await?;
-            sqlx::query(
-                "UPDATE ledger_balances SET committed_cents = committed_cents + $1, spent_cents = spent_cents + $2
-                 WHERE envelope_code = $3 AND fiscal_year = $4",
-            )
-            .bind(committed)
-            .bind(spent)
-            .bind(&envelope)
-            .bind(&fy)
-            .execute(&mut *tx)
-            .await?;
+            let mut book = book_for(&mut tx, db.backend(), &envelope, &fy).await?;
+            let appended = append(&mut tx, &mut book, &op, &context).await?;
             tx.commit().await?;
-            Ok(entry(row))
+            Ok(appended)
         })
         .await
     }

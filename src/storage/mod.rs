@@ -97,6 +97,12 @@ pub enum StorageError {
     ConflictOfInterest,
     #[error("this account is not a reviewer")]
     NotAReviewer,
+    #[error("awarding needs the amounts, the envelopes and the fiscal year")]
+    AwardRequired,
+    #[error("the award cannot be made: {0}")]
+    Award(crate::domain::award::AwardError),
+    #[error("this Idempotency-Key was already used")]
+    IdempotencyReplay { same_request: bool, grant_id: i64, response: Option<String> },
     #[error("the ledger refused: {0}")]
     Ledger(crate::domain::ledger::LedgerError),
     #[error("database: {0}")]

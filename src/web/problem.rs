@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use crate::domain::account::PasswordError;
+use crate::domain::award::AwardError;
 use crate::domain::ledger::LedgerError;
 use crate::domain::workflow::{FireError, Guard, Role};
 use crate::domain::{Language, MoneyError, OrganismError};
@@ -127,6 +128,16 @@ impl From<StorageError> for Problem {
             StorageError::ConflictOfInterest => Problem::refused("conflict-of-interest", StatusCode::CONFLICT),
             StorageError::NotAReviewer => Problem::refused("not-a-reviewer", StatusCode::UNPROCESSABLE_ENTITY),
             StorageError::Ledger(e) => Problem::Ledger(e),
+            StorageError::AwardRequired => Problem::refused("award-required", StatusCode::UNPROCESSABLE_ENTITY),
+            StorageError::IdempotencyReplay { .. } => Problem::refused("idempotency-replay", StatusCode::CONFLICT),
+            StorageError::Award(e) => match e {
+                // Storage reports a lack of funds as the ledger's refusal, with its fiscal year.
+                AwardError::Insufficient { .. } | AwardError::NoEnvelope(_) => {
+                    Problem::refused("award-no-envelope", StatusCode::CONFLICT)
+                }
+                AwardError::Nothing => Problem::refused("award-nothing", StatusCode::UNPROCESSABLE_ENTITY),
+                AwardError::AboveCap { .. } => Problem::refused("award-above-cap", StatusCode::UNPROCESSABLE_ENTITY),
+            },
             StorageError::Refused { error, missing } => match error {
                 FireError::NotAllowed { state, event, allowed } => Problem::EventNotAllowed { state, event, allowed },
                 FireError::RoleNotPermitted { role, event, roles } => Problem::RoleNotPermitted { role, event, roles },

@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use crate::AppState;
 use crate::domain::Actor;
+use crate::domain::award::AwardAmounts;
 use crate::domain::workflow::{FireError, Role};
-use crate::storage::grants::{Firing, Grant, Proposal};
+use crate::storage::grants::{AwardRequest, Firing, Grant, Idempotency, Proposal};
 use crate::storage::outbox::{AssignmentMail, Mail, Recipient};
 use crate::storage::{Db, StorageError};
 use crate::web::auth::Caller;
@@ -86,6 +87,44 @@ pub async fn fire(
 ) -> Result<(Grant, usize), Problem> {
     let mut firing = firing(state, event, reason);
     firing.proposal = proposal;
+    fire_with(state, actor, grant, firing).await
+}
+
+/// Awards an approved grant: the transition, the commitments of its funds in the ledger for
+/// `fiscal_year`, and the applicant's e-mail, in one transaction.
+pub async fn award(
+    state: &AppState,
+    actor: &Actor,
+    grant: &Grant,
+    amounts: AwardAmounts,
+    fiscal_year: &str,
+    idempotency: Option<Idempotency>,
+) -> Result<Grant, Problem> {
+    let payers = state.program.categories.iter().map(|c| (c.code.clone(), c.envelopes.clone())).collect();
+    let request = AwardRequest {
+        amounts,
+        hourly_rate: state.program.coaching_hourly_rate,
+        cap: state.program.bourse_cap,
+        fiscal_year: fiscal_year.to_string(),
+        payers,
+        idempotency,
+    };
+    let firing = Firing { award: Some(request), ..firing(state, AWARD, "") };
+    Ok(fire_with(state, actor, grant, firing).await?.0)
+}
+
+/// The event that awards a grant and commits its funds.
+pub const AWARD: &str = "award";
+
+async fn fire_with(
+    state: &AppState,
+    actor: &Actor,
+    grant: &Grant,
+    mut firing: Firing,
+) -> Result<(Grant, usize), Problem> {
+    let (event, reason) = (firing.event.clone(), firing.reason.clone());
+    let event = event.as_str();
+    let reason = reason.as_str();
     if ANNOUNCED.contains(&event) {
         let recipients = state.db.organism_recipients(grant.organism_id).await?;
         firing.mails = recipients.iter().map(|to| step_mail(state, to, grant, event, reason)).collect();

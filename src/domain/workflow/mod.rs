@@ -70,6 +70,7 @@ named_enum!(
         StampDecided = "stamp_decided",
         StampClosed = "stamp_closed",
         RecordProposal = "record_proposal",
+        CommitAward = "commit_award",
     }
 );
 
