@@ -310,6 +310,7 @@ async fn the_openapi_document_describes_every_route() {
             "GET /queues/{kind}",
             "POST /decisions",
             "POST /grants",
+            "POST /grants/{id}/award",
             "POST /grants/{id}/conflict",
             "POST /grants/{id}/reviewers",
             "POST /grants/{id}/reviews",

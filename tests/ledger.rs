@@ -283,3 +283,186 @@ async fn an_award_commits_its_funds_with_the_transition() {
     assert_eq!(keys, 0);
     assert_eq!(db.ledger_verify().await.unwrap(), Vec::<String>::new());
 }
+
+/// `n` grants carried to approved through the workflow (two reviews each), asking 1 000,00 $ of equipment.
+async fn approved_grants(app: &common::TestApp, n: usize) -> Vec<i64> {
+    use octroi::domain::workflow::Role;
+    use octroi::domain::{Actor, Email, Hours, Language, Neq, PostalCode, Region};
+    use octroi::storage::grants::Firing;
+    let db = app.db();
+    let w = app.state.grant_workflow();
+    let reviewers = [
+        common::staff(db, "r1@test.org", octroi::domain::account::AccountRole::Reviewer).await,
+        common::staff(db, "r2@test.org", octroi::domain::account::AccountRole::Reviewer).await,
+    ];
+    let officer = Actor { id: "agente@test".into(), role: Role::ProgramOfficer };
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let o = db
+            .create_organism(octroi::storage::organisms::NewOrganism {
+                legal_name: format!("Organisme {i}"),
+                neq: Neq::parse(&common::neq(i as u32 + 1)).unwrap(),
+                region: Region::parse("06").unwrap(),
+                street_address: "1, rue Principale".into(),
+                city: "Montréal".into(),
+                postal_code: PostalCode::parse("H2K 1V2").unwrap(),
+                contact_email: Email::parse("info@exemple.org").unwrap(),
+                mission_summary: "Sécurité alimentaire.".into(),
+                preferred_language: Language::Fr,
+            })
+            .await
+            .unwrap();
+        let application = octroi::domain::grant::Application {
+            title: format!("Projet {i}"),
+            needs_assessment: "Besoins.".into(),
+            project_description: "Projet.".into(),
+            lines: vec![octroi::domain::grant::Line {
+                category: octroi::domain::grant::LineCategory::Equipment,
+                description: "Portable".into(),
+                quantity: 1,
+                unit_price: Money::parse("1000").unwrap(),
+            }],
+            requested_coaching_hours: Hours::default(),
+            contact_name: "Marie".into(),
+            contact_email: Some(Email::parse("marie@exemple.org").unwrap()),
+        };
+        let g = db.create_grant(o.id, application, w).await.unwrap();
+        let applicant = Actor { id: "membre@test".into(), role: Role::Applicant };
+        let mut v =
+            db.fire_grant_event(w, g.id, g.version, &applicant, Firing::new("submit", "")).await.unwrap().version;
+        for event in ["begin_screening", "send_to_review"] {
+            v = db.fire_grant_event(w, g.id, v, &officer, Firing::new(event, "")).await.unwrap().version;
+        }
+        for r in reviewers {
+            app.assign(g.id, r).await.unwrap();
+            db.submit_review(g.id, r, vec!["in_review".into()], common::review(4)).await.unwrap();
+        }
+        let v = db.grant(g.id).await.unwrap().version;
+        let firing = octroi::web::steps::firing(&app.state, "complete_reviews", "");
+        let v = db.fire_grant_event(w, g.id, v, &officer, firing).await.unwrap().version;
+        let approve = Firing { proposal: Some(common::proposal()), ..Firing::new("approve", "") };
+        db.fire_grant_event(w, g.id, v, &officer, approve).await.unwrap();
+        ids.push(g.id);
+    }
+    ids
+}
+
+/// Over HTTP: 64 officers award 64 grants at once against an envelope with room for exactly ten awards:
+/// ten 200s, 54 409s saying what is missing, no 5xx, an exact balance; then the same award retried 20
+/// times at once with one Idempotency-Key gives one commitment and the same answer; the key with another
+/// body is a 422; a confirmation without a key is a 422.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_awards_over_http_commit_exactly_what_the_envelope_holds() {
+    let app = common::TestApp::spawn().await;
+    let grants = approved_grants(&app, 65).await;
+    let db = app.db();
+    let room = allocated(db, "FQIS").await;
+    let fill = Operation::Commit {
+        account: account("FQIS", "software"),
+        grant_id: grants[64],
+        amount: Money::from_cents(room - 1_000_000),
+    };
+    db.ledger_apply(fill, context("fill")).await.unwrap();
+    let token = app.token("program_officer").await;
+    let mut tasks = Vec::new();
+    for (i, grant) in grants.iter().take(64).enumerate() {
+        let version = db.grant(*grant).await.unwrap().version;
+        let (client, url, token) =
+            (app.client.clone(), app.url(&format!("/api/v1/grants/{grant}/award")), token.clone());
+        tasks.push(tokio::spawn(async move {
+            let body = serde_json::json!({ "version": version, "equipment": "1000", "fiscal_year": FY });
+            let r = client
+                .post(url)
+                .bearer_auth(token)
+                .header("idempotency-key", format!("k-{i}"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            (status, r.json::<serde_json::Value>().await.unwrap())
+        }));
+    }
+    let mut statuses = BTreeMap::new();
+    for t in tasks {
+        let (status, body) = t.await.unwrap();
+        *statuses.entry(status).or_insert(0) += 1;
+        if status == 409 {
+            assert_eq!(body["code"], "insufficient-funds", "{body}");
+            assert_eq!(body["missing"], "1000.00", "{body}");
+        }
+    }
+    assert_eq!(statuses, BTreeMap::from([(200, 10), (409, 54)]));
+    let b = db.ledger_balances().await.unwrap()[&("FQIS".to_string(), FY.to_string())];
+    assert_eq!((b.committed, b.available()), (room, 0));
+
+    // Room for one more; the same award retried 20 times at once with one key: one commitment.
+    let free = db.ledger_entries_of(grants[64]).await.unwrap()[0].id;
+    db.ledger_apply(Operation::Reverse { entry: free }, context("unfill")).await.unwrap();
+    let mut grant = 0;
+    for g in &grants[..64] {
+        if db.grant(*g).await.unwrap().state == "approved" {
+            grant = *g;
+            break;
+        }
+    }
+    let version = db.grant(grant).await.unwrap().version;
+    let mut retries = Vec::new();
+    for _ in 0..20 {
+        let (client, url, token) =
+            (app.client.clone(), app.url(&format!("/api/v1/grants/{grant}/award")), token.clone());
+        retries.push(tokio::spawn(async move {
+            let body = serde_json::json!({ "version": version, "equipment": "1000", "fiscal_year": FY });
+            let r = client
+                .post(url)
+                .bearer_auth(token)
+                .header("idempotency-key", "same-award")
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            r.status().as_u16()
+        }));
+    }
+    let mut codes = Vec::new();
+    for t in retries {
+        codes.push(t.await.unwrap());
+    }
+    assert!(codes.iter().all(|c| *c == 200 || *c == 409), "{codes:?}");
+    assert!(codes.contains(&200));
+    let commitments = db.ledger_entries_of(grant).await.unwrap();
+    assert_eq!(commitments.len(), 1, "one commitment for twenty tries");
+    // Once answered, a retry gets the same answer.
+    let body = serde_json::json!({ "version": version, "equipment": "1000", "fiscal_year": FY });
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/grants/{grant}/award")))
+        .bearer_auth(&token)
+        .header("idempotency-key", "same-award")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let other = serde_json::json!({ "version": version, "equipment": "999", "fiscal_year": FY });
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/grants/{grant}/award")))
+        .bearer_auth(&token)
+        .header("idempotency-key", "same-award")
+        .json(&other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/grants/{grant}/award")))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 422, "no key");
+    assert_eq!(db.ledger_verify().await.unwrap(), Vec::<String>::new());
+}

@@ -68,7 +68,8 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
         // Every role the policies let act on the grant is then checked by the workflow: from a draft
         // only the applicant may submit.
         ("POST", "/api/v1/grants/{id}/transitions") => who == OwnMember,
-        ("GET", "/api/v1/queues/{kind}") | ("POST", "/api/v1/grants/{id}/reviewers" | "/api/v1/decisions") => {
+        ("GET", "/api/v1/queues/{kind}")
+        | ("POST", "/api/v1/grants/{id}/reviewers" | "/api/v1/decisions" | "/api/v1/grants/{id}/award") => {
             who == ProgramOfficer
         }
         ("POST", "/api/v1/grants/{id}/reviews" | "/api/v1/grants/{id}/conflict") => who == AssignedReviewer,
@@ -193,6 +194,9 @@ async fn the_authorization_matrix_holds_for_every_route() {
                         "comment": "Matrice", "recommendation": "discuss"
                     }),
                     ("POST", "/api/v1/grants/{id}/reviewers") => json!({ "auto": true }),
+                    ("POST", "/api/v1/grants/{id}/award") => {
+                        json!({ "version": version, "equipment": "100", "fiscal_year": "2024-2025", "preview": true })
+                    }
                     ("POST", "/api/v1/grants/{id}/conflict") => json!({ "reason": "Matrice" }),
                     ("POST", "/api/v1/decisions") => {
                         json!({ "decisions": [{ "grant_id": grant, "version": version, "event": "send_to_review" }] })

@@ -180,6 +180,31 @@ impl Db {
         .await
     }
 
+    /// A grant's entries, in order.
+    pub async fn ledger_entries_of(&self, grant_id: i64) -> Result<Vec<Entry>> {
+        let rows: Vec<EntryRow> =
+            sqlx::query_as(&format!("SELECT {ENTRY_COLUMNS} FROM ledger_entries WHERE grant_id = $1 ORDER BY id"))
+                .bind(grant_id)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(entry).collect())
+    }
+
+    /// A claimed Idempotency-Key: (user, request hash, grant, stored response).
+    pub async fn idempotency(&self, key: &str) -> Result<Option<(i64, String, i64, Option<String>)>> {
+        Ok(sqlx::query_as("SELECT user_id, request_hash, grant_id, response FROM idempotency_keys WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// Keeps the answer given to the request that claimed a key, for its retries.
+    pub async fn store_idempotent_response(&self, key: &str, response: String) -> Result<()> {
+        let statement = sqlx::query("UPDATE idempotency_keys SET response = $1 WHERE key = $2 AND response IS NULL");
+        self.write_one(statement.bind(response).bind(key.to_string())).await?;
+        Ok(())
+    }
+
     /// Recomputes every balance from the entries and compares it with the running balances; checks
     /// every invariant. Returns what disagrees, one line each (empty when the ledger is sound).
     pub async fn ledger_verify(&self) -> Result<Vec<String>> {

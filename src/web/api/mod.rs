@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, documented by the OpenAPI document at `/api/v1/openapi.json`. Routes are
 //! registered through utoipa-axum, so a route cannot exist without its documentation.
 
+pub mod awards;
 pub mod grants;
 pub mod organisms;
 pub mod review;
@@ -46,7 +47,7 @@ pub struct FieldErrorDetails {
     info(title = "octroi API", description = "The DATAide grant program: organisms, applications and their workflow."),
     servers((url = "/api/v1")),
     components(schemas(ProblemDetails, FieldErrorDetails)),
-    tags((name = "organisms"), (name = "grants"), (name = "review"))
+    tags((name = "organisms"), (name = "grants"), (name = "review"), (name = "awards"))
 )]
 struct ApiDoc;
 
@@ -62,6 +63,7 @@ fn registered() -> OpenApiRouter<AppState> {
         .routes(routes!(review::assign))
         .routes(routes!(review::conflict))
         .routes(routes!(review::decisions))
+        .routes(routes!(awards::award))
 }
 
 /// The API routes and their OpenAPI document, built from the same registrations.

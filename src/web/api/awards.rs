@@ -1,0 +1,208 @@
+//! `POST /api/v1/grants/{id}/award`: the program officer awards an approved grant. A preview shows how
+//! the amounts split across envelopes without writing anything; the confirmation, which must carry an
+//! `Idempotency-Key`, commits the funds and moves the grant to awarded in one transaction. The same key
+//! with the same body gives the same answer; the same key with another body is refused (422).
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use sha2::Digest;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::ProblemDetails;
+use super::grants::GrantView;
+use crate::AppState;
+use crate::domain::award::{AwardAmounts, plan};
+use crate::domain::ledger::LedgerError;
+use crate::domain::{FiscalYear, Hours, Money};
+use crate::policy::authz::Action;
+use crate::storage::StorageError;
+use crate::storage::grants::Idempotency;
+use crate::web::auth::{ApiCaller, grant_resource};
+use crate::web::extract::{ApiJson, ApiPath, Fields, Input};
+use crate::web::problem::{FieldProblem, Problem};
+use crate::web::steps;
+
+/// An award: amounts in dollars (decimal strings), coaching hours, the fiscal year whose allocations
+/// pay it (by default the fiscal year of today).
+#[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AwardInput {
+    /// The version of the grant the officer saw.
+    pub version: i64,
+    #[serde(default)]
+    #[schema(example = "3600.00")]
+    pub equipment: String,
+    #[serde(default)]
+    #[schema(example = "480.50")]
+    pub software: String,
+    #[serde(default)]
+    #[schema(example = "6.5")]
+    pub coaching_hours: String,
+    #[serde(default)]
+    #[schema(example = "2024-2025")]
+    pub fiscal_year: Option<String>,
+    /// Only show the split; write nothing.
+    #[serde(default)]
+    pub preview: bool,
+}
+
+pub struct AwardRequestInput {
+    raw: AwardInput,
+    amounts: AwardAmounts,
+    fiscal_year: Option<String>,
+}
+
+impl Input for AwardInput {
+    type Domain = AwardRequestInput;
+
+    fn convert(self, f: &mut Fields) -> Option<AwardRequestInput> {
+        let money = |f: &mut Fields, field: &str, typed: &str| {
+            let typed = typed.trim();
+            if typed.is_empty() { Some(Money::ZERO) } else { f.parse(field, Money::parse(typed), FieldProblem::Amount) }
+        };
+        let equipment = money(f, "equipment", &self.equipment);
+        let software = money(f, "software", &self.software);
+        let hours = self.coaching_hours.trim();
+        let coaching_hours = if hours.is_empty() {
+            Some(Hours::default())
+        } else {
+            f.parse("coaching_hours", Hours::parse(hours), FieldProblem::Amount)
+        };
+        let fiscal_year = self.fiscal_year.as_deref().map(str::trim).filter(|y| !y.is_empty()).map(str::to_string);
+        let amounts = AwardAmounts { equipment: equipment?, software: software?, coaching_hours: coaching_hours? };
+        Some(AwardRequestInput { fiscal_year, amounts, raw: self })
+    }
+}
+
+/// One commitment of the award.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AwardPart {
+    pub envelope: String,
+    pub category: String,
+    #[schema(example = "617.50")]
+    pub amount: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct AwardView {
+    pub fiscal_year: String,
+    #[schema(example = "4698.00")]
+    pub total: String,
+    pub parts: Vec<AwardPart>,
+    /// The grant after the award; absent for a preview.
+    pub grant: Option<GrantView>,
+}
+
+#[utoipa::path(post, path = "/grants/{id}/award", tag = "awards", params(("id" = i64, Path),
+        ("Idempotency-Key" = Option<String>, Header, description = "Required to confirm (not for a preview)")),
+    request_body = AwardInput,
+    responses(
+        (status = 200, description = "The split (preview), or the award made", body = AwardView),
+        (status = 403, body = ProblemDetails),
+        (status = 409, description = "Not approved, already awarded, stale version, or an envelope lacks room (how much is missing)", body = ProblemDetails),
+        (status = 422, description = "Invalid amounts, above the cap, no Idempotency-Key, or a key reused with another body", body = ProblemDetails),
+    ))]
+pub async fn award(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<i64>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<AwardInput>,
+) -> Result<Response, Problem> {
+    let mut grant = state.db.grant(id).await?;
+    caller.require(&state, Action::GrantManage, &grant_resource(&state.db, &grant).await?)?;
+    let fiscal_year =
+        input.fiscal_year.clone().unwrap_or_else(|| FiscalYear::of(chrono::Utc::now().date_naive()).to_string());
+    if !state.program.fiscal_years.iter().any(|fy| fy.to_string() == fiscal_year) {
+        return Err(Problem::Ledger(LedgerError::NoAllocation { envelope: "FQIS/FDMT".into(), fiscal_year }));
+    }
+    let payers: BTreeMap<String, Vec<String>> =
+        state.program.categories.iter().map(|c| (c.code.clone(), c.envelopes.clone())).collect();
+    if input.raw.preview {
+        let balances = state.db.ledger_balances().await?;
+        let room = balances
+            .iter()
+            .filter(|((_, fy), _)| *fy == fiscal_year)
+            .map(|((e, _), b)| (e.clone(), b.available()))
+            .collect();
+        let parts = plan(&input.amounts, state.program.coaching_hourly_rate, state.program.bourse_cap, &payers, &room)
+            .map_err(|e| Problem::from(StorageError::Award(e)))?;
+        let view = AwardView {
+            total: input.amounts.total(state.program.coaching_hourly_rate).to_string(),
+            parts: parts
+                .into_iter()
+                .map(|p| AwardPart { envelope: p.envelope, category: p.category, amount: p.amount.to_string() })
+                .collect(),
+            fiscal_year,
+            grant: None,
+        };
+        return Ok(Json(view).into_response());
+    }
+    let Some(key) = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 200)
+    else {
+        return Err(Problem::refused("idempotency-key-required", StatusCode::UNPROCESSABLE_ENTITY));
+    };
+    let hash = request_hash(caller.user.id, id, &input.raw);
+    if let Some(replay) = replayed(&state, key, &hash).await? {
+        return Ok(replay);
+    }
+    grant.version = input.raw.version;
+    let idempotency = Idempotency { key: key.to_string(), user_id: caller.user.id, request_hash: hash.clone() };
+    match steps::award(&state, &caller.actor(), &grant, input.amounts, &fiscal_year, Some(idempotency)).await {
+        Ok(awarded) => {
+            let entries = state.db.ledger_entries_of(awarded.id).await?;
+            let view = AwardView {
+                fiscal_year,
+                total: input.amounts.total(state.program.coaching_hourly_rate).to_string(),
+                parts: entries
+                    .into_iter()
+                    .map(|e| AwardPart {
+                        envelope: e.account.envelope,
+                        category: e.account.category,
+                        amount: e.amount.to_string(),
+                    })
+                    .collect(),
+                grant: Some(GrantView::new(&state, awarded)),
+            };
+            let body = serde_json::to_string(&view).expect("a view serializes");
+            state.db.store_idempotent_response(key, body.clone()).await?;
+            Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
+        }
+        // Another request with this key got there first: answer as it was answered.
+        Err(Problem::Refused { code: "idempotency-replay", .. }) => match replayed(&state, key, &hash).await? {
+            Some(replay) => Ok(replay),
+            None => Err(Problem::refused("idempotency-in-progress", StatusCode::CONFLICT)),
+        },
+        Err(e) => Err(e),
+    }
+}
+
+/// The hash that tells one request from another under the same key: who, which grant, what body.
+fn request_hash(user: i64, grant: i64, input: &AwardInput) -> String {
+    let canonical = serde_json::to_string(&(user, grant, input)).expect("an input serializes");
+    sha2::Sha256::digest(canonical.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The stored answer to an earlier request with this key and this body; a 422 for another body.
+async fn replayed(state: &AppState, key: &str, hash: &str) -> Result<Option<Response>, Problem> {
+    match state.db.idempotency(key).await? {
+        None => Ok(None),
+        Some((_, stored_hash, _, _)) if stored_hash != hash => {
+            Err(Problem::refused("idempotency-key-reused", StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Some((_, _, _, Some(response))) => {
+            Ok(Some(([(axum::http::header::CONTENT_TYPE, "application/json")], response).into_response()))
+        }
+        Some((_, _, _, None)) => Err(Problem::refused("idempotency-in-progress", StatusCode::CONFLICT)),
+    }
+}
