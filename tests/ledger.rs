@@ -466,3 +466,44 @@ async fn concurrent_awards_over_http_commit_exactly_what_the_envelope_holds() {
     assert_eq!(r.status(), 422, "no key");
     assert_eq!(db.ledger_verify().await.unwrap(), Vec::<String>::new());
 }
+
+/// In the browser's terms: the program officer previews the split of an approved grant's award, then
+/// confirms it; a second click on the same confirmation commits nothing more.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_awards_from_the_page_once() {
+    let app = common::TestApp::spawn().await;
+    let grant = approved_grants(&app, 1).await[0];
+    app.account("agente@test.org", octroi::domain::account::AccountRole::ProgramOfficer, None).await;
+    let officer = common::Browser::new(&app);
+    let csrf = officer.sign_in("agente@test.org", common::PASSWORD).await;
+    let page = officer.get(&format!("/grants/{grant}/manage")).await.text().await.unwrap();
+    assert!(page.contains("Octroyer la bourse") && page.contains(r#"value="2400.00""#), "prefilled: {page}");
+    let version = app.db().grant(grant).await.unwrap().version.to_string();
+    let fields = |action: &'static str| {
+        vec![
+            ("version", version.clone()),
+            ("equipment", "2400.00".into()),
+            ("software", "199.99".into()),
+            ("coaching_hours", "6".into()),
+            ("fiscal_year", FY.into()),
+            ("action", action.into()),
+        ]
+    };
+    let as_refs = |v: &Vec<(&'static str, String)>| v.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    let preview = as_refs(&fields("preview"));
+    let preview: Vec<(&str, &str)> = preview.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let html = officer.post_form(&format!("/grants/{grant}/award"), &csrf, &preview).await.text().await.unwrap();
+    assert!(html.contains("Répartition entre les enveloppes"), "{html}");
+    assert!(html.contains("FDMT") && html.contains("570,00"), "coaching 6 h × 95,00 $ from the FDMT: {html}");
+    assert!(app.db().ledger_entries_of(grant).await.unwrap().is_empty(), "a preview writes nothing");
+    let key = html.split("name=\"key\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let mut confirm = as_refs(&fields("confirm"));
+    confirm.push(("key", key));
+    let confirm: Vec<(&str, &str)> = confirm.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    for _ in 0..2 {
+        let r = officer.post_form(&format!("/grants/{grant}/award"), &csrf, &confirm).await;
+        assert_eq!(r.status(), 303);
+    }
+    assert_eq!(app.db().grant(grant).await.unwrap().state, "awarded");
+    assert_eq!(app.db().ledger_entries_of(grant).await.unwrap().len(), 3, "equipment, software, coaching: once");
+}

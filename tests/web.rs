@@ -58,7 +58,9 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
         ("GET" | "POST", "/grants/{id}/edit") | ("POST", "/grants/{id}/withdraw") => who == OwnMember,
         // The matrix opens the screening queue; reviewers have their own.
         ("GET", "/queues/{kind}") | ("POST", "/queues/decision/batch") => who == ProgramOfficer,
-        ("GET" | "POST", "/grants/{id}/manage") | ("POST", "/grants/{id}/reviewers") => who == ProgramOfficer,
+        ("GET" | "POST", "/grants/{id}/manage") | ("POST", "/grants/{id}/reviewers" | "/grants/{id}/award") => {
+            who == ProgramOfficer
+        }
         ("GET" | "POST", "/grants/{id}/review") | ("POST", "/grants/{id}/conflict") => who == AssignedReviewer,
         ("POST", "/api/v1/organisms") => matches!(who, ProgramOfficer | Admin),
         ("GET", "/api/v1/organisms") => matches!(who, ProgramOfficer | Finance | Admin),
@@ -221,6 +223,7 @@ async fn the_authorization_matrix_holds_for_every_route() {
                     "/grants/{id}/withdraw" => vec![("version", &v)],
                     "/grants/{id}/manage" => vec![("version", &v), ("event", "send_to_review")],
                     "/grants/{id}/reviewers" => vec![("action", "auto")],
+                    "/grants/{id}/award" => vec![("action", "preview"), ("equipment", "100")],
                     "/password/change" => vec![("password", PASSWORD), ("password_confirm", PASSWORD)],
                     _ => vec![],
                 };

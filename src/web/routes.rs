@@ -54,6 +54,7 @@ fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         route(Method::GET, "/grants/{id}/manage", on(MethodFilter::GET, r::manage_page)),
         route(Method::POST, "/grants/{id}/manage", on(MethodFilter::POST, r::manage)),
         route(Method::POST, "/grants/{id}/reviewers", on(MethodFilter::POST, r::reviewers)),
+        route(Method::POST, "/grants/{id}/award", on(MethodFilter::POST, r::award)),
         route(Method::GET, "/grants/{id}/review", on(MethodFilter::GET, r::review_page)),
         route(Method::POST, "/grants/{id}/review", on(MethodFilter::POST, r::review)),
         route(Method::POST, "/grants/{id}/conflict", on(MethodFilter::POST, r::conflict)),

@@ -113,6 +113,48 @@ pub async fn award(
     Ok(fire_with(state, actor, grant, firing).await?.0)
 }
 
+/// How an award would split across envelopes for `fiscal_year`, with the room each has now; writes
+/// nothing (the confirmation decides again, inside its transaction).
+pub async fn award_preview(
+    state: &AppState,
+    amounts: &AwardAmounts,
+    fiscal_year: &str,
+) -> Result<Vec<crate::domain::award::Part>, Problem> {
+    if !state.program.fiscal_years.iter().any(|fy| fy.to_string() == fiscal_year) {
+        return Err(Problem::Ledger(crate::domain::ledger::LedgerError::NoAllocation {
+            envelope: "FQIS/FDMT".into(),
+            fiscal_year: fiscal_year.into(),
+        }));
+    }
+    let payers = state.program.categories.iter().map(|c| (c.code.clone(), c.envelopes.clone())).collect();
+    let balances = state.db.ledger_balances().await?;
+    let room = balances
+        .iter()
+        .filter(|((_, fy), _)| fy == fiscal_year)
+        .map(|((e, _), b)| (e.clone(), b.available()))
+        .collect();
+    crate::domain::award::plan(amounts, state.program.coaching_hourly_rate, state.program.bourse_cap, &payers, &room)
+        .map_err(|e| match e {
+            crate::domain::award::AwardError::Insufficient { envelope, available, missing, .. } => {
+                Problem::Ledger(crate::domain::ledger::LedgerError::InsufficientFunds {
+                    envelope,
+                    fiscal_year: fiscal_year.into(),
+                    available,
+                    missing,
+                })
+            }
+            other => Problem::from(crate::storage::StorageError::Award(other)),
+        })
+}
+
+/// The fiscal year an award commits in by default: today's, or the program's last when the program's
+/// years are over (the program team sets the years in `policies/dataide.toml`).
+pub fn default_fiscal_year(state: &AppState) -> String {
+    let today = crate::domain::FiscalYear::of(chrono::Utc::now().date_naive());
+    let years = &state.program.fiscal_years;
+    if years.contains(&today) { today } else { *years.last().expect("a program has fiscal years") }.to_string()
+}
+
 /// The event that awards a grant and commits its funds.
 pub const AWARD: &str = "award";
 

@@ -3,8 +3,6 @@
 //! `Idempotency-Key`, commits the funds and moves the grant to awarded in one transaction. The same key
 //! with the same body gives the same answer; the same key with another body is refused (422).
 
-use std::collections::BTreeMap;
-
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -17,11 +15,9 @@ use validator::Validate;
 use super::ProblemDetails;
 use super::grants::GrantView;
 use crate::AppState;
-use crate::domain::award::{AwardAmounts, plan};
-use crate::domain::ledger::LedgerError;
-use crate::domain::{FiscalYear, Hours, Money};
+use crate::domain::award::AwardAmounts;
+use crate::domain::{Hours, Money};
 use crate::policy::authz::Action;
-use crate::storage::StorageError;
 use crate::storage::grants::Idempotency;
 use crate::web::auth::{ApiCaller, grant_resource};
 use crate::web::extract::{ApiJson, ApiPath, Fields, Input};
@@ -29,7 +25,7 @@ use crate::web::problem::{FieldProblem, Problem};
 use crate::web::steps;
 
 /// An award: amounts in dollars (decimal strings), coaching hours, the fiscal year whose allocations
-/// pay it (by default the fiscal year of today).
+/// pay it (by default today's, or the program's last when its years are over).
 #[derive(Debug, Clone, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AwardInput {
@@ -117,22 +113,9 @@ pub async fn award(
 ) -> Result<Response, Problem> {
     let mut grant = state.db.grant(id).await?;
     caller.require(&state, Action::GrantManage, &grant_resource(&state.db, &grant).await?)?;
-    let fiscal_year =
-        input.fiscal_year.clone().unwrap_or_else(|| FiscalYear::of(chrono::Utc::now().date_naive()).to_string());
-    if !state.program.fiscal_years.iter().any(|fy| fy.to_string() == fiscal_year) {
-        return Err(Problem::Ledger(LedgerError::NoAllocation { envelope: "FQIS/FDMT".into(), fiscal_year }));
-    }
-    let payers: BTreeMap<String, Vec<String>> =
-        state.program.categories.iter().map(|c| (c.code.clone(), c.envelopes.clone())).collect();
+    let fiscal_year = input.fiscal_year.clone().unwrap_or_else(|| steps::default_fiscal_year(&state));
     if input.raw.preview {
-        let balances = state.db.ledger_balances().await?;
-        let room = balances
-            .iter()
-            .filter(|((_, fy), _)| *fy == fiscal_year)
-            .map(|((e, _), b)| (e.clone(), b.available()))
-            .collect();
-        let parts = plan(&input.amounts, state.program.coaching_hourly_rate, state.program.bourse_cap, &payers, &room)
-            .map_err(|e| Problem::from(StorageError::Award(e)))?;
+        let parts = steps::award_preview(&state, &input.amounts, &fiscal_year).await?;
         let view = AwardView {
             total: input.amounts.total(state.program.coaching_hourly_rate).to_string(),
             parts: parts

@@ -253,6 +253,8 @@ pub struct ManageTemplate {
     pub notice: Option<String>,
     pub wanted: i64,
     pub requested_total: i64,
+    /// When the workflow lets the program officer award the grant now.
+    pub award: Option<AwardForm>,
 }
 
 impl ManageTemplate {
@@ -317,7 +319,46 @@ async fn eligibility(
         .collect())
 }
 
+/// The award form: the amounts as typed, the fiscal year, and the split once previewed (with the key
+/// the confirmation will carry, so that a second click cannot award twice).
+#[derive(Debug, Clone, Default)]
+pub struct AwardForm {
+    pub equipment: String,
+    pub software: String,
+    pub coaching_hours: String,
+    pub fiscal_year: String,
+    pub years: Vec<String>,
+    pub preview: Option<AwardPreview>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AwardPreview {
+    /// (envelope, category label, cents)
+    pub parts: Vec<(String, String, i64)>,
+    pub total: i64,
+    pub key: String,
+}
+
+impl AwardForm {
+    pub fn fields(&self) -> [(&'static str, &str); 3] {
+        [("equipment", &self.equipment), ("software", &self.software), ("coaching_hours", &self.coaching_hours)]
+    }
+
+    fn for_grant(state: &AppState, grant: &Grant) -> AwardForm {
+        let p = grant.proposal();
+        AwardForm {
+            equipment: p.map(|p| p.equipment.to_string()).unwrap_or_default(),
+            software: p.map(|p| p.software.to_string()).unwrap_or_default(),
+            coaching_hours: p.map(|p| p.coaching_hours.to_string()).unwrap_or_default(),
+            fiscal_year: steps::default_fiscal_year(state),
+            years: state.program.fiscal_years.iter().map(ToString::to_string).collect(),
+            preview: None,
+        }
+    }
+}
+
 struct ManageInput {
+    award: Option<AwardForm>,
     proposal: Option<RawProposal>,
     reason: String,
     errors: FormErrors,
@@ -343,7 +384,11 @@ async fn manage_page_with(
     let application = grant.application();
     let requested_total = application.requested(crate::domain::grant::LineCategory::Equipment).cents()
         + application.requested(crate::domain::grant::LineCategory::Software).cents();
+    let can_award =
+        state.grant_workflow().allowed_events(&grant.state, Role::ProgramOfficer).iter().any(|e| e == steps::AWARD);
+    let award = can_award.then(|| input.award.unwrap_or_else(|| AwardForm::for_grant(state, &grant)));
     let template = ManageTemplate {
+        award,
         actions: offered_actions(state, &grant.state),
         proposal: input.proposal.unwrap_or_else(|| RawProposal::requested(&grant)),
         page,
@@ -371,7 +416,7 @@ pub struct NoticeQuery {
 /// Notices a redirect may ask the next page to show, by key.
 fn notice(page_lang: crate::domain::Language, key: Option<&str>) -> Option<String> {
     let key = key?;
-    ["done", "assigned", "unassigned", "short", "reviewed", "conflict"]
+    ["done", "assigned", "unassigned", "short", "reviewed", "conflict", "awarded"]
         .contains(&key)
         .then(|| crate::web::i18n::t(page_lang, &format!("notice-{key}")))
 }
@@ -386,6 +431,7 @@ pub async fn manage_page(
     let grant = managed_grant(&state, &signed, id).await?;
     let lang = super::page_language(&headers);
     let input = ManageInput {
+        award: None,
         proposal: None,
         reason: String::new(),
         errors: FormErrors::default(),
@@ -429,12 +475,95 @@ pub async fn manage(
             let lang = super::page_language(&headers);
             let status = problem.status_code();
             let errors = FormErrors::from_problem(&problem, lang);
-            let input = ManageInput { proposal: Some(proposal), reason, errors, notice: None, status };
+            let input = ManageInput { award: None, proposal: Some(proposal), reason, errors, notice: None, status };
             // The page shows the application as it is now, with what was typed.
             let current = state.db.grant(id).await.unwrap_or(seen);
             manage_page_with(&state, &signed, &headers, current, input).await
         }
     }
+}
+
+/// Awards an approved grant from its page: `action=preview` shows the split across envelopes,
+/// `action=confirm` commits it (with the key the preview gave, so that a second click cannot award twice).
+pub async fn award(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let mut grant = managed_grant(&state, &signed, id).await?;
+    let form = form_map(&body);
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let mut typed = AwardForm::for_grant(&state, &grant);
+    (typed.equipment, typed.software, typed.coaching_hours) =
+        (get("equipment"), get("software"), get("coaching_hours"));
+    if !get("fiscal_year").is_empty() {
+        typed.fiscal_year = get("fiscal_year");
+    }
+    let lang = super::page_language(&headers);
+    let mut f = Fields::default();
+    let amounts = RawProposal {
+        equipment: typed.equipment.clone(),
+        software: typed.software.clone(),
+        coaching_hours: typed.coaching_hours.clone(),
+    }
+    .convert(&mut f, &state.program)
+    .map(|p| crate::domain::award::AwardAmounts {
+        equipment: p.equipment,
+        software: p.software,
+        coaching_hours: p.coaching_hours,
+    });
+    let outcome = match amounts {
+        None => Err(f.into_problem()),
+        Some(amounts) if get("action") == "confirm" => {
+            grant.version = get("version").parse().unwrap_or(0);
+            let key = get("key");
+            // A second click on the same confirmation: already done, nothing more to commit.
+            if !key.is_empty()
+                && state
+                    .db
+                    .idempotency(&key)
+                    .await?
+                    .is_some_and(|(user, _, g, _)| user == signed.caller.user.id && g == id)
+            {
+                return Ok(Redirect::to(&format!("/grants/{id}/manage?notice=awarded")).into_response());
+            }
+            let idempotency = crate::storage::grants::Idempotency {
+                request_hash: format!("page:{id}:{}:{}:{}", amounts.equipment, amounts.software, typed.fiscal_year),
+                key: if key.is_empty() { crate::passwords::random_token() } else { key },
+                user_id: signed.caller.user.id,
+            };
+            match steps::award(&state, &signed.caller.actor(), &grant, amounts, &typed.fiscal_year, Some(idempotency))
+                .await
+            {
+                Ok(_) | Err(Problem::Refused { code: "idempotency-replay", .. }) => {
+                    return Ok(Redirect::to(&format!("/grants/{id}/manage?notice=awarded")).into_response());
+                }
+                Err(e) => Err(e),
+            }
+        }
+        Some(amounts) => steps::award_preview(&state, &amounts, &typed.fiscal_year).await.map(|parts| {
+            typed.preview = Some(AwardPreview {
+                parts: parts
+                    .into_iter()
+                    .map(|p| {
+                        let label = crate::web::i18n::t(lang, &format!("category-{}", p.category));
+                        (p.envelope, label, p.amount.cents())
+                    })
+                    .collect(),
+                total: amounts.total(state.program.coaching_hourly_rate).cents(),
+                key: crate::passwords::random_token(),
+            });
+        }),
+    };
+    let (errors, status) = match outcome {
+        Ok(()) => (FormErrors::default(), StatusCode::OK),
+        Err(problem) => (FormErrors::from_problem(&problem, lang), problem.status_code()),
+    };
+    let input = ManageInput { award: Some(typed), proposal: None, reason: String::new(), errors, notice: None, status };
+    let current = state.db.grant(id).await?;
+    manage_page_with(&state, &signed, &headers, current, input).await
 }
 
 /// Assigns a reviewer chosen by the program officer, takes one off, or completes the reviewers
@@ -456,6 +585,7 @@ pub async fn reviewers(
                 let problem = Problem::from(e);
                 let lang = super::page_language(&headers);
                 let input = ManageInput {
+                    award: None,
                     proposal: None,
                     reason: String::new(),
                     errors: FormErrors::one("user_id", problem.title_and_detail(lang).1.unwrap_or_default()),
