@@ -302,6 +302,7 @@ async fn the_openapi_document_describes_every_route() {
     assert_eq!(
         routes,
         [
+            "GET /finance/envelopes",
             "GET /grants/{id}",
             "GET /grants/{id}/reviews",
             "GET /grants/{id}/transitions",

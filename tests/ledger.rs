@@ -506,4 +506,19 @@ async fn an_officer_awards_from_the_page_once() {
     }
     assert_eq!(app.db().grant(grant).await.unwrap().state, "awarded");
     assert_eq!(app.db().ledger_entries_of(grant).await.unwrap().len(), 3, "equipment, software, coaching: once");
+
+    // Finance sees the envelopes move, on the page and in CSV files a French-Canadian spreadsheet opens.
+    app.account("finances@test.org", octroi::domain::account::AccountRole::Finance, None).await;
+    let finance = common::Browser::new(&app);
+    finance.sign_in("finances@test.org", common::PASSWORD).await;
+    let html = finance.get("/finance").await.text().await.unwrap();
+    assert!(html.contains("570,00\u{a0}$"), "the FDMT's commitment: {html}");
+    let r = finance.get("/finance/summary.csv").await;
+    assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = r.text().await.unwrap();
+    assert!(csv.starts_with("\u{feff}Enveloppe;Exercice;Alloué;Engagé;Dépensé;Disponible\r\n"), "{csv}");
+    assert!(csv.contains(&format!("FDMT;{FY};500000,00;570,00;0,00;499430,00\r\n")), "{csv}");
+    let ledger = finance.get("/finance/ledger.csv").await.text().await.unwrap();
+    assert_eq!(ledger.lines().count(), 4, "a header and three commitments: {ledger}");
+    assert!(ledger.contains(";commit;2400,00;"), "{ledger}");
 }

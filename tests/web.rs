@@ -52,6 +52,9 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
         | ("POST", "/login" | "/logout" | "/signup" | "/password/forgot" | "/password/reset" | "/invitations/accept")
         | ("POST", "/lang") => return None,
         ("GET" | "POST", "/password/change") | ("GET", "/dashboard") => signed_in,
+        ("GET", "/finance" | "/finance/summary.csv" | "/finance/ledger.csv" | "/api/v1/finance/envelopes") => {
+            matches!(who, ProgramOfficer | Finance | Admin)
+        }
         ("GET" | "POST", "/members/invite") | ("POST", "/grants/new") => member,
         ("GET" | "POST", "/staff/invite") => who == Admin,
         ("GET", "/grants/{id}") => sees_grant,

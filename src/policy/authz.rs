@@ -32,6 +32,7 @@ pub enum Action {
     GrantManage,
     QueueReview,
     QueueManage,
+    FinanceView,
     StaffInvite,
 }
 
@@ -53,6 +54,7 @@ impl Action {
             Action::QueueReview => "queue.review",
             Action::QueueManage => "queue.manage",
             Action::StaffInvite => "staff.invite",
+            Action::FinanceView => "finance.view",
         }
     }
 }

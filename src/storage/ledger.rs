@@ -11,6 +11,24 @@ use super::{Backend, Db, Result, StorageError, detached, now};
 use crate::domain::Money;
 use crate::domain::ledger::{Account, Book, Entry, EntryKind, LedgerError, Operation};
 
+/// One entry as exported.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ExportRow {
+    pub id: i64,
+    pub at: String,
+    pub envelope: String,
+    pub fiscal_year: String,
+    pub category: String,
+    pub grant_id: i64,
+    pub organism: String,
+    pub kind: String,
+    pub amount_cents: i64,
+    pub commitment: Option<i64>,
+    pub reverses: Option<i64>,
+    pub actor: String,
+    pub reason: String,
+}
+
 /// Who asks for an operation, why, and the request's idempotency key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Context {
@@ -178,6 +196,19 @@ impl Db {
             Ok(appended)
         })
         .await
+    }
+
+    /// Every entry with its grant's organism, in order, for the CSV export.
+    pub async fn ledger_export(&self) -> Result<Vec<ExportRow>> {
+        Ok(sqlx::query_as::<_, ExportRow>(
+            "SELECT l.id, l.at, l.envelope_code AS envelope, l.fiscal_year, l.category_code AS category, l.grant_id,
+               o.legal_name AS organism, l.kind, l.amount_cents, l.commitment_id AS commitment,
+               l.reverses_id AS reverses, l.actor, l.reason
+             FROM ledger_entries l JOIN grants g ON g.id = l.grant_id JOIN organisms o ON o.id = g.organism_id
+             ORDER BY l.id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// A grant's entries, in order.

@@ -5,6 +5,7 @@ pub mod api;
 pub mod application;
 pub mod auth;
 pub mod extract;
+pub mod finance;
 pub mod i18n;
 pub mod pages;
 pub mod problem;

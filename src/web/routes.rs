@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{MethodFilter, MethodRouter, on};
 use tower_sessions::Session;
 
+use super::finance as f;
 use super::pages::{account as a, grants as g, review as r};
 use super::session;
 use crate::AppState;
@@ -49,6 +50,9 @@ fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         route(Method::GET, "/grants/{id}/edit", on(MethodFilter::GET, g::edit_page)),
         route(Method::POST, "/grants/{id}/edit", on(MethodFilter::POST, g::edit)),
         route(Method::POST, "/grants/{id}/withdraw", on(MethodFilter::POST, g::withdraw)),
+        route(Method::GET, "/finance", on(MethodFilter::GET, f::finance_page)),
+        route(Method::GET, "/finance/summary.csv", on(MethodFilter::GET, f::summary_csv)),
+        route(Method::GET, "/finance/ledger.csv", on(MethodFilter::GET, f::ledger_csv)),
         route(Method::GET, "/queues/{kind}", on(MethodFilter::GET, r::queue)),
         route(Method::POST, "/queues/decision/batch", on(MethodFilter::POST, r::batch)),
         route(Method::GET, "/grants/{id}/manage", on(MethodFilter::GET, r::manage_page)),

@@ -47,7 +47,7 @@ pub struct FieldErrorDetails {
     info(title = "octroi API", description = "The DATAide grant program: organisms, applications and their workflow."),
     servers((url = "/api/v1")),
     components(schemas(ProblemDetails, FieldErrorDetails)),
-    tags((name = "organisms"), (name = "grants"), (name = "review"), (name = "awards"))
+    tags((name = "organisms"), (name = "grants"), (name = "review"), (name = "awards"), (name = "finance"))
 )]
 struct ApiDoc;
 
@@ -64,6 +64,7 @@ fn registered() -> OpenApiRouter<AppState> {
         .routes(routes!(review::conflict))
         .routes(routes!(review::decisions))
         .routes(routes!(awards::award))
+        .routes(routes!(crate::web::finance::envelopes_api))
 }
 
 /// The API routes and their OpenAPI document, built from the same registrations.

@@ -36,7 +36,7 @@ const INVITATION_DAYS: i64 = 14;
 /// The page context for someone who may not be signed in.
 pub async fn anonymous_page(session: &Session, headers: &HeaderMap, path: &str) -> Page {
     let csrf = session::data(session).await.csrf;
-    Page { lang: page_language(headers), csrf, user: None, path: path.into(), queues: Vec::new() }
+    Page { lang: page_language(headers), csrf, user: None, path: path.into(), queues: Vec::new(), finance: false }
 }
 
 /// The page context of a signed-in account.
@@ -48,6 +48,7 @@ pub fn signed_in_page(signed: &SignedIn, headers: &HeaderMap, path: &str) -> Pag
         user: Some((user.display_name.clone(), user.role())),
         path: path.into(),
         queues: Vec::new(),
+        finance: false,
     }
 }
 

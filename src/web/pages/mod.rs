@@ -40,6 +40,8 @@ pub struct Page {
     pub path: String,
     /// The staff's work queues with their counts, in the navigation.
     pub queues: Vec<review::QueueLink>,
+    /// Whether the navigation offers the finance view.
+    pub finance: bool,
 }
 
 impl Page {
@@ -170,7 +172,7 @@ pub struct MessagePage {
 /// The HTML page for a problem, in the page's language.
 pub fn problem_page(problem: &Problem, status: StatusCode, lang: Language) -> Response {
     let (title, detail) = problem.title_and_detail(lang);
-    let page = Page { lang, csrf: String::new(), user: None, path: "/".into(), queues: Vec::new() };
+    let page = Page { lang, csrf: String::new(), user: None, path: "/".into(), queues: Vec::new(), finance: false };
     let link = Some(("/".to_string(), i18n::t(lang, "nav-home")));
     render(status, &MessagePage { page, title, message: detail.unwrap_or_default(), link })
 }

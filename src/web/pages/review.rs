@@ -75,6 +75,7 @@ pub async fn work_page(
         q.label = page.t(&q.label);
     }
     page.queues = links;
+    page.finance = signed.caller.may(state, Action::FinanceView, &Resource::Program);
     Ok(page)
 }
 

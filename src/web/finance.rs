@@ -1,0 +1,190 @@
+//! What finance reads (issue 5): per envelope and fiscal year, allocated, committed, spent and available,
+//! recomputed from the ledger; a grant's statement; and CSV exports of the ledger and of that summary.
+//!
+//! The CSV files open correctly in a French-Canadian spreadsheet (LibreOffice, Excel set to fr-CA): UTF-8
+//! with a byte-order mark (so that accents survive), `;` between fields, a decimal comma and no thousands
+//! separator in amounts (`1234,56`), CRLF line ends, fields quoted when they hold `;`, `"` or a line end.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::AppState;
+use crate::domain::Money;
+use crate::policy::authz::{Action, Resource};
+use crate::web::auth::SignedIn;
+use crate::web::pages::{Page, render};
+use crate::web::problem::Problem;
+
+/// One envelope's year, as the summary shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+pub struct EnvelopeYear {
+    pub envelope: String,
+    pub fiscal_year: String,
+    #[schema(example = "1300000.00")]
+    pub allocated: String,
+    pub committed: String,
+    pub spent: String,
+    pub available: String,
+    #[serde(skip)]
+    pub cents: [i64; 4],
+}
+
+pub async fn summary(state: &AppState) -> Result<Vec<EnvelopeYear>, Problem> {
+    let balances = state.db.ledger_balances().await?;
+    Ok(balances
+        .into_iter()
+        .map(|((envelope, fiscal_year), b)| {
+            let cents = [b.allocated, b.committed, b.spent, b.available()];
+            let m = |c: i64| Money::from_cents(c).to_string();
+            EnvelopeYear {
+                envelope,
+                fiscal_year,
+                allocated: m(cents[0]),
+                committed: m(cents[1]),
+                spent: m(cents[2]),
+                available: m(cents[3]),
+                cents,
+            }
+        })
+        .collect())
+}
+
+/// An amount as a French-Canadian spreadsheet reads it: `1234,56`.
+fn csv_amount(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    format!("{sign}{},{:02}", cents.abs() / 100, cents.abs() % 100)
+}
+
+fn csv_bytes(header_row: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, Problem> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    let mut writer = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(&mut out);
+    let write = |w: &mut csv::Writer<&mut Vec<u8>>, row: &[String]| w.write_record(row).map_err(|_| Problem::Internal);
+    write(&mut writer, &header_row.iter().map(|h| h.to_string()).collect::<Vec<_>>())?;
+    for row in rows {
+        write(&mut writer, &row)?;
+    }
+    writer.flush().map_err(|_| Problem::Internal)?;
+    drop(writer);
+    Ok(out)
+}
+
+fn csv_response(name: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+fn require(signed: &SignedIn, state: &AppState) -> Result<(), Problem> {
+    signed.caller.require(state, Action::FinanceView, &Resource::Program)
+}
+
+/// The summary per envelope and fiscal year, as CSV.
+pub async fn summary_csv(State(state): State<AppState>, signed: SignedIn) -> Result<Response, Problem> {
+    require(&signed, &state)?;
+    let rows = summary(&state)
+        .await?
+        .into_iter()
+        .map(|e| {
+            let mut row = vec![e.envelope, e.fiscal_year];
+            row.extend(e.cents.iter().map(|c| csv_amount(*c)));
+            row
+        })
+        .collect();
+    let bytes = csv_bytes(&["Enveloppe", "Exercice", "Alloué", "Engagé", "Dépensé", "Disponible"], rows)?;
+    Ok(csv_response("octroi-enveloppes.csv", bytes))
+}
+
+/// Every ledger entry, in order, as CSV.
+pub async fn ledger_csv(State(state): State<AppState>, signed: SignedIn) -> Result<Response, Problem> {
+    require(&signed, &state)?;
+    let rows = state
+        .db
+        .ledger_export()
+        .await?
+        .into_iter()
+        .map(|r| {
+            vec![
+                r.id.to_string(),
+                r.at,
+                r.envelope,
+                r.fiscal_year,
+                r.category,
+                r.grant_id.to_string(),
+                r.organism,
+                r.kind,
+                csv_amount(r.amount_cents),
+                r.commitment.map(|c| c.to_string()).unwrap_or_default(),
+                r.reverses.map(|c| c.to_string()).unwrap_or_default(),
+                r.actor,
+                r.reason,
+            ]
+        })
+        .collect();
+    let header_row = [
+        "Écriture",
+        "Date",
+        "Enveloppe",
+        "Exercice",
+        "Catégorie",
+        "Demande",
+        "Organisme",
+        "Nature",
+        "Montant",
+        "Engagement",
+        "Contrepasse",
+        "Par",
+        "Raison",
+    ];
+    Ok(csv_response("octroi-grand-livre.csv", csv_bytes(&header_row, rows)?))
+}
+
+#[derive(Template)]
+#[template(path = "finance.html")]
+pub struct FinancePage {
+    pub page: Page,
+    pub rows: Vec<EnvelopeYear>,
+}
+
+pub async fn finance_page(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+) -> Result<Response, Problem> {
+    require(&signed, &state)?;
+    let page = crate::web::pages::review::work_page(&state, &signed, &headers, "/finance", None).await?;
+    Ok(render(StatusCode::OK, &FinancePage { page, rows: summary(&state).await? }))
+}
+
+/// `GET /api/v1/finance/envelopes`
+#[utoipa::path(get, path = "/finance/envelopes", tag = "finance",
+    responses((status = 200, body = [EnvelopeYear]), (status = 403, body = crate::web::api::ProblemDetails)))]
+pub async fn envelopes_api(
+    State(state): State<AppState>,
+    crate::web::auth::ApiCaller(caller): crate::web::auth::ApiCaller,
+) -> Result<axum::Json<Vec<EnvelopeYear>>, Problem> {
+    caller.require(&state, Action::FinanceView, &Resource::Program)?;
+    Ok(axum::Json(summary(&state).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_and_fields_as_a_french_canadian_spreadsheet_reads_them() {
+        assert_eq!(csv_amount(123_456), "1234,56");
+        assert_eq!(csv_amount(5), "0,05");
+        assert_eq!(csv_amount(-100), "-1,00");
+        let bytes =
+            csv_bytes(&["Organisme", "Montant"], vec![vec!["Cuisine; « l'Éveil »".into(), csv_amount(10)]]).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        assert_eq!(text, "\u{feff}Organisme;Montant\r\n\"Cuisine; « l'Éveil »\";0,10\r\n");
+    }
+}
