@@ -281,6 +281,20 @@ async fn an_award_commits_its_funds_with_the_transition() {
         .await
         .unwrap();
     assert_eq!(keys, 0);
+
+    // Cancelling the awarded grant releases what its commitments still hold, in the same transaction.
+    let fdmt =
+        |b: &BTreeMap<(String, String), octroi::domain::ledger::Balance>| b[&("FDMT".to_string(), fy.to_string())];
+    let before_cancel = db.ledger_balances().await.unwrap();
+    let awarded = db.grant(awarded.id).await.unwrap();
+    let (cancelled, _) =
+        steps::fire(&app.state, &officer, &awarded, "cancel", "L'organisme a fermé.", None).await.unwrap();
+    assert_eq!(cancelled.state, "cancelled");
+    let after_cancel = db.ledger_balances().await.unwrap();
+    assert_eq!(fdmt(&before_cancel).committed - fdmt(&after_cancel).committed, 61_750);
+    let entries = db.ledger_entries_of(awarded.id).await.unwrap();
+    let releases = entries.iter().filter(|e| e.kind == EntryKind::Release).count();
+    assert_eq!(releases, 4, "the award's three commitments and the filler, also on this grant: {entries:#?}");
     assert_eq!(db.ledger_verify().await.unwrap(), Vec::<String>::new());
 }
 

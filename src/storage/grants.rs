@@ -269,6 +269,37 @@ async fn commit_award(
     Ok(())
 }
 
+/// Releases what every open commitment of a grant still holds (closing or cancelling it), in the
+/// transition's transaction.
+async fn release_funds(
+    conn: &mut AnyConnection,
+    backend: super::Backend,
+    grant_id: i64,
+    context: &Context,
+) -> Result<()> {
+    let mut accounts: Vec<(String, String)> = sqlx::query_as(
+        "SELECT DISTINCT envelope_code, fiscal_year FROM ledger_entries WHERE grant_id = $1 AND kind = 'commit'",
+    )
+    .bind(grant_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    accounts.sort();
+    for (envelope, fy) in accounts {
+        let mut book = book_for(&mut *conn, backend, &envelope, &fy).await?;
+        let open: Vec<i64> = book
+            .entries()
+            .iter()
+            .filter(|e| e.grant_id == grant_id && e.kind == crate::domain::ledger::EntryKind::Commit)
+            .map(|e| e.id)
+            .filter(|id| book.remaining(*id).is_ok_and(|(left, released)| !released && left.cents() > 0))
+            .collect();
+        for commitment in open {
+            append(&mut *conn, &mut book, &Operation::Release { commitment }, context).await?;
+        }
+    }
+    Ok(())
+}
+
 fn check_version(grant: &Grant, expected: i64) -> Result<()> {
     if grant.version == expected { Ok(()) } else { Err(StorageError::VersionConflict { current: grant.version }) }
 }
@@ -431,6 +462,10 @@ impl Db {
                     idempotency_key: award.idempotency.as_ref().map(|i| i.key.clone()),
                 };
                 commit_award(&mut tx, db.backend(), id, award, &context).await?;
+            }
+            if step.effects.contains(&Effect::ReleaseFunds) {
+                let context = Context { actor: actor.id.clone(), reason: firing.reason.clone(), idempotency_key: None };
+                release_funds(&mut tx, db.backend(), id, &context).await?;
             }
             let updated = sqlx::query_as::<_, Grant>(&format!(
                 "UPDATE grants SET state = $1, version = version + 1, updated_at = $2, state_entered_at = $2,

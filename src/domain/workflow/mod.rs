@@ -71,6 +71,7 @@ named_enum!(
         StampClosed = "stamp_closed",
         RecordProposal = "record_proposal",
         CommitAward = "commit_award",
+        ReleaseFunds = "release_funds",
     }
 );
 
