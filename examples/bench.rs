@@ -32,7 +32,8 @@ struct Args {
     seconds: u64,
     /// `api`: GET a grant and fire transitions; `web`: sign in and save the application form, as
     /// browsers do (use --connections 32); `queues`: 100 reviewers, the grants spread over the review
-    /// states, then the screening queue page (program officers) and the my-reviews page (reviewers)
+    /// states, then the screening queue page (program officers) and the my-reviews page (reviewers);
+    /// `awards`: every grant approved, then award confirmations
     #[arg(long, default_value = "api")]
     scenario: String,
 }
@@ -58,6 +59,9 @@ async fn main() -> anyhow::Result<()> {
     if args.scenario == "queues" {
         seed_review(&url, args.grants).await?;
     }
+    if args.scenario == "awards" {
+        seed_approved(&url).await?;
+    }
     println!("seeded {} grants in {:.1} s", args.grants, started.elapsed().as_secs_f64());
 
     let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
@@ -74,6 +78,11 @@ async fn main() -> anyhow::Result<()> {
 
     let backend = if url.starts_with("sqlite") { "SQLite" } else { "PostgreSQL" };
     println!("{backend}, {} connections, {} s a phase, server {}", args.connections, args.seconds, args.server);
+    if args.scenario == "awards" {
+        awards(&client, &base, args.connections, args.seconds, args.grants).await;
+        println!("server peak resident memory: {}", peak_memory(&server.0).unwrap_or_else(|| "unknown".into()));
+        return Ok(());
+    }
     if args.scenario == "web" || args.scenario == "queues" {
         if args.scenario == "web" {
             web(&base, args.connections, args.seconds).await?;
@@ -436,6 +445,50 @@ async fn seed_review(url: &str, grants: u32) -> anyhow::Result<()> {
     sqlx::query(maintenance).execute(db.pool()).await?;
     db.close().await;
     Ok(())
+}
+
+/// Every grant approved (as after the decision), with its proposal, ready to be awarded.
+async fn seed_approved(url: &str) -> anyhow::Result<()> {
+    let db = Db::connect(url, SqliteSync::Normal).await?;
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "UPDATE grants SET state = 'approved', proposed_equipment_cents = 10000, proposed_software_cents = 0,
+           proposed_coaching_hundredths = 0",
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let maintenance = if url.starts_with("postgres") { "VACUUM ANALYZE" } else { "ANALYZE" };
+    sqlx::query(maintenance).execute(db.pool()).await?;
+    db.close().await;
+    Ok(())
+}
+
+/// The awards scenario: 64 program officers at once, each confirming awards of 100,00 $ of equipment on
+/// its own grants (each awarded once, with its own Idempotency-Key), all from the FQIS 2024-2025 envelope:
+/// every confirmation takes that envelope's lock.
+async fn awards(client: &reqwest::Client, base: &str, connections: u32, seconds: u64, grants: u32) {
+    let report = run(connections, seconds, {
+        let (client, base) = (client.clone(), base.to_string());
+        move |worker, i| {
+            let (client, base) = (client.clone(), base.clone());
+            async move {
+                let id = 1 + u64::from(worker) + i * u64::from(connections);
+                anyhow::ensure!(id <= u64::from(grants), "no grant left to award");
+                let body = json!({ "version": 3, "equipment": "100", "fiscal_year": "2024-2025" });
+                let r = client
+                    .post(format!("{base}/api/v1/grants/{id}/award"))
+                    .bearer_auth(OFFICER_TOKEN)
+                    .header("idempotency-key", format!("bench-{id}"))
+                    .json(&body)
+                    .send()
+                    .await?;
+                Ok((r.status() == 200 && r.bytes().await.is_ok(), None))
+            }
+        }
+    })
+    .await;
+    report.print("POST /api/v1/grants/{id}/award (confirm, commits in the ledger)");
 }
 
 /// The queues scenario: 64 people at once, each signed in once (not timed): half program officers paging
