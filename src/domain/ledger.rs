@@ -132,6 +132,8 @@ pub struct Book {
     /// Entry ids by position in `entries`, and the ids of the reversed entries.
     positions: BTreeMap<i64, usize>,
     reversed: BTreeSet<i64>,
+    /// What the entries not loaded add to each balance (committed, spent); see [`Book::anchored`].
+    base: BTreeMap<(String, String), (i64, i64)>,
 }
 
 impl Book {
@@ -142,6 +144,15 @@ impl Book {
             book.push(e);
         }
         book
+    }
+
+    /// Makes the balance of `key` equal the running totals kept with the ledger, the loaded entries
+    /// being part of them: a book that holds only the entries an operation touches (a commitment and
+    /// what settles it) still knows what the envelope has left.
+    pub fn anchored(mut self, key: (String, String), committed: i64, spent: i64) -> Book {
+        let loaded = self.balances().get(&key).copied().unwrap_or_default();
+        self.base.insert(key, (committed - loaded.committed, spent - loaded.spent));
+        self
     }
 
     pub fn entries(&self) -> &[Entry] {
@@ -202,6 +213,11 @@ impl Book {
                 EntryKind::Release => b.committed -= e.amount.cents(),
                 EntryKind::Reversal => {}
             }
+        }
+        for (key, (committed, spent)) in &self.base {
+            let b = out.entry(key.clone()).or_default();
+            b.committed += committed;
+            b.spent += spent;
         }
         out
     }

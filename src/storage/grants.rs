@@ -233,7 +233,7 @@ async fn commit_award(
     envelopes.dedup();
     let mut books = BTreeMap::new();
     for envelope in envelopes {
-        books.insert(envelope.clone(), book_for(&mut *conn, backend, envelope, &award.fiscal_year).await?);
+        books.insert(envelope.clone(), book_for(&mut *conn, backend, envelope, &award.fiscal_year, None).await?);
     }
     let room: BTreeMap<String, i64> = books
         .iter()
@@ -277,23 +277,16 @@ async fn release_funds(
     grant_id: i64,
     context: &Context,
 ) -> Result<()> {
-    let mut accounts: Vec<(String, String)> = sqlx::query_as(
-        "SELECT DISTINCT envelope_code, fiscal_year FROM ledger_entries WHERE grant_id = $1 AND kind = 'commit'",
+    let commitments: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT id, envelope_code, fiscal_year FROM ledger_entries WHERE grant_id = $1 AND kind = 'commit'
+         ORDER BY envelope_code, fiscal_year, id",
     )
     .bind(grant_id)
     .fetch_all(&mut *conn)
     .await?;
-    accounts.sort();
-    for (envelope, fy) in accounts {
-        let mut book = book_for(&mut *conn, backend, &envelope, &fy).await?;
-        let open: Vec<i64> = book
-            .entries()
-            .iter()
-            .filter(|e| e.grant_id == grant_id && e.kind == crate::domain::ledger::EntryKind::Commit)
-            .map(|e| e.id)
-            .filter(|id| book.remaining(*id).is_ok_and(|(left, released)| !released && left.cents() > 0))
-            .collect();
-        for commitment in open {
+    for (commitment, envelope, fy) in commitments {
+        let mut book = book_for(&mut *conn, backend, &envelope, &fy, Some(commitment)).await?;
+        if book.remaining(commitment).is_ok_and(|(left, released)| !released && left.cents() > 0) {
             append(&mut *conn, &mut book, &Operation::Release { commitment }, context).await?;
         }
     }

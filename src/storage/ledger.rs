@@ -75,22 +75,34 @@ async fn allocations(conn: &mut AnyConnection, only: Option<(&str, &str)>) -> Re
     Ok(rows.into_iter().map(|(e, fy, cents)| ((e, fy), cents)).collect())
 }
 
-/// The envelope and fiscal year an operation moves money in.
-async fn account_of(conn: &mut AnyConnection, op: &Operation) -> Result<Option<(String, String)>> {
+/// The envelope and fiscal year an operation moves money in, and the commitment it is about.
+async fn account_of(conn: &mut AnyConnection, op: &Operation) -> Result<Option<(String, String, Option<i64>)>> {
     let target = match op {
-        Operation::Commit { account, .. } => return Ok(Some((account.envelope.clone(), account.fiscal_year.clone()))),
+        Operation::Commit { account, .. } => {
+            return Ok(Some((account.envelope.clone(), account.fiscal_year.clone(), None)));
+        }
         Operation::Spend { commitment, .. } | Operation::Release { commitment } => *commitment,
         Operation::Reverse { entry } => *entry,
     };
-    Ok(sqlx::query_as("SELECT envelope_code, fiscal_year FROM ledger_entries WHERE id = $1")
-        .bind(target)
-        .fetch_optional(conn)
-        .await?)
+    let row: Option<(String, String, i64, Option<i64>)> =
+        sqlx::query_as("SELECT envelope_code, fiscal_year, id, commitment_id FROM ledger_entries WHERE id = $1")
+            .bind(target)
+            .fetch_optional(conn)
+            .await?;
+    Ok(row.map(|(envelope, fy, id, commitment)| (envelope, fy, Some(commitment.unwrap_or(id)))))
 }
 
-/// Reads one envelope-year's book inside a write transaction; on PostgreSQL its running balance row is
-/// locked first, so that the operations on one envelope and year are decided one after the other.
-pub(crate) async fn book_for(conn: &mut AnyConnection, backend: Backend, envelope: &str, fy: &str) -> Result<Book> {
+/// Reads, inside a write transaction, what an operation on one envelope-year needs: the running balance
+/// (its row locked first on PostgreSQL, so that the operations on one envelope and year are decided one
+/// after the other) and, for an operation on a commitment, that commitment with what settles or reverses
+/// it. The cost does not grow with the ledger.
+pub(crate) async fn book_for(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    envelope: &str,
+    fy: &str,
+    commitment: Option<i64>,
+) -> Result<Book> {
     sqlx::query(
         "INSERT INTO ledger_balances (envelope_code, fiscal_year, committed_cents, spent_cents)
          SELECT $1, $2, 0, 0 WHERE EXISTS (SELECT 1 FROM envelopes WHERE code = $1)
@@ -100,21 +112,32 @@ pub(crate) async fn book_for(conn: &mut AnyConnection, backend: Backend, envelop
     .bind(fy)
     .execute(&mut *conn)
     .await?;
-    if backend == Backend::Postgres {
-        sqlx::query("SELECT 1 FROM ledger_balances WHERE envelope_code = $1 AND fiscal_year = $2 FOR UPDATE")
-            .bind(envelope)
-            .bind(fy)
-            .execute(&mut *conn)
-            .await?;
-    }
-    let rows: Vec<EntryRow> = sqlx::query_as(&format!(
-        "SELECT {ENTRY_COLUMNS} FROM ledger_entries WHERE envelope_code = $1 AND fiscal_year = $2 ORDER BY id"
+    let lock = if backend == Backend::Postgres { " FOR UPDATE" } else { "" };
+    let (committed, spent): (i64, i64) = sqlx::query_as(&format!(
+        "SELECT committed_cents, spent_cents FROM ledger_balances WHERE envelope_code = $1 AND fiscal_year = $2{lock}"
     ))
     .bind(envelope)
     .bind(fy)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(Book::new(allocations(&mut *conn, Some((envelope, fy))).await?, rows.into_iter().map(entry).collect()))
+    .fetch_optional(&mut *conn)
+    .await?
+    .unwrap_or((0, 0));
+    let rows: Vec<EntryRow> = match commitment {
+        Some(c) => {
+            sqlx::query_as(&format!(
+                "SELECT {ENTRY_COLUMNS} FROM ledger_entries
+                 WHERE envelope_code = $1 AND fiscal_year = $2 AND (id = $3 OR commitment_id = $3 OR reverses_id = $3)
+                 ORDER BY id"
+            ))
+            .bind(envelope)
+            .bind(fy)
+            .bind(c)
+            .fetch_all(&mut *conn)
+            .await?
+        }
+        None => Vec::new(),
+    };
+    let book = Book::new(allocations(&mut *conn, Some((envelope, fy))).await?, rows.into_iter().map(entry).collect());
+    Ok(book.anchored((envelope.to_string(), fy.to_string()), committed, spent))
 }
 
 /// Decides an operation on its book and appends the entry with the running balance's move; the book
@@ -181,7 +204,7 @@ impl Db {
         let db = self.clone();
         detached(async move {
             let mut tx = db.begin_write().await?;
-            let Some((envelope, fy)) = account_of(&mut tx, &op).await? else {
+            let Some((envelope, fy, commitment)) = account_of(&mut tx, &op).await? else {
                 return Err(StorageError::Ledger(match op {
                     Operation::Reverse { entry } => LedgerError::UnknownEntry(entry),
                     Operation::Spend { commitment, .. } | Operation::Release { commitment } => {
@@ -190,7 +213,7 @@ impl Db {
                     Operation::Commit { .. } => unreachable!("a commit names its account"),
                 }));
             };
-            let mut book = book_for(&mut tx, db.backend(), &envelope, &fy).await?;
+            let mut book = book_for(&mut tx, db.backend(), &envelope, &fy, commitment).await?;
             let appended = append(&mut tx, &mut book, &op, &context).await?;
             tx.commit().await?;
             Ok(appended)
