@@ -96,9 +96,9 @@ impl RawProposal {
         }
     }
 
-    /// Each amount well-formed (two decimals at most, not negative), something proposed, and the total
-    /// with the coaching hours at the program's rate within the per-bourse cap (field `proposal`).
-    pub fn convert(&self, f: &mut Fields, program: &Program) -> Option<Proposal> {
+    /// The three amounts, each well-formed (two decimals at most, not negative; blank is zero), every
+    /// refused one recorded under its field.
+    pub fn amounts(&self, f: &mut Fields) -> Option<(Money, Money, Hours)> {
         let money = |f: &mut Fields, field: &str, typed: &str| {
             let typed = typed.trim();
             if typed.is_empty() { Some(Money::ZERO) } else { f.parse(field, Money::parse(typed), FieldProblem::Amount) }
@@ -111,7 +111,13 @@ impl RawProposal {
         } else {
             f.parse("coaching_hours", Hours::parse(hours), FieldProblem::Amount)
         };
-        let (equipment, software, coaching_hours) = (equipment?, software?, coaching_hours?);
+        Some((equipment?, software?, coaching_hours?))
+    }
+
+    /// Each amount well-formed (two decimals at most, not negative), something proposed, and the total
+    /// with the coaching hours at the program's rate within the per-bourse cap (field `proposal`).
+    pub fn convert(&self, f: &mut Fields, program: &Program) -> Option<Proposal> {
+        let (equipment, software, coaching_hours) = self.amounts(f)?;
         let total =
             equipment.amount() + software.amount() + coaching_hours.amount() * program.coaching_hourly_rate.amount();
         if total.is_zero() {

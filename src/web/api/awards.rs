@@ -16,12 +16,12 @@ use super::ProblemDetails;
 use super::grants::GrantView;
 use crate::AppState;
 use crate::domain::award::AwardAmounts;
-use crate::domain::{Hours, Money};
 use crate::policy::authz::Action;
 use crate::storage::grants::Idempotency;
 use crate::web::auth::{ApiCaller, grant_resource};
 use crate::web::extract::{ApiJson, ApiPath, Fields, Input};
-use crate::web::problem::{FieldProblem, Problem};
+use crate::web::problem::Problem;
+use crate::web::review::RawProposal;
 use crate::web::steps;
 
 /// An award: amounts in dollars (decimal strings), coaching hours, the fiscal year whose allocations
@@ -58,20 +58,14 @@ impl Input for AwardInput {
     type Domain = AwardRequestInput;
 
     fn convert(self, f: &mut Fields) -> Option<AwardRequestInput> {
-        let money = |f: &mut Fields, field: &str, typed: &str| {
-            let typed = typed.trim();
-            if typed.is_empty() { Some(Money::ZERO) } else { f.parse(field, Money::parse(typed), FieldProblem::Amount) }
+        let raw = RawProposal {
+            equipment: self.equipment.clone(),
+            software: self.software.clone(),
+            coaching_hours: self.coaching_hours.clone(),
         };
-        let equipment = money(f, "equipment", &self.equipment);
-        let software = money(f, "software", &self.software);
-        let hours = self.coaching_hours.trim();
-        let coaching_hours = if hours.is_empty() {
-            Some(Hours::default())
-        } else {
-            f.parse("coaching_hours", Hours::parse(hours), FieldProblem::Amount)
-        };
+        let (equipment, software, coaching_hours) = raw.amounts(f)?;
         let fiscal_year = self.fiscal_year.as_deref().map(str::trim).filter(|y| !y.is_empty()).map(str::to_string);
-        let amounts = AwardAmounts { equipment: equipment?, software: software?, coaching_hours: coaching_hours? };
+        let amounts = AwardAmounts { equipment, software, coaching_hours };
         Some(AwardRequestInput { fiscal_year, amounts, raw: self })
     }
 }
