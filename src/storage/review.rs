@@ -10,7 +10,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use sqlx::AnyConnection;
 
 use super::outbox::{AssignmentMail, Recipient, enqueue};
-use super::{Db, Result, StorageError, detached, is_unique_violation, now};
+use super::{Backend, Db, Result, StorageError, detached, is_unique_violation, now};
 use crate::domain::assignment::{self, Applicant, Reviewer};
 
 /// A submitted review, with its reviewer's name.
@@ -41,6 +41,16 @@ pub struct NewReview {
     pub weighted: Decimal,
     pub comment: String,
     pub recommendation: String,
+}
+
+/// Takes the turn to change assignments and conflicts: the conflict rule is checked on what the
+/// transaction reads, so two such changes must not interleave. SQLite's one writer already serializes
+/// them; PostgreSQL takes a transaction-scoped advisory lock (assignments are changed rarely).
+async fn assignments_turn(conn: &mut AnyConnection, backend: Backend) -> Result<()> {
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(4242001)").execute(conn).await?;
+    }
+    Ok(())
 }
 
 /// Bumps a grant's version after a change its guards may read.
@@ -138,6 +148,7 @@ impl Db {
         let db = self.clone();
         detached(async move {
             let mut tx = db.begin_write().await?;
+            assignments_turn(&mut tx, db.backend()).await?;
             let (applicant, title) = applicant(&mut tx, grant_id).await?;
             let pool = reviewer_pool(&mut tx).await?;
             let reviewer = pool.iter().find(|r| r.id == user_id).ok_or(StorageError::NotAReviewer)?;
@@ -166,6 +177,7 @@ impl Db {
         let db = self.clone();
         detached(async move {
             let mut tx = db.begin_write().await?;
+            assignments_turn(&mut tx, db.backend()).await?;
             let mut pool = reviewer_pool(&mut tx).await?;
             let mut added = Vec::with_capacity(grant_ids.len());
             for grant_id in grant_ids {
@@ -191,6 +203,7 @@ impl Db {
         let db = self.clone();
         detached(async move {
             let mut tx = db.begin_write().await?;
+            assignments_turn(&mut tx, db.backend()).await?;
             let removed = sqlx::query(
                 "DELETE FROM grant_assignments WHERE grant_id = $1 AND user_id = $2 AND kind = 'reviewer'
                    AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.grant_id = $1 AND r.reviewer_id = $2)",
@@ -215,6 +228,7 @@ impl Db {
         let (db, reason) = (self.clone(), reason.to_string());
         detached(async move {
             let mut tx = db.begin_write().await?;
+            assignments_turn(&mut tx, db.backend()).await?;
             sqlx::query(
                 "INSERT INTO conflicts (user_id, organism_id, reason, declared_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT DO NOTHING",
