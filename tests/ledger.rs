@@ -535,4 +535,42 @@ async fn an_officer_awards_from_the_page_once() {
     let ledger = finance.get("/finance/ledger.csv").await.text().await.unwrap();
     assert_eq!(ledger.lines().count(), 4, "a header and three commitments: {ledger}");
     assert!(ledger.contains(";commit;2400,00;"), "{ledger}");
+
+    // The organism's member downloads the award letter: a PDF in French with the amounts formatted for
+    // fr-CA and the accents intact, the same bytes each time, whose SHA-256 was recorded at award time.
+    let organism = app.db().grant(grant).await.unwrap().organism_id;
+    app.account("membre@test.org", octroi::domain::account::AccountRole::Member, Some(organism)).await;
+    let member = common::Browser::new(&app);
+    member.sign_in("membre@test.org", common::PASSWORD).await;
+    let r = member.get(&format!("/grants/{grant}/letter.pdf")).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let pdf = r.bytes().await.unwrap().to_vec();
+    assert!(pdf.len() < 100_000, "the font is subset: {} bytes", pdf.len());
+    let again = member.get(&format!("/grants/{grant}/letter.pdf")).await.bytes().await.unwrap().to_vec();
+    assert_eq!(pdf, again, "the same letter, the same bytes");
+    let recorded = app.db().grant(grant).await.unwrap().letter_sha256.unwrap();
+    assert_eq!(octroi::letters::sha256_hex(&pdf), recorded);
+    let parsed = printpdf::PdfDocument::parse(&pdf, &printpdf::PdfParseOptions::default(), &mut Vec::new()).unwrap();
+    let text = parsed.extract_text().concat().join("\n");
+    for expected in [
+        "Lettre d'octroi",
+        "Organisme 0 (NEQ 1100000001)",
+        "Matériel informatique : 2\u{a0}400,00\u{a0}$",
+        "Logiciels : 199,99\u{a0}$",
+        "Accompagnement : 6\u{a0}h (570,00\u{a0}$)",
+        "Total : 3\u{a0}169,99\u{a0}$",
+        "FDMT · Accompagnement : 570,00\u{a0}$",
+        "Dépenses admissibles",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
+    }
+    let english = member.get(&format!("/grants/{grant}/letter.pdf?lang=en")).await.bytes().await.unwrap().to_vec();
+    let parsed =
+        printpdf::PdfDocument::parse(&english, &printpdf::PdfParseOptions::default(), &mut Vec::new()).unwrap();
+    assert!(parsed.extract_text().concat().join("\n").contains("Computer equipment: $2,400.00"));
+    let stranger = common::Browser::new(&app);
+    app.account("autre@test.org", octroi::domain::account::AccountRole::Reviewer, None).await;
+    stranger.sign_in("autre@test.org", common::PASSWORD).await;
+    assert_eq!(stranger.get(&format!("/grants/{grant}/letter.pdf")).await.status(), 403);
 }

@@ -58,6 +58,9 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
         ("GET" | "POST", "/members/invite") | ("POST", "/grants/new") => member,
         ("GET" | "POST", "/staff/invite") => who == Admin,
         ("GET", "/grants/{id}") => sees_grant,
+        // The matrix's grant is a draft: no letter yet, a 404 for everyone (who may download an awarded
+        // grant's letter is checked in tests/ledger.rs).
+        ("GET", "/grants/{id}/letter.pdf") => false,
         ("GET" | "POST", "/grants/{id}/edit") | ("POST", "/grants/{id}/withdraw") => who == OwnMember,
         // The matrix opens the screening queue; reviewers have their own.
         ("GET", "/queues/{kind}") | ("POST", "/queues/decision/batch") => who == ProgramOfficer,

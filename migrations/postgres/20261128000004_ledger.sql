@@ -56,3 +56,4 @@ CREATE TABLE idempotency_keys (
     response TEXT,
     created_at TEXT NOT NULL
 );
+ALTER TABLE grants ADD COLUMN letter_sha256 TEXT;

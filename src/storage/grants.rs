@@ -46,6 +46,8 @@ pub struct Grant {
     pub awarded_software_cents: Option<i64>,
     pub awarded_coaching_hundredths: Option<i64>,
     pub awarded_at: Option<String>,
+    /// The SHA-256 of the award letter (French), recorded at award time.
+    pub letter_sha256: Option<String>,
     /// The requested lines, in order (loaded with the grant).
     #[sqlx(skip)]
     pub lines: Vec<Line>,
@@ -142,7 +144,7 @@ const COLUMNS: &str = "id, organism_id, state, version, title, needs_assessment,
     requested_equipment_cents, requested_software_cents, requested_coaching_hundredths, contact_name, contact_email, \
     created_at, updated_at, state_entered_at, submitted_at, decided_at, closed_at, review_score_hundredths, reviews_done, \
     proposed_equipment_cents, proposed_software_cents, proposed_coaching_hundredths, awarded_equipment_cents, \
-    awarded_software_cents, awarded_coaching_hundredths, awarded_at";
+    awarded_software_cents, awarded_coaching_hundredths, awarded_at, letter_sha256";
 
 type GrantQuery<'q> = QueryAs<'q, Any, Grant, AnyArguments<'q>>;
 

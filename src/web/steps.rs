@@ -110,7 +110,13 @@ pub async fn award(
         idempotency,
     };
     let firing = Firing { award: Some(request), ..firing(state, AWARD, "") };
-    Ok(fire_with(state, actor, grant, firing).await?.0)
+    let awarded = fire_with(state, actor, grant, firing).await?.0;
+    // The letter is made now; its bytes are the same each time it is made again, so its SHA-256 is kept.
+    if let Some(letter) = crate::letters::letter_for(state, &awarded).await? {
+        let bytes = crate::letters::render(&letter, crate::domain::Language::Fr);
+        state.db.record_letter(awarded.id, crate::letters::sha256_hex(&bytes)).await?;
+    }
+    Ok(state.db.grant(awarded.id).await?)
 }
 
 /// How an award would split across envelopes for `fiscal_year`, with the room each has now; writes

@@ -354,6 +354,35 @@ pub struct VersionForm {
     reason: String,
 }
 
+#[derive(Deserialize)]
+pub struct LetterQuery {
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// The award letter, for the organism's members and the staff who see the grant: French, or English
+/// with `?lang=en`.
+pub async fn letter(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<i64>,
+    Query(q): Query<LetterQuery>,
+) -> Result<Response, Problem> {
+    let grant = authorized_grant(&state, &signed, id, Action::GrantView).await?;
+    let letter = crate::letters::letter_for(&state, &grant).await?.ok_or(Problem::NotFound)?;
+    let lang = if q.lang.as_deref() == Some("en") { crate::domain::Language::En } else { crate::domain::Language::Fr };
+    let bytes = crate::letters::render(&letter, lang);
+    let name = format!("lettre-octroi-{id}-{}.pdf", lang.code());
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/pdf".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 pub async fn withdraw(
     State(state): State<AppState>,
     signed: SignedIn,

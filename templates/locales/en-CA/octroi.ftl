@@ -233,6 +233,7 @@ edit-send-provide_info = Send my answer
 edit-status-link = See the application's status
 category-equipment = Computer equipment
 category-software = Software
+category-coaching = Coaching
 problem-nothing-requested = Request at least one equipment or software line, or coaching hours.
 
 ## Status page
@@ -432,3 +433,25 @@ finance-summary-csv = Download the summary (CSV)
 finance-ledger-csv = Download the ledger (CSV)
 finance-csv-hint = CSV files for a French-Canadian spreadsheet: UTF-8, fields separated by semicolons, decimal comma.
 nav-finance = Finance
+
+## Award letter (issue 5)
+letter-title = Award letter — { $program }
+letter-reference = Application no. { $id } · awarded on { $date }
+letter-parties = Between the parties
+letter-operator = { $operator }, which runs the program,
+letter-organism = and { $organism } (NEQ { $neq }),
+letter-purpose = Purpose: a bourse for the project “{ $project }”, to acquire suitable equipment and software and receive coaching.
+letter-amounts = Maximum amount granted, by category:
+letter-equipment = Computer equipment: { $amount }
+letter-software = Software: { $amount }
+letter-coaching = Coaching: { $hours } ({ $amount })
+letter-total = Total: { $amount }
+letter-sources = Funding sources (fiscal year { $year }):
+letter-duration = Duration: the bourse is valid for twelve months from its acceptance.
+letter-conditions = Eligible expenses: the equipment, software and coaching approved by the program, taxes net of the rebate the organization is entitled to. Day-to-day operations and any expense not approved are excluded.
+letter-payments = Payments: purchases are paid by the program as each order is approved; coaching is paid by the hour delivered.
+letter-obligations = The organization's obligations: use the funds for their purpose, keep the receipts and submit a final report.
+letter-repayment = Amounts used for other purposes must be repaid; the program may terminate the bourse for a breach.
+letter-acceptance = Acceptance: the organization's authorized person accepts this letter in octroi (name, title, date and address are recorded).
+letter-download = Download the award letter (PDF)
+letter-download-en = Letter in English (PDF)

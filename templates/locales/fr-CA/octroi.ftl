@@ -233,6 +233,7 @@ edit-send-provide_info = Envoyer ma réponse
 edit-status-link = Voir l'état de la demande
 category-equipment = Matériel informatique
 category-software = Logiciels
+category-coaching = Accompagnement
 problem-nothing-requested = Demandez au moins une ligne de matériel ou de logiciel, ou des heures d'accompagnement.
 
 ## Status page
@@ -432,3 +433,25 @@ finance-summary-csv = Télécharger le sommaire (CSV)
 finance-ledger-csv = Télécharger le grand livre (CSV)
 finance-csv-hint = Fichiers CSV pour un tableur en français (Canada) : UTF-8, champs séparés par des points-virgules, virgule décimale.
 nav-finance = Finances
+
+## Award letter (issue 5)
+letter-title = Lettre d'octroi — { $program }
+letter-reference = Demande no { $id } · octroyée le { $date }
+letter-parties = Entre les parties
+letter-operator = { $operator }, qui administre le programme,
+letter-organism = et { $organism } (NEQ { $neq }),
+letter-purpose = Objet : une bourse pour le projet « { $project } », afin d'acquérir du matériel et des logiciels adaptés et de bénéficier d'un accompagnement.
+letter-amounts = Montant maximal accordé, par catégorie :
+letter-equipment = Matériel informatique : { $amount }
+letter-software = Logiciels : { $amount }
+letter-coaching = Accompagnement : { $hours } ({ $amount })
+letter-total = Total : { $amount }
+letter-sources = Sources de financement (exercice { $year }) :
+letter-duration = Durée : la bourse est valable douze mois à compter de son acceptation.
+letter-conditions = Dépenses admissibles : le matériel, les logiciels et l'accompagnement approuvés par le programme, taxes nettes du remboursement auquel l'organisme a droit. Sont exclus le fonctionnement courant et toute dépense non approuvée.
+letter-payments = Versements : les achats sont payés par le programme sur approbation de chaque commande; l'accompagnement est payé à l'heure réalisée.
+letter-obligations = Obligations de l'organisme : utiliser les fonds aux fins prévues, conserver les pièces justificatives et remettre un rapport final.
+letter-repayment = Les sommes utilisées à d'autres fins doivent être remboursées; le programme peut résilier la bourse en cas de manquement.
+letter-acceptance = Acceptation : la personne autorisée de l'organisme accepte la présente lettre dans octroi (nom, titre, date et adresse sont consignés).
+letter-download = Télécharger la lettre d'octroi (PDF)
+letter-download-en = Lettre en anglais (PDF)

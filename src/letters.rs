@@ -1,0 +1,207 @@
+//! The award letter (lettre d'octroi), a PDF made with printpdf: the usual parts of DOMAIN.md (parties
+//! with NEQ, purpose, amounts per category and per funding source, coaching hours, duration, conditions,
+//! payment schedule, acceptance), in French, or in English for an organism that prefers it. The font is
+//! DejaVu Sans (free licence, `assets/fonts/`), embedded and subset to the glyphs used. The same award
+//! always gives the same bytes: the document's dates are fixed and its file identifier is derived from
+//! its content, so that the SHA-256 recorded at award time identifies the letter.
+
+use printpdf::{
+    FontId, Mm, Op, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem,
+};
+use sha2::Digest;
+
+use crate::domain::{Hours, Language, Money};
+use crate::web::i18n;
+
+const FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
+
+/// What a letter states.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LetterData {
+    pub grant_id: i64,
+    pub program: String,
+    pub operator: String,
+    pub organism: String,
+    pub neq: String,
+    pub address: String,
+    pub project: String,
+    /// The award's date, `2026-11-28`.
+    pub awarded_on: String,
+    pub fiscal_year: String,
+    pub equipment: Money,
+    pub software: Money,
+    pub coaching_hours: Hours,
+    pub coaching: Money,
+    /// (envelope, category code, amount)
+    pub parts: Vec<(String, String, Money)>,
+}
+
+impl LetterData {
+    pub fn total(&self) -> Money {
+        Money::from_cents(self.equipment.cents() + self.software.cents() + self.coaching.cents())
+    }
+}
+
+/// The letter's lines, in order; an empty line is a paragraph break.
+fn lines(d: &LetterData, lang: Language) -> Vec<String> {
+    let m = |money: Money| i18n::money(lang, money);
+    let t = |id: &str| i18n::t(lang, id);
+    let ta = |id: &str, args: &[(&str, String)]| i18n::t_args(lang, id, args);
+    let mut out = vec![
+        ta("letter-title", &[("program", d.program.clone())]),
+        ta("letter-reference", &[("id", d.grant_id.to_string()), ("date", d.awarded_on.clone())]),
+        String::new(),
+        t("letter-parties"),
+        ta("letter-operator", &[("operator", d.operator.clone())]),
+        ta("letter-organism", &[("organism", d.organism.clone()), ("neq", d.neq.clone())]),
+        d.address.clone(),
+        String::new(),
+        ta("letter-purpose", &[("project", d.project.clone())]),
+        String::new(),
+        t("letter-amounts"),
+        ta("letter-equipment", &[("amount", m(d.equipment))]),
+        ta("letter-software", &[("amount", m(d.software))]),
+        ta("letter-coaching", &[("hours", i18n::hours(lang, d.coaching_hours)), ("amount", m(d.coaching))]),
+        ta("letter-total", &[("amount", m(d.total()))]),
+        String::new(),
+        ta("letter-sources", &[("year", d.fiscal_year.clone())]),
+    ];
+    for (envelope, category, amount) in &d.parts {
+        out.push(format!("  {envelope} · {} : {}", t(&format!("category-{category}")), m(*amount)));
+    }
+    for id in ["letter-duration", "letter-conditions", "letter-payments", "letter-obligations", "letter-repayment"] {
+        out.push(String::new());
+        out.push(t(id));
+    }
+    out.push(String::new());
+    out.push(t("letter-acceptance"));
+    out
+}
+
+/// Breaks a paragraph into lines of at most `width` characters, at spaces.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    out.push(line);
+    out
+}
+
+/// The letter as PDF bytes; the same data and language give the same bytes.
+pub fn render(d: &LetterData, lang: Language) -> Vec<u8> {
+    let font = ParsedFont::from_bytes(FONT, 0, &mut Vec::new()).expect("the bundled font parses");
+    let mut doc = PdfDocument::new(&i18n::t_args(lang, "letter-title", &[("program", d.program.clone())]));
+    let font_id = FontId("F1".to_string());
+    doc.resources.fonts.map.insert(font_id.clone(), PdfFont::new(font));
+    let mut pages = Vec::new();
+    let mut ops = Vec::new();
+    let start = |ops: &mut Vec<Op>| {
+        ops.push(Op::StartTextSection);
+        ops.push(Op::SetTextCursor { pos: Point { x: Mm(20.0).into(), y: Mm(262.0).into() } });
+        ops.push(Op::SetLineHeight { lh: Pt(14.0) });
+        ops.push(Op::SetFont { font: PdfFontHandle::External(font_id.clone()), size: Pt(10.5) });
+    };
+    start(&mut ops);
+    let mut used = 0;
+    for paragraph in lines(d, lang) {
+        for line in wrap(&paragraph, 95) {
+            if used == 50 {
+                ops.push(Op::EndTextSection);
+                pages.push(PdfPage::new(Mm(215.9), Mm(279.4), std::mem::take(&mut ops)));
+                start(&mut ops);
+                used = 0;
+            }
+            ops.push(Op::ShowText { items: vec![TextItem::Text(line)] });
+            ops.push(Op::AddLineBreak);
+            used += 1;
+        }
+    }
+    ops.push(Op::EndTextSection);
+    pages.push(PdfPage::new(Mm(215.9), Mm(279.4), ops));
+    let bytes = doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new());
+    with_content_identifier(bytes)
+}
+
+/// printpdf writes a random file identifier (`/ID [(…)(…)]` in the trailer); this replaces both strings,
+/// same length, with one derived from the rest of the file, so that equal letters are equal bytes.
+fn with_content_identifier(mut bytes: Vec<u8>) -> Vec<u8> {
+    let Some(start) = find(&bytes, b"/ID[(") else { return bytes };
+    let first = start + b"/ID[(".len();
+    let Some(first_len) = bytes[first..].iter().position(|b| *b == b')') else { return bytes };
+    let second = first + first_len + 2;
+    let Some(second_len) = bytes.get(second..).and_then(|rest| rest.iter().position(|b| *b == b')')) else {
+        return bytes;
+    };
+    let (a, b) = (first..first + first_len, second..second + second_len);
+    bytes[a.clone()].fill(b'0');
+    bytes[b.clone()].fill(b'0');
+    let digest = sha256_hex(&bytes).to_ascii_uppercase().into_bytes();
+    for range in [a, b] {
+        for (slot, byte) in bytes[range].iter_mut().zip(digest.iter().cycle()) {
+            *slot = *byte;
+        }
+    }
+    bytes
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).rposition(|w| w == needle)
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What the letter of an awarded grant states, from the grant, its organism, the program and its
+/// commitments in the ledger. `None` before the award.
+pub async fn letter_for(
+    state: &crate::AppState,
+    grant: &crate::storage::grants::Grant,
+) -> Result<Option<LetterData>, crate::storage::StorageError> {
+    let (Some(equipment), Some(software), Some(hours), Some(at)) = (
+        grant.awarded_equipment_cents,
+        grant.awarded_software_cents,
+        grant.awarded_coaching_hundredths,
+        grant.awarded_at.clone(),
+    ) else {
+        return Ok(None);
+    };
+    let organism = state.db.organism(grant.organism_id).await?;
+    let commitments: Vec<_> = state
+        .db
+        .ledger_entries_of(grant.id)
+        .await?
+        .into_iter()
+        .filter(|e| e.kind == crate::domain::ledger::EntryKind::Commit)
+        .collect();
+    let coaching_hours = Hours::from_hundredths(hours);
+    let amounts = crate::domain::award::AwardAmounts {
+        equipment: Money::from_cents(equipment),
+        software: Money::from_cents(software),
+        coaching_hours,
+    };
+    Ok(Some(LetterData {
+        grant_id: grant.id,
+        program: state.program.name.clone(),
+        operator: state.program.operator.clone(),
+        organism: organism.legal_name,
+        neq: organism.neq,
+        address: format!("{}, {} {}", organism.street_address, organism.city, organism.postal_code),
+        project: grant.title.clone(),
+        awarded_on: at.get(..10).unwrap_or(&at).to_string(),
+        fiscal_year: commitments.first().map(|e| e.account.fiscal_year.clone()).unwrap_or_default(),
+        equipment: amounts.equipment,
+        software: amounts.software,
+        coaching_hours,
+        coaching: amounts.coaching(state.program.coaching_hourly_rate),
+        parts: commitments.into_iter().map(|e| (e.account.envelope, e.account.category, e.amount)).collect(),
+    }))
+}
