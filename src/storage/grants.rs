@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use super::ledger::{Context, append, book_for};
 use super::outbox::{Mail, enqueue};
 use super::{Db, Result, StorageError, detached, now};
-use crate::domain::award::{AwardAmounts, AwardError, plan};
+use crate::domain::award::{AwardAmounts, plan};
 use crate::domain::grant::{Application, GuardFacts, Line, LineCategory};
-use crate::domain::ledger::{Account, LedgerError, Operation};
+use crate::domain::ledger::{Account, Operation};
 use crate::domain::workflow::{Effect, FireError, Guard, Workflow};
 use crate::domain::{Actor, Email, Hours, Money};
 
@@ -244,17 +244,8 @@ async fn commit_award(
             (envelope.clone(), book.balances().get(&key).map(|b| b.available()).unwrap_or(0))
         })
         .collect();
-    let parts = plan(&award.amounts, award.hourly_rate, award.cap, &award.payers, &room).map_err(|e| match e {
-        AwardError::Insufficient { envelope, available, missing, .. } => {
-            StorageError::Ledger(LedgerError::InsufficientFunds {
-                envelope,
-                fiscal_year: award.fiscal_year.clone(),
-                available,
-                missing,
-            })
-        }
-        other => StorageError::Award(other),
-    })?;
+    let parts = plan(&award.amounts, award.hourly_rate, award.cap, &award.payers, &room)
+        .map_err(|e| StorageError::of_award(e, &award.fiscal_year))?;
     for part in parts {
         let book = books.get_mut(&part.envelope).expect("a book for every paying envelope");
         let op = Operation::Commit {

@@ -115,6 +115,24 @@ pub enum StorageError {
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 
+impl StorageError {
+    /// An award's refusal: a lack of room is the ledger's refusal in the award's fiscal year (how much is
+    /// missing), any other stays the award's.
+    pub fn of_award(e: crate::domain::award::AwardError, fiscal_year: &str) -> StorageError {
+        match e {
+            crate::domain::award::AwardError::Insufficient { envelope, available, missing, .. } => {
+                StorageError::Ledger(crate::domain::ledger::LedgerError::InsufficientFunds {
+                    envelope,
+                    fiscal_year: fiscal_year.to_string(),
+                    available,
+                    missing,
+                })
+            }
+            other => StorageError::Award(other),
+        }
+    }
+}
+
 /// The application's database.
 #[derive(Clone, Debug)]
 pub struct Db {

@@ -140,17 +140,7 @@ pub async fn award_preview(
         .map(|((e, _), b)| (e.clone(), b.available()))
         .collect();
     crate::domain::award::plan(amounts, state.program.coaching_hourly_rate, state.program.bourse_cap, &payers, &room)
-        .map_err(|e| match e {
-            crate::domain::award::AwardError::Insufficient { envelope, available, missing, .. } => {
-                Problem::Ledger(crate::domain::ledger::LedgerError::InsufficientFunds {
-                    envelope,
-                    fiscal_year: fiscal_year.into(),
-                    available,
-                    missing,
-                })
-            }
-            other => Problem::from(crate::storage::StorageError::Award(other)),
-        })
+        .map_err(|e| Problem::from(crate::storage::StorageError::of_award(e, fiscal_year)))
 }
 
 /// The fiscal year an award commits in by default: today's, or the program's last when the program's
