@@ -33,7 +33,7 @@ struct Args {
     /// `api`: GET a grant and fire transitions; `web`: sign in and save the application form, as
     /// browsers do (use --connections 32); `queues`: 100 reviewers, the grants spread over the review
     /// states, then the screening queue page (program officers) and the my-reviews page (reviewers);
-    /// `awards`: every grant approved, then award confirmations
+    /// `awards`: every grant approved, then award confirmations, then `octroi letters` over the awarded
     #[arg(long, default_value = "api")]
     scenario: String,
 }
@@ -81,6 +81,20 @@ async fn main() -> anyhow::Result<()> {
     if args.scenario == "awards" {
         awards(&client, &base, args.connections, args.seconds, args.grants).await;
         println!("server peak resident memory: {}", peak_memory(&server.0).unwrap_or_else(|| "unknown".into()));
+        drop(server);
+        // Then the letters of every grant just awarded, in one batch, as `octroi letters` makes them.
+        let out = std::env::temp_dir().join(format!("octroi-bench-letters-{}", std::process::id()));
+        let letters = Command::new(&args.server)
+            .args(["letters", "--out", &out.display().to_string(), "--database-url", &url])
+            .env("OCTROI_LOG", "warn")
+            .output()?;
+        print!("octroi letters: {}", String::from_utf8_lossy(&letters.stdout));
+        anyhow::ensure!(
+            letters.status.success(),
+            "octroi letters failed: {}",
+            String::from_utf8_lossy(&letters.stderr)
+        );
+        std::fs::remove_dir_all(&out)?;
         return Ok(());
     }
     if args.scenario == "web" || args.scenario == "queues" {

@@ -55,6 +55,16 @@ pub enum Command {
     /// Check the ledger
     #[command(subcommand)]
     Ledger(LedgerCommand),
+    /// Make again the award letter of every awarded grant (French, and English for an organism that
+    /// prefers it) into a folder, with a progress bar; report the letters whose SHA-256 no longer
+    /// matches the one recorded at award time
+    Letters {
+        /// The folder to write the PDF files to (created if need be)
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        overrides: Overrides,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -173,6 +183,41 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 return Ok(ExitCode::FAILURE);
             }
             println!("the ledger is sound: every balance agrees with its entries");
+        }
+        Command::Letters { out, overrides } => {
+            let config = config(overrides)?;
+            let state = crate::AppState::prepare(&config, config.public_url(config.addr)).await?;
+            let bar = indicatif::ProgressBar::new(0).with_style(indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} letters · {per_sec} · {eta} left",
+            )?);
+            let started = std::time::Instant::now();
+            let report = crate::letters::batch(&state, &out, |done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            })
+            .await;
+            bar.finish_and_clear();
+            state.db.close().await;
+            let report = report?;
+            let seconds = started.elapsed().as_secs_f64();
+            println!(
+                "{} letters ({} PDF files, {} bytes, {} bytes a file on average) in {seconds:.2} s: {:.1} letters/s, into {}",
+                report.letters,
+                report.files,
+                report.bytes,
+                report.bytes.checked_div(report.files as u64).unwrap_or(0),
+                report.letters as f64 / seconds.max(f64::EPSILON),
+                out.display()
+            );
+            if !report.changed.is_empty() {
+                let ids: Vec<String> = report.changed.iter().map(i64::to_string).collect();
+                println!(
+                    "warning: {} letter(s) differ from the one recorded at award time (grants {}): the organism's \
+                     name or address, or the program's wording, changed since",
+                    ids.len(),
+                    ids.join(", ")
+                );
+            }
         }
         Command::Migrate(overrides) => {
             let db = open_database(&config(overrides)?).await?;

@@ -49,8 +49,9 @@ const ORGANISMS: [(&str, &str, &str, &str); 17] = [
     ("Entraide Drummondville", "Drummondville", "J2B 8T8", "Dépannage alimentaire et lutte contre l'isolement."),
 ];
 
-/// The states the demo puts applications in, each reached through the workflow, with how many.
-const TARGETS: [(&str, usize); 15] = [
+/// The states the demo puts applications in, each reached through the workflow, with how many. The
+/// member's acceptance of the letter passes through `accepted` on its way to `active`.
+const TARGETS: [(&str, usize); 14] = [
     ("draft", 2),
     ("submitted", 6),
     ("screening", 2),
@@ -59,8 +60,7 @@ const TARGETS: [(&str, usize); 15] = [
     ("decision", 3),
     ("approved", 2),
     ("awarded", 1),
-    ("accepted", 1),
-    ("active", 2),
+    ("active", 3),
     ("closing", 1),
     ("closed", 1),
     ("declined", 2),
@@ -119,13 +119,8 @@ fn path_to(target: &str) -> Vec<(&'static str, Role)> {
     let screen = [("submit", Applicant), ("begin_screening", ProgramOfficer)];
     let review = [("submit", Applicant), ("begin_screening", ProgramOfficer), ("send_to_review", ProgramOfficer)];
     let decided = [("approve", ProgramOfficer)];
-    let after_award: [(&'static str, Role); 5] = [
-        ("award", ProgramOfficer),
-        ("accept", Applicant),
-        ("activate", ProgramOfficer),
-        ("begin_closing", Finance),
-        ("close", Finance),
-    ];
+    let after_award: [(&'static str, Role); 4] =
+        [("award", ProgramOfficer), ("accept", Applicant), ("begin_closing", Finance), ("close", Finance)];
     let approved = || review.iter().chain(&decided).copied();
     match target {
         "draft" => vec![],
@@ -137,9 +132,8 @@ fn path_to(target: &str) -> Vec<(&'static str, Role)> {
         "in_review" | "decision" => review.to_vec(),
         "approved" => approved().collect(),
         "awarded" => approved().chain(after_award[..1].iter().copied()).collect(),
-        "accepted" => approved().chain(after_award[..2].iter().copied()).collect(),
-        "active" => approved().chain(after_award[..3].iter().copied()).collect(),
-        "closing" => approved().chain(after_award[..4].iter().copied()).collect(),
+        "active" => approved().chain(after_award[..2].iter().copied()).collect(),
+        "closing" => approved().chain(after_award[..3].iter().copied()).collect(),
         "closed" => approved().chain(after_award.iter().copied()).collect(),
         "cancelled" => approved().chain([after_award[0], ("cancel", ProgramOfficer)]).collect(),
         _ => vec![],
@@ -282,6 +276,14 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoAccount>> {
                     steps::award(state, &actor, &grant, awarded(&grant), &demo_fiscal_year(state), None)
                         .await
                         .map(|g| (g, 0))
+                } else if event == steps::ACCEPT {
+                    let signature = steps::Signature {
+                        name: member.display_name.clone(),
+                        title: "Directrice générale".into(),
+                        confirmed: true,
+                    };
+                    let local = std::net::IpAddr::from([127, 0, 0, 1]);
+                    steps::accept(state, &actor, member.id, &grant, &signature, local).await.map(|g| (g, 0))
                 } else {
                     steps::fire(state, &actor, &grant, event, reason(event), proposal).await
                 };

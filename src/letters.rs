@@ -205,3 +205,78 @@ pub async fn letter_for(
         parts: commitments.into_iter().map(|e| (e.account.envelope, e.account.category, e.amount)).collect(),
     }))
 }
+
+/// What a batch of letters made.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BatchReport {
+    /// Awarded grants whose letters were made.
+    pub letters: usize,
+    /// PDF files written (a French letter each, and an English one for an organism that prefers it).
+    pub files: usize,
+    pub bytes: u64,
+    /// Grants whose French letter no longer matches the SHA-256 recorded at award time (the organism's
+    /// name or address, or the program's wording, changed since).
+    pub changed: Vec<i64>,
+}
+
+/// The file a grant's letter is written to: `lettre-octroi-42-fr.pdf`.
+pub fn file_name(grant_id: i64, lang: Language) -> String {
+    format!("lettre-octroi-{grant_id}-{}.pdf", lang.code())
+}
+
+/// Makes again the letters of every awarded grant into `out` (`octroi letters`): read from the database
+/// one grant at a time, rendered and written on every core at once. `progress` is told of each grant done.
+pub async fn batch(
+    state: &crate::AppState,
+    out: &std::path::Path,
+    progress: impl Fn(u64, u64),
+) -> anyhow::Result<BatchReport> {
+    use anyhow::Context as _;
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let ids = state.db.awarded_grant_ids().await?;
+    let total = ids.len() as u64;
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1) * 2;
+    let mut running = tokio::task::JoinSet::new();
+    let mut report = BatchReport::default();
+    let mut done = 0;
+    let mut collect = |r: Result<anyhow::Result<(i64, usize, u64, bool)>, tokio::task::JoinError>| {
+        let (grant_id, files, bytes, same) = r??;
+        report.letters += 1;
+        report.files += files;
+        report.bytes += bytes;
+        if !same {
+            report.changed.push(grant_id);
+        }
+        done += 1;
+        progress(done, total);
+        anyhow::Ok(())
+    };
+    for id in ids {
+        let grant = state.db.grant(id).await?;
+        let Some(letter) = letter_for(state, &grant).await? else { continue };
+        let english = state.db.organism(grant.organism_id).await?.preferred_language == Language::En.code();
+        let (out, recorded) = (out.to_path_buf(), grant.letter_sha256.clone());
+        if running.len() >= workers {
+            collect(running.join_next().await.expect("a running task"))?;
+        }
+        running.spawn_blocking(move || {
+            let langs: &[Language] = if english { &[Language::Fr, Language::En] } else { &[Language::Fr] };
+            let (mut bytes, mut same) = (0, true);
+            for &lang in langs {
+                let pdf = render(&letter, lang);
+                if lang == Language::Fr {
+                    same = recorded.as_deref().is_none_or(|r| r == sha256_hex(&pdf));
+                }
+                let path = out.join(file_name(id, lang));
+                std::fs::write(&path, &pdf).with_context(|| format!("cannot write {}", path.display()))?;
+                bytes += pdf.len() as u64;
+            }
+            Ok((id, langs.len(), bytes, same))
+        });
+    }
+    while let Some(r) = running.join_next().await {
+        collect(r)?;
+    }
+    report.changed.sort_unstable();
+    Ok(report)
+}

@@ -275,3 +275,110 @@ async fn reviewers_score_the_officer_approves_and_the_applicant_sees_it_in_frenc
     assert!(body(&c).await.contains("Approbation"));
     c.close().await.unwrap();
 }
+
+/// The issue's "done when", in the browser: from the demo program a program officer previews and awards
+/// an approved grant, a member of the organism downloads the French letter (the bytes the browser
+/// receives are a correct PDF) and accepts it, finance sees the envelopes' balances change to the cent,
+/// and the ledger agrees with itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_officer_awards_the_member_accepts_and_finance_sees_the_balances() {
+    use octroi::domain::{Language, Money};
+    use octroi::web::i18n::money;
+
+    let Some((c, _driver, _profile)) = browser().await else { return };
+    let app = TestApp::spawn().await;
+    let base = app.address.clone();
+    octroi::demo::load(&app.state).await.unwrap();
+    let db = app.db();
+    let grant: i64 =
+        sqlx::query_scalar("SELECT MIN(id) FROM grants WHERE state = 'approved'").fetch_one(db.pool()).await.unwrap();
+    let g = db.grant(grant).await.unwrap();
+    let organism = db.organism(g.organism_id).await.unwrap();
+    let proposal = g.proposal().unwrap();
+    app.account("agente.test@test.org", AccountRole::ProgramOfficer, None).await;
+    app.account("signataire@test.org", AccountRole::Member, Some(g.organism_id)).await;
+    app.account("finances.test@test.org", AccountRole::Finance, None).await;
+    let before = db.ledger_balances().await.unwrap();
+
+    // The officer previews the split across envelopes, then confirms.
+    sign_in(&c, &base, "agente.test@test.org").await;
+    c.goto(&format!("{base}/grants/{grant}/manage")).await.unwrap();
+    wait_text(&c, "Octroyer la bourse").await;
+    assert_eq!(value(&c, "f-award-equipment").await, proposal.equipment.to_string(), "prefilled as approved");
+    click(&c, "form#award button[value=preview]").await;
+    let text = wait_text(&c, "Répartition entre les enveloppes").await;
+    assert!(text.contains("FQIS"), "{text}");
+    click(&c, "form#award button[value=confirm]").await;
+    wait_text(&c, "Bourse octroyée : les fonds sont engagés.").await;
+    sign_out(&c).await;
+    let awarded = db.grant(grant).await.unwrap();
+    assert_eq!(awarded.state, "awarded");
+
+    // The member downloads the letter from the grant's page, as the browser receives it, and accepts it.
+    sign_in(&c, &base, "signataire@test.org").await;
+    c.goto(&format!("{base}/grants/{grant}")).await.unwrap();
+    wait_text(&c, "Accepter la lettre d'octroi").await;
+    let link = c.find(Locator::Css("a[href$='/letter.pdf']")).await.unwrap();
+    let href = link.attr("href").await.unwrap().unwrap();
+    let bytes = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(arguments[0]).then(r => r.arrayBuffer()).then(b => done(Array.from(new Uint8Array(b))));",
+            vec![json!(href)],
+        )
+        .await
+        .unwrap();
+    let pdf: Vec<u8> = serde_json::from_value(bytes).unwrap();
+    assert_eq!(Some(octroi::letters::sha256_hex(&pdf)), awarded.letter_sha256, "the letter recorded at award time");
+    let parsed = printpdf::PdfDocument::parse(&pdf, &printpdf::PdfParseOptions::default(), &mut Vec::new()).unwrap();
+    let text = parsed.extract_text().concat().join("\n");
+    for expected in [
+        organism.legal_name.clone(),
+        format!("NEQ {}", organism.neq),
+        format!("Matériel informatique : {}", money(Language::Fr, proposal.equipment)),
+        "Dépenses admissibles".to_string(),
+    ] {
+        assert!(text.contains(&expected), "{expected:?} missing from the letter:\n{text}");
+    }
+    fill(&c, "f-signer_title", "Trésorière").await;
+    click(&c, "#f-accept_conditions").await;
+    click(&c, "form#accept button[type=submit]").await;
+    let text = wait_text(&c, "Lettre acceptée : la bourse est active.").await;
+    assert!(text.contains("Trésorière"), "{text}");
+    assert_eq!(c.find(Locator::Id("grant-state")).await.unwrap().text().await.unwrap(), "En cours");
+    sign_out(&c).await;
+
+    // Finance sees each envelope's commitments grow by exactly what the award committed there.
+    sign_in(&c, &base, "finances.test@test.org").await;
+    click(&c, "header a[href='/finance']").await;
+    let text = wait_text(&c, "Enveloppes et grand livre").await;
+    let after = db.ledger_balances().await.unwrap();
+    let mut moved = 0;
+    for (key, b) in &after {
+        let grew = b.committed - before[key].committed;
+        let awarded_here: i64 = db
+            .ledger_entries_of(grant)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|e| (e.account.envelope.clone(), e.account.fiscal_year.clone()) == *key)
+            .map(|e| e.amount.cents())
+            .sum();
+        assert_eq!(grew, awarded_here, "{key:?}");
+        moved += grew;
+        // The row as the page shows it (the browser reads the no-break spaces as spaces).
+        let m = |cents: i64| money(Language::Fr, Money::from_cents(cents));
+        let row =
+            format!("{} {} {} {} {} {}", key.0, key.1, m(b.allocated), m(b.committed), m(b.spent), m(b.available()));
+        let row = row.replace('\u{a0}', " ");
+        assert!(text.replace('\u{a0}', " ").contains(&row), "{row:?} not shown:\n{text}");
+    }
+    let whole = octroi::domain::award::AwardAmounts {
+        equipment: Money::from_cents(awarded.awarded_equipment_cents.unwrap()),
+        software: Money::from_cents(awarded.awarded_software_cents.unwrap()),
+        coaching_hours: octroi::domain::Hours::from_hundredths(awarded.awarded_coaching_hundredths.unwrap()),
+    };
+    assert_eq!(moved, whole.total(app.state.program.coaching_hourly_rate).cents(), "not a cent more or less");
+    assert_eq!(db.ledger_verify().await.unwrap(), Vec::<String>::new());
+    c.close().await.unwrap();
+}

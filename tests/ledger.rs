@@ -571,6 +571,173 @@ async fn an_officer_awards_from_the_page_once() {
     assert!(parsed.extract_text().concat().join("\n").contains("Computer equipment: $2,400.00"));
     let stranger = common::Browser::new(&app);
     app.account("autre@test.org", octroi::domain::account::AccountRole::Reviewer, None).await;
-    stranger.sign_in("autre@test.org", common::PASSWORD).await;
+    let stranger_csrf = stranger.sign_in("autre@test.org", common::PASSWORD).await;
     assert_eq!(stranger.get(&format!("/grants/{grant}/letter.pdf")).await.status(), 403);
+
+    // The member accepts the letter on the grant's page. A signature without a title nor the box ticked
+    // is refused with what was typed kept and nothing written; staff and strangers may not accept.
+    let page = member.get(&format!("/grants/{grant}")).await.text().await.unwrap();
+    assert!(page.contains(&format!(r#"action="/grants/{grant}/accept""#)), "{page}");
+    let member_csrf = common::csrf_of(&page).unwrap();
+    let version = app.db().grant(grant).await.unwrap().version.to_string();
+    let accept = format!("/grants/{grant}/accept");
+    let bad = [("version", version.as_str()), ("signer_name", "Josée Côté"), ("signer_title", " ")];
+    let r = member.post_form(&accept, &member_csrf, &bad).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(r#"value="Josée Côté""#), "the name typed is kept: {html}");
+    assert!(html.contains("href=\"#f-signer_title\"") && html.contains("href=\"#f-accept_conditions\""), "{html}");
+    let history_len = app.db().grant_history(grant).await.unwrap().len();
+    let good = [
+        ("version", version.as_str()),
+        ("signer_name", "Josée Côté"),
+        ("signer_title", "Directrice générale"),
+        ("accept_conditions", "on"),
+    ];
+    assert_eq!(officer.post_form(&accept, &csrf, &good).await.status(), 403, "staff do not accept");
+    assert_eq!(stranger.post_form(&accept, &stranger_csrf, &good).await.status(), 403);
+    let g = app.db().grant(grant).await.unwrap();
+    assert_eq!((g.state.as_str(), app.db().grant_history(grant).await.unwrap().len()), ("awarded", history_len));
+    assert_eq!(app.db().acceptance(grant).await.unwrap(), None);
+    let r = member.post_form(&accept, &member_csrf, &good).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"].to_str().unwrap(), format!("/grants/{grant}?notice=accepted"));
+    assert_eq!(app.db().grant(grant).await.unwrap().state, "active", "accepted, then activated by octroi");
+    let steps: Vec<(String, String, String, String)> = app.db().grant_history(grant).await.unwrap()[history_len..]
+        .iter()
+        .map(|t| (t.event.clone(), t.to_state.clone(), t.actor.clone(), t.reason.clone()))
+        .collect();
+    assert_eq!(
+        steps,
+        vec![
+            ("accept".into(), "accepted".into(), "membre@test.org".into(), "Josée Côté, Directrice générale".into()),
+            ("activate".into(), "active".into(), "octroi".into(), String::new()),
+        ]
+    );
+    let signed = app.db().acceptance(grant).await.unwrap().unwrap();
+    assert_eq!((signed.signer_name.as_str(), signed.signer_title.as_str()), ("Josée Côté", "Directrice générale"));
+    assert_eq!((signed.client_address.as_str(), signed.letter_sha256.as_str()), ("127.0.0.1", recorded.as_str()));
+    assert!(signed.accepted_at.starts_with("20"), "{}", signed.accepted_at);
+    let html = member.get(&format!("/grants/{grant}?notice=accepted")).await.text().await.unwrap();
+    assert!(html.contains("Lettre acceptée : la bourse est active."), "{html}");
+    assert!(html.contains("Lettre d&#39;octroi acceptée par Josée Côté (Directrice générale)"), "{html}");
+    assert!(!html.contains(&format!(r#"action="/grants/{grant}/accept""#)), "no second form");
+    // The grant's statement: each commitment, nothing spent yet, everything left to spend.
+    assert!(html.contains("Relevé de la bourse") && html.contains("3\u{a0}169,99\u{a0}$"), "{html}");
+    let again = member.post_form(&accept, &member_csrf, &good).await;
+    assert_eq!(again.status(), 409, "accepted once");
+    assert_eq!(app.db().grant_history(grant).await.unwrap().len(), history_len + 2);
+    let mails: Vec<String> =
+        sqlx::query_scalar("SELECT subject FROM outbox ORDER BY id").fetch_all(app.db().pool()).await.unwrap();
+    assert!(mails.iter().any(|m| m.contains("lettre d'octroi acceptée")), "{mails:?}");
+}
+
+/// Over the API: only a member of the organism accepts, with a name, a title and the conditions
+/// accepted (each missing one named), once; the grant is then active. The statement follows the grant
+/// from its commitments to their release; `octroi letters` makes every awarded grant's letters again,
+/// the same bytes as recorded, and says which no longer match.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_accepts_over_the_api_and_the_statement_follows_the_grant() {
+    use octroi::domain::award::AwardAmounts;
+    use octroi::domain::workflow::Role;
+    use octroi::domain::{Actor, Hours};
+    use octroi::web::steps;
+    use serde_json::{Value, json};
+
+    let app = common::TestApp::spawn().await;
+    let db = app.db();
+    let ids = approved_grants(&app, 2).await;
+    let officer = Actor { id: "agente@test".into(), role: Role::ProgramOfficer };
+    let amounts = AwardAmounts {
+        equipment: Money::parse("1000").unwrap(),
+        software: Money::ZERO,
+        coaching_hours: Hours::default(),
+    };
+    for &id in &ids {
+        let grant = db.grant(id).await.unwrap();
+        steps::award(&app.state, &officer, &grant, amounts, FY, None).await.unwrap();
+    }
+    let (first, second) = (db.grant(ids[0]).await.unwrap(), db.grant(ids[1]).await.unwrap());
+    let member =
+        app.account("membre@test.org", octroi::domain::account::AccountRole::Member, Some(first.organism_id)).await;
+    let member = app.token_of(member).await;
+    let other =
+        app.account("autre@test.org", octroi::domain::account::AccountRole::Member, Some(second.organism_id)).await;
+    let other = app.token_of(other).await;
+    let staff = app.account("agente@test.org", octroi::domain::account::AccountRole::ProgramOfficer, None).await;
+    let staff = app.token_of(staff).await;
+    let path = format!("/api/v1/grants/{}/acceptance", first.id);
+    let good = json!({ "version": first.version, "signer_name": "Marie Tremblay", "signer_title": "Présidente",
+        "accept_conditions": true });
+    assert_eq!(app.post_as(&staff, &path, &good).await.status(), 403, "staff do not accept");
+    assert_eq!(app.post_as(&other, &path, &good).await.status(), 403, "nor another organism's member");
+    let r = app.post_as(&member, &path, &json!({ "version": first.version, "signer_name": "  " })).await;
+    assert_eq!(r.status(), 422);
+    let problem: Value = r.json().await.unwrap();
+    let fields: Vec<&str> =
+        problem["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["accept_conditions", "signer_name", "signer_title"]);
+    let stale = json!({ "version": first.version - 1, "signer_name": "Marie", "signer_title": "Présidente",
+        "accept_conditions": true });
+    assert_eq!(app.post_as(&member, &path, &stale).await.status(), 409);
+    assert_eq!(db.grant(first.id).await.unwrap().state, "awarded", "nothing written by a refusal");
+    assert_eq!(app.get_as(&member, &path).await.status(), 404, "not accepted yet");
+    let r = app.post_as(&member, &path, &good).await;
+    assert_eq!(r.status(), 200);
+    let view: Value = r.json().await.unwrap();
+    assert_eq!(view["state"], "active");
+    let signed: Value = app.get_as(&staff, &path).await.json().await.unwrap();
+    assert_eq!(
+        (signed["signer_name"].as_str(), signed["signer_title"].as_str()),
+        (Some("Marie Tremblay"), Some("Présidente"))
+    );
+    assert_eq!(signed["letter_sha256"].as_str(), first.letter_sha256.as_deref());
+    assert_eq!(app.post_as(&member, &path, &good).await.status(), 409, "accepted once");
+
+    // The statement: the commitment, nothing spent, all of it left; after cancelling, all of it released.
+    let statement = format!("/api/v1/grants/{}/statement", first.id);
+    let s: Value = app.get_as(&member, &statement).await.json().await.unwrap();
+    assert_eq!(s["commitments"].as_array().unwrap().len(), 1, "{s}");
+    assert_eq!(
+        (s["committed"].as_str(), s["spent"].as_str(), s["remaining"].as_str()),
+        (Some("1000.00"), Some("0.00"), Some("1000.00"))
+    );
+    assert_eq!(app.get_as(&other, &statement).await.status(), 403);
+    let active = db.grant(first.id).await.unwrap();
+    steps::fire(&app.state, &officer, &active, "cancel", "Projet abandonné.", None).await.unwrap();
+    let s: Value = app.get_as(&staff, &statement).await.json().await.unwrap();
+    assert_eq!((s["released"].as_str(), s["remaining"].as_str()), (Some("1000.00"), Some("0.00")), "{s}");
+    let kinds: Vec<&str> = s["entries"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["commit", "release"]);
+
+    // The batch of letters: one French letter each, and an English one for the organism that prefers it;
+    // the same bytes as recorded at award time, until the organism's address changes.
+    sqlx::query("UPDATE organisms SET preferred_language = 'en' WHERE id = $1")
+        .bind(second.organism_id)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let seen = std::sync::Mutex::new(Vec::new());
+    let report = octroi::letters::batch(&app.state, out.path(), |done, total| seen.lock().unwrap().push((done, total)))
+        .await
+        .unwrap();
+    assert_eq!((report.letters, report.files, report.changed.clone()), (2, 3, vec![]));
+    assert_eq!(seen.into_inner().unwrap(), vec![(1, 2), (2, 2)]);
+    for id in [first.id, second.id] {
+        let pdf = std::fs::read(out.path().join(octroi::letters::file_name(id, octroi::domain::Language::Fr))).unwrap();
+        assert_eq!(Some(octroi::letters::sha256_hex(&pdf)), db.grant(id).await.unwrap().letter_sha256);
+    }
+    let english = std::fs::read(out.path().join(format!("lettre-octroi-{}-en.pdf", second.id))).unwrap();
+    let bytes: u64 = std::fs::read_dir(out.path()).unwrap().map(|f| f.unwrap().metadata().unwrap().len()).sum();
+    assert_eq!(report.bytes, bytes);
+    assert!(english.starts_with(b"%PDF"));
+    sqlx::query("UPDATE organisms SET street_address = '2, rue Neuve' WHERE id = $1")
+        .bind(first.organism_id)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let report = octroi::letters::batch(&app.state, out.path(), |_, _| {}).await.unwrap();
+    assert_eq!(report.changed, vec![first.id]);
+    assert_eq!(db.ledger_verify().await.unwrap(), Vec::<String>::new());
 }

@@ -61,6 +61,11 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
         // The matrix's grant is a draft: no letter yet, a 404 for everyone (who may download an awarded
         // grant's letter is checked in tests/ledger.rs).
         ("GET", "/grants/{id}/letter.pdf") => false,
+        // Accepting is a member's, of the organism only (a draft: the workflow then refuses, 409).
+        ("POST", "/grants/{id}/accept") | ("POST", "/api/v1/grants/{id}/acceptance") => who == OwnMember,
+        // Nobody accepted the draft's letter: a 404 for everyone (tests/ledger.rs reads an acceptance).
+        ("GET", "/api/v1/grants/{id}/acceptance") => false,
+        ("GET", "/api/v1/grants/{id}/statement") => sees_grant,
         ("GET" | "POST", "/grants/{id}/edit") | ("POST", "/grants/{id}/withdraw") => who == OwnMember,
         // The matrix opens the screening queue; reviewers have their own.
         ("GET", "/queues/{kind}") | ("POST", "/queues/decision/batch") => who == ProgramOfficer,
@@ -206,6 +211,8 @@ async fn the_authorization_matrix_holds_for_every_route() {
                         json!({ "version": version, "equipment": "100", "fiscal_year": "2024-2025", "preview": true })
                     }
                     ("POST", "/api/v1/grants/{id}/conflict") => json!({ "reason": "Matrice" }),
+                    ("POST", "/api/v1/grants/{id}/acceptance") => json!({ "version": version,
+                        "signer_name": "Matrice", "signer_title": "Matrice", "accept_conditions": true }),
                     ("POST", "/api/v1/decisions") => {
                         json!({ "decisions": [{ "grant_id": grant, "version": version, "event": "send_to_review" }] })
                     }
@@ -230,6 +237,14 @@ async fn the_authorization_matrix_holds_for_every_route() {
                     "/grants/{id}/manage" => vec![("version", &v), ("event", "send_to_review")],
                     "/grants/{id}/reviewers" => vec![("action", "auto")],
                     "/grants/{id}/award" => vec![("action", "preview"), ("equipment", "100")],
+                    "/grants/{id}/accept" => {
+                        vec![
+                            ("version", &v),
+                            ("signer_name", "Matrice"),
+                            ("signer_title", "Matrice"),
+                            ("accept_conditions", "on"),
+                        ]
+                    }
                     "/password/change" => vec![("password", PASSWORD), ("password_confirm", PASSWORD)],
                     _ => vec![],
                 };

@@ -361,22 +361,79 @@ impl Book {
                 ));
             }
         }
-        for commit in self.effective().filter(|e| e.kind == EntryKind::Commit) {
-            match self.remaining(commit.id) {
-                Ok((remaining, _)) if remaining.cents() < 0 => out.push(format!(
-                    "commitment {} is overspent by {}",
-                    commit.id,
-                    Money::from_cents(-remaining.cents())
-                )),
-                _ => {}
+        // One pass over the entries, then one look per commitment: the check stays linear in the ledger.
+        let settled = self.settlements();
+        for line in self.commitments_with(&settled) {
+            if line.remaining.cents() < 0 {
+                let over = Money::from_cents(-line.remaining.cents());
+                out.push(format!("commitment {} is overspent by {over}", line.commitment));
             }
-            let releases = self.effective().filter(|e| e.commitment == Some(commit.id) && e.kind == EntryKind::Release);
-            if releases.count() > 1 {
-                out.push(format!("commitment {} is released more than once", commit.id));
+            if settled.get(&line.commitment).is_some_and(|s| s.releases > 1) {
+                out.push(format!("commitment {} is released more than once", line.commitment));
             }
         }
         out
     }
+
+    /// What settles each commitment (spends and releases in effect), in one pass.
+    fn settlements(&self) -> BTreeMap<i64, Settlement> {
+        let mut out: BTreeMap<i64, Settlement> = BTreeMap::new();
+        for e in self.effective() {
+            let Some(commitment) = e.commitment else { continue };
+            let s = out.entry(commitment).or_default();
+            match e.kind {
+                EntryKind::Spend => s.spent += e.amount.cents(),
+                EntryKind::Release => {
+                    s.released += e.amount.cents();
+                    s.releases += 1;
+                }
+                EntryKind::Commit | EntryKind::Reversal => {}
+            }
+        }
+        out
+    }
+
+    fn commitments_with(&self, settled: &BTreeMap<i64, Settlement>) -> Vec<CommitmentLine> {
+        self.effective()
+            .filter(|e| e.kind == EntryKind::Commit)
+            .map(|c| {
+                let s = settled.get(&c.id).copied().unwrap_or_default();
+                CommitmentLine {
+                    commitment: c.id,
+                    account: c.account.clone(),
+                    committed: c.amount,
+                    spent: Money::from_cents(s.spent),
+                    released: Money::from_cents(s.released),
+                    remaining: Money::from_cents(c.amount.cents() - s.spent - s.released),
+                }
+            })
+            .collect()
+    }
+
+    /// Every commitment in effect (not reversed), in order, with what was spent and released on it and
+    /// what it still holds: a grant's statement, when the book holds that grant's entries.
+    pub fn commitments(&self) -> Vec<CommitmentLine> {
+        self.commitments_with(&self.settlements())
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Settlement {
+    spent: i64,
+    released: i64,
+    releases: usize,
+}
+
+/// One commitment as a statement shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommitmentLine {
+    pub commitment: i64,
+    pub account: Account,
+    pub committed: Money,
+    pub spent: Money,
+    pub released: Money,
+    /// What may still be spent (zero once released).
+    pub remaining: Money,
 }
 
 #[cfg(test)]
@@ -421,6 +478,33 @@ mod tests {
         let bal = b.balances()[&("FQIS".to_string(), "2024-2025".to_string())];
         assert_eq!((bal.committed, bal.spent, bal.available()), (0, 2_500, 7_500));
         assert!(b.violations().is_empty());
+    }
+
+    /// A grant's statement: each commitment in effect with what was spent, released and what remains;
+    /// a reversed spend gives its amount back, a reversed commitment leaves the statement.
+    #[test]
+    fn the_statement_shows_each_commitment_settled_or_not() {
+        let mut b = book(10_000);
+        let commit = |b: &mut Book, category: &str, cents: i64| {
+            let op =
+                Operation::Commit { account: account("FQIS", category), grant_id: 1, amount: Money::from_cents(cents) };
+            apply(b, op).unwrap()
+        };
+        let equipment = commit(&mut b, "equipment", 6_000);
+        let software = commit(&mut b, "software", 1_000);
+        let gone = commit(&mut b, "software", 500);
+        apply(&mut b, Operation::Spend { commitment: equipment, amount: Money::from_cents(2_500) }).unwrap();
+        let wrong = apply(&mut b, Operation::Spend { commitment: equipment, amount: Money::from_cents(100) }).unwrap();
+        apply(&mut b, Operation::Reverse { entry: wrong }).unwrap();
+        apply(&mut b, Operation::Spend { commitment: software, amount: Money::from_cents(400) }).unwrap();
+        apply(&mut b, Operation::Release { commitment: software }).unwrap();
+        apply(&mut b, Operation::Reverse { entry: gone }).unwrap();
+        let lines: Vec<(i64, i64, i64, i64, i64)> = b
+            .commitments()
+            .iter()
+            .map(|l| (l.commitment, l.committed.cents(), l.spent.cents(), l.released.cents(), l.remaining.cents()))
+            .collect();
+        assert_eq!(lines, vec![(equipment, 6_000, 2_500, 0, 3_500), (software, 1_000, 400, 600, 0)]);
     }
 
     #[test]

@@ -14,7 +14,7 @@ use super::{Db, Result, StorageError, detached, now};
 use crate::domain::award::{AwardAmounts, plan};
 use crate::domain::grant::{Application, GuardFacts, Line, LineCategory};
 use crate::domain::ledger::{Account, Operation};
-use crate::domain::workflow::{Effect, FireError, Guard, Workflow};
+use crate::domain::workflow::{Effect, FireError, Guard, Role, Workflow};
 use crate::domain::{Actor, Email, Hours, Money};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -98,6 +98,35 @@ pub struct Firing {
     pub mails: Vec<Mail>,
     /// Required by the events with the `commit_award` effect: what to award and commit.
     pub award: Option<AwardRequest>,
+    /// Required by the events with the `record_acceptance` effect: the member's signature.
+    pub acceptance: Option<Acceptance>,
+    /// An event octroi fires itself right after this one, in the same transaction (accepting the award
+    /// letter activates the grant).
+    pub then: Option<String>,
+}
+
+/// A member's acceptance of the award letter on the organism's behalf.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acceptance {
+    pub user_id: i64,
+    pub signer_name: String,
+    pub signer_title: String,
+    /// The SHA-256 of the letter accepted.
+    pub letter_sha256: String,
+    /// The network address the acceptance came from.
+    pub client_address: String,
+}
+
+/// An acceptance as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AcceptanceRecord {
+    pub grant_id: i64,
+    pub user_id: i64,
+    pub signer_name: String,
+    pub signer_title: String,
+    pub letter_sha256: String,
+    pub client_address: String,
+    pub accepted_at: String,
 }
 
 /// An award to commit in the ledger with the transition.
@@ -286,6 +315,37 @@ async fn release_funds(
     Ok(())
 }
 
+/// Who octroi is in the history when it fires an event itself.
+pub const SYSTEM_ACTOR: &str = "octroi";
+
+/// The audit row of one state change.
+async fn record_transition(
+    conn: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    step: &crate::domain::workflow::Step<'_>,
+    actor: &Actor,
+    reason: &str,
+    at: &str,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO grant_transitions (grant_id, version, event, from_state, to_state, actor, actor_role, reason, at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(step.event)
+    .bind(step.from)
+    .bind(step.to)
+    .bind(&actor.id)
+    .bind(actor.role.as_str())
+    .bind(reason)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
 fn check_version(grant: &Grant, expected: i64) -> Result<()> {
     if grant.version == expected { Ok(()) } else { Err(StorageError::VersionConflict { current: grant.version }) }
 }
@@ -438,6 +498,26 @@ impl Db {
                 (true, Some(a)) => Some(a),
                 (false, _) => None,
             };
+            let acceptance = match (step.effects.contains(&Effect::RecordAcceptance), &firing.acceptance) {
+                (true, None) => return Err(StorageError::AcceptanceRequired),
+                (true, Some(a)) => Some(a),
+                (false, _) => None,
+            };
+            // What follows is decided now too, so that nothing is written when it cannot be.
+            let then = match &firing.then {
+                Some(event) => {
+                    let next = workflow.fire(step.to, event, Role::System, |g| facts.holds(g));
+                    let next = next.map_err(|error| StorageError::Refused { error, missing: Vec::new() })?;
+                    if next.effects.iter().any(|e| !matches!(e, Effect::StampDecided | Effect::StampClosed)) {
+                        return Err(StorageError::Refused {
+                            error: FireError::NotAllowed { state: step.to.into(), event: event.clone(), allowed: vec![] },
+                            missing: Vec::new(),
+                        });
+                    }
+                    Some(next)
+                }
+                None => None,
+            };
             let at = now();
             let stamp = |effect: Effect| step.effects.contains(&effect).then(|| at.clone());
             let mut tx = db.begin_write().await?;
@@ -486,21 +566,41 @@ impl Db {
                 return Err(db.conflict(id).await);
             };
             updated.lines = grant.lines.clone();
-            sqlx::query(
-                "INSERT INTO grant_transitions (grant_id, version, event, from_state, to_state, actor, actor_role, reason, at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            )
-            .bind(id)
-            .bind(updated.version)
-            .bind(step.event)
-            .bind(step.from)
-            .bind(step.to)
-            .bind(&actor.id)
-            .bind(actor.role.as_str())
-            .bind(&firing.reason)
-            .bind(&at)
-            .execute(&mut *tx)
-            .await?;
+            record_transition(&mut tx, id, updated.version, &step, &actor, &firing.reason, &at).await?;
+            if let Some(a) = acceptance {
+                sqlx::query(
+                    "INSERT INTO award_acceptances (grant_id, user_id, signer_name, signer_title, letter_sha256,
+                       client_address, accepted_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(id)
+                .bind(a.user_id)
+                .bind(&a.signer_name)
+                .bind(&a.signer_title)
+                .bind(&a.letter_sha256)
+                .bind(&a.client_address)
+                .bind(&at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            if let Some(next) = then {
+                let system = Actor { id: SYSTEM_ACTOR.into(), role: Role::System };
+                let stamp = |effect: Effect| next.effects.contains(&effect).then(|| at.clone());
+                let lines = std::mem::take(&mut updated.lines);
+                updated = sqlx::query_as::<_, Grant>(&format!(
+                    "UPDATE grants SET state = $1, version = version + 1, updated_at = $2, state_entered_at = $2,
+                       decided_at = COALESCE($3, decided_at), closed_at = COALESCE($4, closed_at)
+                     WHERE id = $5 RETURNING {COLUMNS}"
+                ))
+                .bind(next.to)
+                .bind(&at)
+                .bind(stamp(Effect::StampDecided))
+                .bind(stamp(Effect::StampClosed))
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+                updated.lines = lines;
+                record_transition(&mut tx, id, updated.version, &next, &system, "", &at).await?;
+            }
             for mail in &firing.mails {
                 enqueue(&mut tx, mail).await?;
             }
@@ -518,6 +618,24 @@ impl Db {
             Ok(g) => StorageError::VersionConflict { current: g.version },
             Err(e) => e,
         }
+    }
+
+    /// Every awarded grant (awarded once, whatever its state since), in order.
+    pub async fn awarded_grant_ids(&self) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar("SELECT id FROM grants WHERE awarded_at IS NOT NULL ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// The member's acceptance of a grant's award letter, once given.
+    pub async fn acceptance(&self, grant_id: i64) -> Result<Option<AcceptanceRecord>> {
+        Ok(sqlx::query_as::<_, AcceptanceRecord>(
+            "SELECT grant_id, user_id, signer_name, signer_title, letter_sha256, client_address, accepted_at
+             FROM award_acceptances WHERE grant_id = $1",
+        )
+        .bind(grant_id)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// The grant's state changes, oldest first. An unknown grant is `NotFound`, not an empty history.

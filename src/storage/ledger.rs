@@ -9,7 +9,7 @@ use sqlx::AnyConnection;
 
 use super::{Backend, Db, Result, StorageError, detached, now};
 use crate::domain::Money;
-use crate::domain::ledger::{Account, Book, Entry, EntryKind, LedgerError, Operation};
+use crate::domain::ledger::{Account, Book, CommitmentLine, Entry, EntryKind, LedgerError, Operation};
 
 /// One entry as exported.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -28,6 +28,11 @@ pub struct ExportRow {
     pub actor: String,
     pub reason: String,
 }
+
+const EXPORT: &str = "SELECT l.id, l.at, l.envelope_code AS envelope, l.fiscal_year, l.category_code AS category, \
+    l.grant_id, o.legal_name AS organism, l.kind, l.amount_cents, l.commitment_id AS commitment, \
+    l.reverses_id AS reverses, l.actor, l.reason \
+    FROM ledger_entries l JOIN grants g ON g.id = l.grant_id JOIN organisms o ON o.id = g.organism_id";
 
 /// Who asks for an operation, why, and the request's idempotency key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,15 +228,18 @@ impl Db {
 
     /// Every entry with its grant's organism, in order, for the CSV export.
     pub async fn ledger_export(&self) -> Result<Vec<ExportRow>> {
-        Ok(sqlx::query_as::<_, ExportRow>(
-            "SELECT l.id, l.at, l.envelope_code AS envelope, l.fiscal_year, l.category_code AS category, l.grant_id,
-               o.legal_name AS organism, l.kind, l.amount_cents, l.commitment_id AS commitment,
-               l.reverses_id AS reverses, l.actor, l.reason
-             FROM ledger_entries l JOIN grants g ON g.id = l.grant_id JOIN organisms o ON o.id = g.organism_id
-             ORDER BY l.id",
-        )
-        .fetch_all(&self.pool)
-        .await?)
+        Ok(sqlx::query_as::<_, ExportRow>(&format!("{EXPORT} ORDER BY l.id")).fetch_all(&self.pool).await?)
+    }
+
+    /// A grant's statement: each of its commitments in effect with what was spent, released and what
+    /// remains, and its entries as exported, in order.
+    pub async fn statement(&self, grant_id: i64) -> Result<(Vec<CommitmentLine>, Vec<ExportRow>)> {
+        let book = Book::new(BTreeMap::new(), self.ledger_entries_of(grant_id).await?);
+        let rows = sqlx::query_as::<_, ExportRow>(&format!("{EXPORT} WHERE l.grant_id = $1 ORDER BY l.id"))
+            .bind(grant_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok((book.commitments(), rows))
     }
 
     /// A grant's entries, in order.

@@ -99,6 +99,8 @@ pub enum StorageError {
     NotAReviewer,
     #[error("awarding needs the amounts, the envelopes and the fiscal year")]
     AwardRequired,
+    #[error("accepting the award needs the member's name, title and the letter accepted")]
+    AcceptanceRequired,
     #[error("the award cannot be made: {0}")]
     Award(crate::domain::award::AwardError),
     #[error("this Idempotency-Key was already used")]

@@ -129,6 +129,9 @@ impl From<StorageError> for Problem {
             StorageError::NotAReviewer => Problem::refused("not-a-reviewer", StatusCode::UNPROCESSABLE_ENTITY),
             StorageError::Ledger(e) => Problem::Ledger(e),
             StorageError::AwardRequired => Problem::refused("award-required", StatusCode::UNPROCESSABLE_ENTITY),
+            StorageError::AcceptanceRequired => {
+                Problem::refused("acceptance-required", StatusCode::UNPROCESSABLE_ENTITY)
+            }
             StorageError::IdempotencyReplay { .. } => Problem::refused("idempotency-replay", StatusCode::CONFLICT),
             StorageError::Award(e) => match e {
                 // Storage reports a lack of funds as the ledger's refusal, with its fiscal year.

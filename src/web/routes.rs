@@ -51,6 +51,7 @@ fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         route(Method::POST, "/grants/{id}/edit", on(MethodFilter::POST, g::edit)),
         route(Method::POST, "/grants/{id}/withdraw", on(MethodFilter::POST, g::withdraw)),
         route(Method::GET, "/grants/{id}/letter.pdf", on(MethodFilter::GET, g::letter)),
+        route(Method::POST, "/grants/{id}/accept", on(MethodFilter::POST, g::accept)),
         route(Method::GET, "/finance", on(MethodFilter::GET, f::finance_page)),
         route(Method::GET, "/finance/summary.csv", on(MethodFilter::GET, f::summary_csv)),
         route(Method::GET, "/finance/ledger.csv", on(MethodFilter::GET, f::ledger_csv)),

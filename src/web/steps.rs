@@ -9,7 +9,7 @@ use crate::AppState;
 use crate::domain::Actor;
 use crate::domain::award::AwardAmounts;
 use crate::domain::workflow::{FireError, Role};
-use crate::storage::grants::{AwardRequest, Firing, Grant, Idempotency, Proposal};
+use crate::storage::grants::{Acceptance, AwardRequest, Firing, Grant, Idempotency, Proposal, SYSTEM_ACTOR};
 use crate::storage::outbox::{AssignmentMail, Mail, Recipient};
 use crate::storage::{Db, StorageError};
 use crate::web::auth::Caller;
@@ -20,7 +20,7 @@ use crate::web::problem::Problem;
 use crate::web::review::{REASON_MAX, RawProposal};
 
 /// The events the applicant hears about by e-mail.
-const ANNOUNCED: [&str; 5] = ["submit", "request_info", "approve", "decline", "award"];
+const ANNOUNCED: [&str; 6] = ["submit", "request_info", "approve", "decline", "award", "accept"];
 
 /// The event that moves an application to review, and the one that leaves it: reviews are accepted
 /// in the states the latter leaves from.
@@ -153,6 +153,69 @@ pub fn default_fiscal_year(state: &AppState) -> String {
 
 /// The event that awards a grant and commits its funds.
 pub const AWARD: &str = "award";
+/// The event a member fires by accepting the award letter, and the one octroi fires right after.
+pub const ACCEPT: &str = "accept";
+pub const ACTIVATE: &str = "activate";
+
+/// A member's signature of the award letter, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct Signature {
+    pub name: String,
+    pub title: String,
+    /// The member read the letter and accepts its conditions on the organism's behalf.
+    pub confirmed: bool,
+}
+
+/// A member accepts the award letter on the organism's behalf: the signature (name, title, time, the
+/// network address it came from, the SHA-256 of the French letter) is recorded with the `accept`
+/// transition, and octroi activates the grant in the same transaction. Only members of the organism
+/// may: `grant.accept` in the policies, `applicant` in the workflow.
+pub async fn accept(
+    state: &AppState,
+    actor: &Actor,
+    user_id: i64,
+    grant: &Grant,
+    signature: &Signature,
+    client_address: std::net::IpAddr,
+) -> Result<Grant, Problem> {
+    let mut f = Fields::default();
+    let name = f.required("signer_name", signature.name.clone());
+    let title = f.required("signer_title", signature.title.clone());
+    for (field, value) in [("signer_name", &name), ("signer_title", &title)] {
+        if value.chars().count() > SIGNATURE_MAX {
+            f.add(field, FieldProblem::TooLong { max: SIGNATURE_MAX as u64 });
+        }
+    }
+    if !signature.confirmed {
+        f.add("accept_conditions", FieldProblem::Required);
+    }
+    if !f.is_empty() {
+        return Err(f.into_problem());
+    }
+    // The letter as it reads now (the same bytes as at award time unless the organism's name or address
+    // changed since): its SHA-256 says which text was accepted. Before the award there is none, and the
+    // workflow refuses the acceptance.
+    let letter_sha256 = match crate::letters::letter_for(state, grant).await? {
+        Some(letter) => crate::letters::sha256_hex(&crate::letters::render(&letter, crate::domain::Language::Fr)),
+        None => String::new(),
+    };
+    let acceptance = Acceptance {
+        user_id,
+        signer_name: name.clone(),
+        signer_title: title.clone(),
+        letter_sha256,
+        client_address: client_address.to_string(),
+    };
+    let firing = Firing {
+        acceptance: Some(acceptance),
+        then: Some(ACTIVATE.into()),
+        ..firing(state, ACCEPT, &format!("{name}, {title}"))
+    };
+    Ok(fire_with(state, actor, grant, firing).await?.0)
+}
+
+/// The longest name or title a signature takes.
+pub const SIGNATURE_MAX: usize = 200;
 
 async fn fire_with(
     state: &AppState,
@@ -195,7 +258,7 @@ pub fn firing(state: &AppState, event: &str, reason: &str) -> Firing {
 /// queue itself. Anything else (reviews still missing, someone moved it meanwhile) leaves it as it is.
 pub async fn complete_reviews_if_done(state: &AppState, db: &Db, grant_id: i64) -> Result<(), Problem> {
     let grant = db.grant(grant_id).await?;
-    let system = Actor { id: "octroi".into(), role: Role::System };
+    let system = Actor { id: SYSTEM_ACTOR.into(), role: Role::System };
     let firing = firing(state, COMPLETE_REVIEWS, "");
     match db.fire_grant_event(state.grant_workflow(), grant_id, grant.version, &system, firing).await {
         Ok(_) => Ok(()),

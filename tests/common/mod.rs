@@ -244,6 +244,10 @@ impl TestApp {
         self.post_as(&token, path, body).await
     }
 
+    pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request")
+    }
+
     pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
         self.client.post(self.url(path)).bearer_auth(token).json(body).send().await.expect("request")
     }

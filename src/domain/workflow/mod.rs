@@ -72,6 +72,7 @@ named_enum!(
         RecordProposal = "record_proposal",
         CommitAward = "commit_award",
         ReleaseFunds = "release_funds",
+        RecordAcceptance = "record_acceptance",
     }
 );
 

@@ -287,7 +287,7 @@ impl From<GrantTransition> for TransitionView {
 }
 
 /// Loads a grant the caller may act on with `action`.
-async fn authorized(
+pub(crate) async fn authorized(
     state: &AppState,
     caller: &crate::web::auth::Caller,
     id: i64,

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, documented by the OpenAPI document at `/api/v1/openapi.json`. Routes are
 //! registered through utoipa-axum, so a route cannot exist without its documentation.
 
+pub mod acceptance;
 pub mod awards;
 pub mod grants;
 pub mod organisms;
@@ -64,6 +65,8 @@ fn registered() -> OpenApiRouter<AppState> {
         .routes(routes!(review::conflict))
         .routes(routes!(review::decisions))
         .routes(routes!(awards::award))
+        .routes(routes!(acceptance::accept, acceptance::acceptance))
+        .routes(routes!(acceptance::statement))
         .routes(routes!(crate::web::finance::envelopes_api))
 }
 

@@ -3,20 +3,22 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use std::net::SocketAddr;
 
 use super::account::signed_in_page;
 use super::{FormErrors, Page, render};
 use crate::AppState;
 use crate::domain::account::AccountRole;
 use crate::domain::grant::{Application, LineCategory};
+use crate::domain::ledger::CommitmentLine;
 use crate::domain::workflow::Guard;
 use crate::policy::authz::{Action, Resource};
 use crate::storage::StorageError;
-use crate::storage::grants::{Grant, GrantSummary, GrantTransition};
+use crate::storage::grants::{AcceptanceRecord, Grant, GrantSummary, GrantTransition};
 use crate::storage::organisms::Organism;
 use crate::web::application::{
     EMAIL_MAX, LINE_DESCRIPTION_MAX, LONG_TEXT_MAX, NAME_MAX, RawApplication, RawLine, TITLE_MAX,
@@ -297,9 +299,63 @@ pub struct ShowPage {
     /// Links to the program officer's page and the reviewer's form, for those who may use them.
     pub can_manage: bool,
     pub can_review: bool,
+    /// The member's acceptance of the award letter, once given.
+    pub acceptance: Option<AcceptanceRecord>,
+    /// The acceptance form, for a member while the grant waits for it (what was typed, after an error).
+    pub accept: Option<AcceptForm>,
+    pub errors: FormErrors,
+    pub notice: Option<String>,
+    /// The grant's commitments in the ledger, with what was spent, released and what remains.
+    pub statement: Vec<CommitmentLine>,
+}
+
+/// The acceptance form as typed.
+#[derive(Debug, Clone, Default)]
+pub struct AcceptForm {
+    pub version: i64,
+    pub signer_name: String,
+    pub signer_title: String,
+    /// The checkbox: present (`on`) when ticked.
+    pub accept_conditions: Option<String>,
+}
+
+impl AcceptForm {
+    /// The text fields: (name, label's message id, value typed).
+    pub fn fields(&self) -> [(&'static str, &'static str, &str); 2] {
+        [
+            ("signer_name", "field-signer-name", self.signer_name.as_str()),
+            ("signer_title", "field-signer-title", self.signer_title.as_str()),
+        ]
+    }
 }
 
 impl ShowPage {
+    pub fn category(&self, code: &str) -> String {
+        self.page.t(&format!("category-{code}"))
+    }
+
+    pub fn accepted_line(&self) -> String {
+        let Some(a) = &self.acceptance else { return String::new() };
+        let args = [
+            ("name", a.signer_name.clone()),
+            ("title", a.signer_title.clone()),
+            ("date", self.page.date(&a.accepted_at)),
+        ];
+        crate::web::i18n::t_args(self.page.lang, "letter-accept-recorded", &args)
+    }
+
+    pub fn accepted_details(&self) -> String {
+        let Some(a) = &self.acceptance else { return String::new() };
+        let args = [("address", a.client_address.clone()), ("sha", a.letter_sha256.clone())];
+        crate::web::i18n::t_args(self.page.lang, "letter-accept-record-details", &args)
+    }
+
+    /// The statement's sums: committed, spent, released, remaining.
+    pub fn statement_total(&self, which: &usize) -> i64 {
+        let pick = |l: &CommitmentLine| [l.committed, l.spent, l.released, l.remaining][*which].cents();
+        self.statement.iter().map(pick).sum()
+    }
+
     pub fn equipment(&self) -> i64 {
         self.application.requested(LineCategory::Equipment).cents()
     }
@@ -313,37 +369,111 @@ impl ShowPage {
     }
 }
 
+#[derive(Deserialize)]
+pub struct ShowQuery {
+    #[serde(default)]
+    notice: Option<String>,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     signed: SignedIn,
     headers: HeaderMap,
     Path(id): Path<i64>,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response, Problem> {
     let grant = authorized_grant(&state, &signed, id, Action::GrantView).await?;
+    let mut show = show_page(&state, &signed, &headers, grant, None).await?;
+    show.notice = (q.notice.as_deref() == Some("accepted")).then(|| show.page.t("notice-accepted"));
+    Ok(render(StatusCode::OK, &show))
+}
+
+/// The grant's page; `typed` is the acceptance form as the member typed it, after an error.
+async fn show_page(
+    state: &AppState,
+    signed: &SignedIn,
+    headers: &HeaderMap,
+    grant: Grant,
+    typed: Option<AcceptForm>,
+) -> Result<ShowPage, Problem> {
+    let id = grant.id;
     let resource = grant_resource(&state.db, &grant).await?;
     let workflow = state.grant_workflow();
     let role = signed.caller.user.role().workflow_role();
-    let can_edit = workflow.is_editable(&grant.state) && signed.caller.may(&state, Action::GrantEdit, &resource);
-    let can_withdraw = signed.caller.may(&state, Action::GrantFire, &resource)
-        && workflow.allowed_events(&grant.state, role).iter().any(|e| e == "withdraw");
+    let allowed = workflow.allowed_events(&grant.state, role);
+    let can_edit = workflow.is_editable(&grant.state) && signed.caller.may(state, Action::GrantEdit, &resource);
+    let can_withdraw =
+        signed.caller.may(state, Action::GrantFire, &resource) && allowed.iter().any(|e| e == "withdraw");
+    let can_accept =
+        signed.caller.may(state, Action::GrantAccept, &resource) && allowed.iter().any(|e| e == steps::ACCEPT);
     let awaiting_answer =
         workflow.allowed_events(&grant.state, AccountRole::Member.workflow_role()).iter().any(|e| e == "provide_info");
-    let can_manage = signed.caller.may(&state, Action::GrantManage, &resource);
-    let can_review = signed.caller.may(&state, Action::GrantReview, &resource);
-    let page = super::review::work_page(&state, &signed, &headers, &format!("/grants/{id}"), None).await?;
-    let show = ShowPage {
+    let can_manage = signed.caller.may(state, Action::GrantManage, &resource);
+    let can_review = signed.caller.may(state, Action::GrantReview, &resource);
+    let page = super::review::work_page(state, signed, headers, &format!("/grants/{id}"), None).await?;
+    let accept = can_accept.then(|| {
+        typed.unwrap_or_else(|| AcceptForm {
+            version: grant.version,
+            signer_name: signed.caller.user.display_name.clone(),
+            ..Default::default()
+        })
+    });
+    Ok(ShowPage {
         can_manage,
         can_review,
         page,
         organism: state.db.organism(grant.organism_id).await?,
         application: grant.application(),
         history: state.db.grant_history(id).await?,
+        acceptance: state.db.acceptance(id).await?,
+        statement: if grant.awarded_at.is_some() { state.db.statement(id).await?.0 } else { Vec::new() },
+        accept,
+        errors: FormErrors::default(),
+        notice: None,
         grant,
         can_edit,
         can_withdraw,
         awaiting_answer,
+    })
+}
+
+/// A member accepts the award letter on the organism's behalf; octroi activates the grant. A refused
+/// form comes back with what was typed and the errors next to the fields.
+pub async fn accept(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let mut grant = authorized_grant(&state, &signed, id, Action::GrantAccept).await?;
+    let form = super::form_map(&body);
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let typed = AcceptForm {
+        version: get("version").parse().unwrap_or(0),
+        signer_name: get("signer_name"),
+        signer_title: get("signer_title"),
+        accept_conditions: form.get("accept_conditions").cloned(),
     };
-    Ok(render(StatusCode::OK, &show))
+    grant.version = typed.version;
+    let signature = steps::Signature {
+        name: typed.signer_name.clone(),
+        title: typed.signer_title.clone(),
+        confirmed: typed.accept_conditions.is_some(),
+    };
+    match steps::accept(&state, &signed.caller.actor(), signed.caller.user.id, &grant, &signature, client.ip()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/grants/{id}?notice=accepted")).into_response()),
+        Err(problem @ (Problem::Validation(_) | Problem::VersionConflict { .. })) => {
+            let current = state.db.grant(id).await?;
+            let mut typed = typed;
+            typed.version = current.version;
+            let mut show = show_page(&state, &signed, &headers, current, Some(typed)).await?;
+            show.errors = FormErrors::from_problem(&problem, show.page.lang);
+            Ok(render(problem.status_code(), &show))
+        }
+        Err(e) => Err(e),
+    }
 }
 
 #[derive(Deserialize)]
@@ -372,7 +502,7 @@ pub async fn letter(
     let letter = crate::letters::letter_for(&state, &grant).await?.ok_or(Problem::NotFound)?;
     let lang = if q.lang.as_deref() == Some("en") { crate::domain::Language::En } else { crate::domain::Language::Fr };
     let bytes = crate::letters::render(&letter, lang);
-    let name = format!("lettre-octroi-{id}-{}.pdf", lang.code());
+    let name = crate::letters::file_name(id, lang);
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "application/pdf".to_string()),

@@ -247,3 +247,8 @@ pub struct FormPage {
     pub form: FormSpec,
     pub errors: FormErrors,
 }
+
+/// A posted form's fields by name (the last value of a repeated name).
+pub fn form_map(body: &[u8]) -> std::collections::BTreeMap<String, String> {
+    url::form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}

@@ -2,8 +2,6 @@
 //! the program officer's page for one application (eligibility, reviewers, reviews side by side, the
 //! decision), the reviewer's form, conflict declarations and batch decisions.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -11,7 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::account::signed_in_page;
-use super::{FormErrors, MessagePage, Page, render};
+use super::{FormErrors, MessagePage, Page, form_map, render};
 use crate::AppState;
 use crate::domain::Region;
 use crate::domain::workflow::Role;
@@ -440,10 +438,6 @@ pub async fn manage_page(
         status: StatusCode::OK,
     };
     manage_page_with(&state, &signed, &headers, grant, input).await
-}
-
-fn form_map(body: &[u8]) -> BTreeMap<String, String> {
-    url::form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
 }
 
 pub async fn manage(

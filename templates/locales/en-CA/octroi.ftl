@@ -452,6 +452,27 @@ letter-conditions = Eligible expenses: the equipment, software and coaching appr
 letter-payments = Payments: purchases are paid by the program as each order is approved; coaching is paid by the hour delivered.
 letter-obligations = The organization's obligations: use the funds for their purpose, keep the receipts and submit a final report.
 letter-repayment = Amounts used for other purposes must be repaid; the program may terminate the bourse for a breach.
-letter-acceptance = Acceptance: the organization's authorized person accepts this letter in octroi (name, title, date and address are recorded).
+letter-acceptance = Acceptance: the organization's authorized person accepts this letter in octroi (name, title, date and network address are recorded).
 letter-download = Download the award letter (PDF)
 letter-download-en = Letter in English (PDF)
+
+## Acceptance of the award letter (issue 5)
+problem-acceptance-required = Signature required
+problem-acceptance-required-detail = To accept the award letter, give your name and title, and confirm that you accept its conditions.
+letter-accept-legend = Accept the award letter
+letter-accept-intro = Read the award letter before accepting it. By accepting it, you commit the organization to its conditions; your name, your title, the date and your connection's network address are recorded.
+field-signer-name = Your name
+field-signer-title = Your title or position in the organization
+field-accept-conditions = I have read the award letter and accept its conditions on behalf of the organization.
+letter-accept-button = Accept the award letter
+letter-accept-recorded = Award letter accepted by { $name } ({ $title }) on { $date }.
+letter-accept-record-details = Network address: { $address } · SHA-256 fingerprint of the letter: { $sha }
+notice-accepted = Letter accepted: the bourse is active.
+mail-step-accept-subject = DATAide: award letter accepted for “{ $title }”
+mail-step-accept-body = Hello { $name },
+
+    The award letter for “{ $title }” was accepted on behalf of your organization ({ $reason }). The bourse is now active:
+    { $link }
+statement-title = Statement of the bourse (ledger)
+statement-released = Released
+statement-remaining = Left to spend

@@ -452,6 +452,27 @@ letter-conditions = Dépenses admissibles : le matériel, les logiciels et l'acc
 letter-payments = Versements : les achats sont payés par le programme sur approbation de chaque commande; l'accompagnement est payé à l'heure réalisée.
 letter-obligations = Obligations de l'organisme : utiliser les fonds aux fins prévues, conserver les pièces justificatives et remettre un rapport final.
 letter-repayment = Les sommes utilisées à d'autres fins doivent être remboursées; le programme peut résilier la bourse en cas de manquement.
-letter-acceptance = Acceptation : la personne autorisée de l'organisme accepte la présente lettre dans octroi (nom, titre, date et adresse sont consignés).
+letter-acceptance = Acceptation : la personne autorisée de l'organisme accepte la présente lettre dans octroi (nom, titre, date et adresse réseau sont consignés).
 letter-download = Télécharger la lettre d'octroi (PDF)
 letter-download-en = Lettre en anglais (PDF)
+
+## Acceptance of the award letter (issue 5)
+problem-acceptance-required = Signature requise
+problem-acceptance-required-detail = Pour accepter la lettre d'octroi, indiquez votre nom et votre titre, et confirmez que vous en acceptez les conditions.
+letter-accept-legend = Accepter la lettre d'octroi
+letter-accept-intro = Lisez la lettre d'octroi avant de l'accepter. En l'acceptant, vous engagez l'organisme à en respecter les conditions; votre nom, votre titre, la date et l'adresse réseau de votre connexion sont consignés.
+field-signer-name = Votre nom
+field-signer-title = Votre titre ou fonction dans l'organisme
+field-accept-conditions = J'ai lu la lettre d'octroi et j'en accepte les conditions au nom de l'organisme.
+letter-accept-button = Accepter la lettre d'octroi
+letter-accept-recorded = Lettre d'octroi acceptée par { $name } ({ $title }) le { $date }.
+letter-accept-record-details = Adresse réseau : { $address } · empreinte SHA-256 de la lettre : { $sha }
+notice-accepted = Lettre acceptée : la bourse est active.
+mail-step-accept-subject = DATAide : lettre d'octroi acceptée pour « { $title } »
+mail-step-accept-body = Bonjour { $name },
+
+    La lettre d'octroi de « { $title } » a été acceptée au nom de votre organisme ({ $reason }). La bourse est maintenant active :
+    { $link }
+statement-title = Relevé de la bourse (grand livre)
+statement-released = Libéré
+statement-remaining = Reste à dépenser
