@@ -97,7 +97,10 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 /// The letter as PDF bytes; the same data and language give the same bytes.
 pub fn render(d: &LetterData, lang: Language) -> Vec<u8> {
-    let font = ParsedFont::from_bytes(FONT, 0, &mut Vec::new()).expect("the bundled font parses");
+    // Parsed once per process: parsing the font's tables was most of a letter's cost.
+    static PARSED: std::sync::LazyLock<ParsedFont> =
+        std::sync::LazyLock::new(|| ParsedFont::from_bytes(FONT, 0, &mut Vec::new()).expect("the bundled font parses"));
+    let font = PARSED.clone();
     let mut doc = PdfDocument::new(&i18n::t_args(lang, "letter-title", &[("program", d.program.clone())]));
     let font_id = FontId("F1".to_string());
     doc.resources.fonts.map.insert(font_id.clone(), PdfFont::new(font));
@@ -126,8 +129,42 @@ pub fn render(d: &LetterData, lang: Language) -> Vec<u8> {
     }
     ops.push(Op::EndTextSection);
     pages.push(PdfPage::new(Mm(215.9), Mm(279.4), ops));
-    let bytes = doc.with_pages(pages).save(&PdfSaveOptions::default(), &mut Vec::new());
+    let doc = doc.with_pages(pages);
+    // printpdf compresses every stream at zlib's best level, half of a letter's time; here level 3
+    // gives letters 2 % larger in 55 % of the time (measured: 4,4 ms and 18,5 KB a letter → 2,5 ms, 18,9 KB).
+    let options = PdfSaveOptions { optimize: false, ..PdfSaveOptions::default() };
+    let mut pdf = doc.to_lopdf_document(&options, &mut Vec::new());
+    for object in pdf.objects.values_mut() {
+        if let lopdf::Object::Stream(stream) = object {
+            compress(stream);
+        }
+    }
+    let mut bytes = Vec::new();
+    pdf.save_to(&mut bytes).expect("writing to memory cannot fail");
     with_content_identifier(bytes)
+}
+
+/// Compresses a stream with Flate at `LEVEL`, unless it is filtered already or would not shrink.
+fn compress(stream: &mut lopdf::Stream) {
+    use std::io::Write;
+    if !stream.allows_compression || stream.dict.get(b"Filter").is_ok() {
+        return;
+    }
+    let mut encoder = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(LEVEL));
+    let compressed = encoder.write_all(&stream.content).and_then(|_| encoder.finish());
+    if let Ok(compressed) = compressed.map_err(|e| tracing::warn!("letter stream not compressed: {e}"))
+        && compressed.len() < stream.content.len()
+    {
+        stream.dict.set("Filter", "FlateDecode");
+        stream.set_content(compressed);
+    }
+}
+
+const LEVEL: u32 = 3;
+
+/// [`render`] on the blocking pool: a letter is a few milliseconds of CPU, too long for a request's task.
+pub async fn render_off_thread(letter: LetterData, lang: Language) -> Vec<u8> {
+    tokio::task::spawn_blocking(move || render(&letter, lang)).await.expect("rendering a letter does not panic")
 }
 
 /// printpdf writes a random file identifier (`/ID [(…)(…)]` in the trailer); this replaces both strings,

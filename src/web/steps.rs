@@ -113,7 +113,7 @@ pub async fn award(
     let awarded = fire_with(state, actor, grant, firing).await?.0;
     // The letter is made now; its bytes are the same each time it is made again, so its SHA-256 is kept.
     if let Some(letter) = crate::letters::letter_for(state, &awarded).await? {
-        let bytes = crate::letters::render(&letter, crate::domain::Language::Fr);
+        let bytes = crate::letters::render_off_thread(letter, crate::domain::Language::Fr).await;
         state.db.record_letter(awarded.id, crate::letters::sha256_hex(&bytes)).await?;
     }
     Ok(state.db.grant(awarded.id).await?)
@@ -196,7 +196,9 @@ pub async fn accept(
     // changed since): its SHA-256 says which text was accepted. Before the award there is none, and the
     // workflow refuses the acceptance.
     let letter_sha256 = match crate::letters::letter_for(state, grant).await? {
-        Some(letter) => crate::letters::sha256_hex(&crate::letters::render(&letter, crate::domain::Language::Fr)),
+        Some(letter) => {
+            crate::letters::sha256_hex(&crate::letters::render_off_thread(letter, crate::domain::Language::Fr).await)
+        }
         None => String::new(),
     };
     let acceptance = Acceptance {

@@ -501,7 +501,7 @@ pub async fn letter(
     let grant = authorized_grant(&state, &signed, id, Action::GrantView).await?;
     let letter = crate::letters::letter_for(&state, &grant).await?.ok_or(Problem::NotFound)?;
     let lang = if q.lang.as_deref() == Some("en") { crate::domain::Language::En } else { crate::domain::Language::Fr };
-    let bytes = crate::letters::render(&letter, lang);
+    let bytes = crate::letters::render_off_thread(letter, lang).await;
     let name = crate::letters::file_name(id, lang);
     Ok((
         [
