@@ -741,3 +741,72 @@ async fn a_member_accepts_over_the_api_and_the_statement_follows_the_grant() {
     assert_eq!(report.changed, vec![first.id]);
     assert_eq!(db.ledger_verify().await.unwrap(), Vec::<String>::new());
 }
+
+/// Bad awards over the API, each refused with a clear answer and nothing written: three decimals, a
+/// negative amount, nothing at all, above the program's cap, a grant that is not approved, a second award.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_awards_are_refused_and_write_nothing() {
+    use serde_json::{Value, json};
+    let app = common::TestApp::spawn().await;
+    let grant = approved_grants(&app, 1).await[0];
+    let officer = app.account("agente@test.org", octroi::domain::account::AccountRole::ProgramOfficer, None).await;
+    let officer = app.token_of(officer).await;
+    let version = app.db().grant(grant).await.unwrap().version;
+    let award = |body: Value, key: &'static str| {
+        let (app, officer) = (&app, officer.clone());
+        async move {
+            let r = app
+                .client
+                .post(app.url(&format!("/api/v1/grants/{grant}/award")))
+                .bearer_auth(officer)
+                .header("idempotency-key", key)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            (status, r.json::<Value>().await.unwrap())
+        }
+    };
+    let fields = |p: &Value| -> Vec<String> {
+        p["errors"]
+            .as_array()
+            .map(|a| a.iter().map(|e| e["field"].as_str().unwrap().to_string()).collect())
+            .unwrap_or_default()
+    };
+    let (status, p) = award(json!({ "version": version, "equipment": "100.001", "fiscal_year": FY }), "k1").await;
+    assert_eq!((status, fields(&p)), (422, vec!["equipment".to_string()]), "{p}");
+    let (status, p) = award(json!({ "version": version, "software": "-5", "fiscal_year": FY }), "k2").await;
+    assert_eq!((status, fields(&p)), (422, vec!["software".to_string()]), "{p}");
+    let (status, p) = award(json!({ "version": version, "equipment": "0", "fiscal_year": FY }), "k3").await;
+    assert_eq!(status, 422, "nothing awarded: {p}");
+    let (status, p) = award(json!({ "version": version, "equipment": "1000000", "fiscal_year": FY }), "k4").await;
+    assert_eq!((status, p["code"].as_str()), (422, Some("award-above-cap")), "{p}");
+    assert!(app.db().ledger_entries_of(grant).await.unwrap().is_empty(), "nothing written by a refusal");
+    assert_eq!(app.db().grant(grant).await.unwrap().state, "approved");
+    let keys: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM idempotency_keys").fetch_one(app.db().pool()).await.unwrap();
+    assert_eq!(keys, 0, "a refused award leaves its key free");
+
+    let (status, _) = award(json!({ "version": version, "equipment": "1000", "fiscal_year": FY }), "k5").await;
+    assert_eq!(status, 200);
+    let version = app.db().grant(grant).await.unwrap().version;
+    let (status, p) = award(json!({ "version": version, "equipment": "1000", "fiscal_year": FY }), "k6").await;
+    assert_eq!(status, 409, "awarded once: {p}");
+    assert_eq!(app.db().ledger_entries_of(grant).await.unwrap().len(), 1);
+
+    // A grant that is not approved (a draft) cannot be awarded.
+    let draft = app.complete_draft(&common::neq(99)).await;
+    let r = app
+        .client
+        .post(app.url(&format!("/api/v1/grants/{draft}/award")))
+        .bearer_auth(&officer)
+        .header("idempotency-key", "k7")
+        .json(&json!({ "version": 1, "equipment": "1000", "fiscal_year": FY }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 409);
+    assert!(app.db().ledger_entries_of(draft).await.unwrap().is_empty());
+    assert_eq!(app.db().ledger_verify().await.unwrap(), Vec::<String>::new());
+}
