@@ -1,6 +1,7 @@
 //! `octroi demo` (and `serve --demo`): a realistic program to click through. Organisms in each of the 17
 //! regions, applications in every state of the grant workflow (each moved there through the workflow,
-//! with its history, reviews and e-mails), and one account per role whose password is printed once.
+//! with its history, reviews and e-mails; `accepted` on the way to `active`), and one account per role
+//! whose password is printed once.
 
 use std::collections::BTreeMap;
 
