@@ -219,28 +219,51 @@ pub async fn letter_for(
         .into_iter()
         .filter(|e| e.kind == crate::domain::ledger::EntryKind::Commit)
         .collect();
-    let coaching_hours = Hours::from_hundredths(hours);
     let amounts = crate::domain::award::AwardAmounts {
         equipment: Money::from_cents(equipment),
         software: Money::from_cents(software),
-        coaching_hours,
+        coaching_hours: Hours::from_hundredths(hours),
     };
-    Ok(Some(LetterData {
+    let fiscal_year = commitments.first().map(|e| e.account.fiscal_year.clone()).unwrap_or_default();
+    let parts = commitments.into_iter().map(|e| (e.account.envelope, e.account.category, e.amount)).collect();
+    Ok(Some(before_award(state, grant, &organism, &amounts).with_award(parts, fiscal_year, &at)))
+}
+
+/// What a letter states before its funding sources, fiscal year and date are known: the parties, the
+/// project, the amounts. [`LetterData::with_award`] completes it.
+pub fn before_award(
+    state: &crate::AppState,
+    grant: &crate::storage::grants::Grant,
+    organism: &crate::storage::organisms::Organism,
+    amounts: &crate::domain::award::AwardAmounts,
+) -> LetterData {
+    LetterData {
         grant_id: grant.id,
         program: state.program.name.clone(),
         operator: state.program.operator.clone(),
-        organism: organism.legal_name,
-        neq: organism.neq,
+        organism: organism.legal_name.clone(),
+        neq: organism.neq.clone(),
         address: format!("{}, {} {}", organism.street_address, organism.city, organism.postal_code),
         project: grant.title.clone(),
-        awarded_on: at.get(..10).unwrap_or(&at).to_string(),
-        fiscal_year: commitments.first().map(|e| e.account.fiscal_year.clone()).unwrap_or_default(),
+        awarded_on: String::new(),
+        fiscal_year: String::new(),
         equipment: amounts.equipment,
         software: amounts.software,
-        coaching_hours,
+        coaching_hours: amounts.coaching_hours,
         coaching: amounts.coaching(state.program.coaching_hourly_rate),
-        parts: commitments.into_iter().map(|e| (e.account.envelope, e.account.category, e.amount)).collect(),
-    }))
+        parts: Vec::new(),
+    }
+}
+
+impl LetterData {
+    /// The letter with the parts committed (envelope, category, amount, in the order committed), their
+    /// fiscal year and the award's time (`2026-11-28T…`).
+    pub fn with_award(mut self, parts: Vec<(String, String, Money)>, fiscal_year: String, at: &str) -> LetterData {
+        self.parts = parts;
+        self.fiscal_year = fiscal_year;
+        self.awarded_on = at.get(..10).unwrap_or(at).to_string();
+        self
+    }
 }
 
 /// What a batch of letters made.

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use super::ledger::{Context, append, book_for};
 use super::outbox::{Mail, enqueue};
 use super::{Db, Result, StorageError, detached, now};
-use crate::domain::award::{AwardAmounts, plan};
+use crate::domain::award::{AwardAmounts, Part, plan};
 use crate::domain::grant::{Application, GuardFacts, Line, LineCategory};
 use crate::domain::ledger::{Account, Operation};
 use crate::domain::workflow::{Effect, FireError, Guard, Role, Workflow};
@@ -141,6 +141,21 @@ pub struct AwardRequest {
     pub payers: BTreeMap<String, Vec<String>>,
     /// The request's Idempotency-Key, its author and the hash of its body.
     pub idempotency: Option<Idempotency>,
+    /// Makes the award letter from the parts committed and the award's time, and gives its SHA-256,
+    /// recorded with the award.
+    pub letter: Option<LetterHook>,
+}
+
+/// See [`AwardRequest::letter`]: (parts in the order committed, the award's time) → the letter's SHA-256.
+#[derive(Clone)]
+pub struct LetterHook(pub std::sync::Arc<MakeLetter>);
+
+pub type MakeLetter = dyn Fn(&[Part], &str) -> String + Send + Sync;
+
+impl std::fmt::Debug for LetterHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LetterHook")
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -239,7 +254,8 @@ async fn commit_award(
     grant_id: i64,
     award: &AwardRequest,
     context: &Context,
-) -> Result<()> {
+    at: &str,
+) -> Result<Option<String>> {
     if let Some(i) = &award.idempotency {
         let claimed = sqlx::query(
             "INSERT INTO idempotency_keys (key, user_id, request_hash, grant_id, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -275,20 +291,23 @@ async fn commit_award(
         .collect();
     let parts = plan(&award.amounts, award.hourly_rate, award.cap, &award.payers, &room)
         .map_err(|e| StorageError::of_award(e, &award.fiscal_year))?;
-    for part in parts {
+    for part in &parts {
         let book = books.get_mut(&part.envelope).expect("a book for every paying envelope");
         let op = Operation::Commit {
             account: Account {
-                envelope: part.envelope,
+                envelope: part.envelope.clone(),
                 fiscal_year: award.fiscal_year.clone(),
-                category: part.category,
+                category: part.category.clone(),
             },
             grant_id,
             amount: part.amount,
         };
         append(&mut *conn, book, &op, context).await?;
     }
-    Ok(())
+    // The letter states these parts; made on the blocking pool (a few milliseconds of CPU).
+    let Some(letter) = award.letter.clone() else { return Ok(None) };
+    let at = at.to_string();
+    Ok(Some(tokio::task::spawn_blocking(move || (letter.0)(&parts, &at)).await?))
 }
 
 /// Releases what every open commitment of a grant still holds (closing or cancelling it), in the
@@ -521,13 +540,14 @@ impl Db {
             let at = now();
             let stamp = |effect: Effect| step.effects.contains(&effect).then(|| at.clone());
             let mut tx = db.begin_write().await?;
+            let mut letter_sha256 = None;
             if let Some(award) = award {
                 let context = Context {
                     actor: actor.id.clone(),
                     reason: firing.reason.clone(),
                     idempotency_key: award.idempotency.as_ref().map(|i| i.key.clone()),
                 };
-                commit_award(&mut tx, db.backend(), id, award, &context).await?;
+                letter_sha256 = commit_award(&mut tx, db.backend(), id, award, &context, &at).await?;
             }
             if step.effects.contains(&Effect::ReleaseFunds) {
                 let context = Context { actor: actor.id.clone(), reason: firing.reason.clone(), idempotency_key: None };
@@ -542,7 +562,7 @@ impl Db {
                    awarded_equipment_cents = COALESCE($11, awarded_equipment_cents),
                    awarded_software_cents = COALESCE($12, awarded_software_cents),
                    awarded_coaching_hundredths = COALESCE($13, awarded_coaching_hundredths),
-                   awarded_at = COALESCE($14, awarded_at)
+                   awarded_at = COALESCE($14, awarded_at), letter_sha256 = COALESCE($15, letter_sha256)
                  WHERE id = $9 AND version = $10 RETURNING {COLUMNS}"
             ))
             .bind(step.to)
@@ -559,6 +579,7 @@ impl Db {
             .bind(award.map(|a| a.amounts.software.cents()))
             .bind(award.map(|a| a.amounts.coaching_hours.hundredths()))
             .bind(award.map(|_| at.clone()))
+            .bind(letter_sha256)
             .fetch_optional(&mut *tx)
             .await?;
             let Some(mut updated) = updated else {

@@ -252,13 +252,6 @@ impl Db {
         Ok(rows.into_iter().map(entry).collect())
     }
 
-    /// Records the SHA-256 of a grant's award letter (French).
-    pub async fn record_letter(&self, grant_id: i64, sha256: String) -> Result<()> {
-        let statement = sqlx::query("UPDATE grants SET letter_sha256 = $1 WHERE id = $2").bind(sha256);
-        self.write_one(statement.bind(grant_id)).await?;
-        Ok(())
-    }
-
     /// A claimed Idempotency-Key: (user, request hash, grant, stored response).
     pub async fn idempotency(&self, key: &str) -> Result<Option<(i64, String, i64, Option<String>)>> {
         Ok(sqlx::query_as("SELECT user_id, request_hash, grant_id, response FROM idempotency_keys WHERE key = $1")

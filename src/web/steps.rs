@@ -8,8 +8,11 @@ use std::sync::Arc;
 use crate::AppState;
 use crate::domain::Actor;
 use crate::domain::award::AwardAmounts;
+use crate::domain::award::Part;
 use crate::domain::workflow::{FireError, Role};
-use crate::storage::grants::{Acceptance, AwardRequest, Firing, Grant, Idempotency, Proposal, SYSTEM_ACTOR};
+use crate::storage::grants::{
+    Acceptance, AwardRequest, Firing, Grant, Idempotency, LetterHook, Proposal, SYSTEM_ACTOR,
+};
 use crate::storage::outbox::{AssignmentMail, Mail, Recipient};
 use crate::storage::{Db, StorageError};
 use crate::web::auth::Caller;
@@ -101,6 +104,16 @@ pub async fn award(
     idempotency: Option<Idempotency>,
 ) -> Result<Grant, Problem> {
     let payers = state.program.categories.iter().map(|c| (c.code.clone(), c.envelopes.clone())).collect();
+    // The letter is made inside the award's transaction, once the parts are known, and its SHA-256
+    // recorded with it; its bytes are the same each time it is made again.
+    let organism = state.db.organism(grant.organism_id).await?;
+    let letter = crate::letters::before_award(state, grant, &organism, &amounts);
+    let year = fiscal_year.to_string();
+    let hook = LetterHook(Arc::new(move |parts: &[Part], at: &str| {
+        let parts = parts.iter().map(|p| (p.envelope.clone(), p.category.clone(), p.amount)).collect();
+        let letter = letter.clone().with_award(parts, year.clone(), at);
+        crate::letters::sha256_hex(&crate::letters::render(&letter, crate::domain::Language::Fr))
+    }));
     let request = AwardRequest {
         amounts,
         hourly_rate: state.program.coaching_hourly_rate,
@@ -108,15 +121,10 @@ pub async fn award(
         fiscal_year: fiscal_year.to_string(),
         payers,
         idempotency,
+        letter: Some(hook),
     };
     let firing = Firing { award: Some(request), ..firing(state, AWARD, "") };
-    let awarded = fire_with(state, actor, grant, firing).await?.0;
-    // The letter is made now; its bytes are the same each time it is made again, so its SHA-256 is kept.
-    if let Some(letter) = crate::letters::letter_for(state, &awarded).await? {
-        let bytes = crate::letters::render_off_thread(letter, crate::domain::Language::Fr).await;
-        state.db.record_letter(awarded.id, crate::letters::sha256_hex(&bytes)).await?;
-    }
-    Ok(state.db.grant(awarded.id).await?)
+    Ok(fire_with(state, actor, grant, firing).await?.0)
 }
 
 /// How an award would split across envelopes for `fiscal_year`, with the room each has now; writes
