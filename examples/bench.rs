@@ -251,7 +251,7 @@ async fn seed(url: &str, grants: u32) -> anyhow::Result<()> {
         .await?;
     }
     // A program officer and one member per organism, each with a token.
-    let hash = octroi::passwords::hash(PASSWORD).await;
+    let hash = octroi::passwords::hash(PASSWORD).await?;
     let token_hash = octroi::passwords::token_hash;
     let mut users =
         vec![format!("(1, 'officer@bench.org', 'Agente', 'program_officer', NULL, '{hash}', 0, 'fr', '{at}')")];
@@ -395,7 +395,7 @@ async fn seed_review(url: &str, grants: u32) -> anyhow::Result<()> {
     .execute(&mut *tx)
     .await?;
     let first_reviewer = 1_000_000;
-    let hash = octroi::passwords::hash(PASSWORD).await;
+    let hash = octroi::passwords::hash(PASSWORD).await?;
     let reviewers: Vec<String> = (0..100)
         .map(|r| {
             format!(
@@ -489,9 +489,16 @@ async fn awards(client: &reqwest::Client, base: &str, connections: u32, seconds:
             async move {
                 let id = 1 + u64::from(worker) + i * u64::from(connections);
                 anyhow::ensure!(id <= u64::from(grants), "no grant left to award");
-                let body = json!({ "version": 3, "equipment": "100", "fiscal_year": "2024-2025" });
+                // What is confirmed is what was previewed: the preview's id goes with the confirmation.
+                let mut body = json!({ "version": 3, "equipment": "100", "fiscal_year": "2024-2025" });
+                let url = format!("{base}/api/v1/grants/{id}/award");
+                let mut preview = body.clone();
+                preview["preview"] = true.into();
+                let seen: serde_json::Value =
+                    client.post(&url).bearer_auth(OFFICER_TOKEN).json(&preview).send().await?.json().await?;
+                body["preview_id"] = seen["preview_id"].clone();
                 let r = client
-                    .post(format!("{base}/api/v1/grants/{id}/award"))
+                    .post(&url)
                     .bearer_auth(OFFICER_TOKEN)
                     .header("idempotency-key", format!("bench-{id}"))
                     .json(&body)
@@ -502,7 +509,7 @@ async fn awards(client: &reqwest::Client, base: &str, connections: u32, seconds:
         }
     })
     .await;
-    report.print("POST /api/v1/grants/{id}/award (confirm, commits in the ledger)");
+    report.print("POST /api/v1/grants/{id}/award (preview, then confirm: commits in the ledger)");
 }
 
 /// The queues scenario: 64 people at once, each signed in once (not timed): half program officers paging

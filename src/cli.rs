@@ -172,8 +172,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             state.db.close().await;
         }
         Command::Ledger(LedgerCommand::Verify(overrides)) => {
-            let db = open_database(&config(overrides)?).await?;
-            let problems = db.ledger_verify().await?;
+            let config = config(overrides)?;
+            let program = crate::policy::Program::load(&config.policies_dir.join("dataide.toml"))?;
+            let db = open_database(&config).await?;
+            let problems = db.ledger_verify_against(&program).await?;
             db.close().await;
             if !problems.is_empty() {
                 for p in &problems {
@@ -313,7 +315,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     email,
                     role,
                     organism_id: organism,
-                    password_hash: passwords::hash(password.expose()).await,
+                    password_hash: passwords::hash(password.expose()).await?,
                     must_change_password: false,
                     language: Language::Fr,
                 })

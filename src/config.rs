@@ -39,6 +39,11 @@ pub struct Overrides {
     /// [default: none, each message becomes an .eml file under DATA_DIR/outbox/]
     #[arg(long, env = "OCTROI_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
+    /// Reverse proxies whose X-Forwarded-For or Forwarded header names the client, as addresses or
+    /// networks separated by commas (127.0.0.1,10.0.0.0/8); from anyone else those headers are ignored
+    /// [default: none]
+    #[arg(long, env = "OCTROI_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Option<Vec<String>>,
     /// Optional TOML file with the same keys (addr, database_url, data_dir, …) [default: ./octroi.toml if present]
     #[arg(long, env = "OCTROI_CONFIG")]
     pub config: Option<PathBuf>,
@@ -55,6 +60,7 @@ struct FileConfig {
     sqlite_synchronous: Option<String>,
     public_url: Option<String>,
     smtp_url: Option<String>,
+    trusted_proxies: Option<Vec<String>>,
 }
 
 #[derive(Clone)]
@@ -67,6 +73,16 @@ pub struct Config {
     pub sqlite_synchronous: SqliteSync,
     pub public_url: Option<String>,
     pub smtp_url: Option<String>,
+    /// See [`Overrides::trusted_proxies`].
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// An address (a network of one) or a network.
+fn parse_network(s: &str) -> anyhow::Result<ipnet::IpNet> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| anyhow::anyhow!("trusted proxy {s:?}: an address (10.0.0.1) or a network (10.0.0.0/8)"))
 }
 
 impl Config {
@@ -103,6 +119,14 @@ impl Config {
             sqlite_synchronous,
             public_url: o.public_url.or(file.public_url),
             smtp_url: o.smtp_url.or(file.smtp_url),
+            trusted_proxies: o
+                .trusted_proxies
+                .or(file.trusted_proxies)
+                .unwrap_or_default()
+                .iter()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| parse_network(s))
+                .collect::<anyhow::Result<_>>()?,
         })
     }
 }
@@ -137,6 +161,7 @@ impl fmt::Debug for Config {
             .field("sqlite_synchronous", &self.sqlite_synchronous)
             .field("public_url", &self.public_url)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }
 }

@@ -168,7 +168,7 @@ async fn account(
             display_name: name.into(),
             role,
             organism_id: organism,
-            password_hash: passwords::hash(&password).await,
+            password_hash: passwords::hash(&password).await?,
             must_change_password: false,
             language: Language::Fr,
         })
@@ -274,7 +274,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoAccount>> {
                 };
                 let proposal = (event == "approve").then(|| proposal(&grant));
                 let stepped = if event == steps::AWARD {
-                    steps::award(state, &actor, &grant, awarded(&grant), &demo_fiscal_year(state), None)
+                    steps::award(state, &actor, &grant, awarded(&grant), &demo_fiscal_year(state), None, None)
                         .await
                         .map(|g| (g, 0))
                 } else if event == steps::ACCEPT {

@@ -9,6 +9,7 @@ pub mod letters;
 pub mod notify;
 pub mod passwords;
 pub mod policy;
+pub mod server;
 pub mod storage;
 pub mod web;
 
@@ -43,6 +44,10 @@ pub struct AppState {
     pub public_url: String,
     /// Wakes the outbox worker when a message is queued.
     pub mail_waker: Arc<Notify>,
+    /// The reverse proxies whose forwarded headers name the client.
+    pub trusted_proxies: Arc<Vec<ipnet::IpNet>>,
+    /// Signs the CSRF cookie of visitors who are not signed in (no session is stored for them).
+    pub csrf_key: Arc<String>,
 }
 
 impl AppState {
@@ -52,7 +57,9 @@ impl AppState {
         let rules = load_rules(config)?;
         let db = open_database(config).await?;
         db.sync_program(&rules.program).await.context("cannot sync the program into the database")?;
+        let csrf_key = Arc::new(db.secret("csrf").await.context("cannot read octroi's secrets")?);
         Ok(AppState {
+            csrf_key,
             db,
             workflows: Arc::new(rules.workflows),
             program: Arc::new(rules.program),
@@ -61,6 +68,7 @@ impl AppState {
             eligibility: Arc::new(rules.eligibility),
             public_url,
             mail_waker: Arc::new(Notify::new()),
+            trusted_proxies: Arc::new(config.trusted_proxies.clone()),
         })
     }
 
@@ -105,6 +113,7 @@ pub struct App {
     secure_cookies: bool,
     listener: TcpListener,
     mailer: notify::Mailer,
+    limits: server::Limits,
 }
 
 impl App {
@@ -118,7 +127,8 @@ impl App {
         let state = AppState::prepare(&config, public_url.clone()).await?;
         first_admin(&state.db).await?;
         let sessions = SessionStore::connect(&config.database_url).await?;
-        Ok(App { state, sessions, secure_cookies: public_url.starts_with("https://"), listener, mailer })
+        let secure_cookies = public_url.starts_with("https://");
+        Ok(App { state, sessions, secure_cookies, listener, mailer, limits: server::Limits::default() })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -129,15 +139,19 @@ impl App {
         &self.state
     }
 
+    /// Other time and connection limits than the defaults (tests use short ones).
+    pub fn with_limits(mut self, limits: server::Limits) -> App {
+        self.limits = limits;
+        self
+    }
+
     /// Serves until `shutdown` completes, then finishes the requests in flight and closes the database.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let db = self.state.db.clone();
         let outbox = tokio::spawn(notify::deliver_forever(db.clone(), self.state.mail_waker.clone(), self.mailer));
         let sweeper = self.sessions.delete_expired_forever();
         let router = web::router(self.state, self.sessions, self.secure_cookies);
-        axum::serve(self.listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await?;
+        server::serve(self.listener, router, self.limits, shutdown).await;
         outbox.abort();
         sweeper.abort();
         db.close().await;
@@ -165,7 +179,7 @@ async fn first_admin(db: &Db) -> anyhow::Result<()> {
         display_name: "Administration".into(),
         role: AccountRole::Admin,
         organism_id: None,
-        password_hash: passwords::hash(&password).await,
+        password_hash: passwords::hash(&password).await?,
         must_change_password: true,
         language: domain::Language::Fr,
     };

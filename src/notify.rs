@@ -36,7 +36,7 @@ impl Mailer {
                 Ok(Mailer::Smtp(transport))
             }
             None => {
-                std::fs::create_dir_all(outbox_dir)
+                crate::storage::private_dir(outbox_dir)
                     .map_err(|e| anyhow::anyhow!("cannot create the outbox folder {}: {e}", outbox_dir.display()))?;
                 Ok(Mailer::Files(AsyncFileTransport::new(outbox_dir)))
             }

@@ -224,7 +224,7 @@ async fn an_award_commits_its_funds_with_the_transition() {
     };
     let key = |k: &str| Some(Idempotency { key: k.into(), user_id: 1, request_hash: "h".into() });
     let grant = db.grant(approved[0]).await.unwrap();
-    let awarded = steps::award(&app.state, &officer, &grant, amounts, fy, key("award-1")).await.unwrap();
+    let awarded = steps::award(&app.state, &officer, &grant, amounts, fy, key("award-1"), None).await.unwrap();
     assert_eq!(awarded.state, "awarded");
     assert_eq!(
         (awarded.awarded_equipment_cents, awarded.awarded_software_cents, awarded.awarded_coaching_hundredths),
@@ -247,11 +247,11 @@ async fn an_award_commits_its_funds_with_the_transition() {
 
     // The same key again, even for another grant: refused, nothing committed.
     let other = db.grant(approved[1]).await.unwrap();
-    let replay = steps::award(&app.state, &officer, &other, amounts, fy, key("award-1")).await;
+    let replay = steps::award(&app.state, &officer, &other, amounts, fy, key("award-1"), None).await;
     assert!(matches!(replay, Err(Problem::Refused { code: "idempotency-replay", .. })), "{replay:?}");
     assert_eq!(db.grant(other.id).await.unwrap().state, "approved");
     // Awarded once only.
-    let again = steps::award(&app.state, &officer, &awarded, amounts, fy, key("award-2")).await;
+    let again = steps::award(&app.state, &officer, &awarded, amounts, fy, key("award-2"), None).await;
     assert!(matches!(again, Err(Problem::EventNotAllowed { .. })), "{again:?}");
 
     // No room: the whole award is refused with what is missing; nothing is written, the key stays free.
@@ -264,7 +264,7 @@ async fn an_award_commits_its_funds_with_the_transition() {
     db.ledger_apply(fill, context("fill")).await.unwrap();
     let entries_before: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM ledger_entries").fetch_one(db.pool()).await.unwrap();
-    let refused = steps::award(&app.state, &officer, &other, amounts, fy, key("award-3")).await;
+    let refused = steps::award(&app.state, &officer, &other, amounts, fy, key("award-3"), None).await;
     match refused {
         Err(Problem::Ledger(LedgerError::InsufficientFunds { envelope, fiscal_year, available, missing })) => {
             assert_eq!((envelope.as_str(), fiscal_year.as_str()), ("FQIS", fy));
@@ -378,13 +378,18 @@ async fn concurrent_awards_over_http_commit_exactly_what_the_envelope_holds() {
     };
     db.ledger_apply(fill, context("fill")).await.unwrap();
     let token = app.token("program_officer").await;
-    let mut tasks = Vec::new();
-    for (i, grant) in grants.iter().take(64).enumerate() {
+    // Each officer previews first (while there is room for all), then all confirm at once.
+    let mut bodies = Vec::new();
+    for grant in grants.iter().take(64) {
         let version = db.grant(*grant).await.unwrap().version;
+        let body = serde_json::json!({ "version": version, "equipment": "1000", "fiscal_year": FY });
+        bodies.push(previewed(&app, *grant, body).await);
+    }
+    let mut tasks = Vec::new();
+    for (i, (grant, body)) in grants.iter().zip(bodies).enumerate() {
         let (client, url, token) =
             (app.client.clone(), app.url(&format!("/api/v1/grants/{grant}/award")), token.clone());
         tasks.push(tokio::spawn(async move {
-            let body = serde_json::json!({ "version": version, "equipment": "1000", "fiscal_year": FY });
             let r = client
                 .post(url)
                 .bearer_auth(token)
@@ -421,12 +426,13 @@ async fn concurrent_awards_over_http_commit_exactly_what_the_envelope_holds() {
         }
     }
     let version = db.grant(grant).await.unwrap().version;
+    let body =
+        previewed(&app, grant, serde_json::json!({ "version": version, "equipment": "1000", "fiscal_year": FY })).await;
     let mut retries = Vec::new();
     for _ in 0..20 {
-        let (client, url, token) =
-            (app.client.clone(), app.url(&format!("/api/v1/grants/{grant}/award")), token.clone());
+        let (client, url, token, body) =
+            (app.client.clone(), app.url(&format!("/api/v1/grants/{grant}/award")), token.clone(), body.clone());
         retries.push(tokio::spawn(async move {
-            let body = serde_json::json!({ "version": version, "equipment": "1000", "fiscal_year": FY });
             let r = client
                 .post(url)
                 .bearer_auth(token)
@@ -447,7 +453,6 @@ async fn concurrent_awards_over_http_commit_exactly_what_the_envelope_holds() {
     let commitments = db.ledger_entries_of(grant).await.unwrap();
     assert_eq!(commitments.len(), 1, "one commitment for twenty tries");
     // Once answered, a retry gets the same answer.
-    let body = serde_json::json!({ "version": version, "equipment": "1000", "fiscal_year": FY });
     let r = app
         .client
         .post(app.url(&format!("/api/v1/grants/{grant}/award")))
@@ -481,6 +486,16 @@ async fn concurrent_awards_over_http_commit_exactly_what_the_envelope_holds() {
     assert_eq!(db.ledger_verify().await.unwrap(), Vec::<String>::new());
 }
 
+/// The award's body with the `preview_id` its preview answered, as a client confirms what it previewed.
+async fn previewed(app: &common::TestApp, grant: i64, mut body: serde_json::Value) -> serde_json::Value {
+    let mut preview = body.clone();
+    preview["preview"] = true.into();
+    let r = app.post(&format!("/api/v1/grants/{grant}/award"), &preview).await;
+    assert_eq!(r.status(), 200, "the preview");
+    body["preview_id"] = r.json::<serde_json::Value>().await.unwrap()["preview_id"].clone();
+    body
+}
+
 /// In the browser's terms: the program officer previews the split of an approved grant's award, then
 /// confirms it; a second click on the same confirmation commits nothing more.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -491,7 +506,10 @@ async fn an_officer_awards_from_the_page_once() {
     let officer = common::Browser::new(&app);
     let csrf = officer.sign_in("agente@test.org", common::PASSWORD).await;
     let page = officer.get(&format!("/grants/{grant}/manage")).await.text().await.unwrap();
-    assert!(page.contains("Octroyer la bourse") && page.contains(r#"value="2400.00""#), "prefilled: {page}");
+    assert!(
+        page.contains("Octroyer la bourse") && page.contains("value=\"2\u{a0}400,00\""),
+        "prefilled in French: {page}"
+    );
     let version = app.db().grant(grant).await.unwrap().version.to_string();
     let fields = |action: &'static str| {
         vec![
@@ -510,9 +528,20 @@ async fn an_officer_awards_from_the_page_once() {
     assert!(html.contains("Répartition entre les enveloppes"), "{html}");
     assert!(html.contains("FDMT") && html.contains("570,00"), "coaching 6 h × 95,00 $ from the FDMT: {html}");
     assert!(app.db().ledger_entries_of(grant).await.unwrap().is_empty(), "a preview writes nothing");
-    let key = html.split("name=\"key\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let hidden = |name: &str| {
+        html.split(&format!("name=\"{name}\" value=\"")).nth(1).unwrap().split('"').next().unwrap().to_string()
+    };
     let mut confirm = as_refs(&fields("confirm"));
-    confirm.push(("key", key));
+    confirm.push(("key", hidden("key")));
+    confirm.push(("preview_id", hidden("preview_id")));
+    // The officer changes a field after the preview and confirms (issue 10, item 2): refused, nothing
+    // committed, and the page asks for a new preview.
+    let mut changed: Vec<(&str, &str)> = confirm.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    changed[1] = ("equipment", "1,00");
+    let r = officer.post_form(&format!("/grants/{grant}/award"), &csrf, &changed).await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("Refaites l"), "asks for a new preview");
+    assert!(app.db().ledger_entries_of(grant).await.unwrap().is_empty(), "nothing committed");
     let confirm: Vec<(&str, &str)> = confirm.iter().map(|(k, v)| (*k, v.as_str())).collect();
     for _ in 0..2 {
         let r = officer.post_form(&format!("/grants/{grant}/award"), &csrf, &confirm).await;
@@ -655,7 +684,7 @@ async fn a_member_accepts_over_the_api_and_the_statement_follows_the_grant() {
     };
     for &id in &ids {
         let grant = db.grant(id).await.unwrap();
-        steps::award(&app.state, &officer, &grant, amounts, FY, None).await.unwrap();
+        steps::award(&app.state, &officer, &grant, amounts, FY, None, None).await.unwrap();
     }
     let (first, second) = (db.grant(ids[0]).await.unwrap(), db.grant(ids[1]).await.unwrap());
     let member =
@@ -774,13 +803,17 @@ async fn bad_awards_are_refused_and_write_nothing() {
             .map(|a| a.iter().map(|e| e["field"].as_str().unwrap().to_string()).collect())
             .unwrap_or_default()
     };
-    let (status, p) = award(json!({ "version": version, "equipment": "100.001", "fiscal_year": FY }), "k1").await;
+    let (status, p) =
+        award(json!({ "version": version, "preview_id": "p", "equipment": "100.001", "fiscal_year": FY }), "k1").await;
     assert_eq!((status, fields(&p)), (422, vec!["equipment".to_string()]), "{p}");
-    let (status, p) = award(json!({ "version": version, "software": "-5", "fiscal_year": FY }), "k2").await;
+    let (status, p) =
+        award(json!({ "version": version, "preview_id": "p", "software": "-5", "fiscal_year": FY }), "k2").await;
     assert_eq!((status, fields(&p)), (422, vec!["software".to_string()]), "{p}");
-    let (status, p) = award(json!({ "version": version, "equipment": "0", "fiscal_year": FY }), "k3").await;
+    let (status, p) =
+        award(json!({ "version": version, "preview_id": "p", "equipment": "0", "fiscal_year": FY }), "k3").await;
     assert_eq!(status, 422, "nothing awarded: {p}");
-    let (status, p) = award(json!({ "version": version, "equipment": "1000000", "fiscal_year": FY }), "k4").await;
+    let (status, p) =
+        award(json!({ "version": version, "preview_id": "p", "equipment": "1000000", "fiscal_year": FY }), "k4").await;
     assert_eq!((status, p["code"].as_str()), (422, Some("award-above-cap")), "{p}");
     assert!(app.db().ledger_entries_of(grant).await.unwrap().is_empty(), "nothing written by a refusal");
     assert_eq!(app.db().grant(grant).await.unwrap().state, "approved");
@@ -788,10 +821,26 @@ async fn bad_awards_are_refused_and_write_nothing() {
         sqlx::query_scalar("SELECT COUNT(*) FROM idempotency_keys").fetch_one(app.db().pool()).await.unwrap();
     assert_eq!(keys, 0, "a refused award leaves its key free");
 
-    let (status, _) = award(json!({ "version": version, "equipment": "1000", "fiscal_year": FY }), "k5").await;
-    assert_eq!(status, 200);
+    // What is confirmed must be what was previewed (issue 10, item 2): the officer previewed 1 099,99 $,
+    // then changed the field; the confirmation is refused and commits nothing.
+    let seen = previewed(&app, grant, json!({ "version": version, "equipment": "1099.99", "fiscal_year": FY })).await;
+    let changed =
+        json!({ "version": version, "equipment": "1.00", "fiscal_year": FY, "preview_id": seen["preview_id"] });
+    let (status, p) = award(changed, "k5").await;
+    assert_eq!((status, p["code"].as_str()), (409, Some("award-not-as-previewed")), "{p}");
+    let (status, p) = award(json!({ "version": version, "equipment": "1099.99", "fiscal_year": FY }), "k5").await;
+    assert_eq!((status, fields(&p)), (422, vec!["preview_id".to_string()]), "a confirmation without its preview: {p}");
+    let other_year = json!({ "version": version, "equipment": "1099.99", "fiscal_year": "2022-2023", "preview_id": seen["preview_id"] });
+    let (status, p) = award(other_year, "k5").await;
+    assert_eq!((status, p["code"].as_str()), (409, Some("award-not-as-previewed")), "another year: {p}");
+    assert!(app.db().ledger_entries_of(grant).await.unwrap().is_empty(), "nothing written by a refusal");
+
+    let (status, p) = award(seen, "k5").await;
+    assert_eq!(status, 200, "{p}");
+    assert_eq!(app.db().ledger_entries_of(grant).await.unwrap()[0].amount, Money::parse("1099.99").unwrap());
     let version = app.db().grant(grant).await.unwrap().version;
-    let (status, p) = award(json!({ "version": version, "equipment": "1000", "fiscal_year": FY }), "k6").await;
+    let again = previewed(&app, grant, json!({ "version": version, "equipment": "1000", "fiscal_year": FY })).await;
+    let (status, p) = award(again, "k6").await;
     assert_eq!(status, 409, "awarded once: {p}");
     assert_eq!(app.db().ledger_entries_of(grant).await.unwrap().len(), 1);
 
@@ -802,11 +851,68 @@ async fn bad_awards_are_refused_and_write_nothing() {
         .post(app.url(&format!("/api/v1/grants/{draft}/award")))
         .bearer_auth(&officer)
         .header("idempotency-key", "k7")
-        .json(&json!({ "version": 1, "equipment": "1000", "fiscal_year": FY }))
+        .json(&json!({ "version": 1, "equipment": "1000", "fiscal_year": FY, "preview_id": "p" }))
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 409);
+    assert_eq!(r.status(), 403, "a draft is its organism's alone");
     assert!(app.db().ledger_entries_of(draft).await.unwrap().is_empty());
     assert_eq!(app.db().ledger_verify().await.unwrap(), Vec::<String>::new());
+}
+
+/// Issue 10, item 18: on SQLite, `INSERT OR REPLACE` (which deletes the row it replaces without firing
+/// the delete trigger) cannot rewrite an entry, nor can PostgreSQL's `ON CONFLICT DO UPDATE`; and
+/// `ledger verify` also checks each award against its commitments and the allocations against the
+/// program's file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn entries_cannot_be_replaced_and_verify_checks_awards_and_allocations() {
+    use octroi::domain::award::AwardAmounts;
+    use octroi::domain::{Actor, Hours};
+    let app = common::TestApp::spawn().await;
+    let db = app.db();
+    let grant = db.grant(approved_grants(&app, 1).await[0]).await.unwrap();
+    let officer = Actor { id: "agente@test".into(), role: octroi::domain::workflow::Role::ProgramOfficer };
+    let amounts = AwardAmounts {
+        equipment: Money::parse("1000").unwrap(),
+        software: Money::ZERO,
+        coaching_hours: Hours::parse("2").unwrap(),
+    };
+    octroi::web::steps::award(&app.state, &officer, &grant, amounts, FY, None, None).await.unwrap();
+    let program = &app.state.program;
+    assert_eq!(db.ledger_verify_against(program).await.unwrap(), Vec::<String>::new());
+
+    let entry = db.ledger_entries_of(grant.id).await.unwrap()[0].id;
+    let replace = match app.database.backend {
+        octroi::storage::Backend::Sqlite => {
+            "INSERT OR REPLACE INTO ledger_entries (id, envelope_code, fiscal_year, category_code, grant_id, kind,
+               amount_cents, actor, reason, at)
+             SELECT id, envelope_code, fiscal_year, category_code, grant_id, kind, 1, actor, reason, at
+             FROM ledger_entries WHERE id = $1"
+        }
+        octroi::storage::Backend::Postgres => {
+            "INSERT INTO ledger_entries (id, envelope_code, fiscal_year, category_code, grant_id, kind,
+               amount_cents, actor, reason, at)
+             SELECT id, envelope_code, fiscal_year, category_code, grant_id, kind, 1, actor, reason, at
+             FROM ledger_entries WHERE id = $1
+             ON CONFLICT (id) DO UPDATE SET amount_cents = 1"
+        }
+    };
+    let replaced = sqlx::query(replace).bind(entry).execute(db.pool()).await;
+    assert!(replaced.is_err(), "an entry was rewritten in place");
+    assert_eq!(db.ledger_entries_of(grant.id).await.unwrap()[0].amount, Money::parse("1000").unwrap());
+
+    sqlx::query("UPDATE grants SET awarded_equipment_cents = 100001 WHERE id = $1")
+        .bind(grant.id)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE envelope_allocations SET amount_cents = amount_cents + 1 WHERE envelope_code = 'FDMT' AND fiscal_year = $1")
+        .bind(FY)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let problems = db.ledger_verify_against(program).await.unwrap();
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(problems[0].starts_with(&format!("FDMT {FY}: allocated")), "{problems:#?}");
+    assert_eq!(problems[1], format!("grant {}: awarded 1000.01 of equipment, its commitments hold 1000.00", grant.id));
 }

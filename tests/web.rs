@@ -58,12 +58,12 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
         ("GET" | "POST", "/members/invite") | ("POST", "/grants/new") => member,
         ("GET" | "POST", "/staff/invite") => who == Admin,
         ("GET", "/grants/{id}") => sees_grant,
-        // The matrix's grant is a draft: no letter yet, a 404 for everyone (who may download an awarded
-        // grant's letter is checked in tests/ledger.rs).
+        // The matrix's grant is only submitted: no letter yet, a 404 for everyone (who may download an
+        // awarded grant's letter is checked in tests/ledger.rs).
         ("GET", "/grants/{id}/letter.pdf") => false,
-        // Accepting is a member's, of the organism only (a draft: the workflow then refuses, 409).
+        // Accepting is a member's, of the organism only (not awarded: the workflow then refuses, 409).
         ("POST", "/grants/{id}/accept") | ("POST", "/api/v1/grants/{id}/acceptance") => who == OwnMember,
-        // Nobody accepted the draft's letter: a 404 for everyone (tests/ledger.rs reads an acceptance).
+        // Nobody accepted a letter: a 404 for everyone (tests/ledger.rs reads an acceptance).
         ("GET", "/api/v1/grants/{id}/acceptance") => false,
         ("GET", "/api/v1/grants/{id}/statement") => sees_grant,
         ("GET" | "POST", "/grants/{id}/edit") | ("POST", "/grants/{id}/withdraw") => who == OwnMember,
@@ -78,8 +78,8 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
         ("GET", "/api/v1/organisms/{id}") => matches!(who, OwnMember | ProgramOfficer | Finance | Admin),
         ("POST", "/api/v1/grants") | ("PUT", "/api/v1/grants/{id}") => who == OwnMember,
         ("GET", "/api/v1/grants/{id}" | "/api/v1/grants/{id}/transitions") => sees_grant,
-        // Every role the policies let act on the grant is then checked by the workflow: from a draft
-        // only the applicant may submit.
+        // Every role the policies let act on the grant is then checked by the workflow: only the
+        // applicant may withdraw.
         ("POST", "/api/v1/grants/{id}/transitions") => who == OwnMember,
         ("GET", "/api/v1/queues/{kind}")
         | ("POST", "/api/v1/grants/{id}/reviewers" | "/api/v1/decisions" | "/api/v1/grants/{id}/award") => {
@@ -141,8 +141,8 @@ async fn world() -> World {
     World { app, own, browsers, reviewers }
 }
 
-/// A fresh complete draft of the own organism, with the assigned reviewer on it (the conflicted one is
-/// refused).
+/// A fresh complete application of the own organism, submitted, with the assigned reviewer on it (the
+/// conflicted one is refused).
 async fn fresh_grant(w: &World) -> i64 {
     let workflow = w.app.state.grant_workflow().clone();
     let mut app_json = complete_application();
@@ -157,6 +157,11 @@ async fn fresh_grant(w: &World) -> i64 {
             &json!({ "version": 1, "application": app_json }),
         )
         .await;
+    assert_eq!(r.status(), 200);
+    // Submitted: a draft is its organism's alone (tests/security.rs), the matrix checks who may act on
+    // an application staff can see.
+    let submit = json!({ "event": "submit", "version": 2 });
+    let r = w.app.post_as(&member_token, &format!("/api/v1/grants/{}/transitions", grant.id), &submit).await;
     assert_eq!(r.status(), 200);
     w.app.assign(grant.id, w.reviewers[0]).await.unwrap();
     let refused = w.app.assign(grant.id, w.reviewers[1]).await;
@@ -216,7 +221,7 @@ async fn the_authorization_matrix_holds_for_every_route() {
                     ("POST", "/api/v1/decisions") => {
                         json!({ "decisions": [{ "grant_id": grant, "version": version, "event": "send_to_review" }] })
                     }
-                    ("POST", _) => json!({ "event": "submit", "version": version }),
+                    ("POST", _) => json!({ "event": "withdraw", "version": version }),
                     _ => json!({}),
                 };
                 let mut request = w.app.client.request(method.parse().unwrap(), &url);
@@ -288,13 +293,46 @@ async fn the_session_id_is_cycled_at_sign_in_and_refused_after_sign_out() {
     let app = TestApp::spawn().await;
     let organism = app.organism(&neq(1)).await;
     app.account("marie@test.org", AccountRole::Member, Some(organism)).await;
+    let sessions = || async {
+        let table = match app.database.backend {
+            octroi::storage::Backend::Sqlite => "tower_sessions",
+            octroi::storage::Backend::Postgres => "session",
+        };
+        sqlx::query_scalar::<_, i64>(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(app.db().pool()).await.unwrap()
+    };
+    // Issue 10, item 17: visiting the sign-in page stores nothing; its CSRF token is a signed cookie.
     let browser = Browser::new(&app);
+    for _ in 0..3 {
+        let r = browser.get("/login").await;
+        assert!(session_cookie(&r).is_none(), "no session before sign-in");
+    }
+    assert_eq!(sessions().await, 0, "no session row for anonymous visits");
     let r = browser.get("/login").await;
-    let before = session_cookie(&r).expect("a session from the first page");
     let csrf = csrf_of(&r.text().await.unwrap()).unwrap();
+    // An attacker's own valid token, sent with this browser's cookie (login CSRF): refused.
+    let attacker = Browser::new(&app).csrf("/login").await;
+    let r = browser.post_form("/login", &attacker, &[("email", "marie@test.org"), ("password", PASSWORD)]).await;
+    assert_eq!(r.status(), 403, "a token the cookie does not carry");
     let r = browser.post_form("/login", &csrf, &[("email", "marie@test.org"), ("password", PASSWORD)]).await;
-    let after = session_cookie(&r).expect("a new session cookie at sign-in");
-    assert_ne!(before, after, "the session id changes at sign-in");
+    let after = session_cookie(&r).expect("a session cookie at sign-in");
+    assert_eq!(sessions().await, 1);
+    // A session id chosen before sign-in (fixation) is never the one signed in.
+    let fixed = "octroi=AAAAAAAAAAAAAAAAAAAAAA";
+    let fixated = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let page = fixated.get(app.url("/login")).header("cookie", fixed).send().await.unwrap();
+    let csrf_cookie = page.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let token = csrf_of(&page.text().await.unwrap()).unwrap();
+    let form = [("csrf", token.as_str()), ("email", "marie@test.org"), ("password", PASSWORD)];
+    let r = fixated
+        .post(app.url("/login"))
+        .header("cookie", format!("{fixed}; {csrf_cookie}"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let before = fixed.to_string();
+    assert_ne!(session_cookie(&r).unwrap(), before, "the session id changes at sign-in");
 
     // The old cookie is worthless, and after sign-out so is the new one.
     let raw = |cookie: &str| {
@@ -416,9 +454,14 @@ async fn sign_up_keeps_what_was_typed_and_shows_each_error_in_french() {
     fields[12].1 = PASSWORD;
     let r = browser.post_form("/signup", &csrf, &fields).await;
     assert_eq!(r.status(), 303);
-    assert_eq!(r.headers()["location"], "/dashboard");
+    assert_eq!(r.headers()["location"], "/login?done=signup", "signed in only with the password, like anyone");
+    let html = browser.get("/login?done=signup").await.text().await.unwrap();
+    assert!(html.contains("Inscription reçue"), "{html}");
+    browser.sign_in("marie@cuisine.org", PASSWORD).await;
     let html = browser.get("/dashboard").await.text().await.unwrap();
     assert!(html.contains("Commencer une demande de bourse"));
+    let welcome = app.db().mail_to("marie@cuisine.org").await.unwrap();
+    assert!(welcome[0].subject.contains("votre compte est prêt"), "{welcome:?}");
 }
 
 #[tokio::test]

@@ -43,6 +43,23 @@ pub struct Part {
     pub amount: Money,
 }
 
+/// What an award's preview showed, as one fingerprint: the grant, the amounts, the fiscal year and the
+/// split across envelopes. A confirmation carries it back and commits only if the award it would make
+/// has the same one (DESIGN.md, decision 13: what a person previewed is what is committed).
+pub fn preview_id(grant_id: i64, amounts: &AwardAmounts, fiscal_year: &str, parts: &[Part]) -> String {
+    use sha2::Digest;
+    let mut canonical = format!(
+        "{grant_id}|{}|{}|{}|{fiscal_year}",
+        amounts.equipment.cents(),
+        amounts.software.cents(),
+        amounts.coaching_hours.hundredths()
+    );
+    for p in parts {
+        canonical.push_str(&format!("|{}:{}:{}", p.envelope, p.category, p.amount.cents()));
+    }
+    sha2::Sha256::digest(canonical.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AwardError {
     #[error("nothing to award")]

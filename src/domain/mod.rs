@@ -12,7 +12,7 @@ pub mod tax;
 pub mod workflow;
 
 pub use fiscal::FiscalYear;
-pub use money::{Hours, Money, MoneyError};
+pub use money::{Hours, Money, MoneyError, NumberStyle};
 pub use organism::{Email, Language, Neq, OrganismError, PostalCode, Region};
 
 use workflow::Role;

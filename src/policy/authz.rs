@@ -75,7 +75,14 @@ pub struct Principal {
 pub enum Resource {
     Program,
     Organism(i64),
-    Grant { id: i64, organism: i64, reviewers: Vec<i64>, coaches: Vec<i64> },
+    /// `draft`: not yet submitted, so still the organism's alone.
+    Grant {
+        id: i64,
+        organism: i64,
+        reviewers: Vec<i64>,
+        coaches: Vec<i64>,
+        draft: bool,
+    },
 }
 
 pub struct Authz {
@@ -152,12 +159,13 @@ impl Authz {
         let resource_uid = match resource {
             Resource::Program => uid("Program", "dataide"),
             Resource::Organism(id) => uid("Organism", id),
-            Resource::Grant { id, organism, reviewers, coaches } => {
+            Resource::Grant { id, organism, reviewers, coaches, draft } => {
                 let grant = uid("Grant", id);
                 let attrs = HashMap::from([
                     ("organism".to_string(), RestrictedExpression::new_entity_uid(uid("Organism", organism))),
                     ("reviewers".to_string(), set("User", reviewers)),
                     ("coaches".to_string(), set("User", coaches)),
+                    ("draft".to_string(), RestrictedExpression::new_bool(*draft)),
                 ]);
                 entities.push(Entity::new(grant.clone(), attrs, HashSet::new()).map_err(|e| e.to_string())?);
                 grant
@@ -185,7 +193,7 @@ mod tests {
     }
 
     fn grant(organism: i64, reviewers: Vec<i64>) -> Resource {
-        Resource::Grant { id: 1, organism, reviewers, coaches: vec![] }
+        Resource::Grant { id: 1, organism, reviewers, coaches: vec![], draft: false }
     }
 
     #[test]

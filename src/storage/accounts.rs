@@ -6,7 +6,7 @@ use sqlx::AnyConnection;
 use super::organisms::{NewOrganism, Organism, insert_organism};
 use super::outbox::{Mail, enqueue};
 use super::{Db, Result, StorageError, detached, is_unique_violation, now};
-use crate::domain::account::AccountRole;
+use crate::domain::account::{AccountRole, Attempts, Throttle};
 use crate::domain::{Email, Language};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -20,6 +20,8 @@ pub struct User {
     pub must_change_password: i64,
     pub language: String,
     pub created_at: String,
+    /// When the password last changed (unix milliseconds): sessions signed in before are over.
+    pub password_changed_ms: i64,
 }
 
 impl User {
@@ -44,8 +46,12 @@ pub struct NewUser {
     pub language: Language,
 }
 
-const COLUMNS: &str =
-    "id, email, display_name, role, organism_id, password_hash, must_change_password, language, created_at";
+const COLUMNS: &str = "id, email, display_name, role, organism_id, password_hash, must_change_password, language, \
+                       created_at, password_changed_ms";
+
+/// Sets a password, ending the sessions signed in before (see [`User::password_changed_ms`]).
+const SET_PASSWORD: &str =
+    "UPDATE users SET password_hash = $1, must_change_password = 0, password_changed_ms = $2 WHERE id = $3";
 
 /// E-mail addresses are compared without case.
 pub fn normalize_email(email: &str) -> String {
@@ -96,7 +102,8 @@ impl Db {
 
     /// An organism and its first member, together or not at all.
     #[tracing::instrument(skip_all)]
-    pub async fn sign_up(&self, organism: NewOrganism, mut member: NewUser) -> Result<(Organism, User)> {
+    /// Registers an organism and its first member, and queues the member's welcome message, together.
+    pub async fn sign_up(&self, organism: NewOrganism, mut member: NewUser, welcome: Mail) -> Result<(Organism, User)> {
         let db = self.clone();
         detached(async move {
             let mut tx = db.begin_write().await?;
@@ -104,8 +111,21 @@ impl Db {
             member.organism_id = Some(organism.id);
             member.role = AccountRole::Member;
             let user = insert_user(&mut tx, &member).await?;
+            enqueue(&mut tx, &welcome).await?;
             tx.commit().await?;
             Ok((organism, user))
+        })
+        .await
+    }
+
+    /// Queues one message on its own.
+    pub async fn queue_mail(&self, mail: Mail) -> Result<()> {
+        let db = self.clone();
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            enqueue(&mut tx, &mail).await?;
+            tx.commit().await?;
+            Ok(())
         })
         .await
     }
@@ -140,9 +160,7 @@ impl Db {
 
     pub async fn set_password(&self, user_id: i64, password_hash: String) -> Result<()> {
         self.write_one(
-            sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
-                .bind(password_hash)
-                .bind(user_id),
+            sqlx::query(SET_PASSWORD).bind(password_hash).bind(chrono::Utc::now().timestamp_millis()).bind(user_id),
         )
         .await?;
         Ok(())
@@ -212,6 +230,12 @@ impl Db {
         let db = self.clone();
         detached(async move {
             let mut tx = db.begin_write().await?;
+            // Only the newest link works: the earlier ones are spent.
+            sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+                .bind(now())
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query(
                 "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
             )
@@ -228,11 +252,13 @@ impl Db {
         .await
     }
 
-    /// Uses a reset link once: sets the new password and spends the link, or says why not.
+    /// Uses a reset link once: sets the new password (ending the account's sessions), spends this link
+    /// and any other, revokes the API tokens if asked; or says why not.
     pub async fn use_password_reset(
         &self,
         token_hash: String,
         password_hash: String,
+        revoke_tokens: bool,
     ) -> Result<std::result::Result<User, LinkProblem>> {
         let db = self.clone();
         detached(async move {
@@ -259,11 +285,24 @@ impl Db {
             if spent != 1 {
                 return Ok(Err(LinkProblem::Used));
             }
-            sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0 WHERE id = $2")
+            sqlx::query(SET_PASSWORD)
                 .bind(&password_hash)
+                .bind(chrono::Utc::now().timestamp_millis())
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
+            sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+                .bind(&at)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+            if revoke_tokens {
+                sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                    .bind(&at)
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             let user = sqlx::query_as::<_, User>(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
                 .bind(user_id)
                 .fetch_one(&mut *tx)
@@ -360,37 +399,104 @@ impl Db {
         .await
     }
 
-    // --- login throttling -------------------------------------------------------------------------
+    /// The secret named `name`, made (random, 32 bytes in hex) on first use and the same for every
+    /// instance from then on.
+    pub async fn secret(&self, name: &str) -> Result<String> {
+        let (db, name) = (self.clone(), name.to_string());
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            sqlx::query("INSERT INTO app_secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+                .bind(&name)
+                .bind(crate::passwords::random_token())
+                .execute(&mut *tx)
+                .await?;
+            let value = sqlx::query_scalar("SELECT value FROM app_secrets WHERE name = $1")
+                .bind(&name)
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(value)
+        })
+        .await
+    }
 
-    pub async fn record_login_failure(&self, account: &str, client: &str) -> Result<()> {
+    // --- throttling of guesses ----------------------------------------------------------------------
+
+    /// Claims one attempt of `account` from `client` under `throttle`, atomically: the attempts so far
+    /// (failures and those still in flight) are counted and this one recorded as a failure in one write
+    /// transaction, taken one at a time (SQLite's `BEGIN IMMEDIATE`; a transaction-scoped advisory lock
+    /// on PostgreSQL), before the guess is checked. So that parallel guesses cannot all be checked
+    /// against the same count; [`Db::attempt_succeeded`] forgets it. Also purges attempts older than a
+    /// day. `Err(wait)` when the throttle says to wait.
+    pub async fn claim_attempt(
+        &self,
+        account: &str,
+        client: &str,
+        throttle: Throttle,
+    ) -> Result<std::result::Result<i64, chrono::Duration>> {
+        let (db, account, client) = (self.clone(), normalize_email(account), client.to_string());
+        detached(async move {
+            let mut tx = db.begin_write().await?;
+            if db.backend() == super::Backend::Postgres {
+                sqlx::query("SELECT pg_advisory_xact_lock(4242002)").execute(&mut *tx).await?;
+            }
+            let now = chrono::Utc::now();
+            let stamp = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            sqlx::query("DELETE FROM login_failures WHERE at < $1")
+                .bind(stamp(now - chrono::Duration::days(1)))
+                .execute(&mut *tx)
+                .await?;
+            let since = stamp(now - throttle.window);
+            let (pair, pair_latest): (i64, Option<String>) = sqlx::query_as(
+                "SELECT COUNT(*), MAX(at) FROM login_failures WHERE account = $1 AND client = $2 AND at > $3",
+            )
+            .bind(&account)
+            .bind(&client)
+            .bind(&since)
+            .fetch_one(&mut *tx)
+            .await?;
+            let count = |sql: &'static str, value: &str| {
+                sqlx::query_scalar::<_, i64>(sql).bind(value.to_string()).bind(since.clone())
+            };
+            let tried = Attempts {
+                pair,
+                pair_latest: pair_latest
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok())
+                    .map(|t| t.with_timezone(&chrono::Utc)),
+                account: count("SELECT COUNT(*) FROM login_failures WHERE account = $1 AND at > $2", &account)
+                    .fetch_one(&mut *tx)
+                    .await?,
+                address: count("SELECT COUNT(*) FROM login_failures WHERE client = $1 AND at > $2", &client)
+                    .fetch_one(&mut *tx)
+                    .await?,
+            };
+            let claim = match throttle.wait(&tried, now) {
+                Some(wait) => Err(wait),
+                None => Ok(sqlx::query_scalar(
+                    "INSERT INTO login_failures (account, client, at) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(&account)
+                .bind(&client)
+                .bind(stamp(now))
+                .fetch_one(&mut *tx)
+                .await?),
+            };
+            tx.commit().await?;
+            Ok(claim)
+        })
+        .await
+    }
+
+    /// The attempt `id` succeeded: it and the earlier failures of this account from this address are
+    /// forgotten.
+    pub async fn attempt_succeeded(&self, id: i64, account: &str, client: &str) -> Result<()> {
         self.write_one(
-            sqlx::query("INSERT INTO login_failures (account, client, at) VALUES ($1, $2, $3)")
+            sqlx::query("DELETE FROM login_failures WHERE id = $1 OR (account = $2 AND client = $3)")
+                .bind(id)
                 .bind(normalize_email(account))
-                .bind(client.to_string())
-                .bind(now()),
+                .bind(client.to_string()),
         )
         .await?;
-        Ok(())
-    }
-
-    /// Failures since `since` for this account and for this client address.
-    pub async fn login_failures(&self, account: &str, client: &str, since: &str) -> Result<(i64, i64)> {
-        let by_account: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE account = $1 AND at > $2")
-            .bind(normalize_email(account))
-            .bind(since)
-            .fetch_one(&self.pool)
-            .await?;
-        let by_client: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE client = $1 AND at > $2")
-            .bind(client)
-            .bind(since)
-            .fetch_one(&self.pool)
-            .await?;
-        Ok((by_account, by_client))
-    }
-
-    pub async fn clear_login_failures(&self, account: &str) -> Result<()> {
-        self.write_one(sqlx::query("DELETE FROM login_failures WHERE account = $1").bind(normalize_email(account)))
-            .await?;
         Ok(())
     }
 

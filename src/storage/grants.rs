@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use super::ledger::{Context, append, book_for};
 use super::outbox::{Mail, enqueue};
 use super::{Db, Result, StorageError, detached, now};
-use crate::domain::award::{AwardAmounts, Part, plan};
+use crate::domain::award::{AwardAmounts, Part, plan, preview_id};
 use crate::domain::grant::{Application, GuardFacts, Line, LineCategory};
 use crate::domain::ledger::{Account, Operation};
 use crate::domain::workflow::{Effect, FireError, Guard, Role, Workflow};
@@ -141,6 +141,9 @@ pub struct AwardRequest {
     pub payers: BTreeMap<String, Vec<String>>,
     /// The request's Idempotency-Key, its author and the hash of its body.
     pub idempotency: Option<Idempotency>,
+    /// The [`preview_id`] of what the person confirming saw: the award is refused unless it would commit
+    /// exactly that. `None` only for octroi's own awards (the demo).
+    pub previewed: Option<String>,
     /// Makes the award letter from the parts committed and the award's time, and gives its SHA-256,
     /// recorded with the award.
     pub letter: Option<LetterHook>,
@@ -291,6 +294,11 @@ async fn commit_award(
         .collect();
     let parts = plan(&award.amounts, award.hourly_rate, award.cap, &award.payers, &room)
         .map_err(|e| StorageError::of_award(e, &award.fiscal_year))?;
+    if let Some(previewed) = &award.previewed
+        && *previewed != preview_id(grant_id, &award.amounts, &award.fiscal_year, &parts)
+    {
+        return Err(StorageError::NotAsPreviewed);
+    }
     for part in &parts {
         let book = books.get_mut(&part.envelope).expect("a book for every paying envelope");
         let op = Operation::Commit {

@@ -302,6 +302,78 @@ impl Db {
         Ok(problems)
     }
 
+    /// [`Db::ledger_verify`], and the ledger against what it must agree with outside itself: the
+    /// allocations stored against the program's file (`policies/dataide.toml`), and each awarded grant's
+    /// amounts (equipment, software, coaching hours at the program's rate) against the commitments in
+    /// effect on it, category by category. `octroi ledger verify` runs this.
+    pub async fn ledger_verify_against(&self, program: &crate::policy::Program) -> Result<Vec<String>> {
+        let mut problems = self.ledger_verify().await?;
+        let stored: BTreeMap<(String, String), i64> =
+            self.allocations().await?.into_iter().map(|(envelope, fy, cents)| ((envelope, fy), cents)).collect();
+        let mut expected = BTreeMap::new();
+        for e in &program.envelopes {
+            for (fy, amount) in &e.allocations {
+                expected.insert((e.code.clone(), fy.to_string()), amount.cents());
+            }
+        }
+        for key in stored.keys().chain(expected.keys()).collect::<std::collections::BTreeSet<_>>() {
+            let (s, e) = (stored.get(key), expected.get(key));
+            if s != e {
+                let show = |c: Option<&i64>| c.map(|c| Money::from_cents(*c).to_string()).unwrap_or("none".into());
+                problems.push(format!(
+                    "{} {}: allocated {} in the database, {} in the program's file",
+                    key.0,
+                    key.1,
+                    show(s),
+                    show(e)
+                ));
+            }
+        }
+        let awarded: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+            "SELECT id, awarded_equipment_cents, awarded_software_cents, awarded_coaching_hundredths FROM grants
+             WHERE awarded_at IS NOT NULL ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let committed: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT e.grant_id, e.category_code, CAST(SUM(e.amount_cents) AS BIGINT) FROM ledger_entries e
+             WHERE e.kind = 'commit' AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)
+             GROUP BY e.grant_id, e.category_code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_grant: BTreeMap<i64, BTreeMap<String, i64>> = BTreeMap::new();
+        for (grant, category, cents) in committed {
+            by_grant.entry(grant).or_default().insert(category, cents);
+        }
+        for (grant, equipment, software, hours) in awarded {
+            let amounts = crate::domain::award::AwardAmounts {
+                equipment: Money::from_cents(equipment),
+                software: Money::from_cents(software),
+                coaching_hours: crate::domain::Hours::from_hundredths(hours),
+            };
+            let commitments = by_grant.remove(&grant).unwrap_or_default();
+            // Every category committed or awarded, with what the award says of it.
+            let mut expected: BTreeMap<String, Money> = commitments.keys().map(|c| (c.clone(), Money::ZERO)).collect();
+            for (category, amount) in amounts.by_category(program.coaching_hourly_rate) {
+                expected.insert(category.to_string(), amount);
+            }
+            for (category, amount) in expected {
+                let got = commitments.get(&category).copied().unwrap_or(0);
+                if got != amount.cents() {
+                    problems.push(format!(
+                        "grant {grant}: awarded {amount} of {category}, its commitments hold {}",
+                        Money::from_cents(got)
+                    ));
+                }
+            }
+        }
+        for grant in by_grant.keys() {
+            problems.push(format!("grant {grant}: commitments without an award"));
+        }
+        Ok(problems)
+    }
+
     /// Allocated, committed, spent per envelope and fiscal year, recomputed from the entries.
     pub async fn ledger_balances(&self) -> Result<BTreeMap<(String, String), crate::domain::ledger::Balance>> {
         let mut conn = self.pool.acquire().await?;

@@ -101,6 +101,8 @@ pub enum StorageError {
     AwardRequired,
     #[error("accepting the award needs the member's name, title and the letter accepted")]
     AcceptanceRequired,
+    #[error("the award differs from its preview (amounts, fiscal year or split)")]
+    NotAsPreviewed,
     #[error("the award cannot be made: {0}")]
     Award(crate::domain::award::AwardError),
     #[error("this Idempotency-Key was already used")]
@@ -278,18 +280,33 @@ impl Db {
     }
 }
 
-/// Makes `sqlite://data/octroi.db` openable on a fresh machine: creates the folder, asks SQLite to create
-/// the file (`mode=rwc`).
+/// Creates a folder for octroi's own files (the data folder, the outbox) that only the service's user
+/// may read: mode 0700 for every folder it creates (folders that exist are left as they are).
+pub fn private_dir(path: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)
+}
+
+/// Makes `sqlite://data/octroi.db` openable on a fresh machine: creates the folder (0700) and the file for
+/// the service's user only (0600; SQLite gives its WAL and shared-memory files the database's mode), and
+/// asks SQLite to create it otherwise (`mode=rwc`).
 fn sqlite_url_creating_folder(url: &str) -> anyhow::Result<String> {
     let rest = url.trim_start_matches("sqlite://").trim_start_matches("sqlite:");
     let path = rest.split('?').next().unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
+    if path.is_empty() || path == ":memory:" || path.starts_with("file:") {
         return Ok(url.to_string());
     }
     if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| anyhow::anyhow!("cannot create the data folder {}: {e}", parent.display()))?;
+        private_dir(parent).map_err(|e| anyhow::anyhow!("cannot create the data folder {}: {e}", parent.display()))?;
     }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map_err(|e| anyhow::anyhow!("cannot create the database file {path}: {e}"))?;
     Ok(if url.contains("mode=") {
         url.to_string()
     } else if url.contains('?') {

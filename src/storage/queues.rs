@@ -247,7 +247,13 @@ impl Db {
              JOIN grants g ON g.id = page.id JOIN organisms o ON o.id = g.organism_id
              ORDER BY {order}"
         );
-        let rows: Vec<QueueRow> = sqlx::query_as_with(&rows_sql, arguments(args)).fetch_all(&self.pool).await?;
+        let mut rows: Vec<QueueRow> = sqlx::query_as_with(&rows_sql, arguments(args)).fetch_all(&self.pool).await?;
+        if q.to_review_by_viewer {
+            // Blind review: a reviewer sees nothing of the others' reviews before submitting their own.
+            for row in &mut rows {
+                (row.review_score_hundredths, row.reviews_done) = (None, 0);
+            }
+        }
         // The first page, when shorter than a page, is the whole queue: no count needed.
         let total = match known_total {
             Some(total) => total,

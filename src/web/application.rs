@@ -2,7 +2,7 @@
 //! conversion into the domain's `Application`: one set of rules for both doors.
 
 use crate::domain::grant::{Application, Line, LineCategory, MAX_LINES};
-use crate::domain::{Email, Hours, Money};
+use crate::domain::{Email, Hours, NumberStyle};
 use crate::web::extract::Fields;
 use crate::web::problem::FieldProblem;
 
@@ -39,50 +39,78 @@ pub struct RawApplication {
     pub contact_email: String,
 }
 
-fn text(f: &mut Fields, field: String, value: &str, max: usize) -> String {
+/// The trimmed text, or `None` (recorded in `f`) when it is too long to store.
+fn text(f: &mut Fields, field: String, value: &str, max: usize) -> Option<String> {
     let value = value.trim().to_string();
     if value.chars().count() > max {
         f.add(field, FieldProblem::TooLong { max: max as u64 });
+        return None;
     }
-    value
+    Some(value)
+}
+
+/// A one-line text (a title, a name): as [`text`], and without control characters, which would forge
+/// lines in the award letter and in e-mails.
+fn line(f: &mut Fields, field: String, value: &str, max: usize) -> Option<String> {
+    let value = text(f, field.clone(), value, max)?;
+    f.single_line(&field, &value).then_some(value)
 }
 
 impl RawApplication {
     /// Converts into the domain, recording each refused field as `{prefix}{field}` (lines as
-    /// `{prefix}lines[i].field`). Blank lines are dropped; a draft may leave anything empty.
+    /// `{prefix}lines[i].field`). Blank lines are dropped; a draft may leave anything empty. `None` when
+    /// any field was refused.
     pub fn convert(&self, f: &mut Fields, prefix: &str) -> Option<Application> {
+        let before = f.len();
+        let application = self.salvage(f, prefix, &Application::default());
+        (f.len() == before).then_some(application)
+    }
+
+    /// What of a draft can be stored: every field as typed where it is valid enough to store
+    /// (completeness is checked at submission), each refused field recorded in `f` and kept as `stored`
+    /// holds it, each refused line left out. A draft saved with one mistake loses nothing else.
+    pub fn salvage(&self, f: &mut Fields, prefix: &str, stored: &Application) -> Application {
         let name = |field: &str| format!("{prefix}{field}");
-        let title = text(f, name("title"), &self.title, TITLE_MAX);
-        let needs_assessment = text(f, name("needs_assessment"), &self.needs_assessment, LONG_TEXT_MAX);
-        let project_description = text(f, name("project_description"), &self.project_description, LONG_TEXT_MAX);
-        let contact_name = text(f, name("contact_name"), &self.contact_name, NAME_MAX);
-        let email = text(f, name("contact_email"), &self.contact_email, EMAIL_MAX);
-        let contact_email = if email.is_empty() {
-            Some(None)
-        } else {
-            f.parse(&name("contact_email"), Email::parse(&email), FieldProblem::Organism).map(Some)
+        let text_or_stored = |f: &mut Fields, field: &str, typed: &str, max: usize, kept: &String| {
+            text(f, name(field), typed, max).unwrap_or_else(|| kept.clone())
+        };
+        let title = line(f, name("title"), &self.title, TITLE_MAX).unwrap_or_else(|| stored.title.clone());
+        let needs_assessment =
+            text_or_stored(f, "needs_assessment", &self.needs_assessment, LONG_TEXT_MAX, &stored.needs_assessment);
+        let project_description = text_or_stored(
+            f,
+            "project_description",
+            &self.project_description,
+            LONG_TEXT_MAX,
+            &stored.project_description,
+        );
+        let contact_name =
+            line(f, name("contact_name"), &self.contact_name, NAME_MAX).unwrap_or_else(|| stored.contact_name.clone());
+        let contact_email = match text(f, name("contact_email"), &self.contact_email, EMAIL_MAX) {
+            Some(email) if email.is_empty() => None,
+            Some(email) => f
+                .parse(&name("contact_email"), Email::parse(&email), FieldProblem::Organism)
+                .or_else(|| stored.contact_email.clone()),
+            None => stored.contact_email.clone(),
         };
         let hours = self.requested_coaching_hours.trim();
         let requested_coaching_hours = if hours.is_empty() {
-            Some(Hours::default())
+            Hours::default()
         } else {
-            f.parse(&name("requested_coaching_hours"), Hours::parse(hours), FieldProblem::Amount)
+            f.hours(&name("requested_coaching_hours"), hours).unwrap_or(stored.requested_coaching_hours)
         };
         if self.lines.iter().filter(|l| !l.is_blank()).count() > MAX_LINES {
             f.add(name("lines"), FieldProblem::TooMany { max: MAX_LINES as u64 });
         }
-        let mut lines = Some(Vec::new());
+        let mut lines = Vec::new();
         for (i, raw) in self.lines.iter().enumerate().filter(|(_, l)| !l.is_blank()) {
             let field = |part: &str| format!("{prefix}lines[{i}].{part}");
-            let category = match LineCategory::parse(&raw.category) {
-                Some(c) => Some(c),
-                None => {
-                    f.add(field("category"), FieldProblem::Choice);
-                    None
-                }
-            };
-            let description = text(f, field("description"), &raw.description, LINE_DESCRIPTION_MAX);
-            if description.is_empty() {
+            let category = LineCategory::parse(&raw.category);
+            if category.is_none() {
+                f.add(field("category"), FieldProblem::Choice);
+            }
+            let description = line(f, field("description"), &raw.description, LINE_DESCRIPTION_MAX);
+            if description.as_ref().is_some_and(String::is_empty) {
                 f.add(field("description"), FieldProblem::Required);
             }
             let quantity = match raw.quantity.trim().parse::<i64>() {
@@ -92,27 +120,27 @@ impl RawApplication {
                     None
                 }
             };
-            let unit_price = f.parse(&field("unit_price"), Money::parse(&raw.unit_price), FieldProblem::Amount);
-            match (category, quantity, unit_price, lines.as_mut()) {
-                (Some(category), Some(quantity), Some(unit_price), Some(lines)) => {
-                    lines.push(Line { category, description, quantity, unit_price })
-                }
-                _ => lines = None,
+            let unit_price = f.money(&field("unit_price"), &raw.unit_price);
+            if let (Some(category), Some(description), Some(quantity), Some(unit_price)) =
+                (category, description.filter(|d| !d.is_empty()), quantity, unit_price)
+                && lines.len() < MAX_LINES
+            {
+                lines.push(Line { category, description, quantity, unit_price });
             }
         }
-        Some(Application {
+        Application {
             title,
             needs_assessment,
             project_description,
-            lines: lines?,
-            requested_coaching_hours: requested_coaching_hours?,
+            lines,
+            requested_coaching_hours,
             contact_name,
-            contact_email: contact_email?,
-        })
+            contact_email,
+        }
     }
 
-    /// The form's content for an application already saved.
-    pub fn from_application(a: &Application) -> RawApplication {
+    /// The form's content for an application already saved, numbers written in `style`.
+    pub fn from_application(a: &Application, style: NumberStyle) -> RawApplication {
         RawApplication {
             title: a.title.clone(),
             needs_assessment: a.needs_assessment.clone(),
@@ -124,13 +152,13 @@ impl RawApplication {
                     category: l.category.as_str().into(),
                     description: l.description.clone(),
                     quantity: l.quantity.to_string(),
-                    unit_price: l.unit_price.to_string(),
+                    unit_price: l.unit_price.written(style),
                 })
                 .collect(),
             requested_coaching_hours: if a.requested_coaching_hours == Hours::default() {
                 String::new()
             } else {
-                a.requested_coaching_hours.to_string()
+                a.requested_coaching_hours.written(style)
             },
             contact_name: a.contact_name.clone(),
             contact_email: a.contact_email.as_ref().map(|e| e.as_str().to_string()).unwrap_or_default(),
@@ -141,6 +169,7 @@ impl RawApplication {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Language;
 
     fn raw() -> RawApplication {
         RawApplication {
@@ -162,14 +191,41 @@ mod tests {
 
     #[test]
     fn converts_and_drops_blank_lines() {
-        let mut f = Fields::default();
+        let mut f = Fields::for_page(Language::Fr);
         let app = raw().convert(&mut f, "").unwrap();
         assert!(f.is_empty());
         assert_eq!(app.title, "Virage");
         assert_eq!(app.lines.len(), 1);
         assert_eq!(app.requested(LineCategory::Equipment).cents(), 219_998);
         assert_eq!(app.requested_coaching_hours.hundredths(), 650);
-        assert_eq!(RawApplication::from_application(&app).convert(&mut f, "").unwrap(), app);
+        for lang in [Language::Fr, Language::En] {
+            let shown = RawApplication::from_application(&app, lang.into());
+            assert_eq!(shown.convert(&mut Fields::for_page(lang), "").unwrap(), app, "{lang:?}");
+        }
+        let mut api = Fields::default();
+        assert!(raw().convert(&mut api, "").is_none(), "the API takes only 1234.56");
+    }
+
+    #[test]
+    fn a_draft_keeps_what_can_be_stored() {
+        let stored = raw().convert(&mut Fields::for_page(Language::Fr), "").unwrap();
+        let mut typed = raw();
+        typed.title = "Nouveau\ntitre".into();
+        typed.needs_assessment = "Nos postes ont dix ans.".into();
+        typed.requested_coaching_hours = "6,5".into();
+        typed.lines.push(RawLine {
+            category: "software".into(),
+            description: "Licence".into(),
+            quantity: "1".into(),
+            unit_price: "1,234".into(),
+        });
+        let mut f = Fields::for_page(Language::Fr);
+        let saved = typed.salvage(&mut f, "", &stored);
+        let fields: Vec<String> = f.into_errors().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["lines[2].unit_price", "title"]);
+        assert_eq!(saved.title, "Virage", "a title that cannot be stored keeps the stored one");
+        assert_eq!(saved.needs_assessment, "Nos postes ont dix ans.", "the rest is saved");
+        assert_eq!(saved.lines.len(), 1, "the refused line is left out, the valid one kept");
     }
 
     #[test]
@@ -183,7 +239,7 @@ mod tests {
         });
         bad.contact_email = "marie".into();
         bad.title = "x".repeat(TITLE_MAX + 1);
-        let mut f = Fields::default();
+        let mut f = Fields::for_page(Language::Fr);
         assert!(bad.convert(&mut f, "application.").is_none());
         let errors = f.into_errors();
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();

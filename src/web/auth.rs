@@ -48,10 +48,16 @@ impl Caller {
 }
 
 /// The grant as the policies see it: its organism and the people assigned to it.
-pub async fn grant_resource(db: &Db, grant: &Grant) -> Result<Resource, StorageError> {
-    let assignments = db.assignments(grant.id).await?;
+pub async fn grant_resource(state: &AppState, grant: &Grant) -> Result<Resource, StorageError> {
+    let assignments = state.db.assignments(grant.id).await?;
     let of = |kind: &str| assignments.iter().filter(|(_, k)| k == kind).map(|(u, _)| *u).collect();
-    Ok(Resource::Grant { id: grant.id, organism: grant.organism_id, reviewers: of("reviewer"), coaches: of("coach") })
+    Ok(Resource::Grant {
+        id: grant.id,
+        organism: grant.organism_id,
+        reviewers: of("reviewer"),
+        coaches: of("coach"),
+        draft: grant.state == state.grant_workflow().initial,
+    })
 }
 
 async fn session_caller(parts: &mut Parts, state: &AppState) -> Result<Option<(Caller, String)>, Problem> {
@@ -61,13 +67,21 @@ async fn session_caller(parts: &mut Parts, state: &AppState) -> Result<Option<(C
     let data = session::data(&session).await;
     let Some(user_id) = data.user_id else { return Ok(None) };
     match state.db.user(user_id).await {
+        // The password changed since this session signed in (elsewhere, or by a reset): it is over.
+        Ok(user) if data.signed_in_ms < user.password_changed_ms => {
+            tracing::info!(user = user.id, "session ended by a password change");
+            let _ = session::sign_out(&session).await;
+            Ok(None)
+        }
         Ok(user) => Ok(Some((Caller::load(&state.db, user).await?, data.csrf))),
         Err(StorageError::NotFound) => Ok(None),
         Err(e) => Err(e.into()),
     }
 }
 
-/// The caller of an API route: a live personal token, else the session. No caller is a 401.
+/// The caller of an API route: a live personal token, else the session. No caller is a 401; an account
+/// that must first choose a new password (the administrator after the first start) is refused (403)
+/// until it has, as the pages send it to the change form.
 pub struct ApiCaller(pub Caller);
 
 impl<S> FromRequestParts<S> for ApiCaller
@@ -83,13 +97,20 @@ where
         if let Some(value) = bearer {
             let token = value.strip_prefix("Bearer ").ok_or(Problem::Unauthenticated)?.trim();
             let user = state.db.user_by_token(&token_hash(token)).await?.ok_or(Problem::Unauthenticated)?;
-            return Ok(ApiCaller(Caller::load(&state.db, user).await?));
+            return api_caller(Caller::load(&state.db, user).await?);
         }
         match session_caller(parts, &state).await? {
-            Some((caller, _)) => Ok(ApiCaller(caller)),
+            Some((caller, _)) => api_caller(caller),
             None => Err(Problem::Unauthenticated),
         }
     }
+}
+
+fn api_caller(caller: Caller) -> Result<ApiCaller, Problem> {
+    if caller.user.must_change_password != 0 {
+        return Err(Problem::refused("password-change-required", axum::http::StatusCode::FORBIDDEN));
+    }
+    Ok(ApiCaller(caller))
 }
 
 /// The signed-in account of a page. Without one, the browser goes to the sign-in page (and comes back).

@@ -1,19 +1,17 @@
 //! What finance reads (issue 5): per envelope and fiscal year, allocated, committed, spent and available,
 //! recomputed from the ledger; a grant's statement; and CSV exports of the ledger and of that summary.
-//!
-//! The CSV files open correctly in a French-Canadian spreadsheet (LibreOffice, Excel set to fr-CA): UTF-8
-//! with a byte-order mark (so that accents survive), `;` between fields, a decimal comma and no thousands
-//! separator in amounts (`1234,56`), CRLF line ends, fields quoted when they hold `;`, `"` or a line end.
+//! The CSV files are written by [`crate::web::csv`].
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 
 use crate::AppState;
 use crate::domain::Money;
 use crate::policy::authz::{Action, Resource};
 use crate::web::auth::SignedIn;
+use crate::web::csv::{csv_amount, csv_bytes, csv_response};
 use crate::web::pages::{Page, render};
 use crate::web::problem::Problem;
 
@@ -49,36 +47,6 @@ pub async fn summary(state: &AppState) -> Result<Vec<EnvelopeYear>, Problem> {
             }
         })
         .collect())
-}
-
-/// An amount as a French-Canadian spreadsheet reads it: `1234,56`.
-fn csv_amount(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    format!("{sign}{},{:02}", cents.abs() / 100, cents.abs() % 100)
-}
-
-fn csv_bytes(header_row: &[&str], rows: Vec<Vec<String>>) -> Result<Vec<u8>, Problem> {
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    let mut writer = csv::WriterBuilder::new().delimiter(b';').terminator(csv::Terminator::CRLF).from_writer(&mut out);
-    let write = |w: &mut csv::Writer<&mut Vec<u8>>, row: &[String]| w.write_record(row).map_err(|_| Problem::Internal);
-    write(&mut writer, &header_row.iter().map(|h| h.to_string()).collect::<Vec<_>>())?;
-    for row in rows {
-        write(&mut writer, &row)?;
-    }
-    writer.flush().map_err(|_| Problem::Internal)?;
-    drop(writer);
-    Ok(out)
-}
-
-fn csv_response(name: &str, bytes: Vec<u8>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
-        ],
-        bytes,
-    )
-        .into_response()
 }
 
 fn require(signed: &SignedIn, state: &AppState) -> Result<(), Problem> {

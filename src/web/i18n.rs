@@ -56,35 +56,17 @@ pub fn t(lang: Language, id: &str) -> String {
     t_args(lang, id, &[])
 }
 
-/// Groups the digits of a whole number by three with `sep`.
-fn group(digits: &str, sep: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push_str(sep);
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// `1 234,56 $` (no-break spaces) in French, `$1,234.56` in English.
 pub fn money(lang: Language, amount: Money) -> String {
-    let cents = amount.cents();
-    let (units, fraction) = ((cents / 100).to_string(), format!("{:02}", cents % 100));
     match lang {
-        Language::Fr => format!("{},{fraction}\u{a0}$", group(&units, "\u{a0}")),
-        Language::En => format!("${}.{fraction}", group(&units, ",")),
+        Language::Fr => format!("{}\u{a0}$", amount.written(lang.into())),
+        Language::En => format!("${}", amount.written(lang.into())),
     }
 }
 
 /// `6,5 h` in French, `6.5 h` in English.
 pub fn hours(lang: Language, h: Hours) -> String {
-    let text = h.to_string();
-    match lang {
-        Language::Fr => format!("{}\u{a0}h", text.replace('.', ",")),
-        Language::En => format!("{text}\u{a0}h"),
-    }
+    format!("{}\u{a0}h", h.written(lang.into()))
 }
 
 /// The ISO date (`2026-11-28`) of a stored timestamp, as tables show it in both languages.
@@ -129,6 +111,20 @@ mod tests {
         assert_eq!(hours(Language::Fr, Hours::parse("6.5").unwrap()), "6,5\u{a0}h");
         assert_eq!(hours(Language::En, Hours::parse("6.5").unwrap()), "6.5\u{a0}h");
         assert_eq!(date("2026-11-28T14:20:43.123Z"), "2026-11-28");
+    }
+
+    proptest::proptest! {
+        /// Every amount and duration octroi displays, a page of that language reads back as itself.
+        #[test]
+        fn what_is_displayed_reads_back_on_a_page_of_its_language(cents in 0i64..1_000_000_000_000) {
+            for lang in [Language::Fr, Language::En] {
+                let style = lang.into();
+                let m = Money::from_cents(cents);
+                proptest::prop_assert_eq!(Money::parse_as(&money(lang, m), style), Ok(m));
+                let h = Hours::from_hundredths(cents);
+                proptest::prop_assert_eq!(Hours::parse_as(&hours(lang, h), style), Ok(h));
+            }
+        }
     }
 
     #[test]

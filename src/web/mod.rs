@@ -4,6 +4,8 @@
 pub mod api;
 pub mod application;
 pub mod auth;
+pub mod client;
+pub mod csv;
 pub mod extract;
 pub mod finance;
 pub mod i18n;
@@ -36,14 +38,18 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 pub fn router(state: AppState, sessions: SessionStore, secure_cookies: bool) -> Router {
-    let app = routes::pages().nest("/api/v1", api::router()).layer(middleware::from_fn(security::csrf));
+    let csrf_cookie = security::CsrfCookie { key: state.csrf_key.clone(), secure: secure_cookies };
+    let app = routes::pages()
+        .nest("/api/v1", api::router())
+        .layer(middleware::from_fn(security::csrf))
+        .layer(middleware::from_fn_with_state(csrf_cookie, security::anonymous_csrf));
     let app = sessions
         .layer(app, secure_cookies)
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .layer(middleware::from_fn(problem::render))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(middleware::from_fn(security::headers));
+        .layer(middleware::from_fn_with_state(secure_cookies, security::headers));
     app.layer(
         ServiceBuilder::new()
             .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))

@@ -12,7 +12,7 @@ use crate::domain::account::PasswordError;
 use crate::domain::award::AwardError;
 use crate::domain::ledger::LedgerError;
 use crate::domain::workflow::{FireError, Guard, Role};
-use crate::domain::{Language, MoneyError, OrganismError};
+use crate::domain::{Language, MoneyError, NumberStyle, OrganismError};
 use crate::storage::StorageError;
 use crate::web::i18n;
 
@@ -24,7 +24,9 @@ pub enum FieldProblem {
         max: u64,
     },
     Organism(OrganismError),
-    Amount(MoneyError),
+    /// An amount or hours refused, and the form expected where it was typed (a page's language, or the
+    /// API's `1234.56`).
+    Amount(MoneyError, NumberStyle),
     OutOfRange,
     /// Not one of the offered choices.
     Choice,
@@ -53,6 +55,12 @@ pub enum FieldProblem {
     AboveCap {
         cap: crate::domain::Money,
     },
+    /// The password typed is not the account's.
+    WrongPassword,
+    /// Too many tries: wait before trying again.
+    TooManyAttempts,
+    /// A line break, tab or other control character in a one-line field.
+    ControlCharacters,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +120,12 @@ pub enum Problem {
     Ledger(LedgerError),
 }
 
+impl From<crate::passwords::Busy> for Problem {
+    fn from(_: crate::passwords::Busy) -> Self {
+        Problem::Unavailable
+    }
+}
+
 impl From<StorageError> for Problem {
     fn from(e: StorageError) -> Self {
         match e {
@@ -128,6 +142,7 @@ impl From<StorageError> for Problem {
             StorageError::ConflictOfInterest => Problem::refused("conflict-of-interest", StatusCode::CONFLICT),
             StorageError::NotAReviewer => Problem::refused("not-a-reviewer", StatusCode::UNPROCESSABLE_ENTITY),
             StorageError::Ledger(e) => Problem::Ledger(e),
+            StorageError::NotAsPreviewed => Problem::refused("award-not-as-previewed", StatusCode::CONFLICT),
             StorageError::AwardRequired => Problem::refused("award-required", StatusCode::UNPROCESSABLE_ENTITY),
             StorageError::AcceptanceRequired => {
                 Problem::refused("acceptance-required", StatusCode::UNPROCESSABLE_ENTITY)
@@ -168,7 +183,8 @@ impl FieldProblem {
             FieldProblem::Organism(OrganismError::Email) => "invalid-email",
             FieldProblem::Organism(OrganismError::PostalCode) => "invalid-postal-code",
             FieldProblem::Organism(OrganismError::Language) => "invalid-language",
-            FieldProblem::Amount(_) => "invalid-amount",
+            FieldProblem::Amount(MoneyError::Ambiguous(_), _) => "ambiguous-amount",
+            FieldProblem::Amount(..) => "invalid-amount",
             FieldProblem::OutOfRange => "out-of-range",
             FieldProblem::Choice => "invalid-choice",
             FieldProblem::Quantity { .. } => "invalid-quantity",
@@ -180,6 +196,9 @@ impl FieldProblem {
             FieldProblem::NothingProposed => "nothing-proposed",
             FieldProblem::Score { .. } => "invalid-score",
             FieldProblem::AboveCap { .. } => "above-cap",
+            FieldProblem::WrongPassword => "wrong-password",
+            FieldProblem::TooManyAttempts => "too-many-attempts",
+            FieldProblem::ControlCharacters => "control-characters",
         }
     }
 
@@ -197,8 +216,13 @@ impl FieldProblem {
                 OrganismError::PostalCode => i18n::t(lang, "problem-the-postal-code-must-look-like"),
                 OrganismError::Language => i18n::t(lang, "problem-the-language-is-fr-or-en"),
             },
-            FieldProblem::Amount(e) => match e {
-                MoneyError::NotANumber => i18n::t(lang, "problem-not-a-number-write-it-like"),
+            FieldProblem::Amount(e, style) => match e {
+                MoneyError::NotANumber => {
+                    i18n::t_args(lang, "problem-not-a-number-write-it-like", &[("form", style.example().into())])
+                }
+                MoneyError::Ambiguous(form) => {
+                    i18n::t_args(lang, "problem-ambiguous-amount", &[("form", form.to_string())])
+                }
                 MoneyError::TooPrecise => i18n::t(lang, "problem-at-most-two-decimals"),
                 MoneyError::Negative => i18n::t(lang, "problem-must-not-be-negative"),
                 MoneyError::TooLarge => i18n::t(lang, "problem-too-large"),
@@ -221,6 +245,9 @@ impl FieldProblem {
             FieldProblem::AboveCap { cap } => {
                 i18n::t_args(lang, "problem-above-cap", &[("cap", i18n::money(lang, *cap))])
             }
+            FieldProblem::WrongPassword => i18n::t(lang, "problem-wrong-password"),
+            FieldProblem::TooManyAttempts => i18n::t(lang, "problem-too-many-attempts-detail"),
+            FieldProblem::ControlCharacters => i18n::t(lang, "problem-control-characters"),
         }
     }
 }
@@ -562,7 +589,7 @@ mod tests {
             FieldProblem::Required,
             FieldProblem::TooLong { max: 3 },
             FieldProblem::Organism(OrganismError::NeqShape),
-            FieldProblem::Amount(MoneyError::TooPrecise),
+            FieldProblem::Amount(MoneyError::TooPrecise, NumberStyle::Machine),
             FieldProblem::OutOfRange,
         ];
         for p in problems {

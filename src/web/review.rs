@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::AppState;
 use crate::domain::grant::LineCategory;
-use crate::domain::{Hours, Money, Region};
+use crate::domain::{Hours, Money, NumberStyle, Region};
 use crate::policy::Program;
 use crate::policy::authz::Action;
 use crate::policy::rubric::{RECOMMENDATIONS, Rubric, ScoreError};
@@ -85,14 +85,13 @@ pub struct RawProposal {
 }
 
 impl RawProposal {
-    /// The proposal the form starts from: what the organism asked for.
-    pub fn requested(grant: &Grant) -> RawProposal {
+    /// The proposal the form starts from: what the organism asked for, written in `style`.
+    pub fn requested(grant: &Grant, style: NumberStyle) -> RawProposal {
         let application = grant.application();
-        let plain = |m: Money| m.amount().to_string();
         RawProposal {
-            equipment: plain(application.requested(LineCategory::Equipment)),
-            software: plain(application.requested(LineCategory::Software)),
-            coaching_hours: application.requested_coaching_hours.amount().to_string(),
+            equipment: application.requested(LineCategory::Equipment).written(style),
+            software: application.requested(LineCategory::Software).written(style),
+            coaching_hours: application.requested_coaching_hours.written(style),
         }
     }
 
@@ -101,16 +100,12 @@ impl RawProposal {
     pub fn amounts(&self, f: &mut Fields) -> Option<(Money, Money, Hours)> {
         let money = |f: &mut Fields, field: &str, typed: &str| {
             let typed = typed.trim();
-            if typed.is_empty() { Some(Money::ZERO) } else { f.parse(field, Money::parse(typed), FieldProblem::Amount) }
+            if typed.is_empty() { Some(Money::ZERO) } else { f.money(field, typed) }
         };
         let equipment = money(f, "equipment", &self.equipment);
         let software = money(f, "software", &self.software);
         let hours = self.coaching_hours.trim();
-        let coaching_hours = if hours.is_empty() {
-            Some(Hours::default())
-        } else {
-            f.parse("coaching_hours", Hours::parse(hours), FieldProblem::Amount)
-        };
+        let coaching_hours = if hours.is_empty() { Some(Hours::default()) } else { f.hours("coaching_hours", hours) };
         Some((equipment?, software?, coaching_hours?))
     }
 
@@ -163,7 +158,9 @@ pub struct QueueParams {
 }
 
 impl QueueParams {
-    pub fn convert(&self, f: &mut Fields) -> Option<Filter> {
+    /// The filter for queue `kind`. A reviewer's own queue holds applications they have not reviewed
+    /// yet: reviews are blind until one's own is in, so it cannot be sorted by score.
+    pub fn convert(&self, f: &mut Fields, kind: QueueKind) -> Option<Filter> {
         let blank = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
         let region = match blank(&self.region) {
             None => Some(None),
@@ -171,15 +168,15 @@ impl QueueParams {
         };
         let min = match blank(&self.min) {
             None => Some(None),
-            Some(m) => f.parse("min", Money::parse(&m), FieldProblem::Amount).map(|m| Some(m.cents())),
+            Some(m) => f.money("min", &m).map(|m| Some(m.cents())),
         };
         let max = match blank(&self.max) {
             None => Some(None),
-            Some(m) => f.parse("max", Money::parse(&m), FieldProblem::Amount).map(|m| Some(m.cents())),
+            Some(m) => f.money("max", &m).map(|m| Some(m.cents())),
         };
         let sort = match blank(&self.sort).as_deref() {
             None | Some("age") => Some(QueueSort::Age),
-            Some("score") => Some(QueueSort::Score),
+            Some("score") if kind.shows_scores() => Some(QueueSort::Score),
             Some(_) => {
                 f.add("sort", FieldProblem::Choice);
                 None
@@ -231,6 +228,12 @@ impl QueueKind {
 
     pub fn parse(slug: &str) -> Option<QueueKind> {
         QueueKind::ALL.into_iter().find(|k| k.slug() == slug)
+    }
+
+    /// Whether the queue may show (and sort by) the reviews' scores: not a reviewer's own queue, whose
+    /// applications they have not reviewed yet (reviews are blind until one's own is in).
+    pub fn shows_scores(&self) -> bool {
+        *self != QueueKind::MyReviews
     }
 
     /// The events whose source states make up the queue: the queue holds what awaits that step.

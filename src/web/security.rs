@@ -2,7 +2,7 @@
 //! state-changing request made with a session cookie.
 
 use axum::body::{Body, to_bytes};
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -16,8 +16,9 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
                    form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
 /// Sets the security headers on every response. Everything but the stylesheet may carry personal data,
-/// so nothing else is stored by caches.
-pub async fn headers(request: Request, next: Next) -> Response {
+/// so nothing else is stored by caches. Served over https (the public URL says so), browsers are told to
+/// come back only over https for a year (HSTS).
+pub async fn headers(State(https): State<bool>, request: Request, next: Next) -> Response {
     let is_static = request.uri().path().starts_with("/static/");
     let mut response = next.run(request).await;
     let h = response.headers_mut();
@@ -25,6 +26,9 @@ pub async fn headers(request: Request, next: Next) -> Response {
     h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    if https {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
+    }
     if !is_static {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
@@ -46,10 +50,79 @@ fn has_session_cookie(request: &Request) -> bool {
         .any(|c| matches!(c.trim().split_once('='), Some(("octroi" | "__Host-octroi", _))))
 }
 
-/// Refuses a state-changing request unless it carries the session's CSRF token, as the form field `csrf`
-/// or the `X-CSRF-Token` header. Pages are always checked (a sign-in form too, against login CSRF); API
-/// calls are checked when they come with a session cookie, not with a bearer token, which carries no
-/// ambient authority.
+/// The CSRF token of a visitor who has not signed in. Storing a session for every anonymous visit would
+/// let anyone fill the sessions table with `GET /login`; instead the token lives in a cookie of its own,
+/// signed with octroi's key (HMAC-SHA256), and a form must send it back.
+#[derive(Debug, Clone)]
+pub struct AnonymousCsrf(pub String);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for AnonymousCsrf {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, Problem> {
+        parts.extensions.get::<AnonymousCsrf>().cloned().ok_or(Problem::Internal)
+    }
+}
+
+/// The anonymous CSRF cookie's name and whether it is Secure (`__Host-` over https).
+#[derive(Clone)]
+pub struct CsrfCookie {
+    pub key: std::sync::Arc<String>,
+    pub secure: bool,
+}
+
+impl CsrfCookie {
+    fn name(&self) -> &'static str {
+        if self.secure { "__Host-octroi_csrf" } else { "octroi_csrf" }
+    }
+
+    fn sign(&self, nonce: &str) -> String {
+        use hmac::Mac;
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(self.key.as_bytes()).expect("any key length");
+        mac.update(nonce.as_bytes());
+        let tag: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        format!("{nonce}.{tag}")
+    }
+
+    /// The token the request's cookie carries, if octroi signed it.
+    fn verified(&self, request: &Request) -> Option<String> {
+        let name = self.name();
+        let value = request
+            .headers()
+            .get_all(header::COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|c| c.trim().split_once('='))
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.to_string())?;
+        let (nonce, _) = value.split_once('.')?;
+        constant_time_eq(&self.sign(nonce), &value).then_some(value)
+    }
+}
+
+/// Gives every request the visitor's anonymous CSRF token (from their signed cookie, or a new one, then
+/// set on the response).
+pub async fn anonymous_csrf(State(cookie): State<CsrfCookie>, mut request: Request, next: Next) -> Response {
+    let known = cookie.verified(&request);
+    let token = known.clone().unwrap_or_else(|| cookie.sign(&crate::passwords::random_token()));
+    request.extensions_mut().insert(AnonymousCsrf(token.clone()));
+    let mut response = next.run(request).await;
+    if known.is_none() {
+        let secure = if cookie.secure { "; Secure" } else { "" };
+        let set = format!("{}={token}; Path=/; HttpOnly; SameSite=Lax{secure}", cookie.name());
+        if let Ok(value) = HeaderValue::from_str(&set) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// Refuses a state-changing request unless it carries the session's CSRF token (or, for a visitor who
+/// has not signed in, the token of their signed CSRF cookie), as the form field `csrf` or the
+/// `X-CSRF-Token` header. Pages are always checked (a sign-in form too, against login CSRF); API calls
+/// are checked when they come with a session cookie, not with a bearer token, which carries no ambient
+/// authority.
 pub async fn csrf(request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
     let exempt = is_api && (request.headers().contains_key(header::AUTHORIZATION) || !has_session_cookie(&request));
@@ -60,13 +133,11 @@ pub async fn csrf(request: Request, next: Next) -> Response {
         return next.run(request).await;
     };
     let expected = session::data(&session).await.csrf;
+    let anonymous = request.extensions().get::<AnonymousCsrf>().map(|a| a.0.clone()).unwrap_or_default();
+    let matches = |sent: &str| constant_time_eq(sent, &expected) || constant_time_eq(sent, &anonymous);
     let header_token = request.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(String::from);
     if let Some(token) = header_token {
-        return if constant_time_eq(&token, &expected) {
-            next.run(request).await
-        } else {
-            Problem::CsrfRejected.into_response()
-        };
+        return if matches(&token) { next.run(request).await } else { Problem::CsrfRejected.into_response() };
     }
     let is_form = request
         .headers()
@@ -81,7 +152,7 @@ pub async fn csrf(request: Request, next: Next) -> Response {
         return Problem::PayloadTooLarge.into_response();
     };
     let sent = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf").map(|(_, v)| v.into_owned());
-    if !sent.is_some_and(|t| constant_time_eq(&t, &expected)) {
+    if !sent.is_some_and(|t| matches(&t)) {
         tracing::warn!("CSRF token missing or wrong");
         return Problem::CsrfRejected.into_response();
     }

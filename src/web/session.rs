@@ -20,16 +20,20 @@ pub struct SessionData {
     pub csrf: String,
     /// Unix seconds of the sign-in.
     pub signed_in_at: i64,
+    /// Unix milliseconds of the sign-in: a password changed after it ends the session.
+    #[serde(default)]
+    pub signed_in_ms: i64,
 }
 
 fn unix_now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// The session's data, with a CSRF token created on first use.
+/// The session's data. A visitor who has not signed in has none, and nothing is stored for them (their
+/// CSRF token is a signed cookie: [`crate::web::security::AnonymousCsrf`]).
 pub async fn data(session: &Session) -> SessionData {
     let mut data: SessionData = session.get(KEY).await.ok().flatten().unwrap_or_default();
-    if data.csrf.is_empty() {
+    if data.csrf.is_empty() && data.user_id.is_some() {
         data.csrf = random_token();
         let _ = session.insert(KEY, &data).await;
     }
@@ -44,7 +48,13 @@ pub async fn data(session: &Session) -> SessionData {
 /// Signs in: a new session id (so that an id known before sign-in is worthless), a new CSRF token.
 pub async fn sign_in(session: &Session, user_id: i64) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
-    let data = SessionData { user_id: Some(user_id), csrf: random_token(), signed_in_at: unix_now() };
+    let now = chrono::Utc::now();
+    let data = SessionData {
+        user_id: Some(user_id),
+        csrf: random_token(),
+        signed_in_at: now.timestamp(),
+        signed_in_ms: now.timestamp_millis(),
+    };
     session.insert(KEY, &data).await
 }
 

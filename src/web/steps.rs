@@ -22,6 +22,20 @@ use crate::web::problem::FieldProblem;
 use crate::web::problem::Problem;
 use crate::web::review::{REASON_MAX, RawProposal};
 
+/// The events that need a reason, because the applicant reads it.
+const REASON_REQUIRED: [&str; 2] = ["decline", "request_info"];
+
+/// The reason's rules, the same from every door: required where the applicant reads it, and not too long.
+pub fn check_reason(f: &mut Fields, event: &str, reason: &str) {
+    let reason = reason.trim();
+    if REASON_REQUIRED.contains(&event) && reason.is_empty() {
+        f.add("reason", FieldProblem::Required);
+    }
+    if reason.chars().count() > REASON_MAX {
+        f.add("reason", FieldProblem::TooLong { max: REASON_MAX as u64 });
+    }
+}
+
 /// The events the applicant hears about by e-mail.
 const ANNOUNCED: [&str; 6] = ["submit", "request_info", "approve", "decline", "award", "accept"];
 
@@ -77,6 +91,16 @@ pub fn reviewing_states(state: &AppState) -> Vec<String> {
     state.grant_workflow().states_with_event(COMPLETE_REVIEWS)
 }
 
+/// Reviewers are assigned (by hand or automatically) only while the application is in review: never to
+/// a draft, which would let them read it, nor to a decided or closed application.
+pub fn check_assignable(state: &AppState, grant: &Grant) -> Result<(), Problem> {
+    if reviewing_states(state).contains(&grant.state) {
+        Ok(())
+    } else {
+        Err(Problem::refused("not-assignable", axum::http::StatusCode::CONFLICT))
+    }
+}
+
 /// Fires `event` on `grant` (at its version) for `actor`, with the e-mails it announces; then, if the
 /// application went to review, assigns its reviewers. Returns the grant after the step, and the number
 /// of reviewers still missing when too few could be assigned.
@@ -94,7 +118,9 @@ pub async fn fire(
 }
 
 /// Awards an approved grant: the transition, the commitments of its funds in the ledger for
-/// `fiscal_year`, and the applicant's e-mail, in one transaction.
+/// `fiscal_year`, and the applicant's e-mail, in one transaction. A person's award carries the
+/// [`preview_id`](crate::domain::award::preview_id) of what they previewed and is refused unless it
+/// commits exactly that.
 pub async fn award(
     state: &AppState,
     actor: &Actor,
@@ -102,6 +128,7 @@ pub async fn award(
     amounts: AwardAmounts,
     fiscal_year: &str,
     idempotency: Option<Idempotency>,
+    previewed: Option<String>,
 ) -> Result<Grant, Problem> {
     let payers = state.program.categories.iter().map(|c| (c.code.clone(), c.envelopes.clone())).collect();
     // The letter is made inside the award's transaction, once the parts are known, and its SHA-256
@@ -121,6 +148,7 @@ pub async fn award(
         fiscal_year: fiscal_year.to_string(),
         payers,
         idempotency,
+        previewed,
         letter: Some(hook),
     };
     let firing = Firing { award: Some(request), ..firing(state, AWARD, "") };
@@ -187,8 +215,8 @@ pub async fn accept(
     client_address: std::net::IpAddr,
 ) -> Result<Grant, Problem> {
     let mut f = Fields::default();
-    let name = f.required("signer_name", signature.name.clone());
-    let title = f.required("signer_title", signature.title.clone());
+    let name = f.required_line("signer_name", signature.name.clone());
+    let title = f.required_line("signer_title", signature.title.clone());
     for (field, value) in [("signer_name", &name), ("signer_title", &title)] {
         if value.chars().count() > SIGNATURE_MAX {
             f.add(field, FieldProblem::TooLong { max: SIGNATURE_MAX as u64 });
@@ -236,6 +264,11 @@ async fn fire_with(
     let (event, reason) = (firing.event.clone(), firing.reason.clone());
     let event = event.as_str();
     let reason = reason.as_str();
+    let mut f = Fields::default();
+    check_reason(&mut f, event, reason);
+    if !f.is_empty() {
+        return Err(f.into_problem());
+    }
     if ANNOUNCED.contains(&event) {
         let recipients = state.db.organism_recipients(grant.organism_id).await?;
         firing.mails = recipients.iter().map(|to| step_mail(state, to, grant, event, reason)).collect();
@@ -302,18 +335,14 @@ pub async fn decide(
     event: &str,
     reason: &str,
     proposal: Option<&RawProposal>,
+    numbers: crate::domain::NumberStyle,
 ) -> Result<(Grant, usize), Problem> {
-    let mut f = Fields::default();
+    let mut f = Fields::with_numbers(numbers);
     if !DECISIONS.contains(&event) {
         f.add("event", FieldProblem::Choice);
     }
     let reason = reason.trim();
-    if matches!(event, "decline" | "request_info") && reason.is_empty() {
-        f.add("reason", FieldProblem::Required);
-    }
-    if reason.chars().count() > REASON_MAX {
-        f.add("reason", FieldProblem::TooLong { max: REASON_MAX as u64 });
-    }
+    check_reason(&mut f, event, reason);
     let proposal = match (event, proposal) {
         ("approve", Some(raw)) => raw.convert(&mut f, &state.program),
         ("approve", None) => {

@@ -68,6 +68,7 @@ impl TestDatabase {
             sqlite_synchronous: SqliteSync::Full,
             public_url: None,
             smtp_url: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -147,8 +148,15 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(|_| {}, octroi::server::Limits::default()).await
+    }
+
+    /// The application with its configuration changed by `configure` and the server's limits.
+    pub async fn spawn_with(configure: impl FnOnce(&mut Config), limits: octroi::server::Limits) -> TestApp {
         let database = TestDatabase::new().await;
-        let app = App::build(database.config()).await.expect("the app starts");
+        let mut config = database.config();
+        configure(&mut config);
+        let app = App::build(config).await.expect("the app starts").with_limits(limits);
         let address = format!("http://{}", app.local_addr());
         let state = app.state().clone();
         let (stop, stopped) = oneshot::channel::<()>();
@@ -179,7 +187,7 @@ impl TestApp {
                 display_name: email.split('@').next().unwrap().to_string(),
                 role,
                 organism_id: organism,
-                password_hash: octroi::passwords::hash(PASSWORD).await,
+                password_hash: octroi::passwords::hash(PASSWORD).await.unwrap(),
                 must_change_password: false,
                 language: Language::Fr,
             })

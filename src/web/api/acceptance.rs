@@ -3,10 +3,8 @@
 //! that acceptance, and its statement (`GET /api/v1/grants/{id}/statement`): each commitment with what
 //! was spent, released and what remains, and the ledger entries behind them.
 
-use std::net::SocketAddr;
-
 use axum::Json;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
@@ -18,6 +16,7 @@ use crate::domain::Money;
 use crate::policy::authz::Action;
 use crate::storage::grants::AcceptanceRecord;
 use crate::web::auth::ApiCaller;
+use crate::web::client::ClientAddress;
 use crate::web::extract::{ApiJson, ApiPath, Fields, Input};
 use crate::web::problem::Problem;
 use crate::web::steps::{self, Signature};
@@ -84,14 +83,14 @@ pub async fn accept(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     ApiJson(input): ApiJson<AcceptanceInput>,
 ) -> Result<Json<GrantView>, Problem> {
     let mut grant = authorized(&state, &caller, id, Action::GrantAccept).await?;
     grant.version = input.version;
     let signature =
         Signature { name: input.signer_name, title: input.signer_title, confirmed: input.accept_conditions };
-    let grant = steps::accept(&state, &caller.actor(), caller.user.id, &grant, &signature, client.ip()).await?;
+    let grant = steps::accept(&state, &caller.actor(), caller.user.id, &grant, &signature, client).await?;
     Ok(Json(GrantView::new(&state, grant)))
 }
 

@@ -1,7 +1,9 @@
 //! `POST /api/v1/grants/{id}/award`: the program officer awards an approved grant. A preview shows how
-//! the amounts split across envelopes without writing anything; the confirmation, which must carry an
-//! `Idempotency-Key`, commits the funds and moves the grant to awarded in one transaction. The same key
-//! with the same body gives the same answer; the same key with another body is refused (422).
+//! the amounts split across envelopes without writing anything, and gives a `preview_id`; the
+//! confirmation carries that `preview_id` back (refused with 409 unless it would commit exactly what the
+//! preview showed) and an `Idempotency-Key`, and commits the funds and moves the grant to awarded in one
+//! transaction. The same key with the same body gives the same answer; the same key with another body is
+//! refused (422).
 
 use axum::Json;
 use axum::extract::State;
@@ -46,6 +48,9 @@ pub struct AwardInput {
     /// Only show the split; write nothing.
     #[serde(default)]
     pub preview: bool,
+    /// Required to confirm: the `preview_id` the preview of these same amounts answered.
+    #[serde(default)]
+    pub preview_id: Option<String>,
 }
 
 pub struct AwardRequestInput {
@@ -65,6 +70,9 @@ impl Input for AwardInput {
         };
         let (equipment, software, coaching_hours) = raw.amounts(f)?;
         let fiscal_year = self.fiscal_year.as_deref().map(str::trim).filter(|y| !y.is_empty()).map(str::to_string);
+        if !self.preview && self.preview_id.as_deref().is_none_or(|p| p.trim().is_empty()) {
+            f.add("preview_id", crate::web::problem::FieldProblem::Required);
+        }
         let amounts = AwardAmounts { equipment, software, coaching_hours };
         Some(AwardRequestInput { fiscal_year, amounts, raw: self })
     }
@@ -85,6 +93,8 @@ pub struct AwardView {
     #[schema(example = "4698.00")]
     pub total: String,
     pub parts: Vec<AwardPart>,
+    /// What the confirmation must carry back: the fingerprint of these amounts, year and split.
+    pub preview_id: String,
     /// The grant after the award; absent for a preview.
     pub grant: Option<GrantView>,
 }
@@ -95,8 +105,8 @@ pub struct AwardView {
     responses(
         (status = 200, description = "The split (preview), or the award made", body = AwardView),
         (status = 403, body = ProblemDetails),
-        (status = 409, description = "Not approved, already awarded, stale version, or an envelope lacks room (how much is missing)", body = ProblemDetails),
-        (status = 422, description = "Invalid amounts, above the cap, no Idempotency-Key, or a key reused with another body", body = ProblemDetails),
+        (status = 409, description = "Not approved, already awarded, stale version, an envelope lacks room (how much is missing), or the award differs from its preview (`award-not-as-previewed`: preview again)", body = ProblemDetails),
+        (status = 422, description = "Invalid amounts, above the cap, no `preview_id` or no Idempotency-Key to confirm, or a key reused with another body", body = ProblemDetails),
     ))]
 pub async fn award(
     State(state): State<AppState>,
@@ -106,11 +116,12 @@ pub async fn award(
     ApiJson(input): ApiJson<AwardInput>,
 ) -> Result<Response, Problem> {
     let mut grant = state.db.grant(id).await?;
-    caller.require(&state, Action::GrantManage, &grant_resource(&state.db, &grant).await?)?;
+    caller.require(&state, Action::GrantManage, &grant_resource(&state, &grant).await?)?;
     let fiscal_year = input.fiscal_year.clone().unwrap_or_else(|| steps::default_fiscal_year(&state));
     if input.raw.preview {
         let parts = steps::award_preview(&state, &input.amounts, &fiscal_year).await?;
         let view = AwardView {
+            preview_id: crate::domain::award::preview_id(id, &input.amounts, &fiscal_year, &parts),
             total: input.amounts.total(state.program.coaching_hourly_rate).to_string(),
             parts: parts
                 .into_iter()
@@ -135,10 +146,13 @@ pub async fn award(
     }
     grant.version = input.raw.version;
     let idempotency = Idempotency { key: key.to_string(), user_id: caller.user.id, request_hash: hash.clone() };
-    match steps::award(&state, &caller.actor(), &grant, input.amounts, &fiscal_year, Some(idempotency)).await {
+    let previewed = input.raw.preview_id.clone();
+    match steps::award(&state, &caller.actor(), &grant, input.amounts, &fiscal_year, Some(idempotency), previewed).await
+    {
         Ok(awarded) => {
             let entries = state.db.ledger_entries_of(awarded.id).await?;
             let view = AwardView {
+                preview_id: input.raw.preview_id.clone().unwrap_or_default(),
                 fiscal_year,
                 total: input.amounts.total(state.program.coaching_hourly_rate).to_string(),
                 parts: entries

@@ -294,7 +294,7 @@ pub(crate) async fn authorized(
     action: Action,
 ) -> Result<Grant, Problem> {
     let grant = state.db.grant(id).await?;
-    caller.require(state, action, &grant_resource(&state.db, &grant).await?)?;
+    caller.require(state, action, &grant_resource(state, &grant).await?)?;
     Ok(grant)
 }
 

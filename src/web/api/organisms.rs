@@ -50,9 +50,9 @@ impl Input for OrganismInput {
     type Domain = NewOrganism;
 
     fn convert(self, f: &mut Fields) -> Option<NewOrganism> {
-        let legal_name = f.required("legal_name", self.legal_name);
-        let street_address = f.required("street_address", self.street_address);
-        let city = f.required("city", self.city);
+        let legal_name = f.required_line("legal_name", self.legal_name);
+        let street_address = f.required_line("street_address", self.street_address);
+        let city = f.required_line("city", self.city);
         let mission_summary = f.required("mission_summary", self.mission_summary);
         let neq = f.parse("neq", Neq::parse(&self.neq), FieldProblem::Organism);
         let region = f.parse("region", Region::parse(&self.region), FieldProblem::Organism);

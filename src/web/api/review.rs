@@ -13,6 +13,7 @@ use validator::Validate;
 use super::ProblemDetails;
 use super::grants::{GrantView, ProposalBody};
 use crate::AppState;
+use crate::domain::NumberStyle;
 use crate::policy::authz::{Action, Resource};
 use crate::storage::grants::Grant;
 use crate::storage::queues::QueueRow;
@@ -91,7 +92,7 @@ pub async fn queue(
     let kind = QueueKind::parse(&kind).ok_or(Problem::NotFound)?;
     caller.require(&state, kind.action(), &Resource::Program)?;
     let mut f = Fields::default();
-    let filter = params.convert(&mut f).ok_or_else(|| f.into_problem())?;
+    let filter = params.convert(&mut f, kind).ok_or_else(|| f.into_problem())?;
     let (page_number, per_page) = (filter.page, filter.per_page);
     let page = state.db.queue(&queue_query(&state, &caller, kind, filter), None).await?;
     Ok(Json(QueueResponse {
@@ -156,7 +157,7 @@ impl From<Review> for ReviewView {
 
 async fn grant_for(state: &AppState, caller: &Caller, id: i64, action: Action) -> Result<Grant, Problem> {
     let grant = state.db.grant(id).await?;
-    caller.require(state, action, &grant_resource(&state.db, &grant).await?)?;
+    caller.require(state, action, &grant_resource(state, &grant).await?)?;
     Ok(grant)
 }
 
@@ -194,7 +195,7 @@ pub async fn reviews(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<ReviewView>>, Problem> {
     let grant = state.db.grant(id).await?;
-    let resource = grant_resource(&state.db, &grant).await?;
+    let resource = grant_resource(&state, &grant).await?;
     let reviews = state.db.reviews(id).await?;
     if caller.may(&state, Action::GrantManage, &resource) {
         return Ok(Json(reviews.into_iter().map(Into::into).collect()));
@@ -239,7 +240,7 @@ pub struct AssignedReviewer {
     responses(
         (status = 200, description = "The reviewers now assigned", body = [AssignedReviewer]),
         (status = 403, body = ProblemDetails),
-        (status = 409, description = "The reviewer has a conflict of interest with the organism", body = ProblemDetails),
+        (status = 409, description = "The reviewer has a conflict of interest with the organism, or the application is not in review", body = ProblemDetails),
         (status = 422, body = ProblemDetails),
     ))]
 pub async fn assign(
@@ -248,7 +249,8 @@ pub async fn assign(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<AssignInput>,
 ) -> Result<Json<Vec<AssignedReviewer>>, Problem> {
-    grant_for(&state, &caller, id, Action::GrantManage).await?;
+    let grant = grant_for(&state, &caller, id, Action::GrantManage).await?;
+    steps::check_assignable(&state, &grant)?;
     match input.user_id {
         Some(user) => state.db.assign_reviewer(id, user, steps::assignment_mail(&state)).await?,
         None => {
@@ -358,9 +360,10 @@ pub async fn decisions(
             grant.version = d.version;
             let proposal = match d.proposal {
                 Some(p) => Some(p.raw()),
-                None => (d.event == "approve").then(|| crate::web::review::RawProposal::requested(&grant)),
+                None => (d.event == "approve")
+                    .then(|| crate::web::review::RawProposal::requested(&grant, NumberStyle::Machine)),
             };
-            steps::decide(&state, &caller, &grant, &d.event, &d.reason, proposal.as_ref()).await
+            steps::decide(&state, &caller, &grant, &d.event, &d.reason, proposal.as_ref(), NumberStyle::Machine).await
         }
         .await;
         outcomes.push(match outcome {

@@ -1,9 +1,7 @@
 //! Signing up, in and out; passwords; invitations; the language switch.
 
-use std::net::SocketAddr;
-
 use axum::Form;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -13,30 +11,37 @@ use super::{
     FieldGroup, FormErrors, FormField, FormPage, FormSpec, LANG_COOKIE, MessagePage, Page, page_language, render,
 };
 use crate::AppState;
-use crate::domain::account::{AccountRole, NewPassword};
+use crate::domain::account::{AccountRole, NewPassword, Throttle};
 use crate::domain::{Email, Language, Region};
 use crate::passwords::{self, random_token, token_hash};
 use crate::policy::authz::{Action, Resource};
+use crate::storage::StorageError;
 use crate::storage::accounts::{LinkProblem, NewInvitation, NewUser};
 use crate::storage::outbox::Mail;
 use crate::web::api::organisms::OrganismInput;
 use crate::web::auth::SignedIn;
+use crate::web::client::ClientAddress;
 use crate::web::extract::Fields;
 use crate::web::problem::{FieldProblem, Problem};
+use crate::web::security::AnonymousCsrf;
 use crate::web::session;
 
-/// Failed sign-ins allowed in the window, per account and per client address.
-const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
-const MAX_FAILURES_PER_CLIENT: i64 = 20;
-const FAILURE_WINDOW_MINUTES: i64 = 15;
+/// The longest e-mail address (RFC 5321): anything longer is refused before it is looked up or stored.
+const EMAIL_MAX: usize = 254;
 /// How long a reset link and an invitation stay valid.
 const RESET_MINUTES: i64 = 60;
 const INVITATION_DAYS: i64 = 14;
 
-/// The page context for someone who may not be signed in.
-pub async fn anonymous_page(session: &Session, headers: &HeaderMap, path: &str) -> Page {
-    let csrf = session::data(session).await.csrf;
-    Page { lang: page_language(headers), csrf, user: None, path: path.into(), queues: Vec::new(), finance: false }
+/// The page context for someone who may not be signed in: the CSRF token of their signed cookie.
+pub fn anonymous_page(csrf: &AnonymousCsrf, headers: &HeaderMap, path: &str) -> Page {
+    Page {
+        lang: page_language(headers),
+        csrf: csrf.0.clone(),
+        user: None,
+        path: path.into(),
+        queues: Vec::new(),
+        finance: false,
+    }
 }
 
 /// The page context of a signed-in account.
@@ -62,9 +67,42 @@ fn message(page: Page, title: &str, message: String, link: Option<(&str, String)
     render(StatusCode::OK, &MessagePage { page, title, message, link })
 }
 
-/// Only paths of this site: no `//host`, no scheme.
-fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') { next } else { "/dashboard" }
+/// A refusal that says when to try again.
+fn with_retry_after(mut response: Response, wait: chrono::Duration) -> Response {
+    let seconds = wait.num_seconds().max(1).to_string();
+    if let Ok(value) = HeaderValue::from_str(&seconds) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+/// Counts one password hashing asked for by someone not signed in (a sign-up, a reset, an invitation
+/// accepted) against their address: a few a minute at most, so that anonymous requests cannot keep the
+/// hashers busy.
+async fn claim_anonymous_hashing(state: &AppState, client: &str) -> Result<Option<chrono::Duration>, Problem> {
+    Ok(state.db.claim_attempt("#hashing", client, Throttle::ANONYMOUS_HASHING).await?.err())
+}
+
+/// Where to go after signing in: only a path on octroi itself. No control character or whitespace
+/// anywhere (browsers drop a tab or line end, so `/\t/evil.example` would become `//evil.example`), no
+/// backslash, no `//host`; the path resolved against the public URL must stay on its origin. Anything
+/// else goes to the dashboard.
+pub fn safe_next(public_url: &str, next: &str) -> String {
+    const HOME: &str = "/dashboard";
+    let plain = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\');
+    let Ok(base) = url::Url::parse(public_url) else { return HOME.into() };
+    match base.join(next) {
+        Ok(url) if plain && url.origin() == base.origin() => {
+            let mut path = url.path().to_string();
+            if let Some(q) = url.query() {
+                path = format!("{path}?{q}");
+            }
+            path
+        }
+        _ => HOME.into(),
+    }
 }
 
 // --- sign in / out -------------------------------------------------------------------------------
@@ -106,11 +144,12 @@ pub struct NextQuery {
     done: String,
 }
 
-pub async fn login_page(session: Session, headers: HeaderMap, Query(q): Query<NextQuery>) -> Response {
-    let page = anonymous_page(&session, &headers, "/login").await;
+pub async fn login_page(csrf: AnonymousCsrf, headers: HeaderMap, Query(q): Query<NextQuery>) -> Response {
+    let page = anonymous_page(&csrf, &headers, "/login");
     let notice = match q.done.as_str() {
         "reset" => Some(page.t("notice-password-reset")),
         "accepted" => Some(page.t("notice-invitation-accepted")),
+        "signup" => Some(page.t("notice-signed-up")),
         _ => None,
     };
     let form = login_form(&page, "", &q.next, notice);
@@ -121,34 +160,46 @@ pub async fn login_page(session: Session, headers: HeaderMap, Query(q): Query<Ne
 pub async fn login(
     State(state): State<AppState>,
     session: Session,
+    csrf: AnonymousCsrf,
     headers: HeaderMap,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, Problem> {
-    let page = anonymous_page(&session, &headers, "/login").await;
-    let client = client.ip().to_string();
-    let since = (chrono::Utc::now() - chrono::Duration::minutes(FAILURE_WINDOW_MINUTES))
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-    let (by_account, by_client) = state.db.login_failures(&form.email, &client, &since).await?;
-    let refuse = |page: Page, status: StatusCode, message_id: &str| {
-        let errors = FormErrors::one("email", page.t(message_id));
+    let page = anonymous_page(&csrf, &headers, "/login");
+    let client = client.to_string();
+    let refuse = |page: Page, status: StatusCode, message: String| {
+        let errors = FormErrors::one("email", message);
         let form = login_form(&page, &form.email, &form.next, None);
         render(status, &FormPage { page, form, errors })
     };
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_client >= MAX_FAILURES_PER_CLIENT {
-        tracing::warn!(%client, "sign-in throttled");
-        return Ok(refuse(page, StatusCode::TOO_MANY_REQUESTS, "problem-too-many-attempts-detail"));
+    if form.email.chars().count() > EMAIL_MAX {
+        let message = FieldProblem::TooLong { max: EMAIL_MAX as u64 }.message(page.lang);
+        return Ok(refuse(page, StatusCode::UNPROCESSABLE_ENTITY, message));
     }
+    // The attempt is counted before the password is checked, so parallel guesses cannot share a count.
+    let attempt = match state.db.claim_attempt(&form.email, &client, Throttle::SIGN_IN).await? {
+        Ok(attempt) => attempt,
+        Err(wait) => {
+            tracing::warn!(%client, "sign-in throttled");
+            let message = page.t("problem-too-many-attempts-detail");
+            return Ok(with_retry_after(refuse(page, StatusCode::TOO_MANY_REQUESTS, message), wait));
+        }
+    };
     let user = state.db.user_by_email(&form.email).await?;
-    if !passwords::verify(&form.password, user.as_ref().map(|u| u.password_hash.as_str())).await {
-        state.db.record_login_failure(&form.email, &client).await?;
-        return Ok(refuse(page, StatusCode::UNAUTHORIZED, "login-wrong"));
-    }
-    let user = user.expect("verified against an existing account");
-    state.db.clear_login_failures(&form.email).await?;
+    let verified = passwords::verify(&form.password, user.as_ref().map(|u| u.password_hash.as_str())).await;
+    let Some(user) = user.filter(|_| verified == Ok(true)) else {
+        if verified.is_err() {
+            // Busy is no guess: it does not count.
+            state.db.attempt_succeeded(attempt, "", "").await?;
+            return Err(Problem::Unavailable);
+        }
+        let message = page.t("login-wrong");
+        return Ok(refuse(page, StatusCode::UNAUTHORIZED, message));
+    };
+    state.db.attempt_succeeded(attempt, &form.email, &client).await?;
     session::sign_in(&session, user.id).await.map_err(|_| Problem::Internal)?;
     tracing::info!(user = user.id, "signed in");
-    let mut response = Redirect::to(safe_next(&form.next)).into_response();
+    let mut response = Redirect::to(&safe_next(&state.public_url, &form.next)).into_response();
     if page_language(&headers) != user.language() {
         set_lang_cookie(&mut response, user.language());
     }
@@ -235,8 +286,8 @@ fn signup_form(page: &Page, f: &SignupForm) -> FormSpec {
     }
 }
 
-pub async fn signup_page(session: Session, headers: HeaderMap) -> Response {
-    let page = anonymous_page(&session, &headers, "/signup").await;
+pub async fn signup_page(csrf: AnonymousCsrf, headers: HeaderMap) -> Response {
+    let page = anonymous_page(&csrf, &headers, "/signup");
     let form = signup_form(&page, &SignupForm::default());
     render(StatusCode::OK, &FormPage { page, form, errors: FormErrors::default() })
 }
@@ -252,21 +303,25 @@ fn new_password(f: &mut Fields, password: &str, confirm: &str) -> Option<NewPass
 }
 
 fn display_name(f: &mut Fields, name: &str) -> String {
-    let name = f.required("display_name", name.to_string());
+    let name = f.required_line("display_name", name.to_string());
     if name.chars().count() > 200 {
         f.add("display_name", FieldProblem::TooLong { max: 200 });
     }
     name
 }
 
+/// Registers an organism and its first member. The answer is the same whether the e-mail address already
+/// has an account or not (the page must not tell who has one): the person is asked to sign in, and the
+/// address's owner gets a message either way (welcome, or "someone tried to sign up with your address").
 #[tracing::instrument(skip_all)]
 pub async fn signup(
     State(state): State<AppState>,
-    session: Session,
+    csrf: AnonymousCsrf,
     headers: HeaderMap,
+    ClientAddress(client): ClientAddress,
     Form(form): Form<SignupForm>,
 ) -> Result<Response, Problem> {
-    let page = anonymous_page(&session, &headers, "/signup").await;
+    let page = anonymous_page(&csrf, &headers, "/signup");
     let mut f = Fields::default();
     let organism = OrganismInput {
         legal_name: form.legal_name.clone(),
@@ -301,32 +356,48 @@ pub async fn signup(
             StatusCode::UNPROCESSABLE_ENTITY,
         ));
     }
+    if let Some(wait) = claim_anonymous_hashing(&state, &client.to_string()).await? {
+        let errors = FormErrors::one("form", page.t("problem-too-many-attempts-detail"));
+        return Ok(with_retry_after(refused(page, errors, StatusCode::TOO_MANY_REQUESTS), wait));
+    }
     let language = organism.preferred_language;
+    let address = email.as_str().to_string();
+    let args = [("name", name.clone()), ("link", format!("{}/login", state.public_url))];
+    let welcome = Mail {
+        to: address.clone(),
+        subject: crate::web::i18n::t(language, "mail-welcome-subject"),
+        body: crate::web::i18n::t_args(language, "mail-welcome-body", &args),
+    };
     let member = NewUser {
         email,
         display_name: name,
         role: AccountRole::Member,
         organism_id: None,
-        password_hash: passwords::hash(password.expose()).await,
+        password_hash: passwords::hash(password.expose()).await?,
         must_change_password: false,
         language,
     };
-    match state.db.sign_up(organism, member).await {
-        Ok((_, user)) => {
-            session::sign_in(&session, user.id).await.map_err(|_| Problem::Internal)?;
-            Ok(Redirect::to("/dashboard").into_response())
+    match state.db.sign_up(organism, member, welcome).await {
+        Ok(_) => {}
+        Err(StorageError::DuplicateEmail) => {
+            let mail = Mail {
+                to: address,
+                subject: crate::web::i18n::t(language, "mail-signup-known-subject"),
+                body: crate::web::i18n::t_args(language, "mail-signup-known-body", &args),
+            };
+            state.db.queue_mail(mail).await?;
         }
         Err(e) => {
             let problem = Problem::from(e);
-            let field = match problem {
-                Problem::DuplicateNeq => "neq",
-                Problem::DuplicateEmail => "email",
-                _ => return Err(problem),
-            };
+            if !matches!(problem, Problem::DuplicateNeq) {
+                return Err(problem);
+            }
             let (_, detail) = problem.title_and_detail(page.lang);
-            Ok(refused(page, FormErrors::one(field, detail.unwrap_or_default()), StatusCode::CONFLICT))
+            return Ok(refused(page, FormErrors::one("neq", detail.unwrap_or_default()), StatusCode::CONFLICT));
         }
     }
+    state.mail_waker.notify_one();
+    Ok(Redirect::to("/login?done=signup").into_response())
 }
 
 // --- passwords -----------------------------------------------------------------------------------
@@ -351,23 +422,35 @@ fn forgot_form(page: &Page, email: &str) -> FormSpec {
     }
 }
 
-pub async fn forgot_page(session: Session, headers: HeaderMap) -> Response {
-    let page = anonymous_page(&session, &headers, "/password/forgot").await;
+pub async fn forgot_page(csrf: AnonymousCsrf, headers: HeaderMap) -> Response {
+    let page = anonymous_page(&csrf, &headers, "/password/forgot");
     let form = forgot_form(&page, "");
     render(StatusCode::OK, &FormPage { page, form, errors: FormErrors::default() })
 }
 
-/// Sends a single-use link if the account exists; says the same either way, so that the page does not
-/// tell who has an account.
+/// Sends a single-use link if the account exists (the earlier links stop working); says the same either
+/// way, so that the page does not tell who has an account. Limited per address asked for and per asking
+/// address, so that nobody's mailbox is flooded.
 #[tracing::instrument(skip_all)]
 pub async fn forgot(
     State(state): State<AppState>,
-    session: Session,
+    csrf: AnonymousCsrf,
     headers: HeaderMap,
+    ClientAddress(client): ClientAddress,
     Form(form): Form<EmailForm>,
 ) -> Result<Response, Problem> {
-    let page = anonymous_page(&session, &headers, "/password/forgot").await;
-    if let Some(user) = state.db.user_by_email(&form.email).await? {
+    let page = anonymous_page(&csrf, &headers, "/password/forgot");
+    let email = form.email.trim();
+    if email.is_empty() || email.chars().count() > EMAIL_MAX {
+        return Ok(message(page.clone(), "forgot-title", page.t("forgot-sent"), None));
+    }
+    let key = format!("#reset:{email}");
+    if let Err(wait) = state.db.claim_attempt(&key, &client.to_string(), Throttle::RESET_REQUESTS).await? {
+        let mut response = message(page.clone(), "forgot-title", page.t("problem-too-many-attempts-detail"), None);
+        *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+        return Ok(with_retry_after(response, wait));
+    }
+    if let Some(user) = state.db.user_by_email(email).await? {
         let token = random_token();
         let lang = user.language();
         let link = format!("{}/password/reset?token={token}", state.public_url);
@@ -400,6 +483,12 @@ pub struct PasswordForm {
     password: String,
     #[serde(default)]
     password_confirm: String,
+    /// The password in use now (to change it).
+    #[serde(default)]
+    current_password: String,
+    /// Also revoke the account's API tokens (reset).
+    #[serde(default)]
+    revoke_tokens: Option<String>,
 }
 
 fn password_form(page: &Page, title: &str, action: &str, token: Option<&str>) -> FormSpec {
@@ -436,62 +525,125 @@ fn link_problem(page: Page, problem: LinkProblem) -> Response {
 
 pub async fn reset_page(
     State(state): State<AppState>,
-    session: Session,
+    csrf: AnonymousCsrf,
     headers: HeaderMap,
     Query(q): Query<TokenQuery>,
 ) -> Result<Response, Problem> {
-    let page = anonymous_page(&session, &headers, "/password/reset").await;
+    let page = anonymous_page(&csrf, &headers, "/password/reset");
     if let Some(problem) = state.db.password_reset_problem(&token_hash(&q.token)).await? {
         return Ok(link_problem(page, problem));
     }
-    let form = password_form(&page, "reset-title", "/password/reset", Some(&q.token));
+    let form = reset_form(&page, &PasswordForm { token: q.token, ..Default::default() });
     Ok(render(StatusCode::OK, &FormPage { page, form, errors: FormErrors::default() }))
 }
 
+/// Sets a new password from a reset link. The link is checked before anything else (a bogus one costs
+/// octroi no hashing); the account's sessions everywhere end, and its API tokens too when asked.
 pub async fn reset(
     State(state): State<AppState>,
-    session: Session,
+    csrf: AnonymousCsrf,
     headers: HeaderMap,
+    ClientAddress(client): ClientAddress,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, Problem> {
-    let page = anonymous_page(&session, &headers, "/password/reset").await;
+    let page = anonymous_page(&csrf, &headers, "/password/reset");
+    if let Some(problem) = state.db.password_reset_problem(&token_hash(&form.token)).await? {
+        return Ok(link_problem(page, problem));
+    }
     let mut f = Fields::default();
     let Some(password) = new_password(&mut f, &form.password, &form.password_confirm) else {
-        let spec = password_form(&page, "reset-title", "/password/reset", Some(&form.token));
+        let spec = reset_form(&page, &form);
         let errors = FormErrors::from_fields(&f.into_errors(), page.lang);
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { page, form: spec, errors }));
     };
-    let hash = passwords::hash(password.expose()).await;
-    match state.db.use_password_reset(token_hash(&form.token), hash).await? {
+    if let Some(wait) = claim_anonymous_hashing(&state, &client.to_string()).await? {
+        let spec = reset_form(&page, &form);
+        let errors = FormErrors::one("form", page.t("problem-too-many-attempts-detail"));
+        let response = render(StatusCode::TOO_MANY_REQUESTS, &FormPage { page, form: spec, errors });
+        return Ok(with_retry_after(response, wait));
+    }
+    let hash = passwords::hash(password.expose()).await?;
+    let revoke_tokens = form.revoke_tokens.is_some();
+    match state.db.use_password_reset(token_hash(&form.token), hash, revoke_tokens).await? {
         Ok(user) => {
-            tracing::info!(user = user.id, "password reset");
+            tracing::info!(user = user.id, revoke_tokens, "password reset");
             Ok(Redirect::to("/login?done=reset").into_response())
         }
         Err(problem) => Ok(link_problem(page, problem)),
     }
 }
 
+/// The reset form: the new password, and whether to revoke the account's API tokens as well.
+fn reset_form(page: &Page, form: &PasswordForm) -> FormSpec {
+    let mut spec = password_form(page, "reset-title", "/password/reset", Some(&form.token));
+    let revoke = if form.revoke_tokens.is_some() { "1" } else { "" };
+    spec.groups[0].fields.push(FormField::new(page, "revoke_tokens", "checkbox", revoke, 1));
+    spec.intro = Some(page.t("reset-intro"));
+    spec
+}
+
+/// The change form: the password in use now first, then the new one twice.
+fn change_form(page: &Page) -> FormSpec {
+    let mut form = password_form(page, "change-title", "/password/change", None);
+    form.intro = Some(page.t("change-intro"));
+    let current = FormField::new(page, "current_password", "password", "", 256).autocomplete("current-password");
+    form.groups[0].fields.insert(0, current);
+    form
+}
+
 pub async fn change_page(signed: SignedIn, headers: HeaderMap) -> Response {
     let page = signed_in_page(&signed, &headers, "/password/change");
-    let mut form = password_form(&page, "change-title", "/password/change", None);
-    form.intro = Some(page.t("change-intro"));
+    let form = change_form(&page);
     render(StatusCode::OK, &FormPage { page, form, errors: FormErrors::default() })
 }
 
+/// Changes the password: the current one must be given (a session left open is not enough); the
+/// account's other sessions end and this one continues under a new id.
 pub async fn change(
     State(state): State<AppState>,
     signed: SignedIn,
+    session: Session,
     headers: HeaderMap,
+    ClientAddress(client): ClientAddress,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, Problem> {
     let page = signed_in_page(&signed, &headers, "/password/change");
-    let mut f = Fields::default();
-    let Some(password) = new_password(&mut f, &form.password, &form.password_confirm) else {
-        let spec = password_form(&page, "change-title", "/password/change", None);
-        let errors = FormErrors::from_fields(&f.into_errors(), page.lang);
-        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { page, form: spec, errors }));
+    let user = &signed.caller.user;
+    let refused = |page: Page, errors: Vec<crate::web::problem::FieldError>, status| {
+        let spec = change_form(&page);
+        let errors = FormErrors::from_fields(&errors, page.lang);
+        render(status, &FormPage { page, form: spec, errors })
     };
-    state.db.set_password(signed.caller.user.id, passwords::hash(password.expose()).await).await?;
+    let mut f = Fields::default();
+    let password = new_password(&mut f, &form.password, &form.password_confirm);
+    if form.current_password.is_empty() {
+        f.add("current_password", FieldProblem::Required);
+    }
+    let Some(password) = password.filter(|_| f.is_empty()) else {
+        return Ok(refused(page, f.into_errors(), StatusCode::UNPROCESSABLE_ENTITY));
+    };
+    // The current password is a guess like any other: throttled as a sign-in.
+    let attempt = match state.db.claim_attempt(&user.email, &client.to_string(), Throttle::SIGN_IN).await? {
+        Ok(attempt) => attempt,
+        Err(wait) => {
+            let errors = vec![crate::web::problem::FieldError {
+                field: "current_password".into(),
+                problem: FieldProblem::TooManyAttempts,
+            }];
+            return Ok(with_retry_after(refused(page, errors, StatusCode::TOO_MANY_REQUESTS), wait));
+        }
+    };
+    if !passwords::verify(&form.current_password, Some(&user.password_hash)).await? {
+        let errors = vec![crate::web::problem::FieldError {
+            field: "current_password".into(),
+            problem: FieldProblem::WrongPassword,
+        }];
+        return Ok(refused(page, errors, StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    state.db.attempt_succeeded(attempt, &user.email, &client.to_string()).await?;
+    state.db.set_password(user.id, passwords::hash(password.expose()).await?).await?;
+    session::sign_in(&session, user.id).await.map_err(|_| Problem::Internal)?;
+    tracing::info!(user = user.id, "password changed; other sessions ended");
     Ok(Redirect::to("/dashboard").into_response())
 }
 
@@ -561,10 +713,12 @@ pub async fn invite_staff_page(
     invite_page(state, signed, headers, true).await
 }
 
+/// Sends an invitation; an account may send a few a minute, a hundred an hour.
 async fn invite(
     state: AppState,
     signed: SignedIn,
     headers: HeaderMap,
+    client: std::net::IpAddr,
     form: InviteForm,
     staff: bool,
 ) -> Result<Response, Problem> {
@@ -586,8 +740,15 @@ async fn invite(
         let errors = FormErrors::from_fields(&f.into_errors(), page.lang);
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { page, form: spec, errors }));
     };
-    let token = random_token();
     let inviter = &signed.caller.user;
+    let key = format!("#invite:{}", inviter.id);
+    if let Err(wait) = state.db.claim_attempt(&key, &client.to_string(), Throttle::INVITATIONS).await? {
+        let spec = invite_form(&page, staff, &form, None);
+        let errors = FormErrors::one("email", page.t("problem-too-many-attempts-detail"));
+        let response = render(StatusCode::TOO_MANY_REQUESTS, &FormPage { page, form: spec, errors });
+        return Ok(with_retry_after(response, wait));
+    }
+    let token = random_token();
     let link = format!("{}/invitations/accept?token={token}", state.public_url);
     let lang = page.lang;
     let mail = Mail {
@@ -618,18 +779,20 @@ pub async fn invite_member(
     State(state): State<AppState>,
     signed: SignedIn,
     headers: HeaderMap,
+    ClientAddress(client): ClientAddress,
     Form(form): Form<InviteForm>,
 ) -> Result<Response, Problem> {
-    invite(state, signed, headers, form, false).await
+    invite(state, signed, headers, client, form, false).await
 }
 
 pub async fn invite_staff(
     State(state): State<AppState>,
     signed: SignedIn,
     headers: HeaderMap,
+    ClientAddress(client): ClientAddress,
     Form(form): Form<InviteForm>,
 ) -> Result<Response, Problem> {
-    invite(state, signed, headers, form, true).await
+    invite(state, signed, headers, client, form, true).await
 }
 
 #[derive(Deserialize, Default)]
@@ -655,11 +818,11 @@ fn accept_form(page: &Page, form: &AcceptForm) -> FormSpec {
 
 pub async fn accept_page(
     State(state): State<AppState>,
-    session: Session,
+    csrf: AnonymousCsrf,
     headers: HeaderMap,
     Query(q): Query<TokenQuery>,
 ) -> Result<Response, Problem> {
-    let page = anonymous_page(&session, &headers, "/invitations/accept").await;
+    let page = anonymous_page(&csrf, &headers, "/invitations/accept");
     if let Err(problem) = state.db.invitation(&token_hash(&q.token)).await? {
         return Ok(link_problem(page, problem));
     }
@@ -667,13 +830,18 @@ pub async fn accept_page(
     Ok(render(StatusCode::OK, &FormPage { page, form, errors: FormErrors::default() }))
 }
 
+/// Accepts an invitation: the link is checked before anything else (a bogus one costs no hashing).
 pub async fn accept(
     State(state): State<AppState>,
-    session: Session,
+    csrf: AnonymousCsrf,
     headers: HeaderMap,
+    ClientAddress(client): ClientAddress,
     Form(form): Form<AcceptForm>,
 ) -> Result<Response, Problem> {
-    let page = anonymous_page(&session, &headers, "/invitations/accept").await;
+    let page = anonymous_page(&csrf, &headers, "/invitations/accept");
+    if let Err(problem) = state.db.invitation(&token_hash(&form.token)).await? {
+        return Ok(link_problem(page, problem));
+    }
     let mut f = Fields::default();
     let name = display_name(&mut f, &form.display_name);
     let password = new_password(&mut f, &form.password, &form.password_confirm);
@@ -682,7 +850,13 @@ pub async fn accept(
         let errors = FormErrors::from_fields(&f.into_errors(), page.lang);
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &FormPage { page, form: spec, errors }));
     };
-    let hash = passwords::hash(password.expose()).await;
+    if let Some(wait) = claim_anonymous_hashing(&state, &client.to_string()).await? {
+        let spec = accept_form(&page, &form);
+        let errors = FormErrors::one("form", page.t("problem-too-many-attempts-detail"));
+        let response = render(StatusCode::TOO_MANY_REQUESTS, &FormPage { page, form: spec, errors });
+        return Ok(with_retry_after(response, wait));
+    }
+    let hash = passwords::hash(password.expose()).await?;
     match state.db.accept_invitation(token_hash(&form.token), name, hash, page.lang).await? {
         Ok(_) => Ok(Redirect::to("/login?done=accepted").into_response()),
         Err(problem) => Ok(link_problem(page, problem)),
@@ -716,7 +890,30 @@ pub async fn switch_language(
     if let Some(user_id) = session::data(&session).await.user_id {
         state.db.set_language(user_id, lang).await?;
     }
-    let mut response = Redirect::to(safe_next(&form.back)).into_response();
+    let mut response = Redirect::to(&safe_next(&state.public_url, &form.back)).into_response();
     set_lang_cookie(&mut response, lang);
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_paths_on_octroi_after_sign_in() {
+        let base = "http://octroi.example:8080";
+        for (next, to) in [
+            ("/grants/3?tab=history", "/grants/3?tab=history"),
+            ("/queues/review", "/queues/review"),
+            ("/%09/evil.example", "/%09/evil.example"),
+            ("/\t/evil.example", "/dashboard"),
+            ("/\r\n/evil.example", "/dashboard"),
+            ("/ /evil.example", "/dashboard"),
+            ("//evil.example", "/dashboard"),
+            ("/\\evil.example", "/dashboard"),
+            ("https://evil.example/", "/dashboard"),
+            ("javascript:alert(1)", "/dashboard"),
+            ("", "/dashboard"),
+        ] {
+            assert_eq!(super::safe_next(base, next), to, "{next:?}");
+        }
+    }
 }

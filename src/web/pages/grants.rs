@@ -3,11 +3,10 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 use super::account::signed_in_page;
 use super::{FormErrors, Page, render};
@@ -24,6 +23,7 @@ use crate::web::application::{
     EMAIL_MAX, LINE_DESCRIPTION_MAX, LONG_TEXT_MAX, NAME_MAX, RawApplication, RawLine, TITLE_MAX,
 };
 use crate::web::auth::{SignedIn, grant_resource};
+use crate::web::client::ClientAddress;
 use crate::web::extract::Fields;
 use crate::web::problem::{FieldError, FieldProblem, Problem};
 use crate::web::steps;
@@ -67,7 +67,8 @@ pub async fn dashboard(
             AccountRole::Coach => (vec![], me.clone()),
             _ => (vec![], vec![]),
         };
-        let resource = Resource::Grant { id: g.id, organism: g.organism_id, reviewers, coaches };
+        let draft = g.state == state.grant_workflow().initial;
+        let resource = Resource::Grant { id: g.id, organism: g.organism_id, reviewers, coaches, draft };
         if signed.caller.may(&state, Action::GrantView, &resource) {
             visible.push(g);
         }
@@ -85,7 +86,7 @@ pub async fn start(State(state): State<AppState>, signed: SignedIn) -> Result<Re
 /// Loads a grant the caller may act on with `action`; anything else is 404 or 403.
 async fn authorized_grant(state: &AppState, signed: &SignedIn, id: i64, action: Action) -> Result<Grant, Problem> {
     let grant = state.db.grant(id).await?;
-    let resource = grant_resource(&state.db, &grant).await?;
+    let resource = grant_resource(state, &grant).await?;
     signed.caller.require(state, action, &resource)?;
     Ok(grant)
 }
@@ -166,7 +167,7 @@ pub async fn edit_page(
     }
     let page = signed_in_page(&signed, &headers, &format!("/grants/{id}/edit"));
     let notice = q.saved.map(|_| page.t("grant-saved"));
-    let form = with_blank_lines(RawApplication::from_application(&grant.application()), BLANK_LINES);
+    let form = with_blank_lines(RawApplication::from_application(&grant.application(), page.lang.into()), BLANK_LINES);
     let edit = EditPage {
         send_event: send_event(&state, &grant),
         page,
@@ -232,9 +233,9 @@ pub async fn edit(
     let page = signed_in_page(&signed, &headers, &format!("/grants/{id}/edit"));
     let (raw, version, action) = parse_form(&body);
     let event = send_event(&state, &grant);
-    let again = |errors: Vec<FieldError>, raw: RawApplication, version: i64, status: StatusCode| {
+    let again = |errors: Vec<FieldError>, raw: RawApplication, version: i64| {
         let extra = if action == "more_lines" { BLANK_LINES + 2 } else { BLANK_LINES };
-        let edit = EditPage {
+        EditPage {
             errors: FormErrors::from_fields(&errors, page.lang),
             page: page.clone(),
             grant_id: id,
@@ -244,22 +245,26 @@ pub async fn edit(
             notice: None,
             send_event: event.clone(),
             limits: LIMITS,
-        };
-        render(status, &edit)
+        }
     };
-    let mut f = Fields::default();
-    let Some(application) = raw.convert(&mut f, "") else {
-        return Ok(again(f.into_errors(), raw, version, StatusCode::UNPROCESSABLE_ENTITY));
-    };
+    // Whatever can be stored is saved; a refused field keeps what was typed, on the page, with its error.
+    let mut f = Fields::for_page(page.lang);
+    let application = raw.salvage(&mut f, "", &grant.application());
+    let refused = f.into_errors();
     let saved = match state.db.update_application(id, version, application, state.grant_workflow()).await {
         Ok(saved) => saved,
         Err(StorageError::VersionConflict { .. }) => {
             let message = FieldError { field: "form".into(), problem: FieldProblem::Conflict };
-            return Ok(again(vec![message], raw, grant.version, StatusCode::CONFLICT));
+            return Ok(render(StatusCode::CONFLICT, &again(vec![message], raw, grant.version)));
         }
         Err(StorageError::NotEditable { .. }) => return Ok(Redirect::to(&format!("/grants/{id}")).into_response()),
         Err(e) => return Err(e.into()),
     };
+    if !refused.is_empty() {
+        let mut edit = again(refused, raw, saved.version);
+        edit.errors.partly_saved = true;
+        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &edit));
+    }
     if action != "send" {
         let extra = if action == "more_lines" { "#lines" } else { "" };
         return Ok(Redirect::to(&format!("/grants/{id}/edit?saved=1{extra}")).into_response());
@@ -278,7 +283,7 @@ pub async fn edit(
                     },
                 })
                 .collect();
-            Ok(again(errors, raw, saved.version, StatusCode::UNPROCESSABLE_ENTITY))
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &again(errors, raw, saved.version)))
         }
         Err(e) => Err(e),
     }
@@ -397,7 +402,7 @@ async fn show_page(
     typed: Option<AcceptForm>,
 ) -> Result<ShowPage, Problem> {
     let id = grant.id;
-    let resource = grant_resource(&state.db, &grant).await?;
+    let resource = grant_resource(state, &grant).await?;
     let workflow = state.grant_workflow();
     let role = signed.caller.user.role().workflow_role();
     let allowed = workflow.allowed_events(&grant.state, role);
@@ -443,7 +448,7 @@ pub async fn accept(
     State(state): State<AppState>,
     signed: SignedIn,
     headers: HeaderMap,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<Response, Problem> {
@@ -462,7 +467,7 @@ pub async fn accept(
         title: typed.signer_title.clone(),
         confirmed: typed.accept_conditions.is_some(),
     };
-    match steps::accept(&state, &signed.caller.actor(), signed.caller.user.id, &grant, &signature, client.ip()).await {
+    match steps::accept(&state, &signed.caller.actor(), signed.caller.user.id, &grant, &signature, client).await {
         Ok(_) => Ok(Redirect::to(&format!("/grants/{id}?notice=accepted")).into_response()),
         Err(problem @ (Problem::Validation(_) | Problem::VersionConflict { .. })) => {
             let current = state.db.grant(id).await?;

@@ -99,6 +99,8 @@ impl Page {
 #[derive(Debug, Clone, Default)]
 pub struct FormErrors {
     pub list: Vec<FormError>,
+    /// The rest of the form was saved: the summary says so, and that the fields listed were not.
+    pub partly_saved: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -117,6 +119,7 @@ pub fn field_id(field: &str) -> String {
 impl FormErrors {
     pub fn from_fields(errors: &[FieldError], lang: Language) -> FormErrors {
         FormErrors {
+            partly_saved: false,
             list: errors
                 .iter()
                 .map(|e| FormError { field: e.field.clone(), id: field_id(&e.field), message: e.problem.message(lang) })
@@ -126,7 +129,7 @@ impl FormErrors {
 
     /// A message for the whole form (shown in the summary, linked to `field`).
     pub fn one(field: &str, message: String) -> FormErrors {
-        FormErrors { list: vec![FormError { field: field.into(), id: field_id(field), message }] }
+        FormErrors { list: vec![FormError { field: field.into(), id: field_id(field), message }], partly_saved: false }
     }
 
     pub fn from_problem(problem: &Problem, lang: Language) -> FormErrors {

@@ -11,8 +11,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::account::signed_in_page;
 use super::{FormErrors, MessagePage, Page, form_map, render};
 use crate::AppState;
-use crate::domain::Region;
 use crate::domain::workflow::Role;
+use crate::domain::{NumberStyle, Region};
 use crate::policy::authz::{Action, Resource};
 use crate::storage::grants::Grant;
 use crate::storage::organisms::Organism;
@@ -148,8 +148,8 @@ pub async fn queue(
     let kind = QueueKind::parse(&slug).ok_or(Problem::NotFound)?;
     signed.caller.require(&state, kind.action(), &Resource::Program)?;
     let page = work_page(&state, &signed, &headers, &format!("/queues/{slug}"), Some(kind)).await?;
-    let mut f = Fields::default();
-    let (filter, errors) = match params.convert(&mut f) {
+    let mut f = Fields::for_page(page.lang);
+    let (filter, errors) = match params.convert(&mut f, kind) {
         Some(filter) => (filter, FormErrors::default()),
         // The queue unfiltered, with the errors next to the filters.
         None => (Filter::none(PER_PAGE), FormErrors::from_fields(&f.into_errors(), page.lang)),
@@ -292,7 +292,7 @@ fn offered_actions(state: &AppState, grant_state: &str) -> Vec<String> {
 
 async fn managed_grant(state: &AppState, signed: &SignedIn, id: i64) -> Result<Grant, Problem> {
     let grant = state.db.grant(id).await?;
-    let resource = grant_resource(&state.db, &grant).await?;
+    let resource = grant_resource(state, &grant).await?;
     signed.caller.require(state, Action::GrantManage, &resource)?;
     Ok(grant)
 }
@@ -336,6 +336,8 @@ pub struct AwardPreview {
     pub parts: Vec<(String, String, i64)>,
     pub total: i64,
     pub key: String,
+    /// The fingerprint of what this preview shows; the confirmation commits only that.
+    pub id: String,
 }
 
 impl AwardForm {
@@ -343,12 +345,12 @@ impl AwardForm {
         [("equipment", &self.equipment), ("software", &self.software), ("coaching_hours", &self.coaching_hours)]
     }
 
-    fn for_grant(state: &AppState, grant: &Grant) -> AwardForm {
+    fn for_grant(state: &AppState, grant: &Grant, style: NumberStyle) -> AwardForm {
         let p = grant.proposal();
         AwardForm {
-            equipment: p.map(|p| p.equipment.to_string()).unwrap_or_default(),
-            software: p.map(|p| p.software.to_string()).unwrap_or_default(),
-            coaching_hours: p.map(|p| p.coaching_hours.to_string()).unwrap_or_default(),
+            equipment: p.map(|p| p.equipment.written(style)).unwrap_or_default(),
+            software: p.map(|p| p.software.written(style)).unwrap_or_default(),
+            coaching_hours: p.map(|p| p.coaching_hours.written(style)).unwrap_or_default(),
             fiscal_year: steps::default_fiscal_year(state),
             years: state.program.fiscal_years.iter().map(ToString::to_string).collect(),
             preview: None,
@@ -385,11 +387,11 @@ async fn manage_page_with(
         + application.requested(crate::domain::grant::LineCategory::Software).cents();
     let can_award =
         state.grant_workflow().allowed_events(&grant.state, Role::ProgramOfficer).iter().any(|e| e == steps::AWARD);
-    let award = can_award.then(|| input.award.unwrap_or_else(|| AwardForm::for_grant(state, &grant)));
+    let award = can_award.then(|| input.award.unwrap_or_else(|| AwardForm::for_grant(state, &grant, page.lang.into())));
     let template = ManageTemplate {
         award,
         actions: offered_actions(state, &grant.state),
-        proposal: input.proposal.unwrap_or_else(|| RawProposal::requested(&grant)),
+        proposal: input.proposal.unwrap_or_else(|| RawProposal::requested(&grant, page.lang.into())),
         page,
         organism,
         rules,
@@ -456,7 +458,8 @@ pub async fn manage(
         RawProposal { equipment: get("equipment"), software: get("software"), coaching_hours: get("coaching_hours") };
     let seen = grant.clone();
     grant.version = get("version").parse().unwrap_or(0);
-    match steps::decide(&state, &signed.caller, &grant, &event, &reason, Some(&proposal)).await {
+    let numbers = super::page_language(&headers).into();
+    match steps::decide(&state, &signed.caller, &grant, &event, &reason, Some(&proposal), numbers).await {
         Ok((_, missing)) => {
             let key = if missing > 0 { "short" } else { "done" };
             let next = if event == "send_to_review" || event == "approve" || event == "decline" {
@@ -490,14 +493,14 @@ pub async fn award(
     let mut grant = managed_grant(&state, &signed, id).await?;
     let form = form_map(&body);
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
-    let mut typed = AwardForm::for_grant(&state, &grant);
+    let lang = super::page_language(&headers);
+    let mut typed = AwardForm::for_grant(&state, &grant, lang.into());
     (typed.equipment, typed.software, typed.coaching_hours) =
         (get("equipment"), get("software"), get("coaching_hours"));
     if !get("fiscal_year").is_empty() {
         typed.fiscal_year = get("fiscal_year");
     }
-    let lang = super::page_language(&headers);
-    let mut f = Fields::default();
+    let mut f = Fields::for_page(lang);
     let amounts = RawProposal {
         equipment: typed.equipment.clone(),
         software: typed.software.clone(),
@@ -529,8 +532,10 @@ pub async fn award(
                 key: if key.is_empty() { crate::passwords::random_token() } else { key },
                 user_id: signed.caller.user.id,
             };
-            match steps::award(&state, &signed.caller.actor(), &grant, amounts, &typed.fiscal_year, Some(idempotency))
-                .await
+            // Exactly what the preview showed, or nothing (an empty id never matches).
+            let previewed = Some(get("preview_id"));
+            let actor = signed.caller.actor();
+            match steps::award(&state, &actor, &grant, amounts, &typed.fiscal_year, Some(idempotency), previewed).await
             {
                 Ok(_) | Err(Problem::Refused { code: "idempotency-replay", .. }) => {
                     return Ok(Redirect::to(&format!("/grants/{id}/manage?notice=awarded")).into_response());
@@ -540,6 +545,7 @@ pub async fn award(
         }
         Some(amounts) => steps::award_preview(&state, &amounts, &typed.fiscal_year).await.map(|parts| {
             typed.preview = Some(AwardPreview {
+                id: crate::domain::award::preview_id(id, &amounts, &typed.fiscal_year, &parts),
                 parts: parts
                     .into_iter()
                     .map(|p| {
@@ -573,6 +579,9 @@ pub async fn reviewers(
     let grant = managed_grant(&state, &signed, id).await?;
     let form = form_map(&body);
     let user: i64 = form.get("user_id").and_then(|u| u.parse().ok()).unwrap_or(0);
+    if form.get("action").is_some_and(|a| a != "unassign") {
+        steps::check_assignable(&state, &grant)?;
+    }
     let key = match form.get("action").map(String::as_str) {
         Some("assign") => match state.db.assign_reviewer(id, user, steps::assignment_mail(&state)).await {
             Ok(()) => "assigned",
@@ -640,8 +649,9 @@ pub async fn batch(
         let outcome = async {
             let mut grant = managed_grant(&state, &signed, id).await?;
             grant.version = version;
-            let proposal = (event == "approve").then(|| RawProposal::requested(&grant));
-            steps::decide(&state, &signed.caller, &grant, &event, &reason, proposal.as_ref()).await
+            let numbers = page.lang.into();
+            let proposal = (event == "approve").then(|| RawProposal::requested(&grant, numbers));
+            steps::decide(&state, &signed.caller, &grant, &event, &reason, proposal.as_ref(), numbers).await
         }
         .await;
         let text = match outcome {
@@ -698,7 +708,7 @@ impl ReviewTemplate {
 
 async fn reviewed_grant(state: &AppState, signed: &SignedIn, id: i64) -> Result<Grant, Problem> {
     let grant = state.db.grant(id).await?;
-    let resource = grant_resource(&state.db, &grant).await?;
+    let resource = grant_resource(state, &grant).await?;
     signed.caller.require(state, Action::GrantReview, &resource)?;
     Ok(grant)
 }

@@ -7,7 +7,8 @@ problem-the-region-is-a-code-from = The region is a code from 01 to 17.
 problem-the-e-mail-address-must-look = The e-mail address must look like name@example.org.
 problem-the-postal-code-must-look-like = The postal code must look like H2X 1Y4.
 problem-the-language-is-fr-or-en = The language is fr or en.
-problem-not-a-number-write-it-like = Not a number: write it like 1234.56.
+problem-not-a-number-write-it-like = Not a number: write it like { $form }.
+problem-ambiguous-amount = Thousands or decimals? Write the amount like { $form }.
 problem-at-most-two-decimals = At most two decimals.
 problem-must-not-be-negative = Must not be negative.
 problem-too-large = Too large.
@@ -73,6 +74,8 @@ nav-signup = Register an organization
 lang-switch = Français
 footer = DATAide: the digital shift of Québec's community organizations. A program funded by the FQIS and the FDMT.
 form-errors-title = There is a problem
+form-errors-partly-saved-title = Draft saved, except these fields
+form-errors-partly-saved = Everything else is saved. The fields below keep what you typed on this page but were not saved: correct them and save again.
 
 ## Sign in
 login-title = Sign in
@@ -403,6 +406,8 @@ problem-award-required = Award amounts required
 problem-award-required-detail = To award the bourse, give the amounts, the envelopes and the fiscal year.
 problem-award-nothing = Empty award
 problem-award-nothing-detail = An award grants at least an amount or coaching hours.
+problem-award-not-as-previewed = Preview again
+problem-award-not-as-previewed-detail = The amounts, the fiscal year or the split across envelopes differ from the preview: nothing was committed. Preview the award again, check it, then confirm.
 problem-award-above-cap = Cap exceeded
 problem-award-above-cap-detail = The award, coaching included, exceeds the program's per-bourse cap.
 problem-award-no-envelope = No envelope for this category
@@ -476,3 +481,24 @@ mail-step-accept-body = Hello { $name },
 statement-title = Statement of the bourse (ledger)
 statement-released = Released
 statement-remaining = Left to spend
+problem-password-change-required = Choose a new password first
+problem-password-change-required-detail = This account must choose a new password before anything else: sign in on the web and change it.
+problem-wrong-password = This is not your current password.
+problem-control-characters = One line only: no line breaks, tabs or other control characters.
+field-current-password = Current password
+field-revoke-tokens = Also revoke my API tokens (scripts and integrations will need new ones)
+reset-intro = Choose a new password. Every session of this account ends, on every device.
+problem-not-assignable = Not in review
+problem-not-assignable-detail = Reviewers are assigned only while the application is in review.
+notice-signed-up = Sign-up received: we sent a message to the address you gave. Sign in with that address and your password.
+mail-welcome-subject = DATAide: your account is ready
+mail-welcome-body = Hello { $name },
+
+    Your organization is registered and your account is ready. Sign in to start your application:
+    { $link }
+mail-signup-known-subject = DATAide: sign-up with your address
+mail-signup-known-body = Hello,
+
+    Someone tried to register an organization with this e-mail address, which already has an account. Nothing was created.
+    If it was you, sign in with your usual password (or choose a new one from the sign-in page): { $link }
+    If it was not you, you can ignore this message.

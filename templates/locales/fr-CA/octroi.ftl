@@ -7,7 +7,8 @@ problem-the-region-is-a-code-from = La région est un code de 01 à 17.
 problem-the-e-mail-address-must-look = L'adresse courriel doit ressembler à nom@exemple.org.
 problem-the-postal-code-must-look-like = Le code postal doit ressembler à H2X 1Y4.
 problem-the-language-is-fr-or-en = La langue est fr ou en.
-problem-not-a-number-write-it-like = Nombre invalide : écrivez-le comme 1234,56.
+problem-not-a-number-write-it-like = Nombre invalide : écrivez-le comme { $form }.
+problem-ambiguous-amount = Milliers ou décimales? Écrivez le montant comme { $form }.
 problem-at-most-two-decimals = Au plus deux décimales.
 problem-must-not-be-negative = Ne peut pas être négatif.
 problem-too-large = Trop élevé.
@@ -73,6 +74,8 @@ nav-signup = Inscrire un organisme
 lang-switch = English
 footer = DATAide : le virage numérique des organismes communautaires du Québec. Programme financé par le FQIS et le FDMT.
 form-errors-title = Il y a un problème
+form-errors-partly-saved-title = Brouillon enregistré, sauf ces champs
+form-errors-partly-saved = Tout le reste est enregistré. Les champs ci-dessous gardent ce que vous avez tapé sur cette page, mais ils n'ont pas été enregistrés : corrigez-les et enregistrez de nouveau.
 
 ## Sign in
 login-title = Connexion
@@ -403,6 +406,8 @@ problem-award-required = Montants de la bourse requis
 problem-award-required-detail = Pour octroyer la bourse, indiquez les montants, les enveloppes et l'exercice.
 problem-award-nothing = Bourse vide
 problem-award-nothing-detail = Une bourse octroie au moins un montant ou des heures d'accompagnement.
+problem-award-not-as-previewed = Refaites l'aperçu
+problem-award-not-as-previewed-detail = Les montants, l'exercice ou la répartition entre les enveloppes diffèrent de l'aperçu : rien n'a été engagé. Refaites l'aperçu de l'octroi, vérifiez-le, puis confirmez.
 problem-award-above-cap = Plafond dépassé
 problem-award-above-cap-detail = La bourse, accompagnement compris, dépasse le plafond par bourse du programme.
 problem-award-no-envelope = Aucune enveloppe pour cette catégorie
@@ -476,3 +481,24 @@ mail-step-accept-body = Bonjour { $name },
 statement-title = Relevé de la bourse (grand livre)
 statement-released = Libéré
 statement-remaining = Reste à dépenser
+problem-password-change-required = Choisissez d'abord un nouveau mot de passe
+problem-password-change-required-detail = Ce compte doit choisir un nouveau mot de passe avant toute chose : ouvrez une session sur le Web et changez-le.
+problem-wrong-password = Ce n'est pas votre mot de passe actuel.
+problem-control-characters = Une seule ligne : pas de saut de ligne, de tabulation ni d'autre caractère de contrôle.
+field-current-password = Mot de passe actuel
+field-revoke-tokens = Révoquer aussi mes jetons d'API (les scripts et intégrations en demanderont de nouveaux)
+reset-intro = Choisissez un nouveau mot de passe. Toutes les sessions de ce compte se terminent, sur tous les appareils.
+problem-not-assignable = Pas en évaluation
+problem-not-assignable-detail = Les évaluateurs ne sont affectés que pendant l'évaluation de la demande.
+notice-signed-up = Inscription reçue : un courriel a été envoyé à l'adresse indiquée. Ouvrez une session avec cette adresse et votre mot de passe.
+mail-welcome-subject = DATAide : votre compte est prêt
+mail-welcome-body = Bonjour { $name },
+
+    Votre organisme est inscrit et votre compte est prêt. Ouvrez une session pour commencer votre demande :
+    { $link }
+mail-signup-known-subject = DATAide : inscription avec votre adresse
+mail-signup-known-body = Bonjour,
+
+    Quelqu'un a tenté d'inscrire un organisme avec cette adresse courriel, qui a déjà un compte. Rien n'a été créé.
+    Si c'était vous, ouvrez une session avec votre mot de passe habituel (ou choisissez-en un nouveau depuis la page de connexion) : { $link }
+    Sinon, vous pouvez ignorer ce message.
