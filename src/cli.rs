@@ -184,7 +184,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 eprintln!("the ledger disagrees with itself in {} place(s)", problems.len());
                 return Ok(ExitCode::FAILURE);
             }
-            println!("the ledger is sound: every balance agrees with its entries");
+            println!(
+                "the ledger is sound: every balance agrees with its entries, every award with its commitments, \
+                 every allocation with the program's file"
+            );
         }
         Command::Letters { out, overrides } => {
             let config = config(overrides)?;

@@ -347,7 +347,8 @@ async fn both_doors_keep_the_same_rules() {
         .await
         .unwrap();
     let token = app.token_of(admin).await;
-    let r = app.get_as(&token, "/api/v1/queues/screening").await;
+    assert_eq!(app.get_as(&app.token("admin").await, "/api/v1/organisms").await.status(), 200, "an admin's route");
+    let r = app.get_as(&token, "/api/v1/organisms").await;
     assert_eq!(r.status(), 403);
     assert_eq!(r.json::<Value>().await.unwrap()["code"], "password-change-required");
 }

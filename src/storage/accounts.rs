@@ -487,6 +487,12 @@ impl Db {
         .await
     }
 
+    /// The attempt `id` was never made (the hashers were busy): it does not count.
+    pub async fn forget_attempt(&self, id: i64) -> Result<()> {
+        self.write_one(sqlx::query("DELETE FROM login_failures WHERE id = $1").bind(id)).await?;
+        Ok(())
+    }
+
     /// The attempt `id` succeeded: it and the earlier failures of this account from this address are
     /// forgotten.
     pub async fn attempt_succeeded(&self, id: i64, account: &str, client: &str) -> Result<()> {

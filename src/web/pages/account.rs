@@ -190,7 +190,7 @@ pub async fn login(
     let Some(user) = user.filter(|_| verified == Ok(true)) else {
         if verified.is_err() {
             // Busy is no guess: it does not count.
-            state.db.attempt_succeeded(attempt, "", "").await?;
+            state.db.forget_attempt(attempt).await?;
             return Err(Problem::Unavailable);
         }
         let message = page.t("login-wrong");
@@ -586,8 +586,11 @@ fn reset_form(page: &Page, form: &PasswordForm) -> FormSpec {
 fn change_form(page: &Page) -> FormSpec {
     let mut form = password_form(page, "change-title", "/password/change", None);
     form.intro = Some(page.t("change-intro"));
+    let fields = &mut form.groups[0].fields;
+    fields[0].label = page.t("field-new-password");
+    fields[1].label = page.t("field-new-password-confirm");
     let current = FormField::new(page, "current_password", "password", "", 256).autocomplete("current-password");
-    form.groups[0].fields.insert(0, current);
+    fields.insert(0, current);
     form
 }
 
@@ -633,7 +636,11 @@ pub async fn change(
             return Ok(with_retry_after(refused(page, errors, StatusCode::TOO_MANY_REQUESTS), wait));
         }
     };
-    if !passwords::verify(&form.current_password, Some(&user.password_hash)).await? {
+    let verified = passwords::verify(&form.current_password, Some(&user.password_hash)).await;
+    if verified.is_err() {
+        state.db.forget_attempt(attempt).await?;
+    }
+    if !verified? {
         let errors = vec![crate::web::problem::FieldError {
             field: "current_password".into(),
             problem: FieldProblem::WrongPassword,

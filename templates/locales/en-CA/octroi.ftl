@@ -133,8 +133,8 @@ forgot-submit = Send the link
 forgot-sent = If an account exists with this e-mail, a link was just sent to it. It is valid for one hour and works only once.
 reset-title = New password
 password-submit = Save the password
-change-title = Choose your password
-change-intro = Choose a personal password to replace the temporary one.
+change-title = Change your password
+change-intro = Give the password you use now (the temporary one at your first sign-in), then the new one twice. Every other session of this account ends.
 link-title = Invalid link
 link-unknown = This link is not valid. Check that it is complete, or ask for a new one.
 link-expired = This link has expired. Ask for a new one.
@@ -502,3 +502,5 @@ mail-signup-known-body = Hello,
     Someone tried to register an organization with this e-mail address, which already has an account. Nothing was created.
     If it was you, sign in with your usual password (or choose a new one from the sign-in page): { $link }
     If it was not you, you can ignore this message.
+field-new-password = New password
+field-new-password-confirm = New password (again)

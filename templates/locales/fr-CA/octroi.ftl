@@ -133,8 +133,8 @@ forgot-submit = Envoyer le lien
 forgot-sent = Si un compte existe avec ce courriel, un lien vient d'y être envoyé. Il est valide une heure et ne sert qu'une fois.
 reset-title = Nouveau mot de passe
 password-submit = Enregistrer le mot de passe
-change-title = Choisir votre mot de passe
-change-intro = Choisissez un mot de passe personnel pour remplacer le mot de passe temporaire.
+change-title = Changer votre mot de passe
+change-intro = Donnez le mot de passe que vous utilisez maintenant (le mot de passe temporaire à votre première connexion), puis le nouveau deux fois. Toutes les autres sessions de ce compte se terminent.
 link-title = Lien invalide
 link-unknown = Ce lien n'est pas valide. Vérifiez qu'il est complet, ou demandez-en un nouveau.
 link-expired = Ce lien a expiré. Demandez-en un nouveau.
@@ -502,3 +502,5 @@ mail-signup-known-body = Bonjour,
     Quelqu'un a tenté d'inscrire un organisme avec cette adresse courriel, qui a déjà un compte. Rien n'a été créé.
     Si c'était vous, ouvrez une session avec votre mot de passe habituel (ou choisissez-en un nouveau depuis la page de connexion) : { $link }
     Sinon, vous pouvez ignorer ce message.
+field-new-password = Nouveau mot de passe
+field-new-password-confirm = Nouveau mot de passe (encore une fois)
