@@ -573,7 +573,8 @@ fn browser() -> reqwest::Client {
 async fn csrf(client: &reqwest::Client, url: String) -> anyhow::Result<String> {
     let html = client.get(url).send().await?.text().await?;
     let start = html.find("name=\"csrf\" value=\"").ok_or_else(|| anyhow::anyhow!("no CSRF token"))? + 19;
-    Ok(html[start..start + 64].to_string())
+    let end = html[start..].find('"').ok_or_else(|| anyhow::anyhow!("no end to the CSRF token"))?;
+    Ok(html[start..start + end].to_string())
 }
 
 /// The web scenario: `connections` people at once, each signing in (fresh session, argon2id check) and

@@ -21,6 +21,29 @@ async fn member_with_draft(app: &TestApp, n: u32) -> (i64, Browser, String) {
     (grant, browser, csrf)
 }
 
+/// Signs up an organism (the `n`-th NEQ) and its first member from a new browser.
+async fn sign_up(app: &TestApp, name: &str, email: &str, n: u32) -> reqwest::Response {
+    let browser = Browser::new(app);
+    let csrf = browser.csrf("/signup").await;
+    let neq = neq(n);
+    let form = [
+        ("display_name", name),
+        ("email", email),
+        ("password", PASSWORD),
+        ("password_confirm", PASSWORD),
+        ("legal_name", "Cuisine"),
+        ("neq", neq.as_str()),
+        ("region", "06"),
+        ("street_address", "1, rue Ontario"),
+        ("city", "Montréal"),
+        ("postal_code", "H2K 1V2"),
+        ("contact_email", "info@exemple.org"),
+        ("mission_summary", "Aide alimentaire."),
+        ("preferred_language", "fr"),
+    ];
+    browser.post_form("/signup", &csrf, &form).await
+}
+
 /// The edit form's fields with one line at `price`.
 fn draft_form<'a>(version: &'a str, title: &'a str, price: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
@@ -385,29 +408,7 @@ async fn links_and_invitations_are_limited_and_names_are_one_line() {
     }
     assert_eq!(last, 429, "twenty, then wait");
 
-    let anonymous = Browser::new(&app);
-    let csrf = anonymous.csrf("/signup").await;
-    let r = anonymous
-        .post_form(
-            "/signup",
-            &csrf,
-            &[
-                ("display_name", "Marie\r\nBcc: tous@exemple.org"),
-                ("email", "marie@exemple.org"),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-                ("legal_name", "Cuisine"),
-                ("neq", &neq(3)),
-                ("region", "06"),
-                ("street_address", "1, rue Ontario"),
-                ("city", "Montréal"),
-                ("postal_code", "H2K 1V2"),
-                ("contact_email", "info@exemple.org"),
-                ("mission_summary", "Aide alimentaire."),
-                ("preferred_language", "fr"),
-            ],
-        )
-        .await;
+    let r = sign_up(&app, "Marie\r\nBcc: tous@exemple.org", "marie@exemple.org", 3).await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("Une seule ligne"));
 }
@@ -418,32 +419,11 @@ async fn links_and_invitations_are_limited_and_names_are_one_line() {
 async fn sign_up_does_not_tell_who_has_an_account() {
     let app = TestApp::spawn().await;
     app.account("marie@exemple.org", AccountRole::ProgramOfficer, None).await;
-    let sign_up = |email: &'static str, n: u32| {
-        let browser = Browser::new(&app);
-        async move {
-            let csrf = browser.csrf("/signup").await;
-            let neq = neq(n);
-            let form = [
-                ("display_name", "Marie"),
-                ("email", email),
-                ("password", PASSWORD),
-                ("password_confirm", PASSWORD),
-                ("legal_name", "Cuisine"),
-                ("neq", neq.as_str()),
-                ("region", "06"),
-                ("street_address", "1, rue Ontario"),
-                ("city", "Montréal"),
-                ("postal_code", "H2K 1V2"),
-                ("contact_email", "info@exemple.org"),
-                ("mission_summary", "Aide alimentaire."),
-                ("preferred_language", "fr"),
-            ];
-            let r = browser.post_form("/signup", &csrf, &form).await;
-            (r.status().as_u16(), r.headers().get("location").map(|l| l.to_str().unwrap().to_string()))
-        }
+    let answer = |r: reqwest::Response| {
+        (r.status().as_u16(), r.headers().get("location").map(|l| l.to_str().unwrap().to_string()))
     };
-    let known = sign_up("marie@exemple.org", 1).await;
-    let new = sign_up("luc@exemple.org", 2).await;
+    let known = answer(sign_up(&app, "Marie", "marie@exemple.org", 1).await);
+    let new = answer(sign_up(&app, "Marie", "luc@exemple.org", 2).await);
     assert_eq!(known, new, "the same answer");
     assert_eq!(known, (303, Some("/login?done=signup".to_string())));
     assert_eq!(app.db().organisms(0, 10).await.unwrap().len(), 1, "nothing created for the known address");

@@ -32,6 +32,18 @@ use crate::AppState;
 use problem::Problem;
 use session_store::SessionStore;
 
+/// The value of the cookie `name` the request carries, if any.
+pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|c| c.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v)
+}
+
 /// The largest request body accepted anywhere (413 beyond).
 pub const BODY_LIMIT: usize = 1024 * 1024;
 

@@ -86,16 +86,7 @@ impl CsrfCookie {
 
     /// The token the request's cookie carries, if octroi signed it.
     fn verified(&self, request: &Request) -> Option<String> {
-        let name = self.name();
-        let value = request
-            .headers()
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|c| c.trim().split_once('='))
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.to_string())?;
+        let value = super::cookie(request.headers(), self.name())?.to_string();
         let (nonce, _) = value.split_once('.')?;
         constant_time_eq(&self.sign(nonce), &value).then_some(value)
     }

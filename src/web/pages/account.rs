@@ -76,6 +76,12 @@ fn with_retry_after(mut response: Response, wait: chrono::Duration) -> Response 
     response
 }
 
+/// The form again, refused for now: too many tries, and when to try again.
+fn too_many(page: Page, form: FormSpec, wait: chrono::Duration) -> Response {
+    let errors = FormErrors::one("form", page.t("problem-too-many-attempts-detail"));
+    with_retry_after(render(StatusCode::TOO_MANY_REQUESTS, &FormPage { page, form, errors }), wait)
+}
+
 /// Counts one password hashing asked for by someone not signed in (a sign-up, a reset, an invitation
 /// accepted) against their address: a few a minute at most, so that anonymous requests cannot keep the
 /// hashers busy.
@@ -357,8 +363,8 @@ pub async fn signup(
         ));
     }
     if let Some(wait) = claim_anonymous_hashing(&state, &client.to_string()).await? {
-        let errors = FormErrors::one("form", page.t("problem-too-many-attempts-detail"));
-        return Ok(with_retry_after(refused(page, errors, StatusCode::TOO_MANY_REQUESTS), wait));
+        let spec = signup_form(&page, &form);
+        return Ok(too_many(page, spec, wait));
     }
     let language = organism.preferred_language;
     let address = email.as_str().to_string();
@@ -558,9 +564,7 @@ pub async fn reset(
     };
     if let Some(wait) = claim_anonymous_hashing(&state, &client.to_string()).await? {
         let spec = reset_form(&page, &form);
-        let errors = FormErrors::one("form", page.t("problem-too-many-attempts-detail"));
-        let response = render(StatusCode::TOO_MANY_REQUESTS, &FormPage { page, form: spec, errors });
-        return Ok(with_retry_after(response, wait));
+        return Ok(too_many(page, spec, wait));
     }
     let hash = passwords::hash(password.expose()).await?;
     let revoke_tokens = form.revoke_tokens.is_some();
@@ -751,9 +755,7 @@ async fn invite(
     let key = format!("#invite:{}", inviter.id);
     if let Err(wait) = state.db.claim_attempt(&key, &client.to_string(), Throttle::INVITATIONS).await? {
         let spec = invite_form(&page, staff, &form, None);
-        let errors = FormErrors::one("email", page.t("problem-too-many-attempts-detail"));
-        let response = render(StatusCode::TOO_MANY_REQUESTS, &FormPage { page, form: spec, errors });
-        return Ok(with_retry_after(response, wait));
+        return Ok(too_many(page, spec, wait));
     }
     let token = random_token();
     let link = format!("{}/invitations/accept?token={token}", state.public_url);
@@ -859,9 +861,7 @@ pub async fn accept(
     };
     if let Some(wait) = claim_anonymous_hashing(&state, &client.to_string()).await? {
         let spec = accept_form(&page, &form);
-        let errors = FormErrors::one("form", page.t("problem-too-many-attempts-detail"));
-        let response = render(StatusCode::TOO_MANY_REQUESTS, &FormPage { page, form: spec, errors });
-        return Ok(with_retry_after(response, wait));
+        return Ok(too_many(page, spec, wait));
     }
     let hash = passwords::hash(password.expose()).await?;
     match state.db.accept_invitation(token_hash(&form.token), name, hash, page.lang).await? {

@@ -6,7 +6,7 @@ pub mod grants;
 pub mod review;
 
 use askama::Template;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
 use super::i18n;
@@ -19,15 +19,7 @@ pub const LANG_COOKIE: &str = "octroi_lang";
 
 /// The language of a page: the one chosen with the switch, French otherwise.
 pub fn page_language(headers: &HeaderMap) -> Language {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(name, _)| *name == LANG_COOKIE)
-        .and_then(|(_, value)| Language::parse(value).ok())
-        .unwrap_or_default()
+    super::cookie(headers, LANG_COOKIE).and_then(|value| Language::parse(value).ok()).unwrap_or_default()
 }
 
 /// What every page needs: its language, the CSRF token for its forms, who is signed in.
