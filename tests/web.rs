@@ -307,6 +307,8 @@ async fn the_session_id_is_cycled_at_sign_in_and_refused_after_sign_out() {
         assert!(session_cookie(&r).is_none(), "no session before sign-in");
     }
     assert_eq!(sessions().await, 0, "no session row for anonymous visits");
+    let api = app.get("/api/v1/queues/screening").await;
+    assert!(api.headers().get("set-cookie").is_none(), "an API client gets no cookie");
     let r = browser.get("/login").await;
     let csrf = csrf_of(&r.text().await.unwrap()).unwrap();
     // An attacker's own valid token, sent with this browser's cookie (login CSRF): refused.

@@ -93,13 +93,18 @@ impl CsrfCookie {
 }
 
 /// Gives every request the visitor's anonymous CSRF token (from their signed cookie, or a new one, then
-/// set on the response).
+/// set on the response when it is a page, whose forms carry it; API clients get no cookie).
 pub async fn anonymous_csrf(State(cookie): State<CsrfCookie>, mut request: Request, next: Next) -> Response {
     let known = cookie.verified(&request);
     let token = known.clone().unwrap_or_else(|| cookie.sign(&crate::passwords::random_token()));
     request.extensions_mut().insert(AnonymousCsrf(token.clone()));
     let mut response = next.run(request).await;
-    if known.is_none() {
+    let is_page = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html"));
+    if known.is_none() && is_page {
         let secure = if cookie.secure { "; Secure" } else { "" };
         let set = format!("{}={token}; Path=/; HttpOnly; SameSite=Lax{secure}", cookie.name());
         if let Ok(value) = HeaderValue::from_str(&set) {
