@@ -11,7 +11,7 @@ use printpdf::{
 use sha2::Digest;
 
 use crate::domain::{Hours, Language, Money};
-use crate::web::i18n;
+use crate::i18n;
 
 const FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
 

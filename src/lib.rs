@@ -5,6 +5,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod i18n;
 pub mod letters;
 pub mod notify;
 pub mod passwords;

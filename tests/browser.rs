@@ -289,7 +289,7 @@ async fn reviewers_score_the_officer_approves_and_the_applicant_sees_it_in_frenc
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_officer_awards_the_member_accepts_and_finance_sees_the_balances() {
     use octroi::domain::{Language, Money};
-    use octroi::web::i18n::money;
+    use octroi::i18n::money;
 
     let Some((c, _driver, _profile)) = browser().await else { return };
     let app = TestApp::spawn().await;

@@ -8,7 +8,6 @@ pub mod client;
 pub mod csv;
 pub mod extract;
 pub mod finance;
-pub mod i18n;
 pub mod pages;
 pub mod problem;
 pub mod review;

@@ -13,8 +13,8 @@ use crate::domain::award::AwardError;
 use crate::domain::ledger::LedgerError;
 use crate::domain::workflow::{FireError, Guard, Role};
 use crate::domain::{Language, MoneyError, NumberStyle, OrganismError};
+use crate::i18n;
 use crate::storage::StorageError;
-use crate::web::i18n;
 
 /// Why one field was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]

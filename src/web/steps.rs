@@ -10,6 +10,7 @@ use crate::domain::Actor;
 use crate::domain::award::AwardAmounts;
 use crate::domain::award::Part;
 use crate::domain::workflow::{FireError, Role};
+use crate::i18n;
 use crate::storage::grants::{
     Acceptance, AwardRequest, Firing, Grant, Idempotency, LetterHook, Proposal, SYSTEM_ACTOR,
 };
@@ -17,7 +18,6 @@ use crate::storage::outbox::{AssignmentMail, Mail, Recipient};
 use crate::storage::{Db, StorageError};
 use crate::web::auth::Caller;
 use crate::web::extract::Fields;
-use crate::web::i18n;
 use crate::web::problem::FieldProblem;
 use crate::web::problem::Problem;
 use crate::web::review::{REASON_MAX, RawProposal};

@@ -371,8 +371,8 @@ pub async fn signup(
     let args = [("name", name.clone()), ("link", format!("{}/login", state.public_url))];
     let welcome = Mail {
         to: address.clone(),
-        subject: crate::web::i18n::t(language, "mail-welcome-subject"),
-        body: crate::web::i18n::t_args(language, "mail-welcome-body", &args),
+        subject: crate::i18n::t(language, "mail-welcome-subject"),
+        body: crate::i18n::t_args(language, "mail-welcome-body", &args),
     };
     let member = NewUser {
         email,
@@ -388,8 +388,8 @@ pub async fn signup(
         Err(StorageError::DuplicateEmail) => {
             let mail = Mail {
                 to: address,
-                subject: crate::web::i18n::t(language, "mail-signup-known-subject"),
-                body: crate::web::i18n::t_args(language, "mail-signup-known-body", &args),
+                subject: crate::i18n::t(language, "mail-signup-known-subject"),
+                body: crate::i18n::t_args(language, "mail-signup-known-body", &args),
             };
             state.db.queue_mail(mail).await?;
         }
@@ -462,8 +462,8 @@ pub async fn forgot(
         let link = format!("{}/password/reset?token={token}", state.public_url);
         let mail = Mail {
             to: user.email.clone(),
-            subject: crate::web::i18n::t(lang, "mail-reset-subject"),
-            body: crate::web::i18n::t_args(
+            subject: crate::i18n::t(lang, "mail-reset-subject"),
+            body: crate::i18n::t_args(
                 lang,
                 "mail-reset-body",
                 &[("name", user.display_name.clone()), ("link", link), ("minutes", RESET_MINUTES.to_string())],
@@ -762,8 +762,8 @@ async fn invite(
     let lang = page.lang;
     let mail = Mail {
         to: email.as_str().to_string(),
-        subject: crate::web::i18n::t(lang, "mail-invite-subject"),
-        body: crate::web::i18n::t_args(
+        subject: crate::i18n::t(lang, "mail-invite-subject"),
+        body: crate::i18n::t_args(
             lang,
             "mail-invite-body",
             &[("inviter", inviter.display_name.clone()), ("link", link), ("days", INVITATION_DAYS.to_string())],

@@ -346,13 +346,13 @@ impl ShowPage {
             ("title", a.signer_title.clone()),
             ("date", self.page.date(&a.accepted_at)),
         ];
-        crate::web::i18n::t_args(self.page.lang, "letter-accept-recorded", &args)
+        crate::i18n::t_args(self.page.lang, "letter-accept-recorded", &args)
     }
 
     pub fn accepted_details(&self) -> String {
         let Some(a) = &self.acceptance else { return String::new() };
         let args = [("address", a.client_address.clone()), ("sha", a.letter_sha256.clone())];
-        crate::web::i18n::t_args(self.page.lang, "letter-accept-record-details", &args)
+        crate::i18n::t_args(self.page.lang, "letter-accept-record-details", &args)
     }
 
     /// The statement's sums: committed, spent, released, remaining.

@@ -9,10 +9,10 @@ use askama::Template;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
-use super::i18n;
 use super::problem::{FieldError, Problem};
 use crate::domain::account::AccountRole;
 use crate::domain::{Hours, Language, Money};
+use crate::i18n;
 
 /// The cookie that remembers the language chosen with the switch.
 pub const LANG_COOKIE: &str = "octroi_lang";

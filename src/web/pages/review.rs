@@ -419,7 +419,7 @@ fn notice(page_lang: crate::domain::Language, key: Option<&str>) -> Option<Strin
     let key = key?;
     ["done", "assigned", "unassigned", "short", "reviewed", "conflict", "awarded"]
         .contains(&key)
-        .then(|| crate::web::i18n::t(page_lang, &format!("notice-{key}")))
+        .then(|| crate::i18n::t(page_lang, &format!("notice-{key}")))
 }
 
 pub async fn manage_page(
@@ -549,7 +549,7 @@ pub async fn award(
                 parts: parts
                     .into_iter()
                     .map(|p| {
-                        let label = crate::web::i18n::t(lang, &format!("category-{}", p.category));
+                        let label = crate::i18n::t(lang, &format!("category-{}", p.category));
                         (p.envelope, label, p.amount.cents())
                     })
                     .collect(),

@@ -8,8 +8,8 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
 use crate::domain::{Hours, Language, Money};
 
-pub const FR_CA: &str = include_str!("../../templates/locales/fr-CA/octroi.ftl");
-pub const EN_CA: &str = include_str!("../../templates/locales/en-CA/octroi.ftl");
+pub const FR_CA: &str = include_str!("../templates/locales/fr-CA/octroi.ftl");
+pub const EN_CA: &str = include_str!("../templates/locales/en-CA/octroi.ftl");
 
 struct Bundles {
     fr: FluentBundle<FluentResource>,
