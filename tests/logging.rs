@@ -1,6 +1,11 @@
 //! Every log line written while serving a request carries that request's id, including the lines written
 //! by storage work that runs in a task of its own.
+//!
+//! A binary of its own: the subscriber it installs is the process's, and the other tests' lines would
+//! land in it.
 
+#[path = "it/common/mod.rs"]
+#[allow(dead_code)]
 mod common;
 
 use std::io::Write;

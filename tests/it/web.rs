@@ -1,7 +1,7 @@
 //! The web interface and its controls, through the real router: the authorization matrix, sessions,
 //! CSRF, security headers, throttling, password resets, tokens, and forms that keep what was typed.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

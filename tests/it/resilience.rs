@@ -1,7 +1,7 @@
 //! What must hold when things go wrong: clients that hang up mid-write, a server killed with `kill -9`,
 //! SIGTERM, and workflow or program files with mistakes.
 
-mod common;
+use crate::common;
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

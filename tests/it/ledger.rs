@@ -2,7 +2,7 @@
 //! operations, entries that cannot be changed, `ledger verify` catching a row altered behind its back,
 //! and concurrent commitments against an envelope with room for exactly ten.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

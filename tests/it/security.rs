@@ -1,7 +1,7 @@
 //! Issue 10: the defects found by using octroi as applicants, staff and attackers would. Each test here
 //! failed before its fix; every one runs on SQLite and, in CI, on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

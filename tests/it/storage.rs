@@ -1,7 +1,7 @@
 //! Storage stories. Each runs on the backend `OCTROI_TEST_DATABASE_URL` names (SQLite by default);
 //! `.ci/run` runs them again on PostgreSQL.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! Review (issue 4) on the backend under test: the pages a program officer and reviewers use, the queues'
 //! filters and pages, the conflict rule under a property test, and every refusal leaving nothing written.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 

@@ -2,7 +2,7 @@
 //! French, then the same page in English. Where Chromium is not installed the test says so and passes,
 //! except when `OCTROI_REQUIRE_BROWSER=1` (as `.ci/run` sets it), where it fails.
 
-mod common;
+use crate::common;
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};

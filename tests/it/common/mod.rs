@@ -4,7 +4,6 @@
 //! The backend comes from `OCTROI_TEST_DATABASE_URL`: unset, each test gets its own SQLite file; a
 //! `postgres://` URL (a database made fresh for the run, as `.ci/run` does) gives each test its own
 //! schema in it, dropped when the test ends.
-#![allow(dead_code)]
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -1,6 +1,6 @@
 //! The JSON API through the real router on port 0, on the backend `OCTROI_TEST_DATABASE_URL` names.
 
-mod common;
+use crate::common;
 
 use common::{TestApp, complete_application, neq, organism_body};
 use serde_json::{Value, json};
