@@ -344,10 +344,11 @@ async fn review_all(state: &AppState, grant: &Grant, seed: usize, partial: bool)
     let take = if partial { 1 } else { assigned.len() };
     for (i, (reviewer, _, _, done)) in assigned.into_iter().take(take).enumerate() {
         if !done {
-            state.db.submit_review(grant.id, reviewer, steps::reviewing_states(state), review(state, seed + i)).await?;
+            steps::submit_review(state, grant.id, reviewer, review(state, seed + i))
+                .await
+                .map_err(|p| anyhow::anyhow!("{p:?}"))?;
         }
     }
-    steps::complete_reviews_if_done(state, &state.db, grant.id).await.map_err(|p| anyhow::anyhow!("{p:?}"))?;
     Ok(state.db.grant(grant.id).await?)
 }
 

@@ -1,6 +1,6 @@
 //! Grants: the application's content, its place in the grant workflow and its audit trail. State changes
-//! happen only in [`Db::fire_grant_event`], which asks the workflow engine and writes the change and its
-//! audit row in one transaction guarded by the grant's version.
+//! happen only in [`fire`], which asks the workflow engine and writes the change, its effects and its audit
+//! row inside the caller's write transaction, guarded by the grant's version.
 
 use sqlx::any::AnyArguments;
 use sqlx::query::QueryAs;
@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use super::ledger::{Context, append, book_for};
 use super::outbox::{Mail, enqueue};
-use super::{Db, Result, StorageError, detached, now};
+use super::{Db, Result, StorageError, WriteTx, detached, now};
 use crate::domain::award::{AwardAmounts, Part, plan, preview_id};
 use crate::domain::grant::{Application, GuardFacts, Line, LineCategory};
 use crate::domain::ledger::{Account, Operation};
@@ -377,6 +377,185 @@ fn check_version(grant: &Grant, expected: i64) -> Result<()> {
     if grant.version == expected { Ok(()) } else { Err(StorageError::VersionConflict { current: grant.version }) }
 }
 
+/// A grant as the transaction sees it, with its lines.
+pub async fn grant_in(conn: &mut AnyConnection, id: i64) -> Result<Grant> {
+    let mut grant = sqlx::query_as::<_, Grant>(&format!("SELECT {COLUMNS} FROM grants WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StorageError::NotFound)?;
+    grant.lines = lines(conn, id).await?;
+    Ok(grant)
+}
+
+/// Fires a workflow event on a grant inside the caller's write transaction: the engine decides from the
+/// grant's state, the actor's role and the guards; the new state, its effects and the audit row are
+/// written together, only if the grant is still at `expected_version` (else `VersionConflict`). Of two
+/// concurrent calls with the same version exactly one wins. Nothing is written when it refuses.
+#[tracing::instrument(skip_all, fields(grant_id = id, event = %firing.event, role = %actor.role))]
+pub async fn fire(
+    tx: &mut WriteTx,
+    workflow: &Workflow,
+    id: i64,
+    expected_version: i64,
+    actor: &Actor,
+    firing: &Firing,
+) -> Result<Grant> {
+    let backend = tx.backend();
+    let grant = grant_in(tx, id).await?;
+    check_version(&grant, expected_version)?;
+    let previous: Option<String> = sqlx::query_scalar(
+        "SELECT from_state FROM grant_transitions WHERE grant_id = $1 ORDER BY version DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let reviews_pending: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM grant_assignments a WHERE a.grant_id = $1 AND a.kind = 'reviewer'
+           AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.grant_id = a.grant_id AND r.reviewer_id = a.user_id)",
+    )
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let application = grant.application();
+    let facts = GuardFacts {
+        application: &application,
+        previous_state: previous.as_deref(),
+        reviews_done: grant.reviews_done,
+        reviews_pending,
+        reviews_required: firing.reviews_required,
+    };
+    let step = workflow.fire(&grant.state, &firing.event, actor.role, |g| facts.holds(g)).map_err(|error| {
+        let missing = match &error {
+            FireError::GuardFailed { failed, .. } if failed.contains(&Guard::ApplicationComplete) => {
+                application.missing()
+            }
+            _ => Vec::new(),
+        };
+        StorageError::Refused { error, missing }
+    })?;
+    let proposal = match (step.effects.contains(&Effect::RecordProposal), firing.proposal) {
+        (true, None) => return Err(StorageError::ProposalRequired),
+        (true, Some(p)) => Some(p),
+        (false, _) => None,
+    };
+    let award = match (step.effects.contains(&Effect::CommitAward), &firing.award) {
+        (true, None) => return Err(StorageError::AwardRequired),
+        (true, Some(a)) => Some(a),
+        (false, _) => None,
+    };
+    let acceptance = match (step.effects.contains(&Effect::RecordAcceptance), &firing.acceptance) {
+        (true, None) => return Err(StorageError::AcceptanceRequired),
+        (true, Some(a)) => Some(a),
+        (false, _) => None,
+    };
+    // What follows is decided now too, so that nothing is written when it cannot be.
+    let then = match &firing.then {
+        Some(event) => {
+            let next = workflow.fire(step.to, event, Role::System, |g| facts.holds(g));
+            let next = next.map_err(|error| StorageError::Refused { error, missing: Vec::new() })?;
+            if next.effects.iter().any(|e| !matches!(e, Effect::StampDecided | Effect::StampClosed)) {
+                return Err(StorageError::Refused {
+                    error: FireError::NotAllowed { state: step.to.into(), event: event.clone(), allowed: vec![] },
+                    missing: Vec::new(),
+                });
+            }
+            Some(next)
+        }
+        None => None,
+    };
+    let at = now();
+    let stamp = |effect: Effect| step.effects.contains(&effect).then(|| at.clone());
+    let mut letter_sha256 = None;
+    if let Some(award) = award {
+        let context = Context {
+            actor: actor.id.clone(),
+            reason: firing.reason.clone(),
+            idempotency_key: award.idempotency.as_ref().map(|i| i.key.clone()),
+        };
+        letter_sha256 = commit_award(tx, backend, id, award, &context, &at).await?;
+    }
+    if step.effects.contains(&Effect::ReleaseFunds) {
+        let context = Context { actor: actor.id.clone(), reason: firing.reason.clone(), idempotency_key: None };
+        release_funds(tx, backend, id, &context).await?;
+    }
+    let updated = sqlx::query_as::<_, Grant>(&format!(
+        "UPDATE grants SET state = $1, version = version + 1, updated_at = $2, state_entered_at = $2,
+           submitted_at = COALESCE($3, submitted_at), decided_at = COALESCE($4, decided_at),
+           closed_at = COALESCE($5, closed_at), proposed_equipment_cents = COALESCE($6, proposed_equipment_cents),
+           proposed_software_cents = COALESCE($7, proposed_software_cents),
+           proposed_coaching_hundredths = COALESCE($8, proposed_coaching_hundredths),
+           awarded_equipment_cents = COALESCE($11, awarded_equipment_cents),
+           awarded_software_cents = COALESCE($12, awarded_software_cents),
+           awarded_coaching_hundredths = COALESCE($13, awarded_coaching_hundredths),
+           awarded_at = COALESCE($14, awarded_at), letter_sha256 = COALESCE($15, letter_sha256)
+         WHERE id = $9 AND version = $10 RETURNING {COLUMNS}"
+    ))
+    .bind(step.to)
+    .bind(&at)
+    .bind(stamp(Effect::StampSubmitted))
+    .bind(stamp(Effect::StampDecided))
+    .bind(stamp(Effect::StampClosed))
+    .bind(proposal.map(|p| p.equipment.cents()))
+    .bind(proposal.map(|p| p.software.cents()))
+    .bind(proposal.map(|p| p.coaching_hours.hundredths()))
+    .bind(id)
+    .bind(expected_version)
+    .bind(award.map(|a| a.amounts.equipment.cents()))
+    .bind(award.map(|a| a.amounts.software.cents()))
+    .bind(award.map(|a| a.amounts.coaching_hours.hundredths()))
+    .bind(award.map(|_| at.clone()))
+    .bind(letter_sha256)
+    .fetch_optional(&mut **tx)
+    .await?;
+    // PostgreSQL: another transaction committed a change between the read above and this update.
+    let Some(mut updated) = updated else {
+        return Err(StorageError::VersionConflict { current: grant_in(tx, id).await?.version });
+    };
+    updated.lines = grant.lines.clone();
+    record_transition(tx, id, updated.version, &step, actor, &firing.reason, &at).await?;
+    if let Some(a) = acceptance {
+        sqlx::query(
+            "INSERT INTO award_acceptances (grant_id, user_id, signer_name, signer_title, letter_sha256,
+               client_address, accepted_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(id)
+        .bind(a.user_id)
+        .bind(&a.signer_name)
+        .bind(&a.signer_title)
+        .bind(&a.letter_sha256)
+        .bind(&a.client_address)
+        .bind(&at)
+        .execute(&mut **tx)
+        .await?;
+    }
+    if let Some(next) = then {
+        let system = Actor { id: SYSTEM_ACTOR.into(), role: Role::System };
+        let stamp = |effect: Effect| next.effects.contains(&effect).then(|| at.clone());
+        let lines = std::mem::take(&mut updated.lines);
+        updated = sqlx::query_as::<_, Grant>(&format!(
+            "UPDATE grants SET state = $1, version = version + 1, updated_at = $2, state_entered_at = $2,
+               decided_at = COALESCE($3, decided_at), closed_at = COALESCE($4, closed_at)
+             WHERE id = $5 RETURNING {COLUMNS}"
+        ))
+        .bind(next.to)
+        .bind(&at)
+        .bind(stamp(Effect::StampDecided))
+        .bind(stamp(Effect::StampClosed))
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+        updated.lines = lines;
+        record_transition(tx, id, updated.version, &next, &system, "", &at).await?;
+    }
+    for mail in &firing.mails {
+        enqueue(tx, mail).await?;
+    }
+    tx.states_changed = true;
+    tracing::info!(from = step.from, to = step.to, version = updated.version, "transition applied");
+    Ok(updated)
+}
+
 impl Db {
     /// Starts an application in the workflow's initial state.
     #[tracing::instrument(skip_all, fields(organism_id))]
@@ -436,7 +615,7 @@ impl Db {
         let db = self.clone();
         let workflow = workflow.clone();
         detached(async move {
-            // Decided on a snapshot, applied only if the version still matches (see `fire_grant_event`).
+            // Decided on a snapshot, applied only if the version still matches (the UPDATE checks it).
             let grant = db.grant(id).await?;
             check_version(&grant, expected_version)?;
             if !workflow.is_editable(&grant.state) {
@@ -466,15 +645,7 @@ impl Db {
         .await
     }
 
-    /// Fires a workflow event on a grant: the engine decides from the grant's state, the actor's role and
-    /// the guards; the new state, its effects and the audit row are written together, only if the grant
-    /// is still at `expected_version`. Of two concurrent calls with the same version exactly one wins.
-    ///
-    /// The decision reads a snapshot outside the write transaction: every change to a grant, its content
-    /// or its history bumps its version, so a snapshot at `expected_version` is exactly what the
-    /// conditional UPDATE will find or the UPDATE matches nothing. The write transaction, which on
-    /// SQLite is the one writer of the moment, holds only the UPDATE and the INSERT.
-    #[tracing::instrument(skip_all, fields(grant_id = id, event = %firing.event, role = %actor.role))]
+    /// Fires a workflow event on a grant in a transaction of its own (see [`fire`]).
     pub async fn fire_grant_event(
         &self,
         workflow: &Workflow,
@@ -483,162 +654,9 @@ impl Db {
         actor: &Actor,
         firing: Firing,
     ) -> Result<Grant> {
-        let (db, workflow, actor) = (self.clone(), workflow.clone(), actor.clone());
-        detached(async move {
-            let grant = db.grant(id).await?;
-            check_version(&grant, expected_version)?;
-            let previous: Option<String> = sqlx::query_scalar(
-                "SELECT from_state FROM grant_transitions WHERE grant_id = $1 ORDER BY version DESC LIMIT 1",
-            )
-            .bind(id)
-            .fetch_optional(&db.pool)
-            .await?;
-            let reviews_pending: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM grant_assignments a WHERE a.grant_id = $1 AND a.kind = 'reviewer'
-                   AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.grant_id = a.grant_id AND r.reviewer_id = a.user_id)",
-            )
-            .bind(id)
-            .fetch_one(&db.pool)
-            .await?;
-            let application = grant.application();
-            let facts = GuardFacts {
-                application: &application,
-                previous_state: previous.as_deref(),
-                reviews_done: grant.reviews_done,
-                reviews_pending,
-                reviews_required: firing.reviews_required,
-            };
-            let step = workflow.fire(&grant.state, &firing.event, actor.role, |g| facts.holds(g)).map_err(|error| {
-                let missing = match &error {
-                    FireError::GuardFailed { failed, .. } if failed.contains(&Guard::ApplicationComplete) => application.missing(),
-                    _ => Vec::new(),
-                };
-                StorageError::Refused { error, missing }
-            })?;
-            let proposal = match (step.effects.contains(&Effect::RecordProposal), firing.proposal) {
-                (true, None) => return Err(StorageError::ProposalRequired),
-                (true, Some(p)) => Some(p),
-                (false, _) => None,
-            };
-            let award = match (step.effects.contains(&Effect::CommitAward), &firing.award) {
-                (true, None) => return Err(StorageError::AwardRequired),
-                (true, Some(a)) => Some(a),
-                (false, _) => None,
-            };
-            let acceptance = match (step.effects.contains(&Effect::RecordAcceptance), &firing.acceptance) {
-                (true, None) => return Err(StorageError::AcceptanceRequired),
-                (true, Some(a)) => Some(a),
-                (false, _) => None,
-            };
-            // What follows is decided now too, so that nothing is written when it cannot be.
-            let then = match &firing.then {
-                Some(event) => {
-                    let next = workflow.fire(step.to, event, Role::System, |g| facts.holds(g));
-                    let next = next.map_err(|error| StorageError::Refused { error, missing: Vec::new() })?;
-                    if next.effects.iter().any(|e| !matches!(e, Effect::StampDecided | Effect::StampClosed)) {
-                        return Err(StorageError::Refused {
-                            error: FireError::NotAllowed { state: step.to.into(), event: event.clone(), allowed: vec![] },
-                            missing: Vec::new(),
-                        });
-                    }
-                    Some(next)
-                }
-                None => None,
-            };
-            let at = now();
-            let stamp = |effect: Effect| step.effects.contains(&effect).then(|| at.clone());
-            let mut tx = db.begin_write().await?;
-            let mut letter_sha256 = None;
-            if let Some(award) = award {
-                let context = Context {
-                    actor: actor.id.clone(),
-                    reason: firing.reason.clone(),
-                    idempotency_key: award.idempotency.as_ref().map(|i| i.key.clone()),
-                };
-                letter_sha256 = commit_award(&mut tx, db.backend(), id, award, &context, &at).await?;
-            }
-            if step.effects.contains(&Effect::ReleaseFunds) {
-                let context = Context { actor: actor.id.clone(), reason: firing.reason.clone(), idempotency_key: None };
-                release_funds(&mut tx, db.backend(), id, &context).await?;
-            }
-            let updated = sqlx::query_as::<_, Grant>(&format!(
-                "UPDATE grants SET state = $1, version = version + 1, updated_at = $2, state_entered_at = $2,
-                   submitted_at = COALESCE($3, submitted_at), decided_at = COALESCE($4, decided_at),
-                   closed_at = COALESCE($5, closed_at), proposed_equipment_cents = COALESCE($6, proposed_equipment_cents),
-                   proposed_software_cents = COALESCE($7, proposed_software_cents),
-                   proposed_coaching_hundredths = COALESCE($8, proposed_coaching_hundredths),
-                   awarded_equipment_cents = COALESCE($11, awarded_equipment_cents),
-                   awarded_software_cents = COALESCE($12, awarded_software_cents),
-                   awarded_coaching_hundredths = COALESCE($13, awarded_coaching_hundredths),
-                   awarded_at = COALESCE($14, awarded_at), letter_sha256 = COALESCE($15, letter_sha256)
-                 WHERE id = $9 AND version = $10 RETURNING {COLUMNS}"
-            ))
-            .bind(step.to)
-            .bind(&at)
-            .bind(stamp(Effect::StampSubmitted))
-            .bind(stamp(Effect::StampDecided))
-            .bind(stamp(Effect::StampClosed))
-            .bind(proposal.map(|p| p.equipment.cents()))
-            .bind(proposal.map(|p| p.software.cents()))
-            .bind(proposal.map(|p| p.coaching_hours.hundredths()))
-            .bind(id)
-            .bind(expected_version)
-            .bind(award.map(|a| a.amounts.equipment.cents()))
-            .bind(award.map(|a| a.amounts.software.cents()))
-            .bind(award.map(|a| a.amounts.coaching_hours.hundredths()))
-            .bind(award.map(|_| at.clone()))
-            .bind(letter_sha256)
-            .fetch_optional(&mut *tx)
-            .await?;
-            let Some(mut updated) = updated else {
-                drop(tx);
-                return Err(db.conflict(id).await);
-            };
-            updated.lines = grant.lines.clone();
-            record_transition(&mut tx, id, updated.version, &step, &actor, &firing.reason, &at).await?;
-            if let Some(a) = acceptance {
-                sqlx::query(
-                    "INSERT INTO award_acceptances (grant_id, user_id, signer_name, signer_title, letter_sha256,
-                       client_address, accepted_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(id)
-                .bind(a.user_id)
-                .bind(&a.signer_name)
-                .bind(&a.signer_title)
-                .bind(&a.letter_sha256)
-                .bind(&a.client_address)
-                .bind(&at)
-                .execute(&mut *tx)
-                .await?;
-            }
-            if let Some(next) = then {
-                let system = Actor { id: SYSTEM_ACTOR.into(), role: Role::System };
-                let stamp = |effect: Effect| next.effects.contains(&effect).then(|| at.clone());
-                let lines = std::mem::take(&mut updated.lines);
-                updated = sqlx::query_as::<_, Grant>(&format!(
-                    "UPDATE grants SET state = $1, version = version + 1, updated_at = $2, state_entered_at = $2,
-                       decided_at = COALESCE($3, decided_at), closed_at = COALESCE($4, closed_at)
-                     WHERE id = $5 RETURNING {COLUMNS}"
-                ))
-                .bind(next.to)
-                .bind(&at)
-                .bind(stamp(Effect::StampDecided))
-                .bind(stamp(Effect::StampClosed))
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?;
-                updated.lines = lines;
-                record_transition(&mut tx, id, updated.version, &next, &system, "", &at).await?;
-            }
-            for mail in &firing.mails {
-                enqueue(&mut tx, mail).await?;
-            }
-            tx.commit().await?;
-            db.state_changed();
-            tracing::info!(from = step.from, to = step.to, version = updated.version, "transition applied");
-            Ok(updated)
-        })
-        .await
+        let (workflow, actor) = (workflow.clone(), actor.clone());
+        self.write(move |tx| Box::pin(async move { fire(tx, &workflow, id, expected_version, &actor, &firing).await }))
+            .await
     }
 
     /// The error for a conditional update that matched nothing: someone changed the grant first.

@@ -151,17 +151,29 @@ pub struct Db {
 }
 
 /// A write transaction; on SQLite it also holds the process's write turn until it ends. Dereferences to
-/// the connection, so queries take `&mut *tx`.
+/// the connection, so queries take `&mut *tx`. Storage's `…_in` functions work inside one, so that a use
+/// case made of several steps commits them together or not at all ([`Db::write`]).
 pub struct WriteTx {
     tx: Transaction<'static, Any>,
     _turn: Option<OwnedMutexGuard<()>>,
+    backend: Backend,
+    /// Some record changed state: the cached counts per state are stale once this commits.
+    pub(crate) states_changed: bool,
 }
 
 impl WriteTx {
     pub async fn commit(self) -> Result<()> {
         Ok(self.tx.commit().await?)
     }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
 }
+
+/// The work [`Db::write`] runs: a closure given the transaction, returning a boxed future that borrows it
+/// (`|tx| Box::pin(async move { … })`).
+pub type TxFuture<'t, T, E> = std::pin::Pin<Box<dyn Future<Output = std::result::Result<T, E>> + Send + 't>>;
 
 impl Deref for WriteTx {
     type Target = AnyConnection;
@@ -251,7 +263,34 @@ impl Db {
             Backend::Sqlite => "BEGIN IMMEDIATE",
             Backend::Postgres => "BEGIN",
         };
-        Ok(WriteTx { tx: self.pool.begin_with(statement).await?, _turn: turn })
+        let tx = self.pool.begin_with(statement).await?;
+        Ok(WriteTx { tx, _turn: turn, backend: self.backend, states_changed: false })
+    }
+
+    /// Runs one unit of work in one write transaction: commits if `work` succeeds, rolls back everything
+    /// it wrote if any of its steps fails. Detached (see the module's documentation): a client hanging up
+    /// cannot stop it halfway.
+    pub async fn write<T, E, F>(&self, work: F) -> std::result::Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+        F: for<'t> FnOnce(&'t mut WriteTx) -> TxFuture<'t, T, E> + Send + 'static,
+    {
+        let db = self.clone();
+        let unit = async move {
+            let mut tx = db.begin_write().await?;
+            let out = work(&mut tx).await?;
+            let states_changed = tx.states_changed;
+            tx.commit().await?;
+            if states_changed {
+                db.state_changed();
+            }
+            Ok(out)
+        };
+        match tokio::spawn(unit.instrument(tracing::Span::current())).await {
+            Ok(out) => out,
+            Err(e) => Err(StorageError::Task(e).into()),
+        }
     }
 
     /// Runs one statement as a unit of work of its own (a detached write transaction) and returns the
@@ -260,14 +299,7 @@ impl Db {
         &self,
         statement: sqlx::query::Query<'static, Any, sqlx::any::AnyArguments<'static>>,
     ) -> Result<u64> {
-        let db = self.clone();
-        detached(async move {
-            let mut tx = db.begin_write().await?;
-            let changed = statement.execute(&mut *tx).await?.rows_affected();
-            tx.commit().await?;
-            Ok(changed)
-        })
-        .await
+        self.write(move |tx| Box::pin(async move { Ok(statement.execute(&mut **tx).await?.rows_affected()) })).await
     }
 
     pub async fn ping(&self) -> Result<()> {

@@ -1,8 +1,10 @@
 //! Review (issue 4): reviewer assignments, manual or balanced and automatic, that never break the conflict
 //! rule; declared conflicts of interest; reviews scored with the rubric; and the queues staff work through.
 //!
-//! Every change here bumps the grant's version: the workflow's guards read assignments and reviews, and
-//! `fire_grant_event` decides on a snapshot that the version protects.
+//! Every change here bumps the grant's version: the workflow's guards read assignments and reviews. The
+//! free functions work inside the caller's write transaction, so that a use case (a review and the
+//! decision queue it completes, a conflict and the reassignment) commits as one; the `Db` methods run one
+//! of them alone.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -10,7 +12,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use sqlx::AnyConnection;
 
 use super::outbox::{AssignmentMail, Recipient, enqueue};
-use super::{Backend, Db, Result, StorageError, detached, is_unique_violation, now};
+use super::{Backend, Db, Result, StorageError, WriteTx, detached, is_unique_violation, now};
 use crate::domain::assignment::{self, Applicant, Reviewer};
 
 /// A submitted review, with its reviewer's name.
@@ -46,9 +48,9 @@ pub struct NewReview {
 /// Takes the turn to change assignments and conflicts: the conflict rule is checked on what the
 /// transaction reads, so two such changes must not interleave. SQLite's one writer already serializes
 /// them; PostgreSQL takes a transaction-scoped advisory lock (assignments are changed rarely).
-async fn assignments_turn(conn: &mut AnyConnection, backend: Backend) -> Result<()> {
-    if backend == Backend::Postgres {
-        sqlx::query("SELECT pg_advisory_xact_lock(4242001)").execute(conn).await?;
+async fn assignments_turn(tx: &mut WriteTx) -> Result<()> {
+    if tx.backend() == Backend::Postgres {
+        sqlx::query("SELECT pg_advisory_xact_lock(4242001)").execute(&mut **tx).await?;
     }
     Ok(())
 }
@@ -110,7 +112,8 @@ async fn reviewer_pool(conn: &mut AnyConnection) -> Result<Vec<Reviewer>> {
         .collect())
 }
 
-async fn reviewers_of(conn: &mut AnyConnection, grant_id: i64) -> Result<Vec<i64>> {
+/// The reviewers assigned to a grant.
+pub async fn reviewers_of(conn: &mut AnyConnection, grant_id: i64) -> Result<Vec<i64>> {
     Ok(sqlx::query_scalar("SELECT user_id FROM grant_assignments WHERE grant_id = $1 AND kind = 'reviewer'")
         .bind(grant_id)
         .fetch_all(conn)
@@ -134,6 +137,123 @@ async fn insert_assignment(
     enqueue(conn, &mail(&to, grant_id, title)).await
 }
 
+/// Completes each application's reviewers up to `wanted`, in the caller's transaction: least loaded
+/// first, the applicant's region preferred, never against the conflict rule. Returns the reviewers added
+/// to each application (fewer than needed when too few reviewers may review it).
+pub async fn auto_assign(
+    tx: &mut WriteTx,
+    grant_ids: &[i64],
+    wanted: usize,
+    mail: &AssignmentMail,
+) -> Result<Vec<(i64, Vec<i64>)>> {
+    assignments_turn(tx).await?;
+    let mut pool = reviewer_pool(tx).await?;
+    let mut added = Vec::with_capacity(grant_ids.len());
+    for &grant_id in grant_ids {
+        let (applicant, title) = applicant(tx, grant_id).await?;
+        let already = reviewers_of(tx, grant_id).await?;
+        let chosen = assignment::choose(&applicant, &mut pool, &already, wanted);
+        for &user_id in &chosen {
+            insert_assignment(tx, grant_id, user_id, &title, mail).await?;
+        }
+        if !chosen.is_empty() {
+            touch(tx, grant_id).await?;
+        }
+        added.push((grant_id, chosen));
+    }
+    Ok(added)
+}
+
+/// Records a declared conflict of interest and takes the user off every application of that organism
+/// they have not reviewed yet, in the caller's transaction. Returns those applications, which need
+/// another reviewer.
+pub async fn declare_conflict(tx: &mut WriteTx, user_id: i64, organism_id: i64, reason: &str) -> Result<Vec<i64>> {
+    assignments_turn(tx).await?;
+    sqlx::query(
+        "INSERT INTO conflicts (user_id, organism_id, reason, declared_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(organism_id)
+    .bind(reason)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    let grants: Vec<i64> = sqlx::query_scalar(
+        "SELECT a.grant_id FROM grant_assignments a JOIN grants g ON g.id = a.grant_id
+         WHERE a.user_id = $1 AND g.organism_id = $2
+           AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.grant_id = a.grant_id AND r.reviewer_id = $1)
+         ORDER BY a.grant_id",
+    )
+    .bind(user_id)
+    .bind(organism_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for &grant_id in &grants {
+        sqlx::query("DELETE FROM grant_assignments WHERE grant_id = $1 AND user_id = $2")
+            .bind(grant_id)
+            .bind(user_id)
+            .execute(&mut **tx)
+            .await?;
+        touch(tx, grant_id).await?;
+    }
+    Ok(grants)
+}
+
+/// Records a reviewer's review in the caller's transaction, if they are assigned, have not reviewed it
+/// yet, and the grant is in one of `reviewing_states`; updates the grant's review count and mean score.
+pub async fn submit_review(
+    tx: &mut WriteTx,
+    grant_id: i64,
+    reviewer_id: i64,
+    reviewing_states: &[String],
+    review: &NewReview,
+) -> Result<()> {
+    let state: Option<String> =
+        sqlx::query_scalar("SELECT state FROM grants WHERE id = $1").bind(grant_id).fetch_optional(&mut **tx).await?;
+    let state = state.ok_or(StorageError::NotFound)?;
+    if !reviewers_of(tx, grant_id).await?.contains(&reviewer_id) {
+        return Err(StorageError::NotAssigned);
+    }
+    if !reviewing_states.contains(&state) {
+        return Err(StorageError::NotReviewable { state });
+    }
+    let scores = serde_json::to_string(&review.scores).expect("a map of numbers serializes");
+    let inserted = sqlx::query(
+        "INSERT INTO reviews (grant_id, reviewer_id, scores, weighted_score, comment, recommendation, submitted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(grant_id)
+    .bind(reviewer_id)
+    .bind(scores)
+    .bind(review.weighted.normalize().to_string())
+    .bind(&review.comment)
+    .bind(&review.recommendation)
+    .bind(now())
+    .execute(&mut **tx)
+    .await;
+    match inserted {
+        Err(e) if is_unique_violation(&e) => return Err(StorageError::AlreadyReviewed),
+        other => other?,
+    };
+    let weighted: Vec<String> = sqlx::query_scalar("SELECT weighted_score FROM reviews WHERE grant_id = $1")
+        .bind(grant_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    let (done, mean) = mean_hundredths(&weighted);
+    sqlx::query(
+        "UPDATE grants SET reviews_done = $1, review_score_hundredths = $2, version = version + 1,
+           updated_at = $3 WHERE id = $4",
+    )
+    .bind(done)
+    .bind(mean)
+    .bind(now())
+    .bind(grant_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 impl Db {
     /// Sets the region a staff member works in (reviewers of the applicant's region are preferred).
     pub async fn set_user_region(&self, user_id: i64, region: Option<crate::domain::Region>) -> Result<()> {
@@ -148,7 +268,7 @@ impl Db {
         let db = self.clone();
         detached(async move {
             let mut tx = db.begin_write().await?;
-            assignments_turn(&mut tx, db.backend()).await?;
+            assignments_turn(&mut tx).await?;
             let (applicant, title) = applicant(&mut tx, grant_id).await?;
             let pool = reviewer_pool(&mut tx).await?;
             let reviewer = pool.iter().find(|r| r.id == user_id).ok_or(StorageError::NotAReviewer)?;
@@ -165,37 +285,14 @@ impl Db {
         .await
     }
 
-    /// Completes each application's reviewers up to `wanted`: least loaded first, the applicant's region
-    /// preferred, never against the conflict rule. All in one transaction; returns the reviewers added
-    /// to each application (fewer than needed when too few reviewers may review it).
+    /// See [`auto_assign`].
     pub async fn auto_assign(
         &self,
         grant_ids: Vec<i64>,
         wanted: usize,
         mail: AssignmentMail,
     ) -> Result<Vec<(i64, Vec<i64>)>> {
-        let db = self.clone();
-        detached(async move {
-            let mut tx = db.begin_write().await?;
-            assignments_turn(&mut tx, db.backend()).await?;
-            let mut pool = reviewer_pool(&mut tx).await?;
-            let mut added = Vec::with_capacity(grant_ids.len());
-            for grant_id in grant_ids {
-                let (applicant, title) = applicant(&mut tx, grant_id).await?;
-                let already = reviewers_of(&mut tx, grant_id).await?;
-                let chosen = assignment::choose(&applicant, &mut pool, &already, wanted);
-                for &user_id in &chosen {
-                    insert_assignment(&mut tx, grant_id, user_id, &title, &mail).await?;
-                }
-                if !chosen.is_empty() {
-                    touch(&mut tx, grant_id).await?;
-                }
-                added.push((grant_id, chosen));
-            }
-            tx.commit().await?;
-            Ok(added)
-        })
-        .await
+        self.write(move |tx| Box::pin(async move { auto_assign(tx, &grant_ids, wanted, &mail).await })).await
     }
 
     /// Takes a reviewer off an application they have not reviewed yet. Returns whether they were on it.
@@ -203,7 +300,7 @@ impl Db {
         let db = self.clone();
         detached(async move {
             let mut tx = db.begin_write().await?;
-            assignments_turn(&mut tx, db.backend()).await?;
+            assignments_turn(&mut tx).await?;
             let removed = sqlx::query(
                 "DELETE FROM grant_assignments WHERE grant_id = $1 AND user_id = $2 AND kind = 'reviewer'
                    AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.grant_id = $1 AND r.reviewer_id = $2)",
@@ -222,49 +319,13 @@ impl Db {
         .await
     }
 
-    /// Records a declared conflict of interest and takes the user off every application of that organism
-    /// they have not reviewed yet. Returns those applications, which need another reviewer.
+    /// See [`declare_conflict`].
     pub async fn declare_conflict(&self, user_id: i64, organism_id: i64, reason: &str) -> Result<Vec<i64>> {
-        let (db, reason) = (self.clone(), reason.to_string());
-        detached(async move {
-            let mut tx = db.begin_write().await?;
-            assignments_turn(&mut tx, db.backend()).await?;
-            sqlx::query(
-                "INSERT INTO conflicts (user_id, organism_id, reason, declared_at) VALUES ($1, $2, $3, $4)
-                 ON CONFLICT DO NOTHING",
-            )
-            .bind(user_id)
-            .bind(organism_id)
-            .bind(&reason)
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
-            let grants: Vec<i64> = sqlx::query_scalar(
-                "SELECT a.grant_id FROM grant_assignments a JOIN grants g ON g.id = a.grant_id
-                 WHERE a.user_id = $1 AND g.organism_id = $2
-                   AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.grant_id = a.grant_id AND r.reviewer_id = $1)
-                 ORDER BY a.grant_id",
-            )
-            .bind(user_id)
-            .bind(organism_id)
-            .fetch_all(&mut *tx)
-            .await?;
-            for &grant_id in &grants {
-                sqlx::query("DELETE FROM grant_assignments WHERE grant_id = $1 AND user_id = $2")
-                    .bind(grant_id)
-                    .bind(user_id)
-                    .execute(&mut *tx)
-                    .await?;
-                touch(&mut tx, grant_id).await?;
-            }
-            tx.commit().await?;
-            Ok(grants)
-        })
-        .await
+        let reason = reason.to_string();
+        self.write(move |tx| Box::pin(async move { declare_conflict(tx, user_id, organism_id, &reason).await })).await
     }
 
-    /// Records a reviewer's review, if they are assigned, have not reviewed it yet, and the grant is in
-    /// `reviewing_state`; updates the grant's review count and mean score in the same transaction.
+    /// See [`submit_review`].
     pub async fn submit_review(
         &self,
         grant_id: i64,
@@ -272,54 +333,8 @@ impl Db {
         reviewing_states: Vec<String>,
         review: NewReview,
     ) -> Result<()> {
-        let db = self.clone();
-        detached(async move {
-            let mut tx = db.begin_write().await?;
-            let state: Option<String> = sqlx::query_scalar("SELECT state FROM grants WHERE id = $1")
-                .bind(grant_id)
-                .fetch_optional(&mut *tx)
-                .await?;
-            let state = state.ok_or(StorageError::NotFound)?;
-            if !reviewers_of(&mut tx, grant_id).await?.contains(&reviewer_id) {
-                return Err(StorageError::NotAssigned);
-            }
-            if !reviewing_states.contains(&state) {
-                return Err(StorageError::NotReviewable { state });
-            }
-            let scores = serde_json::to_string(&review.scores).expect("a map of numbers serializes");
-            let inserted = sqlx::query(
-                "INSERT INTO reviews (grant_id, reviewer_id, scores, weighted_score, comment, recommendation, submitted_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(grant_id)
-            .bind(reviewer_id)
-            .bind(scores)
-            .bind(review.weighted.normalize().to_string())
-            .bind(&review.comment)
-            .bind(&review.recommendation)
-            .bind(now())
-            .execute(&mut *tx)
-            .await;
-            match inserted {
-                Err(e) if is_unique_violation(&e) => return Err(StorageError::AlreadyReviewed),
-                other => other?,
-            };
-            let weighted: Vec<String> = sqlx::query_scalar("SELECT weighted_score FROM reviews WHERE grant_id = $1")
-                .bind(grant_id)
-                .fetch_all(&mut *tx)
-                .await?;
-            let (done, mean) = mean_hundredths(&weighted);
-            sqlx::query(
-                "UPDATE grants SET reviews_done = $1, review_score_hundredths = $2, version = version + 1,
-                   updated_at = $3 WHERE id = $4",
-            )
-            .bind(done)
-            .bind(mean)
-            .bind(now())
-            .bind(grant_id)
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await
+        self.write(move |tx| {
+            Box::pin(async move { submit_review(tx, grant_id, reviewer_id, &reviewing_states, &review).await })
         })
         .await
     }

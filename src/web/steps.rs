@@ -11,11 +11,12 @@ use crate::domain::award::AwardAmounts;
 use crate::domain::award::Part;
 use crate::domain::workflow::{FireError, Role};
 use crate::i18n;
+use crate::storage::StorageError;
 use crate::storage::grants::{
-    Acceptance, AwardRequest, Firing, Grant, Idempotency, LetterHook, Proposal, SYSTEM_ACTOR,
+    self, Acceptance, AwardRequest, Firing, Grant, Idempotency, LetterHook, Proposal, SYSTEM_ACTOR,
 };
 use crate::storage::outbox::{AssignmentMail, Mail, Recipient};
-use crate::storage::{Db, StorageError};
+use crate::storage::review::{self, NewReview};
 use crate::web::auth::Caller;
 use crate::web::extract::Fields;
 use crate::web::problem::FieldProblem;
@@ -114,7 +115,7 @@ pub async fn fire(
 ) -> Result<(Grant, usize), Problem> {
     let mut firing = firing(state, event, reason);
     firing.proposal = proposal;
-    fire_with(state, actor, grant, firing).await
+    fire_with(state, actor, grant, vec![firing]).await
 }
 
 /// Awards an approved grant: the transition, the commitments of its funds in the ledger for
@@ -152,7 +153,7 @@ pub async fn award(
         letter: Some(hook),
     };
     let firing = Firing { award: Some(request), ..firing(state, AWARD, "") };
-    Ok(fire_with(state, actor, grant, firing).await?.0)
+    Ok(fire_with(state, actor, grant, vec![firing]).await?.0)
 }
 
 /// How an award would split across envelopes for `fiscal_year`, with the room each has now; writes
@@ -249,66 +250,119 @@ pub async fn accept(
         then: Some(ACTIVATE.into()),
         ..firing(state, ACCEPT, &format!("{name}, {title}"))
     };
-    Ok(fire_with(state, actor, grant, firing).await?.0)
+    Ok(fire_with(state, actor, grant, vec![firing]).await?.0)
 }
 
 /// The longest name or title a signature takes.
 pub const SIGNATURE_MAX: usize = 200;
 
+/// Fires `firings` on `grant` in turn (the first at the grant's version, each next one at the version the
+/// previous left), each with the e-mails it announces, and assigns the reviewers when the application goes
+/// to review: all in one transaction, so that a refusal or a failure at any step leaves nothing of the
+/// others. Returns the grant after the last step, and the number of reviewers still missing when too few
+/// could be assigned.
 async fn fire_with(
     state: &AppState,
     actor: &Actor,
     grant: &Grant,
-    mut firing: Firing,
+    mut firings: Vec<Firing>,
 ) -> Result<(Grant, usize), Problem> {
-    let (event, reason) = (firing.event.clone(), firing.reason.clone());
-    let event = event.as_str();
-    let reason = reason.as_str();
     let mut f = Fields::default();
-    check_reason(&mut f, event, reason);
+    for firing in &firings {
+        check_reason(&mut f, &firing.event, &firing.reason);
+    }
     if !f.is_empty() {
         return Err(f.into_problem());
     }
-    if ANNOUNCED.contains(&event) {
+    if firings.iter().any(|firing| ANNOUNCED.contains(&firing.event.as_str())) {
         let recipients = state.db.organism_recipients(grant.organism_id).await?;
-        firing.mails = recipients.iter().map(|to| step_mail(state, to, grant, event, reason)).collect();
+        for firing in firings.iter_mut().filter(|firing| ANNOUNCED.contains(&firing.event.as_str())) {
+            firing.mails =
+                recipients.iter().map(|to| step_mail(state, to, grant, &firing.event, &firing.reason)).collect();
+        }
     }
-    let announces = !firing.mails.is_empty();
-    let after = state.db.fire_grant_event(state.grant_workflow(), grant.id, grant.version, actor, firing).await?;
+    let mut announces = firings.iter().any(|firing| !firing.mails.is_empty());
+    let (workflow, actor, id, version) = (state.grant_workflow().clone(), actor.clone(), grant.id, grant.version);
+    let (wanted, mail) = (state.rubric.reviewers_per_application as usize, assignment_mail(state));
+    let (after, missing, assigned) = state
+        .db
+        .write(move |tx| {
+            Box::pin(async move {
+                let (mut version, mut missing, mut assigned) = (version, 0, false);
+                for firing in &firings {
+                    version = grants::fire(tx, &workflow, id, version, &actor, firing).await?.version;
+                    if firing.event == SEND_TO_REVIEW {
+                        let added = review::auto_assign(tx, &[id], wanted, &mail).await?;
+                        assigned |= added.iter().any(|(_, a)| !a.is_empty());
+                        missing = wanted.saturating_sub(review::reviewers_of(tx, id).await?.len());
+                    }
+                }
+                Ok::<_, StorageError>((grants::grant_in(tx, id).await?, missing, assigned))
+            })
+        })
+        .await?;
+    announces |= assigned;
     if announces {
         state.mail_waker.notify_one();
     }
-    let mut missing = 0;
-    if event == SEND_TO_REVIEW {
-        let wanted = state.rubric.reviewers_per_application as usize;
-        let added = state.db.auto_assign(vec![grant.id], wanted, assignment_mail(state)).await?;
-        let assigned = state.db.assigned_reviewers(grant.id).await?.len();
-        missing = wanted.saturating_sub(assigned);
-        if added.iter().any(|(_, a)| !a.is_empty()) {
-            state.mail_waker.notify_one();
-        }
-        return Ok((state.db.grant(grant.id).await?, missing));
-    }
     Ok((after, missing))
+}
+
+/// A reviewer's review, and the decision queue reached when it is the last one needed (octroi fires
+/// `complete_reviews` itself), in one transaction. A review that does not complete them leaves the
+/// application as it is.
+pub async fn submit_review(state: &AppState, grant_id: i64, reviewer_id: i64, new: NewReview) -> Result<(), Problem> {
+    let (workflow, reviewing) = (state.grant_workflow().clone(), reviewing_states(state));
+    let firing = firing(state, COMPLETE_REVIEWS, "");
+    state
+        .db
+        .write(move |tx| {
+            Box::pin(async move {
+                review::submit_review(tx, grant_id, reviewer_id, &reviewing, &new).await?;
+                let version = grants::grant_in(tx, grant_id).await?.version;
+                let system = Actor { id: SYSTEM_ACTOR.into(), role: Role::System };
+                match grants::fire(tx, &workflow, grant_id, version, &system, &firing).await {
+                    Ok(_) => Ok(()),
+                    Err(StorageError::Refused {
+                        error: FireError::GuardFailed { .. } | FireError::NotAllowed { .. },
+                        ..
+                    }) => Ok(()),
+                    Err(e) => Err(e),
+                }
+            })
+        })
+        .await?;
+    Ok(())
+}
+
+/// A reviewer declares a conflict of interest with an organism: they leave its applications they have
+/// not reviewed yet, and octroi assigns other reviewers in their place, in one transaction. Returns the
+/// applications they left.
+pub async fn declare_conflict(
+    state: &AppState,
+    user_id: i64,
+    organism_id: i64,
+    reason: &str,
+) -> Result<Vec<i64>, Problem> {
+    let (wanted, mail, reason) =
+        (state.rubric.reviewers_per_application as usize, assignment_mail(state), reason.to_string());
+    let left = state
+        .db
+        .write(move |tx| {
+            Box::pin(async move {
+                let left = review::declare_conflict(tx, user_id, organism_id, &reason).await?;
+                review::auto_assign(tx, &left, wanted, &mail).await?;
+                Ok::<_, StorageError>(left)
+            })
+        })
+        .await?;
+    state.mail_waker.notify_one();
+    Ok(left)
 }
 
 /// A firing with the review policy filled in.
 pub fn firing(state: &AppState, event: &str, reason: &str) -> Firing {
     Firing { reviews_required: state.rubric.reviewers_per_application, ..Firing::new(event, reason) }
-}
-
-/// After a review comes in: if it was the last one needed, octroi moves the application to the decision
-/// queue itself. Anything else (reviews still missing, someone moved it meanwhile) leaves it as it is.
-pub async fn complete_reviews_if_done(state: &AppState, db: &Db, grant_id: i64) -> Result<(), Problem> {
-    let grant = db.grant(grant_id).await?;
-    let system = Actor { id: SYSTEM_ACTOR.into(), role: Role::System };
-    let firing = firing(state, COMPLETE_REVIEWS, "");
-    match db.fire_grant_event(state.grant_workflow(), grant_id, grant.version, &system, firing).await {
-        Ok(_) => Ok(()),
-        Err(StorageError::Refused { error: FireError::GuardFailed { .. } | FireError::NotAllowed { .. }, .. })
-        | Err(StorageError::VersionConflict { .. }) => Ok(()),
-        Err(e) => Err(e.into()),
-    }
 }
 
 /// The decisions the manage page offers, among those the workflow lets a program officer fire.
@@ -354,10 +408,10 @@ pub async fn decide(
     if !f.is_empty() {
         return Err(f.into_problem());
     }
-    let actor = caller.actor();
-    let mut grant = grant.clone();
+    let mut firings = Vec::with_capacity(2);
     if let Some(first) = implicit_first(state, &grant.state, event) {
-        grant = fire(state, &actor, &grant, first, "", None).await?.0;
+        firings.push(firing(state, first, ""));
     }
-    fire(state, &actor, &grant, event, reason, proposal).await
+    firings.push(Firing { proposal, ..firing(state, event, reason) });
+    fire_with(state, &caller.actor(), grant, firings).await
 }

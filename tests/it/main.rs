@@ -5,6 +5,7 @@
 mod common;
 
 mod api;
+mod atomic;
 mod browser;
 mod ledger;
 mod resilience;

@@ -179,8 +179,7 @@ pub async fn submit_review(
     grant_for(&state, &caller, id, Action::GrantReview).await?;
     let mut f = Fields::default();
     let review = raw.convert(&mut f, &state.rubric).ok_or_else(|| f.into_problem())?;
-    state.db.submit_review(id, caller.user.id, steps::reviewing_states(&state), review).await?;
-    steps::complete_reviews_if_done(&state, &state.db, id).await?;
+    steps::submit_review(&state, id, caller.user.id, review).await?;
     let reviews = state.db.reviews(id).await?;
     Ok((StatusCode::CREATED, Json(reviews.into_iter().map(Into::into).collect())))
 }
@@ -294,10 +293,7 @@ pub async fn conflict(
     ApiJson(reason): ApiJson<ConflictInput>,
 ) -> Result<StatusCode, Problem> {
     let grant = grant_for(&state, &caller, id, Action::GrantReview).await?;
-    let left = state.db.declare_conflict(caller.user.id, grant.organism_id, &reason).await?;
-    let wanted = state.rubric.reviewers_per_application as usize;
-    state.db.auto_assign(left, wanted, steps::assignment_mail(&state)).await?;
-    state.mail_waker.notify_one();
+    steps::declare_conflict(&state, caller.user.id, grant.organism_id, &reason).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

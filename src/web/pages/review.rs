@@ -793,17 +793,10 @@ pub async fn review(
     let mut f = Fields::default();
     let outcome = match form.convert(&mut f, &state.rubric) {
         None => Err(f.into_problem()),
-        Some(new) => state
-            .db
-            .submit_review(id, signed.caller.user.id, steps::reviewing_states(&state), new)
-            .await
-            .map_err(Problem::from),
+        Some(new) => steps::submit_review(&state, id, signed.caller.user.id, new).await,
     };
     match outcome {
-        Ok(()) => {
-            steps::complete_reviews_if_done(&state, &state.db, id).await?;
-            Ok(Redirect::to(&format!("/grants/{id}/review?notice=reviewed")).into_response())
-        }
+        Ok(()) => Ok(Redirect::to(&format!("/grants/{id}/review?notice=reviewed")).into_response()),
         Err(problem) => {
             let status = problem.status_code();
             let errors = FormErrors::from_problem(&problem, lang);
@@ -836,9 +829,6 @@ pub async fn conflict(
         let input = ReviewInput { errors, status: Some(StatusCode::UNPROCESSABLE_ENTITY), ..Default::default() };
         return review_page_with(&state, &signed, &headers, grant, input).await;
     }
-    let left = state.db.declare_conflict(signed.caller.user.id, grant.organism_id, &reason).await?;
-    let wanted = state.rubric.reviewers_per_application as usize;
-    state.db.auto_assign(left, wanted, steps::assignment_mail(&state)).await?;
-    state.mail_waker.notify_one();
+    steps::declare_conflict(&state, signed.caller.user.id, grant.organism_id, &reason).await?;
     Ok(Redirect::to("/queues/my-reviews?notice=conflict").into_response())
 }

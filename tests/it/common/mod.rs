@@ -275,6 +275,68 @@ impl TestApp {
         self.post_as(&token, &format!("/api/v1/grants/{grant}/transitions"), &body).await
     }
 
+    /// A new organism's application (NEQ `neq(n)`) carried to `target` through the workflow by the use
+    /// cases its users' requests run: a member submits; the program officer screens it and sends it to
+    /// review (two reviewers, made when missing, are assigned automatically); each reviews it, which moves
+    /// it to the decision; the officer approves [`proposal`], awards it in the default fiscal year; a
+    /// member accepts it, which activates it. The one way tests put a grant in a given state.
+    pub async fn grant_in(&self, n: u32, target: &str) -> octroi::storage::grants::Grant {
+        use octroi::domain::Actor;
+        use octroi::domain::workflow::Role;
+        use octroi::web::steps;
+        let state = &self.state;
+        let id = self.complete_draft(&neq(n)).await;
+        let mut grant = self.db().grant(id).await.unwrap();
+        let officer = Actor { id: "agente@test".into(), role: Role::ProgramOfficer };
+        let member_id =
+            self.account(&format!("membre{n}@test.org"), AccountRole::Member, Some(grant.organism_id)).await;
+        let member = Actor { id: member_id.to_string(), role: Role::Applicant };
+        for email in ["relecteur1@test.org", "relecteur2@test.org"] {
+            if self.db().user_by_email(email).await.unwrap().is_none() {
+                staff(self.db(), email, AccountRole::Reviewer).await;
+            }
+        }
+        let path = ["submitted", "screening", "in_review", "decision", "approved", "awarded", "active"];
+        assert!(target == "draft" || path.contains(&target), "no way to {target} in the builder");
+        for next in path {
+            if grant.state == target {
+                break;
+            }
+            let fired = match next {
+                "submitted" => steps::fire(state, &member, &grant, "submit", "", None).await,
+                "screening" => steps::fire(state, &officer, &grant, "begin_screening", "", None).await,
+                "in_review" => steps::fire(state, &officer, &grant, "send_to_review", "", None).await,
+                "decision" => {
+                    for (reviewer, ..) in self.db().assigned_reviewers(id).await.unwrap() {
+                        steps::submit_review(state, id, reviewer, review(4)).await.unwrap();
+                    }
+                    Ok((self.db().grant(id).await.unwrap(), 0))
+                }
+                "approved" => steps::fire(state, &officer, &grant, "approve", "", Some(proposal())).await,
+                "awarded" => {
+                    let p = grant.proposal().unwrap();
+                    let amounts = octroi::domain::award::AwardAmounts {
+                        equipment: p.equipment,
+                        software: p.software,
+                        coaching_hours: p.coaching_hours,
+                    };
+                    let year = steps::default_fiscal_year(state);
+                    steps::award(state, &officer, &grant, amounts, &year, None, None).await.map(|g| (g, 0))
+                }
+                _ => {
+                    let signature =
+                        steps::Signature { name: "Marie".into(), title: "Directrice".into(), confirmed: true };
+                    let address = std::net::IpAddr::from([127, 0, 0, 1]);
+                    steps::accept(state, &member, member_id, &grant, &signature, address).await.map(|g| (g, 0))
+                }
+            };
+            grant = fired.unwrap_or_else(|p| panic!("{next}: {p:?}")).0;
+            assert_eq!(grant.state, next);
+        }
+        assert_eq!(grant.state, target);
+        grant
+    }
+
     /// Registers an organism and returns its id.
     pub async fn organism(&self, neq: &str) -> i64 {
         let r = self.post("/api/v1/organisms", &organism_body(neq)).await;
