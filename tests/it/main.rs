@@ -7,6 +7,7 @@ mod common;
 mod api;
 mod atomic;
 mod browser;
+mod doors;
 mod ledger;
 mod resilience;
 mod review;

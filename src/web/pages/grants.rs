@@ -309,6 +309,8 @@ pub struct ShowPage {
     /// The acceptance form, for a member while the grant waits for it (what was typed, after an error).
     pub accept: Option<AcceptForm>,
     pub errors: FormErrors,
+    /// The withdrawal's reason as typed, when the withdrawal was refused (its errors are `errors`).
+    pub withdraw_typed: Option<String>,
     pub notice: Option<String>,
     /// The grant's commitments in the ledger, with what was spent, released and what remains.
     pub statement: Vec<CommitmentLine>,
@@ -434,6 +436,7 @@ async fn show_page(
         statement: if grant.awarded_at.is_some() { state.db.statement(id).await?.0 } else { Vec::new() },
         accept,
         errors: FormErrors::default(),
+        withdraw_typed: None,
         notice: None,
         grant,
         can_edit,
@@ -518,15 +521,25 @@ pub async fn letter(
         .into_response())
 }
 
+/// A member withdraws the application. A refused reason (too long) comes back on the grant's page with
+/// what was typed: never cut short.
 pub async fn withdraw(
     State(state): State<AppState>,
     signed: SignedIn,
+    headers: HeaderMap,
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<VersionForm>,
 ) -> Result<Response, Problem> {
     let mut grant = authorized_grant(&state, &signed, id, Action::GrantFire).await?;
-    let reason: String = form.reason.trim().chars().take(2000).collect();
     grant.version = form.version;
-    steps::fire(&state, &signed.caller.actor(), &grant, "withdraw", &reason, None).await?;
-    Ok(Redirect::to(&format!("/grants/{id}")).into_response())
+    match steps::fire(&state, &signed.caller.actor(), &grant, "withdraw", form.reason.trim(), None).await {
+        Ok(_) => Ok(Redirect::to(&format!("/grants/{id}")).into_response()),
+        Err(problem @ Problem::Validation(_)) => {
+            let mut show = show_page(&state, &signed, &headers, state.db.grant(id).await?, None).await?;
+            show.errors = FormErrors::from_problem(&problem, show.page.lang);
+            show.withdraw_typed = Some(form.reason);
+            Ok(render(problem.status_code(), &show))
+        }
+        Err(e) => Err(e),
+    }
 }

@@ -1,0 +1,48 @@
+//! The two doors agree (issue 11, item 6): what the pages accept and refuse is what the API does.
+
+use crate::common;
+
+use common::{Browser, PASSWORD, TestApp, neq};
+use octroi::domain::account::AccountRole;
+
+/// A reason over the limit is refused on the withdraw page as the API refuses it, with what was typed
+/// kept on the page; it used to be cut at 2 000 characters and the application withdrawn.
+#[tokio::test]
+async fn the_withdraw_page_refuses_a_reason_over_the_limit_and_keeps_it() {
+    let app = TestApp::spawn().await;
+    let grant = app.complete_draft(&neq(1)).await;
+    let organism = app.db().grant(grant).await.unwrap().organism_id;
+    app.account("membre@test.org", AccountRole::Member, Some(organism)).await;
+    let browser = Browser::new(&app);
+    let csrf = browser.sign_in("membre@test.org", PASSWORD).await;
+    let path = format!("/grants/{grant}/withdraw");
+
+    let long = format!("{}fin", "é".repeat(1_998));
+    let r = browser.post_form(&path, &csrf, &[("version", "1"), ("reason", &long)]).await;
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains(&long), "the reason typed is kept whole");
+    assert!(page.contains("2000") || page.contains("2 000"), "the limit is said: {page}");
+    assert!(page.contains(r##"href="#f-reason""##), "the summary links to the field");
+    let g = app.db().grant(grant).await.unwrap();
+    assert_eq!((g.state.as_str(), g.version), ("draft", 1), "nothing was withdrawn");
+
+    let api = app.fire(grant, "withdraw", 1, "applicant").await;
+    assert_eq!(api.status(), 200, "the API withdraws with a short reason");
+    let history = app.db().grant_history(grant).await.unwrap();
+    assert_eq!(history.len(), 1);
+
+    // And the page with a reason at the limit: withdrawn with the whole reason.
+    let grant = app.complete_draft(&neq(2)).await;
+    let organism = app.db().grant(grant).await.unwrap().organism_id;
+    app.account("membre2@test.org", AccountRole::Member, Some(organism)).await;
+    let browser = Browser::new(&app);
+    let csrf = browser.sign_in("membre2@test.org", PASSWORD).await;
+    let at_limit = "é".repeat(2_000);
+    let r = browser
+        .post_form(&format!("/grants/{grant}/withdraw"), &csrf, &[("version", "1"), ("reason", &at_limit)])
+        .await;
+    assert_eq!(r.status(), 303);
+    let history = app.db().grant_history(grant).await.unwrap();
+    assert_eq!((history[0].event.as_str(), history[0].reason.as_str()), ("withdraw", at_limit.as_str()));
+}
