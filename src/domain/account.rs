@@ -4,42 +4,20 @@ use std::fmt;
 
 use super::workflow::Role;
 
-/// What an account is for (DESIGN.md, "Who uses it"). Members belong to one organism; the others are staff.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AccountRole {
-    Member,
-    Reviewer,
-    ProgramOfficer,
-    Finance,
-    Coach,
-    Admin,
-}
+named_enum!(
+    /// What an account is for (DESIGN.md, "Who uses it"). Members belong to one organism; the others are
+    /// staff.
+    AccountRole {
+        Member = "member",
+        Reviewer = "reviewer",
+        ProgramOfficer = "program_officer",
+        Finance = "finance",
+        Coach = "coach",
+        Admin = "admin",
+    }
+);
 
 impl AccountRole {
-    pub const ALL: [AccountRole; 6] = [
-        AccountRole::Member,
-        AccountRole::Reviewer,
-        AccountRole::ProgramOfficer,
-        AccountRole::Finance,
-        AccountRole::Coach,
-        AccountRole::Admin,
-    ];
-
-    pub fn parse(s: &str) -> Option<Self> {
-        AccountRole::ALL.into_iter().find(|r| r.as_str() == s.trim())
-    }
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            AccountRole::Member => "member",
-            AccountRole::Reviewer => "reviewer",
-            AccountRole::ProgramOfficer => "program_officer",
-            AccountRole::Finance => "finance",
-            AccountRole::Coach => "coach",
-            AccountRole::Admin => "admin",
-        }
-    }
-
     /// The role the workflows know this account by: a member acts as the applicant.
     pub fn workflow_role(&self) -> Role {
         match self {
@@ -54,12 +32,6 @@ impl AccountRole {
 
     pub fn is_staff(&self) -> bool {
         *self != AccountRole::Member
-    }
-}
-
-impl fmt::Display for AccountRole {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -212,7 +184,7 @@ mod tests {
 
     #[test]
     fn roles_round_trip_and_members_are_applicants() {
-        for r in AccountRole::ALL {
+        for &r in AccountRole::ALL {
             assert_eq!(AccountRole::parse(r.as_str()), Some(r));
         }
         assert_eq!(AccountRole::Member.workflow_role(), Role::Applicant);

@@ -6,29 +6,10 @@ use super::{Email, Hours, Money};
 /// The most lines one application may list.
 pub const MAX_LINES: usize = 50;
 
-/// What a requested line buys: equipment or software (coaching is asked for in hours).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum LineCategory {
-    Equipment,
-    Software,
-}
-
-impl LineCategory {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim() {
-            "equipment" => Some(LineCategory::Equipment),
-            "software" => Some(LineCategory::Software),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            LineCategory::Equipment => "equipment",
-            LineCategory::Software => "software",
-        }
-    }
-}
+named_enum!(
+    /// What a requested line buys: equipment or software (coaching is asked for in hours).
+    LineCategory { Equipment = "equipment", Software = "software" }
+);
 
 /// One requested purchase: what, how many, at what estimated unit price.
 #[derive(Debug, Clone, PartialEq, Eq)]

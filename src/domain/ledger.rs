@@ -14,30 +14,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::Money;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum EntryKind {
-    Commit,
-    Spend,
-    Release,
-    Reversal,
-}
-
-impl EntryKind {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            EntryKind::Commit => "commit",
-            EntryKind::Spend => "spend",
-            EntryKind::Release => "release",
-            EntryKind::Reversal => "reversal",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<EntryKind> {
-        [EntryKind::Commit, EntryKind::Spend, EntryKind::Release, EntryKind::Reversal]
-            .into_iter()
-            .find(|k| k.as_str() == s)
-    }
-}
+named_enum!(
+    /// What a ledger entry records.
+    EntryKind { Commit = "commit", Spend = "spend", Release = "release", Reversal = "reversal" }
+);
 
 /// Where money sits: an envelope's allocation for a fiscal year, for one expense category.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

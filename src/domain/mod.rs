@@ -1,5 +1,35 @@
 //! Pure rules of the program: no I/O, no database, no clock. Everything here is tested without a database.
 
+/// A closed set of values, each with the one name it has in files, forms, the API and storage: `ALL`,
+/// `as_str`, `parse` and `Display` from one list. Storage reads them with `stored_as_text!`, so that a
+/// row naming no value is an error, never a default.
+macro_rules! named_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(&self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// The value named `s` (surrounding spaces ignored), if any.
+            pub fn parse(s: &str) -> Option<Self> {
+                match s.trim() { $($text => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
 pub mod account;
 pub mod assignment;
 pub mod award;

@@ -14,7 +14,7 @@ pub struct User {
     pub id: i64,
     pub email: String,
     pub display_name: String,
-    pub role: String,
+    pub role: AccountRole,
     pub organism_id: Option<i64>,
     pub password_hash: String,
     pub must_change_password: i64,
@@ -26,7 +26,7 @@ pub struct User {
 
 impl User {
     pub fn role(&self) -> AccountRole {
-        AccountRole::parse(&self.role).unwrap_or(AccountRole::Member)
+        self.role
     }
 
     pub fn language(&self) -> Language {
@@ -344,7 +344,7 @@ impl Db {
     pub async fn invitation(
         &self,
         token_hash: &str,
-    ) -> Result<std::result::Result<(String, String, Option<i64>), LinkProblem>> {
+    ) -> Result<std::result::Result<(String, AccountRole, Option<i64>), LinkProblem>> {
         let row: Option<InvitationRow> = sqlx::query_as(
             "SELECT email, role, organism_id, expires_at, accepted_at FROM invitations WHERE token_hash = $1",
         )
@@ -386,7 +386,7 @@ impl Db {
             let new = NewUser {
                 email: Email::parse(&email).map_err(|_| StorageError::NotFound)?,
                 display_name,
-                role: AccountRole::parse(&role).unwrap_or(AccountRole::Member),
+                role,
                 organism_id,
                 password_hash,
                 must_change_password: false,
@@ -526,7 +526,7 @@ impl Db {
 #[derive(sqlx::FromRow)]
 struct InvitationRow {
     email: String,
-    role: String,
+    role: AccountRole,
     organism_id: Option<i64>,
     expires_at: String,
     accepted_at: Option<String>,

@@ -211,7 +211,7 @@ fn bind_application<'q>(query: GrantQuery<'q>, a: &'q Application) -> GrantQuery
 }
 
 async fn lines(conn: &mut AnyConnection, grant_id: i64) -> Result<Vec<Line>> {
-    let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+    let rows: Vec<(LineCategory, String, i64, i64)> = sqlx::query_as(
         "SELECT category, description, quantity, unit_price_cents FROM grant_lines WHERE grant_id = $1 ORDER BY position",
     )
     .bind(grant_id)
@@ -220,7 +220,7 @@ async fn lines(conn: &mut AnyConnection, grant_id: i64) -> Result<Vec<Line>> {
     Ok(rows
         .into_iter()
         .map(|(category, description, quantity, unit_price)| Line {
-            category: LineCategory::parse(&category).unwrap_or(LineCategory::Equipment),
+            category,
             description,
             quantity,
             unit_price: Money::from_cents(unit_price),

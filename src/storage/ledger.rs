@@ -21,7 +21,7 @@ pub struct ExportRow {
     pub category: String,
     pub grant_id: i64,
     pub organism: String,
-    pub kind: String,
+    pub kind: EntryKind,
     pub amount_cents: i64,
     pub commitment: Option<i64>,
     pub reverses: Option<i64>,
@@ -42,7 +42,7 @@ pub struct Context {
     pub idempotency_key: Option<String>,
 }
 
-type EntryRow = (i64, String, String, String, i64, String, i64, Option<i64>, Option<i64>);
+type EntryRow = (i64, String, String, String, i64, EntryKind, i64, Option<i64>, Option<i64>);
 
 const ENTRY_COLUMNS: &str =
     "id, envelope_code, fiscal_year, category_code, grant_id, kind, amount_cents, commitment_id, reverses_id";
@@ -52,7 +52,7 @@ fn entry((id, envelope, fiscal_year, category, grant_id, kind, cents, commitment
         id,
         account: Account { envelope, fiscal_year, category },
         grant_id,
-        kind: EntryKind::parse(&kind).unwrap_or(EntryKind::Commit),
+        kind,
         amount: Money::from_cents(cents),
         commitment,
         reverses,

@@ -5,6 +5,35 @@
 //! client hangs up, and a future dropped inside a transaction would leave its pooled connection
 //! mid-transaction. A spawned task runs to its commit or rollback whatever the client does.
 
+/// Reads a [named enum](crate::domain) stored as its name: a row naming no value of the type is an error
+/// (`ColumnDecode`), never a default.
+macro_rules! stored_as_text {
+    ($($t:ty),+ $(,)?) => {$(
+        impl sqlx::Type<sqlx::Any> for $t {
+            fn type_info() -> sqlx::any::AnyTypeInfo {
+                <String as sqlx::Type<sqlx::Any>>::type_info()
+            }
+            fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+                <String as sqlx::Type<sqlx::Any>>::compatible(ty)
+            }
+        }
+
+        impl<'r> sqlx::Decode<'r, sqlx::Any> for $t {
+            fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                let name = <String as sqlx::Decode<'r, sqlx::Any>>::decode(value)?;
+                <$t>::parse(&name).ok_or_else(|| format!("'{name}' is not a {}", stringify!($t)).into())
+            }
+        }
+    )+};
+}
+
+stored_as_text!(
+    crate::domain::ledger::EntryKind,
+    crate::domain::grant::LineCategory,
+    crate::domain::account::AccountRole,
+    crate::domain::workflow::Role,
+);
+
 pub mod accounts;
 pub mod grants;
 pub mod ledger;

@@ -86,7 +86,7 @@ pub async fn ledger_csv(State(state): State<AppState>, signed: SignedIn) -> Resu
                 r.category,
                 r.grant_id.to_string(),
                 r.organism,
-                r.kind,
+                r.kind.to_string(),
                 csv_amount(r.amount_cents),
                 r.commitment.map(|c| c.to_string()).unwrap_or_default(),
                 r.reverses.map(|c| c.to_string()).unwrap_or_default(),

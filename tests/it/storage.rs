@@ -319,3 +319,23 @@ async fn writes_dropped_midway_leave_the_pool_healthy() {
         }
     }
 }
+
+/// A stored name that is no value of its type is an error, never a default (a bad ledger kind used to
+/// read as a commitment, a bad line category as equipment).
+#[tokio::test]
+async fn a_name_that_is_no_value_is_an_error_not_a_default() {
+    use octroi::domain::ledger::EntryKind;
+    let t = TestDatabase::new().await;
+    let db = t.db().await;
+    let read = |sql: &'static str| sqlx::query_scalar::<_, LineCategory>(sql).fetch_one(db.pool());
+    assert_eq!(read("SELECT 'software'").await.unwrap(), LineCategory::Software);
+    let bad = read("SELECT 'furniture'").await.unwrap_err();
+    assert!(matches!(bad, sqlx::Error::ColumnDecode { .. }), "{bad:?}");
+    assert!(bad.to_string().contains("'furniture' is not a"), "{bad}");
+    let kind = sqlx::query_scalar::<_, EntryKind>("SELECT 'refund'").fetch_one(db.pool()).await;
+    assert!(kind.is_err(), "{kind:?}");
+    let role = sqlx::query_scalar::<_, AccountRole>("SELECT 'root'").fetch_one(db.pool()).await;
+    assert!(role.is_err(), "{role:?}");
+    let ok = sqlx::query_scalar::<_, EntryKind>("SELECT 'reversal'").fetch_one(db.pool()).await.unwrap();
+    assert_eq!(ok, EntryKind::Reversal);
+}

@@ -187,7 +187,7 @@ pub async fn statement(
                 envelope: r.envelope,
                 fiscal_year: r.fiscal_year,
                 category: r.category,
-                kind: r.kind,
+                kind: r.kind.to_string(),
                 amount: Money::from_cents(r.amount_cents).to_string(),
                 commitment: r.commitment,
                 reverses: r.reverses,
