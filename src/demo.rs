@@ -9,7 +9,7 @@ use crate::AppState;
 use crate::domain::account::AccountRole;
 use crate::domain::award::AwardAmounts;
 use crate::domain::grant::{Application, Line, LineCategory};
-use crate::domain::workflow::Role;
+use crate::domain::workflow::{GrantUse, Role};
 use crate::domain::{Actor, Email, Hours, Language, Money, Neq, PostalCode, Region};
 use crate::passwords;
 use crate::storage::accounts::NewUser;
@@ -272,12 +272,13 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoAccount>> {
                         role: other,
                     },
                 };
-                let proposal = (event == "approve").then(|| proposal(&grant));
-                let stepped = if event == steps::AWARD {
+                let workflow = state.grant_workflow();
+                let proposal = (event == workflow.event(GrantUse::Approve)).then(|| proposal(&grant));
+                let stepped = if event == workflow.event(GrantUse::Award) {
                     steps::award(state, &actor, &grant, awarded(&grant), &demo_fiscal_year(state), None, None)
                         .await
                         .map(|g| (g, 0))
-                } else if event == steps::ACCEPT {
+                } else if event == workflow.event(GrantUse::Accept) {
                     let signature = steps::Signature {
                         name: member.display_name.clone(),
                         title: "Directrice générale".into(),

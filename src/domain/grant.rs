@@ -84,12 +84,11 @@ pub struct GuardFacts<'a> {
 }
 
 impl GuardFacts<'_> {
-    pub fn holds(&self, guard: Guard) -> bool {
+    /// Whether `guard` holds for a transition to `to`.
+    pub fn holds(&self, guard: Guard, to: &str) -> bool {
         match guard {
             Guard::ApplicationComplete => self.application.missing().is_empty(),
-            Guard::ReturnsToScreening => self.previous_state == Some("screening"),
-            Guard::ReturnsToReview => self.previous_state == Some("in_review"),
-            Guard::ReturnsToDecision => self.previous_state == Some("decision"),
+            Guard::ReturnsToPrevious => self.previous_state == Some(to),
             Guard::ReviewsComplete => self.reviews_pending == 0 && self.reviews_done >= self.reviews_required,
         }
     }
@@ -125,18 +124,18 @@ mod tests {
     #[test]
     fn reviews_are_complete_when_enough_are_in_and_none_is_pending() {
         let at = |done, pending| GuardFacts { reviews_done: done, reviews_pending: pending, ..facts_from(None) };
-        assert!(!at(0, 0).holds(Guard::ReviewsComplete), "nobody reviewed");
-        assert!(!at(1, 0).holds(Guard::ReviewsComplete), "one of the two required");
-        assert!(!at(2, 1).holds(Guard::ReviewsComplete), "a third assigned reviewer has not submitted");
-        assert!(at(2, 0).holds(Guard::ReviewsComplete));
-        assert!(at(3, 0).holds(Guard::ReviewsComplete));
+        assert!(!at(0, 0).holds(Guard::ReviewsComplete, ""), "nobody reviewed");
+        assert!(!at(1, 0).holds(Guard::ReviewsComplete, ""), "one of the two required");
+        assert!(!at(2, 1).holds(Guard::ReviewsComplete, ""), "a third assigned reviewer has not submitted");
+        assert!(at(2, 0).holds(Guard::ReviewsComplete, ""));
+        assert!(at(3, 0).holds(Guard::ReviewsComplete, ""));
     }
 
     #[test]
     fn a_complete_application_misses_nothing() {
         assert!(complete().missing().is_empty());
         let facts = GuardFacts { application: &complete(), ..facts_from(None) };
-        assert!(facts.holds(Guard::ApplicationComplete));
+        assert!(facts.holds(Guard::ApplicationComplete, ""));
     }
 
     #[test]
@@ -182,10 +181,9 @@ mod tests {
     fn return_guards_follow_where_the_request_came_from() {
         let app = complete();
         let facts = GuardFacts { application: &app, ..facts_from(Some("in_review")) };
-        assert!(facts.holds(Guard::ReturnsToReview));
-        assert!(!facts.holds(Guard::ReturnsToScreening));
-        assert!(!facts.holds(Guard::ReturnsToDecision));
+        assert!(facts.holds(Guard::ReturnsToPrevious, "in_review"));
+        assert!(!facts.holds(Guard::ReturnsToPrevious, "screening"));
         let none = GuardFacts { application: &app, ..facts_from(None) };
-        assert!(!none.holds(Guard::ReturnsToScreening));
+        assert!(!none.holds(Guard::ReturnsToPrevious, "screening"));
     }
 }

@@ -100,9 +100,6 @@ pub struct Firing {
     pub award: Option<AwardRequest>,
     /// Required by the events with the `record_acceptance` effect: the member's signature.
     pub acceptance: Option<Acceptance>,
-    /// An event octroi fires itself right after this one, in the same transaction (accepting the award
-    /// letter activates the grant).
-    pub then: Option<String>,
 }
 
 /// A member's acceptance of the award letter on the organism's behalf.
@@ -425,7 +422,7 @@ pub async fn fire(
         reviews_pending,
         reviews_required: firing.reviews_required,
     };
-    let step = workflow.fire(&grant.state, &firing.event, actor.role, |g| facts.holds(g)).map_err(|error| {
+    let step = workflow.fire(&grant.state, &firing.event, actor.role, |g, to| facts.holds(g, to)).map_err(|error| {
         let missing = match &error {
             FireError::GuardFailed { failed, .. } if failed.contains(&Guard::ApplicationComplete) => {
                 application.missing()
@@ -450,13 +447,13 @@ pub async fn fire(
         (false, _) => None,
     };
     // What follows is decided now too, so that nothing is written when it cannot be.
-    let then = match &firing.then {
+    let then = match step.then {
         Some(event) => {
-            let next = workflow.fire(step.to, event, Role::System, |g| facts.holds(g));
+            let next = workflow.fire(step.to, event, Role::System, |g, to| facts.holds(g, to));
             let next = next.map_err(|error| StorageError::Refused { error, missing: Vec::new() })?;
             if next.effects.iter().any(|e| !matches!(e, Effect::StampDecided | Effect::StampClosed)) {
                 return Err(StorageError::Refused {
-                    error: FireError::NotAllowed { state: step.to.into(), event: event.clone(), allowed: vec![] },
+                    error: FireError::NotAllowed { state: step.to.into(), event: event.into(), allowed: vec![] },
                     missing: Vec::new(),
                 });
             }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::AppState;
 use crate::domain::grant::LineCategory;
+use crate::domain::workflow::Queue;
 use crate::domain::{Hours, Money, NumberStyle, Region};
 use crate::policy::Program;
 use crate::policy::authz::Action;
@@ -15,7 +16,6 @@ use crate::storage::review::NewReview;
 use crate::web::auth::Caller;
 use crate::web::extract::Fields;
 use crate::web::problem::FieldProblem;
-use crate::web::steps;
 
 pub const COMMENT_MAX: usize = 5_000;
 pub const REASON_MAX: usize = 2_000;
@@ -216,13 +216,20 @@ impl QueueKind {
     pub const ALL: [QueueKind; 5] =
         [QueueKind::Screening, QueueKind::Review, QueueKind::Decision, QueueKind::Waiting, QueueKind::MyReviews];
 
+    /// The workflow's queue this one shows (a reviewer's own is the review queue, theirs only).
+    pub fn queue(&self) -> Queue {
+        match self {
+            QueueKind::Screening => Queue::Screening,
+            QueueKind::Review | QueueKind::MyReviews => Queue::Review,
+            QueueKind::Decision => Queue::Decision,
+            QueueKind::Waiting => Queue::Waiting,
+        }
+    }
+
     pub fn slug(&self) -> &'static str {
         match self {
-            QueueKind::Screening => "screening",
-            QueueKind::Review => "review",
-            QueueKind::Decision => "decision",
-            QueueKind::Waiting => "waiting",
             QueueKind::MyReviews => "my-reviews",
+            other => other.queue().as_str(),
         }
     }
 
@@ -236,21 +243,9 @@ impl QueueKind {
         *self != QueueKind::MyReviews
     }
 
-    /// The events whose source states make up the queue: the queue holds what awaits that step.
-    fn events(&self) -> &'static [&'static str] {
-        match self {
-            QueueKind::Screening => &["begin_screening", "send_to_review"],
-            QueueKind::Review | QueueKind::MyReviews => &[steps::COMPLETE_REVIEWS],
-            QueueKind::Decision => &["approve"],
-            QueueKind::Waiting => &["provide_info"],
-        }
-    }
-
+    /// The states the queue holds (`[queues]` in the workflow file).
     pub fn states(&self, state: &AppState) -> Vec<String> {
-        let workflow = state.grant_workflow();
-        let mut states: Vec<String> = self.events().iter().flat_map(|e| workflow.states_with_event(e)).collect();
-        states.dedup();
-        states
+        state.grant_workflow().queue(self.queue()).to_vec()
     }
 
     /// Who works through this queue: reviewers through their own, program officers (and admins)

@@ -9,7 +9,7 @@ use crate::AppState;
 use crate::domain::Actor;
 use crate::domain::award::AwardAmounts;
 use crate::domain::award::Part;
-use crate::domain::workflow::{FireError, Role};
+use crate::domain::workflow::{FireError, GrantUse, Queue, Role, Workflow};
 use crate::i18n;
 use crate::storage::StorageError;
 use crate::storage::grants::{
@@ -23,27 +23,17 @@ use crate::web::problem::FieldProblem;
 use crate::web::problem::Problem;
 use crate::web::review::{REASON_MAX, RawProposal};
 
-/// The events that need a reason, because the applicant reads it.
-const REASON_REQUIRED: [&str; 2] = ["decline", "request_info"];
-
-/// The reason's rules, the same from every door: required where the applicant reads it, and not too long.
-pub fn check_reason(f: &mut Fields, event: &str, reason: &str) {
+/// The reason's rules, the same from every door: required where the applicant reads it (the workflow's
+/// `reason_required`), and not too long.
+pub fn check_reason(f: &mut Fields, workflow: &Workflow, event: &str, reason: &str) {
     let reason = reason.trim();
-    if REASON_REQUIRED.contains(&event) && reason.is_empty() {
+    if workflow.reason_required(event) && reason.is_empty() {
         f.add("reason", FieldProblem::Required);
     }
     if reason.chars().count() > REASON_MAX {
         f.add("reason", FieldProblem::TooLong { max: REASON_MAX as u64 });
     }
 }
-
-/// The events the applicant hears about by e-mail.
-const ANNOUNCED: [&str; 6] = ["submit", "request_info", "approve", "decline", "award", "accept"];
-
-/// The event that moves an application to review, and the one that leaves it: reviews are accepted
-/// in the states the latter leaves from.
-pub const SEND_TO_REVIEW: &str = "send_to_review";
-pub const COMPLETE_REVIEWS: &str = "complete_reviews";
 
 fn grant_title(grant: &Grant, lang: crate::domain::Language) -> String {
     if grant.title.trim().is_empty() {
@@ -87,9 +77,9 @@ pub fn assignment_mail(state: &AppState) -> AssignmentMail {
     })
 }
 
-/// The states in which reviews are accepted: those the workflow completes reviews from.
+/// The states in which reviews are accepted: those of the review queue.
 pub fn reviewing_states(state: &AppState) -> Vec<String> {
-    state.grant_workflow().states_with_event(COMPLETE_REVIEWS)
+    state.grant_workflow().queue(Queue::Review).to_vec()
 }
 
 /// Reviewers are assigned (by hand or automatically) only while the application is in review: never to
@@ -152,7 +142,7 @@ pub async fn award(
         previewed,
         letter: Some(hook),
     };
-    let firing = Firing { award: Some(request), ..firing(state, AWARD, "") };
+    let firing = Firing { award: Some(request), ..firing(state, state.grant_workflow().event(GrantUse::Award), "") };
     Ok(fire_with(state, actor, grant, vec![firing]).await?.0)
 }
 
@@ -187,12 +177,6 @@ pub fn default_fiscal_year(state: &AppState) -> String {
     let years = &state.program.fiscal_years;
     if years.contains(&today) { today } else { *years.last().expect("a program has fiscal years") }.to_string()
 }
-
-/// The event that awards a grant and commits its funds.
-pub const AWARD: &str = "award";
-/// The event a member fires by accepting the award letter, and the one octroi fires right after.
-pub const ACCEPT: &str = "accept";
-pub const ACTIVATE: &str = "activate";
 
 /// A member's signature of the award letter, as typed.
 #[derive(Debug, Clone, Default)]
@@ -245,11 +229,8 @@ pub async fn accept(
         letter_sha256,
         client_address: client_address.to_string(),
     };
-    let firing = Firing {
-        acceptance: Some(acceptance),
-        then: Some(ACTIVATE.into()),
-        ..firing(state, ACCEPT, &format!("{name}, {title}"))
-    };
+    let accept = state.grant_workflow().event(GrantUse::Accept);
+    let firing = Firing { acceptance: Some(acceptance), ..firing(state, accept, &format!("{name}, {title}")) };
     Ok(fire_with(state, actor, grant, vec![firing]).await?.0)
 }
 
@@ -267,22 +248,24 @@ async fn fire_with(
     grant: &Grant,
     mut firings: Vec<Firing>,
 ) -> Result<(Grant, usize), Problem> {
+    let workflow = state.grant_workflow();
     let mut f = Fields::default();
     for firing in &firings {
-        check_reason(&mut f, &firing.event, &firing.reason);
+        check_reason(&mut f, workflow, &firing.event, &firing.reason);
     }
     if !f.is_empty() {
         return Err(f.into_problem());
     }
-    if firings.iter().any(|firing| ANNOUNCED.contains(&firing.event.as_str())) {
+    if firings.iter().any(|firing| workflow.announces(&firing.event)) {
         let recipients = state.db.organism_recipients(grant.organism_id).await?;
-        for firing in firings.iter_mut().filter(|firing| ANNOUNCED.contains(&firing.event.as_str())) {
+        for firing in firings.iter_mut().filter(|firing| workflow.announces(&firing.event)) {
             firing.mails =
                 recipients.iter().map(|to| step_mail(state, to, grant, &firing.event, &firing.reason)).collect();
         }
     }
     let mut announces = firings.iter().any(|firing| !firing.mails.is_empty());
-    let (workflow, actor, id, version) = (state.grant_workflow().clone(), actor.clone(), grant.id, grant.version);
+    let send_to_review = workflow.event(GrantUse::SendToReview).to_string();
+    let (workflow, actor, id, version) = (workflow.clone(), actor.clone(), grant.id, grant.version);
     let (wanted, mail) = (state.rubric.reviewers_per_application as usize, assignment_mail(state));
     let (after, missing, assigned) = state
         .db
@@ -291,7 +274,7 @@ async fn fire_with(
                 let (mut version, mut missing, mut assigned) = (version, 0, false);
                 for firing in &firings {
                     version = grants::fire(tx, &workflow, id, version, &actor, firing).await?.version;
-                    if firing.event == SEND_TO_REVIEW {
+                    if firing.event == send_to_review {
                         let added = review::auto_assign(tx, &[id], wanted, &mail).await?;
                         assigned |= added.iter().any(|(_, a)| !a.is_empty());
                         missing = wanted.saturating_sub(review::reviewers_of(tx, id).await?.len());
@@ -313,7 +296,7 @@ async fn fire_with(
 /// application as it is.
 pub async fn submit_review(state: &AppState, grant_id: i64, reviewer_id: i64, new: NewReview) -> Result<(), Problem> {
     let (workflow, reviewing) = (state.grant_workflow().clone(), reviewing_states(state));
-    let firing = firing(state, COMPLETE_REVIEWS, "");
+    let firing = firing(state, workflow.event(GrantUse::CompleteReviews), "");
     state
         .db
         .write(move |tx| {
@@ -365,19 +348,16 @@ pub fn firing(state: &AppState, event: &str, reason: &str) -> Firing {
     Firing { reviews_required: state.rubric.reviewers_per_application, ..Firing::new(event, reason) }
 }
 
-/// The decisions the manage page offers, among those the workflow lets a program officer fire.
-pub const DECISIONS: [&str; 5] = ["send_to_review", "request_info", "complete_reviews", "approve", "decline"];
-
 /// The event to fire first so that `event` becomes possible: screening begins implicitly when the
 /// program officer decides on a submitted application.
-pub fn implicit_first(state: &AppState, from: &str, event: &str) -> Option<&'static str> {
-    let workflow = state.grant_workflow();
+pub fn implicit_first<'w>(workflow: &'w Workflow, from: &str, event: &str) -> Option<&'w str> {
     let role = Role::ProgramOfficer;
     if workflow.allowed_events(from, role).iter().any(|e| e == event) {
         return None;
     }
-    let next = workflow.transitions.iter().find(|t| t.event == "begin_screening" && t.from == from)?;
-    workflow.allowed_events(&next.to, role).iter().any(|e| e == event).then_some("begin_screening")
+    let first = workflow.event(GrantUse::BeginScreening);
+    let next = workflow.transitions.iter().find(|t| t.event == first && t.from == from)?;
+    workflow.allowed_events(&next.to, role).iter().any(|e| e == event).then_some(first)
 }
 
 /// Fires one decision on one application, from the manage page or a batch: the reason required where
@@ -391,25 +371,26 @@ pub async fn decide(
     proposal: Option<&RawProposal>,
     numbers: crate::domain::NumberStyle,
 ) -> Result<(Grant, usize), Problem> {
+    let workflow = state.grant_workflow();
     let mut f = Fields::with_numbers(numbers);
-    if !DECISIONS.contains(&event) {
+    if !workflow.decisions.iter().any(|d| d == event) {
         f.add("event", FieldProblem::Choice);
     }
     let reason = reason.trim();
-    check_reason(&mut f, event, reason);
-    let proposal = match (event, proposal) {
-        ("approve", Some(raw)) => raw.convert(&mut f, &state.program),
-        ("approve", None) => {
+    check_reason(&mut f, workflow, event, reason);
+    let proposal = match proposal {
+        _ if event != workflow.event(GrantUse::Approve) => None,
+        Some(raw) => raw.convert(&mut f, &state.program),
+        None => {
             f.add("proposal", FieldProblem::Required);
             None
         }
-        _ => None,
     };
     if !f.is_empty() {
         return Err(f.into_problem());
     }
     let mut firings = Vec::with_capacity(2);
-    if let Some(first) = implicit_first(state, &grant.state, event) {
+    if let Some(first) = implicit_first(workflow, &grant.state, event) {
         firings.push(firing(state, first, ""));
     }
     firings.push(Firing { proposal, ..firing(state, event, reason) });

@@ -630,7 +630,7 @@ async fn an_officer_awards_from_the_page_once() {
     assert_eq!(app.db().acceptance(grant).await.unwrap(), None);
     let r = member.post_form(&accept, &member_csrf, &good).await;
     assert_eq!(r.status(), 303);
-    assert_eq!(r.headers()["location"].to_str().unwrap(), format!("/grants/{grant}?notice=accepted"));
+    assert_eq!(r.headers()["location"].to_str().unwrap(), format!("/grants/{grant}?notice=signed"));
     assert_eq!(app.db().grant(grant).await.unwrap().state, "active", "accepted, then activated by octroi");
     let steps: Vec<(String, String, String, String)> = app.db().grant_history(grant).await.unwrap()[history_len..]
         .iter()
@@ -647,7 +647,7 @@ async fn an_officer_awards_from_the_page_once() {
     assert_eq!((signed.signer_name.as_str(), signed.signer_title.as_str()), ("Josée Côté", "Directrice générale"));
     assert_eq!((signed.client_address.as_str(), signed.letter_sha256.as_str()), ("127.0.0.1", recorded.as_str()));
     assert!(signed.accepted_at.starts_with("20"), "{}", signed.accepted_at);
-    let html = member.get(&format!("/grants/{grant}?notice=accepted")).await.text().await.unwrap();
+    let html = member.get(&format!("/grants/{grant}?notice=signed")).await.text().await.unwrap();
     assert!(html.contains("Lettre acceptée : la bourse est active."), "{html}");
     assert!(html.contains("Lettre d&#39;octroi acceptée par Josée Côté (Directrice générale)"), "{html}");
     assert!(!html.contains(&format!(r#"action="/grants/{grant}/accept""#)), "no second form");

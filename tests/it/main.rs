@@ -9,6 +9,7 @@ mod atomic;
 mod browser;
 mod doors;
 mod ledger;
+mod names;
 mod resilience;
 mod review;
 mod security;

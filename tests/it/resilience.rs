@@ -335,6 +335,38 @@ fn serve_fails_with(data: &tempfile::TempDir, flag: &str, dir: &tempfile::TempDi
     err
 }
 
+/// Renaming an event the code relies on (`complete_reviews`, which octroi fires when the last review
+/// comes in) without renaming its use in `[uses]` stops the start and the check with the line of the
+/// use; before, reviews silently stopped moving applications to the decision.
+#[test]
+fn renaming_an_event_the_code_uses_is_refused_with_its_line() {
+    let dir = broken_workflows("event = \"complete_reviews\"", "event = \"finish_reviews\"");
+    let path = dir.path().join("grant.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let line = 1 + text.lines().position(|l| l.starts_with("complete_reviews =")).unwrap();
+    let expected = format!(
+        "{}:{line}: uses.complete_reviews names event 'complete_reviews', which no transition declares",
+        path.display()
+    );
+    let (ok, _, err) = octroi(&["workflow", "check", dir.path().to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains(&expected), "{err}");
+    let data = tempfile::tempdir().unwrap();
+    let err = serve_fails_with(&data, "--workflows-dir", &dir);
+    assert!(err.contains(&expected), "{err}");
+    // A name in `decisions` too.
+    assert!(err.contains("decisions names event 'complete_reviews'"), "{err}");
+
+    // Renamed in [uses] too, the workflow is whole again: the code follows the file.
+    let fixed = text
+        .replace("event = \"complete_reviews\"", "event = \"finish_reviews\"")
+        .replace("complete_reviews = \"complete_reviews\"", "complete_reviews = \"finish_reviews\"")
+        .replace("\"complete_reviews\", \"approve\"", "\"finish_reviews\", \"approve\"");
+    std::fs::write(&path, fixed).unwrap();
+    let (ok, out, err) = octroi(&["workflow", "check", dir.path().to_str().unwrap()]);
+    assert!(ok, "{out}{err}");
+}
+
 #[test]
 fn serve_refuses_to_start_on_a_broken_workflow_or_program_file() {
     let data = tempfile::tempdir().unwrap();

@@ -675,7 +675,7 @@ async fn a_member_invites_a_colleague_who_joins_the_same_organism() {
     let fields =
         [("token", token), ("display_name", "Luc Gagnon"), ("password", PASSWORD), ("password_confirm", PASSWORD)];
     let r = luc.post_form("/invitations/accept", &csrf, &fields).await;
-    assert_eq!(r.headers()["location"], "/login?done=accepted");
+    assert_eq!(r.headers()["location"], "/login?done=joined");
     let r = luc.post_form("/invitations/accept", &csrf, &fields).await;
     assert_eq!(r.status(), 410, "an invitation is used once");
     luc.sign_in("luc@test.org", PASSWORD).await;

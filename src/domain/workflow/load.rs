@@ -1,7 +1,7 @@
 //! Reading and validating workflow files. Every problem is reported with its file and line, all at once,
 //! so that `octroi workflow check` gives a complete list and `serve` refuses to start on any of them.
 
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -35,6 +35,12 @@ struct RawWorkflow {
     editable: Vec<Spanned<String>>,
     #[serde(default, rename = "transitions")]
     transitions: Vec<Spanned<RawTransition>>,
+    #[serde(default)]
+    uses: Option<Spanned<BTreeMap<String, Spanned<String>>>>,
+    #[serde(default)]
+    queues: Option<Spanned<BTreeMap<String, Vec<Spanned<String>>>>>,
+    #[serde(default)]
+    decisions: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -48,6 +54,12 @@ struct RawTransition {
     guards: Vec<Spanned<String>>,
     #[serde(default)]
     effects: Vec<Spanned<String>>,
+    #[serde(default)]
+    reason_required: bool,
+    #[serde(default)]
+    announce: bool,
+    #[serde(default)]
+    then: Option<Spanned<String>>,
 }
 
 struct Checker<'a> {
@@ -130,7 +142,7 @@ pub fn load_str(file: &Path, src: &str) -> Result<Workflow, Vec<LoadError>> {
     let guard_names = names_of(Guard::ALL, Guard::as_str);
     let effect_names = names_of(Effect::ALL, Effect::as_str);
     let mut transitions = Vec::new();
-    let mut seen: HashMap<(String, String, Vec<Guard>), usize> = HashMap::new();
+    let mut seen: HashMap<(String, String, Vec<Guard>, Option<String>), usize> = HashMap::new();
     for spanned in &raw.transitions {
         let t = spanned.get_ref();
         let line_start = spanned.span().start;
@@ -157,7 +169,9 @@ pub fn load_str(file: &Path, src: &str) -> Result<Workflow, Vec<LoadError>> {
                 c.at(from.span().start, format!("transition '{event}' leaves terminal state '{from_state}'"));
                 continue;
             }
-            let key = (event.clone(), from_state.to_string(), guards.clone());
+            // Transitions that return to the previous state differ by their target; others compete.
+            let target = guards.contains(&Guard::ReturnsToPrevious).then(|| t.to.get_ref().clone());
+            let key = (event.clone(), from_state.to_string(), guards.clone(), target);
             if seen.insert(key, line_start).is_some() {
                 c.at(
                     from.span().start,
@@ -175,6 +189,9 @@ pub fn load_str(file: &Path, src: &str) -> Result<Workflow, Vec<LoadError>> {
                     roles: roles.clone(),
                     guards: guards.clone(),
                     effects: effects.clone(),
+                    reason_required: t.reason_required,
+                    announce: t.announce,
+                    then: t.then.as_ref().map(|e| e.get_ref().clone()),
                 });
             }
         }
@@ -204,11 +221,65 @@ pub fn load_str(file: &Path, src: &str) -> Result<Workflow, Vec<LoadError>> {
         }
     }
 
+    // What octroi does with the events and states, by name: each must name what the file declares.
+    let events: BTreeSet<&str> = transitions.iter().map(|t| t.event.as_str()).collect();
+    for spanned in &raw.transitions {
+        let Some(then) = &spanned.get_ref().then else { continue };
+        let to = spanned.get_ref().to.get_ref();
+        let follows =
+            transitions.iter().any(|t| t.event == *then.get_ref() && t.from == *to && t.roles.contains(&Role::System));
+        if !follows {
+            let message = format!("then '{}': no transition lets octroi (system) fire it from '{to}'", then.get_ref());
+            c.at(then.span().start, message);
+        }
+    }
+    let (needed_uses, needed_queues) = super::needs(raw.name.get_ref());
+    let event_ref = |c: &mut Checker, what: &str, e: &Spanned<String>| {
+        if !events.contains(e.get_ref().as_str()) {
+            c.at(e.span().start, format!("{what} names event '{}', which no transition declares", e.get_ref()));
+        }
+    };
+    let uses_at = raw.uses.as_ref().map(|u| u.span().start).unwrap_or(raw.name.span().start);
+    let empty = BTreeMap::new();
+    let uses = raw.uses.as_ref().map(|u| u.get_ref()).unwrap_or(&empty);
+    for (key, event) in uses {
+        if needed_uses.contains(&key.as_str()) {
+            event_ref(&mut c, &format!("uses.{key}"), event);
+        } else {
+            c.at(event.span().start, format!("unknown use '{key}'; known: {}", needed_uses.join(", ")));
+        }
+    }
+    for need in needed_uses.iter().filter(|n| !uses.contains_key(**n)) {
+        c.at(uses_at, format!("[uses] lacks '{need}': octroi needs to know which event it is"));
+    }
+    for d in &raw.decisions {
+        event_ref(&mut c, "decisions", d);
+    }
+    let queues_at = raw.queues.as_ref().map(|q| q.span().start).unwrap_or(raw.name.span().start);
+    let no_queues = BTreeMap::new();
+    let raw_queues = raw.queues.as_ref().map(|q| q.get_ref()).unwrap_or(&no_queues);
+    let mut queues = BTreeMap::new();
+    for (key, members) in raw_queues {
+        if !needed_queues.contains(&key.as_str()) {
+            let at = members.first().map(|m| m.span().start).unwrap_or(queues_at);
+            c.at(at, format!("unknown queue '{key}'; known: {}", needed_queues.join(", ")));
+        }
+        let members: Vec<String> =
+            members.iter().filter_map(|m| c.state(&states, m, &format!("queue '{key}'"))).map(String::from).collect();
+        queues.insert(key.clone(), members);
+    }
+    for need in needed_queues.iter().filter(|n| !raw_queues.contains_key(**n)) {
+        c.at(queues_at, format!("[queues] lacks '{need}'"));
+    }
+
     if !c.errors.is_empty() {
         c.errors.sort_by_key(|e| e.line);
         return Err(c.errors);
     }
     Ok(Workflow {
+        uses: uses.iter().map(|(k, v)| (k.clone(), v.get_ref().clone())).collect(),
+        queues,
+        decisions: raw.decisions.iter().map(|d| d.get_ref().clone()).collect(),
         name: raw.name.into_inner(),
         initial: raw.initial.into_inner(),
         states: raw.states.into_iter().map(Spanned::into_inner).collect(),

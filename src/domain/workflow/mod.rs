@@ -30,9 +30,9 @@ named_enum!(
     /// Conditions a transition may require; the caller evaluates them against the record.
     Guard {
         ApplicationComplete = "application_complete",
-        ReturnsToScreening = "returns_to_screening",
-        ReturnsToReview = "returns_to_review",
-        ReturnsToDecision = "returns_to_decision",
+        /// The transition goes back to the state the record came from (the answer to a request for
+        /// information returns the application to its queue).
+        ReturnsToPrevious = "returns_to_previous",
         ReviewsComplete = "reviews_complete",
     }
 );
@@ -50,6 +50,39 @@ named_enum!(
     }
 );
 
+named_enum!(
+    /// What octroi's code does with a grant workflow's events, each mapped to an event of the file in its
+    /// `[uses]` table: the names the code relies on come from the file, and a file that lacks one (or maps
+    /// it to an event it does not declare) is refused at start with its line.
+    GrantUse {
+        Submit = "submit",
+        Answer = "answer",
+        Withdraw = "withdraw",
+        BeginScreening = "begin_screening",
+        SendToReview = "send_to_review",
+        CompleteReviews = "complete_reviews",
+        Approve = "approve",
+        Award = "award",
+        Accept = "accept",
+    }
+);
+
+named_enum!(
+    /// The staff's queues of a grant workflow, each declared with its states in the file's `[queues]`
+    /// table. Reviews are accepted in the states of the review queue.
+    Queue { Screening = "screening", Review = "review", Decision = "decision", Waiting = "waiting" }
+);
+
+/// The uses and queues the code needs from a workflow of this name (see [`GrantUse`], [`Queue`]).
+pub fn needs(workflow: &str) -> (Vec<&'static str>, Vec<&'static str>) {
+    match workflow {
+        "grant" => {
+            (GrantUse::ALL.iter().map(GrantUse::as_str).collect(), Queue::ALL.iter().map(Queue::as_str).collect())
+        }
+        _ => (Vec::new(), Vec::new()),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transition {
     pub event: String,
@@ -58,6 +91,12 @@ pub struct Transition {
     pub roles: Vec<Role>,
     pub guards: Vec<Guard>,
     pub effects: Vec<Effect>,
+    /// Whoever fires it must say why: the record's owner reads the reason.
+    pub reason_required: bool,
+    /// The record's owner is told by e-mail.
+    pub announce: bool,
+    /// The event octroi fires itself right after, in the same transaction.
+    pub then: Option<String>,
 }
 
 /// A validated workflow: every state reachable, nothing leaves a terminal state, every non-terminal state
@@ -70,6 +109,12 @@ pub struct Workflow {
     pub terminal: BTreeSet<String>,
     pub editable: BTreeSet<String>,
     pub transitions: Vec<Transition>,
+    /// What the code does with the events: use (see [`GrantUse`]) → event.
+    pub uses: BTreeMap<String, String>,
+    /// The staff's queues: queue (see [`Queue`]) → its states, in the order of the file.
+    pub queues: BTreeMap<String, Vec<String>>,
+    /// The events a program officer's page offers as decisions, in order.
+    pub decisions: Vec<String>,
 }
 
 /// What the engine decided: the state to move to and the effects to apply with it.
@@ -79,6 +124,8 @@ pub struct Step<'w> {
     pub to: &'w str,
     pub event: &'w str,
     pub effects: &'w [Effect],
+    /// The event octroi fires itself right after, in the same transaction.
+    pub then: Option<&'w str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -102,13 +149,14 @@ fn list<T: fmt::Display>(items: &[T]) -> String {
 
 impl Workflow {
     /// Decides one transition. Among the transitions for (state, event) that the role may fire, the first
-    /// in file order whose guards all hold wins.
+    /// in file order whose guards all hold wins; `guard` is asked about each guard with the target state
+    /// of the transition that needs it.
     pub fn fire(
         &self,
         state: &str,
         event: &str,
         role: Role,
-        guard: impl Fn(Guard) -> bool,
+        guard: impl Fn(Guard, &str) -> bool,
     ) -> Result<Step<'_>, FireError> {
         if !self.has_state(state) {
             return Err(FireError::UnknownState { state: state.into() });
@@ -131,9 +179,10 @@ impl Workflow {
         }
         let mut failed = Vec::new();
         for t in permitted {
-            let missing: Vec<Guard> = t.guards.iter().copied().filter(|g| !guard(*g)).collect();
+            let missing: Vec<Guard> = t.guards.iter().copied().filter(|g| !guard(*g, &t.to)).collect();
             if missing.is_empty() {
-                return Ok(Step { from: &t.from, to: &t.to, event: &t.event, effects: &t.effects });
+                let then = t.then.as_deref();
+                return Ok(Step { from: &t.from, to: &t.to, event: &t.event, effects: &t.effects, then });
             }
             failed.extend(missing);
         }
@@ -160,6 +209,26 @@ impl Workflow {
             .filter(|s| self.transitions.iter().any(|t| t.event == event && &t.from == *s))
             .cloned()
             .collect()
+    }
+
+    /// The event the code uses for `what` (checked when the file was loaded).
+    pub fn event(&self, what: GrantUse) -> &str {
+        self.uses.get(what.as_str()).map(String::as_str).unwrap_or_else(|| panic!("{} has no use {what}", self.name))
+    }
+
+    /// The states a queue holds (checked when the file was loaded).
+    pub fn queue(&self, queue: Queue) -> &[String] {
+        self.queues.get(queue.as_str()).map(Vec::as_slice).unwrap_or_default()
+    }
+
+    /// Whether firing `event` needs a reason.
+    pub fn reason_required(&self, event: &str) -> bool {
+        self.transitions.iter().any(|t| t.event == event && t.reason_required)
+    }
+
+    /// Whether firing `event` is announced to the record's owner by e-mail.
+    pub fn announces(&self, event: &str) -> bool {
+        self.transitions.iter().any(|t| t.event == event && t.announce)
     }
 
     pub fn has_state(&self, state: &str) -> bool {

@@ -44,7 +44,7 @@ fn the_small_workflow_loads() {
 #[test]
 fn fire_moves_along_the_graph_and_reports_effects() {
     let w = grant();
-    let step = w.fire("draft", "submit", Role::Applicant, |_| true).unwrap();
+    let step = w.fire("draft", "submit", Role::Applicant, |_, _| true).unwrap();
     assert_eq!(step.to, "submitted");
     assert_eq!(step.effects, &[Effect::StampSubmitted]);
 }
@@ -52,7 +52,7 @@ fn fire_moves_along_the_graph_and_reports_effects() {
 #[test]
 fn an_event_not_allowed_from_the_state_names_the_allowed_events() {
     let w = grant();
-    let err = w.fire("draft", "approve", Role::Applicant, |_| true).unwrap_err();
+    let err = w.fire("draft", "approve", Role::Applicant, |_, _| true).unwrap_err();
     assert_eq!(
         err,
         FireError::NotAllowed {
@@ -67,7 +67,7 @@ fn an_event_not_allowed_from_the_state_names_the_allowed_events() {
 #[test]
 fn the_wrong_role_is_refused_with_the_roles_that_may() {
     let w = grant();
-    let err = w.fire("decision", "approve", Role::Applicant, |_| true).unwrap_err();
+    let err = w.fire("decision", "approve", Role::Applicant, |_, _| true).unwrap_err();
     assert_eq!(
         err,
         FireError::RoleNotPermitted {
@@ -81,22 +81,21 @@ fn the_wrong_role_is_refused_with_the_roles_that_may() {
 #[test]
 fn a_failing_guard_is_named() {
     let w = grant();
-    let err = w.fire("draft", "submit", Role::Applicant, |_| false).unwrap_err();
+    let err = w.fire("draft", "submit", Role::Applicant, |_, _| false).unwrap_err();
     assert_eq!(err, FireError::GuardFailed { event: "submit".into(), failed: vec![Guard::ApplicationComplete] });
 }
 
 #[test]
 fn the_answer_to_a_request_for_information_returns_to_the_queue_it_came_from() {
     let w = grant();
-    for (guard, expected) in [
-        (Guard::ReturnsToScreening, "screening"),
-        (Guard::ReturnsToReview, "in_review"),
-        (Guard::ReturnsToDecision, "decision"),
-    ] {
+    for previous in ["screening", "in_review", "decision"] {
         let step = w
-            .fire("more_info", "provide_info", Role::Applicant, |g| g == guard || g == Guard::ApplicationComplete)
+            .fire("more_info", "provide_info", Role::Applicant, |g, to| match g {
+                Guard::ReturnsToPrevious => to == previous,
+                _ => true,
+            })
             .unwrap();
-        assert_eq!(step.to, expected);
+        assert_eq!(step.to, previous);
     }
 }
 
@@ -123,7 +122,7 @@ fn every_declared_transition_is_exercised() {
         let mut state = w.initial.clone();
         for t in path.iter().chain(std::iter::once(&target)) {
             let role = t.roles[0];
-            let step = w.fire(&state, &t.event, role, |g| t.guards.contains(&g)).unwrap();
+            let step = w.fire(&state, &t.event, role, |g, to| t.guards.contains(&g) && to == t.to).unwrap();
             assert_eq!((step.from, step.to), (t.from.as_str(), t.to.as_str()), "{}", t.event);
             state = step.to.to_string();
         }
@@ -165,12 +164,12 @@ proptest! {
         for (e, r, bits) in steps {
             let event = &events[e % events.len()];
             let role = Role::ALL[r];
-            let holds = |g: Guard| bits & (1 << (g as u8)) != 0;
+            let holds = |g: Guard, _: &str| bits & (1 << (g as u8)) != 0;
             // A refusal leaves `state` as it was; a success must be a declared transition.
             if let Ok(step) = w.fire(&state, event, role, holds) {
                 let declared = w.transitions.iter().any(|t| {
                     t.from == state && t.event == *event && t.to == step.to && t.roles.contains(&role)
-                        && t.guards.iter().all(|g| holds(*g))
+                        && t.guards.iter().all(|g| holds(*g, &t.to))
                 });
                 prop_assert!(declared, "{state} --{event}/{role}--> {}", step.to);
                 state = step.to.to_string();
@@ -247,4 +246,40 @@ fn the_diagram_is_mermaid_with_every_transition() {
     for t in &w.transitions {
         assert!(d.contains(&format!("{} --> {} : ", t.from, t.to)), "{t:?}");
     }
+}
+
+/// The names the code relies on come from the file: each use and queue a grant workflow needs, naming
+/// only what the file declares; `then` only an event octroi may fire next; any other use or queue is a
+/// typo. Each refusal names its line.
+#[test]
+fn the_grant_workflow_declares_what_the_code_uses() {
+    let w = grant();
+    assert_eq!(w.event(GrantUse::CompleteReviews), "complete_reviews");
+    assert_eq!(w.event(GrantUse::Answer), "provide_info");
+    assert_eq!(w.queue(Queue::Review), ["in_review".to_string()]);
+    assert_eq!(w.queue(Queue::Screening), ["submitted".to_string(), "screening".to_string()]);
+    assert!(w.reason_required("decline") && w.reason_required("request_info") && !w.reason_required("approve"));
+    assert!(w.announces("award") && !w.announces("begin_screening"));
+    let accept = w.fire("awarded", "accept", Role::Applicant, |_, _| true).unwrap();
+    assert_eq!(accept.then, Some("activate"));
+
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("workflows/grant.toml")).unwrap();
+    let line_of = |text: &str, start: &str| 1 + text.lines().position(|l| l.starts_with(start)).unwrap();
+    let errors = errors_of(&text.replace("approve = \"approve\"", "aprove = \"approve\""));
+    let line = line_of(&text, "approve = ");
+    assert!(errors.iter().any(|e| e.starts_with(&format!("w.toml:{line}: unknown use 'aprove'"))), "{errors:?}");
+    assert!(errors.iter().any(|e| e.contains("[uses] lacks 'approve'")), "{errors:?}");
+    let broken = text.replace("then = \"activate\"", "then = \"close\"");
+    let errors = errors_of(&broken);
+    let line = line_of(&broken, "then = ");
+    assert_eq!(
+        errors,
+        [format!("w.toml:{line}: then 'close': no transition lets octroi (system) fire it from 'accepted'")]
+    );
+    let broken = text.replace("review = [\"in_review\"]", "review = [\"in_reveiw\"]");
+    let errors = errors_of(&broken);
+    assert!(errors.iter().any(|e| e.contains("queue 'review' 'in_reveiw' is not a declared state")), "{errors:?}");
+    let errors = errors_of(&text.replace("waiting = ", "wating = "));
+    assert!(errors.iter().any(|e| e.contains("unknown queue 'wating'")), "{errors:?}");
+    assert!(errors.iter().any(|e| e.contains("[queues] lacks 'waiting'")), "{errors:?}");
 }

@@ -14,6 +14,7 @@ use super::ProblemDetails;
 use super::grants::{GrantView, ProposalBody};
 use crate::AppState;
 use crate::domain::NumberStyle;
+use crate::domain::workflow::GrantUse;
 use crate::policy::authz::{Action, Resource};
 use crate::storage::grants::Grant;
 use crate::storage::queues::QueueRow;
@@ -356,7 +357,7 @@ pub async fn decisions(
             grant.version = d.version;
             let proposal = match d.proposal {
                 Some(p) => Some(p.raw()),
-                None => (d.event == "approve")
+                None => (d.event == state.grant_workflow().event(GrantUse::Approve))
                     .then(|| crate::web::review::RawProposal::requested(&grant, NumberStyle::Machine)),
             };
             steps::decide(&state, &caller, &grant, &d.event, &d.reason, proposal.as_ref(), NumberStyle::Machine).await

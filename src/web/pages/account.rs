@@ -154,7 +154,7 @@ pub async fn login_page(csrf: AnonymousCsrf, headers: HeaderMap, Query(q): Query
     let page = anonymous_page(&csrf, &headers, "/login");
     let notice = match q.done.as_str() {
         "reset" => Some(page.t("notice-password-reset")),
-        "accepted" => Some(page.t("notice-invitation-accepted")),
+        "joined" => Some(page.t("notice-invitation-accepted")),
         "signup" => Some(page.t("notice-signed-up")),
         _ => None,
     };
@@ -865,7 +865,7 @@ pub async fn accept(
     }
     let hash = passwords::hash(password.expose()).await?;
     match state.db.accept_invitation(token_hash(&form.token), name, hash, page.lang).await? {
-        Ok(_) => Ok(Redirect::to("/login?done=accepted").into_response()),
+        Ok(_) => Ok(Redirect::to("/login?done=joined").into_response()),
         Err(problem) => Ok(link_problem(page, problem)),
     }
 }

@@ -14,7 +14,7 @@ use crate::AppState;
 use crate::domain::account::AccountRole;
 use crate::domain::grant::{Application, LineCategory};
 use crate::domain::ledger::CommitmentLine;
-use crate::domain::workflow::Guard;
+use crate::domain::workflow::{GrantUse, Guard};
 use crate::policy::authz::{Action, Resource};
 use crate::storage::StorageError;
 use crate::storage::grants::{AcceptanceRecord, Grant, GrantSummary, GrantTransition};
@@ -145,7 +145,9 @@ fn with_blank_lines(mut form: RawApplication, extra: usize) -> RawApplication {
 
 fn send_event(state: &AppState, grant: &Grant) -> String {
     let allowed = state.grant_workflow().allowed_events(&grant.state, AccountRole::Member.workflow_role());
-    ["submit", "provide_info"].into_iter().find(|e| allowed.iter().any(|a| a == e)).unwrap_or("submit").to_string()
+    let workflow = state.grant_workflow();
+    let (submit, answer) = (workflow.event(GrantUse::Submit), workflow.event(GrantUse::Answer));
+    [submit, answer].into_iter().find(|e| allowed.iter().any(|a| a == e)).unwrap_or(submit).to_string()
 }
 
 #[derive(Deserialize)]
@@ -391,7 +393,7 @@ pub async fn show(
 ) -> Result<Response, Problem> {
     let grant = authorized_grant(&state, &signed, id, Action::GrantView).await?;
     let mut show = show_page(&state, &signed, &headers, grant, None).await?;
-    show.notice = (q.notice.as_deref() == Some("accepted")).then(|| show.page.t("notice-accepted"));
+    show.notice = (q.notice.as_deref() == Some("signed")).then(|| show.page.t("notice-accepted"));
     Ok(render(StatusCode::OK, &show))
 }
 
@@ -409,12 +411,13 @@ async fn show_page(
     let role = signed.caller.user.role().workflow_role();
     let allowed = workflow.allowed_events(&grant.state, role);
     let can_edit = workflow.is_editable(&grant.state) && signed.caller.may(state, Action::GrantEdit, &resource);
-    let can_withdraw =
-        signed.caller.may(state, Action::GrantFire, &resource) && allowed.iter().any(|e| e == "withdraw");
-    let can_accept =
-        signed.caller.may(state, Action::GrantAccept, &resource) && allowed.iter().any(|e| e == steps::ACCEPT);
+    let can_withdraw = signed.caller.may(state, Action::GrantFire, &resource)
+        && allowed.iter().any(|e| e == workflow.event(GrantUse::Withdraw));
+    let answer = workflow.event(GrantUse::Answer);
+    let can_accept = signed.caller.may(state, Action::GrantAccept, &resource)
+        && allowed.iter().any(|e| e == workflow.event(GrantUse::Accept));
     let awaiting_answer =
-        workflow.allowed_events(&grant.state, AccountRole::Member.workflow_role()).iter().any(|e| e == "provide_info");
+        workflow.allowed_events(&grant.state, AccountRole::Member.workflow_role()).iter().any(|e| e == answer);
     let can_manage = signed.caller.may(state, Action::GrantManage, &resource);
     let can_review = signed.caller.may(state, Action::GrantReview, &resource);
     let page = super::review::work_page(state, signed, headers, &format!("/grants/{id}"), None).await?;
@@ -471,7 +474,7 @@ pub async fn accept(
         confirmed: typed.accept_conditions.is_some(),
     };
     match steps::accept(&state, &signed.caller.actor(), signed.caller.user.id, &grant, &signature, client).await {
-        Ok(_) => Ok(Redirect::to(&format!("/grants/{id}?notice=accepted")).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("/grants/{id}?notice=signed")).into_response()),
         Err(problem @ (Problem::Validation(_) | Problem::VersionConflict { .. })) => {
             let current = state.db.grant(id).await?;
             let mut typed = typed;
@@ -532,7 +535,8 @@ pub async fn withdraw(
 ) -> Result<Response, Problem> {
     let mut grant = authorized_grant(&state, &signed, id, Action::GrantFire).await?;
     grant.version = form.version;
-    match steps::fire(&state, &signed.caller.actor(), &grant, "withdraw", form.reason.trim(), None).await {
+    let withdraw = state.grant_workflow().event(GrantUse::Withdraw);
+    match steps::fire(&state, &signed.caller.actor(), &grant, withdraw, form.reason.trim(), None).await {
         Ok(_) => Ok(Redirect::to(&format!("/grants/{id}")).into_response()),
         Err(problem @ Problem::Validation(_)) => {
             let mut show = show_page(&state, &signed, &headers, state.db.grant(id).await?, None).await?;

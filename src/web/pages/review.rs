@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::account::signed_in_page;
 use super::{FormErrors, MessagePage, Page, form_map, render};
 use crate::AppState;
-use crate::domain::workflow::Role;
+use crate::domain::workflow::{GrantUse, Queue, Role};
 use crate::domain::{NumberStyle, Region};
 use crate::policy::authz::{Action, Resource};
 use crate::storage::grants::Grant;
@@ -280,13 +280,13 @@ impl ManageTemplate {
 }
 
 fn offered_actions(state: &AppState, grant_state: &str) -> Vec<String> {
-    steps::DECISIONS
+    let workflow = state.grant_workflow();
+    let allowed = workflow.allowed_events(grant_state, Role::ProgramOfficer);
+    workflow
+        .decisions
         .iter()
-        .filter(|e| {
-            state.grant_workflow().allowed_events(grant_state, Role::ProgramOfficer).iter().any(|a| a == *e)
-                || steps::implicit_first(state, grant_state, e).is_some()
-        })
-        .map(|e| e.to_string())
+        .filter(|e| allowed.contains(e) || steps::implicit_first(workflow, grant_state, e).is_some())
+        .cloned()
         .collect()
 }
 
@@ -385,8 +385,9 @@ async fn manage_page_with(
     let application = grant.application();
     let requested_total = application.requested(crate::domain::grant::LineCategory::Equipment).cents()
         + application.requested(crate::domain::grant::LineCategory::Software).cents();
+    let award_event = state.grant_workflow().event(GrantUse::Award);
     let can_award =
-        state.grant_workflow().allowed_events(&grant.state, Role::ProgramOfficer).iter().any(|e| e == steps::AWARD);
+        state.grant_workflow().allowed_events(&grant.state, Role::ProgramOfficer).iter().any(|e| e == award_event);
     let award = can_award.then(|| input.award.unwrap_or_else(|| AwardForm::for_grant(state, &grant, page.lang.into())));
     let template = ManageTemplate {
         award,
@@ -417,7 +418,7 @@ pub struct NoticeQuery {
 /// Notices a redirect may ask the next page to show, by key.
 fn notice(page_lang: crate::domain::Language, key: Option<&str>) -> Option<String> {
     let key = key?;
-    ["done", "assigned", "unassigned", "short", "reviewed", "conflict", "awarded"]
+    ["done", "assigned", "unassigned", "short", "reviewed", "conflict", "award-made"]
         .contains(&key)
         .then(|| crate::i18n::t(page_lang, &format!("notice-{key}")))
 }
@@ -460,12 +461,17 @@ pub async fn manage(
     grant.version = get("version").parse().unwrap_or(0);
     let numbers = super::page_language(&headers).into();
     match steps::decide(&state, &signed.caller, &grant, &event, &reason, Some(&proposal), numbers).await {
-        Ok((_, missing)) => {
+        Ok((after, missing)) => {
+            // Back to the queue the application has just left, to take the next one; else stay on it.
             let key = if missing > 0 { "short" } else { "done" };
-            let next = if event == "send_to_review" || event == "approve" || event == "decline" {
-                format!("/queues/{}?notice={key}", if event == "send_to_review" { "screening" } else { "decision" })
-            } else {
-                format!("/grants/{id}/manage?notice={key}")
+            let workflow = state.grant_workflow();
+            let left = Queue::ALL.iter().find(|q| {
+                let states = workflow.queue(**q);
+                states.contains(&seen.state) && !states.contains(&after.state)
+            });
+            let next = match left {
+                Some(q) => format!("/queues/{q}?notice={key}"),
+                None => format!("/grants/{id}/manage?notice={key}"),
             };
             Ok(Redirect::to(&next).into_response())
         }
@@ -525,7 +531,7 @@ pub async fn award(
                     .await?
                     .is_some_and(|(user, _, g, _)| user == signed.caller.user.id && g == id)
             {
-                return Ok(Redirect::to(&format!("/grants/{id}/manage?notice=awarded")).into_response());
+                return Ok(Redirect::to(&format!("/grants/{id}/manage?notice=award-made")).into_response());
             }
             let idempotency = crate::storage::grants::Idempotency {
                 request_hash: format!("page:{id}:{}:{}:{}", amounts.equipment, amounts.software, typed.fiscal_year),
@@ -538,7 +544,7 @@ pub async fn award(
             match steps::award(&state, &actor, &grant, amounts, &typed.fiscal_year, Some(idempotency), previewed).await
             {
                 Ok(_) | Err(Problem::Refused { code: "idempotency-replay", .. }) => {
-                    return Ok(Redirect::to(&format!("/grants/{id}/manage?notice=awarded")).into_response());
+                    return Ok(Redirect::to(&format!("/grants/{id}/manage?notice=award-made")).into_response());
                 }
                 Err(e) => Err(e),
             }
@@ -650,7 +656,8 @@ pub async fn batch(
             let mut grant = managed_grant(&state, &signed, id).await?;
             grant.version = version;
             let numbers = page.lang.into();
-            let proposal = (event == "approve").then(|| RawProposal::requested(&grant, numbers));
+            let approve = state.grant_workflow().event(GrantUse::Approve);
+            let proposal = (event == approve).then(|| RawProposal::requested(&grant, numbers));
             steps::decide(&state, &signed.caller, &grant, &event, &reason, proposal.as_ref(), numbers).await
         }
         .await;
