@@ -12,6 +12,7 @@ mod ledger;
 mod names;
 mod resilience;
 mod review;
+mod schema;
 mod security;
 mod storage;
 mod web;
