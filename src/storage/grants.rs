@@ -141,21 +141,32 @@ pub struct AwardRequest {
     /// The [`preview_id`] of what the person confirming saw: the award is refused unless it would commit
     /// exactly that. `None` only for octroi's own awards (the demo).
     pub previewed: Option<String>,
-    /// Makes the award letter from the parts committed and the award's time, and gives its SHA-256,
-    /// recorded with the award.
-    pub letter: Option<LetterHook>,
+    /// The award letter, whose SHA-256 is recorded with the award.
+    pub letter: Option<AwardLetter>,
 }
 
-/// See [`AwardRequest::letter`]: (parts in the order committed, the award's time) → the letter's SHA-256.
+/// The award letter of an [`AwardRequest`]: rendered before the award takes the envelopes' lock, from the
+/// split the preview saw; the award records its SHA-256 if it commits exactly those parts on that day,
+/// and makes the letter again (inside its transaction) otherwise.
 #[derive(Clone)]
-pub struct LetterHook(pub std::sync::Arc<MakeLetter>);
+pub struct AwardLetter {
+    /// The parts the letter states, the day it is dated (`2026-11-30`) and its SHA-256.
+    pub rendered: Option<(Vec<Part>, String, String)>,
+    /// (parts in the order committed, the award's time) → the letter's SHA-256.
+    pub make: std::sync::Arc<MakeLetter>,
+}
 
 pub type MakeLetter = dyn Fn(&[Part], &str) -> String + Send + Sync;
 
-impl std::fmt::Debug for LetterHook {
+impl std::fmt::Debug for AwardLetter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("LetterHook")
+        f.debug_struct("AwardLetter").field("rendered", &self.rendered).finish_non_exhaustive()
     }
+}
+
+/// The day an award's time falls on, as its letter is dated.
+pub fn award_day(at: &str) -> &str {
+    at.get(..10).unwrap_or(at)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -309,10 +320,16 @@ async fn commit_award(
         };
         append(&mut *conn, book, &op, context).await?;
     }
-    // The letter states these parts; made on the blocking pool (a few milliseconds of CPU).
     let Some(letter) = award.letter.clone() else { return Ok(None) };
-    let at = at.to_string();
-    Ok(Some(tokio::task::spawn_blocking(move || (letter.0)(&parts, &at)).await?))
+    match &letter.rendered {
+        Some((stated, day, sha256)) if *stated == parts && day == award_day(at) => Ok(Some(sha256.clone())),
+        // The split or the day changed since it was rendered: the letter must state what is committed.
+        _ => {
+            tracing::info!("award letter made again inside the award");
+            let at = at.to_string();
+            Ok(Some(tokio::task::spawn_blocking(move || (letter.make)(&parts, &at)).await?))
+        }
+    }
 }
 
 /// Releases what every open commitment of a grant still holds (closing or cancelling it), in the

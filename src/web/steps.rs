@@ -13,7 +13,8 @@ use crate::domain::workflow::{FireError, GrantUse, Queue, Role, Workflow};
 use crate::i18n;
 use crate::storage::StorageError;
 use crate::storage::grants::{
-    self, Acceptance, AwardRequest, Firing, Grant, Idempotency, LetterHook, Proposal, SYSTEM_ACTOR,
+    self, Acceptance, AwardLetter, AwardRequest, Firing, Grant, Idempotency, MakeLetter, Proposal, SYSTEM_ACTOR,
+    award_day,
 };
 use crate::storage::outbox::{AssignmentMail, Mail, Recipient};
 use crate::storage::review::{self, NewReview};
@@ -122,16 +123,31 @@ pub async fn award(
     previewed: Option<String>,
 ) -> Result<Grant, Problem> {
     let payers = state.program.categories.iter().map(|c| (c.code.clone(), c.envelopes.clone())).collect();
-    // The letter is made inside the award's transaction, once the parts are known, and its SHA-256
-    // recorded with it; its bytes are the same each time it is made again.
+    // The letter is made now, from the split the envelopes' room gives now, before the award takes their
+    // lock; the award records its SHA-256 if it commits the same parts that day, and makes it again
+    // otherwise. Its bytes are the same each time it is made.
     let organism = state.db.organism(grant.organism_id).await?;
     let letter = crate::letters::before_award(state, grant, &organism, &amounts);
     let year = fiscal_year.to_string();
-    let hook = LetterHook(Arc::new(move |parts: &[Part], at: &str| {
+    let make: Arc<MakeLetter> = Arc::new(move |parts: &[Part], at: &str| {
         let parts = parts.iter().map(|p| (p.envelope.clone(), p.category.clone(), p.amount)).collect();
         let letter = letter.clone().with_award(parts, year.clone(), at);
         crate::letters::sha256_hex(&crate::letters::render(&letter, crate::domain::Language::Fr))
-    }));
+    });
+    let rendered = match award_preview(state, &amounts, fiscal_year).await {
+        Ok(parts) => {
+            let (make, at) = (make.clone(), crate::storage::now());
+            let sha256 = tokio::task::spawn_blocking({
+                let (parts, at) = (parts.clone(), at.clone());
+                move || make(&parts, &at)
+            })
+            .await
+            .map_err(StorageError::from)?;
+            Some((parts, award_day(&at).to_string(), sha256))
+        }
+        // The award will refuse too, saying why.
+        Err(_) => None,
+    };
     let request = AwardRequest {
         amounts,
         hourly_rate: state.program.coaching_hourly_rate,
@@ -140,7 +156,7 @@ pub async fn award(
         payers,
         idempotency,
         previewed,
-        letter: Some(hook),
+        letter: Some(AwardLetter { rendered, make }),
     };
     let firing = Firing { award: Some(request), ..firing(state, state.grant_workflow().event(GrantUse::Award), "") };
     Ok(fire_with(state, actor, grant, vec![firing]).await?.0)

@@ -916,3 +916,76 @@ async fn entries_cannot_be_replaced_and_verify_checks_awards_and_allocations() {
     assert!(problems[0].starts_with(&format!("FDMT {FY}: allocated")), "{problems:#?}");
     assert_eq!(problems[1], format!("grant {}: awarded 1000.01 of equipment, its commitments hold 1000.00", grant.id));
 }
+
+/// The award's letter is rendered before the award takes the envelopes' lock: the award records the
+/// SHA-256 rendered when it commits the parts the letter states, on the day it is dated, without making it
+/// again; when the split differs it makes the letter again inside its transaction, so the SHA-256 always
+/// belongs to a letter that states what was committed.
+#[tokio::test]
+async fn the_letter_is_rendered_before_the_award_and_made_again_only_when_the_split_differs() {
+    use octroi::domain::award::{AwardAmounts, Part};
+    use octroi::storage::grants::{AwardLetter, AwardRequest, Firing, MakeLetter};
+    let app = common::TestApp::spawn().await;
+    let state = &app.state;
+    let officer =
+        octroi::domain::Actor { id: "agente@test".into(), role: octroi::domain::workflow::Role::ProgramOfficer };
+    let award = |grant: &octroi::storage::grants::Grant,
+                 rendered: Option<(Vec<Part>, String, String)>,
+                 make: Arc<MakeLetter>| {
+        let p = grant.proposal().unwrap();
+        let amounts = AwardAmounts { equipment: p.equipment, software: p.software, coaching_hours: p.coaching_hours };
+        let request = AwardRequest {
+            amounts,
+            hourly_rate: state.program.coaching_hourly_rate,
+            cap: state.program.bourse_cap,
+            fiscal_year: octroi::web::steps::default_fiscal_year(state),
+            payers: state.program.categories.iter().map(|c| (c.code.clone(), c.envelopes.clone())).collect(),
+            idempotency: None,
+            previewed: None,
+            letter: Some(AwardLetter { rendered, make }),
+        };
+        Firing { award: Some(request), ..Firing::new("award", "") }
+    };
+    let today = octroi::storage::now()[..10].to_string();
+
+    // Rendered with the parts the award commits: recorded as rendered, never made again.
+    let grant = app.grant_in(1, "approved").await;
+    let p = grant.proposal().unwrap();
+    let amounts = AwardAmounts { equipment: p.equipment, software: p.software, coaching_hours: p.coaching_hours };
+    let year = octroi::web::steps::default_fiscal_year(state);
+    let parts = octroi::web::steps::award_preview(state, &amounts, &year).await.unwrap();
+    let never: Arc<MakeLetter> = Arc::new(|_: &[Part], _: &str| panic!("made again although the split is the same"));
+    let firing = award(&grant, Some((parts.clone(), today.clone(), "rendered-before".into())), never);
+    let done =
+        app.db().fire_grant_event(state.grant_workflow(), grant.id, grant.version, &officer, firing).await.unwrap();
+    assert_eq!(done.letter_sha256.as_deref(), Some("rendered-before"));
+
+    // Rendered with another split (or the day before): made again from the parts committed.
+    let grant = app.grant_in(2, "approved").await;
+    let mut other = parts.clone();
+    other[0].amount = Money::from_cents(other[0].amount.cents() - 1);
+    let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let make: Arc<MakeLetter> = Arc::new({
+        let seen = seen.clone();
+        move |parts: &[Part], _: &str| {
+            seen.lock().unwrap().push(parts.to_vec());
+            "made-again".into()
+        }
+    });
+    let firing = award(&grant, Some((other, today.clone(), "stale".into())), make.clone());
+    let done =
+        app.db().fire_grant_event(state.grant_workflow(), grant.id, grant.version, &officer, firing).await.unwrap();
+    assert_eq!(done.letter_sha256.as_deref(), Some("made-again"));
+    assert_eq!(seen.lock().unwrap().as_slice(), std::slice::from_ref(&parts), "made from the parts committed");
+    let grant = app.grant_in(3, "approved").await;
+    let firing = award(&grant, Some((parts.clone(), "2020-01-01".into(), "yesterday".into())), make);
+    let done =
+        app.db().fire_grant_event(state.grant_workflow(), grant.id, grant.version, &officer, firing).await.unwrap();
+    assert_eq!(done.letter_sha256.as_deref(), Some("made-again"));
+
+    // Through the use case: the SHA-256 recorded is the letter's as it reads.
+    let grant = app.grant_in(4, "awarded").await;
+    let letter = octroi::letters::letter_for(state, &grant).await.unwrap().unwrap();
+    let bytes = octroi::letters::render(&letter, octroi::domain::Language::Fr);
+    assert_eq!(grant.letter_sha256, Some(octroi::letters::sha256_hex(&bytes)));
+}
