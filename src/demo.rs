@@ -275,9 +275,14 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoAccount>> {
                 let workflow = state.grant_workflow();
                 let proposal = (event == workflow.event(GrantUse::Approve)).then(|| proposal(&grant));
                 let stepped = if event == workflow.event(GrantUse::Award) {
-                    steps::award(state, &actor, &grant, awarded(&grant), &demo_fiscal_year(state), None, None)
-                        .await
-                        .map(|g| (g, 0))
+                    let year = demo_fiscal_year(state);
+                    let made = steps::award(state, &actor, &grant, awarded(&grant), &year, None, None).await;
+                    match made.map(steps::Awarded::made) {
+                        Ok(Some(g)) => Ok((g, 0)),
+                        // Without a key an award is made once or refused.
+                        Ok(None) => Ok((state.db.grant(grant.id).await?, 0)),
+                        Err(e) => Err(e),
+                    }
                 } else if event == workflow.event(GrantUse::Accept) {
                     let signature = steps::Signature {
                         name: member.display_name.clone(),

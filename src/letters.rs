@@ -8,7 +8,6 @@
 use printpdf::{
     FontId, Mm, Op, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem,
 };
-use sha2::Digest;
 
 use crate::domain::{Hours, Language, Money};
 use crate::i18n;
@@ -194,7 +193,7 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    crate::domain::sha256_hex(bytes)
 }
 
 /// What the letter of an awarded grant states, from the grant, its organism, the program and its

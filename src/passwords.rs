@@ -82,8 +82,7 @@ pub fn random_token() -> String {
 
 /// Links and tokens are stored as their SHA-256, never in clear.
 pub fn token_hash(token: &str) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::domain::sha256_hex(token)
 }
 
 #[cfg(test)]

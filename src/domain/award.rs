@@ -47,7 +47,6 @@ pub struct Part {
 /// split across envelopes. A confirmation carries it back and commits only if the award it would make
 /// has the same one (DESIGN.md, decision 13: what a person previewed is what is committed).
 pub fn preview_id(grant_id: i64, amounts: &AwardAmounts, fiscal_year: &str, parts: &[Part]) -> String {
-    use sha2::Digest;
     let mut canonical = format!(
         "{grant_id}|{}|{}|{}|{fiscal_year}",
         amounts.equipment.cents(),
@@ -57,7 +56,26 @@ pub fn preview_id(grant_id: i64, amounts: &AwardAmounts, fiscal_year: &str, part
     for p in parts {
         canonical.push_str(&format!("|{}:{}:{}", p.envelope, p.category, p.amount.cents()));
     }
-    sha2::Sha256::digest(canonical.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    super::sha256_hex(canonical)
+}
+
+/// The fingerprint of an award request under an Idempotency-Key, the same from the page and the API:
+/// who asks, the grant at which version, every amount (coaching hours included), the fiscal year and
+/// the preview confirmed. A key comes back with the same fingerprint or is refused.
+pub fn request_hash(
+    user_id: i64,
+    grant_id: i64,
+    version: i64,
+    amounts: &AwardAmounts,
+    fiscal_year: &str,
+    previewed: &str,
+) -> String {
+    super::sha256_hex(format!(
+        "award|{user_id}|{grant_id}|{version}|{}|{}|{}|{fiscal_year}|{previewed}",
+        amounts.equipment.cents(),
+        amounts.software.cents(),
+        amounts.coaching_hours.hundredths()
+    ))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

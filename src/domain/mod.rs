@@ -47,6 +47,12 @@ pub use organism::{Email, Language, Neq, OrganismError, PostalCode, Region};
 
 use workflow::Role;
 
+/// The SHA-256 of `bytes` in lower-case hex: the fingerprint of letters, tokens, previews and requests.
+pub fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes.as_ref()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Who does something: a stable identifier for the audit trail and the role the workflow checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {

@@ -169,11 +169,24 @@ pub fn award_day(at: &str) -> &str {
     at.get(..10).unwrap_or(at)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An award's Idempotency-Key: claimed in the award's transaction, with the fingerprint of the request
+/// ([`request_hash`](crate::domain::award::request_hash)) and the answer given, written in the same
+/// transaction, so that a retry gets that answer and nothing is ever half-recorded.
+#[derive(Clone)]
 pub struct Idempotency {
     pub key: String,
     pub user_id: i64,
     pub request_hash: String,
+    /// The answer to keep for retries, from the grant awarded and the parts committed.
+    pub answer: std::sync::Arc<AnswerFn>,
+}
+
+pub type AnswerFn = dyn Fn(&Grant, &[Part]) -> String + Send + Sync;
+
+impl std::fmt::Debug for Idempotency {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Idempotency").field("key", &self.key).field("user_id", &self.user_id).finish_non_exhaustive()
+    }
 }
 
 impl Firing {
@@ -266,7 +279,7 @@ async fn commit_award(
     award: &AwardRequest,
     context: &Context,
     at: &str,
-) -> Result<Option<String>> {
+) -> Result<(Vec<Part>, Option<String>)> {
     if let Some(i) = &award.idempotency {
         let claimed = sqlx::query(
             "INSERT INTO idempotency_keys (key, user_id, request_hash, grant_id, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -320,16 +333,17 @@ async fn commit_award(
         };
         append(&mut *conn, book, &op, context).await?;
     }
-    let Some(letter) = award.letter.clone() else { return Ok(None) };
-    match &letter.rendered {
-        Some((stated, day, sha256)) if *stated == parts && day == award_day(at) => Ok(Some(sha256.clone())),
+    let Some(letter) = award.letter.clone() else { return Ok((parts, None)) };
+    let sha256 = match &letter.rendered {
+        Some((stated, day, sha256)) if *stated == parts && day == award_day(at) => sha256.clone(),
         // The split or the day changed since it was rendered: the letter must state what is committed.
         _ => {
             tracing::info!("award letter made again inside the award");
-            let at = at.to_string();
-            Ok(Some(tokio::task::spawn_blocking(move || (letter.make)(&parts, &at)).await?))
+            let (at, parts) = (at.to_string(), parts.clone());
+            tokio::task::spawn_blocking(move || (letter.make)(&parts, &at)).await?
         }
-    }
+    };
+    Ok((parts, Some(sha256)))
 }
 
 /// Releases what every open commitment of a grant still holds (closing or cancelling it), in the
@@ -480,14 +494,14 @@ pub async fn fire(
     };
     let at = now();
     let stamp = |effect: Effect| step.effects.contains(&effect).then(|| at.clone());
-    let mut letter_sha256 = None;
+    let (mut letter_sha256, mut committed) = (None, Vec::new());
     if let Some(award) = award {
         let context = Context {
             actor: actor.id.clone(),
             reason: firing.reason.clone(),
             idempotency_key: award.idempotency.as_ref().map(|i| i.key.clone()),
         };
-        letter_sha256 = commit_award(tx, backend, id, award, &context, &at).await?;
+        (committed, letter_sha256) = commit_award(tx, backend, id, award, &context, &at).await?;
     }
     if step.effects.contains(&Effect::ReleaseFunds) {
         let context = Context { actor: actor.id.clone(), reason: firing.reason.clone(), idempotency_key: None };
@@ -561,6 +575,13 @@ pub async fn fire(
         .await?;
         updated.lines = lines;
         record_transition(tx, id, updated.version, &next, &system, "", &at).await?;
+    }
+    if let Some(i) = award.and_then(|a| a.idempotency.as_ref()) {
+        sqlx::query("UPDATE idempotency_keys SET response = $1 WHERE key = $2")
+            .bind((i.answer)(&updated, &committed))
+            .bind(&i.key)
+            .execute(&mut **tx)
+            .await?;
     }
     for mail in &firing.mails {
         enqueue(tx, mail).await?;

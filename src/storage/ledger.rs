@@ -260,13 +260,6 @@ impl Db {
             .await?)
     }
 
-    /// Keeps the answer given to the request that claimed a key, for its retries.
-    pub async fn store_idempotent_response(&self, key: &str, response: String) -> Result<()> {
-        let statement = sqlx::query("UPDATE idempotency_keys SET response = $1 WHERE key = $2 AND response IS NULL");
-        self.write_one(statement.bind(response).bind(key.to_string())).await?;
-        Ok(())
-    }
-
     /// Recomputes every balance from the entries and compares it with the running balances; checks
     /// every invariant. Returns what disagrees, one line each (empty when the ledger is sound).
     pub async fn ledger_verify(&self) -> Result<Vec<String>> {

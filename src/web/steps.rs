@@ -5,6 +5,8 @@
 
 use std::sync::Arc;
 
+use axum::http::StatusCode;
+
 use crate::AppState;
 use crate::domain::Actor;
 use crate::domain::award::AwardAmounts;
@@ -13,8 +15,8 @@ use crate::domain::workflow::{FireError, GrantUse, Queue, Role, Workflow};
 use crate::i18n;
 use crate::storage::StorageError;
 use crate::storage::grants::{
-    self, Acceptance, AwardLetter, AwardRequest, Firing, Grant, Idempotency, MakeLetter, Proposal, SYSTEM_ACTOR,
-    award_day,
+    self, Acceptance, AnswerFn, AwardLetter, AwardRequest, Firing, Grant, Idempotency, MakeLetter, Proposal,
+    SYSTEM_ACTOR, award_day,
 };
 use crate::storage::outbox::{AssignmentMail, Mail, Recipient};
 use crate::storage::review::{self, NewReview};
@@ -109,19 +111,66 @@ pub async fn fire(
     fire_with(state, actor, grant, vec![firing]).await
 }
 
+/// A person's award is made under an Idempotency-Key (the API's header, the key the page's preview
+/// gave), with the answer to keep for the key's retries.
+pub struct AwardKey {
+    pub key: String,
+    pub user_id: i64,
+    pub answer: Arc<AnswerFn>,
+}
+
+/// How an award ended.
+#[derive(Debug)]
+pub enum Awarded {
+    /// Made now; with the answer kept for its key.
+    Now(Box<Grant>, Option<String>),
+    /// Made before under the same key, for the same request: the answer kept then.
+    Before(String),
+}
+
+impl Awarded {
+    /// The grant awarded now, if it was.
+    pub fn made(self) -> Option<Grant> {
+        match self {
+            Awarded::Now(grant, _) => Some(*grant),
+            Awarded::Before(_) => None,
+        }
+    }
+}
+
 /// Awards an approved grant: the transition, the commitments of its funds in the ledger for
-/// `fiscal_year`, and the applicant's e-mail, in one transaction. A person's award carries the
-/// [`preview_id`](crate::domain::award::preview_id) of what they previewed and is refused unless it
-/// commits exactly that.
+/// `fiscal_year`, the applicant's e-mail and the key's answer, in one transaction. A person's award
+/// carries the [`preview_id`](crate::domain::award::preview_id) of what they previewed and is refused
+/// unless it commits exactly that. A key comes back with the same request (same
+/// [`request_hash`](crate::domain::award::request_hash), from either door) and gets the answer kept, or
+/// with another and is refused (422 `idempotency-key-reused`).
 pub async fn award(
     state: &AppState,
     actor: &Actor,
     grant: &Grant,
     amounts: AwardAmounts,
     fiscal_year: &str,
-    idempotency: Option<Idempotency>,
+    key: Option<AwardKey>,
     previewed: Option<String>,
-) -> Result<Grant, Problem> {
+) -> Result<Awarded, Problem> {
+    let idempotency = key.map(|k| Idempotency {
+        request_hash: crate::domain::award::request_hash(
+            k.user_id,
+            grant.id,
+            grant.version,
+            &amounts,
+            fiscal_year,
+            previewed.as_deref().unwrap_or_default(),
+        ),
+        key: k.key,
+        user_id: k.user_id,
+        answer: k.answer,
+    });
+    if let Some(i) = &idempotency
+        && let Some(answer) = kept_answer(state, i).await?
+    {
+        return Ok(Awarded::Before(answer));
+    }
     let payers = state.program.categories.iter().map(|c| (c.code.clone(), c.envelopes.clone())).collect();
     // The letter is made now, from the split the envelopes' room gives now, before the award takes their
     // lock; the award records its SHA-256 if it commits the same parts that day, and makes it again
@@ -154,12 +203,43 @@ pub async fn award(
         cap: state.program.bourse_cap,
         fiscal_year: fiscal_year.to_string(),
         payers,
-        idempotency,
+        idempotency: idempotency.clone(),
         previewed,
         letter: Some(AwardLetter { rendered, make }),
     };
     let firing = Firing { award: Some(request), ..firing(state, state.grant_workflow().event(GrantUse::Award), "") };
-    Ok(fire_with(state, actor, grant, vec![firing]).await?.0)
+    match fire_with(state, actor, grant, vec![firing]).await {
+        Ok((awarded, _)) => {
+            let answer = match &idempotency {
+                Some(i) => state.db.idempotency(&i.key).await?.and_then(|(_, _, _, answer)| answer),
+                None => None,
+            };
+            Ok(Awarded::Now(Box::new(awarded), answer))
+        }
+        // Another request with this key committed first: answer as it was answered.
+        Err(Problem::Refused { code: "idempotency-replay", .. }) if idempotency.is_some() => {
+            let i = idempotency.as_ref().expect("a key");
+            kept_answer(state, i)
+                .await?
+                .map(Awarded::Before)
+                .ok_or(Problem::refused("idempotency-in-progress", StatusCode::CONFLICT))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The answer kept for a key already used by the same request; a refusal if it was used by another.
+async fn kept_answer(state: &AppState, i: &Idempotency) -> Result<Option<String>, Problem> {
+    match state.db.idempotency(&i.key).await? {
+        None => Ok(None),
+        Some((user, hash, ..)) if user != i.user_id || hash != i.request_hash => {
+            Err(Problem::refused("idempotency-key-reused", StatusCode::UNPROCESSABLE_ENTITY))
+        }
+        Some((.., Some(answer))) => Ok(Some(answer)),
+        // Claimed and answered in one transaction: a key without an answer was claimed by octroi's
+        // earlier versions, which wrote the answer apart.
+        Some((.., None)) => Err(Problem::refused("idempotency-in-progress", StatusCode::CONFLICT)),
+    }
 }
 
 /// How an award would split across envelopes for `fiscal_year`, with the room each has now; writes

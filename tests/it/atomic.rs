@@ -15,11 +15,16 @@ use sqlx::Executor;
 
 /// Makes every INSERT into `table` for which `when` holds fail, on either database.
 async fn fail_inserts(app: &TestApp, table: &str, when: &str) {
+    fail_on(app, "INSERT", table, when).await
+}
+
+/// Makes every `operation` (INSERT, UPDATE) on `table` for which `when` holds fail, on either database.
+async fn fail_on(app: &TestApp, operation: &str, table: &str, when: &str) {
     let pool = app.db().pool();
     match app.db().backend() {
         Backend::Sqlite => {
             let sql = format!(
-                "CREATE TRIGGER injected_failure BEFORE INSERT ON {table} WHEN {when}
+                "CREATE TRIGGER injected_failure BEFORE {operation} ON {table} WHEN {when}
                  BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
             );
             pool.execute(sql.as_str()).await.unwrap();
@@ -32,7 +37,7 @@ async fn fail_inserts(app: &TestApp, table: &str, when: &str) {
             .await
             .unwrap();
             let sql = format!(
-                "CREATE TRIGGER injected_failure BEFORE INSERT ON {table} FOR EACH ROW WHEN ({when})
+                "CREATE TRIGGER injected_failure BEFORE {operation} ON {table} FOR EACH ROW WHEN ({when})
                  EXECUTE FUNCTION injected_failure()"
             );
             pool.execute(sql.as_str()).await.unwrap();
@@ -158,4 +163,38 @@ async fn the_builder_reaches_every_state_of_the_path() {
         let g = app.grant_in(n as u32 + 1, target).await;
         assert_eq!(g.state, target);
     }
+}
+
+/// An award under an Idempotency-Key keeps its answer in the award's transaction: when keeping it fails,
+/// nothing of the award stays (it used to be written apart, after the commit, and a failure there left
+/// the key "in progress" for ever), and the same request can be made again.
+#[tokio::test]
+async fn an_award_and_the_answer_kept_for_its_key_are_one() {
+    let app = TestApp::spawn().await;
+    let grant = app.grant_in(1, "approved").await;
+    let user = app.account("agente@test.org", AccountRole::ProgramOfficer, None).await;
+    let p = grant.proposal().unwrap();
+    let amounts = octroi::domain::award::AwardAmounts {
+        equipment: p.equipment,
+        software: p.software,
+        coaching_hours: p.coaching_hours,
+    };
+    let year = steps::default_fiscal_year(&app.state);
+    let key =
+        || Some(steps::AwardKey { key: "k-1".into(), user_id: user, answer: std::sync::Arc::new(|_, _| "{}".into()) });
+    let before = footprint(&app, grant.id).await;
+    fail_on(&app, "UPDATE", "idempotency_keys", "1 = 1").await;
+    let failed = steps::award(&app.state, &officer(), &grant, amounts, &year, key(), None).await;
+    assert!(failed.is_err(), "{failed:?}");
+    assert_eq!(footprint(&app, grant.id).await, before);
+    assert!(app.db().ledger_entries_of(grant.id).await.unwrap().is_empty());
+    assert!(app.db().idempotency("k-1").await.unwrap().is_none(), "the key is free again");
+
+    let drop = match app.db().backend() {
+        Backend::Sqlite => "DROP TRIGGER injected_failure",
+        Backend::Postgres => "DROP TRIGGER injected_failure ON idempotency_keys",
+    };
+    app.db().pool().execute(drop).await.unwrap();
+    let made = steps::award(&app.state, &officer(), &grant, amounts, &year, key(), None).await.unwrap();
+    assert!(matches!(made, steps::Awarded::Now(_, Some(ref a)) if a == "{}"), "{made:?}");
 }

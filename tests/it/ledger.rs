@@ -203,7 +203,6 @@ async fn concurrent_commitments_never_exceed_the_allocation() {
 async fn an_award_commits_its_funds_with_the_transition() {
     use octroi::domain::award::AwardAmounts;
     use octroi::domain::{Actor, Hours};
-    use octroi::storage::grants::Idempotency;
     use octroi::web::problem::Problem;
     use octroi::web::steps;
 
@@ -222,9 +221,11 @@ async fn an_award_commits_its_funds_with_the_transition() {
         software: Money::parse("480.50").unwrap(),
         coaching_hours: Hours::parse("6.5").unwrap(),
     };
-    let key = |k: &str| Some(Idempotency { key: k.into(), user_id: 1, request_hash: "h".into() });
+    let key = |k: &str| Some(steps::AwardKey { key: k.into(), user_id: 1, answer: Arc::new(|g, _| g.id.to_string()) });
     let grant = db.grant(approved[0]).await.unwrap();
-    let awarded = steps::award(&app.state, &officer, &grant, amounts, fy, key("award-1"), None).await.unwrap();
+    let made = steps::award(&app.state, &officer, &grant, amounts, fy, key("award-1"), None).await.unwrap();
+    let steps::Awarded::Now(awarded, Some(answer)) = made else { panic!("{made:?}") };
+    assert_eq!(answer, grant.id.to_string(), "the answer kept with the key");
     assert_eq!(awarded.state, "awarded");
     assert_eq!(
         (awarded.awarded_equipment_cents, awarded.awarded_software_cents, awarded.awarded_coaching_hundredths),
@@ -245,10 +246,13 @@ async fn an_award_commits_its_funds_with_the_transition() {
     };
     assert_eq!((moved("FQIS"), moved("FDMT")), (408_050, 61_750));
 
-    // The same key again, even for another grant: refused, nothing committed.
+    // The same request again under its key: the answer kept, nothing more committed.
+    let replay = steps::award(&app.state, &officer, &grant, amounts, fy, key("award-1"), None).await.unwrap();
+    assert!(matches!(&replay, steps::Awarded::Before(a) if *a == grant.id.to_string()), "{replay:?}");
+    // The same key for another grant: refused, nothing committed.
     let other = db.grant(approved[1]).await.unwrap();
-    let replay = steps::award(&app.state, &officer, &other, amounts, fy, key("award-1"), None).await;
-    assert!(matches!(replay, Err(Problem::Refused { code: "idempotency-replay", .. })), "{replay:?}");
+    let reused = steps::award(&app.state, &officer, &other, amounts, fy, key("award-1"), None).await;
+    assert!(matches!(reused, Err(Problem::Refused { code: "idempotency-key-reused", .. })), "{reused:?}");
     assert_eq!(db.grant(other.id).await.unwrap().state, "approved");
     // Awarded once only.
     let again = steps::award(&app.state, &officer, &awarded, amounts, fy, key("award-2"), None).await;
@@ -549,6 +553,13 @@ async fn an_officer_awards_from_the_page_once() {
     }
     assert_eq!(app.db().grant(grant).await.unwrap().state, "awarded");
     assert_eq!(app.db().ledger_entries_of(grant).await.unwrap().len(), 3, "equipment, software, coaching: once");
+    // The same key with other coaching hours is another request (issue 11, item 6): refused, not taken
+    // for a second click (the page's fingerprint left the hours out).
+    let mut other_hours = confirm.clone();
+    other_hours[3] = ("coaching_hours", "7");
+    let r = officer.post_form(&format!("/grants/{grant}/award"), &csrf, &other_hours).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(app.db().ledger_entries_of(grant).await.unwrap().len(), 3);
 
     // Finance sees the envelopes move, on the page and in CSV files a French-Canadian spreadsheet opens.
     app.account("finances@test.org", octroi::domain::account::AccountRole::Finance, None).await;

@@ -2,15 +2,17 @@
 //! the amounts split across envelopes without writing anything, and gives a `preview_id`; the
 //! confirmation carries that `preview_id` back (refused with 409 unless it would commit exactly what the
 //! preview showed) and an `Idempotency-Key`, and commits the funds and moves the grant to awarded in one
-//! transaction. The same key with the same body gives the same answer; the same key with another body is
-//! refused (422).
+//! transaction, with the answer kept for the key. The same key with the same request (amounts, hours,
+//! year, preview, version: the fingerprint the award page uses too) gives the same answer; with another
+//! it is refused (422 `idempotency-key-reused`).
+
+use std::sync::Arc;
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
-use sha2::Digest;
 use utoipa::ToSchema;
 use validator::Validate;
 
@@ -19,7 +21,7 @@ use super::grants::GrantView;
 use crate::AppState;
 use crate::domain::award::AwardAmounts;
 use crate::policy::authz::Action;
-use crate::storage::grants::Idempotency;
+use crate::storage::grants::AnswerFn;
 use crate::web::auth::{ApiCaller, grant_resource};
 use crate::web::extract::{ApiJson, ApiPath, Fields, Input};
 use crate::web::problem::Problem;
@@ -140,60 +142,37 @@ pub async fn award(
     else {
         return Err(Problem::refused("idempotency-key-required", StatusCode::UNPROCESSABLE_ENTITY));
     };
-    let hash = request_hash(caller.user.id, id, &input.raw);
-    if let Some(replay) = replayed(&state, key, &hash).await? {
-        return Ok(replay);
-    }
     grant.version = input.raw.version;
-    let idempotency = Idempotency { key: key.to_string(), user_id: caller.user.id, request_hash: hash.clone() };
+    // The answer, made in the award's transaction and kept with its key for the retries.
+    let (view_state, preview_id, total) = (
+        state.clone(),
+        input.raw.preview_id.clone().unwrap_or_default(),
+        input.amounts.total(state.program.coaching_hourly_rate).to_string(),
+    );
+    let year = fiscal_year.clone();
+    let answer: Arc<AnswerFn> = Arc::new(move |awarded, parts| {
+        let view = AwardView {
+            preview_id: preview_id.clone(),
+            fiscal_year: year.clone(),
+            total: total.clone(),
+            parts: parts
+                .iter()
+                .map(|p| AwardPart {
+                    envelope: p.envelope.clone(),
+                    category: p.category.clone(),
+                    amount: p.amount.to_string(),
+                })
+                .collect(),
+            grant: Some(GrantView::new(&view_state, awarded.clone())),
+        };
+        serde_json::to_string(&view).expect("a view serializes")
+    });
+    let key = steps::AwardKey { key: key.to_string(), user_id: caller.user.id, answer };
     let previewed = input.raw.preview_id.clone();
-    match steps::award(&state, &caller.actor(), &grant, input.amounts, &fiscal_year, Some(idempotency), previewed).await
-    {
-        Ok(awarded) => {
-            let entries = state.db.ledger_entries_of(awarded.id).await?;
-            let view = AwardView {
-                preview_id: input.raw.preview_id.clone().unwrap_or_default(),
-                fiscal_year,
-                total: input.amounts.total(state.program.coaching_hourly_rate).to_string(),
-                parts: entries
-                    .into_iter()
-                    .map(|e| AwardPart {
-                        envelope: e.account.envelope,
-                        category: e.account.category,
-                        amount: e.amount.to_string(),
-                    })
-                    .collect(),
-                grant: Some(GrantView::new(&state, awarded)),
-            };
-            let body = serde_json::to_string(&view).expect("a view serializes");
-            state.db.store_idempotent_response(key, body.clone()).await?;
-            Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
-        }
-        // Another request with this key got there first: answer as it was answered.
-        Err(Problem::Refused { code: "idempotency-replay", .. }) => match replayed(&state, key, &hash).await? {
-            Some(replay) => Ok(replay),
-            None => Err(Problem::refused("idempotency-in-progress", StatusCode::CONFLICT)),
-        },
-        Err(e) => Err(e),
-    }
-}
-
-/// The hash that tells one request from another under the same key: who, which grant, what body.
-fn request_hash(user: i64, grant: i64, input: &AwardInput) -> String {
-    let canonical = serde_json::to_string(&(user, grant, input)).expect("an input serializes");
-    sha2::Sha256::digest(canonical.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The stored answer to an earlier request with this key and this body; a 422 for another body.
-async fn replayed(state: &AppState, key: &str, hash: &str) -> Result<Option<Response>, Problem> {
-    match state.db.idempotency(key).await? {
-        None => Ok(None),
-        Some((_, stored_hash, _, _)) if stored_hash != hash => {
-            Err(Problem::refused("idempotency-key-reused", StatusCode::UNPROCESSABLE_ENTITY))
-        }
-        Some((_, _, _, Some(response))) => {
-            Ok(Some(([(axum::http::header::CONTENT_TYPE, "application/json")], response).into_response()))
-        }
-        Some((_, _, _, None)) => Err(Problem::refused("idempotency-in-progress", StatusCode::CONFLICT)),
-    }
+    let body =
+        match steps::award(&state, &caller.actor(), &grant, input.amounts, &fiscal_year, Some(key), previewed).await? {
+            steps::Awarded::Now(_, answer) => answer.unwrap_or_default(),
+            steps::Awarded::Before(answer) => answer,
+        };
+    Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }

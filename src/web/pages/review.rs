@@ -2,6 +2,8 @@
 //! the program officer's page for one application (eligibility, reviewers, reviews side by side, the
 //! decision), the reviewer's form, conflict declarations and batch decisions.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -522,30 +524,18 @@ pub async fn award(
         None => Err(f.into_problem()),
         Some(amounts) if get("action") == "confirm" => {
             grant.version = get("version").parse().unwrap_or(0);
-            let key = get("key");
-            // A second click on the same confirmation: already done, nothing more to commit.
-            if !key.is_empty()
-                && state
-                    .db
-                    .idempotency(&key)
-                    .await?
-                    .is_some_and(|(user, _, g, _)| user == signed.caller.user.id && g == id)
-            {
-                return Ok(Redirect::to(&format!("/grants/{id}/manage?notice=award-made")).into_response());
-            }
-            let idempotency = crate::storage::grants::Idempotency {
-                request_hash: format!("page:{id}:{}:{}:{}", amounts.equipment, amounts.software, typed.fiscal_year),
-                key: if key.is_empty() { crate::passwords::random_token() } else { key },
-                user_id: signed.caller.user.id,
-            };
+            // The key the preview gave: a second click, or the back button and a click again, finds the
+            // award made and its answer kept (the same scheme as the API's Idempotency-Key).
+            let key = Some(get("key")).filter(|k| !k.is_empty()).unwrap_or_else(crate::passwords::random_token);
+            let done = format!("/grants/{id}/manage?notice=award-made");
+            let answer = done.clone();
+            let key =
+                steps::AwardKey { key, user_id: signed.caller.user.id, answer: Arc::new(move |_, _| answer.clone()) };
             // Exactly what the preview showed, or nothing (an empty id never matches).
             let previewed = Some(get("preview_id"));
             let actor = signed.caller.actor();
-            match steps::award(&state, &actor, &grant, amounts, &typed.fiscal_year, Some(idempotency), previewed).await
-            {
-                Ok(_) | Err(Problem::Refused { code: "idempotency-replay", .. }) => {
-                    return Ok(Redirect::to(&format!("/grants/{id}/manage?notice=award-made")).into_response());
-                }
+            match steps::award(&state, &actor, &grant, amounts, &typed.fiscal_year, Some(key), previewed).await {
+                Ok(_) => return Ok(Redirect::to(&done).into_response()),
                 Err(e) => Err(e),
             }
         }

@@ -321,7 +321,8 @@ impl TestApp {
                         coaching_hours: p.coaching_hours,
                     };
                     let year = steps::default_fiscal_year(state);
-                    steps::award(state, &officer, &grant, amounts, &year, None, None).await.map(|g| (g, 0))
+                    let made = steps::award(state, &officer, &grant, amounts, &year, None, None).await;
+                    made.map(|a| (a.made().expect("made now"), 0))
                 }
                 _ => {
                     let signature =
