@@ -45,6 +45,14 @@ impl Caller {
     pub fn may(&self, state: &AppState, action: Action, resource: &Resource) -> bool {
         state.authz.permits(&self.principal, action, resource)
     }
+
+    /// Loads a grant and asks the authorizer whether the caller may `action` it: the one way pages and
+    /// the API reach a grant (404 when there is none, 403 when not allowed).
+    pub async fn grant(&self, state: &AppState, id: i64, action: Action) -> Result<Grant, Problem> {
+        let grant = state.db.grant(id).await?;
+        self.require(state, action, &grant_resource(state, &grant).await?)?;
+        Ok(grant)
+    }
 }
 
 /// The grant as the policies see it: its organism and the people assigned to it.

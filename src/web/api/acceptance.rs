@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::ProblemDetails;
-use super::grants::{GrantView, authorized};
+use super::grants::GrantView;
 use crate::AppState;
 use crate::domain::Money;
 use crate::policy::authz::Action;
@@ -86,7 +86,7 @@ pub async fn accept(
     ClientAddress(client): ClientAddress,
     ApiJson(input): ApiJson<AcceptanceInput>,
 ) -> Result<Json<GrantView>, Problem> {
-    let mut grant = authorized(&state, &caller, id, Action::GrantAccept).await?;
+    let mut grant = caller.grant(&state, id, Action::GrantAccept).await?;
     grant.version = input.version;
     let signature =
         Signature { name: input.signer_name, title: input.signer_title, confirmed: input.accept_conditions };
@@ -101,7 +101,7 @@ pub async fn acceptance(
     ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<AcceptanceView>, Problem> {
-    authorized(&state, &caller, id, Action::GrantView).await?;
+    caller.grant(&state, id, Action::GrantView).await?;
     Ok(Json(state.db.acceptance(id).await?.ok_or(Problem::NotFound)?.into()))
 }
 
@@ -155,7 +155,7 @@ pub async fn statement(
     ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<StatementView>, Problem> {
-    authorized(&state, &caller, id, Action::GrantView).await?;
+    caller.grant(&state, id, Action::GrantView).await?;
     let (lines, rows) = state.db.statement(id).await?;
     let sum = |f: fn(&crate::domain::ledger::CommitmentLine) -> Money| {
         Money::from_cents(lines.iter().map(|l| f(l).cents()).sum()).to_string()

@@ -22,7 +22,7 @@ use crate::AppState;
 use crate::domain::award::AwardAmounts;
 use crate::policy::authz::Action;
 use crate::storage::grants::AnswerFn;
-use crate::web::auth::{ApiCaller, grant_resource};
+use crate::web::auth::ApiCaller;
 use crate::web::extract::{ApiJson, ApiPath, Fields, Input};
 use crate::web::problem::Problem;
 use crate::web::review::RawProposal;
@@ -117,8 +117,7 @@ pub async fn award(
     headers: HeaderMap,
     ApiJson(input): ApiJson<AwardInput>,
 ) -> Result<Response, Problem> {
-    let mut grant = state.db.grant(id).await?;
-    caller.require(&state, Action::GrantManage, &grant_resource(&state, &grant).await?)?;
+    let mut grant = caller.grant(&state, id, Action::GrantManage).await?;
     let fiscal_year = input.fiscal_year.clone().unwrap_or_else(|| steps::default_fiscal_year(&state));
     if input.raw.preview {
         let parts = steps::award_preview(&state, &input.amounts, &fiscal_year).await?;

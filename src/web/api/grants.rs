@@ -13,7 +13,7 @@ use crate::domain::grant::{Application, LineCategory};
 use crate::policy::authz::{Action, Resource};
 use crate::storage::grants::{Grant, GrantTransition};
 use crate::web::application::{RawApplication, RawLine};
-use crate::web::auth::{ApiCaller, grant_resource};
+use crate::web::auth::ApiCaller;
 use crate::web::extract::{ApiJson, ApiPath, Fields, Input};
 use crate::web::problem::Problem;
 use crate::web::review::RawProposal;
@@ -286,18 +286,6 @@ impl From<GrantTransition> for TransitionView {
     }
 }
 
-/// Loads a grant the caller may act on with `action`.
-pub(crate) async fn authorized(
-    state: &AppState,
-    caller: &crate::web::auth::Caller,
-    id: i64,
-    action: Action,
-) -> Result<Grant, Problem> {
-    let grant = state.db.grant(id).await?;
-    caller.require(state, action, &grant_resource(state, &grant).await?)?;
-    Ok(grant)
-}
-
 /// Start a draft application for an organism.
 #[utoipa::path(post, path = "/grants", tag = "grants", request_body = NewGrantInput,
     responses(
@@ -324,7 +312,7 @@ pub async fn read(
     ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<GrantView>, Problem> {
-    let grant = authorized(&state, &caller, id, Action::GrantView).await?;
+    let grant = caller.grant(&state, id, Action::GrantView).await?;
     Ok(Json(GrantView::new(&state, grant)))
 }
 
@@ -343,7 +331,7 @@ pub async fn update(
     ApiPath(id): ApiPath<i64>,
     ApiJson((version, application)): ApiJson<UpdateGrantInput>,
 ) -> Result<Json<GrantView>, Problem> {
-    authorized(&state, &caller, id, Action::GrantEdit).await?;
+    caller.grant(&state, id, Action::GrantEdit).await?;
     let grant = state.db.update_application(id, version, application, state.grant_workflow()).await?;
     Ok(Json(GrantView::new(&state, grant)))
 }
@@ -366,7 +354,7 @@ pub async fn transition(
     ApiPath(id): ApiPath<i64>,
     ApiJson(request): ApiJson<TransitionInput>,
 ) -> Result<Json<GrantView>, Problem> {
-    let mut grant = authorized(&state, &caller, id, Action::GrantFire).await?;
+    let mut grant = caller.grant(&state, id, Action::GrantFire).await?;
     let proposal = match request.proposal {
         Some(raw) => {
             let mut f = Fields::default();
@@ -389,7 +377,7 @@ pub async fn history(
     ApiCaller(caller): ApiCaller,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<Vec<TransitionView>>, Problem> {
-    authorized(&state, &caller, id, Action::GrantView).await?;
+    caller.grant(&state, id, Action::GrantView).await?;
     let history = state.db.grant_history(id).await?;
     Ok(Json(history.into_iter().map(Into::into).collect()))
 }

@@ -16,10 +16,10 @@ use crate::AppState;
 use crate::domain::NumberStyle;
 use crate::domain::workflow::GrantUse;
 use crate::policy::authz::{Action, Resource};
-use crate::storage::grants::Grant;
+
 use crate::storage::queues::QueueRow;
 use crate::storage::review::Review;
-use crate::web::auth::{ApiCaller, Caller, grant_resource};
+use crate::web::auth::{ApiCaller, grant_resource};
 use crate::web::extract::{ApiJson, ApiPath, ApiQuery, Fields, Input};
 use crate::web::problem::{FieldProblem, Problem};
 use crate::web::review::{QueueKind, QueueParams, RawReview, queue_query};
@@ -156,12 +156,6 @@ impl From<Review> for ReviewView {
     }
 }
 
-async fn grant_for(state: &AppState, caller: &Caller, id: i64, action: Action) -> Result<Grant, Problem> {
-    let grant = state.db.grant(id).await?;
-    caller.require(state, action, &grant_resource(state, &grant).await?)?;
-    Ok(grant)
-}
-
 /// Submit one's review of an assigned application. When it is the last one needed, the application
 /// moves to the decision queue.
 #[utoipa::path(post, path = "/grants/{id}/reviews", tag = "review", params(("id" = i64, Path)), request_body = ReviewInput,
@@ -177,7 +171,7 @@ pub async fn submit_review(
     ApiPath(id): ApiPath<i64>,
     ApiJson(raw): ApiJson<ReviewInput>,
 ) -> Result<(StatusCode, Json<Vec<ReviewView>>), Problem> {
-    grant_for(&state, &caller, id, Action::GrantReview).await?;
+    caller.grant(&state, id, Action::GrantReview).await?;
     let mut f = Fields::default();
     let review = raw.convert(&mut f, &state.rubric).ok_or_else(|| f.into_problem())?;
     steps::submit_review(&state, id, caller.user.id, review).await?;
@@ -249,7 +243,7 @@ pub async fn assign(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<AssignInput>,
 ) -> Result<Json<Vec<AssignedReviewer>>, Problem> {
-    let grant = grant_for(&state, &caller, id, Action::GrantManage).await?;
+    let grant = caller.grant(&state, id, Action::GrantManage).await?;
     steps::check_assignable(&state, &grant)?;
     match input.user_id {
         Some(user) => state.db.assign_reviewer(id, user, steps::assignment_mail(&state)).await?,
@@ -293,7 +287,7 @@ pub async fn conflict(
     ApiPath(id): ApiPath<i64>,
     ApiJson(reason): ApiJson<ConflictInput>,
 ) -> Result<StatusCode, Problem> {
-    let grant = grant_for(&state, &caller, id, Action::GrantReview).await?;
+    let grant = caller.grant(&state, id, Action::GrantReview).await?;
     steps::declare_conflict(&state, caller.user.id, grant.organism_id, &reason).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -353,7 +347,7 @@ pub async fn decisions(
     let mut outcomes = Vec::with_capacity(decisions.len());
     for d in decisions {
         let outcome = async {
-            let mut grant = grant_for(&state, &caller, d.grant_id, Action::GrantManage).await?;
+            let mut grant = caller.grant(&state, d.grant_id, Action::GrantManage).await?;
             grant.version = d.version;
             let proposal = match d.proposal {
                 Some(p) => Some(p.raw()),

@@ -84,12 +84,6 @@ pub async fn start(State(state): State<AppState>, signed: SignedIn) -> Result<Re
 }
 
 /// Loads a grant the caller may act on with `action`; anything else is 404 or 403.
-async fn authorized_grant(state: &AppState, signed: &SignedIn, id: i64, action: Action) -> Result<Grant, Problem> {
-    let grant = state.db.grant(id).await?;
-    let resource = grant_resource(state, &grant).await?;
-    signed.caller.require(state, action, &resource)?;
-    Ok(grant)
-}
 
 #[derive(Template)]
 #[template(path = "grant_edit.html")]
@@ -163,7 +157,7 @@ pub async fn edit_page(
     Path(id): Path<i64>,
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, Problem> {
-    let grant = authorized_grant(&state, &signed, id, Action::GrantEdit).await?;
+    let grant = signed.caller.grant(&state, id, Action::GrantEdit).await?;
     if !state.grant_workflow().is_editable(&grant.state) {
         return Ok(Redirect::to(&format!("/grants/{id}")).into_response());
     }
@@ -231,7 +225,7 @@ pub async fn edit(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<Response, Problem> {
-    let grant = authorized_grant(&state, &signed, id, Action::GrantEdit).await?;
+    let grant = signed.caller.grant(&state, id, Action::GrantEdit).await?;
     let page = signed_in_page(&signed, &headers, &format!("/grants/{id}/edit"));
     let (raw, version, action) = parse_form(&body);
     let event = send_event(&state, &grant);
@@ -391,7 +385,7 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, Problem> {
-    let grant = authorized_grant(&state, &signed, id, Action::GrantView).await?;
+    let grant = signed.caller.grant(&state, id, Action::GrantView).await?;
     let mut show = show_page(&state, &signed, &headers, grant, None).await?;
     show.notice = (q.notice.as_deref() == Some("signed")).then(|| show.page.t("notice-accepted"));
     Ok(render(StatusCode::OK, &show))
@@ -458,7 +452,7 @@ pub async fn accept(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<Response, Problem> {
-    let mut grant = authorized_grant(&state, &signed, id, Action::GrantAccept).await?;
+    let mut grant = signed.caller.grant(&state, id, Action::GrantAccept).await?;
     let form = super::form_map(&body);
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let typed = AcceptForm {
@@ -509,7 +503,7 @@ pub async fn letter(
     Path(id): Path<i64>,
     Query(q): Query<LetterQuery>,
 ) -> Result<Response, Problem> {
-    let grant = authorized_grant(&state, &signed, id, Action::GrantView).await?;
+    let grant = signed.caller.grant(&state, id, Action::GrantView).await?;
     let letter = crate::letters::letter_for(&state, &grant).await?.ok_or(Problem::NotFound)?;
     let lang = if q.lang.as_deref() == Some("en") { crate::domain::Language::En } else { crate::domain::Language::Fr };
     let bytes = crate::letters::render_off_thread(letter, lang).await;
@@ -533,7 +527,7 @@ pub async fn withdraw(
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<VersionForm>,
 ) -> Result<Response, Problem> {
-    let mut grant = authorized_grant(&state, &signed, id, Action::GrantFire).await?;
+    let mut grant = signed.caller.grant(&state, id, Action::GrantFire).await?;
     grant.version = form.version;
     let withdraw = state.grant_workflow().event(GrantUse::Withdraw);
     match steps::fire(&state, &signed.caller.actor(), &grant, withdraw, form.reason.trim(), None).await {

@@ -20,7 +20,7 @@ use crate::storage::grants::Grant;
 use crate::storage::organisms::Organism;
 use crate::storage::queues::{Filter, QueuePage, QueueQuery, QueueRow};
 use crate::storage::review::Review;
-use crate::web::auth::{Caller, SignedIn, grant_resource};
+use crate::web::auth::{Caller, SignedIn};
 use crate::web::extract::Fields;
 use crate::web::problem::{FieldError, FieldProblem, Problem};
 use crate::web::review::{
@@ -292,13 +292,6 @@ fn offered_actions(state: &AppState, grant_state: &str) -> Vec<String> {
         .collect()
 }
 
-async fn managed_grant(state: &AppState, signed: &SignedIn, id: i64) -> Result<Grant, Problem> {
-    let grant = state.db.grant(id).await?;
-    let resource = grant_resource(state, &grant).await?;
-    signed.caller.require(state, Action::GrantManage, &resource)?;
-    Ok(grant)
-}
-
 async fn eligibility(
     state: &AppState,
     page: &Page,
@@ -432,7 +425,7 @@ pub async fn manage_page(
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, Problem> {
-    let grant = managed_grant(&state, &signed, id).await?;
+    let grant = signed.caller.grant(&state, id, Action::GrantManage).await?;
     let lang = super::page_language(&headers);
     let input = ManageInput {
         award: None,
@@ -452,7 +445,7 @@ pub async fn manage(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<Response, Problem> {
-    let mut grant = managed_grant(&state, &signed, id).await?;
+    let mut grant = signed.caller.grant(&state, id, Action::GrantManage).await?;
     let form = form_map(&body);
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let event = get("event");
@@ -498,7 +491,7 @@ pub async fn award(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<Response, Problem> {
-    let mut grant = managed_grant(&state, &signed, id).await?;
+    let mut grant = signed.caller.grant(&state, id, Action::GrantManage).await?;
     let form = form_map(&body);
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let lang = super::page_language(&headers);
@@ -572,7 +565,7 @@ pub async fn reviewers(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<Response, Problem> {
-    let grant = managed_grant(&state, &signed, id).await?;
+    let grant = signed.caller.grant(&state, id, Action::GrantManage).await?;
     let form = form_map(&body);
     let user: i64 = form.get("user_id").and_then(|u| u.parse().ok()).unwrap_or(0);
     if form.get("action").is_some_and(|a| a != "unassign") {
@@ -643,7 +636,7 @@ pub async fn batch(
     }
     for (id, version) in ids {
         let outcome = async {
-            let mut grant = managed_grant(&state, &signed, id).await?;
+            let mut grant = signed.caller.grant(&state, id, Action::GrantManage).await?;
             grant.version = version;
             let numbers = page.lang.into();
             let approve = state.grant_workflow().event(GrantUse::Approve);
@@ -703,13 +696,6 @@ impl ReviewTemplate {
     }
 }
 
-async fn reviewed_grant(state: &AppState, signed: &SignedIn, id: i64) -> Result<Grant, Problem> {
-    let grant = state.db.grant(id).await?;
-    let resource = grant_resource(state, &grant).await?;
-    signed.caller.require(state, Action::GrantReview, &resource)?;
-    Ok(grant)
-}
-
 /// What the review page shows besides the application: what was typed, what was wrong, a notice.
 #[derive(Default)]
 struct ReviewInput {
@@ -761,7 +747,7 @@ pub async fn review_page(
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, Problem> {
-    let grant = reviewed_grant(&state, &signed, id).await?;
+    let grant = signed.caller.grant(&state, id, Action::GrantReview).await?;
     let notice = notice(super::page_language(&headers), q.notice.as_deref());
     review_page_with(&state, &signed, &headers, grant, ReviewInput { notice, ..Default::default() }).await
 }
@@ -773,7 +759,7 @@ pub async fn review(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<Response, Problem> {
-    let grant = reviewed_grant(&state, &signed, id).await?;
+    let grant = signed.caller.grant(&state, id, Action::GrantReview).await?;
     let mut form = RawReview::default();
     for (k, v) in url::form_urlencoded::parse(&body) {
         match k.as_ref() {
@@ -812,7 +798,7 @@ pub async fn conflict(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<Response, Problem> {
-    let grant = reviewed_grant(&state, &signed, id).await?;
+    let grant = signed.caller.grant(&state, id, Action::GrantReview).await?;
     let form = form_map(&body);
     let reason = form.get("reason").map(|r| r.trim().to_string()).unwrap_or_default();
     let problem = if reason.is_empty() {
