@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use crate::AppState;
+use crate::app;
 use crate::domain::account::AccountRole;
 use crate::domain::award::AwardAmounts;
 use crate::domain::grant::{Application, Line, LineCategory};
@@ -16,7 +17,6 @@ use crate::storage::accounts::NewUser;
 use crate::storage::grants::{Grant, Proposal};
 use crate::storage::organisms::NewOrganism;
 use crate::storage::review::NewReview;
-use crate::web::steps;
 
 /// The domain of every demo address.
 pub const DOMAIN: &str = "demo.octroi.local";
@@ -276,29 +276,29 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoAccount>> {
                 let proposal = (event == workflow.event(GrantUse::Approve)).then(|| proposal(&grant));
                 let stepped = if event == workflow.event(GrantUse::Award) {
                     let year = demo_fiscal_year(state);
-                    let made = steps::award(state, &actor, &grant, awarded(&grant), &year, None, None).await;
-                    match made.map(steps::Awarded::made) {
+                    let made = app::award(state, &actor, &grant, awarded(&grant), &year, None, None).await;
+                    match made.map(app::Awarded::made) {
                         Ok(Some(g)) => Ok((g, 0)),
                         // Without a key an award is made once or refused.
                         Ok(None) => Ok((state.db.grant(grant.id).await?, 0)),
                         Err(e) => Err(e),
                     }
                 } else if event == workflow.event(GrantUse::Accept) {
-                    let signature = steps::Signature {
+                    let signature = app::Signature {
                         name: member.display_name.clone(),
                         title: "Directrice générale".into(),
                         confirmed: true,
                     };
                     let local = std::net::IpAddr::from([127, 0, 0, 1]);
-                    steps::accept(state, &actor, member.id, &grant, &signature, local).await.map(|g| (g, 0))
+                    app::accept(state, &actor, member.id, &grant, &signature, local).await.map(|g| (g, 0))
                 } else {
-                    steps::fire(state, &actor, &grant, event, reason(event), proposal).await
+                    app::fire(state, &actor, &grant, event, reason(event), proposal).await
                 };
                 grant = stepped
                     .map_err(|p| {
                         anyhow::anyhow!(
                             "demo: {event} on a grant towards {target}: {}",
-                            p.title_and_detail(Language::En).0
+                            crate::web::problem::Problem::from(p).title_and_detail(Language::En).0
                         )
                     })?
                     .0;
@@ -317,7 +317,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoAccount>> {
     let o = with_bourse.expect("the demo has active grants");
     let second = db.create_grant(organisms[o].id, application(n, "Deuxième demande"), state.grant_workflow()).await?;
     let applicant = Actor { id: db.user(members[o]).await?.email, role: Role::Applicant };
-    steps::fire(state, &applicant, &second, "submit", "", None).await.map_err(|p| anyhow::anyhow!("{p:?}"))?;
+    app::fire(state, &applicant, &second, "submit", "", None).await.map_err(|p| anyhow::anyhow!("{p:?}"))?;
     state.mail_waker.notify_one();
     Ok(printed)
 }
@@ -350,7 +350,7 @@ async fn review_all(state: &AppState, grant: &Grant, seed: usize, partial: bool)
     let take = if partial { 1 } else { assigned.len() };
     for (i, (reviewer, _, _, done)) in assigned.into_iter().take(take).enumerate() {
         if !done {
-            steps::submit_review(state, grant.id, reviewer, review(state, seed + i))
+            app::submit_review(state, grant.id, reviewer, review(state, seed + i))
                 .await
                 .map_err(|p| anyhow::anyhow!("{p:?}"))?;
         }

@@ -1,6 +1,7 @@
 //! octroi: the DATAide grant program, from application to the last cent. The binary and the tests start
 //! the application the same way: [`App::build`] then [`App::run`].
 
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod demo;

@@ -15,7 +15,6 @@ pub mod routes;
 pub mod security;
 pub mod session;
 pub mod session_store;
-pub mod steps;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::HeaderName;

@@ -8,66 +8,15 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::domain::account::PasswordError;
+use crate::app::{AppError, Refusal};
+use crate::domain::Language;
 use crate::domain::award::AwardError;
 use crate::domain::ledger::LedgerError;
 use crate::domain::workflow::{FireError, Guard, Role};
-use crate::domain::{Language, MoneyError, NumberStyle, OrganismError};
 use crate::i18n;
 use crate::storage::StorageError;
 
-/// Why one field was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FieldProblem {
-    Required,
-    TooLong {
-        max: u64,
-    },
-    Organism(OrganismError),
-    /// An amount or hours refused, and the form expected where it was typed (a page's language, or the
-    /// API's `1234.56`).
-    Amount(MoneyError, NumberStyle),
-    OutOfRange,
-    /// Not one of the offered choices.
-    Choice,
-    /// A whole number from 1 to `max`.
-    Quantity {
-        max: u64,
-    },
-    TooMany {
-        max: u64,
-    },
-    Password(PasswordError),
-    /// The two passwords typed differ.
-    PasswordMismatch,
-    /// Someone else saved first.
-    Conflict,
-    /// Neither a line with an amount nor coaching hours.
-    NothingRequested,
-    /// An approval that proposes no money and no coaching.
-    NothingProposed,
-    /// A score that is not a whole number on the rubric's scale.
-    Score {
-        min: i64,
-        max: i64,
-    },
-    /// A proposal above the program's per-bourse cap.
-    AboveCap {
-        cap: crate::domain::Money,
-    },
-    /// The password typed is not the account's.
-    WrongPassword,
-    /// Too many tries: wait before trying again.
-    TooManyAttempts,
-    /// A line break, tab or other control character in a one-line field.
-    ControlCharacters,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: String,
-    pub problem: FieldProblem,
-}
+pub use crate::app::{FieldError, FieldProblem};
 
 #[derive(Debug, Clone)]
 pub enum Problem {
@@ -126,6 +75,24 @@ impl From<crate::passwords::Busy> for Problem {
     }
 }
 
+/// The one place an application error becomes an answer.
+impl From<AppError> for Problem {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Invalid(fields) => Problem::Validation(fields),
+            AppError::Refused { code, refusal } => Problem::refused(
+                code,
+                match refusal {
+                    Refusal::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+                    Refusal::Forbidden => StatusCode::FORBIDDEN,
+                    Refusal::Conflict => StatusCode::CONFLICT,
+                },
+            ),
+            AppError::Storage(e) => Problem::from(e),
+        }
+    }
+}
+
 impl From<StorageError> for Problem {
     fn from(e: StorageError) -> Self {
         match e {
@@ -169,85 +136,6 @@ impl From<StorageError> for Problem {
                 tracing::error!(error = %other, "storage failed");
                 Problem::Internal
             }
-        }
-    }
-}
-
-impl FieldProblem {
-    pub fn code(&self) -> &'static str {
-        match self {
-            FieldProblem::Required => "required",
-            FieldProblem::TooLong { .. } => "too-long",
-            FieldProblem::Organism(OrganismError::NeqShape | OrganismError::NeqLegalForm) => "invalid-neq",
-            FieldProblem::Organism(OrganismError::Region) => "invalid-region",
-            FieldProblem::Organism(OrganismError::Email) => "invalid-email",
-            FieldProblem::Organism(OrganismError::PostalCode) => "invalid-postal-code",
-            FieldProblem::Organism(OrganismError::Language) => "invalid-language",
-            FieldProblem::Amount(MoneyError::Ambiguous(_), _) => "ambiguous-amount",
-            FieldProblem::Amount(..) => "invalid-amount",
-            FieldProblem::OutOfRange => "out-of-range",
-            FieldProblem::Choice => "invalid-choice",
-            FieldProblem::Quantity { .. } => "invalid-quantity",
-            FieldProblem::TooMany { .. } => "too-many",
-            FieldProblem::Password(_) => "weak-password",
-            FieldProblem::PasswordMismatch => "password-mismatch",
-            FieldProblem::Conflict => "version-conflict",
-            FieldProblem::NothingRequested => "nothing-requested",
-            FieldProblem::NothingProposed => "nothing-proposed",
-            FieldProblem::Score { .. } => "invalid-score",
-            FieldProblem::AboveCap { .. } => "above-cap",
-            FieldProblem::WrongPassword => "wrong-password",
-            FieldProblem::TooManyAttempts => "too-many-attempts",
-            FieldProblem::ControlCharacters => "control-characters",
-        }
-    }
-
-    pub fn message(&self, lang: Language) -> String {
-        match self {
-            FieldProblem::Required => i18n::t(lang, "problem-this-field-is-required"),
-            FieldProblem::TooLong { max } => {
-                i18n::t_args(lang, "problem-at-most-characters", &[("max", max.to_string())])
-            }
-            FieldProblem::Organism(e) => match e {
-                OrganismError::NeqShape => i18n::t(lang, "problem-a-neq-is-exactly-10-digits"),
-                OrganismError::NeqLegalForm => i18n::t(lang, "problem-a-neq-starts-with-11-22"),
-                OrganismError::Region => i18n::t(lang, "problem-the-region-is-a-code-from"),
-                OrganismError::Email => i18n::t(lang, "problem-the-e-mail-address-must-look"),
-                OrganismError::PostalCode => i18n::t(lang, "problem-the-postal-code-must-look-like"),
-                OrganismError::Language => i18n::t(lang, "problem-the-language-is-fr-or-en"),
-            },
-            FieldProblem::Amount(e, style) => match e {
-                MoneyError::NotANumber => {
-                    i18n::t_args(lang, "problem-not-a-number-write-it-like", &[("form", style.example().into())])
-                }
-                MoneyError::Ambiguous(form) => {
-                    i18n::t_args(lang, "problem-ambiguous-amount", &[("form", form.to_string())])
-                }
-                MoneyError::TooPrecise => i18n::t(lang, "problem-at-most-two-decimals"),
-                MoneyError::Negative => i18n::t(lang, "problem-must-not-be-negative"),
-                MoneyError::TooLarge => i18n::t(lang, "problem-too-large"),
-            },
-            FieldProblem::OutOfRange => i18n::t(lang, "problem-value-out-of-the-allowed-range"),
-            FieldProblem::Choice => i18n::t(lang, "problem-choose-one-of-the-options-offered"),
-            FieldProblem::Quantity { max } => {
-                i18n::t_args(lang, "problem-a-whole-number-from-1-to", &[("max", max.to_string())])
-            }
-            FieldProblem::TooMany { max } => i18n::t_args(lang, "problem-at-most-lines", &[("max", max.to_string())]),
-            FieldProblem::Password(PasswordError::TooShort) => i18n::t(lang, "problem-the-password-has-at-least-12"),
-            FieldProblem::Password(PasswordError::TooLong) => i18n::t(lang, "problem-the-password-has-at-most-256"),
-            FieldProblem::PasswordMismatch => i18n::t(lang, "problem-the-two-passwords-differ"),
-            FieldProblem::Conflict => i18n::t(lang, "problem-someone-else-changed-this-application-reload"),
-            FieldProblem::NothingRequested => i18n::t(lang, "problem-nothing-requested"),
-            FieldProblem::NothingProposed => i18n::t(lang, "problem-nothing-proposed"),
-            FieldProblem::Score { min, max } => {
-                i18n::t_args(lang, "problem-score-on-scale", &[("min", min.to_string()), ("max", max.to_string())])
-            }
-            FieldProblem::AboveCap { cap } => {
-                i18n::t_args(lang, "problem-above-cap", &[("cap", i18n::money(lang, *cap))])
-            }
-            FieldProblem::WrongPassword => i18n::t(lang, "problem-wrong-password"),
-            FieldProblem::TooManyAttempts => i18n::t(lang, "problem-too-many-attempts-detail"),
-            FieldProblem::ControlCharacters => i18n::t(lang, "problem-control-characters"),
         }
     }
 }
@@ -581,20 +469,6 @@ mod tests {
         assert_eq!(lang("fr-CA,en;q=0.8"), Language::Fr);
         assert_eq!(lang("de, en;q=0.5, fr;q=0.7"), Language::Fr);
         assert_eq!(lang("de"), Language::Fr);
-    }
-
-    #[test]
-    fn every_field_problem_has_both_languages() {
-        let problems = [
-            FieldProblem::Required,
-            FieldProblem::TooLong { max: 3 },
-            FieldProblem::Organism(OrganismError::NeqShape),
-            FieldProblem::Amount(MoneyError::TooPrecise, NumberStyle::Machine),
-            FieldProblem::OutOfRange,
-        ];
-        for p in problems {
-            assert_ne!(p.message(Language::Fr), p.message(Language::En));
-        }
     }
 
     #[test]

@@ -1,131 +1,18 @@
-//! What reviewers and program officers type (web form) or send (API) — a review, an approval's proposal,
-//! a queue's filters — and its conversion into the domain: one set of rules for both doors.
-
-use std::collections::BTreeMap;
+//! The staff's queues as pages and the API read them: a queue's filters as typed in the address and their
+//! conversion, which queue holds what, who works through it. (What reviewers and officers type — a
+//! review, a proposal — and its rules are use cases: `app::review`.)
 
 use crate::AppState;
-use crate::domain::grant::LineCategory;
+use crate::domain::Region;
 use crate::domain::workflow::Queue;
-use crate::domain::{Hours, Money, NumberStyle, Region};
-use crate::policy::Program;
 use crate::policy::authz::Action;
-use crate::policy::rubric::{RECOMMENDATIONS, Rubric, ScoreError};
-use crate::storage::grants::{Grant, Proposal};
 use crate::storage::queues::{Filter, QueueQuery, QueueSort, Viewer};
-use crate::storage::review::NewReview;
 use crate::web::auth::Caller;
 use crate::web::extract::Fields;
 use crate::web::problem::FieldProblem;
 
-pub const COMMENT_MAX: usize = 5_000;
-pub const REASON_MAX: usize = 2_000;
 /// Rows per queue page, unless asked otherwise (at most 200).
 pub const PER_PAGE: i64 = 25;
-
-/// A review as typed: one score per criterion (text, as typed), a comment, a recommendation.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RawReview {
-    pub scores: BTreeMap<String, String>,
-    pub comment: String,
-    pub recommendation: String,
-}
-
-impl RawReview {
-    /// Checks every score against the rubric (fields `score.{code}`), the comment and the recommendation.
-    pub fn convert(&self, f: &mut Fields, rubric: &Rubric) -> Option<NewReview> {
-        let mut scores = BTreeMap::new();
-        for code in self.scores.keys().filter(|c| !rubric.criteria.iter().any(|k| &k.code == *c)) {
-            f.add(format!("score.{code}"), FieldProblem::Choice);
-        }
-        for c in &rubric.criteria {
-            let field = format!("score.{}", c.code);
-            let typed = self.scores.get(&c.code).map(|s| s.trim()).unwrap_or_default();
-            if typed.is_empty() {
-                f.add(field, FieldProblem::Required);
-                continue;
-            }
-            match typed.parse::<i64>() {
-                Ok(score) if (rubric.min..=rubric.max).contains(&score) => {
-                    scores.insert(c.code.clone(), score);
-                }
-                _ => f.add(field, FieldProblem::Score { min: rubric.min, max: rubric.max }),
-            }
-        }
-        let comment = self.comment.trim().to_string();
-        if comment.is_empty() {
-            f.add("comment", FieldProblem::Required);
-        } else if comment.chars().count() > COMMENT_MAX {
-            f.add("comment", FieldProblem::TooLong { max: COMMENT_MAX as u64 });
-        }
-        let recommendation = self.recommendation.trim().to_string();
-        if !RECOMMENDATIONS.contains(&recommendation.as_str()) {
-            f.add("recommendation", FieldProblem::Choice);
-        }
-        if !f.is_empty() {
-            return None;
-        }
-        let pairs: Vec<(&str, i64)> = scores.iter().map(|(c, s)| (c.as_str(), *s)).collect();
-        let weighted = match rubric.weighted(&pairs) {
-            Ok(w) => w,
-            Err(ScoreError::Missing(code) | ScoreError::Unknown(code) | ScoreError::OutOfScale { code, .. }) => {
-                f.add(format!("score.{code}"), FieldProblem::Score { min: rubric.min, max: rubric.max });
-                return None;
-            }
-        };
-        Some(NewReview { scores, weighted, comment, recommendation })
-    }
-}
-
-/// An approval's proposal as typed: amounts in dollars, coaching hours.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RawProposal {
-    pub equipment: String,
-    pub software: String,
-    pub coaching_hours: String,
-}
-
-impl RawProposal {
-    /// The proposal the form starts from: what the organism asked for, written in `style`.
-    pub fn requested(grant: &Grant, style: NumberStyle) -> RawProposal {
-        let application = grant.application();
-        RawProposal {
-            equipment: application.requested(LineCategory::Equipment).written(style),
-            software: application.requested(LineCategory::Software).written(style),
-            coaching_hours: application.requested_coaching_hours.written(style),
-        }
-    }
-
-    /// The three amounts, each well-formed (two decimals at most, not negative; blank is zero), every
-    /// refused one recorded under its field.
-    pub fn amounts(&self, f: &mut Fields) -> Option<(Money, Money, Hours)> {
-        let money = |f: &mut Fields, field: &str, typed: &str| {
-            let typed = typed.trim();
-            if typed.is_empty() { Some(Money::ZERO) } else { f.money(field, typed) }
-        };
-        let equipment = money(f, "equipment", &self.equipment);
-        let software = money(f, "software", &self.software);
-        let hours = self.coaching_hours.trim();
-        let coaching_hours = if hours.is_empty() { Some(Hours::default()) } else { f.hours("coaching_hours", hours) };
-        Some((equipment?, software?, coaching_hours?))
-    }
-
-    /// Each amount well-formed (two decimals at most, not negative), something proposed, and the total
-    /// with the coaching hours at the program's rate within the per-bourse cap (field `proposal`).
-    pub fn convert(&self, f: &mut Fields, program: &Program) -> Option<Proposal> {
-        let (equipment, software, coaching_hours) = self.amounts(f)?;
-        let total =
-            equipment.amount() + software.amount() + coaching_hours.amount() * program.coaching_hourly_rate.amount();
-        if total.is_zero() {
-            f.add("proposal", FieldProblem::NothingProposed);
-            return None;
-        }
-        if total > program.bourse_cap.amount() {
-            f.add("proposal", FieldProblem::AboveCap { cap: program.bourse_cap });
-            return None;
-        }
-        Some(Proposal { equipment, software, coaching_hours })
-    }
-}
 
 /// A queue's filters as typed in the address: region, requested amount between two bounds (dollars),
 /// sort, page.

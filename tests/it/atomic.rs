@@ -6,11 +6,11 @@
 use crate::common;
 
 use common::TestApp;
+use octroi::app as usecase;
 use octroi::domain::account::AccountRole;
 use octroi::domain::workflow::Role;
 use octroi::domain::{Actor, NumberStyle};
 use octroi::storage::Backend;
-use octroi::web::steps;
 use sqlx::Executor;
 
 /// Makes every INSERT into `table` for which `when` holds fail, on either database.
@@ -75,7 +75,7 @@ async fn sending_to_review_and_assigning_the_reviewers_are_one() {
     let grant = app.grant_in(1, "screening").await;
     let before = footprint(&app, grant.id).await;
     fail_inserts(&app, "grant_assignments", "1 = 1").await;
-    let failed = steps::fire(&app.state, &officer(), &grant, "send_to_review", "", None).await;
+    let failed = usecase::fire(&app.state, &officer(), &grant, "send_to_review", "", None).await;
     assert!(failed.is_err(), "{failed:?}");
     assert_eq!(footprint(&app, grant.id).await, before);
 }
@@ -90,7 +90,8 @@ async fn the_implicit_screening_and_the_decision_are_one() {
     let before = footprint(&app, grant.id).await;
     fail_inserts(&app, "grant_transitions", "NEW.event = 'decline'").await;
     let reason = "Hors du champ du programme.";
-    let failed = steps::decide(&app.state, &caller, &grant, "decline", reason, None, NumberStyle::Machine).await;
+    let failed =
+        usecase::decide(&app.state, &caller.actor(), &grant, "decline", reason, None, NumberStyle::Machine).await;
     assert!(failed.is_err(), "{failed:?}");
     assert_eq!(footprint(&app, grant.id).await, before);
     assert_eq!(app.db().grant(grant.id).await.unwrap().state, "submitted");
@@ -104,11 +105,11 @@ async fn the_last_review_and_completing_the_reviews_are_one() {
     let grant = app.grant_in(1, "in_review").await;
     let reviewers = app.db().assigned_reviewers(grant.id).await.unwrap();
     assert_eq!(reviewers.len(), 2, "{reviewers:?}");
-    steps::submit_review(&app.state, grant.id, reviewers[0].0, common::review(4)).await.unwrap();
+    usecase::submit_review(&app.state, grant.id, reviewers[0].0, common::review(4)).await.unwrap();
     let before = footprint(&app, grant.id).await;
     assert_eq!(before.2, 1, "the first review counts");
     fail_inserts(&app, "grant_transitions", "NEW.event = 'complete_reviews'").await;
-    let failed = steps::submit_review(&app.state, grant.id, reviewers[1].0, common::review(3)).await;
+    let failed = usecase::submit_review(&app.state, grant.id, reviewers[1].0, common::review(3)).await;
     assert!(failed.is_err(), "{failed:?}");
     assert_eq!(footprint(&app, grant.id).await, before);
     assert_eq!(app.db().grant(grant.id).await.unwrap().state, "in_review");
@@ -126,7 +127,7 @@ async fn a_declared_conflict_and_the_reassignment_are_one() {
     let leaving = app.db().assigned_reviewers(grant.id).await.unwrap()[0].0;
     let before = footprint(&app, grant.id).await;
     fail_inserts(&app, "grant_assignments", "1 = 1").await;
-    let failed = steps::declare_conflict(&app.state, leaving, grant.organism_id, "ancienne employée").await;
+    let failed = usecase::declare_conflict(&app.state, leaving, grant.organism_id, "ancienne employée").await;
     assert!(failed.is_err(), "{failed:?}");
     assert_eq!(footprint(&app, grant.id).await, before);
     assert!(app.db().conflicts_of(leaving).await.unwrap().is_empty(), "the conflict was not recorded");
@@ -139,7 +140,7 @@ async fn a_declared_conflict_and_the_reassignment_are_one() {
         Backend::Postgres => "DROP TRIGGER injected_failure ON grant_assignments",
     };
     app.db().pool().execute(drop).await.unwrap();
-    let left = steps::declare_conflict(&app.state, leaving, grant.organism_id, "ancienne employée").await.unwrap();
+    let left = usecase::declare_conflict(&app.state, leaving, grant.organism_id, "ancienne employée").await.unwrap();
     assert_eq!(left, vec![grant.id]);
     let assigned: Vec<i64> = app.db().assigned_reviewers(grant.id).await.unwrap().iter().map(|r| r.0).collect();
     assert_eq!(assigned.len(), 2, "{assigned:?}");
@@ -179,12 +180,13 @@ async fn an_award_and_the_answer_kept_for_its_key_are_one() {
         software: p.software,
         coaching_hours: p.coaching_hours,
     };
-    let year = steps::default_fiscal_year(&app.state);
-    let key =
-        || Some(steps::AwardKey { key: "k-1".into(), user_id: user, answer: std::sync::Arc::new(|_, _| "{}".into()) });
+    let year = usecase::default_fiscal_year(&app.state);
+    let key = || {
+        Some(usecase::AwardKey { key: "k-1".into(), user_id: user, answer: std::sync::Arc::new(|_, _| "{}".into()) })
+    };
     let before = footprint(&app, grant.id).await;
     fail_on(&app, "UPDATE", "idempotency_keys", "1 = 1").await;
-    let failed = steps::award(&app.state, &officer(), &grant, amounts, &year, key(), None).await;
+    let failed = usecase::award(&app.state, &officer(), &grant, amounts, &year, key(), None).await;
     assert!(failed.is_err(), "{failed:?}");
     assert_eq!(footprint(&app, grant.id).await, before);
     assert!(app.db().ledger_entries_of(grant.id).await.unwrap().is_empty());
@@ -195,6 +197,6 @@ async fn an_award_and_the_answer_kept_for_its_key_are_one() {
         Backend::Postgres => "DROP TRIGGER injected_failure ON idempotency_keys",
     };
     app.db().pool().execute(drop).await.unwrap();
-    let made = steps::award(&app.state, &officer(), &grant, amounts, &year, key(), None).await.unwrap();
-    assert!(matches!(made, steps::Awarded::Now(_, Some(ref a)) if a == "{}"), "{made:?}");
+    let made = usecase::award(&app.state, &officer(), &grant, amounts, &year, key(), None).await.unwrap();
+    assert!(matches!(made, usecase::Awarded::Now(_, Some(ref a)) if a == "{}"), "{made:?}");
 }

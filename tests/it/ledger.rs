@@ -201,10 +201,10 @@ async fn concurrent_commitments_never_exceed_the_allocation() {
 /// without room refuses the whole award and writes nothing; only an approved grant is awarded, once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_award_commits_its_funds_with_the_transition() {
+    use octroi::app as usecase;
     use octroi::domain::award::AwardAmounts;
     use octroi::domain::{Actor, Hours};
     use octroi::web::problem::Problem;
-    use octroi::web::steps;
 
     let app = common::TestApp::spawn().await;
     octroi::demo::load(&app.state).await.unwrap();
@@ -221,10 +221,11 @@ async fn an_award_commits_its_funds_with_the_transition() {
         software: Money::parse("480.50").unwrap(),
         coaching_hours: Hours::parse("6.5").unwrap(),
     };
-    let key = |k: &str| Some(steps::AwardKey { key: k.into(), user_id: 1, answer: Arc::new(|g, _| g.id.to_string()) });
+    let key =
+        |k: &str| Some(usecase::AwardKey { key: k.into(), user_id: 1, answer: Arc::new(|g, _| g.id.to_string()) });
     let grant = db.grant(approved[0]).await.unwrap();
-    let made = steps::award(&app.state, &officer, &grant, amounts, fy, key("award-1"), None).await.unwrap();
-    let steps::Awarded::Now(awarded, Some(answer)) = made else { panic!("{made:?}") };
+    let made = usecase::award(&app.state, &officer, &grant, amounts, fy, key("award-1"), None).await.unwrap();
+    let usecase::Awarded::Now(awarded, Some(answer)) = made else { panic!("{made:?}") };
     assert_eq!(answer, grant.id.to_string(), "the answer kept with the key");
     assert_eq!(awarded.state, "awarded");
     assert_eq!(
@@ -247,15 +248,17 @@ async fn an_award_commits_its_funds_with_the_transition() {
     assert_eq!((moved("FQIS"), moved("FDMT")), (408_050, 61_750));
 
     // The same request again under its key: the answer kept, nothing more committed.
-    let replay = steps::award(&app.state, &officer, &grant, amounts, fy, key("award-1"), None).await.unwrap();
-    assert!(matches!(&replay, steps::Awarded::Before(a) if *a == grant.id.to_string()), "{replay:?}");
+    let replay = usecase::award(&app.state, &officer, &grant, amounts, fy, key("award-1"), None).await.unwrap();
+    assert!(matches!(&replay, usecase::Awarded::Before(a) if *a == grant.id.to_string()), "{replay:?}");
     // The same key for another grant: refused, nothing committed.
     let other = db.grant(approved[1]).await.unwrap();
-    let reused = steps::award(&app.state, &officer, &other, amounts, fy, key("award-1"), None).await;
+    let reused =
+        usecase::award(&app.state, &officer, &other, amounts, fy, key("award-1"), None).await.map_err(Problem::from);
     assert!(matches!(reused, Err(Problem::Refused { code: "idempotency-key-reused", .. })), "{reused:?}");
     assert_eq!(db.grant(other.id).await.unwrap().state, "approved");
     // Awarded once only.
-    let again = steps::award(&app.state, &officer, &awarded, amounts, fy, key("award-2"), None).await;
+    let again =
+        usecase::award(&app.state, &officer, &awarded, amounts, fy, key("award-2"), None).await.map_err(Problem::from);
     assert!(matches!(again, Err(Problem::EventNotAllowed { .. })), "{again:?}");
 
     // No room: the whole award is refused with what is missing; nothing is written, the key stays free.
@@ -268,7 +271,8 @@ async fn an_award_commits_its_funds_with_the_transition() {
     db.ledger_apply(fill, context("fill")).await.unwrap();
     let entries_before: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM ledger_entries").fetch_one(db.pool()).await.unwrap();
-    let refused = steps::award(&app.state, &officer, &other, amounts, fy, key("award-3"), None).await;
+    let refused =
+        usecase::award(&app.state, &officer, &other, amounts, fy, key("award-3"), None).await.map_err(Problem::from);
     match refused {
         Err(Problem::Ledger(LedgerError::InsufficientFunds { envelope, fiscal_year, available, missing })) => {
             assert_eq!((envelope.as_str(), fiscal_year.as_str()), ("FQIS", fy));
@@ -292,7 +296,7 @@ async fn an_award_commits_its_funds_with_the_transition() {
     let before_cancel = db.ledger_balances().await.unwrap();
     let awarded = db.grant(awarded.id).await.unwrap();
     let (cancelled, _) =
-        steps::fire(&app.state, &officer, &awarded, "cancel", "L'organisme a fermé.", None).await.unwrap();
+        usecase::fire(&app.state, &officer, &awarded, "cancel", "L'organisme a fermé.", None).await.unwrap();
     assert_eq!(cancelled.state, "cancelled");
     let after_cancel = db.ledger_balances().await.unwrap();
     assert_eq!(fdmt(&before_cancel).committed - fdmt(&after_cancel).committed, 61_750);
@@ -356,7 +360,7 @@ async fn approved_grants(app: &common::TestApp, n: usize) -> Vec<i64> {
             db.submit_review(g.id, r, vec!["in_review".into()], common::review(4)).await.unwrap();
         }
         let v = db.grant(g.id).await.unwrap().version;
-        let firing = octroi::web::steps::firing(&app.state, "complete_reviews", "");
+        let firing = octroi::app::firing(&app.state, "complete_reviews", "");
         let v = db.fire_grant_event(w, g.id, v, &officer, firing).await.unwrap().version;
         let approve = Firing { proposal: Some(common::proposal()), ..Firing::new("approve", "") };
         db.fire_grant_event(w, g.id, v, &officer, approve).await.unwrap();
@@ -678,10 +682,10 @@ async fn an_officer_awards_from_the_page_once() {
 /// the same bytes as recorded, and says which no longer match.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_accepts_over_the_api_and_the_statement_follows_the_grant() {
+    use octroi::app as usecase;
     use octroi::domain::award::AwardAmounts;
     use octroi::domain::workflow::Role;
     use octroi::domain::{Actor, Hours};
-    use octroi::web::steps;
     use serde_json::{Value, json};
 
     let app = common::TestApp::spawn().await;
@@ -695,7 +699,7 @@ async fn a_member_accepts_over_the_api_and_the_statement_follows_the_grant() {
     };
     for &id in &ids {
         let grant = db.grant(id).await.unwrap();
-        steps::award(&app.state, &officer, &grant, amounts, FY, None, None).await.unwrap();
+        usecase::award(&app.state, &officer, &grant, amounts, FY, None, None).await.unwrap();
     }
     let (first, second) = (db.grant(ids[0]).await.unwrap(), db.grant(ids[1]).await.unwrap());
     let member =
@@ -744,7 +748,7 @@ async fn a_member_accepts_over_the_api_and_the_statement_follows_the_grant() {
     );
     assert_eq!(app.get_as(&other, &statement).await.status(), 403);
     let active = db.grant(first.id).await.unwrap();
-    steps::fire(&app.state, &officer, &active, "cancel", "Projet abandonné.", None).await.unwrap();
+    usecase::fire(&app.state, &officer, &active, "cancel", "Projet abandonné.", None).await.unwrap();
     let s: Value = app.get_as(&staff, &statement).await.json().await.unwrap();
     assert_eq!((s["released"].as_str(), s["remaining"].as_str()), (Some("1000.00"), Some("0.00")), "{s}");
     let kinds: Vec<&str> = s["entries"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
@@ -888,7 +892,7 @@ async fn entries_cannot_be_replaced_and_verify_checks_awards_and_allocations() {
         software: Money::ZERO,
         coaching_hours: Hours::parse("2").unwrap(),
     };
-    octroi::web::steps::award(&app.state, &officer, &grant, amounts, FY, None, None).await.unwrap();
+    octroi::app::award(&app.state, &officer, &grant, amounts, FY, None, None).await.unwrap();
     let program = &app.state.program;
     assert_eq!(db.ledger_verify_against(program).await.unwrap(), Vec::<String>::new());
 
@@ -949,7 +953,7 @@ async fn the_letter_is_rendered_before_the_award_and_made_again_only_when_the_sp
             amounts,
             hourly_rate: state.program.coaching_hourly_rate,
             cap: state.program.bourse_cap,
-            fiscal_year: octroi::web::steps::default_fiscal_year(state),
+            fiscal_year: octroi::app::default_fiscal_year(state),
             payers: state.program.categories.iter().map(|c| (c.code.clone(), c.envelopes.clone())).collect(),
             idempotency: None,
             previewed: None,
@@ -963,8 +967,8 @@ async fn the_letter_is_rendered_before_the_award_and_made_again_only_when_the_sp
     let grant = app.grant_in(1, "approved").await;
     let p = grant.proposal().unwrap();
     let amounts = AwardAmounts { equipment: p.equipment, software: p.software, coaching_hours: p.coaching_hours };
-    let year = octroi::web::steps::default_fiscal_year(state);
-    let parts = octroi::web::steps::award_preview(state, &amounts, &year).await.unwrap();
+    let year = octroi::app::default_fiscal_year(state);
+    let parts = octroi::app::award_preview(state, &amounts, &year).await.unwrap();
     let never: Arc<MakeLetter> = Arc::new(|_: &[Part], _: &str| panic!("made again although the split is the same"));
     let firing = award(&grant, Some((parts.clone(), today.clone(), "rendered-before".into())), never);
     let done =

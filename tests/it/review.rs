@@ -65,7 +65,7 @@ async fn submitted(app: &TestApp, n: u32, region: &str, equipment: &str) -> (i64
 async fn fire(app: &TestApp, grant: i64, events: &[&str]) {
     for event in events {
         let g = app.db().grant(grant).await.unwrap();
-        let firing = Firing { proposal: Some(common::proposal()), ..octroi::web::steps::firing(&app.state, event, "") };
+        let firing = Firing { proposal: Some(common::proposal()), ..octroi::app::firing(&app.state, event, "") };
         app.db()
             .fire_grant_event(app.state.grant_workflow(), grant, g.version, &actor(Role::ProgramOfficer), firing)
             .await
@@ -233,13 +233,12 @@ async fn declines_and_requests_for_information_reach_the_applicant_in_their_lang
     let officer = app.db().user(officer_id).await.unwrap();
     let caller = octroi::web::auth::Caller::load(app.db(), officer).await.unwrap();
     let g = app.db().grant(grant).await.unwrap();
-    let (g, _) = octroi::web::steps::fire(&app.state, &caller.actor(), &g, "begin_screening", "", None).await.unwrap();
-    let refused = octroi::web::steps::fire(&app.state, &caller.actor(), &g, "approve", "", None).await;
+    let (g, _) = octroi::app::fire(&app.state, &caller.actor(), &g, "begin_screening", "", None).await.unwrap();
+    let refused = octroi::app::fire(&app.state, &caller.actor(), &g, "approve", "", None).await;
     assert!(refused.is_err(), "no approval from screening");
-    let (g, _) =
-        octroi::web::steps::fire(&app.state, &caller.actor(), &g, "request_info", "Joignez une soumission.", None)
-            .await
-            .unwrap();
+    let (g, _) = octroi::app::fire(&app.state, &caller.actor(), &g, "request_info", "Joignez une soumission.", None)
+        .await
+        .unwrap();
     assert_eq!(g.state, "more_info");
     let mail = app.db().mail_to("pat@test.org").await.unwrap().pop().unwrap();
     assert_eq!(mail.subject, "DATAide: information requested for “Projet 1”");
@@ -249,10 +248,9 @@ async fn declines_and_requests_for_information_reach_the_applicant_in_their_lang
         app.db().fire_grant_event(app.state.grant_workflow(), grant, g.version, &actor(Role::Applicant), answer).await;
     assert_eq!(g.unwrap().state, "screening", "back to the queue it came from");
     let g = app.db().grant(grant).await.unwrap();
-    let (g, _) =
-        octroi::web::steps::fire(&app.state, &caller.actor(), &g, "decline", "Hors du champ du programme.", None)
-            .await
-            .unwrap();
+    let (g, _) = octroi::app::fire(&app.state, &caller.actor(), &g, "decline", "Hors du champ du programme.", None)
+        .await
+        .unwrap();
     assert_eq!(g.state, "declined");
     let mail = app.db().mail_to("pat@test.org").await.unwrap().pop().unwrap();
     assert_eq!(mail.subject, "DATAide: decision on “Projet 1”");
@@ -283,7 +281,7 @@ async fn review_refusals_write_nothing() {
     assert_eq!(db.grant(grant).await.unwrap().version, version, "no refusal touched the grant");
 
     // The decision waits for every review: the program asks for two.
-    let early = octroi::web::steps::firing(&app.state, "complete_reviews", "");
+    let early = octroi::app::firing(&app.state, "complete_reviews", "");
     let refused =
         db.fire_grant_event(app.state.grant_workflow(), grant, version, &actor(Role::ProgramOfficer), early).await;
     assert!(matches!(refused, Err(StorageError::Refused { .. })), "{refused:?}");
@@ -310,7 +308,7 @@ async fn review_refusals_write_nothing() {
 
     let g = db.grant(grant).await.unwrap();
     let workflow = app.state.grant_workflow();
-    let mut complete = octroi::web::steps::firing(&app.state, "complete_reviews", "");
+    let mut complete = octroi::app::firing(&app.state, "complete_reviews", "");
     complete.reviews_required = 1;
     let refused = db.fire_grant_event(workflow, grant, g.version, &actor(Role::ProgramOfficer), complete.clone()).await;
     assert!(matches!(refused, Err(StorageError::Refused { .. })), "Carl has not reviewed yet: {refused:?}");
@@ -689,7 +687,7 @@ async fn the_outbox_goes_out_through_smtp_when_configured() {
         .await
         .unwrap();
     let g = state.db.create_grant(o, application("Projet SMTP", "100"), state.grant_workflow()).await.unwrap();
-    octroi::web::steps::fire(&state, &actor(Role::Applicant), &g, "submit", "", None).await.unwrap();
+    octroi::app::fire(&state, &actor(Role::Applicant), &g, "submit", "", None).await.unwrap();
     let mailer = octroi::notify::Mailer::new(config.smtp_url.as_deref(), &config.data_dir.join("outbox")).unwrap();
     assert_eq!(octroi::notify::deliver_pending(&state.db, &mailer).await.unwrap(), 1);
     let received = tokio::time::timeout(std::time::Duration::from_secs(10), server).await.unwrap().unwrap();

@@ -354,7 +354,7 @@ async fn both_doors_keep_the_same_rules() {
     }
     let assigned = app.db().assigned_reviewers(grant).await.unwrap();
     let (first, second) = (assigned[0].0, assigned[1].0);
-    let reviewing = octroi::web::steps::reviewing_states(&app.state);
+    let reviewing = octroi::app::reviewing_states(&app.state);
     app.db().submit_review(grant, first, reviewing, common::review(5)).await.unwrap();
     let token = app.token_of(second).await;
     let queue: Value = app.get_as(&token, "/api/v1/queues/my-reviews").await.json().await.unwrap();

@@ -12,6 +12,7 @@ use validator::Validate;
 use super::ProblemDetails;
 use super::grants::GrantView;
 use crate::AppState;
+use crate::app::{self, Signature};
 use crate::domain::Money;
 use crate::policy::authz::Action;
 use crate::storage::grants::AcceptanceRecord;
@@ -19,7 +20,6 @@ use crate::web::auth::ApiCaller;
 use crate::web::client::ClientAddress;
 use crate::web::extract::{ApiJson, ApiPath, Fields, Input};
 use crate::web::problem::Problem;
-use crate::web::steps::{self, Signature};
 
 /// A member's acceptance of the award letter.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
@@ -90,7 +90,7 @@ pub async fn accept(
     grant.version = input.version;
     let signature =
         Signature { name: input.signer_name, title: input.signer_title, confirmed: input.accept_conditions };
-    let grant = steps::accept(&state, &caller.actor(), caller.user.id, &grant, &signature, client).await?;
+    let grant = app::accept(&state, &caller.actor(), caller.user.id, &grant, &signature, client).await?;
     Ok(Json(GrantView::new(&state, grant)))
 }
 

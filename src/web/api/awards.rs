@@ -19,14 +19,14 @@ use validator::Validate;
 use super::ProblemDetails;
 use super::grants::GrantView;
 use crate::AppState;
-use crate::domain::award::AwardAmounts;
+use crate::app;
+use crate::app::RawProposal;
+use crate::domain::award::{AwardAmounts, Part};
 use crate::policy::authz::Action;
 use crate::storage::grants::AnswerFn;
 use crate::web::auth::ApiCaller;
 use crate::web::extract::{ApiJson, ApiPath, Fields, Input};
 use crate::web::problem::Problem;
-use crate::web::review::RawProposal;
-use crate::web::steps;
 
 /// An award: amounts in dollars (decimal strings), coaching hours, the fiscal year whose allocations
 /// pay it (by default today's, or the program's last when its years are over).
@@ -118,9 +118,9 @@ pub async fn award(
     ApiJson(input): ApiJson<AwardInput>,
 ) -> Result<Response, Problem> {
     let mut grant = caller.grant(&state, id, Action::GrantManage).await?;
-    let fiscal_year = input.fiscal_year.clone().unwrap_or_else(|| steps::default_fiscal_year(&state));
+    let fiscal_year = input.fiscal_year.clone().unwrap_or_else(|| app::default_fiscal_year(&state));
     if input.raw.preview {
-        let parts = steps::award_preview(&state, &input.amounts, &fiscal_year).await?;
+        let parts = app::award_preview(&state, &input.amounts, &fiscal_year).await?;
         let view = AwardView {
             preview_id: crate::domain::award::preview_id(id, &input.amounts, &fiscal_year, &parts),
             total: input.amounts.total(state.program.coaching_hourly_rate).to_string(),
@@ -149,7 +149,7 @@ pub async fn award(
         input.amounts.total(state.program.coaching_hourly_rate).to_string(),
     );
     let year = fiscal_year.clone();
-    let answer: Arc<AnswerFn> = Arc::new(move |awarded, parts| {
+    let answer: Arc<AnswerFn> = Arc::new(move |awarded: &crate::storage::grants::Grant, parts: &[Part]| {
         let view = AwardView {
             preview_id: preview_id.clone(),
             fiscal_year: year.clone(),
@@ -166,12 +166,12 @@ pub async fn award(
         };
         serde_json::to_string(&view).expect("a view serializes")
     });
-    let key = steps::AwardKey { key: key.to_string(), user_id: caller.user.id, answer };
+    let key = app::AwardKey { key: key.to_string(), user_id: caller.user.id, answer };
     let previewed = input.raw.preview_id.clone();
     let body =
-        match steps::award(&state, &caller.actor(), &grant, input.amounts, &fiscal_year, Some(key), previewed).await? {
-            steps::Awarded::Now(_, answer) => answer.unwrap_or_default(),
-            steps::Awarded::Before(answer) => answer,
+        match app::award(&state, &caller.actor(), &grant, input.amounts, &fiscal_year, Some(key), previewed).await? {
+            app::Awarded::Now(_, answer) => answer.unwrap_or_default(),
+            app::Awarded::Before(answer) => answer,
         };
     Ok(([(axum::http::header::CONTENT_TYPE, "application/json")], body).into_response())
 }

@@ -9,6 +9,8 @@ use validator::Validate;
 
 use super::ProblemDetails;
 use crate::AppState;
+use crate::app;
+use crate::app::RawProposal;
 use crate::domain::grant::{Application, LineCategory};
 use crate::policy::authz::{Action, Resource};
 use crate::storage::grants::{Grant, GrantTransition};
@@ -16,8 +18,6 @@ use crate::web::application::{RawApplication, RawLine};
 use crate::web::auth::ApiCaller;
 use crate::web::extract::{ApiJson, ApiPath, Fields, Input};
 use crate::web::problem::Problem;
-use crate::web::review::RawProposal;
-use crate::web::steps;
 
 /// The application's content. A draft may leave fields empty; submission requires them (the
 /// `application_complete` guard). Amounts are decimal strings in dollars (`"1234.56"`), hours likewise.
@@ -364,7 +364,7 @@ pub async fn transition(
     };
     // The version the caller saw decides; a stale one is refused by storage.
     grant.version = request.version;
-    let (grant, _) = steps::fire(&state, &caller.actor(), &grant, &request.event, &request.reason, proposal).await?;
+    let (grant, _) = app::fire(&state, &caller.actor(), &grant, &request.event, &request.reason, proposal).await?;
     Ok(Json(GrantView::new(&state, grant)))
 }
 

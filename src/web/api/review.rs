@@ -1,5 +1,5 @@
 //! `/api/v1/queues` and the review of one application: reviews, reviewers, conflicts, batch decisions.
-//! The same rules as the pages (`web::review`, `web::steps`).
+//! The same rules and use cases as the pages (`app`, `web::review`).
 
 use std::collections::BTreeMap;
 
@@ -17,13 +17,14 @@ use crate::domain::NumberStyle;
 use crate::domain::workflow::GrantUse;
 use crate::policy::authz::{Action, Resource};
 
+use crate::app;
+use crate::app::RawReview;
 use crate::storage::queues::QueueRow;
 use crate::storage::review::Review;
 use crate::web::auth::{ApiCaller, grant_resource};
 use crate::web::extract::{ApiJson, ApiPath, ApiQuery, Fields, Input};
 use crate::web::problem::{FieldProblem, Problem};
-use crate::web::review::{QueueKind, QueueParams, RawReview, queue_query};
-use crate::web::steps;
+use crate::web::review::{QueueKind, QueueParams, queue_query};
 
 /// One application in a queue. Amounts are decimal strings in dollars.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -174,7 +175,7 @@ pub async fn submit_review(
     caller.grant(&state, id, Action::GrantReview).await?;
     let mut f = Fields::default();
     let review = raw.convert(&mut f, &state.rubric).ok_or_else(|| f.into_problem())?;
-    steps::submit_review(&state, id, caller.user.id, review).await?;
+    app::submit_review(&state, id, caller.user.id, review).await?;
     let reviews = state.db.reviews(id).await?;
     Ok((StatusCode::CREATED, Json(reviews.into_iter().map(Into::into).collect())))
 }
@@ -244,12 +245,12 @@ pub async fn assign(
     ApiJson(input): ApiJson<AssignInput>,
 ) -> Result<Json<Vec<AssignedReviewer>>, Problem> {
     let grant = caller.grant(&state, id, Action::GrantManage).await?;
-    steps::check_assignable(&state, &grant)?;
+    app::check_assignable(&state, &grant)?;
     match input.user_id {
-        Some(user) => state.db.assign_reviewer(id, user, steps::assignment_mail(&state)).await?,
+        Some(user) => state.db.assign_reviewer(id, user, app::assignment_mail(&state)).await?,
         None => {
             let wanted = state.rubric.reviewers_per_application as usize;
-            state.db.auto_assign(vec![id], wanted, steps::assignment_mail(&state)).await?;
+            state.db.auto_assign(vec![id], wanted, app::assignment_mail(&state)).await?;
         }
     }
     state.mail_waker.notify_one();
@@ -288,7 +289,7 @@ pub async fn conflict(
     ApiJson(reason): ApiJson<ConflictInput>,
 ) -> Result<StatusCode, Problem> {
     let grant = caller.grant(&state, id, Action::GrantReview).await?;
-    steps::declare_conflict(&state, caller.user.id, grant.organism_id, &reason).await?;
+    app::declare_conflict(&state, caller.user.id, grant.organism_id, &reason).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -346,15 +347,16 @@ pub async fn decisions(
     caller.require(&state, Action::QueueManage, &Resource::Program)?;
     let mut outcomes = Vec::with_capacity(decisions.len());
     for d in decisions {
-        let outcome = async {
+        let outcome: Result<_, Problem> = async {
             let mut grant = caller.grant(&state, d.grant_id, Action::GrantManage).await?;
             grant.version = d.version;
             let proposal = match d.proposal {
                 Some(p) => Some(p.raw()),
                 None => (d.event == state.grant_workflow().event(GrantUse::Approve))
-                    .then(|| crate::web::review::RawProposal::requested(&grant, NumberStyle::Machine)),
+                    .then(|| crate::app::RawProposal::requested(&grant, NumberStyle::Machine)),
             };
-            steps::decide(&state, &caller, &grant, &d.event, &d.reason, proposal.as_ref(), NumberStyle::Machine).await
+            let (actor, numbers) = (caller.actor(), NumberStyle::Machine);
+            Ok(app::decide(&state, &actor, &grant, &d.event, &d.reason, proposal.as_ref(), numbers).await?)
         }
         .await;
         outcomes.push(match outcome {

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::account::signed_in_page;
 use super::{FormErrors, Page, render};
 use crate::AppState;
+use crate::app;
 use crate::domain::account::AccountRole;
 use crate::domain::grant::{Application, LineCategory};
 use crate::domain::ledger::CommitmentLine;
@@ -26,7 +27,6 @@ use crate::web::auth::{SignedIn, grant_resource};
 use crate::web::client::ClientAddress;
 use crate::web::extract::Fields;
 use crate::web::problem::{FieldError, FieldProblem, Problem};
-use crate::web::steps;
 
 #[derive(Template)]
 #[template(path = "dashboard.html")]
@@ -265,7 +265,7 @@ pub async fn edit(
         let extra = if action == "more_lines" { "#lines" } else { "" };
         return Ok(Redirect::to(&format!("/grants/{id}/edit?saved=1{extra}")).into_response());
     }
-    match steps::fire(&state, &signed.caller.actor(), &saved, &event, "", None).await {
+    match app::fire(&state, &signed.caller.actor(), &saved, &event, "", None).await.map_err(Problem::from) {
         Ok(_) => Ok(Redirect::to(&format!("/grants/{id}")).into_response()),
         Err(Problem::ConditionsNotMet { failed, missing, .. }) if failed.contains(&Guard::ApplicationComplete) => {
             let errors = missing
@@ -462,12 +462,15 @@ pub async fn accept(
         accept_conditions: form.get("accept_conditions").cloned(),
     };
     grant.version = typed.version;
-    let signature = steps::Signature {
+    let signature = app::Signature {
         name: typed.signer_name.clone(),
         title: typed.signer_title.clone(),
         confirmed: typed.accept_conditions.is_some(),
     };
-    match steps::accept(&state, &signed.caller.actor(), signed.caller.user.id, &grant, &signature, client).await {
+    match app::accept(&state, &signed.caller.actor(), signed.caller.user.id, &grant, &signature, client)
+        .await
+        .map_err(Problem::from)
+    {
         Ok(_) => Ok(Redirect::to(&format!("/grants/{id}?notice=signed")).into_response()),
         Err(problem @ (Problem::Validation(_) | Problem::VersionConflict { .. })) => {
             let current = state.db.grant(id).await?;
@@ -530,7 +533,10 @@ pub async fn withdraw(
     let mut grant = signed.caller.grant(&state, id, Action::GrantFire).await?;
     grant.version = form.version;
     let withdraw = state.grant_workflow().event(GrantUse::Withdraw);
-    match steps::fire(&state, &signed.caller.actor(), &grant, withdraw, form.reason.trim(), None).await {
+    match app::fire(&state, &signed.caller.actor(), &grant, withdraw, form.reason.trim(), None)
+        .await
+        .map_err(Problem::from)
+    {
         Ok(_) => Ok(Redirect::to(&format!("/grants/{id}")).into_response()),
         Err(problem @ Problem::Validation(_)) => {
             let mut show = show_page(&state, &signed, &headers, state.db.grant(id).await?, None).await?;

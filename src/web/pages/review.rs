@@ -13,6 +13,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::account::signed_in_page;
 use super::{FormErrors, MessagePage, Page, form_map, render};
 use crate::AppState;
+use crate::app::review::{COMMENT_MAX, REASON_MAX};
+use crate::app::{self, RawProposal, RawReview};
 use crate::domain::workflow::{GrantUse, Queue, Role};
 use crate::domain::{NumberStyle, Region};
 use crate::policy::authz::{Action, Resource};
@@ -23,10 +25,7 @@ use crate::storage::review::Review;
 use crate::web::auth::{Caller, SignedIn};
 use crate::web::extract::Fields;
 use crate::web::problem::{FieldError, FieldProblem, Problem};
-use crate::web::review::{
-    COMMENT_MAX, PER_PAGE, QueueKind, QueueParams, REASON_MAX, RawProposal, RawReview, queue_query,
-};
-use crate::web::steps;
+use crate::web::review::{PER_PAGE, QueueKind, QueueParams, queue_query};
 
 // --- queues --------------------------------------------------------------------------------------------
 
@@ -287,7 +286,7 @@ fn offered_actions(state: &AppState, grant_state: &str) -> Vec<String> {
     workflow
         .decisions
         .iter()
-        .filter(|e| allowed.contains(e) || steps::implicit_first(workflow, grant_state, e).is_some())
+        .filter(|e| allowed.contains(e) || app::implicit_first(workflow, grant_state, e).is_some())
         .cloned()
         .collect()
 }
@@ -346,7 +345,7 @@ impl AwardForm {
             equipment: p.map(|p| p.equipment.written(style)).unwrap_or_default(),
             software: p.map(|p| p.software.written(style)).unwrap_or_default(),
             coaching_hours: p.map(|p| p.coaching_hours.written(style)).unwrap_or_default(),
-            fiscal_year: steps::default_fiscal_year(state),
+            fiscal_year: app::default_fiscal_year(state),
             years: state.program.fiscal_years.iter().map(ToString::to_string).collect(),
             preview: None,
         }
@@ -455,7 +454,8 @@ pub async fn manage(
     let seen = grant.clone();
     grant.version = get("version").parse().unwrap_or(0);
     let numbers = super::page_language(&headers).into();
-    match steps::decide(&state, &signed.caller, &grant, &event, &reason, Some(&proposal), numbers).await {
+    let actor = signed.caller.actor();
+    match app::decide(&state, &actor, &grant, &event, &reason, Some(&proposal), numbers).await.map_err(Problem::from) {
         Ok((after, missing)) => {
             // Back to the queue the application has just left, to take the next one; else stay on it.
             let key = if missing > 0 { "short" } else { "done" };
@@ -522,30 +522,38 @@ pub async fn award(
             let key = Some(get("key")).filter(|k| !k.is_empty()).unwrap_or_else(crate::passwords::random_token);
             let done = format!("/grants/{id}/manage?notice=award-made");
             let answer = done.clone();
-            let key =
-                steps::AwardKey { key, user_id: signed.caller.user.id, answer: Arc::new(move |_, _| answer.clone()) };
+            let key = app::AwardKey {
+                key,
+                user_id: signed.caller.user.id,
+                answer: Arc::new(move |_: &Grant, _: &[crate::domain::award::Part]| answer.clone()),
+            };
             // Exactly what the preview showed, or nothing (an empty id never matches).
             let previewed = Some(get("preview_id"));
             let actor = signed.caller.actor();
-            match steps::award(&state, &actor, &grant, amounts, &typed.fiscal_year, Some(key), previewed).await {
+            match app::award(&state, &actor, &grant, amounts, &typed.fiscal_year, Some(key), previewed)
+                .await
+                .map_err(Problem::from)
+            {
                 Ok(_) => return Ok(Redirect::to(&done).into_response()),
                 Err(e) => Err(e),
             }
         }
-        Some(amounts) => steps::award_preview(&state, &amounts, &typed.fiscal_year).await.map(|parts| {
-            typed.preview = Some(AwardPreview {
-                id: crate::domain::award::preview_id(id, &amounts, &typed.fiscal_year, &parts),
-                parts: parts
-                    .into_iter()
-                    .map(|p| {
-                        let label = crate::i18n::t(lang, &format!("category-{}", p.category));
-                        (p.envelope, label, p.amount.cents())
-                    })
-                    .collect(),
-                total: amounts.total(state.program.coaching_hourly_rate).cents(),
-                key: crate::passwords::random_token(),
-            });
-        }),
+        Some(amounts) => {
+            app::award_preview(&state, &amounts, &typed.fiscal_year).await.map_err(Problem::from).map(|parts| {
+                typed.preview = Some(AwardPreview {
+                    id: crate::domain::award::preview_id(id, &amounts, &typed.fiscal_year, &parts),
+                    parts: parts
+                        .into_iter()
+                        .map(|p| {
+                            let label = crate::i18n::t(lang, &format!("category-{}", p.category));
+                            (p.envelope, label, p.amount.cents())
+                        })
+                        .collect(),
+                    total: amounts.total(state.program.coaching_hourly_rate).cents(),
+                    key: crate::passwords::random_token(),
+                });
+            })
+        }
     };
     let (errors, status) = match outcome {
         Ok(()) => (FormErrors::default(), StatusCode::OK),
@@ -569,10 +577,10 @@ pub async fn reviewers(
     let form = form_map(&body);
     let user: i64 = form.get("user_id").and_then(|u| u.parse().ok()).unwrap_or(0);
     if form.get("action").is_some_and(|a| a != "unassign") {
-        steps::check_assignable(&state, &grant)?;
+        app::check_assignable(&state, &grant)?;
     }
     let key = match form.get("action").map(String::as_str) {
-        Some("assign") => match state.db.assign_reviewer(id, user, steps::assignment_mail(&state)).await {
+        Some("assign") => match state.db.assign_reviewer(id, user, app::assignment_mail(&state)).await {
             Ok(()) => "assigned",
             Err(e) => {
                 let problem = Problem::from(e);
@@ -594,7 +602,7 @@ pub async fn reviewers(
         }
         Some("auto") => {
             let wanted = state.rubric.reviewers_per_application as usize;
-            state.db.auto_assign(vec![id], wanted, steps::assignment_mail(&state)).await?;
+            state.db.auto_assign(vec![id], wanted, app::assignment_mail(&state)).await?;
             if state.db.assigned_reviewers(id).await?.len() < wanted { "short" } else { "assigned" }
         }
         _ => return Err(Problem::BadRequest("action must be assign, unassign or auto".into())),
@@ -635,13 +643,14 @@ pub async fn batch(
         lines.push(page.t("batch-none"));
     }
     for (id, version) in ids {
-        let outcome = async {
+        let outcome: Result<_, Problem> = async {
             let mut grant = signed.caller.grant(&state, id, Action::GrantManage).await?;
             grant.version = version;
             let numbers = page.lang.into();
             let approve = state.grant_workflow().event(GrantUse::Approve);
             let proposal = (event == approve).then(|| RawProposal::requested(&grant, numbers));
-            steps::decide(&state, &signed.caller, &grant, &event, &reason, proposal.as_ref(), numbers).await
+            let actor = signed.caller.actor();
+            Ok(app::decide(&state, &actor, &grant, &event, &reason, proposal.as_ref(), numbers).await?)
         }
         .await;
         let text = match outcome {
@@ -719,7 +728,7 @@ async fn review_page_with(
     let reviewed = reviews.iter().any(|r| r.reviewer_id == me);
     // The others' scores stay hidden until this reviewer has submitted their own.
     let visible: Vec<Review> = if reviewed { reviews } else { Vec::new() };
-    let open = !reviewed && steps::reviewing_states(state).contains(&grant.state);
+    let open = !reviewed && app::reviewing_states(state).contains(&grant.state);
     let application = grant.application();
     let template = ReviewTemplate {
         organism: state.db.organism(grant.organism_id).await?,
@@ -776,7 +785,7 @@ pub async fn review(
     let mut f = Fields::default();
     let outcome = match form.convert(&mut f, &state.rubric) {
         None => Err(f.into_problem()),
-        Some(new) => steps::submit_review(&state, id, signed.caller.user.id, new).await,
+        Some(new) => app::submit_review(&state, id, signed.caller.user.id, new).await.map_err(Problem::from),
     };
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/grants/{id}/review?notice=reviewed")).into_response()),
@@ -812,6 +821,6 @@ pub async fn conflict(
         let input = ReviewInput { errors, status: Some(StatusCode::UNPROCESSABLE_ENTITY), ..Default::default() };
         return review_page_with(&state, &signed, &headers, grant, input).await;
     }
-    steps::declare_conflict(&state, signed.caller.user.id, grant.organism_id, &reason).await?;
+    app::declare_conflict(&state, signed.caller.user.id, grant.organism_id, &reason).await?;
     Ok(Redirect::to("/queues/my-reviews?notice=conflict").into_response())
 }

@@ -228,7 +228,7 @@ impl TestApp {
 
     /// Assigns a reviewer as a program officer would (the conflict rule applies).
     pub async fn assign(&self, grant: i64, reviewer: i64) -> Result<(), octroi::storage::StorageError> {
-        self.db().assign_reviewer(grant, reviewer, octroi::web::steps::assignment_mail(&self.state)).await
+        self.db().assign_reviewer(grant, reviewer, octroi::app::assignment_mail(&self.state)).await
     }
 
     pub fn db(&self) -> &Db {
@@ -281,9 +281,9 @@ impl TestApp {
     /// it to the decision; the officer approves [`proposal`], awards it in the default fiscal year; a
     /// member accepts it, which activates it. The one way tests put a grant in a given state.
     pub async fn grant_in(&self, n: u32, target: &str) -> octroi::storage::grants::Grant {
+        use octroi::app as usecase;
         use octroi::domain::Actor;
         use octroi::domain::workflow::Role;
-        use octroi::web::steps;
         let state = &self.state;
         let id = self.complete_draft(&neq(n)).await;
         let mut grant = self.db().grant(id).await.unwrap();
@@ -303,16 +303,16 @@ impl TestApp {
                 break;
             }
             let fired = match next {
-                "submitted" => steps::fire(state, &member, &grant, "submit", "", None).await,
-                "screening" => steps::fire(state, &officer, &grant, "begin_screening", "", None).await,
-                "in_review" => steps::fire(state, &officer, &grant, "send_to_review", "", None).await,
+                "submitted" => usecase::fire(state, &member, &grant, "submit", "", None).await,
+                "screening" => usecase::fire(state, &officer, &grant, "begin_screening", "", None).await,
+                "in_review" => usecase::fire(state, &officer, &grant, "send_to_review", "", None).await,
                 "decision" => {
                     for (reviewer, ..) in self.db().assigned_reviewers(id).await.unwrap() {
-                        steps::submit_review(state, id, reviewer, review(4)).await.unwrap();
+                        usecase::submit_review(state, id, reviewer, review(4)).await.unwrap();
                     }
                     Ok((self.db().grant(id).await.unwrap(), 0))
                 }
-                "approved" => steps::fire(state, &officer, &grant, "approve", "", Some(proposal())).await,
+                "approved" => usecase::fire(state, &officer, &grant, "approve", "", Some(proposal())).await,
                 "awarded" => {
                     let p = grant.proposal().unwrap();
                     let amounts = octroi::domain::award::AwardAmounts {
@@ -320,15 +320,15 @@ impl TestApp {
                         software: p.software,
                         coaching_hours: p.coaching_hours,
                     };
-                    let year = steps::default_fiscal_year(state);
-                    let made = steps::award(state, &officer, &grant, amounts, &year, None, None).await;
+                    let year = usecase::default_fiscal_year(state);
+                    let made = usecase::award(state, &officer, &grant, amounts, &year, None, None).await;
                     made.map(|a| (a.made().expect("made now"), 0))
                 }
                 _ => {
                     let signature =
-                        steps::Signature { name: "Marie".into(), title: "Directrice".into(), confirmed: true };
+                        usecase::Signature { name: "Marie".into(), title: "Directrice".into(), confirmed: true };
                     let address = std::net::IpAddr::from([127, 0, 0, 1]);
-                    steps::accept(state, &member, member_id, &grant, &signature, address).await.map(|g| (g, 0))
+                    usecase::accept(state, &member, member_id, &grant, &signature, address).await.map(|g| (g, 0))
                 }
             };
             grant = fired.unwrap_or_else(|p| panic!("{next}: {p:?}")).0;

@@ -1,0 +1,349 @@
+//! What a person typed, field by field, and why a field was refused: collected so that one answer lists
+//! every refused field, in the order and the words each door shows (a page's summary, the API's list).
+
+use validator::{ValidationErrors, ValidationErrorsKind};
+
+use crate::app::AppError;
+use crate::domain::account::PasswordError;
+use crate::domain::{Hours, Language, Money, MoneyError, NumberStyle, OrganismError};
+use crate::i18n;
+
+/// Why one field was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldProblem {
+    Required,
+    TooLong {
+        max: u64,
+    },
+    Organism(OrganismError),
+    /// An amount or hours refused, and the form expected where it was typed (a page's language, or the
+    /// API's `1234.56`).
+    Amount(MoneyError, NumberStyle),
+    OutOfRange,
+    /// Not one of the offered choices.
+    Choice,
+    /// A whole number from 1 to `max`.
+    Quantity {
+        max: u64,
+    },
+    TooMany {
+        max: u64,
+    },
+    Password(PasswordError),
+    /// The two passwords typed differ.
+    PasswordMismatch,
+    /// Someone else saved first.
+    Conflict,
+    /// Neither a line with an amount nor coaching hours.
+    NothingRequested,
+    /// An approval that proposes no money and no coaching.
+    NothingProposed,
+    /// A score that is not a whole number on the rubric's scale.
+    Score {
+        min: i64,
+        max: i64,
+    },
+    /// A proposal above the program's per-bourse cap.
+    AboveCap {
+        cap: crate::domain::Money,
+    },
+    /// The password typed is not the account's.
+    WrongPassword,
+    /// Too many tries: wait before trying again.
+    TooManyAttempts,
+    /// A line break, tab or other control character in a one-line field.
+    ControlCharacters,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub problem: FieldProblem,
+}
+
+impl FieldProblem {
+    pub fn code(&self) -> &'static str {
+        match self {
+            FieldProblem::Required => "required",
+            FieldProblem::TooLong { .. } => "too-long",
+            FieldProblem::Organism(OrganismError::NeqShape | OrganismError::NeqLegalForm) => "invalid-neq",
+            FieldProblem::Organism(OrganismError::Region) => "invalid-region",
+            FieldProblem::Organism(OrganismError::Email) => "invalid-email",
+            FieldProblem::Organism(OrganismError::PostalCode) => "invalid-postal-code",
+            FieldProblem::Organism(OrganismError::Language) => "invalid-language",
+            FieldProblem::Amount(MoneyError::Ambiguous(_), _) => "ambiguous-amount",
+            FieldProblem::Amount(..) => "invalid-amount",
+            FieldProblem::OutOfRange => "out-of-range",
+            FieldProblem::Choice => "invalid-choice",
+            FieldProblem::Quantity { .. } => "invalid-quantity",
+            FieldProblem::TooMany { .. } => "too-many",
+            FieldProblem::Password(_) => "weak-password",
+            FieldProblem::PasswordMismatch => "password-mismatch",
+            FieldProblem::Conflict => "version-conflict",
+            FieldProblem::NothingRequested => "nothing-requested",
+            FieldProblem::NothingProposed => "nothing-proposed",
+            FieldProblem::Score { .. } => "invalid-score",
+            FieldProblem::AboveCap { .. } => "above-cap",
+            FieldProblem::WrongPassword => "wrong-password",
+            FieldProblem::TooManyAttempts => "too-many-attempts",
+            FieldProblem::ControlCharacters => "control-characters",
+        }
+    }
+
+    pub fn message(&self, lang: Language) -> String {
+        match self {
+            FieldProblem::Required => i18n::t(lang, "problem-this-field-is-required"),
+            FieldProblem::TooLong { max } => {
+                i18n::t_args(lang, "problem-at-most-characters", &[("max", max.to_string())])
+            }
+            FieldProblem::Organism(e) => match e {
+                OrganismError::NeqShape => i18n::t(lang, "problem-a-neq-is-exactly-10-digits"),
+                OrganismError::NeqLegalForm => i18n::t(lang, "problem-a-neq-starts-with-11-22"),
+                OrganismError::Region => i18n::t(lang, "problem-the-region-is-a-code-from"),
+                OrganismError::Email => i18n::t(lang, "problem-the-e-mail-address-must-look"),
+                OrganismError::PostalCode => i18n::t(lang, "problem-the-postal-code-must-look-like"),
+                OrganismError::Language => i18n::t(lang, "problem-the-language-is-fr-or-en"),
+            },
+            FieldProblem::Amount(e, style) => match e {
+                MoneyError::NotANumber => {
+                    i18n::t_args(lang, "problem-not-a-number-write-it-like", &[("form", style.example().into())])
+                }
+                MoneyError::Ambiguous(form) => {
+                    i18n::t_args(lang, "problem-ambiguous-amount", &[("form", form.to_string())])
+                }
+                MoneyError::TooPrecise => i18n::t(lang, "problem-at-most-two-decimals"),
+                MoneyError::Negative => i18n::t(lang, "problem-must-not-be-negative"),
+                MoneyError::TooLarge => i18n::t(lang, "problem-too-large"),
+            },
+            FieldProblem::OutOfRange => i18n::t(lang, "problem-value-out-of-the-allowed-range"),
+            FieldProblem::Choice => i18n::t(lang, "problem-choose-one-of-the-options-offered"),
+            FieldProblem::Quantity { max } => {
+                i18n::t_args(lang, "problem-a-whole-number-from-1-to", &[("max", max.to_string())])
+            }
+            FieldProblem::TooMany { max } => i18n::t_args(lang, "problem-at-most-lines", &[("max", max.to_string())]),
+            FieldProblem::Password(PasswordError::TooShort) => i18n::t(lang, "problem-the-password-has-at-least-12"),
+            FieldProblem::Password(PasswordError::TooLong) => i18n::t(lang, "problem-the-password-has-at-most-256"),
+            FieldProblem::PasswordMismatch => i18n::t(lang, "problem-the-two-passwords-differ"),
+            FieldProblem::Conflict => i18n::t(lang, "problem-someone-else-changed-this-application-reload"),
+            FieldProblem::NothingRequested => i18n::t(lang, "problem-nothing-requested"),
+            FieldProblem::NothingProposed => i18n::t(lang, "problem-nothing-proposed"),
+            FieldProblem::Score { min, max } => {
+                i18n::t_args(lang, "problem-score-on-scale", &[("min", min.to_string()), ("max", max.to_string())])
+            }
+            FieldProblem::AboveCap { cap } => {
+                i18n::t_args(lang, "problem-above-cap", &[("cap", i18n::money(lang, *cap))])
+            }
+            FieldProblem::WrongPassword => i18n::t(lang, "problem-wrong-password"),
+            FieldProblem::TooManyAttempts => i18n::t(lang, "problem-too-many-attempts-detail"),
+            FieldProblem::ControlCharacters => i18n::t(lang, "problem-control-characters"),
+        }
+    }
+}
+
+/// Collects field errors from `validator` and from domain parsing, so that one answer lists them all.
+/// Numbers are read in the machine form (`1234.56`, the API) unless the fields come from a page, which
+/// reads them as people write them in its language.
+#[derive(Default)]
+pub struct Fields {
+    errors: Vec<FieldError>,
+    numbers: NumberStyle,
+}
+
+impl Fields {
+    /// The fields of a form on a page in `lang`.
+    pub fn for_page(lang: Language) -> Fields {
+        Fields::with_numbers(lang.into())
+    }
+
+    pub fn with_numbers(numbers: NumberStyle) -> Fields {
+        Fields { errors: Vec::new(), numbers }
+    }
+
+    /// An amount as typed (blank is refused: callers decide what blank means).
+    pub fn money(&mut self, field: &str, typed: &str) -> Option<Money> {
+        let (parsed, style) = (Money::parse_as(typed, self.numbers), self.numbers);
+        self.parse(field, parsed, |e| FieldProblem::Amount(e, style))
+    }
+
+    /// Hours as typed.
+    pub fn hours(&mut self, field: &str, typed: &str) -> Option<Hours> {
+        let (parsed, style) = (Hours::parse_as(typed, self.numbers), self.numbers);
+        self.parse(field, parsed, |e| FieldProblem::Amount(e, style))
+    }
+
+    pub fn add(&mut self, field: impl Into<String>, problem: FieldProblem) {
+        self.errors.push(FieldError { field: field.into(), problem });
+    }
+
+    /// Parses one field into its domain type, recording the error if any.
+    pub fn parse<T, E>(
+        &mut self,
+        field: &str,
+        result: Result<T, E>,
+        problem: impl FnOnce(E) -> FieldProblem,
+    ) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.add(field, problem(e));
+                None
+            }
+        }
+    }
+
+    pub(crate) fn add_validator_errors(&mut self, prefix: &str, errors: &ValidationErrors) {
+        for (field, kind) in errors.errors() {
+            let path = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+            match kind {
+                ValidationErrorsKind::Field(list) => {
+                    for e in list {
+                        let problem = match e.code.as_ref() {
+                            "length" => match e.params.get("max").and_then(|m| m.as_u64()) {
+                                Some(max)
+                                    if e.params
+                                        .get("value")
+                                        .and_then(|v| v.as_str())
+                                        .is_some_and(|v| v.chars().count() as u64 > max) =>
+                                {
+                                    FieldProblem::TooLong { max }
+                                }
+                                _ => FieldProblem::Required,
+                            },
+                            "range" => FieldProblem::OutOfRange,
+                            _ => FieldProblem::Required,
+                        };
+                        self.add(path.clone(), problem);
+                    }
+                }
+                ValidationErrorsKind::Struct(inner) => self.add_validator_errors(&path, inner),
+                ValidationErrorsKind::List(items) => {
+                    for (i, inner) in items {
+                        self.add_validator_errors(&format!("{path}[{i}]"), inner);
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// How many errors so far.
+    pub fn len(&self) -> usize {
+        self.errors.len()
+    }
+
+    /// A required text field, trimmed; blank is an error.
+    pub fn required(&mut self, field: &str, value: String) -> String {
+        let value = value.trim().to_string();
+        if value.is_empty() && !self.errors.iter().any(|e| e.field == field) {
+            self.add(field, FieldProblem::Required);
+        }
+        value
+    }
+
+    /// Whether a one-line text is free of control characters (a line break in a name or a title would
+    /// forge lines in letters and e-mails); records the error if not.
+    pub fn single_line(&mut self, field: &str, value: &str) -> bool {
+        let clean = !value.chars().any(char::is_control);
+        if !clean {
+            self.add(field, FieldProblem::ControlCharacters);
+        }
+        clean
+    }
+
+    /// A required one-line text, trimmed.
+    pub fn required_line(&mut self, field: &str, value: String) -> String {
+        let value = self.required(field, value);
+        self.single_line(field, &value);
+        value
+    }
+
+    /// The errors, sorted by field, each once.
+    pub fn into_errors(mut self) -> Vec<FieldError> {
+        self.errors.sort_by(|a, b| a.field.cmp(&b.field));
+        self.errors.dedup();
+        self.errors
+    }
+
+    /// The application error listing them.
+    pub fn into_error(self) -> AppError {
+        AppError::Invalid(self.into_errors())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One of each kind of refused field. The match makes adding a kind without an example here a
+    /// compile error.
+    fn one_of_each() -> Vec<FieldProblem> {
+        let all = vec![
+            FieldProblem::Required,
+            FieldProblem::TooLong { max: 3 },
+            FieldProblem::Organism(OrganismError::NeqShape),
+            FieldProblem::Organism(OrganismError::NeqLegalForm),
+            FieldProblem::Organism(OrganismError::Region),
+            FieldProblem::Organism(OrganismError::Email),
+            FieldProblem::Organism(OrganismError::PostalCode),
+            FieldProblem::Organism(OrganismError::Language),
+            FieldProblem::Amount(MoneyError::NotANumber, NumberStyle::French),
+            FieldProblem::Amount(MoneyError::Ambiguous("1 234,56"), NumberStyle::French),
+            FieldProblem::Amount(MoneyError::TooPrecise, NumberStyle::Machine),
+            FieldProblem::Amount(MoneyError::Negative, NumberStyle::English),
+            FieldProblem::Amount(MoneyError::TooLarge, NumberStyle::English),
+            FieldProblem::OutOfRange,
+            FieldProblem::Choice,
+            FieldProblem::Quantity { max: 999 },
+            FieldProblem::TooMany { max: 50 },
+            FieldProblem::Password(PasswordError::TooShort),
+            FieldProblem::Password(PasswordError::TooLong),
+            FieldProblem::PasswordMismatch,
+            FieldProblem::Conflict,
+            FieldProblem::NothingRequested,
+            FieldProblem::NothingProposed,
+            FieldProblem::Score { min: 1, max: 5 },
+            FieldProblem::AboveCap { cap: Money::from_cents(2_500_000) },
+            FieldProblem::WrongPassword,
+            FieldProblem::TooManyAttempts,
+            FieldProblem::ControlCharacters,
+        ];
+        for p in &all {
+            match p {
+                FieldProblem::Required
+                | FieldProblem::TooLong { .. }
+                | FieldProblem::Organism(_)
+                | FieldProblem::Amount(..)
+                | FieldProblem::OutOfRange
+                | FieldProblem::Choice
+                | FieldProblem::Quantity { .. }
+                | FieldProblem::TooMany { .. }
+                | FieldProblem::Password(_)
+                | FieldProblem::PasswordMismatch
+                | FieldProblem::Conflict
+                | FieldProblem::NothingRequested
+                | FieldProblem::NothingProposed
+                | FieldProblem::Score { .. }
+                | FieldProblem::AboveCap { .. }
+                | FieldProblem::WrongPassword
+                | FieldProblem::TooManyAttempts
+                | FieldProblem::ControlCharacters => {}
+            }
+        }
+        all
+    }
+
+    /// Every refused field has a stable code and a message in each language, written (not a message id
+    /// left untranslated) and different from the other language's.
+    #[test]
+    fn every_field_problem_has_a_code_and_both_languages() {
+        for p in one_of_each() {
+            assert!(!p.code().is_empty());
+            let (fr, en) = (p.message(Language::Fr), p.message(Language::En));
+            assert!(!fr.starts_with("problem-") && !en.starts_with("problem-"), "{p:?}: {fr} / {en}");
+            assert_ne!(fr, en, "{p:?}");
+        }
+    }
+}

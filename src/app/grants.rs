@@ -1,0 +1,125 @@
+//! Applications and their steps through the grant workflow: firing events from either door, with the
+//! e-mails that announce them (queued in the step's transaction, in each recipient's language) and what
+//! follows a step in the same transaction (reviewers assigned when an application goes to review).
+
+use crate::AppState;
+use crate::app::review::assignment_mail;
+use crate::app::{AppError, FieldProblem, Fields};
+use crate::domain::Actor;
+use crate::domain::workflow::{GrantUse, Workflow};
+use crate::i18n;
+use crate::storage::StorageError;
+use crate::storage::grants::{self, Firing, Grant, Proposal};
+use crate::storage::outbox::{Mail, Recipient};
+use crate::storage::review;
+
+/// The reason's rules, the same from every door: required where the applicant reads it (the workflow's
+/// `reason_required`), and not too long.
+pub fn check_reason(f: &mut Fields, workflow: &Workflow, event: &str, reason: &str) {
+    let reason = reason.trim();
+    if workflow.reason_required(event) && reason.is_empty() {
+        f.add("reason", FieldProblem::Required);
+    }
+    if reason.chars().count() > crate::app::review::REASON_MAX {
+        f.add("reason", FieldProblem::TooLong { max: crate::app::review::REASON_MAX as u64 });
+    }
+}
+
+fn grant_title(grant: &Grant, lang: crate::domain::Language) -> String {
+    if grant.title.trim().is_empty() {
+        i18n::t_args(lang, "grant-untitled", &[("id", grant.id.to_string())])
+    } else {
+        grant.title.clone()
+    }
+}
+
+/// The message announcing `event` to one member of the applicant organism.
+fn step_mail(state: &AppState, to: &Recipient, grant: &Grant, event: &str, reason: &str) -> Mail {
+    let lang = to.language();
+    let args = [
+        ("name", to.display_name.clone()),
+        ("title", grant_title(grant, lang)),
+        ("link", format!("{}/grants/{}", state.public_url, grant.id)),
+        ("reason", if reason.trim().is_empty() { "-".to_string() } else { reason.trim().to_string() }),
+    ];
+    Mail {
+        to: to.email.clone(),
+        subject: i18n::t_args(lang, &format!("mail-step-{event}-subject"), &args),
+        body: i18n::t_args(lang, &format!("mail-step-{event}-body"), &args),
+    }
+}
+
+/// Fires `event` on `grant` (at its version) for `actor`, with the e-mails it announces; then, if the
+/// application went to review, assigns its reviewers. Returns the grant after the step, and the number
+/// of reviewers still missing when too few could be assigned.
+pub async fn fire(
+    state: &AppState,
+    actor: &Actor,
+    grant: &Grant,
+    event: &str,
+    reason: &str,
+    proposal: Option<Proposal>,
+) -> Result<(Grant, usize), AppError> {
+    let mut firing = firing(state, event, reason);
+    firing.proposal = proposal;
+    fire_with(state, actor, grant, vec![firing]).await
+}
+
+/// Fires `firings` on `grant` in turn (the first at the grant's version, each next one at the version the
+/// previous left), each with the e-mails it announces, and assigns the reviewers when the application goes
+/// to review: all in one transaction, so that a refusal or a failure at any step leaves nothing of the
+/// others. Returns the grant after the last step, and the number of reviewers still missing when too few
+/// could be assigned.
+pub(crate) async fn fire_with(
+    state: &AppState,
+    actor: &Actor,
+    grant: &Grant,
+    mut firings: Vec<Firing>,
+) -> Result<(Grant, usize), AppError> {
+    let workflow = state.grant_workflow();
+    let mut f = Fields::default();
+    for firing in &firings {
+        check_reason(&mut f, workflow, &firing.event, &firing.reason);
+    }
+    if !f.is_empty() {
+        return Err(f.into_error());
+    }
+    if firings.iter().any(|firing| workflow.announces(&firing.event)) {
+        let recipients = state.db.organism_recipients(grant.organism_id).await?;
+        for firing in firings.iter_mut().filter(|firing| workflow.announces(&firing.event)) {
+            firing.mails =
+                recipients.iter().map(|to| step_mail(state, to, grant, &firing.event, &firing.reason)).collect();
+        }
+    }
+    let mut announces = firings.iter().any(|firing| !firing.mails.is_empty());
+    let send_to_review = workflow.event(GrantUse::SendToReview).to_string();
+    let (workflow, actor, id, version) = (workflow.clone(), actor.clone(), grant.id, grant.version);
+    let (wanted, mail) = (state.rubric.reviewers_per_application as usize, assignment_mail(state));
+    let (after, missing, assigned) = state
+        .db
+        .write(move |tx| {
+            Box::pin(async move {
+                let (mut version, mut missing, mut assigned) = (version, 0, false);
+                for firing in &firings {
+                    version = grants::fire(tx, &workflow, id, version, &actor, firing).await?.version;
+                    if firing.event == send_to_review {
+                        let added = review::auto_assign(tx, &[id], wanted, &mail).await?;
+                        assigned |= added.iter().any(|(_, a)| !a.is_empty());
+                        missing = wanted.saturating_sub(review::reviewers_of(tx, id).await?.len());
+                    }
+                }
+                Ok::<_, StorageError>((grants::grant_in(tx, id).await?, missing, assigned))
+            })
+        })
+        .await?;
+    announces |= assigned;
+    if announces {
+        state.mail_waker.notify_one();
+    }
+    Ok((after, missing))
+}
+
+/// A firing with the review policy filled in.
+pub fn firing(state: &AppState, event: &str, reason: &str) -> Firing {
+    Firing { reviews_required: state.rubric.reviewers_per_application, ..Firing::new(event, reason) }
+}
