@@ -5,7 +5,7 @@ use crate::app::grants::{fire_with, firing};
 use crate::app::{AppError, FieldProblem, Fields};
 use crate::domain::Actor;
 use crate::domain::workflow::GrantUse;
-use crate::storage::grants::{Acceptance, Firing, Grant};
+use crate::storage::grants::{Acceptance, Command, Firing, Grant};
 
 /// A member's signature of the award letter, as typed.
 #[derive(Debug, Clone, Default)]
@@ -59,7 +59,8 @@ pub async fn accept(
         client_address: client_address.to_string(),
     };
     let accept = state.grant_workflow().event(GrantUse::Accept);
-    let firing = Firing { acceptance: Some(acceptance), ..firing(state, accept, &format!("{name}, {title}")) };
+    let signed = format!("{name}, {title}");
+    let firing = Firing { command: Some(Command::Accept(acceptance)), ..firing(state, accept, &signed) };
     Ok(fire_with(state, actor, grant, vec![firing]).await?.0)
 }
 

@@ -10,7 +10,9 @@ use crate::domain::Actor;
 use crate::domain::award::{AwardAmounts, Part};
 use crate::domain::workflow::GrantUse;
 use crate::storage::StorageError;
-use crate::storage::grants::{AnswerFn, AwardLetter, AwardRequest, Firing, Grant, Idempotency, MakeLetter, award_day};
+use crate::storage::grants::{
+    AnswerFn, AwardLetter, AwardRequest, Command, Firing, Grant, Idempotency, MakeLetter, award_day,
+};
 
 /// A person's award is made under an Idempotency-Key (the API's header, the key the page's preview
 /// gave), with the answer to keep for the key's retries.
@@ -108,7 +110,8 @@ pub async fn award(
         previewed,
         letter: Some(AwardLetter { rendered, make }),
     };
-    let firing = Firing { award: Some(request), ..firing(state, state.grant_workflow().event(GrantUse::Award), "") };
+    let award_event = state.grant_workflow().event(GrantUse::Award);
+    let firing = Firing { command: Some(Command::Award(Box::new(request))), ..firing(state, award_event, "") };
     match fire_with(state, actor, grant, vec![firing]).await {
         Ok((awarded, _)) => {
             let answer = match &idempotency {

@@ -61,7 +61,7 @@ pub async fn fire(
     proposal: Option<Proposal>,
 ) -> Result<(Grant, usize), AppError> {
     let mut firing = firing(state, event, reason);
-    firing.proposal = proposal;
+    firing.command = proposal.map(grants::Command::Propose);
     fire_with(state, actor, grant, vec![firing]).await
 }
 

@@ -257,6 +257,6 @@ pub async fn decide(
     if let Some(first) = implicit_first(workflow, &grant.state, event) {
         firings.push(firing(state, first, ""));
     }
-    firings.push(Firing { proposal, ..firing(state, event, reason) });
+    firings.push(Firing { command: proposal.map(grants::Command::Propose), ..firing(state, event, reason) });
     fire_with(state, actor, grant, firings).await
 }

@@ -90,16 +90,36 @@ pub struct Firing {
     pub event: String,
     /// Why, in the history (and in the applicant's e-mail for a decline or a request for information).
     pub reason: String,
-    /// Recorded by the events with the `record_proposal` effect, which refuse to fire without it.
-    pub proposal: Option<Proposal>,
+    /// What the effect that needs one applies (an event whose transition has such an effect refuses to
+    /// fire without its command).
+    pub command: Option<Command>,
     /// The reviews an application needs (`reviews_complete`; `policies/rubric.toml`).
     pub reviews_required: i64,
     /// Messages that announce the change, queued in its transaction.
     pub mails: Vec<Mail>,
-    /// Required by the events with the `commit_award` effect: what to award and commit.
-    pub award: Option<AwardRequest>,
-    /// Required by the events with the `record_acceptance` effect: the member's signature.
-    pub acceptance: Option<Acceptance>,
+}
+
+/// The input of the grant effects that take one, carried with the event: one typed command, not one
+/// optional field per effect.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// `record_proposal`: what the program officer proposes.
+    Propose(Proposal),
+    /// `commit_award`: what to award and commit.
+    Award(Box<AwardRequest>),
+    /// `record_acceptance`: the member's signature.
+    Accept(Acceptance),
+}
+
+impl Command {
+    /// The effect this command is the input of.
+    pub fn effect(&self) -> Effect {
+        match self {
+            Command::Propose(_) => Effect::RecordProposal,
+            Command::Award(_) => Effect::CommitAward,
+            Command::Accept(_) => Effect::RecordAcceptance,
+        }
+    }
 }
 
 /// A member's acceptance of the award letter on the organism's behalf.
@@ -462,20 +482,26 @@ pub async fn fire(
         };
         StorageError::Refused { error, missing }
     })?;
-    let proposal = match (step.effects.contains(&Effect::RecordProposal), firing.proposal) {
-        (true, None) => return Err(StorageError::ProposalRequired),
-        (true, Some(p)) => Some(p),
-        (false, _) => None,
+    // The effect that takes a command gets it, or nothing is fired; a command no effect of this step
+    // takes is not used.
+    let command = match step.effects.iter().find(|e| e.takes_command()) {
+        Some(&effect) => match &firing.command {
+            Some(c) if c.effect() == effect => Some(c),
+            _ => return Err(StorageError::CommandRequired { effect }),
+        },
+        None => None,
     };
-    let award = match (step.effects.contains(&Effect::CommitAward), &firing.award) {
-        (true, None) => return Err(StorageError::AwardRequired),
-        (true, Some(a)) => Some(a),
-        (false, _) => None,
+    let proposal = match command {
+        Some(Command::Propose(p)) => Some(*p),
+        _ => None,
     };
-    let acceptance = match (step.effects.contains(&Effect::RecordAcceptance), &firing.acceptance) {
-        (true, None) => return Err(StorageError::AcceptanceRequired),
-        (true, Some(a)) => Some(a),
-        (false, _) => None,
+    let award = match command {
+        Some(Command::Award(a)) => Some(a.as_ref()),
+        _ => None,
+    };
+    let acceptance = match command {
+        Some(Command::Accept(a)) => Some(a),
+        _ => None,
     };
     // What follows is decided now too, so that nothing is written when it cannot be.
     let then = match step.then {

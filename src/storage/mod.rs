@@ -114,8 +114,6 @@ pub enum StorageError {
     NotEditable { state: String },
     #[error("the workflow refused: {error}")]
     Refused { error: FireError, missing: Vec<&'static str> },
-    #[error("approving needs the proposed amounts and coaching hours")]
-    ProposalRequired,
     #[error("the reviewer is not assigned to this application")]
     NotAssigned,
     #[error("the reviewer already submitted a review of this application")]
@@ -126,10 +124,8 @@ pub enum StorageError {
     ConflictOfInterest,
     #[error("this account is not a reviewer")]
     NotAReviewer,
-    #[error("awarding needs the amounts, the envelopes and the fiscal year")]
-    AwardRequired,
-    #[error("accepting the award needs the member's name, title and the letter accepted")]
-    AcceptanceRequired,
+    #[error("the effect {effect} needs its command (the proposal, the award, the signature)")]
+    CommandRequired { effect: crate::domain::workflow::Effect },
     #[error("the award differs from its preview (amounts, fiscal year or split)")]
     NotAsPreviewed,
     #[error("the award cannot be made: {0}")]

@@ -12,7 +12,7 @@ use crate::app::{AppError, Refusal};
 use crate::domain::Language;
 use crate::domain::award::AwardError;
 use crate::domain::ledger::LedgerError;
-use crate::domain::workflow::{FireError, Guard, Role};
+use crate::domain::workflow::{Effect, FireError, Guard, Role};
 use crate::i18n;
 use crate::storage::StorageError;
 
@@ -103,16 +103,20 @@ impl From<StorageError> for Problem {
             StorageError::VersionConflict { current } => Problem::VersionConflict { current },
             StorageError::NotEditable { state } => Problem::NotEditable { state },
             StorageError::NotReviewable { .. } => Problem::refused("not-reviewable", StatusCode::CONFLICT),
-            StorageError::ProposalRequired => Problem::refused("proposal-required", StatusCode::UNPROCESSABLE_ENTITY),
             StorageError::NotAssigned => Problem::refused("not-assigned", StatusCode::FORBIDDEN),
             StorageError::AlreadyReviewed => Problem::refused("already-reviewed", StatusCode::CONFLICT),
             StorageError::ConflictOfInterest => Problem::refused("conflict-of-interest", StatusCode::CONFLICT),
             StorageError::NotAReviewer => Problem::refused("not-a-reviewer", StatusCode::UNPROCESSABLE_ENTITY),
             StorageError::Ledger(e) => Problem::Ledger(e),
             StorageError::NotAsPreviewed => Problem::refused("award-not-as-previewed", StatusCode::CONFLICT),
-            StorageError::AwardRequired => Problem::refused("award-required", StatusCode::UNPROCESSABLE_ENTITY),
-            StorageError::AcceptanceRequired => {
-                Problem::refused("acceptance-required", StatusCode::UNPROCESSABLE_ENTITY)
+            StorageError::CommandRequired { effect } => {
+                let code = match effect {
+                    Effect::RecordProposal => "proposal-required",
+                    Effect::CommitAward => "award-required",
+                    Effect::RecordAcceptance => "acceptance-required",
+                    _ => "command-required",
+                };
+                Problem::refused(code, StatusCode::UNPROCESSABLE_ENTITY)
             }
             StorageError::IdempotencyReplay { .. } => Problem::refused("idempotency-replay", StatusCode::CONFLICT),
             StorageError::Award(e) => match e {

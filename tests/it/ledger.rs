@@ -310,7 +310,7 @@ async fn an_award_commits_its_funds_with_the_transition() {
 async fn approved_grants(app: &common::TestApp, n: usize) -> Vec<i64> {
     use octroi::domain::workflow::Role;
     use octroi::domain::{Actor, Email, Hours, Language, Neq, PostalCode, Region};
-    use octroi::storage::grants::Firing;
+    use octroi::storage::grants::{Command, Firing};
     let db = app.db();
     let w = app.state.grant_workflow();
     let reviewers = [
@@ -362,7 +362,7 @@ async fn approved_grants(app: &common::TestApp, n: usize) -> Vec<i64> {
         let v = db.grant(g.id).await.unwrap().version;
         let firing = octroi::app::firing(&app.state, "complete_reviews", "");
         let v = db.fire_grant_event(w, g.id, v, &officer, firing).await.unwrap().version;
-        let approve = Firing { proposal: Some(common::proposal()), ..Firing::new("approve", "") };
+        let approve = Firing { command: Some(Command::Propose(common::proposal())), ..Firing::new("approve", "") };
         db.fire_grant_event(w, g.id, v, &officer, approve).await.unwrap();
         ids.push(g.id);
     }
@@ -939,7 +939,7 @@ async fn entries_cannot_be_replaced_and_verify_checks_awards_and_allocations() {
 #[tokio::test]
 async fn the_letter_is_rendered_before_the_award_and_made_again_only_when_the_split_differs() {
     use octroi::domain::award::{AwardAmounts, Part};
-    use octroi::storage::grants::{AwardLetter, AwardRequest, Firing, MakeLetter};
+    use octroi::storage::grants::{AwardLetter, AwardRequest, Command, Firing, MakeLetter};
     let app = common::TestApp::spawn().await;
     let state = &app.state;
     let officer =
@@ -959,7 +959,7 @@ async fn the_letter_is_rendered_before_the_award_and_made_again_only_when_the_sp
             previewed: None,
             letter: Some(AwardLetter { rendered, make }),
         };
-        Firing { award: Some(request), ..Firing::new("award", "") }
+        Firing { command: Some(Command::Award(Box::new(request))), ..Firing::new("award", "") }
     };
     let today = octroi::storage::now()[..10].to_string();
 

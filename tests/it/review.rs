@@ -11,7 +11,7 @@ use octroi::domain::grant::{Application, Line, LineCategory};
 use octroi::domain::workflow::Role;
 use octroi::domain::{Actor, Email, Hours, Language, Money, Neq, PostalCode, Region};
 use octroi::storage::StorageError;
-use octroi::storage::grants::Firing;
+use octroi::storage::grants::{Command, Firing};
 use octroi::storage::organisms::NewOrganism;
 use octroi::storage::queues::{Filter, QueueQuery, QueueSort, Viewer};
 use proptest::prelude::*;
@@ -65,7 +65,8 @@ async fn submitted(app: &TestApp, n: u32, region: &str, equipment: &str) -> (i64
 async fn fire(app: &TestApp, grant: i64, events: &[&str]) {
     for event in events {
         let g = app.db().grant(grant).await.unwrap();
-        let firing = Firing { proposal: Some(common::proposal()), ..octroi::app::firing(&app.state, event, "") };
+        let command = Some(Command::Propose(common::proposal()));
+        let firing = Firing { command, ..octroi::app::firing(&app.state, event, "") };
         app.db()
             .fire_grant_event(app.state.grant_workflow(), grant, g.version, &actor(Role::ProgramOfficer), firing)
             .await
@@ -319,7 +320,13 @@ async fn review_refusals_write_nothing() {
     assert!(matches!(late, Err(StorageError::AlreadyReviewed | StorageError::NotReviewable { .. })));
     let approve = Firing::new("approve", "");
     let refused = db.fire_grant_event(workflow, grant, g.version, &actor(Role::ProgramOfficer), approve).await;
-    assert!(matches!(refused, Err(StorageError::ProposalRequired)), "{refused:?}");
+    assert!(
+        matches!(
+            refused,
+            Err(StorageError::CommandRequired { effect: octroi::domain::workflow::Effect::RecordProposal })
+        ),
+        "{refused:?}"
+    );
     let after = db.grant(grant).await.unwrap();
     assert_eq!((after.state.as_str(), after.version), ("decision", g.version), "nothing half-written");
 }

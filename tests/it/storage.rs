@@ -12,7 +12,7 @@ use octroi::domain::grant::{Application, Line, LineCategory};
 use octroi::domain::workflow::{FireError, Role, Workflow, load_file};
 use octroi::domain::{Actor, Email, Hours, Language, Money, Neq, PostalCode, Region};
 use octroi::policy::Program;
-use octroi::storage::grants::Firing;
+use octroi::storage::grants::{Command, Firing};
 use octroi::storage::organisms::NewOrganism;
 use octroi::storage::{Db, StorageError};
 
@@ -149,7 +149,8 @@ async fn transitions_write_the_state_and_the_audit_row_together() {
     db.submit_review(id, reviewer, vec!["in_review".into()], common::review(4)).await.unwrap();
     version = db.grant(id).await.unwrap().version;
     for (event, role) in [("complete_reviews", Role::ProgramOfficer), ("approve", Role::ProgramOfficer)] {
-        let firing = Firing { proposal: Some(common::proposal()), ..Firing::new(event, &format!("because {event}")) };
+        let command = Some(Command::Propose(common::proposal()));
+        let firing = Firing { command, ..Firing::new(event, &format!("because {event}")) };
         version = db.fire_grant_event(&w, id, version, &actor(role), firing).await.unwrap().version;
     }
     let g = db.grant(id).await.unwrap();

@@ -141,6 +141,9 @@ pub fn load_str(file: &Path, src: &str) -> Result<Workflow, Vec<LoadError>> {
     let role_names = names_of(Role::ALL, Role::as_str);
     let guard_names = names_of(Guard::ALL, Guard::as_str);
     let effect_names = names_of(Effect::ALL, Effect::as_str);
+    // A kind of record has its own guards and effects: a purchase's workflow cannot name a grant's.
+    let kind = raw.name.get_ref().as_str();
+    let (kind_guards, kind_effects) = super::kind_has(kind).unwrap_or((Guard::ALL, Effect::ALL));
     let mut transitions = Vec::new();
     let mut seen: HashMap<(String, String, Vec<Guard>, Option<String>), usize> = HashMap::new();
     for spanned in &raw.transitions {
@@ -157,6 +160,16 @@ pub fn load_str(file: &Path, src: &str) -> Result<Workflow, Vec<LoadError>> {
         }
         let mut guards = c.names(&t.guards, "guard", Guard::parse, &guard_names);
         let effects = c.names(&t.effects, "effect", Effect::parse, &effect_names);
+        for g in &t.guards {
+            if Guard::parse(g.get_ref()).is_some_and(|g| !kind_guards.contains(&g)) {
+                c.at(g.span().start, format!("guard '{}' is not one a {kind} record has", g.get_ref()));
+            }
+        }
+        for e in &t.effects {
+            if Effect::parse(e.get_ref()).is_some_and(|e| !kind_effects.contains(&e)) {
+                c.at(e.span().start, format!("effect '{}' is not one a {kind} record has", e.get_ref()));
+            }
+        }
         guards.sort();
         if t.from.is_empty() {
             c.at(line_start, format!("transition '{event}' has no source state"));

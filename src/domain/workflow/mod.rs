@@ -50,6 +50,26 @@ named_enum!(
     }
 );
 
+impl Effect {
+    /// Whether the effect applies an input the event carries (a typed command): the proposal, the
+    /// award, the signature.
+    pub fn takes_command(&self) -> bool {
+        matches!(self, Effect::RecordProposal | Effect::CommitAward | Effect::RecordAcceptance)
+    }
+}
+
+/// The guards and effects a kind of record has: a workflow file of that kind may name only these. `None`
+/// for a kind octroi has no code for (the engine's own tests).
+pub fn kind_has(workflow: &str) -> Option<(&'static [Guard], &'static [Effect])> {
+    match workflow {
+        "grant" => Some((Guard::ALL, Effect::ALL)),
+        // A kind with no guards or effects, for the loader's tests.
+        #[cfg(test)]
+        "plain" => Some((&[], &[])),
+        _ => None,
+    }
+}
+
 named_enum!(
     /// What octroi's code does with a grant workflow's events, each mapped to an event of the file in its
     /// `[uses]` table: the names the code relies on come from the file, and a file that lacks one (or maps

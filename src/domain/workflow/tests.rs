@@ -283,3 +283,20 @@ fn the_grant_workflow_declares_what_the_code_uses() {
     assert!(errors.iter().any(|e| e.contains("unknown queue 'wating'")), "{errors:?}");
     assert!(errors.iter().any(|e| e.contains("[queues] lacks 'waiting'")), "{errors:?}");
 }
+
+/// A kind of record has its own guards and effects: a workflow of another kind naming a grant's effect
+/// is refused with the line, as a typo would be.
+#[test]
+fn a_workflow_names_only_the_guards_and_effects_of_its_kind() {
+    let plain = SMALL.replace("name = \"small\"", "name = \"plain\"");
+    let errors = errors_of(&plain);
+    assert!(
+        errors.contains(&"w.toml:12: guard 'application_complete' is not one a plain record has".to_string()),
+        "{errors:?}"
+    );
+    assert!(
+        errors.contains(&"w.toml:13: effect 'stamp_submitted' is not one a plain record has".to_string()),
+        "{errors:?}"
+    );
+    assert!(load_str(Path::new("w.toml"), SMALL).is_ok(), "a kind octroi has no code for is not restricted");
+}
