@@ -475,6 +475,150 @@ mod tests {
         assert_eq!(lang("de"), Language::Fr);
     }
 
+    /// One of each problem. The match makes adding a variant without an example here a compile error.
+    fn one_of_each() -> Vec<Problem> {
+        let m = crate::domain::Money::from_cents(100);
+        let (e, y) = (String::from("FQIS"), String::from("2026-2027"));
+        let all = vec![
+            Problem::BadRequest("x".into()),
+            Problem::MalformedJson("x".into()),
+            Problem::InvalidBody("x".into()),
+            Problem::PayloadTooLarge,
+            Problem::UnsupportedMediaType,
+            Problem::Validation(vec![FieldError { field: "title".into(), problem: FieldProblem::Required }]),
+            Problem::NotFound,
+            Problem::NoSuchRoute,
+            Problem::MethodNotAllowed,
+            Problem::UnknownOrganism,
+            Problem::DuplicateNeq,
+            Problem::VersionConflict { current: 3 },
+            Problem::NotEditable { state: "submitted".into() },
+            Problem::EventNotAllowed { state: "draft".into(), event: "approve".into(), allowed: vec!["submit".into()] },
+            Problem::RoleNotPermitted {
+                role: Role::Applicant,
+                event: "approve".into(),
+                roles: vec![Role::ProgramOfficer],
+            },
+            Problem::ConditionsNotMet {
+                event: "submit".into(),
+                failed: vec![Guard::ApplicationComplete],
+                missing: vec!["title"],
+            },
+            Problem::Unauthenticated,
+            Problem::Forbidden,
+            Problem::CsrfRejected,
+            Problem::TooManyAttempts,
+            Problem::DuplicateEmail,
+            Problem::Unavailable,
+            Problem::Internal,
+            Problem::refused("award-not-as-previewed", StatusCode::CONFLICT),
+            Problem::Ledger(LedgerError::NotPositive),
+            Problem::Ledger(LedgerError::NoAllocation { envelope: e.clone(), fiscal_year: y.clone() }),
+            Problem::Ledger(LedgerError::InsufficientFunds { envelope: e, fiscal_year: y, available: m, missing: m }),
+            Problem::Ledger(LedgerError::UnknownCommitment(1)),
+            Problem::Ledger(LedgerError::ExceedsCommitment { commitment: 1, remaining: m, asked: m }),
+            Problem::Ledger(LedgerError::AlreadySettled(1)),
+            Problem::Ledger(LedgerError::UnknownEntry(1)),
+            Problem::Ledger(LedgerError::AlreadyReversed(1)),
+            Problem::Ledger(LedgerError::NotReversible(1, "release")),
+        ];
+        for p in &all {
+            match p {
+                Problem::BadRequest(_)
+                | Problem::MalformedJson(_)
+                | Problem::InvalidBody(_)
+                | Problem::PayloadTooLarge
+                | Problem::UnsupportedMediaType
+                | Problem::Validation(_)
+                | Problem::NotFound
+                | Problem::NoSuchRoute
+                | Problem::MethodNotAllowed
+                | Problem::UnknownOrganism
+                | Problem::DuplicateNeq
+                | Problem::VersionConflict { .. }
+                | Problem::NotEditable { .. }
+                | Problem::EventNotAllowed { .. }
+                | Problem::RoleNotPermitted { .. }
+                | Problem::ConditionsNotMet { .. }
+                | Problem::Unauthenticated
+                | Problem::Forbidden
+                | Problem::CsrfRejected
+                | Problem::TooManyAttempts
+                | Problem::DuplicateEmail
+                | Problem::Unavailable
+                | Problem::Internal
+                | Problem::Refused { .. }
+                | Problem::Ledger(
+                    LedgerError::NotPositive
+                    | LedgerError::NoAllocation { .. }
+                    | LedgerError::InsufficientFunds { .. }
+                    | LedgerError::UnknownCommitment(_)
+                    | LedgerError::ExceedsCommitment { .. }
+                    | LedgerError::AlreadySettled(_)
+                    | LedgerError::UnknownEntry(_)
+                    | LedgerError::AlreadyReversed(_)
+                    | LedgerError::NotReversible(..),
+                ) => {}
+            }
+        }
+        all
+    }
+
+    fn written(text: &str) -> bool {
+        !text.trim().is_empty() && !text.starts_with("problem-")
+    }
+
+    /// Every problem has an error status, its own stable code, and a title (and detail, when it has one)
+    /// written in each language.
+    #[test]
+    fn every_problem_has_a_status_a_code_and_both_languages() {
+        let mut codes = std::collections::BTreeSet::new();
+        for p in one_of_each() {
+            assert!(p.status_code().is_client_error() || p.status_code().is_server_error(), "{p:?}");
+            // Two ledger refusals each say the same to a person: one code for both.
+            let shared = ["ledger-unknown-entry", "not-reversible"].contains(&p.code());
+            assert!(codes.insert(p.code()) || shared, "two problems share the code {}", p.code());
+            let (fr, en) = (p.title_and_detail(Language::Fr), p.title_and_detail(Language::En));
+            assert!(written(&fr.0) && written(&en.0) && fr.0 != en.0, "{p:?}: {fr:?} / {en:?}");
+            for detail in [fr.1, en.1].into_iter().flatten() {
+                assert!(written(&detail), "{p:?}: {detail}");
+            }
+        }
+    }
+
+    /// Every refusal code written in the source (`refused("…")`, the use cases' and the web's) has its
+    /// title and detail in each language.
+    #[test]
+    fn every_refusal_code_has_both_languages() {
+        let mut files = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")];
+        let mut codes =
+            std::collections::BTreeSet::from(["proposal-required", "award-required", "acceptance-required"]);
+        let mut sources = Vec::new();
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                sources.push(std::fs::read_to_string(&path).unwrap());
+            }
+        }
+        for text in &sources {
+            for piece in text.split("refused(\"").skip(1) {
+                let code = piece.split('"').next().unwrap();
+                if !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+                    codes.insert(Box::leak(code.to_string().into_boxed_str()));
+                }
+            }
+        }
+        assert!(codes.len() > 15, "{codes:?}");
+        for code in codes {
+            let p = Problem::refused(code, StatusCode::CONFLICT);
+            for lang in [Language::Fr, Language::En] {
+                let (title, detail) = p.title_and_detail(lang);
+                assert!(written(&title) && written(&detail.unwrap_or_default()), "{code} in {lang:?}");
+            }
+        }
+    }
+
     #[test]
     fn a_lack_of_funds_says_how_much_is_missing_in_each_language() {
         let e = LedgerError::InsufficientFunds {
