@@ -76,7 +76,7 @@ impl AppState {
 
     /// The grant workflow; its presence is checked at start.
     pub fn grant_workflow(&self) -> &Workflow {
-        &self.workflows["grant"]
+        &self.workflows[crate::storage::records::Kind::Grant.workflow()]
     }
 }
 

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use super::ledger::{Context, append, book_for};
 use super::outbox::{Mail, enqueue};
+use super::records::{self, Kind, Record};
 use super::{Db, Result, StorageError, WriteTx, detached, now};
 use crate::domain::award::{AwardAmounts, Part, plan, preview_id};
 use crate::domain::grant::{Application, GuardFacts, Line, LineCategory};
@@ -215,18 +216,8 @@ impl Firing {
     }
 }
 
-/// One state change, as the audit trail keeps it.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct GrantTransition {
-    pub version: i64,
-    pub event: String,
-    pub from_state: String,
-    pub to_state: String,
-    pub actor: String,
-    pub actor_role: String,
-    pub reason: String,
-    pub at: String,
-}
+/// One state change of a grant, in the history every kind of record shares.
+pub type GrantTransition = records::Transition;
 
 const COLUMNS: &str = "id, organism_id, state, version, title, needs_assessment, project_description, \
     requested_equipment_cents, requested_software_cents, requested_coaching_hundredths, contact_name, contact_email, \
@@ -393,34 +384,6 @@ async fn release_funds(
 /// Who octroi is in the history when it fires an event itself.
 pub const SYSTEM_ACTOR: &str = "octroi";
 
-/// The audit row of one state change.
-async fn record_transition(
-    conn: &mut AnyConnection,
-    id: i64,
-    version: i64,
-    step: &crate::domain::workflow::Step<'_>,
-    actor: &Actor,
-    reason: &str,
-    at: &str,
-) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO grant_transitions (grant_id, version, event, from_state, to_state, actor, actor_role, reason, at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-    )
-    .bind(id)
-    .bind(version)
-    .bind(step.event)
-    .bind(step.from)
-    .bind(step.to)
-    .bind(&actor.id)
-    .bind(actor.role.as_str())
-    .bind(reason)
-    .bind(at)
-    .execute(conn)
-    .await?;
-    Ok(())
-}
-
 fn check_version(grant: &Grant, expected: i64) -> Result<()> {
     if grant.version == expected { Ok(()) } else { Err(StorageError::VersionConflict { current: grant.version }) }
 }
@@ -452,12 +415,7 @@ pub async fn fire(
     let backend = tx.backend();
     let grant = grant_in(tx, id).await?;
     check_version(&grant, expected_version)?;
-    let previous: Option<String> = sqlx::query_scalar(
-        "SELECT from_state FROM grant_transitions WHERE grant_id = $1 ORDER BY version DESC LIMIT 1",
-    )
-    .bind(id)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let previous = records::previous_state(tx, Kind::Grant, id).await?;
     let reviews_pending: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM grant_assignments a WHERE a.grant_id = $1 AND a.kind = 'reviewer'
            AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.grant_id = a.grant_id AND r.reviewer_id = a.user_id)",
@@ -533,41 +491,41 @@ pub async fn fire(
         let context = Context { actor: actor.id.clone(), reason: firing.reason.clone(), idempotency_key: None };
         release_funds(tx, backend, id, &context).await?;
     }
-    let updated = sqlx::query_as::<_, Grant>(&format!(
-        "UPDATE grants SET state = $1, version = version + 1, updated_at = $2, state_entered_at = $2,
-           submitted_at = COALESCE($3, submitted_at), decided_at = COALESCE($4, decided_at),
-           closed_at = COALESCE($5, closed_at), proposed_equipment_cents = COALESCE($6, proposed_equipment_cents),
-           proposed_software_cents = COALESCE($7, proposed_software_cents),
-           proposed_coaching_hundredths = COALESCE($8, proposed_coaching_hundredths),
-           awarded_equipment_cents = COALESCE($11, awarded_equipment_cents),
-           awarded_software_cents = COALESCE($12, awarded_software_cents),
-           awarded_coaching_hundredths = COALESCE($13, awarded_coaching_hundredths),
-           awarded_at = COALESCE($14, awarded_at), letter_sha256 = COALESCE($15, letter_sha256)
-         WHERE id = $9 AND version = $10 RETURNING {COLUMNS}"
-    ))
-    .bind(step.to)
-    .bind(&at)
+    // The step itself, the same for every kind of record; then what this one's effects record.
+    let mut version = records::apply(
+        tx,
+        Record { kind: Kind::Grant, id, version: expected_version },
+        &step,
+        actor,
+        &firing.reason,
+        &at,
+    )
+    .await?;
+    sqlx::query(
+        "UPDATE grants SET submitted_at = COALESCE($1, submitted_at), decided_at = COALESCE($2, decided_at),
+           closed_at = COALESCE($3, closed_at), proposed_equipment_cents = COALESCE($4, proposed_equipment_cents),
+           proposed_software_cents = COALESCE($5, proposed_software_cents),
+           proposed_coaching_hundredths = COALESCE($6, proposed_coaching_hundredths),
+           awarded_equipment_cents = COALESCE($7, awarded_equipment_cents),
+           awarded_software_cents = COALESCE($8, awarded_software_cents),
+           awarded_coaching_hundredths = COALESCE($9, awarded_coaching_hundredths),
+           awarded_at = COALESCE($10, awarded_at), letter_sha256 = COALESCE($11, letter_sha256)
+         WHERE id = $12",
+    )
     .bind(stamp(Effect::StampSubmitted))
     .bind(stamp(Effect::StampDecided))
     .bind(stamp(Effect::StampClosed))
     .bind(proposal.map(|p| p.equipment.cents()))
     .bind(proposal.map(|p| p.software.cents()))
     .bind(proposal.map(|p| p.coaching_hours.hundredths()))
-    .bind(id)
-    .bind(expected_version)
     .bind(award.map(|a| a.amounts.equipment.cents()))
     .bind(award.map(|a| a.amounts.software.cents()))
     .bind(award.map(|a| a.amounts.coaching_hours.hundredths()))
     .bind(award.map(|_| at.clone()))
     .bind(letter_sha256)
-    .fetch_optional(&mut **tx)
+    .bind(id)
+    .execute(&mut **tx)
     .await?;
-    // PostgreSQL: another transaction committed a change between the read above and this update.
-    let Some(mut updated) = updated else {
-        return Err(StorageError::VersionConflict { current: grant_in(tx, id).await?.version });
-    };
-    updated.lines = grant.lines.clone();
-    record_transition(tx, id, updated.version, &step, actor, &firing.reason, &at).await?;
     if let Some(a) = acceptance {
         sqlx::query(
             "INSERT INTO award_acceptances (grant_id, user_id, signer_name, signer_title, letter_sha256,
@@ -585,23 +543,16 @@ pub async fn fire(
     }
     if let Some(next) = then {
         let system = Actor { id: SYSTEM_ACTOR.into(), role: Role::System };
+        version = records::apply(tx, Record { kind: Kind::Grant, id, version }, &next, &system, "", &at).await?;
         let stamp = |effect: Effect| next.effects.contains(&effect).then(|| at.clone());
-        let lines = std::mem::take(&mut updated.lines);
-        updated = sqlx::query_as::<_, Grant>(&format!(
-            "UPDATE grants SET state = $1, version = version + 1, updated_at = $2, state_entered_at = $2,
-               decided_at = COALESCE($3, decided_at), closed_at = COALESCE($4, closed_at)
-             WHERE id = $5 RETURNING {COLUMNS}"
-        ))
-        .bind(next.to)
-        .bind(&at)
-        .bind(stamp(Effect::StampDecided))
-        .bind(stamp(Effect::StampClosed))
-        .bind(id)
-        .fetch_one(&mut **tx)
-        .await?;
-        updated.lines = lines;
-        record_transition(tx, id, updated.version, &next, &system, "", &at).await?;
+        sqlx::query("UPDATE grants SET decided_at = COALESCE($1, decided_at), closed_at = COALESCE($2, closed_at) WHERE id = $3")
+            .bind(stamp(Effect::StampDecided))
+            .bind(stamp(Effect::StampClosed))
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
     }
+    let updated = grant_in(tx, id).await?;
     if let Some(i) = award.and_then(|a| a.idempotency.as_ref()) {
         sqlx::query("UPDATE idempotency_keys SET response = $1 WHERE key = $2")
             .bind((i.answer)(&updated, &committed))
@@ -612,8 +563,7 @@ pub async fn fire(
     for mail in &firing.mails {
         enqueue(tx, mail).await?;
     }
-    tx.states_changed = true;
-    tracing::info!(from = step.from, to = step.to, version = updated.version, "transition applied");
+    tracing::info!(from = step.from, to = step.to, version, "transition applied");
     Ok(updated)
 }
 
@@ -749,13 +699,7 @@ impl Db {
     /// The grant's state changes, oldest first. An unknown grant is `NotFound`, not an empty history.
     pub async fn grant_history(&self, id: i64) -> Result<Vec<GrantTransition>> {
         self.grant(id).await?;
-        Ok(sqlx::query_as::<_, GrantTransition>(
-            "SELECT version, event, from_state, to_state, actor, actor_role, reason, at
-             FROM grant_transitions WHERE grant_id = $1 ORDER BY version",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?)
+        records::history(&mut *self.pool.acquire().await?, Kind::Grant, id).await
     }
 }
 

@@ -41,6 +41,7 @@ pub mod organisms;
 pub mod outbox;
 pub mod program;
 pub mod queues;
+pub mod records;
 pub mod review;
 
 use std::future::Future;

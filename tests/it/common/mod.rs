@@ -40,7 +40,8 @@ impl TestDatabase {
                 sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(admin.pool()).await.expect("create schema");
                 admin.close().await;
                 let sep = if base.contains('?') { '&' } else { '?' };
-                let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+                // The test's connections carry its schema's name, so that the end of the test can find them.
+                let url = format!("{base}{sep}options=-c%20search_path%3D{schema}%20-c%20application_name%3D{schema}");
                 TestDatabase { url, backend: Backend::Postgres, dir, schema: Some((base, schema)) }
             }
             _ => {
@@ -80,6 +81,15 @@ impl Drop for TestDatabase {
                 let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
                 rt.block_on(async {
                     if let Ok(admin) = Db::connect(&base, SqliteSync::Full).await {
+                        // A task of the test's runtime stopped mid-transaction when the test ended leaves
+                        // its connection idle in that transaction, holding locks the DROP would wait on
+                        // for ever: end the test's own connections first.
+                        let _ = sqlx::query(
+                            "SELECT pg_terminate_backend(pid)::text FROM pg_stat_activity WHERE application_name = $1",
+                        )
+                        .bind(&schema)
+                        .fetch_all(admin.pool())
+                        .await;
                         let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE")).execute(admin.pool()).await;
                         admin.close().await;
                     }
