@@ -27,6 +27,12 @@ async fn the_withdraw_page_refuses_a_reason_over_the_limit_and_keeps_it() {
     let g = app.db().grant(grant).await.unwrap();
     assert_eq!((g.state.as_str(), g.version), ("draft", 1), "nothing was withdrawn");
 
+    // A version missing or altered is a conflict said in words, never a raw parse error.
+    let r = browser.post_form(&path, &csrf, &[("version", ""), ("reason", "Autre financement")]).await;
+    assert_eq!(r.status(), 409);
+    let page = r.text().await.unwrap();
+    assert!(!page.contains("Failed to deserialize") && page.contains("<html"), "{page}");
+
     let api = app.fire(grant, "withdraw", 1, "applicant").await;
     assert_eq!(api.status(), 200, "the API withdraws with a short reason");
     let history = app.db().grant_history(grant).await.unwrap();

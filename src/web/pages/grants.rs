@@ -485,14 +485,6 @@ pub async fn accept(
 }
 
 #[derive(Deserialize)]
-pub struct VersionForm {
-    #[serde(default)]
-    version: i64,
-    #[serde(default)]
-    reason: String,
-}
-
-#[derive(Deserialize)]
 pub struct LetterQuery {
     #[serde(default)]
     lang: Option<String>,
@@ -528,20 +520,21 @@ pub async fn withdraw(
     signed: SignedIn,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    axum::Form(form): axum::Form<VersionForm>,
+    body: Bytes,
 ) -> Result<Response, Problem> {
     let mut grant = signed.caller.grant(&state, id, Action::GrantFire).await?;
-    grant.version = form.version;
+    // Read as the other forms are: a missing or altered version is a conflict, never a raw parse error.
+    let form = super::form_map(&body);
+    let reason = form.get("reason").cloned().unwrap_or_default();
+    grant.version = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
     let withdraw = state.grant_workflow().event(GrantUse::Withdraw);
-    match app::fire(&state, &signed.caller.actor(), &grant, withdraw, form.reason.trim(), None)
-        .await
-        .map_err(Problem::from)
+    match app::fire(&state, &signed.caller.actor(), &grant, withdraw, reason.trim(), None).await.map_err(Problem::from)
     {
         Ok(_) => Ok(Redirect::to(&format!("/grants/{id}")).into_response()),
         Err(problem @ Problem::Validation(_)) => {
             let mut show = show_page(&state, &signed, &headers, state.db.grant(id).await?, None).await?;
             show.errors = FormErrors::from_problem(&problem, show.page.lang);
-            show.withdraw_typed = Some(form.reason);
+            show.withdraw_typed = Some(reason);
             Ok(render(problem.status_code(), &show))
         }
         Err(e) => Err(e),
