@@ -160,12 +160,7 @@ pub async fn award_preview(
         })));
     }
     let payers = state.program.categories.iter().map(|c| (c.code.clone(), c.envelopes.clone())).collect();
-    let balances = state.db.ledger_balances().await?;
-    let room = balances
-        .iter()
-        .filter(|((_, fy), _)| fy == fiscal_year)
-        .map(|((e, _), b)| (e.clone(), b.available()))
-        .collect();
+    let room = state.db.room_in(fiscal_year).await?;
     crate::domain::award::plan(amounts, state.program.coaching_hourly_rate, state.program.bourse_cap, &payers, &room)
         .map_err(|e| AppError::from(StorageError::of_award(e, fiscal_year)))
 }

@@ -99,16 +99,21 @@ pub(crate) async fn fire_with(
         .db
         .write(move |tx| {
             Box::pin(async move {
-                let (mut version, mut missing, mut assigned) = (version, 0, false);
+                let (mut version, mut missing, mut assigned, mut after) = (version, 0, false, None);
                 for firing in &firings {
-                    version = grants::fire(tx, &workflow, id, version, &actor, firing).await?.version;
+                    let mut fired = grants::fire(tx, &workflow, id, version, &actor, firing).await?;
                     if firing.event == send_to_review {
                         let added = review::auto_assign(tx, &[id], wanted, &mail).await?;
                         assigned |= added.iter().any(|(_, a)| !a.is_empty());
                         missing = wanted.saturating_sub(review::reviewers_of(tx, id).await?.len());
+                        // Assigning bumped its version.
+                        fired = grants::grant_in(tx, id).await?;
                     }
+                    version = fired.version;
+                    after = Some(fired);
                 }
-                Ok::<_, StorageError>((grants::grant_in(tx, id).await?, missing, assigned))
+                let after = after.ok_or(StorageError::NotFound)?;
+                Ok::<_, StorageError>((after, missing, assigned))
             })
         })
         .await?;

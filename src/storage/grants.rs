@@ -501,7 +501,7 @@ pub async fn fire(
         &at,
     )
     .await?;
-    sqlx::query(
+    let mut updated = sqlx::query_as::<_, Grant>(&format!(
         "UPDATE grants SET submitted_at = COALESCE($1, submitted_at), decided_at = COALESCE($2, decided_at),
            closed_at = COALESCE($3, closed_at), proposed_equipment_cents = COALESCE($4, proposed_equipment_cents),
            proposed_software_cents = COALESCE($5, proposed_software_cents),
@@ -510,8 +510,8 @@ pub async fn fire(
            awarded_software_cents = COALESCE($8, awarded_software_cents),
            awarded_coaching_hundredths = COALESCE($9, awarded_coaching_hundredths),
            awarded_at = COALESCE($10, awarded_at), letter_sha256 = COALESCE($11, letter_sha256)
-         WHERE id = $12",
-    )
+         WHERE id = $12 RETURNING {COLUMNS}"
+    ))
     .bind(stamp(Effect::StampSubmitted))
     .bind(stamp(Effect::StampDecided))
     .bind(stamp(Effect::StampClosed))
@@ -524,7 +524,7 @@ pub async fn fire(
     .bind(award.map(|_| at.clone()))
     .bind(letter_sha256)
     .bind(id)
-    .execute(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
     if let Some(a) = acceptance {
         sqlx::query(
@@ -545,14 +545,17 @@ pub async fn fire(
         let system = Actor { id: SYSTEM_ACTOR.into(), role: Role::System };
         version = records::apply(tx, Record { kind: Kind::Grant, id, version }, &next, &system, "", &at).await?;
         let stamp = |effect: Effect| next.effects.contains(&effect).then(|| at.clone());
-        sqlx::query("UPDATE grants SET decided_at = COALESCE($1, decided_at), closed_at = COALESCE($2, closed_at) WHERE id = $3")
-            .bind(stamp(Effect::StampDecided))
-            .bind(stamp(Effect::StampClosed))
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
+        updated = sqlx::query_as::<_, Grant>(&format!(
+            "UPDATE grants SET decided_at = COALESCE($1, decided_at), closed_at = COALESCE($2, closed_at)
+             WHERE id = $3 RETURNING {COLUMNS}"
+        ))
+        .bind(stamp(Effect::StampDecided))
+        .bind(stamp(Effect::StampClosed))
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
     }
-    let updated = grant_in(tx, id).await?;
+    updated.lines = grant.lines;
     if let Some(i) = award.and_then(|a| a.idempotency.as_ref()) {
         sqlx::query("UPDATE idempotency_keys SET response = $1 WHERE key = $2")
             .bind((i.answer)(&updated, &committed))

@@ -368,6 +368,29 @@ impl Db {
     }
 
     /// Allocated, committed, spent per envelope and fiscal year, recomputed from the entries.
+    /// What each envelope has left in a fiscal year (allocated − committed − spent), from the running
+    /// balances each entry moves: one row an envelope, however long the ledger (previews read this; the
+    /// award decides again on the locked books).
+    pub async fn room_in(&self, fiscal_year: &str) -> Result<BTreeMap<String, i64>> {
+        let mut conn = self.pool.acquire().await?;
+        let allocated = allocations(&mut conn, None).await?;
+        let moved: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT envelope_code, committed_cents, spent_cents FROM ledger_balances WHERE fiscal_year = $1",
+        )
+        .bind(fiscal_year)
+        .fetch_all(&mut *conn)
+        .await?;
+        Ok(allocated
+            .iter()
+            .filter(|((_, fy), _)| fy == fiscal_year)
+            .map(|((envelope, _), cents)| {
+                let (committed, spent) =
+                    moved.iter().find(|(e, ..)| e == envelope).map(|(_, c, s)| (*c, *s)).unwrap_or((0, 0));
+                (envelope.clone(), cents - committed - spent)
+            })
+            .collect())
+    }
+
     pub async fn ledger_balances(&self) -> Result<BTreeMap<(String, String), crate::domain::ledger::Balance>> {
         let mut conn = self.pool.acquire().await?;
         let rows: Vec<EntryRow> = sqlx::query_as(&format!("SELECT {ENTRY_COLUMNS} FROM ledger_entries ORDER BY id"))

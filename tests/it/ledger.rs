@@ -246,6 +246,11 @@ async fn an_award_commits_its_funds_with_the_transition() {
         after[&(e.to_string(), fy.to_string())].committed - before[&(e.to_string(), fy.to_string())].committed
     };
     assert_eq!((moved("FQIS"), moved("FDMT")), (408_050, 61_750));
+    // The running balances previews read say what replaying every entry says.
+    let room = db.room_in(fy).await.unwrap();
+    for envelope in ["FQIS", "FDMT"] {
+        assert_eq!(room[envelope], after[&(envelope.to_string(), fy.to_string())].available(), "{envelope}");
+    }
 
     // The same request again under its key: the answer kept, nothing more committed.
     let replay = usecase::award(&app.state, &officer, &grant, amounts, fy, key("award-1"), None).await.unwrap();
