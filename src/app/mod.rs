@@ -16,6 +16,6 @@ pub use error::{AppError, Refusal};
 pub use fields::{FieldError, FieldProblem, Fields};
 pub use grants::{check_reason, fire, firing};
 pub use review::{
-    RawProposal, RawReview, assignment_mail, check_assignable, decide, declare_conflict, implicit_first,
+    RawProposal, RawReview, Reviewers, assign, assignment_mail, decide, declare_conflict, implicit_first,
     reviewing_states, submit_review,
 };

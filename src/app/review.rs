@@ -150,14 +150,40 @@ pub fn reviewing_states(state: &AppState) -> Vec<String> {
     state.grant_workflow().queue(Queue::Review).to_vec()
 }
 
-/// Reviewers are assigned (by hand or automatically) only while the application is in review: never to
-/// a draft, which would let them read it, nor to a decided or closed application.
-pub fn check_assignable(state: &AppState, grant: &Grant) -> Result<(), AppError> {
-    if reviewing_states(state).contains(&grant.state) {
-        Ok(())
-    } else {
-        Err(AppError::refused("not-assignable", Refusal::Conflict))
-    }
+/// Whom a program officer assigns: one reviewer they chose, or as many as the review policy wants,
+/// chosen by octroi (balanced, the applicant's region first, never against the conflict rule).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reviewers {
+    One(i64),
+    Automatic,
+}
+
+/// Assigns reviewers to an application, only while it is in review (never to a draft, which would let
+/// them read it, nor to a decided or closed application): the state is read in the assignment's own
+/// transaction, so that a step firing meanwhile cannot slip between the check and the assignment.
+pub async fn assign(state: &AppState, grant_id: i64, reviewers: Reviewers) -> Result<(), AppError> {
+    let (reviewing, mail) = (reviewing_states(state), assignment_mail(state));
+    let wanted = state.rubric.reviewers_per_application as usize;
+    state
+        .db
+        .write(move |tx| {
+            Box::pin(async move {
+                let grant = grants::grant_in(tx, grant_id).await?;
+                if !reviewing.contains(&grant.state) {
+                    return Err(AppError::refused("not-assignable", Refusal::Conflict));
+                }
+                match reviewers {
+                    Reviewers::One(user) => review::assign_one(tx, grant_id, user, &mail).await?,
+                    Reviewers::Automatic => {
+                        review::auto_assign(tx, &[grant_id], wanted, &mail).await?;
+                    }
+                }
+                Ok(())
+            })
+        })
+        .await?;
+    state.mail_waker.notify_one();
+    Ok(())
 }
 
 /// A reviewer's review, and the decision queue reached when it is the last one needed (octroi fires

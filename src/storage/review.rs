@@ -137,6 +137,23 @@ async fn insert_assignment(
     enqueue(conn, &mail(&to, grant_id, title)).await
 }
 
+/// Assigns one reviewer chosen by the program officer, in the caller's transaction; refused if the
+/// conflict rule forbids it. Assigning someone already on the application changes nothing.
+pub async fn assign_one(tx: &mut WriteTx, grant_id: i64, user_id: i64, mail: &AssignmentMail) -> Result<()> {
+    assignments_turn(tx).await?;
+    let (applicant, title) = applicant(tx, grant_id).await?;
+    let pool = reviewer_pool(tx).await?;
+    let reviewer = pool.iter().find(|r| r.id == user_id).ok_or(StorageError::NotAReviewer)?;
+    if !reviewer.may_review(&applicant) {
+        return Err(StorageError::ConflictOfInterest);
+    }
+    if reviewers_of(tx, grant_id).await?.contains(&user_id) {
+        return Ok(());
+    }
+    insert_assignment(tx, grant_id, user_id, &title, mail).await?;
+    touch(tx, grant_id).await
+}
+
 /// Completes each application's reviewers up to `wanted`, in the caller's transaction: least loaded
 /// first, the applicant's region preferred, never against the conflict rule. Returns the reviewers added
 /// to each application (fewer than needed when too few reviewers may review it).
@@ -262,27 +279,9 @@ impl Db {
         Ok(())
     }
 
-    /// Assigns one reviewer chosen by the program officer; refused if the conflict rule forbids it.
-    /// Assigning someone already on the application changes nothing.
+    /// See [`assign_one`].
     pub async fn assign_reviewer(&self, grant_id: i64, user_id: i64, mail: AssignmentMail) -> Result<()> {
-        let db = self.clone();
-        detached(async move {
-            let mut tx = db.begin_write().await?;
-            assignments_turn(&mut tx).await?;
-            let (applicant, title) = applicant(&mut tx, grant_id).await?;
-            let pool = reviewer_pool(&mut tx).await?;
-            let reviewer = pool.iter().find(|r| r.id == user_id).ok_or(StorageError::NotAReviewer)?;
-            if !reviewer.may_review(&applicant) {
-                return Err(StorageError::ConflictOfInterest);
-            }
-            if reviewers_of(&mut tx, grant_id).await?.contains(&user_id) {
-                return Ok(());
-            }
-            insert_assignment(&mut tx, grant_id, user_id, &title, &mail).await?;
-            touch(&mut tx, grant_id).await?;
-            tx.commit().await
-        })
-        .await
+        self.write(move |tx| Box::pin(async move { assign_one(tx, grant_id, user_id, &mail).await })).await
     }
 
     /// See [`auto_assign`].

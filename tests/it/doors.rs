@@ -52,3 +52,35 @@ async fn the_withdraw_page_refuses_a_reason_over_the_limit_and_keeps_it() {
     let history = app.db().grant_history(grant).await.unwrap();
     assert_eq!((history[0].event.as_str(), history[0].reason.as_str()), ("withdraw", at_limit.as_str()));
 }
+
+/// Reviewers are assigned only while the application is in review, from the page as from the API, the
+/// state read in the assignment's own transaction (a draft is not even the staff's to see).
+#[tokio::test]
+async fn reviewers_are_assigned_only_in_review_from_either_door() {
+    let app = TestApp::spawn().await;
+    let draft = app.grant_in(1, "submitted").await;
+    let reviewer = app.db().user_by_email("relecteur1@test.org").await.unwrap().unwrap().id;
+    let body = serde_json::json!({ "user_id": reviewer });
+    let r = app.post(&format!("/api/v1/grants/{}/reviewers", draft.id), &body).await;
+    assert_eq!(r.status(), 409);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["code"], "not-assignable");
+    let r = app.post(&format!("/api/v1/grants/{}/reviewers", draft.id), &serde_json::json!({ "auto": true })).await;
+    assert_eq!(r.status(), 409, "nor automatically");
+
+    app.account("agente@test.org", AccountRole::ProgramOfficer, None).await;
+    let officer = Browser::new(&app);
+    let csrf = officer.sign_in("agente@test.org", PASSWORD).await;
+    let user = reviewer.to_string();
+    let path = format!("/grants/{}/reviewers", draft.id);
+    let r = officer.post_form(&path, &csrf, &[("action", "assign"), ("user_id", &user)]).await;
+    assert_eq!(r.status(), 409);
+    assert!(app.db().assigned_reviewers(draft.id).await.unwrap().is_empty(), "nobody before review");
+
+    // In review, both doors assign.
+    let in_review = app.grant_in(2, "in_review").await;
+    let third = common::staff(app.db(), "relecteur3@test.org", AccountRole::Reviewer).await;
+    let r =
+        app.post(&format!("/api/v1/grants/{}/reviewers", in_review.id), &serde_json::json!({ "user_id": third })).await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    assert_eq!(app.db().assigned_reviewers(in_review.id).await.unwrap().len(), 3);
+}

@@ -244,16 +244,9 @@ pub async fn assign(
     ApiPath(id): ApiPath<i64>,
     ApiJson(input): ApiJson<AssignInput>,
 ) -> Result<Json<Vec<AssignedReviewer>>, Problem> {
-    let grant = caller.grant(&state, id, Action::GrantManage).await?;
-    app::check_assignable(&state, &grant)?;
-    match input.user_id {
-        Some(user) => state.db.assign_reviewer(id, user, app::assignment_mail(&state)).await?,
-        None => {
-            let wanted = state.rubric.reviewers_per_application as usize;
-            state.db.auto_assign(vec![id], wanted, app::assignment_mail(&state)).await?;
-        }
-    }
-    state.mail_waker.notify_one();
+    caller.grant(&state, id, Action::GrantManage).await?;
+    let reviewers = input.user_id.map_or(app::Reviewers::Automatic, app::Reviewers::One);
+    app::assign(&state, id, reviewers).await?;
     let assigned = state.db.assigned_reviewers(id).await?;
     Ok(Json(
         assigned

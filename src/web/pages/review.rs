@@ -576,11 +576,8 @@ pub async fn reviewers(
     let grant = signed.caller.grant(&state, id, Action::GrantManage).await?;
     let form = form_map(&body);
     let user: i64 = form.get("user_id").and_then(|u| u.parse().ok()).unwrap_or(0);
-    if form.get("action").is_some_and(|a| a != "unassign") {
-        app::check_assignable(&state, &grant)?;
-    }
     let key = match form.get("action").map(String::as_str) {
-        Some("assign") => match state.db.assign_reviewer(id, user, app::assignment_mail(&state)).await {
+        Some("assign") => match app::assign(&state, id, app::Reviewers::One(user)).await {
             Ok(()) => "assigned",
             Err(e) => {
                 let problem = Problem::from(e);
@@ -601,8 +598,8 @@ pub async fn reviewers(
             "unassigned"
         }
         Some("auto") => {
+            app::assign(&state, id, app::Reviewers::Automatic).await?;
             let wanted = state.rubric.reviewers_per_application as usize;
-            state.db.auto_assign(vec![id], wanted, app::assignment_mail(&state)).await?;
             if state.db.assigned_reviewers(id).await?.len() < wanted { "short" } else { "assigned" }
         }
         _ => return Err(Problem::BadRequest("action must be assign, unassign or auto".into())),
