@@ -13,6 +13,9 @@ use crate::storage::grants::{self, Firing, Grant, Proposal};
 use crate::storage::outbox::{Mail, Recipient};
 use crate::storage::review;
 
+/// The longest reason a step takes (the applicant reads it in the history and in their e-mail).
+pub const REASON_MAX: usize = 2_000;
+
 /// The reason's rules, the same from every door: required where the applicant reads it (the workflow's
 /// `reason_required`), and not too long.
 pub fn check_reason(f: &mut Fields, workflow: &Workflow, event: &str, reason: &str) {
@@ -20,8 +23,8 @@ pub fn check_reason(f: &mut Fields, workflow: &Workflow, event: &str, reason: &s
     if workflow.reason_required(event) && reason.is_empty() {
         f.add("reason", FieldProblem::Required);
     }
-    if reason.chars().count() > crate::app::review::REASON_MAX {
-        f.add("reason", FieldProblem::TooLong { max: crate::app::review::REASON_MAX as u64 });
+    if reason.chars().count() > REASON_MAX {
+        f.add("reason", FieldProblem::TooLong { max: REASON_MAX as u64 });
     }
 }
 

@@ -20,7 +20,6 @@ use crate::storage::outbox::{AssignmentMail, Mail, Recipient};
 use crate::storage::review::{self, NewReview};
 
 pub const COMMENT_MAX: usize = 5_000;
-pub const REASON_MAX: usize = 2_000;
 
 /// A review as typed: one score per criterion (text, as typed), a comment, a recommendation.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

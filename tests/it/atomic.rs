@@ -86,12 +86,10 @@ async fn sending_to_review_and_assigning_the_reviewers_are_one() {
 async fn the_implicit_screening_and_the_decision_are_one() {
     let app = TestApp::spawn().await;
     let grant = app.grant_in(1, "submitted").await;
-    let caller = officer_caller(&app).await;
     let before = footprint(&app, grant.id).await;
     fail_inserts(&app, "grant_transitions", "NEW.event = 'decline'").await;
     let reason = "Hors du champ du programme.";
-    let failed =
-        usecase::decide(&app.state, &caller.actor(), &grant, "decline", reason, None, NumberStyle::Machine).await;
+    let failed = usecase::decide(&app.state, &officer(), &grant, "decline", reason, None, NumberStyle::Machine).await;
     assert!(failed.is_err(), "{failed:?}");
     assert_eq!(footprint(&app, grant.id).await, before);
     assert_eq!(app.db().grant(grant.id).await.unwrap().state, "submitted");
@@ -145,12 +143,6 @@ async fn a_declared_conflict_and_the_reassignment_are_one() {
     let assigned: Vec<i64> = app.db().assigned_reviewers(grant.id).await.unwrap().iter().map(|r| r.0).collect();
     assert_eq!(assigned.len(), 2, "{assigned:?}");
     assert!(!assigned.contains(&leaving), "{assigned:?}");
-}
-
-/// The program officer, as the pages and the API see them once signed in.
-async fn officer_caller(app: &TestApp) -> octroi::web::auth::Caller {
-    let id = app.account("agente@test.org", AccountRole::ProgramOfficer, None).await;
-    octroi::web::auth::Caller::load(app.db(), app.db().user(id).await.unwrap()).await.unwrap()
 }
 
 /// The test builder takes a new application to each state of its path.
