@@ -179,7 +179,7 @@ fn with_content_identifier(mut bytes: Vec<u8>) -> Vec<u8> {
     let (a, b) = (first..first + first_len, second..second + second_len);
     bytes[a.clone()].fill(b'0');
     bytes[b.clone()].fill(b'0');
-    let digest = sha256_hex(&bytes).to_ascii_uppercase().into_bytes();
+    let digest = crate::domain::sha256_hex(&bytes).to_ascii_uppercase().into_bytes();
     for range in [a, b] {
         for (slot, byte) in bytes[range].iter_mut().zip(digest.iter().cycle()) {
             *slot = *byte;
@@ -190,10 +190,6 @@ fn with_content_identifier(mut bytes: Vec<u8>) -> Vec<u8> {
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).rposition(|w| w == needle)
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    crate::domain::sha256_hex(bytes)
 }
 
 /// What the letter of an awarded grant states, from the grant, its organism, the program and its
@@ -324,7 +320,7 @@ pub async fn batch(
             for &lang in langs {
                 let pdf = render(&letter, lang);
                 if lang == Language::Fr {
-                    same = recorded.as_deref().is_none_or(|r| r == sha256_hex(&pdf));
+                    same = recorded.as_deref().is_none_or(|r| r == crate::domain::sha256_hex(&pdf));
                 }
                 let path = out.join(file_name(id, lang));
                 std::fs::write(&path, &pdf).with_context(|| format!("cannot write {}", path.display()))?;

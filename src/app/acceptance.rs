@@ -47,7 +47,7 @@ pub async fn accept(
     // workflow refuses the acceptance.
     let letter_sha256 = match crate::letters::letter_for(state, grant).await? {
         Some(letter) => {
-            crate::letters::sha256_hex(&crate::letters::render_off_thread(letter, crate::domain::Language::Fr).await)
+            crate::domain::sha256_hex(&crate::letters::render_off_thread(letter, crate::domain::Language::Fr).await)
         }
         None => String::new(),
     };

@@ -84,7 +84,7 @@ pub async fn award(
     let make: Arc<MakeLetter> = Arc::new(move |parts: &[Part], at: &str| {
         let parts = parts.iter().map(|p| (p.envelope.clone(), p.category.clone(), p.amount)).collect();
         let letter = letter.clone().with_award(parts, year.clone(), at);
-        crate::letters::sha256_hex(&crate::letters::render(&letter, crate::domain::Language::Fr))
+        crate::domain::sha256_hex(crate::letters::render(&letter, crate::domain::Language::Fr))
     });
     let rendered = match award_preview(state, &amounts, fiscal_year).await {
         Ok(parts) => {

@@ -336,7 +336,7 @@ async fn an_officer_awards_the_member_accepts_and_finance_sees_the_balances() {
         .await
         .unwrap();
     let pdf: Vec<u8> = serde_json::from_value(bytes).unwrap();
-    assert_eq!(Some(octroi::letters::sha256_hex(&pdf)), awarded.letter_sha256, "the letter recorded at award time");
+    assert_eq!(Some(octroi::domain::sha256_hex(&pdf)), awarded.letter_sha256, "the letter recorded at award time");
     let parsed = printpdf::PdfDocument::parse(&pdf, &printpdf::PdfParseOptions::default(), &mut Vec::new()).unwrap();
     let text = parsed.extract_text().concat().join("\n");
     for expected in [

@@ -599,7 +599,7 @@ async fn an_officer_awards_from_the_page_once() {
     let again = member.get(&format!("/grants/{grant}/letter.pdf")).await.bytes().await.unwrap().to_vec();
     assert_eq!(pdf, again, "the same letter, the same bytes");
     let recorded = app.db().grant(grant).await.unwrap().letter_sha256.unwrap();
-    assert_eq!(octroi::letters::sha256_hex(&pdf), recorded);
+    assert_eq!(octroi::domain::sha256_hex(&pdf), recorded);
     let parsed = printpdf::PdfDocument::parse(&pdf, &printpdf::PdfParseOptions::default(), &mut Vec::new()).unwrap();
     let text = parsed.extract_text().concat().join("\n");
     for expected in [
@@ -775,7 +775,7 @@ async fn a_member_accepts_over_the_api_and_the_statement_follows_the_grant() {
     assert_eq!(seen.into_inner().unwrap(), vec![(1, 2), (2, 2)]);
     for id in [first.id, second.id] {
         let pdf = std::fs::read(out.path().join(octroi::letters::file_name(id, octroi::domain::Language::Fr))).unwrap();
-        assert_eq!(Some(octroi::letters::sha256_hex(&pdf)), db.grant(id).await.unwrap().letter_sha256);
+        assert_eq!(Some(octroi::domain::sha256_hex(&pdf)), db.grant(id).await.unwrap().letter_sha256);
     }
     let english = std::fs::read(out.path().join(format!("lettre-octroi-{}-en.pdf", second.id))).unwrap();
     let bytes: u64 = std::fs::read_dir(out.path()).unwrap().map(|f| f.unwrap().metadata().unwrap().len()).sum();
@@ -1007,5 +1007,5 @@ async fn the_letter_is_rendered_before_the_award_and_made_again_only_when_the_sp
     let grant = app.grant_in(4, "awarded").await;
     let letter = octroi::letters::letter_for(state, &grant).await.unwrap().unwrap();
     let bytes = octroi::letters::render(&letter, octroi::domain::Language::Fr);
-    assert_eq!(grant.letter_sha256, Some(octroi::letters::sha256_hex(&bytes)));
+    assert_eq!(grant.letter_sha256, Some(octroi::domain::sha256_hex(&bytes)));
 }
