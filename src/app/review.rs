@@ -160,10 +160,11 @@ pub enum Reviewers {
 /// Assigns reviewers to an application, only while it is in review (never to a draft, which would let
 /// them read it, nor to a decided or closed application): the state is read in the assignment's own
 /// transaction, so that a step firing meanwhile cannot slip between the check and the assignment.
-pub async fn assign(state: &AppState, grant_id: i64, reviewers: Reviewers) -> Result<(), AppError> {
+/// Returns how many reviewers the application still lacks (too few may review it).
+pub async fn assign(state: &AppState, grant_id: i64, reviewers: Reviewers) -> Result<usize, AppError> {
     let (reviewing, mail) = (reviewing_states(state), assignment_mail(state));
     let wanted = state.rubric.reviewers_per_application as usize;
-    state
+    let missing = state
         .db
         .write(move |tx| {
             Box::pin(async move {
@@ -177,12 +178,12 @@ pub async fn assign(state: &AppState, grant_id: i64, reviewers: Reviewers) -> Re
                         review::auto_assign(tx, &[grant_id], wanted, &mail).await?;
                     }
                 }
-                Ok(())
+                Ok(wanted.saturating_sub(review::reviewers_of(tx, grant_id).await?.len()))
             })
         })
         .await?;
     state.mail_waker.notify_one();
-    Ok(())
+    Ok(missing)
 }
 
 /// A reviewer's review, and the decision queue reached when it is the last one needed (octroi fires

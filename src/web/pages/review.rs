@@ -579,7 +579,7 @@ pub async fn reviewers(
     let user: i64 = form.get("user_id").and_then(|u| u.parse().ok()).unwrap_or(0);
     let key = match form.get("action").map(String::as_str) {
         Some("assign") => match app::assign(&state, id, app::Reviewers::One(user)).await {
-            Ok(()) => "assigned",
+            Ok(_) => "assigned",
             Err(e) => {
                 let problem = Problem::from(e);
                 let lang = super::page_language(&headers);
@@ -599,9 +599,8 @@ pub async fn reviewers(
             "unassigned"
         }
         Some("auto") => {
-            app::assign(&state, id, app::Reviewers::Automatic).await?;
-            let wanted = state.rubric.reviewers_per_application as usize;
-            if state.db.assigned_reviewers(id).await?.len() < wanted { "short" } else { "assigned" }
+            let missing = app::assign(&state, id, app::Reviewers::Automatic).await?;
+            if missing > 0 { "short" } else { "assigned" }
         }
         _ => return Err(Problem::BadRequest("action must be assign, unassign or auto".into())),
     };
