@@ -2,7 +2,7 @@
 
 use crate::common;
 
-use common::{Browser, PASSWORD, TestApp, neq};
+use common::{Browser, PASSWORD, TestApp, member_with_draft};
 use octroi::domain::account::AccountRole;
 
 /// A reason over the limit is refused on the withdraw page as the API refuses it, with what was typed
@@ -10,11 +10,7 @@ use octroi::domain::account::AccountRole;
 #[tokio::test]
 async fn the_withdraw_page_refuses_a_reason_over_the_limit_and_keeps_it() {
     let app = TestApp::spawn().await;
-    let grant = app.complete_draft(&neq(1)).await;
-    let organism = app.db().grant(grant).await.unwrap().organism_id;
-    app.account("membre@test.org", AccountRole::Member, Some(organism)).await;
-    let browser = Browser::new(&app);
-    let csrf = browser.sign_in("membre@test.org", PASSWORD).await;
+    let (grant, browser, csrf) = member_with_draft(&app, 1).await;
     let path = format!("/grants/{grant}/withdraw");
 
     let long = format!("{}fin", "é".repeat(1_998));
@@ -39,11 +35,7 @@ async fn the_withdraw_page_refuses_a_reason_over_the_limit_and_keeps_it() {
     assert_eq!(history.len(), 1);
 
     // And the page with a reason at the limit: withdrawn with the whole reason.
-    let grant = app.complete_draft(&neq(2)).await;
-    let organism = app.db().grant(grant).await.unwrap().organism_id;
-    app.account("membre2@test.org", AccountRole::Member, Some(organism)).await;
-    let browser = Browser::new(&app);
-    let csrf = browser.sign_in("membre2@test.org", PASSWORD).await;
+    let (grant, browser, csrf) = member_with_draft(&app, 2).await;
     let at_limit = "é".repeat(2_000);
     let r = browser
         .post_form(&format!("/grants/{grant}/withdraw"), &csrf, &[("version", "1"), ("reason", &at_limit)])

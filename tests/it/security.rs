@@ -5,21 +5,10 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::{Browser, PASSWORD, TestApp, neq};
+use common::{Browser, PASSWORD, TestApp, member_with_draft, neq};
 use octroi::domain::account::AccountRole;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-/// A member of a new organism with a complete draft, signed in on the web: (grant, browser, CSRF).
-async fn member_with_draft(app: &TestApp, n: u32) -> (i64, Browser, String) {
-    let grant = app.complete_draft(&neq(n)).await;
-    let organism = app.db().grant(grant).await.unwrap().organism_id;
-    let email = format!("membre{n}@test.org");
-    app.account(&email, AccountRole::Member, Some(organism)).await;
-    let browser = Browser::new(app);
-    let csrf = browser.sign_in(&email, PASSWORD).await;
-    (grant, browser, csrf)
-}
 
 /// Signs up an organism (the `n`-th NEQ) and its first member from a new browser.
 async fn sign_up(app: &TestApp, name: &str, email: &str, n: u32) -> reqwest::Response {

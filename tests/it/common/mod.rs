@@ -467,3 +467,14 @@ pub fn csrf_of(html: &str) -> Option<String> {
     let start = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
     Some(html[start..start + html[start..].find('"')?].to_string())
 }
+
+/// A member of a new organism with a complete draft, signed in on the web: (grant, browser, CSRF).
+pub async fn member_with_draft(app: &TestApp, n: u32) -> (i64, Browser, String) {
+    let grant = app.complete_draft(&neq(n)).await;
+    let organism = app.db().grant(grant).await.unwrap().organism_id;
+    let email = format!("membre{n}@test.org");
+    app.account(&email, AccountRole::Member, Some(organism)).await;
+    let browser = Browser::new(app);
+    let csrf = browser.sign_in(&email, PASSWORD).await;
+    (grant, browser, csrf)
+}
