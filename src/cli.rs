@@ -8,7 +8,7 @@ use clap::{Parser, Subcommand};
 use crate::config::{Config, Overrides};
 use crate::domain::account::{AccountRole, NewPassword};
 use crate::domain::workflow;
-use crate::domain::{Email, Language};
+use crate::domain::{Email, GrantId, Language};
 use crate::passwords;
 use crate::policy::Program;
 use crate::policy::authz::Authz;
@@ -215,7 +215,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 out.display()
             );
             if !report.changed.is_empty() {
-                let ids: Vec<String> = report.changed.iter().map(i64::to_string).collect();
+                let ids: Vec<String> = report.changed.iter().map(GrantId::to_string).collect();
                 println!(
                     "warning: {} letter(s) differ from the one recorded at award time (grants {}): the organism's \
                      name or address, or the program's wording, changed since",
@@ -317,7 +317,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                     display_name: name.unwrap_or_else(|| email.as_str().to_string()),
                     email,
                     role,
-                    organism_id: organism,
+                    organism_id: organism.map(crate::domain::OrganismId),
                     password_hash: passwords::hash(password.expose()).await?,
                     must_change_password: false,
                     language: Language::Fr,

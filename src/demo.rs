@@ -11,7 +11,7 @@ use crate::domain::account::AccountRole;
 use crate::domain::award::AwardAmounts;
 use crate::domain::grant::{Application, Line, LineCategory};
 use crate::domain::workflow::{GrantUse, Role};
-use crate::domain::{Actor, Email, Hours, Language, Money, Neq, PostalCode, Region};
+use crate::domain::{Actor, Email, Hours, Language, Money, Neq, OrganismId, PostalCode, Region, UserId};
 use crate::passwords;
 use crate::storage::accounts::NewUser;
 use crate::storage::grants::{Grant, Proposal};
@@ -156,9 +156,9 @@ async fn account(
     local: &str,
     name: &str,
     role: AccountRole,
-    organism: Option<i64>,
+    organism: Option<OrganismId>,
     printed: &mut Vec<DemoAccount>,
-) -> anyhow::Result<i64> {
+) -> anyhow::Result<UserId> {
     let password = passwords::random_token()[..16].to_string();
     let email = format!("{local}@{DOMAIN}");
     let user = state
@@ -257,7 +257,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoAccount>> {
                 o = (o + 1) % organisms.len();
             }
             let member = db.user(members[o]).await?;
-            let applicant = Actor { id: member.email.clone(), role: Role::Applicant };
+            let applicant = Actor { id: member.email.to_string(), role: Role::Applicant };
             let mut grant = db
                 .create_grant(organisms[o].id, application(n, TITLES[n % TITLES.len()]), state.grant_workflow())
                 .await?;
@@ -316,7 +316,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoAccount>> {
     // A second application from an organism that already has a bourse: its screening shows the rule.
     let o = with_bourse.expect("the demo has active grants");
     let second = db.create_grant(organisms[o].id, application(n, "Deuxième demande"), state.grant_workflow()).await?;
-    let applicant = Actor { id: db.user(members[o]).await?.email, role: Role::Applicant };
+    let applicant = Actor { id: db.user(members[o]).await?.email.to_string(), role: Role::Applicant };
     app::fire(state, &applicant, &second, "submit", "", None).await.map_err(|p| anyhow::anyhow!("{p:?}"))?;
     state.mail_waker.notify_one();
     Ok(printed)

@@ -9,7 +9,7 @@ use printpdf::{
     FontId, Mm, Op, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem,
 };
 
-use crate::domain::{Hours, Language, Money};
+use crate::domain::{GrantId, Hours, Language, Money};
 use crate::i18n;
 
 const FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
@@ -17,7 +17,7 @@ const FONT: &[u8] = include_bytes!("../assets/fonts/DejaVuSans.ttf");
 /// What a letter states.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LetterData {
-    pub grant_id: i64,
+    pub grant_id: GrantId,
     pub program: String,
     pub operator: String,
     pub organism: String,
@@ -198,12 +198,9 @@ pub async fn letter_for(
     state: &crate::AppState,
     grant: &crate::storage::grants::Grant,
 ) -> Result<Option<LetterData>, crate::storage::StorageError> {
-    let (Some(equipment), Some(software), Some(hours), Some(at)) = (
-        grant.awarded_equipment_cents,
-        grant.awarded_software_cents,
-        grant.awarded_coaching_hundredths,
-        grant.awarded_at.clone(),
-    ) else {
+    let (Some(equipment), Some(software), Some(coaching_hours), Some(at)) =
+        (grant.awarded_equipment, grant.awarded_software, grant.awarded_coaching, grant.awarded_at.clone())
+    else {
         return Ok(None);
     };
     let organism = state.db.organism(grant.organism_id).await?;
@@ -214,11 +211,7 @@ pub async fn letter_for(
         .into_iter()
         .filter(|e| e.kind == crate::domain::ledger::EntryKind::Commit)
         .collect();
-    let amounts = crate::domain::award::AwardAmounts {
-        equipment: Money::from_cents(equipment),
-        software: Money::from_cents(software),
-        coaching_hours: Hours::from_hundredths(hours),
-    };
+    let amounts = crate::domain::award::AwardAmounts { equipment, software, coaching_hours };
     let fiscal_year = commitments.first().map(|e| e.account.fiscal_year.clone()).unwrap_or_default();
     let parts = commitments.into_iter().map(|e| (e.account.envelope, e.account.category, e.amount)).collect();
     Ok(Some(before_award(state, grant, &organism, &amounts).with_award(parts, fiscal_year, &at)))
@@ -237,7 +230,7 @@ pub fn before_award(
         program: state.program.name.clone(),
         operator: state.program.operator.clone(),
         organism: organism.legal_name.clone(),
-        neq: organism.neq.clone(),
+        neq: organism.neq.to_string(),
         address: format!("{}, {} {}", organism.street_address, organism.city, organism.postal_code),
         project: grant.title.clone(),
         awarded_on: String::new(),
@@ -271,11 +264,11 @@ pub struct BatchReport {
     pub bytes: u64,
     /// Grants whose French letter no longer matches the SHA-256 recorded at award time (the organism's
     /// name or address, or the program's wording, changed since).
-    pub changed: Vec<i64>,
+    pub changed: Vec<GrantId>,
 }
 
 /// The file a grant's letter is written to: `lettre-octroi-42-fr.pdf`.
-pub fn file_name(grant_id: i64, lang: Language) -> String {
+pub fn file_name(grant_id: GrantId, lang: Language) -> String {
     format!("lettre-octroi-{grant_id}-{}.pdf", lang.code())
 }
 
@@ -294,7 +287,7 @@ pub async fn batch(
     let mut running = tokio::task::JoinSet::new();
     let mut report = BatchReport::default();
     let mut done = 0;
-    let mut collect = |r: Result<anyhow::Result<(i64, usize, u64, bool)>, tokio::task::JoinError>| {
+    let mut collect = |r: Result<anyhow::Result<(GrantId, usize, u64, bool)>, tokio::task::JoinError>| {
         let (grant_id, files, bytes, same) = r??;
         report.letters += 1;
         report.files += files;
@@ -309,7 +302,7 @@ pub async fn batch(
     for id in ids {
         let grant = state.db.grant(id).await?;
         let Some(letter) = letter_for(state, &grant).await? else { continue };
-        let english = state.db.organism(grant.organism_id).await?.preferred_language == Language::En.code();
+        let english = state.db.organism(grant.organism_id).await?.preferred_language == Language::En;
         let (out, recorded) = (out.to_path_buf(), grant.letter_sha256.clone());
         if running.len() >= workers {
             collect(running.join_next().await.expect("a running task"))?;

@@ -3,8 +3,8 @@
 use crate::AppState;
 use crate::app::grants::{fire_with, firing};
 use crate::app::{AppError, FieldProblem, Fields};
-use crate::domain::Actor;
 use crate::domain::workflow::GrantUse;
+use crate::domain::{Actor, UserId};
 use crate::storage::grants::{Acceptance, Command, Firing, Grant};
 
 /// A member's signature of the award letter, as typed.
@@ -23,7 +23,7 @@ pub struct Signature {
 pub async fn accept(
     state: &AppState,
     actor: &Actor,
-    user_id: i64,
+    user_id: UserId,
     grant: &Grant,
     signature: &Signature,
     client_address: std::net::IpAddr,

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use crate::AppState;
 use crate::app::grants::{fire_with, firing};
 use crate::app::{AppError, Refusal};
-use crate::domain::Actor;
 use crate::domain::award::{AwardAmounts, Part};
 use crate::domain::workflow::GrantUse;
+use crate::domain::{Actor, UserId};
 use crate::storage::StorageError;
 use crate::storage::grants::{
     AnswerFn, AwardLetter, AwardRequest, Command, Firing, Grant, Idempotency, MakeLetter, award_day,
@@ -18,7 +18,7 @@ use crate::storage::grants::{
 /// gave), with the answer to keep for the key's retries.
 pub struct AwardKey {
     pub key: String,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub answer: Arc<AnswerFn>,
 }
 

@@ -7,6 +7,7 @@ pub mod acceptance;
 pub mod awards;
 pub mod error;
 pub mod fields;
+pub mod finance;
 pub mod grants;
 pub mod review;
 

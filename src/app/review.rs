@@ -10,7 +10,7 @@ use crate::app::grants::{check_reason, fire_with, firing};
 use crate::app::{AppError, FieldProblem, Fields, Refusal};
 use crate::domain::grant::LineCategory;
 use crate::domain::workflow::{FireError, GrantUse, Queue, Role, Workflow};
-use crate::domain::{Actor, Hours, Money, NumberStyle};
+use crate::domain::{Actor, GrantId, Hours, Money, NumberStyle, OrganismId, UserId};
 use crate::i18n;
 use crate::policy::Program;
 use crate::policy::rubric::{RECOMMENDATIONS, Rubric, ScoreError};
@@ -129,7 +129,7 @@ impl RawProposal {
 /// The message telling a reviewer an application was assigned to them.
 pub fn assignment_mail(state: &AppState) -> AssignmentMail {
     let base = state.public_url.clone();
-    Arc::new(move |to: &Recipient, grant_id: i64, title: &str| {
+    Arc::new(move |to: &Recipient, grant_id: GrantId, title: &str| {
         let lang = to.language();
         let args = [
             ("name", to.display_name.clone()),
@@ -153,7 +153,7 @@ pub fn reviewing_states(state: &AppState) -> Vec<String> {
 /// chosen by octroi (balanced, the applicant's region first, never against the conflict rule).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reviewers {
-    One(i64),
+    One(UserId),
     Automatic,
 }
 
@@ -161,7 +161,7 @@ pub enum Reviewers {
 /// them read it, nor to a decided or closed application): the state is read in the assignment's own
 /// transaction, so that a step firing meanwhile cannot slip between the check and the assignment.
 /// Returns how many reviewers the application still lacks (too few may review it).
-pub async fn assign(state: &AppState, grant_id: i64, reviewers: Reviewers) -> Result<usize, AppError> {
+pub async fn assign(state: &AppState, grant_id: GrantId, reviewers: Reviewers) -> Result<usize, AppError> {
     let (reviewing, mail) = (reviewing_states(state), assignment_mail(state));
     let wanted = state.rubric.reviewers_per_application as usize;
     let missing = state
@@ -189,7 +189,12 @@ pub async fn assign(state: &AppState, grant_id: i64, reviewers: Reviewers) -> Re
 /// A reviewer's review, and the decision queue reached when it is the last one needed (octroi fires
 /// `complete_reviews` itself), in one transaction. A review that does not complete them leaves the
 /// application as it is.
-pub async fn submit_review(state: &AppState, grant_id: i64, reviewer_id: i64, new: NewReview) -> Result<(), AppError> {
+pub async fn submit_review(
+    state: &AppState,
+    grant_id: GrantId,
+    reviewer_id: UserId,
+    new: NewReview,
+) -> Result<(), AppError> {
     let (workflow, reviewing) = (state.grant_workflow().clone(), reviewing_states(state));
     let firing = firing(state, workflow.event(GrantUse::CompleteReviews), "");
     state
@@ -218,10 +223,10 @@ pub async fn submit_review(state: &AppState, grant_id: i64, reviewer_id: i64, ne
 /// applications they left.
 pub async fn declare_conflict(
     state: &AppState,
-    user_id: i64,
-    organism_id: i64,
+    user_id: UserId,
+    organism_id: OrganismId,
     reason: &str,
-) -> Result<Vec<i64>, AppError> {
+) -> Result<Vec<GrantId>, AppError> {
     let (wanted, mail, reason) =
         (state.rubric.reviewers_per_application as usize, assignment_mail(state), reason.to_string());
     let left = state

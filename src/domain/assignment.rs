@@ -4,22 +4,24 @@
 
 use std::collections::BTreeSet;
 
+use super::{OrganismId, UserId};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Reviewer {
-    pub id: i64,
+    pub id: UserId,
     /// The region the reviewer works in, if known (`06`).
     pub region: Option<String>,
     /// The organism the reviewer works for, if any.
-    pub affiliation: Option<i64>,
+    pub affiliation: Option<OrganismId>,
     /// Organisms the reviewer declared a conflict of interest with.
-    pub conflicts: BTreeSet<i64>,
+    pub conflicts: BTreeSet<OrganismId>,
     /// Reviews already assigned and not yet done.
     pub load: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Applicant {
-    pub organism: i64,
+    pub organism: OrganismId,
     pub region: String,
 }
 
@@ -32,7 +34,7 @@ impl Reviewer {
 
 /// Up to `wanted` reviewers for one application, excluding those already on it; raises the chosen
 /// reviewers' load so that successive calls spread the work.
-pub fn choose(applicant: &Applicant, reviewers: &mut [Reviewer], already: &[i64], wanted: usize) -> Vec<i64> {
+pub fn choose(applicant: &Applicant, reviewers: &mut [Reviewer], already: &[UserId], wanted: usize) -> Vec<UserId> {
     let mut candidates: Vec<usize> = (0..reviewers.len())
         .filter(|&i| reviewers[i].may_review(applicant) && !already.contains(&reviewers[i].id))
         .collect();
@@ -53,25 +55,25 @@ mod tests {
     use proptest::prelude::*;
 
     fn reviewer(id: i64, region: &str, load: u32) -> Reviewer {
-        Reviewer { id, region: Some(region.into()), affiliation: None, conflicts: BTreeSet::new(), load }
+        Reviewer { id: UserId(id), region: Some(region.into()), affiliation: None, conflicts: BTreeSet::new(), load }
     }
 
     #[test]
     fn least_loaded_first_then_same_region() {
         let mut pool = vec![reviewer(1, "06", 2), reviewer(2, "03", 0), reviewer(3, "06", 0), reviewer(4, "06", 1)];
-        let app = Applicant { organism: 9, region: "06".into() };
-        assert_eq!(choose(&app, &mut pool, &[], 2), vec![3, 2]);
+        let app = Applicant { organism: OrganismId(9), region: "06".into() };
+        assert_eq!(choose(&app, &mut pool, &[], 2), vec![UserId(3), UserId(2)]);
         assert_eq!((pool[1].load, pool[2].load), (1, 1));
     }
 
     #[test]
     fn never_the_applicants_own_nor_a_conflicted_reviewer() {
         let mut pool = vec![reviewer(1, "06", 0), reviewer(2, "06", 0), reviewer(3, "06", 5)];
-        pool[0].affiliation = Some(9);
-        pool[1].conflicts.insert(9);
-        let app = Applicant { organism: 9, region: "06".into() };
-        assert_eq!(choose(&app, &mut pool, &[], 2), vec![3], "only one may review; none is forced in");
-        assert_eq!(choose(&app, &mut pool, &[3], 2), Vec::<i64>::new(), "already on it");
+        pool[0].affiliation = Some(OrganismId(9));
+        pool[1].conflicts.insert(OrganismId(9));
+        let app = Applicant { organism: OrganismId(9), region: "06".into() };
+        assert_eq!(choose(&app, &mut pool, &[], 2), vec![UserId(3)], "only one may review; none is forced in");
+        assert_eq!(choose(&app, &mut pool, &[UserId(3)], 2), Vec::<UserId>::new(), "already on it");
     }
 
     fn pools() -> impl Strategy<Value = (Vec<Reviewer>, Vec<Applicant>, usize)> {
@@ -83,15 +85,17 @@ mod tests {
                     .into_iter()
                     .enumerate()
                     .map(|(i, (load, affiliation, conflicts, region))| Reviewer {
-                        id: i as i64 + 1,
+                        id: UserId(i as i64 + 1),
                         region: Some(format!("{region:02}")),
-                        affiliation,
-                        conflicts,
+                        affiliation: affiliation.map(OrganismId),
+                        conflicts: conflicts.into_iter().map(OrganismId).collect(),
                         load,
                     })
                     .collect();
-                let apps =
-                    apps.into_iter().map(|(o, r)| Applicant { organism: o, region: format!("{r:02}") }).collect();
+                let apps = apps
+                    .into_iter()
+                    .map(|(o, r)| Applicant { organism: OrganismId(o), region: format!("{r:02}") })
+                    .collect();
                 (reviewers, apps, n)
             })
     }
@@ -106,7 +110,7 @@ mod tests {
                 let eligible = reviewers.iter().filter(|r| r.may_review(app)).count();
                 let chosen = choose(app, &mut reviewers, &[], wanted);
                 prop_assert_eq!(chosen.len(), wanted.min(eligible));
-                let unique: BTreeSet<i64> = chosen.iter().copied().collect();
+                let unique: BTreeSet<UserId> = chosen.iter().copied().collect();
                 prop_assert_eq!(unique.len(), chosen.len());
                 for id in chosen {
                     let r = reviewers.iter().find(|r| r.id == id).unwrap();
@@ -119,7 +123,7 @@ mod tests {
         #[test]
         fn without_conflicts_the_load_is_balanced(count in 2usize..30, apps in 1usize..100, wanted in 1usize..3) {
             let mut pool: Vec<Reviewer> = (0..count).map(|i| reviewer(i as i64, "06", 0)).collect();
-            let app = Applicant { organism: 1, region: "06".into() };
+            let app = Applicant { organism: OrganismId(1), region: "06".into() };
             for _ in 0..apps {
                 choose(&app, &mut pool, &[], wanted.min(count));
             }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::tax::round_to_cent;
-use super::{Hours, Money};
+use super::{GrantId, Hours, Money, UserId};
 
 /// The amounts a program officer awards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +46,7 @@ pub struct Part {
 /// What an award's preview showed, as one fingerprint: the grant, the amounts, the fiscal year and the
 /// split across envelopes. A confirmation carries it back and commits only if the award it would make
 /// has the same one (DESIGN.md, decision 13: what a person previewed is what is committed).
-pub fn preview_id(grant_id: i64, amounts: &AwardAmounts, fiscal_year: &str, parts: &[Part]) -> String {
+pub fn preview_id(grant_id: GrantId, amounts: &AwardAmounts, fiscal_year: &str, parts: &[Part]) -> String {
     let mut canonical = format!(
         "{grant_id}|{}|{}|{}|{fiscal_year}",
         amounts.equipment.cents(),
@@ -63,8 +63,8 @@ pub fn preview_id(grant_id: i64, amounts: &AwardAmounts, fiscal_year: &str, part
 /// who asks, the grant at which version, every amount (coaching hours included), the fiscal year and
 /// the preview confirmed. A key comes back with the same fingerprint or is refused.
 pub fn request_hash(
-    user_id: i64,
-    grant_id: i64,
+    user_id: UserId,
+    grant_id: GrantId,
     version: i64,
     amounts: &AwardAmounts,
     fiscal_year: &str,

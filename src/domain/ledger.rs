@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::Money;
+use super::{EntryId, GrantId, Money};
 
 named_enum!(
     /// What a ledger entry records.
@@ -33,36 +33,36 @@ pub struct Account {
 /// One line of the ledger, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    pub id: i64,
+    pub id: EntryId,
     pub account: Account,
-    pub grant_id: i64,
+    pub grant_id: GrantId,
     pub kind: EntryKind,
     /// Always above zero; the kind says which way it moves.
     pub amount: Money,
     /// For a spend or a release: the commitment it settles.
-    pub commitment: Option<i64>,
+    pub commitment: Option<EntryId>,
     /// For a reversal: the entry it cancels.
-    pub reverses: Option<i64>,
+    pub reverses: Option<EntryId>,
 }
 
 /// An operation asked of the ledger.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Operation {
-    Commit { account: Account, grant_id: i64, amount: Money },
-    Spend { commitment: i64, amount: Money },
-    Release { commitment: i64 },
-    Reverse { entry: i64 },
+    Commit { account: Account, grant_id: GrantId, amount: Money },
+    Spend { commitment: EntryId, amount: Money },
+    Release { commitment: EntryId },
+    Reverse { entry: EntryId },
 }
 
 /// A new entry to append (storage gives it its id).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewEntry {
     pub account: Account,
-    pub grant_id: i64,
+    pub grant_id: GrantId,
     pub kind: EntryKind,
     pub amount: Money,
-    pub commitment: Option<i64>,
-    pub reverses: Option<i64>,
+    pub commitment: Option<EntryId>,
+    pub reverses: Option<EntryId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -74,17 +74,17 @@ pub enum LedgerError {
     #[error("envelope {envelope} {fiscal_year} lacks {missing} (available: {available})")]
     InsufficientFunds { envelope: String, fiscal_year: String, available: Money, missing: Money },
     #[error("no commitment {0}")]
-    UnknownCommitment(i64),
+    UnknownCommitment(EntryId),
     #[error("commitment {commitment} holds {remaining}, less than {asked}")]
-    ExceedsCommitment { commitment: i64, remaining: Money, asked: Money },
+    ExceedsCommitment { commitment: EntryId, remaining: Money, asked: Money },
     #[error("commitment {0} is already settled")]
-    AlreadySettled(i64),
+    AlreadySettled(EntryId),
     #[error("no entry {0}")]
-    UnknownEntry(i64),
+    UnknownEntry(EntryId),
     #[error("entry {0} is already reversed")]
-    AlreadyReversed(i64),
+    AlreadyReversed(EntryId),
     #[error("entry {0} cannot be reversed: {1}")]
-    NotReversible(i64, &'static str),
+    NotReversible(EntryId, &'static str),
 }
 
 /// What an envelope holds for a fiscal year.
@@ -110,8 +110,8 @@ pub struct Book {
     allocations: BTreeMap<(String, String), i64>,
     entries: Vec<Entry>,
     /// Entry ids by position in `entries`, and the ids of the reversed entries.
-    positions: BTreeMap<i64, usize>,
-    reversed: BTreeSet<i64>,
+    positions: BTreeMap<EntryId, usize>,
+    reversed: BTreeSet<EntryId>,
     /// What the entries not loaded add to each balance (committed, spent); see [`Book::anchored`].
     base: BTreeMap<(String, String), (i64, i64)>,
 }
@@ -147,11 +147,11 @@ impl Book {
         self.entries.push(e);
     }
 
-    fn entry(&self, id: i64) -> Option<&Entry> {
+    fn entry(&self, id: EntryId) -> Option<&Entry> {
         self.positions.get(&id).map(|&i| &self.entries[i])
     }
 
-    fn is_reversed(&self, id: i64) -> bool {
+    fn is_reversed(&self, id: EntryId) -> bool {
         self.reversed.contains(&id)
     }
 
@@ -161,7 +161,7 @@ impl Book {
     }
 
     /// What a commitment still holds, and whether it was released.
-    pub fn remaining(&self, commitment: i64) -> Result<(Money, bool), LedgerError> {
+    pub fn remaining(&self, commitment: EntryId) -> Result<(Money, bool), LedgerError> {
         let commit = self
             .effective()
             .find(|e| e.id == commitment && e.kind == EntryKind::Commit)
@@ -316,7 +316,7 @@ impl Book {
     }
 
     /// Appends a decided entry with its id (the reference model of the tests, and `ledger verify`).
-    pub fn append(&mut self, id: i64, new: NewEntry) {
+    pub fn append(&mut self, id: EntryId, new: NewEntry) {
         self.push(Entry {
             id,
             account: new.account,
@@ -356,8 +356,8 @@ impl Book {
     }
 
     /// What settles each commitment (spends and releases in effect), in one pass.
-    fn settlements(&self) -> BTreeMap<i64, Settlement> {
-        let mut out: BTreeMap<i64, Settlement> = BTreeMap::new();
+    fn settlements(&self) -> BTreeMap<EntryId, Settlement> {
+        let mut out: BTreeMap<EntryId, Settlement> = BTreeMap::new();
         for e in self.effective() {
             let Some(commitment) = e.commitment else { continue };
             let s = out.entry(commitment).or_default();
@@ -373,7 +373,7 @@ impl Book {
         out
     }
 
-    fn commitments_with(&self, settled: &BTreeMap<i64, Settlement>) -> Vec<CommitmentLine> {
+    fn commitments_with(&self, settled: &BTreeMap<EntryId, Settlement>) -> Vec<CommitmentLine> {
         self.effective()
             .filter(|e| e.kind == EntryKind::Commit)
             .map(|c| {
@@ -407,7 +407,7 @@ struct Settlement {
 /// One commitment as a statement shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommitmentLine {
-    pub commitment: i64,
+    pub commitment: EntryId,
     pub account: Account,
     pub committed: Money,
     pub spent: Money,
@@ -430,9 +430,9 @@ mod tests {
         Book::new(BTreeMap::from([(("FQIS".into(), fy()), fqis), (("FDMT".into(), fy()), 1_000)]), vec![])
     }
 
-    fn apply(book: &mut Book, op: Operation) -> Result<i64, LedgerError> {
+    fn apply(book: &mut Book, op: Operation) -> Result<EntryId, LedgerError> {
         let new = book.decide(&op)?;
-        let id = book.entries().len() as i64 + 1;
+        let id = EntryId(book.entries().len() as i64 + 1);
         book.append(id, new);
         Ok(id)
     }
@@ -442,14 +442,18 @@ mod tests {
         let mut b = book(10_000);
         let c = apply(
             &mut b,
-            Operation::Commit { account: account("FQIS", "equipment"), grant_id: 1, amount: Money::from_cents(6_000) },
+            Operation::Commit {
+                account: account("FQIS", "equipment"),
+                grant_id: GrantId(1),
+                amount: Money::from_cents(6_000),
+            },
         )
         .unwrap();
         apply(&mut b, Operation::Spend { commitment: c, amount: Money::from_cents(2_500) }).unwrap();
         let bal = b.balances()[&("FQIS".to_string(), "2024-2025".to_string())];
         assert_eq!((bal.committed, bal.spent, bal.available()), (3_500, 2_500, 4_000));
         let r = apply(&mut b, Operation::Release { commitment: c }).unwrap();
-        assert_eq!(b.entries()[(r - 1) as usize].amount, Money::from_cents(3_500), "releases what is left");
+        assert_eq!(b.entries()[(r.0 - 1) as usize].amount, Money::from_cents(3_500), "releases what is left");
         assert_eq!(apply(&mut b, Operation::Release { commitment: c }), Err(LedgerError::AlreadySettled(c)));
         assert_eq!(
             apply(&mut b, Operation::Spend { commitment: c, amount: Money::from_cents(1) }),
@@ -466,8 +470,11 @@ mod tests {
     fn the_statement_shows_each_commitment_settled_or_not() {
         let mut b = book(10_000);
         let commit = |b: &mut Book, category: &str, cents: i64| {
-            let op =
-                Operation::Commit { account: account("FQIS", category), grant_id: 1, amount: Money::from_cents(cents) };
+            let op = Operation::Commit {
+                account: account("FQIS", category),
+                grant_id: GrantId(1),
+                amount: Money::from_cents(cents),
+            };
             apply(b, op).unwrap()
         };
         let equipment = commit(&mut b, "equipment", 6_000);
@@ -479,7 +486,7 @@ mod tests {
         apply(&mut b, Operation::Spend { commitment: software, amount: Money::from_cents(400) }).unwrap();
         apply(&mut b, Operation::Release { commitment: software }).unwrap();
         apply(&mut b, Operation::Reverse { entry: gone }).unwrap();
-        let lines: Vec<(i64, i64, i64, i64, i64)> = b
+        let lines: Vec<(EntryId, i64, i64, i64, i64)> = b
             .commitments()
             .iter()
             .map(|l| (l.commitment, l.committed.cents(), l.spent.cents(), l.released.cents(), l.remaining.cents()))
@@ -492,12 +499,20 @@ mod tests {
         let mut b = book(10_000);
         apply(
             &mut b,
-            Operation::Commit { account: account("FQIS", "software"), grant_id: 1, amount: Money::from_cents(9_000) },
+            Operation::Commit {
+                account: account("FQIS", "software"),
+                grant_id: GrantId(1),
+                amount: Money::from_cents(9_000),
+            },
         )
         .unwrap();
         let err = apply(
             &mut b,
-            Operation::Commit { account: account("FQIS", "equipment"), grant_id: 2, amount: Money::from_cents(1_500) },
+            Operation::Commit {
+                account: account("FQIS", "equipment"),
+                grant_id: GrantId(2),
+                amount: Money::from_cents(1_500),
+            },
         );
         assert_eq!(
             err,
@@ -510,7 +525,7 @@ mod tests {
         );
         let far = Operation::Commit {
             account: Account { fiscal_year: "2031-2032".into(), ..account("FQIS", "software") },
-            grant_id: 1,
+            grant_id: GrantId(1),
             amount: Money::from_cents(1),
         };
         assert!(matches!(apply(&mut b, far), Err(LedgerError::NoAllocation { .. })));
@@ -521,7 +536,11 @@ mod tests {
         let mut b = book(10_000);
         let c = apply(
             &mut b,
-            Operation::Commit { account: account("FQIS", "equipment"), grant_id: 1, amount: Money::from_cents(5_000) },
+            Operation::Commit {
+                account: account("FQIS", "equipment"),
+                grant_id: GrantId(1),
+                amount: Money::from_cents(5_000),
+            },
         )
         .unwrap();
         let s = apply(&mut b, Operation::Spend { commitment: c, amount: Money::from_cents(5_000) }).unwrap();
@@ -546,12 +565,12 @@ mod tests {
         fn no_sequence_of_operations_breaks_an_invariant(ops in proptest::collection::vec(operation(), 1..60)) {
             let mut b = book(20_000);
             for (kind, target, cents) in ops {
-                let ids: Vec<i64> = b.entries().iter().map(|e| e.id).collect();
-                let pick = |n: usize| ids.get(n % ids.len().max(1)).copied().unwrap_or(1);
+                let ids: Vec<EntryId> = b.entries().iter().map(|e| e.id).collect();
+                let pick = |n: usize| ids.get(n % ids.len().max(1)).copied().unwrap_or(EntryId(1));
                 let op = match kind {
                     0 => Operation::Commit {
                         account: account(if target % 3 == 0 { "FDMT" } else { "FQIS" }, "equipment"),
-                        grant_id: (target % 5) as i64,
+                        grant_id: GrantId((target % 5) as i64),
                         amount: Money::from_cents(cents),
                     },
                     1 => Operation::Spend { commitment: pick(target), amount: Money::from_cents(cents) },

@@ -35,6 +35,7 @@ pub mod assignment;
 pub mod award;
 pub mod fiscal;
 pub mod grant;
+pub mod ids;
 pub mod ledger;
 pub mod money;
 pub mod organism;
@@ -42,6 +43,7 @@ pub mod tax;
 pub mod workflow;
 
 pub use fiscal::FiscalYear;
+pub use ids::{EntryId, GrantId, OrganismId, UserId};
 pub use money::{Hours, Money, MoneyError, NumberStyle};
 pub use organism::{Email, Language, Neq, OrganismError, PostalCode, Region};
 

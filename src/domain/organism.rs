@@ -235,3 +235,16 @@ mod tests {
         assert_eq!(Language::parse("de"), Err(OrganismError::Language));
     }
 }
+
+/// Written as stored: the address, the postal code `H2X 1Y4`.
+macro_rules! displayed_as_str {
+    ($($t:ty),+) => {$(
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )+};
+}
+
+displayed_as_str!(Email, PostalCode);

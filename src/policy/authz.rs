@@ -11,6 +11,7 @@ use cedar_policy::{
 };
 
 use crate::domain::account::AccountRole;
+use crate::domain::{GrantId, OrganismId, UserId};
 
 pub const SCHEMA_FILE: &str = "octroi.cedarschema";
 pub const POLICY_FILE: &str = "octroi.cedar";
@@ -64,23 +65,23 @@ impl Action {
 /// Who asks, with the facts the policies read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub role: AccountRole,
-    pub organism: Option<i64>,
-    pub conflicts: Vec<i64>,
+    pub organism: Option<OrganismId>,
+    pub conflicts: Vec<OrganismId>,
 }
 
 /// What is asked about.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resource {
     Program,
-    Organism(i64),
+    Organism(OrganismId),
     /// `draft`: not yet submitted, so still the organism's alone.
     Grant {
-        id: i64,
-        organism: i64,
-        reviewers: Vec<i64>,
-        coaches: Vec<i64>,
+        id: GrantId,
+        organism: OrganismId,
+        reviewers: Vec<UserId>,
+        coaches: Vec<UserId>,
         draft: bool,
     },
 }
@@ -97,7 +98,7 @@ fn uid(kind: &str, id: impl ToString) -> EntityUid {
     )
 }
 
-fn set(kind: &str, ids: &[i64]) -> RestrictedExpression {
+fn set<Id: std::fmt::Display>(kind: &str, ids: &[Id]) -> RestrictedExpression {
     RestrictedExpression::new_set(ids.iter().map(|id| RestrictedExpression::new_entity_uid(uid(kind, id))))
 }
 
@@ -128,7 +129,7 @@ impl Authz {
         match self.decide(principal, action, resource) {
             Ok(true) => true,
             Ok(false) => {
-                tracing::warn!(user = principal.user_id, role = %principal.role, action = action.as_str(), ?resource, "denied");
+                tracing::warn!(user = %principal.user_id, role = %principal.role, action = action.as_str(), ?resource, "denied");
                 false
             }
             Err(e) => {
@@ -189,11 +190,12 @@ mod tests {
     }
 
     fn who(role: AccountRole, organism: Option<i64>) -> Principal {
-        Principal { user_id: 7, role, organism, conflicts: vec![] }
+        Principal { user_id: UserId(7), role, organism: organism.map(OrganismId), conflicts: vec![] }
     }
 
     fn grant(organism: i64, reviewers: Vec<i64>) -> Resource {
-        Resource::Grant { id: 1, organism, reviewers, coaches: vec![], draft: false }
+        let reviewers = reviewers.into_iter().map(UserId).collect();
+        Resource::Grant { id: GrantId(1), organism: OrganismId(organism), reviewers, coaches: vec![], draft: false }
     }
 
     #[test]
@@ -201,9 +203,9 @@ mod tests {
         let a = authz();
         let member = who(AccountRole::Member, Some(1));
         assert!(a.allowed(&member, Action::GrantEdit, &grant(1, vec![])));
-        assert!(a.allowed(&member, Action::GrantCreate, &Resource::Organism(1)));
+        assert!(a.allowed(&member, Action::GrantCreate, &Resource::Organism(OrganismId(1))));
         assert!(!a.allowed(&member, Action::GrantView, &grant(2, vec![])));
-        assert!(!a.allowed(&member, Action::GrantCreate, &Resource::Organism(2)));
+        assert!(!a.allowed(&member, Action::GrantCreate, &Resource::Organism(OrganismId(2))));
         assert!(!a.allowed(&member, Action::GrantListAll, &Resource::Program));
     }
 
@@ -216,7 +218,7 @@ mod tests {
         assert!(!a.allowed(&reviewer, Action::GrantEdit, &grant(1, vec![7])));
         let own = who(AccountRole::Reviewer, Some(1));
         assert!(!a.allowed(&own, Action::GrantView, &grant(1, vec![7])));
-        let conflicted = Principal { conflicts: vec![1], ..reviewer };
+        let conflicted = Principal { conflicts: vec![OrganismId(1)], ..reviewer };
         assert!(!a.allowed(&conflicted, Action::GrantView, &grant(1, vec![7])));
     }
 

@@ -7,18 +7,18 @@ use super::organisms::{NewOrganism, Organism, insert_organism};
 use super::outbox::{Mail, enqueue};
 use super::{Db, Result, StorageError, detached, is_unique_violation, now};
 use crate::domain::account::{AccountRole, Attempts, Throttle};
-use crate::domain::{Email, Language};
+use crate::domain::{Email, GrantId, Language, OrganismId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct User {
-    pub id: i64,
-    pub email: String,
+    pub id: UserId,
+    pub email: Email,
     pub display_name: String,
     pub role: AccountRole,
-    pub organism_id: Option<i64>,
+    pub organism_id: Option<OrganismId>,
     pub password_hash: String,
     pub must_change_password: i64,
-    pub language: String,
+    pub language: Language,
     pub created_at: String,
     /// When the password last changed (unix milliseconds): sessions signed in before are over.
     pub password_changed_ms: i64,
@@ -30,7 +30,7 @@ impl User {
     }
 
     pub fn language(&self) -> Language {
-        Language::parse(&self.language).unwrap_or_default()
+        self.language
     }
 }
 
@@ -40,7 +40,7 @@ pub struct NewUser {
     pub email: Email,
     pub display_name: String,
     pub role: AccountRole,
-    pub organism_id: Option<i64>,
+    pub organism_id: Option<OrganismId>,
     pub password_hash: String,
     pub must_change_password: bool,
     pub language: Language,
@@ -130,7 +130,7 @@ impl Db {
         .await
     }
 
-    pub async fn user(&self, id: i64) -> Result<User> {
+    pub async fn user(&self, id: UserId) -> Result<User> {
         sqlx::query_as::<_, User>(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
@@ -149,7 +149,7 @@ impl Db {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?)
     }
 
-    pub async fn members(&self, organism_id: i64) -> Result<Vec<User>> {
+    pub async fn members(&self, organism_id: OrganismId) -> Result<Vec<User>> {
         Ok(sqlx::query_as::<_, User>(&format!(
             "SELECT {COLUMNS} FROM users WHERE organism_id = $1 AND role = 'member' ORDER BY id"
         ))
@@ -158,7 +158,7 @@ impl Db {
         .await?)
     }
 
-    pub async fn set_password(&self, user_id: i64, password_hash: String) -> Result<()> {
+    pub async fn set_password(&self, user_id: UserId, password_hash: String) -> Result<()> {
         self.write_one(
             sqlx::query(SET_PASSWORD).bind(password_hash).bind(chrono::Utc::now().timestamp_millis()).bind(user_id),
         )
@@ -166,7 +166,7 @@ impl Db {
         Ok(())
     }
 
-    pub async fn set_language(&self, user_id: i64, language: Language) -> Result<()> {
+    pub async fn set_language(&self, user_id: UserId, language: Language) -> Result<()> {
         self.write_one(sqlx::query("UPDATE users SET language = $1 WHERE id = $2").bind(language.code()).bind(user_id))
             .await?;
         Ok(())
@@ -174,7 +174,7 @@ impl Db {
 
     // --- API tokens -------------------------------------------------------------------------------
 
-    pub async fn create_token(&self, user_id: i64, label: &str, token_hash: String) -> Result<i64> {
+    pub async fn create_token(&self, user_id: UserId, label: &str, token_hash: String) -> Result<i64> {
         let (db, label) = (self.clone(), label.to_string());
         detached(async move {
             let mut tx = db.begin_write().await?;
@@ -222,7 +222,7 @@ impl Db {
     /// Records a reset link and queues its e-mail, together.
     pub async fn create_password_reset(
         &self,
-        user_id: i64,
+        user_id: UserId,
         token_hash: String,
         expires_at: String,
         mail: Mail,
@@ -344,7 +344,7 @@ impl Db {
     pub async fn invitation(
         &self,
         token_hash: &str,
-    ) -> Result<std::result::Result<(String, AccountRole, Option<i64>), LinkProblem>> {
+    ) -> Result<std::result::Result<(String, AccountRole, Option<OrganismId>), LinkProblem>> {
         let row: Option<InvitationRow> = sqlx::query_as(
             "SELECT email, role, organism_id, expires_at, accepted_at FROM invitations WHERE token_hash = $1",
         )
@@ -507,7 +507,7 @@ impl Db {
     }
 
     /// (user, kind) of everyone assigned to a grant.
-    pub async fn assignments(&self, grant_id: i64) -> Result<Vec<(i64, String)>> {
+    pub async fn assignments(&self, grant_id: GrantId) -> Result<Vec<(UserId, String)>> {
         Ok(sqlx::query_as("SELECT user_id, kind FROM grant_assignments WHERE grant_id = $1")
             .bind(grant_id)
             .fetch_all(&self.pool)
@@ -515,7 +515,7 @@ impl Db {
     }
 
     /// The organisms a user declared a conflict of interest with.
-    pub async fn conflicts_of(&self, user_id: i64) -> Result<Vec<i64>> {
+    pub async fn conflicts_of(&self, user_id: UserId) -> Result<Vec<OrganismId>> {
         Ok(sqlx::query_scalar("SELECT organism_id FROM conflicts WHERE user_id = $1")
             .bind(user_id)
             .fetch_all(&self.pool)
@@ -527,7 +527,7 @@ impl Db {
 struct InvitationRow {
     email: String,
     role: AccountRole,
-    organism_id: Option<i64>,
+    organism_id: Option<OrganismId>,
     expires_at: String,
     accepted_at: Option<String>,
 }
@@ -537,8 +537,8 @@ pub struct NewInvitation {
     pub token_hash: String,
     pub email: Email,
     pub role: AccountRole,
-    pub organism_id: Option<i64>,
-    pub invited_by: i64,
+    pub organism_id: Option<OrganismId>,
+    pub invited_by: UserId,
     pub expires_at: String,
 }
 

@@ -16,22 +16,25 @@ use crate::domain::award::{AwardAmounts, Part, plan, preview_id};
 use crate::domain::grant::{Application, GuardFacts, Line, LineCategory};
 use crate::domain::ledger::{Account, Operation};
 use crate::domain::workflow::{Effect, FireError, Guard, Role, Workflow};
-use crate::domain::{Actor, Email, Hours, Money};
+use crate::domain::{Actor, Email, EntryId, GrantId, Hours, Money, OrganismId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Grant {
-    pub id: i64,
-    pub organism_id: i64,
+    pub id: GrantId,
+    pub organism_id: OrganismId,
     pub state: String,
     pub version: i64,
     pub title: String,
     pub needs_assessment: String,
     pub project_description: String,
-    pub requested_equipment_cents: i64,
-    pub requested_software_cents: i64,
-    pub requested_coaching_hundredths: i64,
+    #[sqlx(rename = "requested_equipment_cents")]
+    pub requested_equipment: Money,
+    #[sqlx(rename = "requested_software_cents")]
+    pub requested_software: Money,
+    #[sqlx(rename = "requested_coaching_hundredths")]
+    pub requested_coaching: Hours,
     pub contact_name: String,
-    pub contact_email: Option<String>,
+    pub contact_email: Option<Email>,
     pub created_at: String,
     pub updated_at: String,
     pub state_entered_at: String,
@@ -40,12 +43,18 @@ pub struct Grant {
     pub closed_at: Option<String>,
     pub review_score_hundredths: Option<i64>,
     pub reviews_done: i64,
-    pub proposed_equipment_cents: Option<i64>,
-    pub proposed_software_cents: Option<i64>,
-    pub proposed_coaching_hundredths: Option<i64>,
-    pub awarded_equipment_cents: Option<i64>,
-    pub awarded_software_cents: Option<i64>,
-    pub awarded_coaching_hundredths: Option<i64>,
+    #[sqlx(rename = "proposed_equipment_cents")]
+    pub proposed_equipment: Option<Money>,
+    #[sqlx(rename = "proposed_software_cents")]
+    pub proposed_software: Option<Money>,
+    #[sqlx(rename = "proposed_coaching_hundredths")]
+    pub proposed_coaching: Option<Hours>,
+    #[sqlx(rename = "awarded_equipment_cents")]
+    pub awarded_equipment: Option<Money>,
+    #[sqlx(rename = "awarded_software_cents")]
+    pub awarded_software: Option<Money>,
+    #[sqlx(rename = "awarded_coaching_hundredths")]
+    pub awarded_coaching: Option<Hours>,
     pub awarded_at: Option<String>,
     /// The SHA-256 of the award letter (French), recorded at award time.
     pub letter_sha256: Option<String>,
@@ -58,9 +67,9 @@ impl Grant {
     /// What the program officer proposed when approving, once approved.
     pub fn proposal(&self) -> Option<Proposal> {
         Some(Proposal {
-            equipment: Money::from_cents(self.proposed_equipment_cents?),
-            software: Money::from_cents(self.proposed_software_cents?),
-            coaching_hours: Hours::from_hundredths(self.proposed_coaching_hundredths?),
+            equipment: self.proposed_equipment?,
+            software: self.proposed_software?,
+            coaching_hours: self.proposed_coaching?,
         })
     }
 
@@ -70,9 +79,9 @@ impl Grant {
             needs_assessment: self.needs_assessment.clone(),
             project_description: self.project_description.clone(),
             lines: self.lines.clone(),
-            requested_coaching_hours: Hours::from_hundredths(self.requested_coaching_hundredths),
+            requested_coaching_hours: self.requested_coaching,
             contact_name: self.contact_name.clone(),
-            contact_email: self.contact_email.as_deref().and_then(|e| Email::parse(e).ok()),
+            contact_email: self.contact_email.clone(),
         }
     }
 }
@@ -126,7 +135,7 @@ impl Command {
 /// A member's acceptance of the award letter on the organism's behalf.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Acceptance {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub signer_name: String,
     pub signer_title: String,
     /// The SHA-256 of the letter accepted.
@@ -138,8 +147,8 @@ pub struct Acceptance {
 /// An acceptance as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AcceptanceRecord {
-    pub grant_id: i64,
-    pub user_id: i64,
+    pub grant_id: GrantId,
+    pub user_id: UserId,
     pub signer_name: String,
     pub signer_title: String,
     pub letter_sha256: String,
@@ -196,7 +205,7 @@ pub fn award_day(at: &str) -> &str {
 #[derive(Clone)]
 pub struct Idempotency {
     pub key: String,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub request_hash: String,
     /// The answer to keep for retries, from the grant awarded and the parts committed.
     pub answer: std::sync::Arc<AnswerFn>,
@@ -242,7 +251,7 @@ fn bind_application<'q>(query: GrantQuery<'q>, a: &'q Application) -> GrantQuery
         .bind(a.contact_email.as_ref().map(|e| e.as_str().to_string()))
 }
 
-async fn lines(conn: &mut AnyConnection, grant_id: i64) -> Result<Vec<Line>> {
+async fn lines(conn: &mut AnyConnection, grant_id: GrantId) -> Result<Vec<Line>> {
     let rows: Vec<(LineCategory, String, i64, i64)> = sqlx::query_as(
         "SELECT category, description, quantity, unit_price_cents FROM grant_lines WHERE grant_id = $1 ORDER BY position",
     )
@@ -261,7 +270,7 @@ async fn lines(conn: &mut AnyConnection, grant_id: i64) -> Result<Vec<Line>> {
 }
 
 /// Replaces a grant's lines with the application's.
-async fn write_lines(conn: &mut AnyConnection, grant_id: i64, application: &Application) -> Result<Vec<Line>> {
+async fn write_lines(conn: &mut AnyConnection, grant_id: GrantId, application: &Application) -> Result<Vec<Line>> {
     sqlx::query("DELETE FROM grant_lines WHERE grant_id = $1").bind(grant_id).execute(&mut *conn).await?;
     for (position, line) in (1i64..).zip(&application.lines) {
         sqlx::query(
@@ -286,7 +295,7 @@ async fn write_lines(conn: &mut AnyConnection, grant_id: i64, application: &Appl
 async fn commit_award(
     conn: &mut AnyConnection,
     backend: super::Backend,
-    grant_id: i64,
+    grant_id: GrantId,
     award: &AwardRequest,
     context: &Context,
     at: &str,
@@ -362,10 +371,10 @@ async fn commit_award(
 async fn release_funds(
     conn: &mut AnyConnection,
     backend: super::Backend,
-    grant_id: i64,
+    grant_id: GrantId,
     context: &Context,
 ) -> Result<()> {
-    let commitments: Vec<(i64, String, String)> = sqlx::query_as(
+    let commitments: Vec<(EntryId, String, String)> = sqlx::query_as(
         "SELECT id, envelope_code, fiscal_year FROM ledger_entries WHERE grant_id = $1 AND kind = 'commit'
          ORDER BY envelope_code, fiscal_year, id",
     )
@@ -389,7 +398,7 @@ fn check_version(grant: &Grant, expected: i64) -> Result<()> {
 }
 
 /// A grant as the transaction sees it, with its lines.
-pub async fn grant_in(conn: &mut AnyConnection, id: i64) -> Result<Grant> {
+pub async fn grant_in(conn: &mut AnyConnection, id: GrantId) -> Result<Grant> {
     let mut grant = sqlx::query_as::<_, Grant>(&format!("SELECT {COLUMNS} FROM grants WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -403,11 +412,11 @@ pub async fn grant_in(conn: &mut AnyConnection, id: i64) -> Result<Grant> {
 /// grant's state, the actor's role and the guards; the new state, its effects and the audit row are
 /// written together, only if the grant is still at `expected_version` (else `VersionConflict`). Of two
 /// concurrent calls with the same version exactly one wins. Nothing is written when it refuses.
-#[tracing::instrument(skip_all, fields(grant_id = id, event = %firing.event, role = %actor.role))]
+#[tracing::instrument(skip_all, fields(grant_id = %id, event = %firing.event, role = %actor.role))]
 pub async fn fire(
     tx: &mut WriteTx,
     workflow: &Workflow,
-    id: i64,
+    id: GrantId,
     expected_version: i64,
     actor: &Actor,
     firing: &Firing,
@@ -415,7 +424,7 @@ pub async fn fire(
     let backend = tx.backend();
     let grant = grant_in(tx, id).await?;
     check_version(&grant, expected_version)?;
-    let previous = records::previous_state(tx, Kind::Grant, id).await?;
+    let previous = records::previous_state(tx, Kind::Grant, id.get()).await?;
     let reviews_pending: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM grant_assignments a WHERE a.grant_id = $1 AND a.kind = 'reviewer'
            AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.grant_id = a.grant_id AND r.reviewer_id = a.user_id)",
@@ -494,7 +503,7 @@ pub async fn fire(
     // The step itself, the same for every kind of record; then what this one's effects record.
     let mut version = records::apply(
         tx,
-        Record { kind: Kind::Grant, id, version: expected_version },
+        Record { kind: Kind::Grant, id: id.get(), version: expected_version },
         &step,
         actor,
         &firing.reason,
@@ -543,7 +552,8 @@ pub async fn fire(
     }
     if let Some(next) = then {
         let system = Actor { id: SYSTEM_ACTOR.into(), role: Role::System };
-        version = records::apply(tx, Record { kind: Kind::Grant, id, version }, &next, &system, "", &at).await?;
+        version =
+            records::apply(tx, Record { kind: Kind::Grant, id: id.get(), version }, &next, &system, "", &at).await?;
         let stamp = |effect: Effect| next.effects.contains(&effect).then(|| at.clone());
         updated = sqlx::query_as::<_, Grant>(&format!(
             "UPDATE grants SET decided_at = COALESCE($1, decided_at), closed_at = COALESCE($2, closed_at)
@@ -573,7 +583,12 @@ pub async fn fire(
 impl Db {
     /// Starts an application in the workflow's initial state.
     #[tracing::instrument(skip_all, fields(organism_id))]
-    pub async fn create_grant(&self, organism_id: i64, application: Application, workflow: &Workflow) -> Result<Grant> {
+    pub async fn create_grant(
+        &self,
+        organism_id: OrganismId,
+        application: Application,
+        workflow: &Workflow,
+    ) -> Result<Grant> {
         let db = self.clone();
         let initial = workflow.initial.clone();
         detached(async move {
@@ -606,7 +621,7 @@ impl Db {
         .await
     }
 
-    pub async fn grant(&self, id: i64) -> Result<Grant> {
+    pub async fn grant(&self, id: GrantId) -> Result<Grant> {
         let mut grant = sqlx::query_as::<_, Grant>(&format!("SELECT {COLUMNS} FROM grants WHERE id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)
@@ -618,10 +633,10 @@ impl Db {
 
     /// Replaces the application's content, if the workflow says its state is still editable and nobody
     /// changed it since `expected_version`.
-    #[tracing::instrument(skip_all, fields(grant_id = id))]
+    #[tracing::instrument(skip_all, fields(grant_id = %id))]
     pub async fn update_application(
         &self,
-        id: i64,
+        id: GrantId,
         expected_version: i64,
         application: Application,
         workflow: &Workflow,
@@ -663,7 +678,7 @@ impl Db {
     pub async fn fire_grant_event(
         &self,
         workflow: &Workflow,
-        id: i64,
+        id: GrantId,
         expected_version: i64,
         actor: &Actor,
         firing: Firing,
@@ -674,7 +689,7 @@ impl Db {
     }
 
     /// The error for a conditional update that matched nothing: someone changed the grant first.
-    async fn conflict(&self, id: i64) -> StorageError {
+    async fn conflict(&self, id: GrantId) -> StorageError {
         match self.grant(id).await {
             Ok(g) => StorageError::VersionConflict { current: g.version },
             Err(e) => e,
@@ -682,14 +697,14 @@ impl Db {
     }
 
     /// Every awarded grant (awarded once, whatever its state since), in order.
-    pub async fn awarded_grant_ids(&self) -> Result<Vec<i64>> {
+    pub async fn awarded_grant_ids(&self) -> Result<Vec<GrantId>> {
         Ok(sqlx::query_scalar("SELECT id FROM grants WHERE awarded_at IS NOT NULL ORDER BY id")
             .fetch_all(&self.pool)
             .await?)
     }
 
     /// The member's acceptance of a grant's award letter, once given.
-    pub async fn acceptance(&self, grant_id: i64) -> Result<Option<AcceptanceRecord>> {
+    pub async fn acceptance(&self, grant_id: GrantId) -> Result<Option<AcceptanceRecord>> {
         Ok(sqlx::query_as::<_, AcceptanceRecord>(
             "SELECT grant_id, user_id, signer_name, signer_title, letter_sha256, client_address, accepted_at
              FROM award_acceptances WHERE grant_id = $1",
@@ -700,22 +715,24 @@ impl Db {
     }
 
     /// The grant's state changes, oldest first. An unknown grant is `NotFound`, not an empty history.
-    pub async fn grant_history(&self, id: i64) -> Result<Vec<GrantTransition>> {
+    pub async fn grant_history(&self, id: GrantId) -> Result<Vec<GrantTransition>> {
         self.grant(id).await?;
-        records::history(&mut *self.pool.acquire().await?, Kind::Grant, id).await
+        records::history(&mut *self.pool.acquire().await?, Kind::Grant, id.get()).await
     }
 }
 
 /// One line of a list of grants, with its organism's name.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct GrantSummary {
-    pub id: i64,
-    pub organism_id: i64,
+    pub id: GrantId,
+    pub organism_id: OrganismId,
     pub organism_name: String,
     pub title: String,
     pub state: String,
-    pub requested_equipment_cents: i64,
-    pub requested_software_cents: i64,
+    #[sqlx(rename = "requested_equipment_cents")]
+    pub requested_equipment: Money,
+    #[sqlx(rename = "requested_software_cents")]
+    pub requested_software: Money,
     pub updated_at: String,
 }
 
@@ -724,7 +741,7 @@ const SUMMARY: &str = "SELECT g.id, g.organism_id, o.legal_name AS organism_name
 
 impl Db {
     /// An organism's grants, newest first.
-    pub async fn grants_of_organism(&self, organism_id: i64) -> Result<Vec<GrantSummary>> {
+    pub async fn grants_of_organism(&self, organism_id: OrganismId) -> Result<Vec<GrantSummary>> {
         Ok(sqlx::query_as::<_, GrantSummary>(&format!("{SUMMARY} WHERE g.organism_id = $1 ORDER BY g.id DESC"))
             .bind(organism_id)
             .fetch_all(&self.pool)
@@ -732,7 +749,7 @@ impl Db {
     }
 
     /// The grants a user is assigned to as `kind` (reviewer, coach), newest first.
-    pub async fn grants_assigned_to(&self, user_id: i64, kind: &str) -> Result<Vec<GrantSummary>> {
+    pub async fn grants_assigned_to(&self, user_id: UserId, kind: &str) -> Result<Vec<GrantSummary>> {
         Ok(sqlx::query_as::<_, GrantSummary>(&format!(
             "{SUMMARY} JOIN grant_assignments a ON a.grant_id = g.id WHERE a.user_id = $1 AND a.kind = $2 ORDER BY g.id DESC"
         ))

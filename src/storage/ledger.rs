@@ -8,23 +8,24 @@ use std::collections::BTreeMap;
 use sqlx::AnyConnection;
 
 use super::{Backend, Db, Result, StorageError, detached, now};
-use crate::domain::Money;
 use crate::domain::ledger::{Account, Book, CommitmentLine, Entry, EntryKind, LedgerError, Operation};
+use crate::domain::{EntryId, GrantId, Money, UserId};
 
 /// One entry as exported.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct ExportRow {
-    pub id: i64,
+    pub id: EntryId,
     pub at: String,
     pub envelope: String,
     pub fiscal_year: String,
     pub category: String,
-    pub grant_id: i64,
+    pub grant_id: GrantId,
     pub organism: String,
     pub kind: EntryKind,
-    pub amount_cents: i64,
-    pub commitment: Option<i64>,
-    pub reverses: Option<i64>,
+    #[sqlx(rename = "amount_cents")]
+    pub amount: Money,
+    pub commitment: Option<EntryId>,
+    pub reverses: Option<EntryId>,
     pub actor: String,
     pub reason: String,
 }
@@ -42,21 +43,13 @@ pub struct Context {
     pub idempotency_key: Option<String>,
 }
 
-type EntryRow = (i64, String, String, String, i64, EntryKind, i64, Option<i64>, Option<i64>);
+type EntryRow = (EntryId, String, String, String, GrantId, EntryKind, Money, Option<EntryId>, Option<EntryId>);
 
 const ENTRY_COLUMNS: &str =
     "id, envelope_code, fiscal_year, category_code, grant_id, kind, amount_cents, commitment_id, reverses_id";
 
-fn entry((id, envelope, fiscal_year, category, grant_id, kind, cents, commitment, reverses): EntryRow) -> Entry {
-    Entry {
-        id,
-        account: Account { envelope, fiscal_year, category },
-        grant_id,
-        kind,
-        amount: Money::from_cents(cents),
-        commitment,
-        reverses,
-    }
+fn entry((id, envelope, fiscal_year, category, grant_id, kind, amount, commitment, reverses): EntryRow) -> Entry {
+    Entry { id, account: Account { envelope, fiscal_year, category }, grant_id, kind, amount, commitment, reverses }
 }
 
 async fn allocations(conn: &mut AnyConnection, only: Option<(&str, &str)>) -> Result<BTreeMap<(String, String), i64>> {
@@ -81,7 +74,7 @@ async fn allocations(conn: &mut AnyConnection, only: Option<(&str, &str)>) -> Re
 }
 
 /// The envelope and fiscal year an operation moves money in, and the commitment it is about.
-async fn account_of(conn: &mut AnyConnection, op: &Operation) -> Result<Option<(String, String, Option<i64>)>> {
+async fn account_of(conn: &mut AnyConnection, op: &Operation) -> Result<Option<(String, String, Option<EntryId>)>> {
     let target = match op {
         Operation::Commit { account, .. } => {
             return Ok(Some((account.envelope.clone(), account.fiscal_year.clone(), None)));
@@ -89,7 +82,7 @@ async fn account_of(conn: &mut AnyConnection, op: &Operation) -> Result<Option<(
         Operation::Spend { commitment, .. } | Operation::Release { commitment } => *commitment,
         Operation::Reverse { entry } => *entry,
     };
-    let row: Option<(String, String, i64, Option<i64>)> =
+    let row: Option<(String, String, EntryId, Option<EntryId>)> =
         sqlx::query_as("SELECT envelope_code, fiscal_year, id, commitment_id FROM ledger_entries WHERE id = $1")
             .bind(target)
             .fetch_optional(conn)
@@ -106,7 +99,7 @@ pub(crate) async fn book_for(
     backend: Backend,
     envelope: &str,
     fy: &str,
-    commitment: Option<i64>,
+    commitment: Option<EntryId>,
 ) -> Result<Book> {
     sqlx::query(
         "INSERT INTO ledger_balances (envelope_code, fiscal_year, committed_cents, spent_cents)
@@ -233,7 +226,7 @@ impl Db {
 
     /// A grant's statement: each of its commitments in effect with what was spent, released and what
     /// remains, and its entries as exported, in order.
-    pub async fn statement(&self, grant_id: i64) -> Result<(Vec<CommitmentLine>, Vec<ExportRow>)> {
+    pub async fn statement(&self, grant_id: GrantId) -> Result<(Vec<CommitmentLine>, Vec<ExportRow>)> {
         let book = Book::new(BTreeMap::new(), self.ledger_entries_of(grant_id).await?);
         let rows = sqlx::query_as::<_, ExportRow>(&format!("{EXPORT} WHERE l.grant_id = $1 ORDER BY l.id"))
             .bind(grant_id)
@@ -243,7 +236,7 @@ impl Db {
     }
 
     /// A grant's entries, in order.
-    pub async fn ledger_entries_of(&self, grant_id: i64) -> Result<Vec<Entry>> {
+    pub async fn ledger_entries_of(&self, grant_id: GrantId) -> Result<Vec<Entry>> {
         let rows: Vec<EntryRow> =
             sqlx::query_as(&format!("SELECT {ENTRY_COLUMNS} FROM ledger_entries WHERE grant_id = $1 ORDER BY id"))
                 .bind(grant_id)
@@ -253,7 +246,7 @@ impl Db {
     }
 
     /// A claimed Idempotency-Key: (user, request hash, grant, stored response).
-    pub async fn idempotency(&self, key: &str) -> Result<Option<(i64, String, i64, Option<String>)>> {
+    pub async fn idempotency(&self, key: &str) -> Result<Option<(UserId, String, GrantId, Option<String>)>> {
         Ok(sqlx::query_as("SELECT user_id, request_hash, grant_id, response FROM idempotency_keys WHERE key = $1")
             .bind(key)
             .fetch_optional(&self.pool)

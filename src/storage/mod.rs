@@ -5,10 +5,13 @@
 //! client hangs up, and a future dropped inside a transaction would leave its pooled connection
 //! mid-transaction. A spawned task runs to its commit or rollback whatever the client does.
 
-/// Reads a [named enum](crate::domain) stored as its name: a row naming no value of the type is an error
-/// (`ColumnDecode`), never a default.
+/// Reads a domain value stored as its text: a [named enum](crate::domain) by its name, or any type with
+/// the function that reads it (`T => |s| …`, `None` when `s` names no value). A row naming no value of the
+/// type is an error (`ColumnDecode`), never a default.
 macro_rules! stored_as_text {
-    ($($t:ty),+ $(,)?) => {$(
+    ($($t:ty $(=> $parse:expr)?),+ $(,)?) => {$( stored_as_text!(@one $t, ($($parse)?)); )+};
+    (@one $t:ty, ()) => { stored_as_text!(@one $t, (|s: &str| <$t>::parse(s))); };
+    (@one $t:ty, ($parse:expr)) => {
         impl sqlx::Type<sqlx::Any> for $t {
             fn type_info() -> sqlx::any::AnyTypeInfo {
                 <String as sqlx::Type<sqlx::Any>>::type_info()
@@ -20,11 +23,12 @@ macro_rules! stored_as_text {
 
         impl<'r> sqlx::Decode<'r, sqlx::Any> for $t {
             fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                let parse: fn(&str) -> Option<$t> = $parse;
                 let name = <String as sqlx::Decode<'r, sqlx::Any>>::decode(value)?;
-                <$t>::parse(&name).ok_or_else(|| format!("'{name}' is not a {}", stringify!($t)).into())
+                parse(&name).ok_or_else(|| format!("'{name}' is not a {}", stringify!($t)).into())
             }
         }
-    )+};
+    };
 }
 
 stored_as_text!(
@@ -32,6 +36,52 @@ stored_as_text!(
     crate::domain::grant::LineCategory,
     crate::domain::account::AccountRole,
     crate::domain::workflow::Role,
+    crate::domain::Email => |s| crate::domain::Email::parse(s).ok(),
+    crate::domain::Neq => |s| crate::domain::Neq::parse(s).ok(),
+    crate::domain::Region => |s| crate::domain::Region::parse(s).ok(),
+    crate::domain::PostalCode => |s| crate::domain::PostalCode::parse(s).ok(),
+    crate::domain::Language => |s| crate::domain::Language::parse(s).ok(),
+);
+
+/// Reads and writes a domain value stored as an integer (an id, cents, hundredths of an hour):
+/// `$t => (value → i64, i64 → value)`.
+macro_rules! stored_as_integer {
+    ($($t:ty => ($to:expr, $from:expr)),+ $(,)?) => {$(
+        impl sqlx::Type<sqlx::Any> for $t {
+            fn type_info() -> sqlx::any::AnyTypeInfo {
+                <i64 as sqlx::Type<sqlx::Any>>::type_info()
+            }
+            fn compatible(ty: &sqlx::any::AnyTypeInfo) -> bool {
+                <i64 as sqlx::Type<sqlx::Any>>::compatible(ty)
+            }
+        }
+
+        impl<'q> sqlx::Encode<'q, sqlx::Any> for $t {
+            fn encode_by_ref(
+                &self,
+                buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer<'q>,
+            ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+                let to: fn(&$t) -> i64 = $to;
+                <i64 as sqlx::Encode<'q, sqlx::Any>>::encode_by_ref(&to(self), buf)
+            }
+        }
+
+        impl<'r> sqlx::Decode<'r, sqlx::Any> for $t {
+            fn decode(value: sqlx::any::AnyValueRef<'r>) -> Result<Self, sqlx::error::BoxDynError> {
+                let from: fn(i64) -> $t = $from;
+                Ok(from(<i64 as sqlx::Decode<'r, sqlx::Any>>::decode(value)?))
+            }
+        }
+    )+};
+}
+
+stored_as_integer!(
+    crate::domain::GrantId => (|id| id.0, crate::domain::GrantId),
+    crate::domain::OrganismId => (|id| id.0, crate::domain::OrganismId),
+    crate::domain::UserId => (|id| id.0, crate::domain::UserId),
+    crate::domain::EntryId => (|id| id.0, crate::domain::EntryId),
+    crate::domain::Money => (|m| m.cents(), crate::domain::Money::from_cents),
+    crate::domain::Hours => (|h| h.hundredths(), crate::domain::Hours::from_hundredths),
 );
 
 pub mod accounts;
@@ -132,7 +182,7 @@ pub enum StorageError {
     #[error("the award cannot be made: {0}")]
     Award(crate::domain::award::AwardError),
     #[error("this Idempotency-Key was already used")]
-    IdempotencyReplay { same_request: bool, grant_id: i64, response: Option<String> },
+    IdempotencyReplay { same_request: bool, grant_id: crate::domain::GrantId, response: Option<String> },
     #[error("the ledger refused: {0}")]
     Ledger(crate::domain::ledger::LedgerError),
     #[error("database: {0}")]

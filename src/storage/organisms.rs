@@ -1,7 +1,7 @@
 //! Organisms: the community organizations that apply.
 
 use super::{Db, Result, StorageError, detached, is_unique_violation, now};
-use crate::domain::{Email, Language, Neq, PostalCode, Region};
+use crate::domain::{Email, Language, Neq, OrganismId, PostalCode, Region};
 
 /// A new organism, every field already validated into its domain type.
 #[derive(Debug, Clone)]
@@ -19,16 +19,16 @@ pub struct NewOrganism {
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Organism {
-    pub id: i64,
+    pub id: OrganismId,
     pub legal_name: String,
-    pub neq: String,
-    pub region: String,
+    pub neq: Neq,
+    pub region: Region,
     pub street_address: String,
     pub city: String,
-    pub postal_code: String,
-    pub contact_email: String,
+    pub postal_code: PostalCode,
+    pub contact_email: Email,
     pub mission_summary: String,
-    pub preferred_language: String,
+    pub preferred_language: Language,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -75,7 +75,7 @@ impl Db {
         .await
     }
 
-    pub async fn organism(&self, id: i64) -> Result<Organism> {
+    pub async fn organism(&self, id: OrganismId) -> Result<Organism> {
         sqlx::query_as::<_, Organism>(&format!("SELECT {COLUMNS} FROM organisms WHERE id = $1"))
             .bind(id)
             .fetch_optional(&self.pool)

@@ -4,6 +4,7 @@
 use sqlx::AnyConnection;
 
 use super::{Db, Result, now};
+use crate::domain::{GrantId, OrganismId};
 
 /// One message to send.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,7 +29,7 @@ impl Recipient {
 }
 
 /// Writes the message announcing an assignment to its recipient: (recipient, grant id, grant title).
-pub type AssignmentMail = std::sync::Arc<dyn Fn(&Recipient, i64, &str) -> Mail + Send + Sync>;
+pub type AssignmentMail = std::sync::Arc<dyn Fn(&Recipient, GrantId, &str) -> Mail + Send + Sync>;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct QueuedMail {
@@ -52,7 +53,7 @@ pub(crate) async fn enqueue(conn: &mut AnyConnection, mail: &Mail) -> Result<()>
 
 impl Db {
     /// The members of an organism, who receive the messages about its applications.
-    pub async fn organism_recipients(&self, organism_id: i64) -> Result<Vec<Recipient>> {
+    pub async fn organism_recipients(&self, organism_id: OrganismId) -> Result<Vec<Recipient>> {
         Ok(sqlx::query_as::<_, Recipient>(
             "SELECT email, display_name, language FROM users WHERE organism_id = $1 AND role = 'member' ORDER BY id",
         )

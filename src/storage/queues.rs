@@ -15,6 +15,7 @@ use sqlx::Arguments;
 use sqlx::any::AnyArguments;
 
 use super::{Db, Result};
+use crate::domain::{GrantId, Hours, Money, OrganismId, Region, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum QueueSort {
@@ -28,8 +29,8 @@ pub enum QueueSort {
 /// Who is looking: their account and the organism they work for, if any.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Viewer {
-    pub user_id: i64,
-    pub affiliation: Option<i64>,
+    pub user_id: UserId,
+    pub affiliation: Option<OrganismId>,
 }
 
 /// What a person narrows a queue to, how they sort it, which page they look at.
@@ -71,15 +72,17 @@ pub struct QueueQuery {
 /// One application in a queue.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct QueueRow {
-    pub id: i64,
-    pub organism_id: i64,
+    pub id: GrantId,
+    pub organism_id: OrganismId,
     pub organism_name: String,
-    pub region: String,
+    pub region: Region,
     pub title: String,
     pub state: String,
     pub version: i64,
-    pub requested_cents: i64,
-    pub requested_coaching_hundredths: i64,
+    #[sqlx(rename = "requested_cents")]
+    pub requested: Money,
+    #[sqlx(rename = "requested_coaching_hundredths")]
+    pub requested_coaching: Hours,
     pub state_entered_at: String,
     pub review_score_hundredths: Option<i64>,
     pub reviews_done: i64,
@@ -125,7 +128,7 @@ fn parts(q: &QueueQuery) -> Parts {
         args.push(arg);
         format!("${}", args.len())
     };
-    let viewer = next(Arg::Int(q.viewer.user_id), &mut args);
+    let viewer = next(Arg::Int(q.viewer.user_id.get()), &mut args);
     // Only the filters that need the organism join it: an unfiltered queue is read from the
     // `grants_queue` index alone.
     let mut sql = String::from("FROM grants g ");
@@ -148,7 +151,7 @@ fn parts(q: &QueueQuery) -> Parts {
     }
     let mut excluded = format!("g.organism_id IN (SELECT c.organism_id FROM conflicts c WHERE c.user_id = {viewer})");
     if let Some(affiliation) = q.viewer.affiliation {
-        excluded = format!("({excluded} OR g.organism_id = {})", next(Arg::Int(affiliation), &mut args));
+        excluded = format!("({excluded} OR g.organism_id = {})", next(Arg::Int(affiliation.get()), &mut args));
     }
     if let Some(region) = &q.filter.region {
         sql.push_str(&format!(" AND o.region = {}", next(Arg::Text(region.clone()), &mut args)));

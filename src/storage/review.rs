@@ -14,12 +14,13 @@ use sqlx::AnyConnection;
 use super::outbox::{AssignmentMail, Recipient, enqueue};
 use super::{Backend, Db, Result, StorageError, WriteTx, detached, is_unique_violation, now};
 use crate::domain::assignment::{self, Applicant, Reviewer};
+use crate::domain::{GrantId, OrganismId, UserId};
 
 /// A submitted review, with its reviewer's name.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Review {
-    pub grant_id: i64,
-    pub reviewer_id: i64,
+    pub grant_id: GrantId,
+    pub reviewer_id: UserId,
     pub reviewer_name: String,
     /// `{"need": 4, …}`
     pub scores: String,
@@ -56,7 +57,7 @@ async fn assignments_turn(tx: &mut WriteTx) -> Result<()> {
 }
 
 /// Bumps a grant's version after a change its guards may read.
-async fn touch(conn: &mut AnyConnection, grant_id: i64) -> Result<()> {
+async fn touch(conn: &mut AnyConnection, grant_id: GrantId) -> Result<()> {
     sqlx::query("UPDATE grants SET version = version + 1, updated_at = $1 WHERE id = $2")
         .bind(now())
         .bind(grant_id)
@@ -65,7 +66,7 @@ async fn touch(conn: &mut AnyConnection, grant_id: i64) -> Result<()> {
     Ok(())
 }
 
-async fn recipient(conn: &mut AnyConnection, user_id: i64) -> Result<Recipient> {
+async fn recipient(conn: &mut AnyConnection, user_id: UserId) -> Result<Recipient> {
     Ok(sqlx::query_as::<_, Recipient>("SELECT email, display_name, language FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_one(conn)
@@ -73,8 +74,8 @@ async fn recipient(conn: &mut AnyConnection, user_id: i64) -> Result<Recipient> 
 }
 
 /// The organism and region of a grant's applicant, and its title.
-async fn applicant(conn: &mut AnyConnection, grant_id: i64) -> Result<(Applicant, String)> {
-    let row: Option<(i64, String, String)> = sqlx::query_as(
+async fn applicant(conn: &mut AnyConnection, grant_id: GrantId) -> Result<(Applicant, String)> {
+    let row: Option<(OrganismId, String, String)> = sqlx::query_as(
         "SELECT g.organism_id, o.region, g.title FROM grants g JOIN organisms o ON o.id = g.organism_id WHERE g.id = $1",
     )
     .bind(grant_id)
@@ -87,7 +88,7 @@ async fn applicant(conn: &mut AnyConnection, grant_id: i64) -> Result<(Applicant
 /// Every reviewer with what the conflict rule and the balance need: affiliation, declared conflicts and
 /// the number of assigned reviews not yet submitted.
 async fn reviewer_pool(conn: &mut AnyConnection) -> Result<Vec<Reviewer>> {
-    let rows: Vec<(i64, Option<String>, Option<i64>, i64)> = sqlx::query_as(
+    let rows: Vec<(UserId, Option<String>, Option<OrganismId>, i64)> = sqlx::query_as(
         "SELECT u.id, u.region, u.organism_id,
            (SELECT COUNT(*) FROM grant_assignments a WHERE a.user_id = u.id AND a.kind = 'reviewer'
               AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.grant_id = a.grant_id AND r.reviewer_id = u.id))
@@ -95,7 +96,7 @@ async fn reviewer_pool(conn: &mut AnyConnection) -> Result<Vec<Reviewer>> {
     )
     .fetch_all(&mut *conn)
     .await?;
-    let conflicts: Vec<(i64, i64)> = sqlx::query_as(
+    let conflicts: Vec<(UserId, OrganismId)> = sqlx::query_as(
         "SELECT c.user_id, c.organism_id FROM conflicts c JOIN users u ON u.id = c.user_id WHERE u.role = 'reviewer'",
     )
     .fetch_all(&mut *conn)
@@ -113,7 +114,7 @@ async fn reviewer_pool(conn: &mut AnyConnection) -> Result<Vec<Reviewer>> {
 }
 
 /// The reviewers assigned to a grant.
-pub async fn reviewers_of(conn: &mut AnyConnection, grant_id: i64) -> Result<Vec<i64>> {
+pub async fn reviewers_of(conn: &mut AnyConnection, grant_id: GrantId) -> Result<Vec<UserId>> {
     Ok(sqlx::query_scalar("SELECT user_id FROM grant_assignments WHERE grant_id = $1 AND kind = 'reviewer'")
         .bind(grant_id)
         .fetch_all(conn)
@@ -122,8 +123,8 @@ pub async fn reviewers_of(conn: &mut AnyConnection, grant_id: i64) -> Result<Vec
 
 async fn insert_assignment(
     conn: &mut AnyConnection,
-    grant_id: i64,
-    user_id: i64,
+    grant_id: GrantId,
+    user_id: UserId,
     title: &str,
     mail: &AssignmentMail,
 ) -> Result<()> {
@@ -139,7 +140,7 @@ async fn insert_assignment(
 
 /// Assigns one reviewer chosen by the program officer, in the caller's transaction; refused if the
 /// conflict rule forbids it. Assigning someone already on the application changes nothing.
-pub async fn assign_one(tx: &mut WriteTx, grant_id: i64, user_id: i64, mail: &AssignmentMail) -> Result<()> {
+pub async fn assign_one(tx: &mut WriteTx, grant_id: GrantId, user_id: UserId, mail: &AssignmentMail) -> Result<()> {
     assignments_turn(tx).await?;
     let (applicant, title) = applicant(tx, grant_id).await?;
     let pool = reviewer_pool(tx).await?;
@@ -159,10 +160,10 @@ pub async fn assign_one(tx: &mut WriteTx, grant_id: i64, user_id: i64, mail: &As
 /// to each application (fewer than needed when too few reviewers may review it).
 pub async fn auto_assign(
     tx: &mut WriteTx,
-    grant_ids: &[i64],
+    grant_ids: &[GrantId],
     wanted: usize,
     mail: &AssignmentMail,
-) -> Result<Vec<(i64, Vec<i64>)>> {
+) -> Result<Vec<(GrantId, Vec<UserId>)>> {
     assignments_turn(tx).await?;
     let mut pool = reviewer_pool(tx).await?;
     let mut added = Vec::with_capacity(grant_ids.len());
@@ -184,7 +185,12 @@ pub async fn auto_assign(
 /// Records a declared conflict of interest and takes the user off every application of that organism
 /// they have not reviewed yet, in the caller's transaction. Returns those applications, which need
 /// another reviewer.
-pub async fn declare_conflict(tx: &mut WriteTx, user_id: i64, organism_id: i64, reason: &str) -> Result<Vec<i64>> {
+pub async fn declare_conflict(
+    tx: &mut WriteTx,
+    user_id: UserId,
+    organism_id: OrganismId,
+    reason: &str,
+) -> Result<Vec<GrantId>> {
     assignments_turn(tx).await?;
     sqlx::query(
         "INSERT INTO conflicts (user_id, organism_id, reason, declared_at) VALUES ($1, $2, $3, $4)
@@ -196,7 +202,7 @@ pub async fn declare_conflict(tx: &mut WriteTx, user_id: i64, organism_id: i64, 
     .bind(now())
     .execute(&mut **tx)
     .await?;
-    let grants: Vec<i64> = sqlx::query_scalar(
+    let grants: Vec<GrantId> = sqlx::query_scalar(
         "SELECT a.grant_id FROM grant_assignments a JOIN grants g ON g.id = a.grant_id
          WHERE a.user_id = $1 AND g.organism_id = $2
            AND NOT EXISTS (SELECT 1 FROM reviews r WHERE r.grant_id = a.grant_id AND r.reviewer_id = $1)
@@ -221,8 +227,8 @@ pub async fn declare_conflict(tx: &mut WriteTx, user_id: i64, organism_id: i64, 
 /// yet, and the grant is in one of `reviewing_states`; updates the grant's review count and mean score.
 pub async fn submit_review(
     tx: &mut WriteTx,
-    grant_id: i64,
-    reviewer_id: i64,
+    grant_id: GrantId,
+    reviewer_id: UserId,
     reviewing_states: &[String],
     review: &NewReview,
 ) -> Result<()> {
@@ -273,29 +279,29 @@ pub async fn submit_review(
 
 impl Db {
     /// Sets the region a staff member works in (reviewers of the applicant's region are preferred).
-    pub async fn set_user_region(&self, user_id: i64, region: Option<crate::domain::Region>) -> Result<()> {
+    pub async fn set_user_region(&self, user_id: UserId, region: Option<crate::domain::Region>) -> Result<()> {
         let statement = sqlx::query("UPDATE users SET region = $1 WHERE id = $2").bind(region.map(|r| r.code()));
         self.write_one(statement.bind(user_id)).await?;
         Ok(())
     }
 
     /// See [`assign_one`].
-    pub async fn assign_reviewer(&self, grant_id: i64, user_id: i64, mail: AssignmentMail) -> Result<()> {
+    pub async fn assign_reviewer(&self, grant_id: GrantId, user_id: UserId, mail: AssignmentMail) -> Result<()> {
         self.write(move |tx| Box::pin(async move { assign_one(tx, grant_id, user_id, &mail).await })).await
     }
 
     /// See [`auto_assign`].
     pub async fn auto_assign(
         &self,
-        grant_ids: Vec<i64>,
+        grant_ids: Vec<GrantId>,
         wanted: usize,
         mail: AssignmentMail,
-    ) -> Result<Vec<(i64, Vec<i64>)>> {
+    ) -> Result<Vec<(GrantId, Vec<UserId>)>> {
         self.write(move |tx| Box::pin(async move { auto_assign(tx, &grant_ids, wanted, &mail).await })).await
     }
 
     /// Takes a reviewer off an application they have not reviewed yet. Returns whether they were on it.
-    pub async fn unassign_reviewer(&self, grant_id: i64, user_id: i64) -> Result<bool> {
+    pub async fn unassign_reviewer(&self, grant_id: GrantId, user_id: UserId) -> Result<bool> {
         let db = self.clone();
         detached(async move {
             let mut tx = db.begin_write().await?;
@@ -319,7 +325,12 @@ impl Db {
     }
 
     /// See [`declare_conflict`].
-    pub async fn declare_conflict(&self, user_id: i64, organism_id: i64, reason: &str) -> Result<Vec<i64>> {
+    pub async fn declare_conflict(
+        &self,
+        user_id: UserId,
+        organism_id: OrganismId,
+        reason: &str,
+    ) -> Result<Vec<GrantId>> {
         let reason = reason.to_string();
         self.write(move |tx| Box::pin(async move { declare_conflict(tx, user_id, organism_id, &reason).await })).await
     }
@@ -327,8 +338,8 @@ impl Db {
     /// See [`submit_review`].
     pub async fn submit_review(
         &self,
-        grant_id: i64,
-        reviewer_id: i64,
+        grant_id: GrantId,
+        reviewer_id: UserId,
         reviewing_states: Vec<String>,
         review: NewReview,
     ) -> Result<()> {
@@ -339,7 +350,7 @@ impl Db {
     }
 
     /// How many of an organism's other applications were awarded a bourse (the eligibility rule).
-    pub async fn bourses_awarded(&self, organism_id: i64, except_grant: i64) -> Result<u32> {
+    pub async fn bourses_awarded(&self, organism_id: OrganismId, except_grant: GrantId) -> Result<u32> {
         let n: i64 = sqlx::query_scalar(
             "SELECT COUNT(DISTINCT g.id) FROM grants g JOIN grant_transitions t ON t.grant_id = g.id
              WHERE g.organism_id = $1 AND g.id <> $2 AND t.event = 'award'",
@@ -352,7 +363,7 @@ impl Db {
     }
 
     /// The reviews of an application, in the order they came in.
-    pub async fn reviews(&self, grant_id: i64) -> Result<Vec<Review>> {
+    pub async fn reviews(&self, grant_id: GrantId) -> Result<Vec<Review>> {
         Ok(sqlx::query_as::<_, Review>(
             "SELECT r.grant_id, r.reviewer_id, u.display_name AS reviewer_name, r.scores, r.weighted_score, r.comment,
                r.recommendation, r.submitted_at
@@ -364,8 +375,8 @@ impl Db {
     }
 
     /// The reviewers assigned to an application: (id, name, region, submitted).
-    pub async fn assigned_reviewers(&self, grant_id: i64) -> Result<Vec<(i64, String, Option<String>, bool)>> {
-        let rows: Vec<(i64, String, Option<String>, i64)> = sqlx::query_as(
+    pub async fn assigned_reviewers(&self, grant_id: GrantId) -> Result<Vec<(UserId, String, Option<String>, bool)>> {
+        let rows: Vec<(UserId, String, Option<String>, i64)> = sqlx::query_as(
             "SELECT u.id, u.display_name, u.region,
                (SELECT COUNT(*) FROM reviews r WHERE r.grant_id = a.grant_id AND r.reviewer_id = u.id)
              FROM grant_assignments a JOIN users u ON u.id = a.user_id
@@ -379,13 +390,13 @@ impl Db {
 
     /// The reviewers who may review an application under the conflict rule, least loaded first:
     /// (id, name, region, load).
-    pub async fn eligible_reviewers(&self, grant_id: i64) -> Result<Vec<(i64, String, Option<String>, u32)>> {
+    pub async fn eligible_reviewers(&self, grant_id: GrantId) -> Result<Vec<(UserId, String, Option<String>, u32)>> {
         let mut conn = self.pool.acquire().await?;
         let (applicant, _) = applicant(&mut conn, grant_id).await?;
         let mut pool = reviewer_pool(&mut conn).await?;
         pool.retain(|r| r.may_review(&applicant));
         pool.sort_by_key(|r| (r.load, r.region.as_deref() != Some(applicant.region.as_str()), r.id));
-        let names: Vec<(i64, String)> =
+        let names: Vec<(UserId, String)> =
             sqlx::query_as("SELECT id, display_name FROM users WHERE role = 'reviewer'").fetch_all(&mut *conn).await?;
         Ok(pool
             .into_iter()

@@ -10,6 +10,7 @@ use super::problem::Problem;
 use super::session;
 use crate::AppState;
 use crate::domain::Actor;
+use crate::domain::GrantId;
 use crate::passwords::token_hash;
 use crate::policy::authz::{Action, Principal, Resource};
 use crate::storage::accounts::User;
@@ -33,7 +34,7 @@ impl Caller {
 
     /// The workflow's view of this account.
     pub fn actor(&self) -> Actor {
-        Actor { id: self.user.email.clone(), role: self.user.role().workflow_role() }
+        Actor { id: self.user.email.to_string(), role: self.user.role().workflow_role() }
     }
 
     /// Asks the authorizer; a denial is a 403 problem.
@@ -48,7 +49,7 @@ impl Caller {
 
     /// Loads a grant and asks the authorizer whether the caller may `action` it: the one way pages and
     /// the API reach a grant (404 when there is none, 403 when not allowed).
-    pub async fn grant(&self, state: &AppState, id: i64, action: Action) -> Result<Grant, Problem> {
+    pub async fn grant(&self, state: &AppState, id: GrantId, action: Action) -> Result<Grant, Problem> {
         let grant = state.db.grant(id).await?;
         self.require(state, action, &grant_resource(state, &grant).await?)?;
         Ok(grant)
@@ -77,7 +78,7 @@ async fn session_caller(parts: &mut Parts, state: &AppState) -> Result<Option<(C
     match state.db.user(user_id).await {
         // The password changed since this session signed in (elsewhere, or by a reset): it is over.
         Ok(user) if data.signed_in_ms < user.password_changed_ms => {
-            tracing::info!(user = user.id, "session ended by a password change");
+            tracing::info!(user = %user.id, "session ended by a password change");
             let _ = session::sign_out(&session).await;
             Ok(None)
         }

@@ -8,16 +8,16 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use crate::AppState;
-use crate::domain::Money;
+use crate::app::{self, finance::EnvelopeYear};
 use crate::policy::authz::{Action, Resource};
 use crate::web::auth::SignedIn;
 use crate::web::csv::{csv_amount, csv_bytes, csv_response};
 use crate::web::pages::{Page, render};
 use crate::web::problem::Problem;
 
-/// One envelope's year, as the summary shows it.
+/// One envelope's year, as the API gives it (dollars, two decimals).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-pub struct EnvelopeYear {
+pub struct EnvelopeYearView {
     pub envelope: String,
     pub fiscal_year: String,
     #[schema(example = "1300000.00")]
@@ -25,28 +25,13 @@ pub struct EnvelopeYear {
     pub committed: String,
     pub spent: String,
     pub available: String,
-    #[serde(skip)]
-    pub cents: [i64; 4],
 }
 
-pub async fn summary(state: &AppState) -> Result<Vec<EnvelopeYear>, Problem> {
-    let balances = state.db.ledger_balances().await?;
-    Ok(balances
-        .into_iter()
-        .map(|((envelope, fiscal_year), b)| {
-            let cents = [b.allocated, b.committed, b.spent, b.available()];
-            let m = |c: i64| Money::from_cents(c).to_string();
-            EnvelopeYear {
-                envelope,
-                fiscal_year,
-                allocated: m(cents[0]),
-                committed: m(cents[1]),
-                spent: m(cents[2]),
-                available: m(cents[3]),
-                cents,
-            }
-        })
-        .collect())
+impl From<EnvelopeYear> for EnvelopeYearView {
+    fn from(e: EnvelopeYear) -> Self {
+        let [allocated, committed, spent, available] = e.amounts().map(|m| m.to_string());
+        EnvelopeYearView { envelope: e.envelope, fiscal_year: e.fiscal_year, allocated, committed, spent, available }
+    }
 }
 
 fn require(signed: &SignedIn, state: &AppState) -> Result<(), Problem> {
@@ -56,12 +41,12 @@ fn require(signed: &SignedIn, state: &AppState) -> Result<(), Problem> {
 /// The summary per envelope and fiscal year, as CSV.
 pub async fn summary_csv(State(state): State<AppState>, signed: SignedIn) -> Result<Response, Problem> {
     require(&signed, &state)?;
-    let rows = summary(&state)
+    let rows = app::finance::envelopes(&state)
         .await?
         .into_iter()
         .map(|e| {
-            let mut row = vec![e.envelope, e.fiscal_year];
-            row.extend(e.cents.iter().map(|c| csv_amount(*c)));
+            let mut row = vec![e.envelope.clone(), e.fiscal_year.clone()];
+            row.extend(e.amounts().iter().map(|m| csv_amount(m.cents())));
             row
         })
         .collect();
@@ -87,7 +72,7 @@ pub async fn ledger_csv(State(state): State<AppState>, signed: SignedIn) -> Resu
                 r.grant_id.to_string(),
                 r.organism,
                 r.kind.to_string(),
-                csv_amount(r.amount_cents),
+                csv_amount(r.amount.cents()),
                 r.commitment.map(|c| c.to_string()).unwrap_or_default(),
                 r.reverses.map(|c| c.to_string()).unwrap_or_default(),
                 r.actor,
@@ -127,18 +112,18 @@ pub async fn finance_page(
 ) -> Result<Response, Problem> {
     require(&signed, &state)?;
     let page = crate::web::pages::review::work_page(&state, &signed, &headers, "/finance", None).await?;
-    Ok(render(StatusCode::OK, &FinancePage { page, rows: summary(&state).await? }))
+    Ok(render(StatusCode::OK, &FinancePage { page, rows: app::finance::envelopes(&state).await? }))
 }
 
 /// `GET /api/v1/finance/envelopes`
 #[utoipa::path(get, path = "/finance/envelopes", tag = "finance",
-    responses((status = 200, body = [EnvelopeYear]), (status = 403, body = crate::web::api::ProblemDetails)))]
+    responses((status = 200, body = [EnvelopeYearView]), (status = 403, body = crate::web::api::ProblemDetails)))]
 pub async fn envelopes_api(
     State(state): State<AppState>,
     crate::web::auth::ApiCaller(caller): crate::web::auth::ApiCaller,
-) -> Result<axum::Json<Vec<EnvelopeYear>>, Problem> {
+) -> Result<axum::Json<Vec<EnvelopeYearView>>, Problem> {
     caller.require(&state, Action::FinanceView, &Resource::Program)?;
-    Ok(axum::Json(summary(&state).await?))
+    Ok(axum::Json(app::finance::envelopes(&state).await?.into_iter().map(Into::into).collect()))
 }
 
 #[cfg(test)]

@@ -515,12 +515,16 @@ mod tests {
             Problem::Ledger(LedgerError::NotPositive),
             Problem::Ledger(LedgerError::NoAllocation { envelope: e.clone(), fiscal_year: y.clone() }),
             Problem::Ledger(LedgerError::InsufficientFunds { envelope: e, fiscal_year: y, available: m, missing: m }),
-            Problem::Ledger(LedgerError::UnknownCommitment(1)),
-            Problem::Ledger(LedgerError::ExceedsCommitment { commitment: 1, remaining: m, asked: m }),
-            Problem::Ledger(LedgerError::AlreadySettled(1)),
-            Problem::Ledger(LedgerError::UnknownEntry(1)),
-            Problem::Ledger(LedgerError::AlreadyReversed(1)),
-            Problem::Ledger(LedgerError::NotReversible(1, "release")),
+            Problem::Ledger(LedgerError::UnknownCommitment(crate::domain::EntryId(1))),
+            Problem::Ledger(LedgerError::ExceedsCommitment {
+                commitment: crate::domain::EntryId(1),
+                remaining: m,
+                asked: m,
+            }),
+            Problem::Ledger(LedgerError::AlreadySettled(crate::domain::EntryId(1))),
+            Problem::Ledger(LedgerError::UnknownEntry(crate::domain::EntryId(1))),
+            Problem::Ledger(LedgerError::AlreadyReversed(crate::domain::EntryId(1))),
+            Problem::Ledger(LedgerError::NotReversible(crate::domain::EntryId(1), "release")),
         ];
         for p in &all {
             match p {

@@ -3,8 +3,8 @@
 //! review, a proposal — and its rules are use cases: `app::review`.)
 
 use crate::AppState;
-use crate::domain::Region;
 use crate::domain::workflow::Queue;
+use crate::domain::{GrantId, Region};
 use crate::policy::authz::Action;
 use crate::storage::queues::{Filter, QueueQuery, QueueSort, Viewer};
 use crate::web::auth::Caller;
@@ -145,7 +145,7 @@ impl QueueKind {
     }
 
     /// The page for one application of the queue.
-    pub fn item_href(&self, id: i64) -> String {
+    pub fn item_href(&self, id: GrantId) -> String {
         match self {
             QueueKind::MyReviews => format!("/grants/{id}/review"),
             _ => format!("/grants/{id}/manage"),

@@ -16,7 +16,7 @@ const KEY: &str = "octroi";
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SessionData {
-    pub user_id: Option<i64>,
+    pub user_id: Option<crate::domain::UserId>,
     pub csrf: String,
     /// Unix seconds of the sign-in.
     pub signed_in_at: i64,
@@ -46,7 +46,7 @@ pub async fn data(session: &Session) -> SessionData {
 }
 
 /// Signs in: a new session id (so that an id known before sign-in is worthless), a new CSRF token.
-pub async fn sign_in(session: &Session, user_id: i64) -> Result<(), tower_sessions::session::Error> {
+pub async fn sign_in(session: &Session, user_id: crate::domain::UserId) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;
     let now = chrono::Utc::now();
     let data = SessionData {

@@ -2,6 +2,7 @@
 
 use crate::common;
 
+use common::GrantId;
 use common::{TestApp, complete_application, neq, organism_body};
 use serde_json::{Value, json};
 
@@ -161,7 +162,7 @@ async fn a_draft_is_created_read_and_updated_while_editable() {
         (draft["state"].clone(), draft["version"].clone(), draft["editable"].clone()),
         (json!("draft"), json!(1), json!(true))
     );
-    let id = draft["id"].as_i64().unwrap();
+    let id = GrantId(draft["id"].as_i64().unwrap());
 
     let r = app
         .put_as(
@@ -271,7 +272,7 @@ async fn an_incomplete_application_cannot_be_submitted_and_the_missing_fields_ar
     let app = TestApp::spawn().await;
     let organism = app.organism(&neq(1)).await;
     let r = app.start_draft(organism, json!({ "title": "Presque" })).await;
-    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let id = GrantId(r.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
     let r = app.fire(id, "submit", 1, "applicant").await;
     assert_eq!(r.status(), 422);
     let problem: Value = r.json().await.unwrap();

@@ -6,6 +6,7 @@
 use crate::common;
 
 use common::TestApp;
+use common::{GrantId, UserId};
 use octroi::app as usecase;
 use octroi::domain::account::AccountRole;
 use octroi::domain::workflow::Role;
@@ -47,7 +48,7 @@ async fn fail_on(app: &TestApp, operation: &str, table: &str, when: &str) {
 
 /// What a use case may write about a grant: its row, its history, its assignments, its reviews, and
 /// every queued e-mail.
-async fn footprint(app: &TestApp, grant: i64) -> (String, i64, i64, i64, i64, i64, i64) {
+async fn footprint(app: &TestApp, grant: GrantId) -> (String, i64, i64, i64, i64, i64, i64) {
     let g = app.db().grant(grant).await.unwrap();
     let count = |sql: &'static str| async move {
         sqlx::query_scalar::<_, i64>(sql).bind(grant).fetch_one(app.db().pool()).await.unwrap()
@@ -129,7 +130,7 @@ async fn a_declared_conflict_and_the_reassignment_are_one() {
     assert!(failed.is_err(), "{failed:?}");
     assert_eq!(footprint(&app, grant.id).await, before);
     assert!(app.db().conflicts_of(leaving).await.unwrap().is_empty(), "the conflict was not recorded");
-    let assigned: Vec<i64> = app.db().assigned_reviewers(grant.id).await.unwrap().iter().map(|r| r.0).collect();
+    let assigned: Vec<UserId> = app.db().assigned_reviewers(grant.id).await.unwrap().iter().map(|r| r.0).collect();
     assert!(assigned.contains(&leaving), "{assigned:?}");
 
     // Without the failure, the same declaration moves the application to the third reviewer.
@@ -140,7 +141,7 @@ async fn a_declared_conflict_and_the_reassignment_are_one() {
     app.db().pool().execute(drop).await.unwrap();
     let left = usecase::declare_conflict(&app.state, leaving, grant.organism_id, "ancienne employée").await.unwrap();
     assert_eq!(left, vec![grant.id]);
-    let assigned: Vec<i64> = app.db().assigned_reviewers(grant.id).await.unwrap().iter().map(|r| r.0).collect();
+    let assigned: Vec<UserId> = app.db().assigned_reviewers(grant.id).await.unwrap().iter().map(|r| r.0).collect();
     assert_eq!(assigned.len(), 2, "{assigned:?}");
     assert!(!assigned.contains(&leaving), "{assigned:?}");
 }

@@ -7,6 +7,7 @@ use crate::common;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::GrantId;
 use common::{PASSWORD, TestApp};
 use fantoccini::{Client, ClientBuilder, Locator};
 use octroi::domain::account::AccountRole;
@@ -296,7 +297,7 @@ async fn an_officer_awards_the_member_accepts_and_finance_sees_the_balances() {
     let base = app.address.clone();
     octroi::demo::load(&app.state).await.unwrap();
     let db = app.db();
-    let grant: i64 =
+    let grant: GrantId =
         sqlx::query_scalar("SELECT MIN(id) FROM grants WHERE state = 'approved'").fetch_one(db.pool()).await.unwrap();
     let g = db.grant(grant).await.unwrap();
     let organism = db.organism(g.organism_id).await.unwrap();
@@ -381,9 +382,9 @@ async fn an_officer_awards_the_member_accepts_and_finance_sees_the_balances() {
         assert!(text.replace('\u{a0}', " ").contains(&row), "{row:?} not shown:\n{text}");
     }
     let whole = octroi::domain::award::AwardAmounts {
-        equipment: Money::from_cents(awarded.awarded_equipment_cents.unwrap()),
-        software: Money::from_cents(awarded.awarded_software_cents.unwrap()),
-        coaching_hours: octroi::domain::Hours::from_hundredths(awarded.awarded_coaching_hundredths.unwrap()),
+        equipment: awarded.awarded_equipment.unwrap(),
+        software: awarded.awarded_software.unwrap(),
+        coaching_hours: awarded.awarded_coaching.unwrap(),
     };
     assert_eq!(moved, whole.total(app.state.program.coaching_hourly_rate).cents(), "not a cent more or less");
     assert_eq!(db.ledger_verify().await.unwrap(), Vec::<String>::new());

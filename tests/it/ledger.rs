@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use common::TestDatabase;
+use common::{GrantId, UserId};
+use octroi::domain::EntryId;
 use octroi::domain::Money;
 use octroi::domain::ledger::{Account, Book, EntryKind, LedgerError, Operation};
 use octroi::storage::ledger::Context;
@@ -17,7 +19,7 @@ use proptest::prelude::*;
 const FY: &str = "2024-2025";
 
 /// A database with the program synced and one organism with `grants` draft applications.
-async fn ledger_db(t: &TestDatabase, grants: usize) -> (Db, Vec<i64>) {
+async fn ledger_db(t: &TestDatabase, grants: usize) -> (Db, Vec<GrantId>) {
     let db = t.db().await;
     let program = octroi::policy::Program::load(&common::manifest_dir().join("policies/dataide.toml")).unwrap();
     db.sync_program(&program).await.unwrap();
@@ -76,9 +78,9 @@ proptest! {
                 (("FDMT".to_string(), FY.to_string()), allocated(&db, "FDMT").await),
             ]);
             let mut model = Book::new(allocations, Vec::new());
-            let mut ids: Vec<i64> = Vec::new();
+            let mut ids: Vec<EntryId> = Vec::new();
             for (i, (kind, target, cents)) in ops.into_iter().enumerate() {
-                let pick = |n: usize| ids.get(n % ids.len().max(1)).copied().unwrap_or(1);
+                let pick = |n: usize| ids.get(n % ids.len().max(1)).copied().unwrap_or(EntryId(1));
                 let op = match kind {
                     0 => Operation::Commit {
                         account: account(if target % 2 == 0 { "FDMT" } else { "FQIS" }, "coaching"),
@@ -209,7 +211,7 @@ async fn an_award_commits_its_funds_with_the_transition() {
     let app = common::TestApp::spawn().await;
     octroi::demo::load(&app.state).await.unwrap();
     let db = app.db();
-    let approved: Vec<i64> = sqlx::query_scalar("SELECT id FROM grants WHERE state = 'approved' ORDER BY id")
+    let approved: Vec<GrantId> = sqlx::query_scalar("SELECT id FROM grants WHERE state = 'approved' ORDER BY id")
         .fetch_all(db.pool())
         .await
         .unwrap();
@@ -221,16 +223,17 @@ async fn an_award_commits_its_funds_with_the_transition() {
         software: Money::parse("480.50").unwrap(),
         coaching_hours: Hours::parse("6.5").unwrap(),
     };
-    let key =
-        |k: &str| Some(usecase::AwardKey { key: k.into(), user_id: 1, answer: Arc::new(|g, _| g.id.to_string()) });
+    let key = |k: &str| {
+        Some(usecase::AwardKey { key: k.into(), user_id: UserId(1), answer: Arc::new(|g, _| g.id.to_string()) })
+    };
     let grant = db.grant(approved[0]).await.unwrap();
     let made = usecase::award(&app.state, &officer, &grant, amounts, fy, key("award-1"), None).await.unwrap();
     let usecase::Awarded::Now(awarded, Some(answer)) = made else { panic!("{made:?}") };
     assert_eq!(answer, grant.id.to_string(), "the answer kept with the key");
     assert_eq!(awarded.state, "awarded");
     assert_eq!(
-        (awarded.awarded_equipment_cents, awarded.awarded_software_cents, awarded.awarded_coaching_hundredths),
-        (Some(360_000), Some(48_050), Some(650))
+        (awarded.awarded_equipment, awarded.awarded_software, awarded.awarded_coaching),
+        (Some(Money::from_cents(360_000)), Some(Money::from_cents(48_050)), Some(Hours::from_hundredths(650)))
     );
     let parts: Vec<(String, String, i64)> = sqlx::query_as(
         "SELECT envelope_code, category_code, amount_cents FROM ledger_entries WHERE grant_id = $1 ORDER BY id",
@@ -312,7 +315,7 @@ async fn an_award_commits_its_funds_with_the_transition() {
 }
 
 /// `n` grants carried to approved through the workflow (two reviews each), asking 1 000,00 $ of equipment.
-async fn approved_grants(app: &common::TestApp, n: usize) -> Vec<i64> {
+async fn approved_grants(app: &common::TestApp, n: usize) -> Vec<GrantId> {
     use octroi::domain::workflow::Role;
     use octroi::domain::{Actor, Email, Hours, Language, Neq, PostalCode, Region};
     use octroi::storage::grants::{Command, Firing};
@@ -431,7 +434,7 @@ async fn concurrent_awards_over_http_commit_exactly_what_the_envelope_holds() {
     // Room for one more; the same award retried 20 times at once with one key: one commitment.
     let free = db.ledger_entries_of(grants[64]).await.unwrap()[0].id;
     db.ledger_apply(Operation::Reverse { entry: free }, context("unfill")).await.unwrap();
-    let mut grant = 0;
+    let mut grant = GrantId(0);
     for g in &grants[..64] {
         if db.grant(*g).await.unwrap().state == "approved" {
             grant = *g;
@@ -500,7 +503,7 @@ async fn concurrent_awards_over_http_commit_exactly_what_the_envelope_holds() {
 }
 
 /// The award's body with the `preview_id` its preview answered, as a client confirms what it previewed.
-async fn previewed(app: &common::TestApp, grant: i64, mut body: serde_json::Value) -> serde_json::Value {
+async fn previewed(app: &common::TestApp, grant: GrantId, mut body: serde_json::Value) -> serde_json::Value {
     let mut preview = body.clone();
     preview["preview"] = true.into();
     let r = app.post(&format!("/api/v1/grants/{grant}/award"), &preview).await;

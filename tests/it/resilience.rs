@@ -6,6 +6,7 @@ use crate::common;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::GrantId;
 use common::{TestApp, TestDatabase, complete_application, manifest_dir, neq, organism_body};
 use serde_json::{Value, json};
 use tokio::io::AsyncWriteExt;
@@ -14,7 +15,7 @@ use tokio::net::TcpStream;
 const OCTROI: &str = env!("CARGO_BIN_EXE_octroi");
 
 /// Moves a fresh complete draft to screening and returns its id (at version 3).
-async fn in_screening(app: &TestApp, n: u32) -> i64 {
+async fn in_screening(app: &TestApp, n: u32) -> GrantId {
     let id = app.complete_draft(&neq(n)).await;
     assert_eq!(app.fire(id, "submit", 1, "applicant").await.status(), 200);
     assert_eq!(app.fire(id, "begin_screening", 2, "program_officer").await.status(), 200);
@@ -22,7 +23,7 @@ async fn in_screening(app: &TestApp, n: u32) -> i64 {
 }
 
 /// A transition as raw HTTP, signed in with the API token of whoever may fire it.
-fn raw_transition(address: &str, grant: i64, event: &str, version: i64, token: &str) -> String {
+fn raw_transition(address: &str, grant: GrantId, event: &str, version: i64, token: &str) -> String {
     let body = json!({ "event": event, "version": version, "reason": "client hangs up" }).to_string();
     let host = address.trim_start_matches("http://");
     format!(

@@ -6,6 +6,7 @@ use crate::common;
 use std::collections::BTreeSet;
 
 use common::{Browser, PASSWORD, TestApp, neq};
+use common::{GrantId, OrganismId, UserId};
 use octroi::domain::account::AccountRole;
 use octroi::domain::grant::{Application, Line, LineCategory};
 use octroi::domain::workflow::Role;
@@ -52,7 +53,7 @@ fn actor(role: Role) -> Actor {
 }
 
 /// An organism with one submitted application; returns (organism, grant).
-async fn submitted(app: &TestApp, n: u32, region: &str, equipment: &str) -> (i64, i64) {
+async fn submitted(app: &TestApp, n: u32, region: &str, equipment: &str) -> (OrganismId, GrantId) {
     let db = app.db();
     let w = app.state.grant_workflow();
     let o = db.create_organism(organism(n, region)).await.unwrap().id;
@@ -62,7 +63,7 @@ async fn submitted(app: &TestApp, n: u32, region: &str, equipment: &str) -> (i64
 }
 
 /// Fires events in turn as a program officer, with the app's review policy.
-async fn fire(app: &TestApp, grant: i64, events: &[&str]) {
+async fn fire(app: &TestApp, grant: GrantId, events: &[&str]) {
     for event in events {
         let g = app.db().grant(grant).await.unwrap();
         let command = Some(Command::Propose(common::proposal()));
@@ -118,7 +119,7 @@ async fn an_officer_and_two_reviewers_take_an_application_to_approval_in_the_bro
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     let g = app.db().grant(grant).await.unwrap();
     assert_eq!(g.state, "in_review", "screening began implicitly, then review");
-    let assigned: BTreeSet<i64> = app.db().assigned_reviewers(grant).await.unwrap().iter().map(|r| r.0).collect();
+    let assigned: BTreeSet<UserId> = app.db().assigned_reviewers(grant).await.unwrap().iter().map(|r| r.0).collect();
     assert_eq!(assigned, BTreeSet::from([reviewers[0], reviewers[1]]), "two reviewers, never the applicant's own");
     assert_eq!(app.db().mail_to("alice@test.org").await.unwrap().len(), 1, "the reviewer is told");
 
@@ -196,8 +197,8 @@ async fn an_officer_and_two_reviewers_take_an_application_to_approval_in_the_bro
     let g = app.db().grant(grant).await.unwrap();
     assert_eq!(g.state, "approved");
     assert_eq!(
-        (g.proposed_equipment_cents, g.proposed_software_cents, g.proposed_coaching_hundredths),
-        (Some(360_000), Some(48_050), Some(650))
+        (g.proposed_equipment, g.proposed_software, g.proposed_coaching),
+        (Some(Money::from_cents(360_000)), Some(Money::from_cents(48_050)), Some(Hours::from_hundredths(650)))
     );
     let mails = app.db().mail_to("membre@test.org").await.unwrap();
     let subjects: Vec<&str> = mails.iter().map(|m| m.subject.as_str()).collect();
@@ -399,7 +400,7 @@ async fn queues_filter_sort_and_paginate() {
     let filtered = |filter: Filter| QueueQuery { filter, ..screening(1, 100) };
     let all = db.queue(&screening(1, 100), None).await.unwrap();
     assert_eq!(all.total, 20);
-    let ids: Vec<i64> = all.rows.iter().map(|r| r.id).collect();
+    let ids: Vec<GrantId> = all.rows.iter().map(|r| r.id).collect();
     assert_eq!(ids, grants.iter().map(|(_, _, (_, g))| *g).collect::<Vec<_>>(), "oldest in the state first");
     // Pages of 7: 7, 7, 6, in order, the total on each.
     let mut paged = Vec::new();
@@ -412,14 +413,14 @@ async fn queues_filter_sort_and_paginate() {
     assert!(db.queue(&screening(4, 7), None).await.unwrap().rows.is_empty());
 
     let in_region = db.queue(&filtered(Filter { region: Some("02".into()), ..Filter::none(100) }), None).await.unwrap();
-    let expected: Vec<i64> = grants.iter().filter(|(_, r, _)| *r == "02").map(|(_, _, (_, g))| *g).collect();
+    let expected: Vec<GrantId> = grants.iter().filter(|(_, r, _)| *r == "02").map(|(_, _, (_, g))| *g).collect();
     assert_eq!(in_region.rows.iter().map(|r| r.id).collect::<Vec<_>>(), expected);
-    assert!(in_region.rows.iter().all(|r| r.region == "02"));
+    assert!(in_region.rows.iter().all(|r| r.region.code() == "02"));
     let between = db
         .queue(&filtered(Filter { min_cents: Some(500_000), max_cents: Some(800_000), ..Filter::none(100) }), None)
         .await
         .unwrap();
-    let amounts: Vec<i64> = between.rows.iter().map(|r| r.requested_cents).collect();
+    let amounts: Vec<i64> = between.rows.iter().map(|r| r.requested.cents()).collect();
     assert_eq!(amounts, [500_000, 600_000, 700_000, 800_000], "inclusive bounds");
 
     // Scores: three applications reviewed, sorted best first, the unscored last.
@@ -432,7 +433,7 @@ async fn queues_filter_sort_and_paginate() {
     }
     let review = QueueQuery { states: reviewing(), ..filtered(Filter { sort: QueueSort::Score, ..Filter::none(100) }) };
     let by_score = db.queue(&review, None).await.unwrap();
-    let order: Vec<i64> = by_score.rows.iter().map(|r| r.id).collect();
+    let order: Vec<GrantId> = by_score.rows.iter().map(|r| r.id).collect();
     assert_eq!(order, [grants[1].2.1, grants[2].2.1, grants[0].2.1]);
     assert_eq!(by_score.rows[0].review_score_hundredths, Some(500));
 
@@ -526,7 +527,7 @@ async fn batch_decisions_apply_to_each_selected_application() {
     }
     assert_eq!(states, ["approved", "approved", "decision"]);
     let g = app.db().grant(grants[0].id).await.unwrap();
-    assert_eq!(g.proposed_equipment_cents, Some(150_000), "approved as requested");
+    assert_eq!(g.proposed_equipment, Some(Money::from_cents(150_000)), "approved as requested");
     // Declining in a batch needs the reason the applicants will read.
     let pick = format!("{}:{}", grants[2].id, grants[2].version);
     let r = officer.post_form("/queues/decision/batch", &csrf, &[("grant", &pick), ("event", "decline")]).await;

@@ -348,7 +348,7 @@ async fn both_doors_keep_the_same_rules() {
     let token = app.token_of(second).await;
     let queue: Value = app.get_as(&token, "/api/v1/queues/my-reviews").await.json().await.unwrap();
     let row = &queue["items"][0];
-    assert_eq!(row["id"], grant, "{queue}");
+    assert_eq!(row["id"], grant.get(), "{queue}");
     assert!(row["review_score"].is_null() && row["reviews_done"] == 0, "blind: {row}");
     assert_eq!(app.get_as(&token, "/api/v1/queues/my-reviews?sort=score").await.status(), 422);
 

@@ -6,6 +6,7 @@ use crate::common;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use common::{GrantId, OrganismId};
 use common::{TestDatabase, manifest_dir};
 use octroi::domain::account::AccountRole;
 use octroi::domain::grant::{Application, Line, LineCategory};
@@ -63,7 +64,7 @@ fn actor(role: Role) -> Actor {
     Actor { id: format!("{role}@test"), role }
 }
 
-async fn draft(db: &Db, w: &Workflow, neq: &str) -> i64 {
+async fn draft(db: &Db, w: &Workflow, neq: &str) -> GrantId {
     let o = db.create_organism(organism(neq)).await.unwrap();
     db.create_grant(o.id, application(), w).await.unwrap().id
 }
@@ -75,10 +76,10 @@ async fn organisms_round_trip_and_a_neq_registers_once() {
     let created = db.create_organism(organism("1100000001")).await.unwrap();
     let read = db.organism(created.id).await.unwrap();
     assert_eq!(created, read);
-    assert_eq!(read.postal_code, "G1R 1N9");
-    assert_eq!(read.region, "03");
+    assert_eq!(read.postal_code.as_str(), "G1R 1N9");
+    assert_eq!(read.region.code(), "03");
     assert!(matches!(db.create_organism(organism("1100000001")).await, Err(StorageError::DuplicateNeq)));
-    assert!(matches!(db.organism(created.id + 1000).await, Err(StorageError::NotFound)));
+    assert!(matches!(db.organism(OrganismId(created.id.get() + 1000)).await, Err(StorageError::NotFound)));
     let page = db.organisms(0, 10).await.unwrap();
     assert_eq!(page.len(), 1, "the refused duplicate left nothing behind");
 }
@@ -90,9 +91,9 @@ async fn amounts_are_stored_exactly_in_cents() {
     let w = workflow();
     let id = draft(&db, &w, "1100000002").await;
     let g = db.grant(id).await.unwrap();
-    assert_eq!(g.requested_equipment_cents, 240_000);
-    assert_eq!(g.requested_software_cents, 19_999);
-    assert_eq!(g.requested_coaching_hundredths, 600);
+    assert_eq!(g.requested_equipment.cents(), 240_000);
+    assert_eq!(g.requested_software.cents(), 19_999);
+    assert_eq!(g.requested_coaching.hundredths(), 600);
     assert_eq!(g.application(), application());
     assert_eq!((g.state.as_str(), g.version), ("draft", 1));
 }
@@ -101,7 +102,10 @@ async fn amounts_are_stored_exactly_in_cents() {
 async fn a_grant_for_an_unknown_organism_is_refused() {
     let t = TestDatabase::new().await;
     let db = t.db().await;
-    assert!(matches!(db.create_grant(999, application(), &workflow()).await, Err(StorageError::UnknownOrganism)));
+    assert!(matches!(
+        db.create_grant(OrganismId(999), application(), &workflow()).await,
+        Err(StorageError::UnknownOrganism)
+    ));
 }
 
 #[tokio::test]
@@ -339,4 +343,40 @@ async fn a_name_that_is_no_value_is_an_error_not_a_default() {
     assert!(role.is_err(), "{role:?}");
     let ok = sqlx::query_scalar::<_, EntryKind>("SELECT 'reversal'").fetch_one(db.pool()).await.unwrap();
     assert_eq!(ok, EntryKind::Reversal);
+}
+
+/// Records carry domain types: a stored organism or grant whose e-mail, NEQ, region or postal code no
+/// longer reads as one is refused when read, never shown as a blank or a default.
+#[tokio::test]
+async fn a_record_with_a_value_its_type_refuses_is_an_error_when_read() {
+    let t = TestDatabase::new().await;
+    let db = t.db().await;
+    let w = workflow();
+    let grant = draft(&db, &w, "1100000009").await;
+    let organism = db.grant(grant).await.unwrap().organism_id;
+    let org = db.organism(organism).await.unwrap();
+    assert_eq!((org.region.code(), org.neq.as_str(), org.postal_code.as_str()), ("03".into(), "1100000009", "G1R 1N9"));
+    assert_eq!(org.contact_email.as_str(), "info@maison.org");
+    for (column, bad) in
+        [("contact_email", "pas-un-courriel"), ("neq", "12"), ("region", "0a"), ("postal_code", "00000")]
+    {
+        let sql = format!("UPDATE organisms SET {column} = $1 WHERE id = $2");
+        let good: String = sqlx::query_scalar(&format!("SELECT {column} FROM organisms WHERE id = $1"))
+            .bind(organism)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        sqlx::query(&sql).bind(bad).bind(organism).execute(db.pool()).await.unwrap();
+        let read = db.organism(organism).await.map(|o| o.legal_name);
+        let message = format!("{read:?}");
+        assert!(message.contains(&format!("'{bad}' is not a")), "{column}: {message}");
+        sqlx::query(&sql).bind(good).bind(organism).execute(db.pool()).await.unwrap();
+    }
+    sqlx::query("UPDATE grants SET contact_email = 'marie' WHERE id = $1")
+        .bind(grant)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let read = db.grant(grant).await.map(|g| g.contact_email);
+    assert!(format!("{read:?}").contains("'marie' is not a"), "a bad address is not read as none: {read:?}");
 }

@@ -6,6 +6,7 @@ use crate::common;
 use std::collections::BTreeSet;
 
 use common::{Browser, PASSWORD, TestApp, complete_application, csrf_of, neq, organism_body};
+use common::{GrantId, OrganismId, UserId};
 use octroi::domain::account::AccountRole;
 use octroi::storage::StorageError;
 use octroi::web::routes::page_routes;
@@ -96,10 +97,10 @@ type Caller = (Who, Option<(Browser, String)>, Option<String>);
 
 struct World {
     app: TestApp,
-    own: i64,
+    own: OrganismId,
     /// Each caller with its signed-in browser and CSRF token, and its API token (none when anonymous).
     browsers: Vec<Caller>,
-    reviewers: [i64; 2],
+    reviewers: [UserId; 2],
 }
 
 async fn world() -> World {
@@ -107,7 +108,7 @@ async fn world() -> World {
     let own = app.organism(&neq(1)).await;
     let other = app.organism(&neq(2)).await;
     let mut browsers = Vec::new();
-    let mut reviewers = [0; 2];
+    let mut reviewers = [UserId(0); 2];
     for who in EVERYONE {
         let (email, role, organism) = match who {
             Who::Anonymous => {
@@ -143,7 +144,7 @@ async fn world() -> World {
 
 /// A fresh complete application of the own organism, submitted, with the assigned reviewer on it (the
 /// conflicted one is refused).
-async fn fresh_grant(w: &World) -> i64 {
+async fn fresh_grant(w: &World) -> GrantId {
     let workflow = w.app.state.grant_workflow().clone();
     let mut app_json = complete_application();
     app_json["title"] = json!("Matrice");
@@ -199,7 +200,10 @@ async fn the_authorization_matrix_holds_for_every_route() {
             let version = w.app.db().grant(grant).await.unwrap().version;
             let v = version.to_string();
             let url_path = path
-                .replace("{id}", &if path.starts_with("/api/v1/organisms/") { w.own } else { grant }.to_string())
+                .replace(
+                    "{id}",
+                    &if path.starts_with("/api/v1/organisms/") { w.own.to_string() } else { grant.to_string() },
+                )
                 .replace("{kind}", "screening");
             let url = format!("{}{url_path}", w.app.address);
             let response = if path.starts_with("/api/") {
@@ -368,7 +372,8 @@ async fn every_state_changing_route_refuses_a_forged_or_missing_csrf_token() {
     let app = TestApp::spawn().await;
     let organism = app.organism(&neq(1)).await;
     app.account("marie@test.org", AccountRole::Member, Some(organism)).await;
-    let grant = app.start_draft(organism, json!({})).await.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let grant =
+        GrantId(app.start_draft(organism, json!({})).await.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
     let browser = Browser::new(&app);
     browser.sign_in("marie@test.org", PASSWORD).await;
     let mut checked = BTreeSet::new();
@@ -520,7 +525,7 @@ async fn a_reset_link_works_once_and_then_says_so() {
     // A link past its hour says so.
     let user = app.db().user_by_email("marie@test.org").await.unwrap().unwrap();
     let stale = octroi::passwords::random_token();
-    let mail = octroi::storage::outbox::Mail { to: user.email.clone(), subject: "s".into(), body: "b".into() };
+    let mail = octroi::storage::outbox::Mail { to: user.email.to_string(), subject: "s".into(), body: "b".into() };
     let past = "2020-01-01T00:00:00.000Z".to_string();
     app.db().create_password_reset(user.id, octroi::passwords::token_hash(&stale), past, mail).await.unwrap();
     let r = browser.get(&format!("/password/reset?token={stale}")).await;

@@ -14,6 +14,7 @@ use super::grants::GrantView;
 use crate::AppState;
 use crate::app::{self, Signature};
 use crate::domain::Money;
+use crate::domain::{EntryId, GrantId};
 use crate::policy::authz::Action;
 use crate::storage::grants::AcceptanceRecord;
 use crate::web::auth::ApiCaller;
@@ -78,11 +79,11 @@ impl From<AcceptanceRecord> for AcceptanceView {
         (status = 409, description = "Not awarded (or already accepted), or a stale version", body = ProblemDetails),
         (status = 422, description = "Name, title or the acceptance of the conditions missing", body = ProblemDetails),
     ))]
-#[tracing::instrument(skip_all, fields(grant_id = id))]
+#[tracing::instrument(skip_all, fields(grant_id = %id))]
 pub async fn accept(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<GrantId>,
     ClientAddress(client): ClientAddress,
     ApiJson(input): ApiJson<AcceptanceInput>,
 ) -> Result<Json<GrantView>, Problem> {
@@ -99,7 +100,7 @@ pub async fn accept(
 pub async fn acceptance(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<GrantId>,
 ) -> Result<Json<AcceptanceView>, Problem> {
     caller.grant(&state, id, Action::GrantView).await?;
     Ok(Json(state.db.acceptance(id).await?.ok_or(Problem::NotFound)?.into()))
@@ -108,7 +109,8 @@ pub async fn acceptance(
 /// One commitment of a grant: committed, spent, released, what remains (dollars, two decimals).
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct CommitmentView {
-    pub commitment: i64,
+    #[schema(value_type = i64)]
+    pub commitment: EntryId,
     pub envelope: String,
     pub fiscal_year: String,
     pub category: String,
@@ -122,7 +124,8 @@ pub struct CommitmentView {
 /// One ledger entry of a grant.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct EntryView {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: EntryId,
     pub at: String,
     pub envelope: String,
     pub fiscal_year: String,
@@ -130,15 +133,18 @@ pub struct EntryView {
     /// `commit`, `spend`, `release` or `reversal`
     pub kind: String,
     pub amount: String,
-    pub commitment: Option<i64>,
-    pub reverses: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub commitment: Option<EntryId>,
+    #[schema(value_type = Option<i64>)]
+    pub reverses: Option<EntryId>,
     pub actor: String,
     pub reason: String,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct StatementView {
-    pub grant_id: i64,
+    #[schema(value_type = i64)]
+    pub grant_id: GrantId,
     pub commitments: Vec<CommitmentView>,
     /// The sums over the commitments: committed, spent, released, remaining.
     pub committed: String,
@@ -153,7 +159,7 @@ pub struct StatementView {
 pub async fn statement(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<GrantId>,
 ) -> Result<Json<StatementView>, Problem> {
     caller.grant(&state, id, Action::GrantView).await?;
     let (lines, rows) = state.db.statement(id).await?;
@@ -188,7 +194,7 @@ pub async fn statement(
                 fiscal_year: r.fiscal_year,
                 category: r.category,
                 kind: r.kind.to_string(),
-                amount: Money::from_cents(r.amount_cents).to_string(),
+                amount: r.amount.to_string(),
                 commitment: r.commitment,
                 reverses: r.reverses,
                 actor: r.actor,

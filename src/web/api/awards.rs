@@ -21,6 +21,7 @@ use super::grants::GrantView;
 use crate::AppState;
 use crate::app;
 use crate::app::RawProposal;
+use crate::domain::GrantId;
 use crate::domain::award::{AwardAmounts, Part};
 use crate::policy::authz::Action;
 use crate::storage::grants::AnswerFn;
@@ -113,7 +114,7 @@ pub struct AwardView {
 pub async fn award(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<GrantId>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<AwardInput>,
 ) -> Result<Response, Problem> {

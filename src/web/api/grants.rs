@@ -12,6 +12,7 @@ use crate::AppState;
 use crate::app;
 use crate::app::RawProposal;
 use crate::domain::grant::{Application, LineCategory};
+use crate::domain::{GrantId, OrganismId};
 use crate::policy::authz::{Action, Resource};
 use crate::storage::grants::{Grant, GrantTransition};
 use crate::web::application::{RawApplication, RawLine};
@@ -134,7 +135,8 @@ impl From<Application> for ApplicationView {
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewGrantInput {
-    pub organism_id: i64,
+    #[schema(value_type = i64)]
+    pub organism_id: OrganismId,
     #[serde(default)]
     pub application: ApplicationBody,
 }
@@ -185,7 +187,7 @@ impl ProposalBody {
 }
 
 impl Input for NewGrantInput {
-    type Domain = (i64, Application);
+    type Domain = (OrganismId, Application);
 
     fn convert(self, f: &mut Fields) -> Option<Self::Domain> {
         Some((self.organism_id, self.application.convert(f)?))
@@ -224,8 +226,10 @@ impl Input for TransitionInput {
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct GrantView {
-    pub id: i64,
-    pub organism_id: i64,
+    #[schema(value_type = i64)]
+    pub id: GrantId,
+    #[schema(value_type = i64)]
+    pub organism_id: OrganismId,
     pub state: String,
     pub version: i64,
     /// Whether the applicant may still change the application.
@@ -306,11 +310,11 @@ pub async fn create(
 /// Read one grant with its state and version.
 #[utoipa::path(get, path = "/grants/{id}", tag = "grants", params(("id" = i64, Path)),
     responses((status = 200, body = GrantView), (status = 404, body = ProblemDetails)))]
-#[tracing::instrument(skip_all, fields(grant_id = id))]
+#[tracing::instrument(skip_all, fields(grant_id = %id))]
 pub async fn read(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<GrantId>,
 ) -> Result<Json<GrantView>, Problem> {
     let grant = caller.grant(&state, id, Action::GrantView).await?;
     Ok(Json(GrantView::new(&state, grant)))
@@ -324,11 +328,11 @@ pub async fn read(
         (status = 409, description = "Stale version, or no longer editable", body = ProblemDetails),
         (status = 422, body = ProblemDetails),
     ))]
-#[tracing::instrument(skip_all, fields(grant_id = id))]
+#[tracing::instrument(skip_all, fields(grant_id = %id))]
 pub async fn update(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<GrantId>,
     ApiJson((version, application)): ApiJson<UpdateGrantInput>,
 ) -> Result<Json<GrantView>, Problem> {
     caller.grant(&state, id, Action::GrantEdit).await?;
@@ -347,11 +351,11 @@ pub async fn update(
         (status = 409, description = "Stale version, or event not allowed from the current state (the allowed events are listed)", body = ProblemDetails),
         (status = 422, description = "A guard failed (missing fields are listed)", body = ProblemDetails),
     ))]
-#[tracing::instrument(skip_all, fields(grant_id = id))]
+#[tracing::instrument(skip_all, fields(grant_id = %id))]
 pub async fn transition(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<GrantId>,
     ApiJson(request): ApiJson<TransitionInput>,
 ) -> Result<Json<GrantView>, Problem> {
     let mut grant = caller.grant(&state, id, Action::GrantFire).await?;
@@ -371,11 +375,11 @@ pub async fn transition(
 /// The grant's history of state changes, oldest first: who, when, from, to, why.
 #[utoipa::path(get, path = "/grants/{id}/transitions", tag = "grants", params(("id" = i64, Path)),
     responses((status = 200, body = [TransitionView]), (status = 404, body = ProblemDetails)))]
-#[tracing::instrument(skip_all, fields(grant_id = id))]
+#[tracing::instrument(skip_all, fields(grant_id = %id))]
 pub async fn history(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<GrantId>,
 ) -> Result<Json<Vec<TransitionView>>, Problem> {
     caller.grant(&state, id, Action::GrantView).await?;
     let history = state.db.grant_history(id).await?;

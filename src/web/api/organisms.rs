@@ -9,7 +9,7 @@ use validator::Validate;
 
 use super::ProblemDetails;
 use crate::AppState;
-use crate::domain::{Email, Language, Neq, PostalCode, Region};
+use crate::domain::{Email, Language, Neq, OrganismId, PostalCode, Region};
 use crate::policy::authz::{Action, Resource};
 use crate::storage::organisms::{NewOrganism, Organism};
 use crate::web::auth::ApiCaller;
@@ -78,7 +78,8 @@ impl Input for OrganismInput {
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct OrganismView {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: OrganismId,
     pub legal_name: String,
     pub neq: String,
     pub region: String,
@@ -95,19 +96,18 @@ pub struct OrganismView {
 
 impl From<Organism> for OrganismView {
     fn from(o: Organism) -> Self {
-        let region_name = Region::parse(&o.region).map(|r| r.name().to_string()).unwrap_or_default();
         OrganismView {
             id: o.id,
             legal_name: o.legal_name,
-            neq: o.neq,
-            region: o.region,
-            region_name,
+            neq: o.neq.to_string(),
+            region: o.region.code(),
+            region_name: o.region.name().to_string(),
             street_address: o.street_address,
             city: o.city,
-            postal_code: o.postal_code,
-            contact_email: o.contact_email,
+            postal_code: o.postal_code.to_string(),
+            contact_email: o.contact_email.to_string(),
             mission_summary: o.mission_summary,
-            preferred_language: o.preferred_language,
+            preferred_language: o.preferred_language.code().to_string(),
             created_at: o.created_at,
             updated_at: o.updated_at,
         }
@@ -135,11 +135,11 @@ pub async fn create(
 /// Read one organism.
 #[utoipa::path(get, path = "/organisms/{id}", tag = "organisms", params(("id" = i64, Path)),
     responses((status = 200, body = OrganismView), (status = 404, body = ProblemDetails)))]
-#[tracing::instrument(skip_all, fields(organism_id = id))]
+#[tracing::instrument(skip_all, fields(organism_id = %id))]
 pub async fn read(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<OrganismId>,
 ) -> Result<Json<OrganismView>, Problem> {
     caller.require(&state, Action::OrganismView, &Resource::Organism(id))?;
     Ok(Json(state.db.organism(id).await?.into()))

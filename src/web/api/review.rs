@@ -15,6 +15,7 @@ use super::grants::{GrantView, ProposalBody};
 use crate::AppState;
 use crate::domain::NumberStyle;
 use crate::domain::workflow::GrantUse;
+use crate::domain::{GrantId, OrganismId, UserId};
 use crate::policy::authz::{Action, Resource};
 
 use crate::app;
@@ -29,9 +30,11 @@ use crate::web::review::{QueueKind, QueueParams, queue_query};
 /// One application in a queue. Amounts are decimal strings in dollars.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct QueueItem {
-    pub id: i64,
+    #[schema(value_type = i64)]
+    pub id: GrantId,
     pub version: i64,
-    pub organism_id: i64,
+    #[schema(value_type = i64)]
+    pub organism_id: OrganismId,
     pub organism_name: String,
     pub region: String,
     pub title: String,
@@ -53,13 +56,11 @@ impl From<QueueRow> for QueueItem {
             version: r.version,
             organism_id: r.organism_id,
             organism_name: r.organism_name,
-            region: r.region,
+            region: r.region.code(),
             title: r.title,
             state: r.state,
-            requested: crate::domain::Money::from_cents(r.requested_cents).amount().to_string(),
-            requested_coaching_hours: crate::domain::Hours::from_hundredths(r.requested_coaching_hundredths)
-                .amount()
-                .to_string(),
+            requested: r.requested.amount().to_string(),
+            requested_coaching_hours: r.requested_coaching.amount().to_string(),
             state_entered_at: r.state_entered_at,
             review_score: r.review_score_hundredths.map(|h| format!("{}.{:02}", h / 100, h % 100)),
             reviews_done: r.reviews_done,
@@ -132,7 +133,8 @@ impl Input for ReviewInput {
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ReviewView {
-    pub reviewer_id: i64,
+    #[schema(value_type = i64)]
+    pub reviewer_id: UserId,
     pub reviewer: String,
     pub scores: BTreeMap<String, i64>,
     /// The exact weighted score.
@@ -169,7 +171,7 @@ impl From<Review> for ReviewView {
 pub async fn submit_review(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<GrantId>,
     ApiJson(raw): ApiJson<ReviewInput>,
 ) -> Result<(StatusCode, Json<Vec<ReviewView>>), Problem> {
     caller.grant(&state, id, Action::GrantReview).await?;
@@ -187,7 +189,7 @@ pub async fn submit_review(
 pub async fn reviews(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<GrantId>,
 ) -> Result<Json<Vec<ReviewView>>, Problem> {
     let grant = state.db.grant(id).await?;
     let resource = grant_resource(&state, &grant).await?;
@@ -206,7 +208,8 @@ pub async fn reviews(
 #[serde(deny_unknown_fields)]
 pub struct AssignInput {
     #[serde(default)]
-    pub user_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub user_id: Option<UserId>,
     #[serde(default)]
     pub auto: bool,
 }
@@ -225,7 +228,8 @@ impl Input for AssignInput {
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct AssignedReviewer {
-    pub user_id: i64,
+    #[schema(value_type = i64)]
+    pub user_id: UserId,
     pub name: String,
     pub region: Option<String>,
     pub reviewed: bool,
@@ -241,7 +245,7 @@ pub struct AssignedReviewer {
 pub async fn assign(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<GrantId>,
     ApiJson(input): ApiJson<AssignInput>,
 ) -> Result<Json<Vec<AssignedReviewer>>, Problem> {
     caller.grant(&state, id, Action::GrantManage).await?;
@@ -278,7 +282,7 @@ impl Input for ConflictInput {
 pub async fn conflict(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<GrantId>,
     ApiJson(reason): ApiJson<ConflictInput>,
 ) -> Result<StatusCode, Problem> {
     let grant = caller.grant(&state, id, Action::GrantReview).await?;
@@ -290,7 +294,8 @@ pub async fn conflict(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionInput {
-    pub grant_id: i64,
+    #[schema(value_type = i64)]
+    pub grant_id: GrantId,
     pub version: i64,
     /// `approve`, `decline`, `request_info`, `send_to_review` or `complete_reviews`
     pub event: String,
@@ -323,7 +328,8 @@ impl Input for BatchInput {
 /// The outcome of one decision: the grant after it, or the problem that refused it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DecisionOutcome {
-    pub grant_id: i64,
+    #[schema(value_type = i64)]
+    pub grant_id: GrantId,
     pub grant: Option<GrantView>,
     pub problem: Option<serde_json::Value>,
 }

@@ -204,7 +204,7 @@ pub async fn login(
     };
     state.db.attempt_succeeded(attempt, &form.email, &client).await?;
     session::sign_in(&session, user.id).await.map_err(|_| Problem::Internal)?;
-    tracing::info!(user = user.id, "signed in");
+    tracing::info!(user = %user.id, "signed in");
     let mut response = Redirect::to(&safe_next(&state.public_url, &form.next)).into_response();
     if page_language(&headers) != user.language() {
         set_lang_cookie(&mut response, user.language());
@@ -461,7 +461,7 @@ pub async fn forgot(
         let lang = user.language();
         let link = format!("{}/password/reset?token={token}", state.public_url);
         let mail = Mail {
-            to: user.email.clone(),
+            to: user.email.to_string(),
             subject: crate::i18n::t(lang, "mail-reset-subject"),
             body: crate::i18n::t_args(
                 lang,
@@ -570,7 +570,7 @@ pub async fn reset(
     let revoke_tokens = form.revoke_tokens.is_some();
     match state.db.use_password_reset(token_hash(&form.token), hash, revoke_tokens).await? {
         Ok(user) => {
-            tracing::info!(user = user.id, revoke_tokens, "password reset");
+            tracing::info!(user = %user.id, revoke_tokens, "password reset");
             Ok(Redirect::to("/login?done=reset").into_response())
         }
         Err(problem) => Ok(link_problem(page, problem)),
@@ -630,7 +630,7 @@ pub async fn change(
         return Ok(refused(page, f.into_errors(), StatusCode::UNPROCESSABLE_ENTITY));
     };
     // The current password is a guess like any other: throttled as a sign-in.
-    let attempt = match state.db.claim_attempt(&user.email, &client.to_string(), Throttle::SIGN_IN).await? {
+    let attempt = match state.db.claim_attempt(user.email.as_str(), &client.to_string(), Throttle::SIGN_IN).await? {
         Ok(attempt) => attempt,
         Err(wait) => {
             let errors = vec![crate::web::problem::FieldError {
@@ -651,10 +651,10 @@ pub async fn change(
         }];
         return Ok(refused(page, errors, StatusCode::UNPROCESSABLE_ENTITY));
     }
-    state.db.attempt_succeeded(attempt, &user.email, &client.to_string()).await?;
+    state.db.attempt_succeeded(attempt, user.email.as_str(), &client.to_string()).await?;
     state.db.set_password(user.id, passwords::hash(password.expose()).await?).await?;
     session::sign_in(&session, user.id).await.map_err(|_| Problem::Internal)?;
-    tracing::info!(user = user.id, "password changed; other sessions ended");
+    tracing::info!(user = %user.id, "password changed; other sessions ended");
     Ok(Redirect::to("/dashboard").into_response())
 }
 

@@ -16,6 +16,7 @@ use crate::domain::account::AccountRole;
 use crate::domain::grant::{Application, LineCategory};
 use crate::domain::ledger::CommitmentLine;
 use crate::domain::workflow::{GrantUse, Guard};
+use crate::domain::{GrantId, Language, Money};
 use crate::policy::authz::{Action, Resource};
 use crate::storage::StorageError;
 use crate::storage::grants::{AcceptanceRecord, Grant, GrantSummary, GrantTransition};
@@ -89,7 +90,7 @@ pub async fn start(State(state): State<AppState>, signed: SignedIn) -> Result<Re
 #[template(path = "grant_edit.html")]
 pub struct EditPage {
     pub page: Page,
-    pub grant_id: i64,
+    pub grant_id: GrantId,
     pub version: i64,
     pub state: String,
     pub form: RawApplication,
@@ -154,7 +155,7 @@ pub async fn edit_page(
     State(state): State<AppState>,
     signed: SignedIn,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<GrantId>,
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, Problem> {
     let grant = signed.caller.grant(&state, id, Action::GrantEdit).await?;
@@ -217,12 +218,12 @@ fn parse_form(body: &[u8]) -> (RawApplication, i64, String) {
 
 /// Saves the draft (`action=save` or `more_lines`) or saves and sends it (`action=send`). Whatever is
 /// refused, the page comes back with everything typed and each error next to its field.
-#[tracing::instrument(skip_all, fields(grant_id = id))]
+#[tracing::instrument(skip_all, fields(grant_id = %id))]
 pub async fn edit(
     State(state): State<AppState>,
     signed: SignedIn,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<GrantId>,
     body: Bytes,
 ) -> Result<Response, Problem> {
     let grant = signed.caller.grant(&state, id, Action::GrantEdit).await?;
@@ -354,17 +355,16 @@ impl ShowPage {
     }
 
     /// The statement's sums: committed, spent, released, remaining.
-    pub fn statement_total(&self, which: &usize) -> i64 {
-        let pick = |l: &CommitmentLine| [l.committed, l.spent, l.released, l.remaining][*which].cents();
-        self.statement.iter().map(pick).sum()
+    pub fn statement_total(&self, which: &usize) -> Money {
+        self.statement.iter().map(|l| [l.committed, l.spent, l.released, l.remaining][*which]).sum()
     }
 
-    pub fn equipment(&self) -> i64 {
-        self.application.requested(LineCategory::Equipment).cents()
+    pub fn equipment(&self) -> Money {
+        self.application.requested(LineCategory::Equipment)
     }
 
-    pub fn software(&self) -> i64 {
-        self.application.requested(LineCategory::Software).cents()
+    pub fn software(&self) -> Money {
+        self.application.requested(LineCategory::Software)
     }
 
     pub fn event(&self, event: &str) -> String {
@@ -382,7 +382,7 @@ pub async fn show(
     State(state): State<AppState>,
     signed: SignedIn,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<GrantId>,
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, Problem> {
     let grant = signed.caller.grant(&state, id, Action::GrantView).await?;
@@ -449,7 +449,7 @@ pub async fn accept(
     signed: SignedIn,
     headers: HeaderMap,
     ClientAddress(client): ClientAddress,
-    Path(id): Path<i64>,
+    Path(id): Path<GrantId>,
     body: Bytes,
 ) -> Result<Response, Problem> {
     let mut grant = signed.caller.grant(&state, id, Action::GrantAccept).await?;
@@ -495,7 +495,7 @@ pub struct LetterQuery {
 pub async fn letter(
     State(state): State<AppState>,
     signed: SignedIn,
-    Path(id): Path<i64>,
+    Path(id): Path<GrantId>,
     Query(q): Query<LetterQuery>,
 ) -> Result<Response, Problem> {
     let grant = signed.caller.grant(&state, id, Action::GrantView).await?;
@@ -519,7 +519,7 @@ pub async fn withdraw(
     State(state): State<AppState>,
     signed: SignedIn,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<GrantId>,
     body: Bytes,
 ) -> Result<Response, Problem> {
     let mut grant = signed.caller.grant(&state, id, Action::GrantFire).await?;

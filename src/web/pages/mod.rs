@@ -46,12 +46,12 @@ impl Page {
         i18n::t_args(self.lang, id, &[(name, value.to_string())])
     }
 
-    pub fn money(&self, cents: &i64) -> String {
-        i18n::money(self.lang, Money::from_cents(*cents))
+    pub fn money(&self, amount: &Money) -> String {
+        i18n::money(self.lang, *amount)
     }
 
-    pub fn hours(&self, hundredths: &i64) -> String {
-        i18n::hours(self.lang, Hours::from_hundredths(*hundredths))
+    pub fn hours(&self, hours: &Hours) -> String {
+        i18n::hours(self.lang, *hours)
     }
 
     pub fn date(&self, stored: &str) -> String {

@@ -17,7 +17,7 @@ use crate::app::grants::REASON_MAX;
 use crate::app::review::COMMENT_MAX;
 use crate::app::{self, RawProposal, RawReview};
 use crate::domain::workflow::{GrantUse, Queue, Role};
-use crate::domain::{NumberStyle, Region};
+use crate::domain::{GrantId, Money, NumberStyle, Region, UserId};
 use crate::policy::authz::{Action, Resource};
 use crate::storage::grants::Grant;
 use crate::storage::organisms::Organism;
@@ -109,11 +109,7 @@ impl QueueTemplate {
         row.review_score_hundredths.map(|h| score_text(self.page.lang, h)).unwrap_or_else(|| "—".into())
     }
 
-    pub fn region_name(&self, code: &str) -> String {
-        Region::parse(code).map(|r| r.name().to_string()).unwrap_or_else(|_| code.to_string())
-    }
-
-    pub fn href(&self, id: &i64) -> String {
+    pub fn href(&self, id: &GrantId) -> String {
         self.kind.item_href(*id)
     }
 
@@ -243,8 +239,8 @@ pub struct ManageTemplate {
     pub grant: Grant,
     pub organism: Organism,
     pub rules: Vec<RuleResult>,
-    pub reviewers: Vec<(i64, String, Option<String>, bool)>,
-    pub candidates: Vec<(i64, String, Option<String>, u32)>,
+    pub reviewers: Vec<(UserId, String, Option<String>, bool)>,
+    pub candidates: Vec<(UserId, String, Option<String>, u32)>,
     pub reviews: ReviewTable,
     /// The decisions the program officer may take now, in the workflow's order.
     pub actions: Vec<String>,
@@ -253,7 +249,7 @@ pub struct ManageTemplate {
     pub errors: FormErrors,
     pub notice: Option<String>,
     pub wanted: i64,
-    pub requested_total: i64,
+    pub requested_total: Money,
     /// When the workflow lets the program officer award the grant now.
     pub award: Option<AwardForm>,
 }
@@ -299,8 +295,8 @@ async fn eligibility(
     organism: &Organism,
 ) -> Result<Vec<RuleResult>, Problem> {
     let facts = crate::policy::eligibility::Facts {
-        neq: organism.neq.clone(),
-        region: organism.region.clone(),
+        neq: organism.neq.to_string(),
+        region: organism.region.code(),
         mission: organism.mission_summary.clone(),
         bourses_awarded: state.db.bourses_awarded(organism.id, grant.id).await?,
     };
@@ -327,9 +323,9 @@ pub struct AwardForm {
 
 #[derive(Debug, Clone)]
 pub struct AwardPreview {
-    /// (envelope, category label, cents)
-    pub parts: Vec<(String, String, i64)>,
-    pub total: i64,
+    /// (envelope, category label, amount)
+    pub parts: Vec<(String, String, Money)>,
+    pub total: Money,
     pub key: String,
     /// The fingerprint of what this preview shows; the confirmation commits only that.
     pub id: String,
@@ -378,8 +374,8 @@ async fn manage_page_with(
     candidates.retain(|c| !reviewers.iter().any(|r| r.0 == c.0));
     let table = review_table(state, &page, &grant, &reviews);
     let application = grant.application();
-    let requested_total = application.requested(crate::domain::grant::LineCategory::Equipment).cents()
-        + application.requested(crate::domain::grant::LineCategory::Software).cents();
+    let requested_total = application.requested(crate::domain::grant::LineCategory::Equipment)
+        + application.requested(crate::domain::grant::LineCategory::Software);
     let award_event = state.grant_workflow().event(GrantUse::Award);
     let can_award =
         state.grant_workflow().allowed_events(&grant.state, Role::ProgramOfficer).iter().any(|e| e == award_event);
@@ -422,7 +418,7 @@ pub async fn manage_page(
     State(state): State<AppState>,
     signed: SignedIn,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<GrantId>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, Problem> {
     let grant = signed.caller.grant(&state, id, Action::GrantManage).await?;
@@ -442,7 +438,7 @@ pub async fn manage(
     State(state): State<AppState>,
     signed: SignedIn,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<GrantId>,
     body: Bytes,
 ) -> Result<Response, Problem> {
     let mut grant = signed.caller.grant(&state, id, Action::GrantManage).await?;
@@ -489,7 +485,7 @@ pub async fn award(
     State(state): State<AppState>,
     signed: SignedIn,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<GrantId>,
     body: Bytes,
 ) -> Result<Response, Problem> {
     let mut grant = signed.caller.grant(&state, id, Action::GrantManage).await?;
@@ -547,10 +543,10 @@ pub async fn award(
                         .into_iter()
                         .map(|p| {
                             let label = crate::i18n::t(lang, &format!("category-{}", p.category));
-                            (p.envelope, label, p.amount.cents())
+                            (p.envelope, label, p.amount)
                         })
                         .collect(),
-                    total: amounts.total(state.program.coaching_hourly_rate).cents(),
+                    total: amounts.total(state.program.coaching_hourly_rate),
                     key: crate::passwords::random_token(),
                 });
             })
@@ -571,12 +567,12 @@ pub async fn reviewers(
     State(state): State<AppState>,
     signed: SignedIn,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<GrantId>,
     body: Bytes,
 ) -> Result<Response, Problem> {
     let grant = signed.caller.grant(&state, id, Action::GrantManage).await?;
     let form = form_map(&body);
-    let user: i64 = form.get("user_id").and_then(|u| u.parse().ok()).unwrap_or(0);
+    let user = UserId(form.get("user_id").and_then(|u| u.parse().ok()).unwrap_or(0));
     let key = match form.get("action").map(String::as_str) {
         Some("assign") => match app::assign(&state, id, app::Reviewers::One(user)).await {
             Ok(_) => "assigned",
@@ -618,7 +614,7 @@ pub async fn batch(
 ) -> Result<Response, Problem> {
     signed.caller.require(&state, Action::QueueManage, &Resource::Program)?;
     let page = work_page(&state, &signed, &headers, "/queues/decision", Some(QueueKind::Decision)).await?;
-    let mut ids: Vec<(i64, i64)> = Vec::new();
+    let mut ids: Vec<(GrantId, i64)> = Vec::new();
     let (mut event, mut reason) = (String::new(), String::new());
     for (k, v) in url::form_urlencoded::parse(&body) {
         match k.as_ref() {
@@ -683,8 +679,8 @@ pub struct ReviewTemplate {
     pub reviewed: bool,
     pub open: bool,
     pub reviews: ReviewTable,
-    pub requested_equipment: i64,
-    pub requested_software: i64,
+    pub requested_equipment: Money,
+    pub requested_software: Money,
     pub comment_max: usize,
 }
 
@@ -732,8 +728,8 @@ async fn review_page_with(
         criteria: state.rubric.criteria.iter().map(|c| (c.code.clone(), c.name(page.lang).to_string())).collect(),
         scale: (state.rubric.min..=state.rubric.max).collect(),
         reviews: review_table(state, &page, &grant, &visible),
-        requested_equipment: application.requested(crate::domain::grant::LineCategory::Equipment).cents(),
-        requested_software: application.requested(crate::domain::grant::LineCategory::Software).cents(),
+        requested_equipment: application.requested(crate::domain::grant::LineCategory::Equipment),
+        requested_software: application.requested(crate::domain::grant::LineCategory::Software),
         comment_max: COMMENT_MAX,
         page,
         form,
@@ -750,7 +746,7 @@ pub async fn review_page(
     State(state): State<AppState>,
     signed: SignedIn,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<GrantId>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, Problem> {
     let grant = signed.caller.grant(&state, id, Action::GrantReview).await?;
@@ -762,7 +758,7 @@ pub async fn review(
     State(state): State<AppState>,
     signed: SignedIn,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<GrantId>,
     body: Bytes,
 ) -> Result<Response, Problem> {
     let grant = signed.caller.grant(&state, id, Action::GrantReview).await?;
@@ -801,7 +797,7 @@ pub async fn conflict(
     State(state): State<AppState>,
     signed: SignedIn,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<GrantId>,
     body: Bytes,
 ) -> Result<Response, Problem> {
     let grant = signed.caller.grant(&state, id, Action::GrantReview).await?;

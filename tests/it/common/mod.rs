@@ -12,6 +12,7 @@ use std::sync::Mutex;
 use octroi::config::Config;
 use octroi::domain::account::AccountRole;
 use octroi::domain::{Email, Language};
+pub use octroi::domain::{GrantId, OrganismId, UserId};
 use octroi::storage::accounts::NewUser;
 use octroi::storage::{Backend, Db, SqliteSync};
 use octroi::{App, AppState};
@@ -102,7 +103,7 @@ impl Drop for TestDatabase {
 
 /// The application, serving on port 0 with a database of its own.
 /// A staff account straight in storage (no password use); returns its id.
-pub async fn staff(db: &Db, email: &str, role: AccountRole) -> i64 {
+pub async fn staff(db: &Db, email: &str, role: AccountRole) -> UserId {
     let user = NewUser {
         email: Email::parse(email).unwrap(),
         display_name: email.split('@').next().unwrap().to_string(),
@@ -188,7 +189,7 @@ impl TestApp {
     }
 
     /// Creates an account (password "correct horse battery") and returns its id.
-    pub async fn account(&self, email: &str, role: AccountRole, organism: Option<i64>) -> i64 {
+    pub async fn account(&self, email: &str, role: AccountRole, organism: Option<OrganismId>) -> UserId {
         let user = self
             .db()
             .create_user(NewUser {
@@ -206,7 +207,7 @@ impl TestApp {
     }
 
     /// A personal API token for an account.
-    pub async fn token_of(&self, user_id: i64) -> String {
+    pub async fn token_of(&self, user_id: UserId) -> String {
         let token = format!("oct_{}", octroi::passwords::random_token());
         self.db().create_token(user_id, "test", octroi::passwords::token_hash(&token)).await.unwrap();
         token
@@ -219,7 +220,7 @@ impl TestApp {
         }
         let user = match key.split_once(':') {
             Some(("member", organism)) => {
-                let organism: i64 = organism.parse().unwrap();
+                let organism: OrganismId = organism.parse().unwrap();
                 self.account(&format!("member{organism}@test.org"), AccountRole::Member, Some(organism)).await
             }
             _ => {
@@ -232,12 +233,12 @@ impl TestApp {
         token
     }
 
-    pub async fn member_token(&self, organism: i64) -> String {
+    pub async fn member_token(&self, organism: OrganismId) -> String {
         self.token(&format!("member:{organism}")).await
     }
 
     /// Assigns a reviewer as a program officer would (the conflict rule applies).
-    pub async fn assign(&self, grant: i64, reviewer: i64) -> Result<(), octroi::storage::StorageError> {
+    pub async fn assign(&self, grant: GrantId, reviewer: UserId) -> Result<(), octroi::storage::StorageError> {
         self.db().assign_reviewer(grant, reviewer, octroi::app::assignment_mail(&self.state)).await
     }
 
@@ -274,7 +275,7 @@ impl TestApp {
     }
 
     /// Fires an event as `role`; "applicant" is a member of the grant's organism.
-    pub async fn fire(&self, grant: i64, event: &str, version: i64, role: &str) -> reqwest::Response {
+    pub async fn fire(&self, grant: GrantId, event: &str, version: i64, role: &str) -> reqwest::Response {
         let token = if role == "applicant" {
             let organism = self.db().grant(grant).await.unwrap().organism_id;
             self.member_token(organism).await
@@ -349,24 +350,24 @@ impl TestApp {
     }
 
     /// Registers an organism and returns its id.
-    pub async fn organism(&self, neq: &str) -> i64 {
+    pub async fn organism(&self, neq: &str) -> OrganismId {
         let r = self.post("/api/v1/organisms", &organism_body(neq)).await;
         assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
-        r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+        OrganismId(r.json::<Value>().await.unwrap()["id"].as_i64().unwrap())
     }
 
     /// Starts a draft as a member of the organism and returns the response.
-    pub async fn start_draft(&self, organism: i64, application: Value) -> reqwest::Response {
+    pub async fn start_draft(&self, organism: OrganismId, application: Value) -> reqwest::Response {
         let token = self.member_token(organism).await;
         self.post_as(&token, "/api/v1/grants", &json!({ "organism_id": organism, "application": application })).await
     }
 
     /// Starts a complete draft for a new organism and returns the grant's id.
-    pub async fn complete_draft(&self, neq: &str) -> i64 {
+    pub async fn complete_draft(&self, neq: &str) -> GrantId {
         let organism = self.organism(neq).await;
         let r = self.start_draft(organism, complete_application()).await;
         assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
-        r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+        GrantId(r.json::<Value>().await.unwrap()["id"].as_i64().unwrap())
     }
 
     pub async fn stop(mut self) {
@@ -469,7 +470,7 @@ pub fn csrf_of(html: &str) -> Option<String> {
 }
 
 /// A member of a new organism with a complete draft, signed in on the web: (grant, browser, CSRF).
-pub async fn member_with_draft(app: &TestApp, n: u32) -> (i64, Browser, String) {
+pub async fn member_with_draft(app: &TestApp, n: u32) -> (GrantId, Browser, String) {
     let grant = app.complete_draft(&neq(n)).await;
     let organism = app.db().grant(grant).await.unwrap().organism_id;
     let email = format!("membre{n}@test.org");
