@@ -19,8 +19,13 @@ pub const REASON_MAX: usize = 2_000;
 /// The reason's rules, the same from every door: required where the applicant reads it (the workflow's
 /// `reason_required`), and not too long.
 pub fn check_reason(f: &mut Fields, workflow: &Workflow, event: &str, reason: &str) {
+    reason_rules(f, reason, workflow.reason_required(event));
+}
+
+/// A reason, `required` or not, and never longer than [`REASON_MAX`]; recorded as the field `reason`.
+pub fn reason_rules(f: &mut Fields, reason: &str, required: bool) {
     let reason = reason.trim();
-    if workflow.reason_required(event) && reason.is_empty() {
+    if required && reason.is_empty() {
         f.add("reason", FieldProblem::Required);
     }
     if reason.chars().count() > REASON_MAX {

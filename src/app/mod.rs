@@ -4,6 +4,7 @@
 //! knows HTTP.
 
 pub mod acceptance;
+pub mod applications;
 pub mod awards;
 pub mod error;
 pub mod fields;

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::AppState;
-use crate::app::grants::{check_reason, fire_with, firing};
+use crate::app::grants::{check_reason, fire_with, firing, reason_rules};
 use crate::app::{AppError, FieldProblem, Fields, Refusal};
 use crate::domain::grant::LineCategory;
 use crate::domain::workflow::{FireError, GrantUse, Queue, Role, Workflow};
@@ -227,8 +227,14 @@ pub async fn declare_conflict(
     organism_id: OrganismId,
     reason: &str,
 ) -> Result<Vec<GrantId>, AppError> {
+    // Staff read it when they reassign; it is required and kept as typed, trimmed.
+    let mut f = Fields::default();
+    reason_rules(&mut f, reason, true);
+    if !f.is_empty() {
+        return Err(f.into_error());
+    }
     let (wanted, mail, reason) =
-        (state.rubric.reviewers_per_application as usize, assignment_mail(state), reason.to_string());
+        (state.rubric.reviewers_per_application as usize, assignment_mail(state), reason.trim().to_string());
     let left = state
         .db
         .write(move |tx| {

@@ -2,7 +2,6 @@
 //! body limit, problem rendering), the pages, the API and the operational endpoints.
 
 pub mod api;
-pub mod application;
 pub mod auth;
 pub mod client;
 pub mod csv;

@@ -76,3 +76,41 @@ async fn reviewers_are_assigned_only_in_review_from_either_door() {
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     assert_eq!(app.db().assigned_reviewers(in_review.id).await.unwrap().len(), 3);
 }
+
+/// A conflict of interest needs a reason of at most 2 000 characters, checked by the one use case both
+/// doors call: refused alike, nothing recorded, the page keeping what was typed.
+#[tokio::test]
+async fn a_conflict_is_declared_with_the_same_reason_rules_from_either_door() {
+    let app = TestApp::spawn().await;
+    let grant = app.grant_in(1, "in_review").await;
+    let reviewer = app.account("relecteur3@test.org", AccountRole::Reviewer, None).await;
+    app.assign(grant.id, reviewer).await.unwrap();
+    let api = format!("/api/v1/grants/{}/conflict", grant.id);
+    let token = app.token_of(reviewer).await;
+    let too_long = "é".repeat(2_001);
+    for reason in ["   ", too_long.as_str()] {
+        let r = app.post_as(&token, &api, &serde_json::json!({ "reason": reason })).await;
+        assert_eq!(r.status(), 422);
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["errors"][0]["field"], "reason", "{body}");
+    }
+
+    let browser = Browser::new(&app);
+    let csrf = browser.sign_in("relecteur3@test.org", PASSWORD).await;
+    let page = format!("/grants/{}/conflict", grant.id);
+    let r = browser.post_form(&page, &csrf, &[("reason", "")]).await;
+    assert_eq!(r.status(), 422);
+    let typed = format!("{}fin", "a".repeat(1_998));
+    let r = browser.post_form(&page, &csrf, &[("reason", &typed)]).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(&format!("value=\"{typed}\"")), "the reason typed is kept");
+    assert!(html.contains("2000") || html.contains("2 000"), "the limit is said");
+    assert!(app.db().conflicts_of(reviewer).await.unwrap().is_empty(), "nothing was declared");
+    assert!(app.db().assigned_reviewers(grant.id).await.unwrap().iter().any(|r| r.0 == reviewer));
+
+    let r = browser.post_form(&page, &csrf, &[("reason", "  Membre du conseil  ")]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(app.db().conflicts_of(reviewer).await.unwrap(), [grant.organism_id]);
+    assert!(!app.db().assigned_reviewers(grant.id).await.unwrap().iter().any(|r| r.0 == reviewer), "left it");
+}

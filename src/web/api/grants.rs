@@ -11,11 +11,11 @@ use super::ProblemDetails;
 use crate::AppState;
 use crate::app;
 use crate::app::RawProposal;
+use crate::app::applications::{self, RawApplication, RawLine};
 use crate::domain::grant::{Application, LineCategory};
 use crate::domain::{GrantId, OrganismId};
 use crate::policy::authz::{Action, Resource};
 use crate::storage::grants::{Grant, GrantTransition};
-use crate::web::application::{RawApplication, RawLine};
 use crate::web::auth::ApiCaller;
 use crate::web::extract::{ApiJson, ApiPath, Fields, Input};
 use crate::web::problem::Problem;
@@ -303,7 +303,7 @@ pub async fn create(
     ApiJson((organism_id, application)): ApiJson<NewGrantInput>,
 ) -> Result<(StatusCode, Json<GrantView>), Problem> {
     caller.require(&state, Action::GrantCreate, &Resource::Organism(organism_id))?;
-    let grant = state.db.create_grant(organism_id, application, state.grant_workflow()).await?;
+    let grant = applications::start(&state, organism_id, application).await?;
     Ok((StatusCode::CREATED, Json(GrantView::new(&state, grant))))
 }
 
@@ -336,7 +336,7 @@ pub async fn update(
     ApiJson((version, application)): ApiJson<UpdateGrantInput>,
 ) -> Result<Json<GrantView>, Problem> {
     caller.grant(&state, id, Action::GrantEdit).await?;
-    let grant = state.db.update_application(id, version, application, state.grant_workflow()).await?;
+    let grant = applications::save(&state, id, version, application).await?;
     Ok(Json(GrantView::new(&state, grant)))
 }
 

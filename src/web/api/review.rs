@@ -263,15 +263,15 @@ pub async fn assign(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConflictInput {
-    #[validate(length(min = 1, max = 2000))]
+    /// Required, at most 2 000 characters (the use case checks it, as for the page).
     pub reason: String,
 }
 
 impl Input for ConflictInput {
     type Domain = String;
 
-    fn convert(self, f: &mut Fields) -> Option<String> {
-        Some(f.required("reason", self.reason))
+    fn convert(self, _: &mut Fields) -> Option<String> {
+        Some(self.reason)
     }
 }
 

@@ -12,18 +12,18 @@ use super::account::signed_in_page;
 use super::{FormErrors, Page, render};
 use crate::AppState;
 use crate::app;
+use crate::app::applications::{
+    self, EMAIL_MAX, LINE_DESCRIPTION_MAX, LONG_TEXT_MAX, NAME_MAX, RawApplication, RawLine, TITLE_MAX,
+};
 use crate::domain::account::AccountRole;
 use crate::domain::grant::{Application, LineCategory};
 use crate::domain::ledger::CommitmentLine;
-use crate::domain::workflow::{GrantUse, Guard};
+use crate::domain::workflow::GrantUse;
 use crate::domain::{GrantId, Language, Money};
 use crate::policy::authz::{Action, Resource};
 use crate::storage::StorageError;
 use crate::storage::grants::{AcceptanceRecord, Grant, GrantSummary, GrantTransition};
 use crate::storage::organisms::Organism;
-use crate::web::application::{
-    EMAIL_MAX, LINE_DESCRIPTION_MAX, LONG_TEXT_MAX, NAME_MAX, RawApplication, RawLine, TITLE_MAX,
-};
 use crate::web::auth::{SignedIn, grant_resource};
 use crate::web::client::ClientAddress;
 use crate::web::extract::Fields;
@@ -80,7 +80,7 @@ pub async fn dashboard(
 pub async fn start(State(state): State<AppState>, signed: SignedIn) -> Result<Response, Problem> {
     let organism = signed.caller.user.organism_id.ok_or(Problem::Forbidden)?;
     signed.caller.require(&state, Action::GrantCreate, &Resource::Organism(organism))?;
-    let grant = state.db.create_grant(organism, Application::default(), state.grant_workflow()).await?;
+    let grant = applications::start(&state, organism, Application::default()).await?;
     Ok(Redirect::to(&format!("/grants/{}/edit", grant.id)).into_response())
 }
 
@@ -248,13 +248,15 @@ pub async fn edit(
     let mut f = Fields::for_page(page.lang);
     let application = raw.salvage(&mut f, "", &grant.application());
     let refused = f.into_errors();
-    let saved = match state.db.update_application(id, version, application, state.grant_workflow()).await {
+    let saved = match applications::save(&state, id, version, application).await {
         Ok(saved) => saved,
-        Err(StorageError::VersionConflict { .. }) => {
+        Err(app::AppError::Storage(StorageError::VersionConflict { .. })) => {
             let message = FieldError { field: "form".into(), problem: FieldProblem::Conflict };
             return Ok(render(StatusCode::CONFLICT, &again(vec![message], raw, grant.version)));
         }
-        Err(StorageError::NotEditable { .. }) => return Ok(Redirect::to(&format!("/grants/{id}")).into_response()),
+        Err(app::AppError::Storage(StorageError::NotEditable { .. })) => {
+            return Ok(Redirect::to(&format!("/grants/{id}")).into_response());
+        }
         Err(e) => return Err(e.into()),
     };
     if !refused.is_empty() {
@@ -266,23 +268,12 @@ pub async fn edit(
         let extra = if action == "more_lines" { "#lines" } else { "" };
         return Ok(Redirect::to(&format!("/grants/{id}/edit?saved=1{extra}")).into_response());
     }
-    match app::fire(&state, &signed.caller.actor(), &saved, &event, "", None).await.map_err(Problem::from) {
+    match app::fire(&state, &signed.caller.actor(), &saved, &event, "", None).await {
         Ok(_) => Ok(Redirect::to(&format!("/grants/{id}")).into_response()),
-        Err(Problem::ConditionsNotMet { failed, missing, .. }) if failed.contains(&Guard::ApplicationComplete) => {
-            let errors = missing
-                .iter()
-                .map(|field| FieldError {
-                    field: if *field == "requested_amounts" { "lines".into() } else { (*field).into() },
-                    problem: if *field == "requested_amounts" {
-                        FieldProblem::NothingRequested
-                    } else {
-                        FieldProblem::Required
-                    },
-                })
-                .collect();
-            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &again(errors, raw, saved.version)))
-        }
-        Err(e) => Err(e),
+        Err(e) => match applications::missing_fields(&e) {
+            Some(errors) => Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &again(errors, raw, saved.version))),
+            None => Err(e.into()),
+        },
     }
 }
 

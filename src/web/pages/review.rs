@@ -13,7 +13,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::account::signed_in_page;
 use super::{FormErrors, MessagePage, Page, form_map, render};
 use crate::AppState;
-use crate::app::grants::REASON_MAX;
 use crate::app::review::COMMENT_MAX;
 use crate::app::{self, RawProposal, RawReview};
 use crate::domain::workflow::{GrantUse, Queue, Role};
@@ -25,7 +24,7 @@ use crate::storage::queues::{Filter, QueuePage, QueueQuery, QueueRow};
 use crate::storage::review::Review;
 use crate::web::auth::{Caller, SignedIn};
 use crate::web::extract::Fields;
-use crate::web::problem::{FieldError, FieldProblem, Problem};
+use crate::web::problem::Problem;
 use crate::web::review::{PER_PAGE, QueueKind, QueueParams, queue_query};
 
 // --- queues --------------------------------------------------------------------------------------------
@@ -682,6 +681,8 @@ pub struct ReviewTemplate {
     pub requested_equipment: Money,
     pub requested_software: Money,
     pub comment_max: usize,
+    /// The conflict's reason as typed, shown again when it was refused.
+    pub conflict_reason: String,
 }
 
 impl ReviewTemplate {
@@ -702,6 +703,7 @@ impl ReviewTemplate {
 #[derive(Default)]
 struct ReviewInput {
     form: RawReview,
+    conflict_reason: String,
     errors: FormErrors,
     notice: Option<String>,
     status: Option<StatusCode>,
@@ -714,7 +716,7 @@ async fn review_page_with(
     grant: Grant,
     input: ReviewInput,
 ) -> Result<Response, Problem> {
-    let ReviewInput { form, errors, notice, status } = input;
+    let ReviewInput { form, conflict_reason, errors, notice, status } = input;
     let page = work_page(state, signed, headers, &format!("/grants/{}/review", grant.id), None).await?;
     let reviews = state.db.reviews(grant.id).await?;
     let me = signed.caller.user.id;
@@ -731,6 +733,7 @@ async fn review_page_with(
         requested_equipment: application.requested(crate::domain::grant::LineCategory::Equipment),
         requested_software: application.requested(crate::domain::grant::LineCategory::Software),
         comment_max: COMMENT_MAX,
+        conflict_reason,
         page,
         form,
         errors,
@@ -785,7 +788,7 @@ pub async fn review(
         Err(problem) => {
             let status = problem.status_code();
             let errors = FormErrors::from_problem(&problem, lang);
-            let input = ReviewInput { form, errors, notice: None, status: Some(status) };
+            let input = ReviewInput { form, errors, status: Some(status), ..Default::default() };
             review_page_with(&state, &signed, &headers, grant, input).await
         }
     }
@@ -802,18 +805,18 @@ pub async fn conflict(
 ) -> Result<Response, Problem> {
     let grant = signed.caller.grant(&state, id, Action::GrantReview).await?;
     let form = form_map(&body);
-    let reason = form.get("reason").map(|r| r.trim().to_string()).unwrap_or_default();
-    let problem = if reason.is_empty() {
-        Some(FieldProblem::Required)
-    } else {
-        (reason.chars().count() > REASON_MAX).then_some(FieldProblem::TooLong { max: REASON_MAX as u64 })
-    };
-    if let Some(problem) = problem {
-        let lang = super::page_language(&headers);
-        let errors = FormErrors::from_fields(&[FieldError { field: "reason".into(), problem }], lang);
-        let input = ReviewInput { errors, status: Some(StatusCode::UNPROCESSABLE_ENTITY), ..Default::default() };
-        return review_page_with(&state, &signed, &headers, grant, input).await;
+    let reason = form.get("reason").map(String::as_str).unwrap_or_default();
+    match app::declare_conflict(&state, signed.caller.user.id, grant.organism_id, reason).await {
+        Ok(_) => Ok(Redirect::to("/queues/my-reviews?notice=conflict").into_response()),
+        Err(app::AppError::Invalid(fields)) => {
+            let input = ReviewInput {
+                conflict_reason: reason.to_string(),
+                errors: FormErrors::from_fields(&fields, super::page_language(&headers)),
+                status: Some(StatusCode::UNPROCESSABLE_ENTITY),
+                ..Default::default()
+            };
+            review_page_with(&state, &signed, &headers, grant, input).await
+        }
+        Err(e) => Err(e.into()),
     }
-    app::declare_conflict(&state, signed.caller.user.id, grant.organism_id, &reason).await?;
-    Ok(Redirect::to("/queues/my-reviews?notice=conflict").into_response())
 }

@@ -1,10 +1,42 @@
-//! The application's content as typed by a person (web form) or sent by a client (API), and its
-//! conversion into the domain's `Application`: one set of rules for both doors.
+//! Applications: the content as typed by a person (web form) or sent by a client (API), its conversion
+//! into the domain's `Application` (one set of rules for both doors), and the use cases that start a
+//! draft and save it.
 
+use crate::AppState;
+use crate::app::{AppError, FieldError, FieldProblem, Fields};
 use crate::domain::grant::{Application, Line, LineCategory, MAX_LINES};
-use crate::domain::{Email, Hours, NumberStyle};
-use crate::web::extract::Fields;
-use crate::web::problem::FieldProblem;
+use crate::domain::workflow::{FireError, Guard};
+use crate::domain::{Email, GrantId, Hours, NumberStyle, OrganismId};
+use crate::storage::StorageError;
+use crate::storage::grants::Grant;
+
+/// Starts an organism's application as a draft with what is already known of it.
+pub async fn start(state: &AppState, organism: OrganismId, application: Application) -> Result<Grant, AppError> {
+    Ok(state.db.create_grant(organism, application, state.grant_workflow()).await?)
+}
+
+/// Saves an application's content while the workflow lets the applicant change it, only at the version
+/// the person saw (else `VersionConflict`; `NotEditable` once sent).
+pub async fn save(state: &AppState, id: GrantId, version: i64, application: Application) -> Result<Grant, AppError> {
+    Ok(state.db.update_application(id, version, application, state.grant_workflow()).await?)
+}
+
+/// When `e` is the workflow refusing to send an incomplete application, what it lacks as errors on the
+/// form's fields (amounts requested are the lines' business); `None` for any other refusal.
+pub fn missing_fields(e: &AppError) -> Option<Vec<FieldError>> {
+    let AppError::Storage(StorageError::Refused { error: FireError::GuardFailed { failed, .. }, missing }) = e else {
+        return None;
+    };
+    failed.contains(&Guard::ApplicationComplete).then(|| {
+        missing
+            .iter()
+            .map(|&field| match field {
+                "requested_amounts" => FieldError { field: "lines".into(), problem: FieldProblem::NothingRequested },
+                _ => FieldError { field: field.into(), problem: FieldProblem::Required },
+            })
+            .collect()
+    })
+}
 
 /// Text limits, shared by the form's `maxlength` attributes and the checks.
 pub const TITLE_MAX: usize = 200;
