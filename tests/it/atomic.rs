@@ -74,6 +74,9 @@ fn officer() -> Actor {
 async fn sending_to_review_and_assigning_the_reviewers_are_one() {
     let app = TestApp::spawn().await;
     let grant = app.grant_in(1, "screening").await;
+    for email in ["relecteur1@test.org", "relecteur2@test.org"] {
+        common::staff(app.db(), email, octroi::domain::account::AccountRole::Reviewer).await;
+    }
     let before = footprint(&app, grant.id).await;
     fail_inserts(&app, "grant_assignments", "1 = 1").await;
     let failed = usecase::fire(&app.state, &officer(), &grant, "send_to_review", "", None).await;

@@ -51,7 +51,7 @@ async fn the_withdraw_page_refuses_a_reason_over_the_limit_and_keeps_it() {
 async fn reviewers_are_assigned_only_in_review_from_either_door() {
     let app = TestApp::spawn().await;
     let draft = app.grant_in(1, "submitted").await;
-    let reviewer = app.db().user_by_email("relecteur1@test.org").await.unwrap().unwrap().id;
+    let reviewer = common::staff(app.db(), "relecteur1@test.org", AccountRole::Reviewer).await;
     let body = serde_json::json!({ "user_id": reviewer });
     let r = app.post(&format!("/api/v1/grants/{}/reviewers", draft.id), &body).await;
     assert_eq!(r.status(), 409);

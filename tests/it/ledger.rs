@@ -314,65 +314,11 @@ async fn an_award_commits_its_funds_with_the_transition() {
     assert_eq!(db.ledger_verify().await.unwrap(), Vec::<String>::new());
 }
 
-/// `n` grants carried to approved through the workflow (two reviews each), asking 1 000,00 $ of equipment.
-async fn approved_grants(app: &common::TestApp, n: usize) -> Vec<GrantId> {
-    use octroi::domain::workflow::Role;
-    use octroi::domain::{Actor, Email, Hours, Language, Neq, PostalCode, Region};
-    use octroi::storage::grants::{Command, Firing};
-    let db = app.db();
-    let w = app.state.grant_workflow();
-    let reviewers = [
-        common::staff(db, "r1@test.org", octroi::domain::account::AccountRole::Reviewer).await,
-        common::staff(db, "r2@test.org", octroi::domain::account::AccountRole::Reviewer).await,
-    ];
-    let officer = Actor { id: "agente@test".into(), role: Role::ProgramOfficer };
+/// `n` grants carried to approved by the builder (organisms `neq(1)`…`neq(n)`).
+async fn approved_grants(app: &common::TestApp, n: u32) -> Vec<GrantId> {
     let mut ids = Vec::new();
-    for i in 0..n {
-        let o = db
-            .create_organism(octroi::storage::organisms::NewOrganism {
-                legal_name: format!("Organisme {i}"),
-                neq: Neq::parse(&common::neq(i as u32 + 1)).unwrap(),
-                region: Region::parse("06").unwrap(),
-                street_address: "1, rue Principale".into(),
-                city: "Montréal".into(),
-                postal_code: PostalCode::parse("H2K 1V2").unwrap(),
-                contact_email: Email::parse("info@exemple.org").unwrap(),
-                mission_summary: "Sécurité alimentaire.".into(),
-                preferred_language: Language::Fr,
-            })
-            .await
-            .unwrap();
-        let application = octroi::domain::grant::Application {
-            title: format!("Projet {i}"),
-            needs_assessment: "Besoins.".into(),
-            project_description: "Projet.".into(),
-            lines: vec![octroi::domain::grant::Line {
-                category: octroi::domain::grant::LineCategory::Equipment,
-                description: "Portable".into(),
-                quantity: 1,
-                unit_price: Money::parse("1000").unwrap(),
-            }],
-            requested_coaching_hours: Hours::default(),
-            contact_name: "Marie".into(),
-            contact_email: Some(Email::parse("marie@exemple.org").unwrap()),
-        };
-        let g = db.create_grant(o.id, application, w).await.unwrap();
-        let applicant = Actor { id: "membre@test".into(), role: Role::Applicant };
-        let mut v =
-            db.fire_grant_event(w, g.id, g.version, &applicant, Firing::new("submit", "")).await.unwrap().version;
-        for event in ["begin_screening", "send_to_review"] {
-            v = db.fire_grant_event(w, g.id, v, &officer, Firing::new(event, "")).await.unwrap().version;
-        }
-        for r in reviewers {
-            app.assign(g.id, r).await.unwrap();
-            db.submit_review(g.id, r, vec!["in_review".into()], common::review(4)).await.unwrap();
-        }
-        let v = db.grant(g.id).await.unwrap().version;
-        let firing = octroi::app::firing(&app.state, "complete_reviews", "");
-        let v = db.fire_grant_event(w, g.id, v, &officer, firing).await.unwrap().version;
-        let approve = Firing { command: Some(Command::Propose(common::proposal())), ..Firing::new("approve", "") };
-        db.fire_grant_event(w, g.id, v, &officer, approve).await.unwrap();
-        ids.push(g.id);
+    for i in 1..=n {
+        ids.push(app.grant_in(i, "approved").await.id);
     }
     ids
 }
@@ -607,7 +553,7 @@ async fn an_officer_awards_from_the_page_once() {
     let text = parsed.extract_text().concat().join("\n");
     for expected in [
         "Lettre d'octroi",
-        "Organisme 0 (NEQ 1100000001)",
+        "Cuisine collective d'Hochelaga-Maisonneuve (NEQ 1100000001)",
         "Matériel informatique : 2\u{a0}400,00\u{a0}$",
         "Logiciels : 199,99\u{a0}$",
         "Accompagnement : 6\u{a0}h (570,00\u{a0}$)",

@@ -14,14 +14,6 @@ use tokio::net::TcpStream;
 
 const OCTROI: &str = env!("CARGO_BIN_EXE_octroi");
 
-/// Moves a fresh complete draft to screening and returns its id (at version 3).
-async fn in_screening(app: &TestApp, n: u32) -> GrantId {
-    let id = app.complete_draft(&neq(n)).await;
-    assert_eq!(app.fire(id, "submit", 1, "applicant").await.status(), 200);
-    assert_eq!(app.fire(id, "begin_screening", 2, "program_officer").await.status(), 200);
-    id
-}
-
 /// A transition as raw HTTP, signed in with the API token of whoever may fire it.
 fn raw_transition(address: &str, grant: GrantId, event: &str, version: i64, token: &str) -> String {
     let body = json!({ "event": event, "version": version, "reason": "client hangs up" }).to_string();
@@ -43,7 +35,7 @@ async fn clients_hanging_up_mid_write_leave_nothing_half_done() {
     let mut grants = Vec::new();
     let mut members = Vec::new();
     for n in 0..20 {
-        let grant = in_screening(&app, n).await;
+        let grant = app.grant_in(n, "screening").await.id;
         grants.push(grant);
         members.push(app.member_token(app.db().grant(grant).await.unwrap().organism_id).await);
     }

@@ -52,14 +52,20 @@ fn actor(role: Role) -> Actor {
     Actor { id: format!("{role}@test"), role }
 }
 
-/// An organism with one submitted application; returns (organism, grant).
-async fn submitted(app: &TestApp, n: u32, region: &str, equipment: &str) -> (OrganismId, GrantId) {
-    let db = app.db();
-    let w = app.state.grant_workflow();
-    let o = db.create_organism(organism(n, region)).await.unwrap().id;
-    let g = db.create_grant(o, application(&format!("Projet {n}"), equipment), w).await.unwrap();
-    db.fire_grant_event(w, g.id, g.version, &actor(Role::Applicant), Firing::new("submit", "")).await.unwrap();
-    (o, g.id)
+/// A new organism in `region` with one application asking `equipment` dollars, submitted by the
+/// builder; returns (organism, grant).
+async fn submitted(app: &TestApp, n: u32, region: &'static str, equipment: &str) -> (OrganismId, GrantId) {
+    let application = serde_json::json!({
+        "title": format!("Projet {n}"),
+        "needs_assessment": "Nos postes ont dix ans.",
+        "project_description": "Les remplacer.",
+        "lines": [{ "category": "equipment", "description": "Portable", "quantity": 1, "unit_price": equipment }],
+        "requested_coaching_hours": "6",
+        "contact_name": "Marie",
+        "contact_email": "marie@exemple.org"
+    });
+    let g = app.grant_from(n, "submitted", common::Draft { organism: None, region, application }).await;
+    (g.organism_id, g.id)
 }
 
 /// Fires events in turn as a program officer, with the app's review policy.

@@ -145,25 +145,12 @@ async fn world() -> World {
 /// A fresh complete application of the own organism, submitted, with the assigned reviewer on it (the
 /// conflicted one is refused).
 async fn fresh_grant(w: &World) -> GrantId {
-    let workflow = w.app.state.grant_workflow().clone();
-    let mut app_json = complete_application();
-    app_json["title"] = json!("Matrice");
-    let grant = w.app.db().create_grant(w.own, Default::default(), &workflow).await.unwrap();
-    let member_token = w.browsers.iter().find(|(who, _, _)| *who == Who::OwnMember).unwrap().2.clone().unwrap();
-    let r = w
-        .app
-        .put_as(
-            &member_token,
-            &format!("/api/v1/grants/{}", grant.id),
-            &json!({ "version": 1, "application": app_json }),
-        )
-        .await;
-    assert_eq!(r.status(), 200);
+    let mut application = complete_application();
+    application["title"] = json!("Matrice");
     // Submitted: a draft is its organism's alone (tests/security.rs), the matrix checks who may act on
     // an application staff can see.
-    let submit = json!({ "event": "submit", "version": 2 });
-    let r = w.app.post_as(&member_token, &format!("/api/v1/grants/{}/transitions", grant.id), &submit).await;
-    assert_eq!(r.status(), 200);
+    let draft = common::Draft { organism: Some(w.own), application, ..Default::default() };
+    let grant = w.app.grant_from(1, "submitted", draft).await;
     w.app.assign(grant.id, w.reviewers[0]).await.unwrap();
     let refused = w.app.assign(grant.id, w.reviewers[1]).await;
     assert!(matches!(refused, Err(StorageError::ConflictOfInterest)), "{refused:?}");

@@ -292,19 +292,43 @@ impl TestApp {
     /// it to the decision; the officer approves [`proposal`], awards it in the default fiscal year; a
     /// member accepts it, which activates it. The one way tests put a grant in a given state.
     pub async fn grant_in(&self, n: u32, target: &str) -> octroi::storage::grants::Grant {
+        self.grant_from(n, target, Draft::default()).await
+    }
+
+    /// As [`TestApp::grant_in`], from the organism and the application `draft` says.
+    pub async fn grant_from(&self, n: u32, target: &str, draft: Draft) -> octroi::storage::grants::Grant {
         use octroi::app as usecase;
         use octroi::domain::Actor;
         use octroi::domain::workflow::Role;
         let state = &self.state;
-        let id = self.complete_draft(&neq(n)).await;
+        let organism = match draft.organism {
+            Some(organism) => organism,
+            None => {
+                let mut body = organism_body(&neq(n));
+                body["region"] = json!(draft.region);
+                let r = self.post("/api/v1/organisms", &body).await;
+                assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+                OrganismId(r.json::<Value>().await.unwrap()["id"].as_i64().unwrap())
+            }
+        };
+        let r = self.start_draft(organism, draft.application).await;
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+        let id = GrantId(r.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
         let mut grant = self.db().grant(id).await.unwrap();
         let officer = Actor { id: "agente@test".into(), role: Role::ProgramOfficer };
-        let member_id =
-            self.account(&format!("membre{n}@test.org"), AccountRole::Member, Some(grant.organism_id)).await;
+        let email = format!("membre{n}@test.org");
+        let member_id = match self.db().user_by_email(&email).await.unwrap() {
+            Some(user) => user.id,
+            None => self.account(&email, AccountRole::Member, Some(organism)).await,
+        };
         let member = Actor { id: member_id.to_string(), role: Role::Applicant };
-        for email in ["relecteur1@test.org", "relecteur2@test.org"] {
-            if self.db().user_by_email(email).await.unwrap().is_none() {
-                staff(self.db(), email, AccountRole::Reviewer).await;
+        let path = ["submitted", "screening", "in_review", "decision", "approved", "awarded", "active"];
+        assert!(target == "draft" || path.contains(&target), "no way to {target} in the builder");
+        if path.iter().position(|s| *s == target) >= path.iter().position(|s| *s == "in_review") {
+            for email in ["relecteur1@test.org", "relecteur2@test.org"] {
+                if self.db().user_by_email(email).await.unwrap().is_none() {
+                    staff(self.db(), email, AccountRole::Reviewer).await;
+                }
             }
         }
         let path = ["submitted", "screening", "in_review", "decision", "approved", "awarded", "active"];
@@ -390,6 +414,20 @@ impl Drop for TestApp {
 
 /// The password of every account the tests create.
 pub const PASSWORD: &str = "correct horse battery";
+
+/// What the builder's application is made of: an organism of the test's (a new one in `region` when
+/// `None`) and the application's content as the API takes it.
+pub struct Draft {
+    pub organism: Option<OrganismId>,
+    pub region: &'static str,
+    pub application: Value,
+}
+
+impl Default for Draft {
+    fn default() -> Draft {
+        Draft { organism: None, region: "06", application: complete_application() }
+    }
+}
 
 pub fn organism_body(neq: &str) -> Value {
     json!({
