@@ -19,5 +19,5 @@ pub use fields::{FieldError, FieldProblem, Fields};
 pub use grants::{check_reason, fire, firing};
 pub use review::{
     RawProposal, RawReview, Reviewers, assign, assignment_mail, decide, declare_conflict, implicit_first,
-    reviewing_states, submit_review,
+    reviewing_states, submit_review, unassign,
 };

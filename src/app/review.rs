@@ -157,6 +157,12 @@ pub enum Reviewers {
     Automatic,
 }
 
+/// Takes a reviewer off an application they have not reviewed yet; `false` when there was nothing to take
+/// off (not assigned, or the review is in).
+pub async fn unassign(state: &AppState, grant_id: GrantId, reviewer: UserId) -> Result<bool, AppError> {
+    Ok(state.db.unassign_reviewer(grant_id, reviewer).await?)
+}
+
 /// Assigns reviewers to an application, only while it is in review (never to a draft, which would let
 /// them read it, nor to a decided or closed application): the state is read in the assignment's own
 /// transaction, so that a step firing meanwhile cannot slip between the check and the assignment.

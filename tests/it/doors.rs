@@ -75,6 +75,12 @@ async fn reviewers_are_assigned_only_in_review_from_either_door() {
         app.post(&format!("/api/v1/grants/{}/reviewers", in_review.id), &serde_json::json!({ "user_id": third })).await;
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     assert_eq!(app.db().assigned_reviewers(in_review.id).await.unwrap().len(), 3);
+    // And the page takes a reviewer off before their review is in.
+    let path = format!("/grants/{}/reviewers", in_review.id);
+    let r = officer.post_form(&path, &csrf, &[("action", "unassign"), ("user_id", &third.to_string())]).await;
+    assert_eq!(r.status(), 303);
+    let left = app.db().assigned_reviewers(in_review.id).await.unwrap();
+    assert!(left.len() == 2 && left.iter().all(|r| r.0 != third), "{left:?}");
 }
 
 /// A conflict of interest needs a reason of at most 2 000 characters, checked by the one use case both

@@ -590,7 +590,7 @@ pub async fn reviewers(
             }
         },
         Some("unassign") => {
-            state.db.unassign_reviewer(id, user).await?;
+            app::unassign(&state, id, user).await?;
             "unassigned"
         }
         Some("auto") => {
