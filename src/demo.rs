@@ -258,9 +258,8 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoAccount>> {
             }
             let member = db.user(members[o]).await?;
             let applicant = Actor { id: member.email.to_string(), role: Role::Applicant };
-            let mut grant = db
-                .create_grant(organisms[o].id, application(n, TITLES[n % TITLES.len()]), state.grant_workflow())
-                .await?;
+            let mut grant =
+                app::applications::start(state, organisms[o].id, application(n, TITLES[n % TITLES.len()])).await?;
             for (event, role) in path_to(target) {
                 if event == "approve" {
                     grant = review_all(state, &grant, n, target == "in_review").await?;
@@ -315,7 +314,7 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoAccount>> {
     }
     // A second application from an organism that already has a bourse: its screening shows the rule.
     let o = with_bourse.expect("the demo has active grants");
-    let second = db.create_grant(organisms[o].id, application(n, "Deuxième demande"), state.grant_workflow()).await?;
+    let second = app::applications::start(state, organisms[o].id, application(n, "Deuxième demande")).await?;
     let applicant = Actor { id: db.user(members[o]).await?.email.to_string(), role: Role::Applicant };
     app::fire(state, &applicant, &second, "submit", "", None).await.map_err(|p| anyhow::anyhow!("{p:?}"))?;
     state.mail_waker.notify_one();
