@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod demo;
+#[macro_use]
 pub mod domain;
 pub mod i18n;
 pub mod letters;

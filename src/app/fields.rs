@@ -53,6 +53,8 @@ pub enum FieldProblem {
     TooManyAttempts,
     /// A line break, tab or other control character in a one-line field.
     ControlCharacters,
+    /// An address holding a parameter the list does not know (an old or mistyped link).
+    UnknownFilter,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +89,7 @@ impl FieldProblem {
             FieldProblem::WrongPassword => "wrong-password",
             FieldProblem::TooManyAttempts => "too-many-attempts",
             FieldProblem::ControlCharacters => "control-characters",
+            FieldProblem::UnknownFilter => "unknown-filter",
         }
     }
 
@@ -136,6 +139,7 @@ impl FieldProblem {
             FieldProblem::WrongPassword => i18n::t(lang, "problem-wrong-password"),
             FieldProblem::TooManyAttempts => i18n::t(lang, "problem-too-many-attempts-detail"),
             FieldProblem::ControlCharacters => i18n::t(lang, "problem-control-characters"),
+            FieldProblem::UnknownFilter => i18n::t(lang, "problem-unknown-filter"),
         }
     }
 }
@@ -309,6 +313,7 @@ mod tests {
             FieldProblem::WrongPassword,
             FieldProblem::TooManyAttempts,
             FieldProblem::ControlCharacters,
+            FieldProblem::UnknownFilter,
         ];
         for p in &all {
             match p {
@@ -329,7 +334,8 @@ mod tests {
                 | FieldProblem::AboveCap { .. }
                 | FieldProblem::WrongPassword
                 | FieldProblem::TooManyAttempts
-                | FieldProblem::ControlCharacters => {}
+                | FieldProblem::ControlCharacters
+                | FieldProblem::UnknownFilter => {}
             }
         }
         all

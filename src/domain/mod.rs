@@ -40,6 +40,7 @@ pub mod ledger;
 pub mod money;
 pub mod organism;
 pub mod tax;
+pub mod text;
 pub mod workflow;
 
 pub use fiscal::FiscalYear;

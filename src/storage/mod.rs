@@ -317,7 +317,7 @@ impl Db {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&self.pool).await?;
-        Ok(())
+        self.fold_organism_names().await
     }
 
     pub fn backend(&self) -> Backend {

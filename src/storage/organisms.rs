@@ -1,6 +1,7 @@
 //! Organisms: the community organizations that apply.
 
 use super::{Db, Result, StorageError, detached, is_unique_violation, now};
+use crate::domain::text::fold;
 use crate::domain::{Email, Language, Neq, OrganismId, PostalCode, Region};
 
 /// A new organism, every field already validated into its domain type.
@@ -40,8 +41,8 @@ const COLUMNS: &str = "id, legal_name, neq, region, street_address, city, postal
 pub(crate) async fn insert_organism(conn: &mut sqlx::AnyConnection, new: &NewOrganism) -> Result<Organism> {
     let inserted = sqlx::query_as::<_, Organism>(&format!(
         "INSERT INTO organisms (legal_name, neq, region, street_address, city, postal_code, contact_email,
-           mission_summary, preferred_language, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING {COLUMNS}"
+           mission_summary, preferred_language, created_at, updated_at, search_name)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING {COLUMNS}"
     ))
     .bind(&new.legal_name)
     .bind(new.neq.as_str())
@@ -53,6 +54,7 @@ pub(crate) async fn insert_organism(conn: &mut sqlx::AnyConnection, new: &NewOrg
     .bind(&new.mission_summary)
     .bind(new.preferred_language.code())
     .bind(now())
+    .bind(fold(&new.legal_name))
     .fetch_one(conn)
     .await;
     match inserted {
@@ -63,6 +65,21 @@ pub(crate) async fn insert_organism(conn: &mut sqlx::AnyConnection, new: &NewOrg
 }
 
 impl Db {
+    /// Writes the search form of the organisms' names still without one (rows from before the search
+    /// existed); run when the database is opened.
+    pub(crate) async fn fold_organism_names(&self) -> Result<()> {
+        let unfolded: Vec<(OrganismId, String)> =
+            sqlx::query_as("SELECT id, legal_name FROM organisms WHERE search_name = ''").fetch_all(&self.pool).await?;
+        for (id, name) in unfolded {
+            sqlx::query("UPDATE organisms SET search_name = $1 WHERE id = $2 AND search_name = ''")
+                .bind(fold(&name))
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
     #[tracing::instrument(skip_all, fields(neq = %new.neq))]
     pub async fn create_organism(&self, new: NewOrganism) -> Result<Organism> {
         let db = self.clone();

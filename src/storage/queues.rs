@@ -1,6 +1,6 @@
 //! The queues staff work through: applications in some workflow states (or assigned to one reviewer and
-//! not yet reviewed by them), filtered by region and requested amount, sorted by age in their state or by
-//! score, a page at a time. A viewer never sees their own organism's applications nor those of an
+//! not yet reviewed by them), searched by organism name (without case or accents), NEQ or number,
+//! filtered by state, region and requested amount, sorted by any of their columns, a page at a time. A viewer never sees their own organism's applications nor those of an
 //! organism they declared a conflict with, in the rows as in the counts (the policies say the same).
 //!
 //! Counting a queue of tens of thousands of applications on every page is most of a page's work, so the
@@ -15,15 +15,39 @@ use sqlx::Arguments;
 use sqlx::any::AnyArguments;
 
 use super::{Db, Result};
-use crate::domain::{GrantId, Hours, Money, OrganismId, Region, UserId};
+use crate::domain::text::Search;
+use crate::domain::{GrantId, Hours, Money, Neq, OrganismId, Region, UserId};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum QueueSort {
-    /// Longest in its state first.
-    #[default]
-    Age,
-    /// Highest mean review score first; unscored last.
-    Score,
+named_enum!(
+    /// How a list is sorted.
+    QueueSort {
+        /// Longest in its state first.
+        Age = "age",
+        /// Highest mean review score first; unscored last.
+        Score = "score",
+        /// Last submitted first; drafts last.
+        Submitted = "date",
+        /// By organism name, A to Z (accents and case ignored).
+        Organism = "organism",
+        /// Largest request (equipment and software) first.
+        Amount = "amount",
+        /// Grouped by state.
+        State = "state",
+    }
+);
+
+impl QueueSort {
+    /// The ORDER BY of a page, ties broken by number so that pages never overlap.
+    fn order(&self) -> &'static str {
+        match self {
+            QueueSort::Age => "g.state_entered_at ASC, g.id ASC",
+            QueueSort::Score => "g.review_score_hundredths DESC NULLS LAST, g.state_entered_at ASC, g.id ASC",
+            QueueSort::Submitted => "g.submitted_at DESC NULLS LAST, g.id DESC",
+            QueueSort::Organism => "o.search_name ASC, g.id ASC",
+            QueueSort::Amount => "g.requested_equipment_cents + g.requested_software_cents DESC, g.id ASC",
+            QueueSort::State => "g.state ASC, g.state_entered_at ASC, g.id ASC",
+        }
+    }
 }
 
 /// Who is looking: their account and the organism they work for, if any.
@@ -36,6 +60,10 @@ pub struct Viewer {
 /// What a person narrows a queue to, how they sort it, which page they look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Filter {
+    /// What was typed in the search box.
+    pub search: Option<Search>,
+    /// One of the list's states.
+    pub state: Option<String>,
     /// A region code (`06`).
     pub region: Option<String>,
     /// Requested equipment and software, in cents, inclusive bounds.
@@ -50,12 +78,25 @@ pub struct Filter {
 impl Filter {
     /// The whole queue, oldest first, `per_page` rows a page.
     pub const fn none(per_page: i64) -> Filter {
-        Filter { region: None, min_cents: None, max_cents: None, sort: QueueSort::Age, page: 1, per_page }
+        Filter {
+            search: None,
+            state: None,
+            region: None,
+            min_cents: None,
+            max_cents: None,
+            sort: QueueSort::Age,
+            page: 1,
+            per_page,
+        }
     }
 
     /// Whether it leaves applications of the queue out.
     pub fn narrows(&self) -> bool {
-        self.region.is_some() || self.min_cents.is_some() || self.max_cents.is_some()
+        self.search.is_some()
+            || self.state.is_some()
+            || self.region.is_some()
+            || self.min_cents.is_some()
+            || self.max_cents.is_some()
     }
 }
 
@@ -75,6 +116,7 @@ pub struct QueueRow {
     pub id: GrantId,
     pub organism_id: OrganismId,
     pub organism_name: String,
+    pub neq: Neq,
     pub region: Region,
     pub title: String,
     pub state: String,
@@ -84,6 +126,7 @@ pub struct QueueRow {
     #[sqlx(rename = "requested_coaching_hundredths")]
     pub requested_coaching: Hours,
     pub state_entered_at: String,
+    pub submitted_at: Option<String>,
     pub review_score_hundredths: Option<i64>,
     pub reviews_done: i64,
 }
@@ -132,7 +175,8 @@ fn parts(q: &QueueQuery) -> Parts {
     // Only the filters that need the organism join it: an unfiltered queue is read from the
     // `grants_queue` index alone.
     let mut sql = String::from("FROM grants g ");
-    if q.filter.region.is_some() {
+    let f = &q.filter;
+    if f.region.is_some() || f.search.is_some() || f.sort == QueueSort::Organism {
         sql.push_str("JOIN organisms o ON o.id = g.organism_id ");
     }
     if q.to_review_by_viewer {
@@ -152,6 +196,21 @@ fn parts(q: &QueueQuery) -> Parts {
     let mut excluded = format!("g.organism_id IN (SELECT c.organism_id FROM conflicts c WHERE c.user_id = {viewer})");
     if let Some(affiliation) = q.viewer.affiliation {
         excluded = format!("({excluded} OR g.organism_id = {})", next(Arg::Int(affiliation.get()), &mut args));
+    }
+    if let Some(state) = &f.state {
+        sql.push_str(&format!(" AND g.state = {}", next(Arg::Text(state.clone()), &mut args)));
+    }
+    if let Some(search) = &f.search {
+        // The folded form holds only letters, digits and spaces: nothing in it is a LIKE wildcard.
+        let pattern = format!("%{}%", search.folded);
+        let mut any = vec![format!("o.search_name LIKE {}", next(Arg::Text(pattern), &mut args))];
+        if let Some(digits) = &search.digits {
+            any.push(format!("o.neq LIKE {}", next(Arg::Text(format!("{digits}%")), &mut args)));
+            if let Ok(number) = digits.parse::<i64>() {
+                any.push(format!("g.id = {}", next(Arg::Int(number), &mut args)));
+            }
+        }
+        sql.push_str(&format!(" AND ({})", any.join(" OR ")));
     }
     if let Some(region) = &q.filter.region {
         sql.push_str(&format!(" AND o.region = {}", next(Arg::Text(region.clone()), &mut args)));
@@ -235,17 +294,14 @@ impl Db {
     /// already counted them, as the navigation does for an unfiltered queue).
     pub async fn queue(&self, q: &QueueQuery, known_total: Option<i64>) -> Result<QueuePage> {
         let Parts { from_where, excluded, args } = parts(q);
-        let order = match q.filter.sort {
-            QueueSort::Age => "g.state_entered_at ASC, g.id ASC",
-            QueueSort::Score => "g.review_score_hundredths DESC NULLS LAST, g.state_entered_at ASC, g.id ASC",
-        };
+        let order = q.filter.sort.order();
         let per_page = q.filter.per_page.clamp(1, 200);
         let offset = (q.filter.page.max(1) - 1).saturating_mul(per_page);
         // The page's ids first, from the index; then their rows (a "deferred join": only 25 rows are read).
         let rows_sql = format!(
-            "SELECT g.id, g.organism_id, o.legal_name AS organism_name, o.region, g.title, g.state, g.version,
+            "SELECT g.id, g.organism_id, o.legal_name AS organism_name, o.neq, o.region, g.title, g.state, g.version,
                g.requested_equipment_cents + g.requested_software_cents AS requested_cents,
-               g.requested_coaching_hundredths, g.state_entered_at, g.review_score_hundredths, g.reviews_done
+               g.requested_coaching_hundredths, g.state_entered_at, g.submitted_at, g.review_score_hundredths, g.reviews_done
              FROM (SELECT g.id AS id {from_where} AND NOT {excluded} ORDER BY {order} LIMIT {per_page} OFFSET {offset}) page
              JOIN grants g ON g.id = page.id JOIN organisms o ON o.id = g.organism_id
              ORDER BY {order}"

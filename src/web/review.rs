@@ -3,6 +3,7 @@
 //! review, a proposal — and its rules are use cases: `app::review`.)
 
 use crate::AppState;
+use crate::domain::text::Search;
 use crate::domain::workflow::Queue;
 use crate::domain::{GrantId, Region};
 use crate::policy::authz::Action;
@@ -14,12 +15,18 @@ use crate::web::problem::FieldProblem;
 /// Rows per queue page, unless asked otherwise (at most 200).
 pub const PER_PAGE: i64 = 25;
 
-/// A queue's filters as typed in the address: region, requested amount between two bounds (dollars),
-/// sort, page.
+/// A list's search and filters as typed in the address: words or numbers to find, state, region,
+/// requested amount between two bounds (dollars), sort, page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct QueueParams {
+    /// An organism's name (case and accents ignored), the start of its NEQ, or a grant's number.
+    #[serde(default)]
+    pub q: Option<String>,
+    /// One of the list's states.
+    #[serde(default)]
+    pub state: Option<String>,
     /// A region code, `01` to `17`.
     #[serde(default)]
     pub region: Option<String>,
@@ -29,7 +36,8 @@ pub struct QueueParams {
     /// … and at most this many.
     #[serde(default)]
     pub max: Option<String>,
-    /// `age` (longest in its state first, the default) or `score` (best reviewed first).
+    /// `age` (longest in its state first, the default), `score` (best reviewed first), `date` (last
+    /// submitted first), `organism` (A to Z), `amount` (largest first) or `state`.
     #[serde(default)]
     pub sort: Option<String>,
     /// From 1.
@@ -47,8 +55,16 @@ pub struct QueueParams {
 impl QueueParams {
     /// The filter for queue `kind`. A reviewer's own queue holds applications they have not reviewed
     /// yet: reviews are blind until one's own is in, so it cannot be sorted by score.
-    pub fn convert(&self, f: &mut Fields, kind: QueueKind) -> Option<Filter> {
+    pub fn convert(&self, f: &mut Fields, kind: QueueKind, states: &[String]) -> Option<Filter> {
         let blank = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+        let search = self.q.as_deref().and_then(Search::parse);
+        let state = match blank(&self.state) {
+            Some(s) if !states.contains(&s) => {
+                f.add("state", FieldProblem::Choice);
+                None
+            }
+            s => Some(s),
+        };
         let region = match blank(&self.region) {
             None => Some(None),
             Some(r) => f.parse("region", Region::parse(&r), FieldProblem::Organism).map(|r| Some(r.code())),
@@ -61,10 +77,14 @@ impl QueueParams {
             None => Some(None),
             Some(m) => f.money("max", &m).map(|m| Some(m.cents())),
         };
-        let sort = match blank(&self.sort).as_deref() {
-            None | Some("age") => Some(QueueSort::Age),
-            Some("score") if kind.shows_scores() => Some(QueueSort::Score),
-            Some(_) => {
+        let sort = match blank(&self.sort).as_deref().map(QueueSort::parse) {
+            None => Some(QueueSort::Age),
+            Some(Some(QueueSort::Score)) if !kind.shows_scores() => {
+                f.add("sort", FieldProblem::Choice);
+                None
+            }
+            Some(Some(sort)) => Some(sort),
+            Some(None) => {
                 f.add("sort", FieldProblem::Choice);
                 None
             }
@@ -77,7 +97,7 @@ impl QueueParams {
         if !(1..=200).contains(&per_page) {
             f.add("per_page", FieldProblem::OutOfRange);
         }
-        let (region, min_cents, max_cents, sort) = (region?, min?, max?, sort?);
+        let (state, region, min_cents, max_cents, sort) = (state?, region?, min?, max?, sort?);
         if let (Some(lo), Some(hi)) = (min_cents, max_cents)
             && lo > hi
         {
@@ -86,7 +106,7 @@ impl QueueParams {
         if !f.is_empty() {
             return None;
         }
-        Some(Filter { region, min_cents, max_cents, sort, page, per_page })
+        Some(Filter { search, state, region, min_cents, max_cents, sort, page, per_page })
     }
 }
 
@@ -96,27 +116,44 @@ pub enum QueueKind {
     Review,
     Decision,
     Waiting,
+    Award,
+    Acceptance,
     MyReviews,
+    /// Every application staff may see, whatever its state.
+    All,
 }
 
 impl QueueKind {
-    pub const ALL: [QueueKind; 5] =
-        [QueueKind::Screening, QueueKind::Review, QueueKind::Decision, QueueKind::Waiting, QueueKind::MyReviews];
+    pub const ALL: [QueueKind; 8] = [
+        QueueKind::All,
+        QueueKind::Screening,
+        QueueKind::Review,
+        QueueKind::Decision,
+        QueueKind::Waiting,
+        QueueKind::Award,
+        QueueKind::Acceptance,
+        QueueKind::MyReviews,
+    ];
 
-    /// The workflow's queue this one shows (a reviewer's own is the review queue, theirs only).
-    pub fn queue(&self) -> Queue {
+    /// The workflow's queue this one shows (a reviewer's own is the review queue, theirs only); `None`
+    /// for the list of all applications.
+    pub fn queue(&self) -> Option<Queue> {
         match self {
-            QueueKind::Screening => Queue::Screening,
-            QueueKind::Review | QueueKind::MyReviews => Queue::Review,
-            QueueKind::Decision => Queue::Decision,
-            QueueKind::Waiting => Queue::Waiting,
+            QueueKind::Screening => Some(Queue::Screening),
+            QueueKind::Review | QueueKind::MyReviews => Some(Queue::Review),
+            QueueKind::Decision => Some(Queue::Decision),
+            QueueKind::Waiting => Some(Queue::Waiting),
+            QueueKind::Award => Some(Queue::Award),
+            QueueKind::Acceptance => Some(Queue::Acceptance),
+            QueueKind::All => None,
         }
     }
 
     pub fn slug(&self) -> &'static str {
         match self {
             QueueKind::MyReviews => "my-reviews",
-            other => other.queue().as_str(),
+            QueueKind::All => "all",
+            other => other.queue().map_or("all", |q| q.as_str()),
         }
     }
 
@@ -130,9 +167,14 @@ impl QueueKind {
         *self != QueueKind::MyReviews
     }
 
-    /// The states the queue holds (`[queues]` in the workflow file).
+    /// The states the queue holds (`[queues]` in the workflow file); for the list of all applications,
+    /// every state but the first (a draft is its organism's alone).
     pub fn states(&self, state: &AppState) -> Vec<String> {
-        state.grant_workflow().queue(self.queue()).to_vec()
+        let workflow = state.grant_workflow();
+        match self.queue() {
+            Some(queue) => workflow.queue(queue).to_vec(),
+            None => workflow.states.iter().filter(|s| **s != workflow.initial).cloned().collect(),
+        }
     }
 
     /// Who works through this queue: reviewers through their own, program officers (and admins)

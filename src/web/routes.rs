@@ -56,6 +56,7 @@ fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         route(Method::GET, "/finance/summary.csv", on(MethodFilter::GET, f::summary_csv)),
         route(Method::GET, "/finance/ledger.csv", on(MethodFilter::GET, f::ledger_csv)),
         route(Method::GET, "/queues/{kind}", on(MethodFilter::GET, r::queue)),
+        route(Method::GET, "/queues/{kind}/export.csv", on(MethodFilter::GET, r::queue_csv)),
         route(Method::POST, "/queues/decision/batch", on(MethodFilter::POST, r::batch)),
         route(Method::GET, "/grants/{id}/manage", on(MethodFilter::GET, r::manage_page)),
         route(Method::POST, "/grants/{id}/manage", on(MethodFilter::POST, r::manage)),

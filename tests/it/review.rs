@@ -709,3 +709,108 @@ async fn the_outbox_goes_out_through_smtp_when_configured() {
     assert!(received.contains("Projet SMTP"), "{received}");
     assert!(state.db.pending_mail(10).await.unwrap().is_empty(), "marked sent");
 }
+
+/// Staff find an application by its organism's name typed without accents or case, by the start of the
+/// NEQ, or by its number, in the list of all applications (every state but drafts); sort it by any
+/// column; narrow it to a state.
+#[tokio::test]
+async fn the_list_of_all_applications_is_searched_without_accents_and_sorted_by_any_column() {
+    let app = TestApp::spawn().await;
+    let db = app.db();
+    let mut grants = Vec::new();
+    for (n, name, equipment) in
+        [(1, "L'Éveil des familles", "3000"), (2, "Cuisine collective", "1000"), (3, "Œuvre Sainte-Anne", "2000")]
+    {
+        let mut body = common::organism_body(&neq(n));
+        body["legal_name"] = serde_json::json!(name);
+        let r = app.post("/api/v1/organisms", &body).await;
+        assert_eq!(r.status(), 201);
+        let organism = OrganismId(r.json::<serde_json::Value>().await.unwrap()["id"].as_i64().unwrap());
+        let mut application = common::complete_application();
+        application["lines"] = serde_json::json!([
+            { "category": "equipment", "description": "Portable", "quantity": 1, "unit_price": equipment }
+        ]);
+        let draft = common::Draft { organism: Some(organism), application, ..Default::default() };
+        grants.push(app.grant_from(n, "submitted", draft).await.id);
+    }
+    let draft = app.grant_from(4, "draft", common::Draft::default()).await.id;
+    let officer = common::staff(db, "officer@test.org", AccountRole::ProgramOfficer).await;
+    let states: Vec<String> = app.state.grant_workflow().states.iter().filter(|s| *s != "draft").cloned().collect();
+    let list = |filter: Filter| QueueQuery {
+        states: states.clone(),
+        to_review_by_viewer: false,
+        viewer: Viewer { user_id: officer, affiliation: None },
+        filter,
+    };
+    let found = |typed: &str| {
+        let q = list(Filter { search: octroi::domain::text::Search::parse(typed), ..Filter::none(100) });
+        async move { db.queue(&q, None).await.unwrap().rows.iter().map(|r| r.id).collect::<Vec<_>>() }
+    };
+    // Organisms written before the search existed are folded when the database is opened.
+    sqlx::query("UPDATE organisms SET search_name = ''").execute(db.pool()).await.unwrap();
+    assert!(found("eveil").await.is_empty());
+    db.migrate().await.unwrap();
+    assert_eq!(found("eveil").await, [grants[0]], "no accent typed");
+    assert_eq!(found("  L'ÉVEIL  ").await, [grants[0]], "case and spacing");
+    assert_eq!(found("oeuvre sainte anne").await, [grants[2]], "ligature and hyphen");
+    assert_eq!(found("1100 000 002").await, [grants[1]], "a NEQ as people write it");
+    assert_eq!(found(&grants[2].to_string()).await, [grants[2]], "a grant's number");
+    assert!(found("piscine").await.is_empty());
+    assert!(!found("1100000004").await.contains(&draft), "a draft is its organism's alone");
+    let all = db.queue(&list(Filter::none(100)), None).await.unwrap();
+    assert_eq!(all.total, 3);
+    let sorted = |sort: QueueSort| {
+        let q = list(Filter { sort, ..Filter::none(100) });
+        async move { db.queue(&q, None).await.unwrap().rows.iter().map(|r| r.id).collect::<Vec<_>>() }
+    };
+    assert_eq!(sorted(QueueSort::Organism).await, [grants[1], grants[0], grants[2]], "cuisine, eveil, oeuvre");
+    assert_eq!(sorted(QueueSort::Amount).await, [grants[0], grants[2], grants[1]], "largest first");
+    assert_eq!(sorted(QueueSort::Submitted).await, [grants[2], grants[1], grants[0]], "last submitted first");
+    fire(&app, grants[1], &["begin_screening"]).await;
+    let screening = db.queue(&list(Filter { state: Some("screening".into()), ..Filter::none(100) }), None).await;
+    assert_eq!(screening.unwrap().rows.iter().map(|r| r.id).collect::<Vec<_>>(), [grants[1]]);
+}
+
+/// The list's page: searched, sorted by a column's link, exported as CSV with its search, and an unknown
+/// parameter in the address said in words on the page, never a raw parse error. The award and the
+/// acceptance have their queues.
+#[tokio::test]
+async fn staff_search_the_list_page_export_it_and_see_every_waiting_queue() {
+    let app = TestApp::spawn().await;
+    let approved = app.grant_in(1, "approved").await;
+    let awarded = app.grant_in(2, "awarded").await;
+    app.account("agente@test.org", AccountRole::ProgramOfficer, None).await;
+    let officer = Browser::new(&app);
+    officer.sign_in("agente@test.org", PASSWORD).await;
+
+    let page = officer.get("/queues/all?q=HOCHELAGA&sort=organism").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains(&format!("/grants/{}/manage", approved.id))
+            && html.contains(&format!("/grants/{}/manage", awarded.id))
+    );
+    assert!(html.contains(r#"aria-sort="ascending""#), "the column sorted says so");
+    assert!(html.contains("export.csv?q=HOCHELAGA&#38;sort=organism"), "the export keeps the search: {html}");
+
+    let csv = officer.get("/queues/all/export.csv?q=hochelaga").await;
+    assert_eq!(csv.status(), 200);
+    let text = csv.text().await.unwrap();
+    assert!(text.starts_with("\u{feff}Demande;Titre;Organisme;NEQ;"), "{text}");
+    assert_eq!(text.matches("\r\n").count(), 3, "a header and two rows: {text}");
+
+    let odd = officer.get("/queues/all?colonne=2").await;
+    assert_eq!(odd.status(), 422);
+    let html = odd.text().await.unwrap();
+    assert!(html.contains("filtre que la liste ne connaît pas") && !html.contains("Failed to deserialize"), "{html}");
+    assert!(html.contains(&format!("/grants/{}/manage", approved.id)), "the whole list is shown");
+
+    let award = officer.get("/queues/award").await.text().await.unwrap();
+    assert!(
+        award.contains(&format!("/grants/{}/manage", approved.id))
+            && !award.contains(&format!("/grants/{}/manage", awarded.id))
+    );
+    let acceptance = officer.get("/queues/acceptance").await.text().await.unwrap();
+    assert!(acceptance.contains(&format!("/grants/{}/manage", awarded.id)));
+    assert!(acceptance.contains("À octroyer") && acceptance.contains("acceptation"), "in the navigation");
+}

@@ -69,7 +69,9 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
         ("GET", "/api/v1/grants/{id}/statement") => sees_grant,
         ("GET" | "POST", "/grants/{id}/edit") | ("POST", "/grants/{id}/withdraw") => who == OwnMember,
         // The matrix opens the screening queue; reviewers have their own.
-        ("GET", "/queues/{kind}") | ("POST", "/queues/decision/batch") => who == ProgramOfficer,
+        ("GET", "/queues/{kind}" | "/queues/{kind}/export.csv") | ("POST", "/queues/decision/batch") => {
+            who == ProgramOfficer
+        }
         ("GET" | "POST", "/grants/{id}/manage") | ("POST", "/grants/{id}/reviewers" | "/grants/{id}/award") => {
             who == ProgramOfficer
         }

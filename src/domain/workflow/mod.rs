@@ -90,7 +90,14 @@ named_enum!(
 named_enum!(
     /// The staff's queues of a grant workflow, each declared with its states in the file's `[queues]`
     /// table. Reviews are accepted in the states of the review queue.
-    Queue { Screening = "screening", Review = "review", Decision = "decision", Waiting = "waiting" }
+    Queue {
+        Screening = "screening",
+        Review = "review",
+        Decision = "decision",
+        Waiting = "waiting",
+        Award = "award",
+        Acceptance = "acceptance",
+    }
 );
 
 /// The uses and queues the code needs from a workflow of this name (see [`GrantUse`], [`Queue`]).

@@ -95,7 +95,7 @@ pub async fn queue(
     let kind = QueueKind::parse(&kind).ok_or(Problem::NotFound)?;
     caller.require(&state, kind.action(), &Resource::Program)?;
     let mut f = Fields::default();
-    let filter = params.convert(&mut f, kind).ok_or_else(|| f.into_problem())?;
+    let filter = params.convert(&mut f, kind, &kind.states(&state)).ok_or_else(|| f.into_problem())?;
     let (page_number, per_page) = (filter.page, filter.per_page);
     let page = state.db.queue(&queue_query(&state, &caller, kind, filter), None).await?;
     Ok(Json(QueueResponse {

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -23,8 +24,9 @@ use crate::storage::organisms::Organism;
 use crate::storage::queues::{Filter, QueuePage, QueueQuery, QueueRow};
 use crate::storage::review::Review;
 use crate::web::auth::{Caller, SignedIn};
+use crate::web::csv::{csv_amount, csv_bytes, csv_response};
 use crate::web::extract::Fields;
-use crate::web::problem::Problem;
+use crate::web::problem::{FieldProblem, Problem};
 use crate::web::review::{PER_PAGE, QueueKind, QueueParams, queue_query};
 
 // --- queues --------------------------------------------------------------------------------------------
@@ -90,6 +92,8 @@ pub struct QueueTemplate {
     pub pages: i64,
     pub current_page: i64,
     pub regions: Vec<(String, String)>,
+    /// The states one may narrow the list to (the list of all applications only).
+    pub states: Vec<String>,
     pub today: chrono::NaiveDate,
     pub batch: bool,
     pub notice: Option<String>,
@@ -112,17 +116,41 @@ impl QueueTemplate {
         self.kind.item_href(*id)
     }
 
-    /// The address of another page of the same queue, filters kept.
+    /// The address of another page of the same list, search and filters kept.
     pub fn page_href(&self, page: &i64) -> String {
+        format!("/queues/{}?{}", self.kind.slug(), self.query(None, Some(*page)))
+    }
+
+    /// The address of the list sorted by `sort`, search and filters kept, from its first page.
+    pub fn sort_href(&self, sort: &str) -> String {
+        format!("/queues/{}?{}", self.kind.slug(), self.query(Some(sort), None))
+    }
+
+    /// The CSV of what the list shows: every row its search and filters keep, not only this page.
+    pub fn csv_href(&self) -> String {
+        format!("/queues/{}/export.csv?{}", self.kind.slug(), self.query(None, None))
+    }
+
+    /// Whether the list is sorted by `sort` (`age` when nothing says otherwise).
+    pub fn sorted_by(&self, sort: &str) -> bool {
+        self.params.sort.as_deref().filter(|s| !s.is_empty()).unwrap_or("age") == sort
+    }
+
+    fn query(&self, sort: Option<&str>, page: Option<i64>) -> String {
         let p = &self.params;
         let mut query = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [("region", &p.region), ("min", &p.min), ("max", &p.max), ("sort", &p.sort)] {
+        let sort = sort.map(str::to_string).or_else(|| p.sort.clone());
+        for (k, v) in
+            [("q", &p.q), ("state", &p.state), ("region", &p.region), ("min", &p.min), ("max", &p.max), ("sort", &sort)]
+        {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
                 query.append_pair(k, v);
             }
         }
-        query.append_pair("page", &page.to_string());
-        format!("/queues/{}?{}", self.kind.slug(), query.finish())
+        if let Some(page) = page {
+            query.append_pair("page", &page.to_string());
+        }
+        query.finish()
     }
 
     pub fn selected(&self, value: &Option<String>, option: &str) -> bool {
@@ -135,21 +163,35 @@ fn score_text(lang: crate::domain::Language, hundredths: i64) -> String {
     localized_decimal(lang, &format!("{}.{:02}", hundredths / 100, hundredths % 100))
 }
 
+/// The list's search and filters as the address gives them; one the list does not know (an old or
+/// mistyped link) shows the whole list with a message saying so, never a raw parse error.
+fn list_params(query: Result<Query<QueueParams>, QueryRejection>, f: &mut Fields) -> QueueParams {
+    match query {
+        Ok(Query(params)) => params,
+        Err(_) => {
+            f.add("q", FieldProblem::UnknownFilter);
+            QueueParams::default()
+        }
+    }
+}
+
 pub async fn queue(
     State(state): State<AppState>,
     signed: SignedIn,
     headers: HeaderMap,
     Path(slug): Path<String>,
-    Query(params): Query<QueueParams>,
+    query: Result<Query<QueueParams>, QueryRejection>,
 ) -> Result<Response, Problem> {
     let kind = QueueKind::parse(&slug).ok_or(Problem::NotFound)?;
     signed.caller.require(&state, kind.action(), &Resource::Program)?;
     let page = work_page(&state, &signed, &headers, &format!("/queues/{slug}"), Some(kind)).await?;
     let mut f = Fields::for_page(page.lang);
-    let (filter, errors) = match params.convert(&mut f, kind) {
-        Some(filter) => (filter, FormErrors::default()),
-        // The queue unfiltered, with the errors next to the filters.
-        None => (Filter::none(PER_PAGE), FormErrors::from_fields(&f.into_errors(), page.lang)),
+    let params = list_params(query, &mut f);
+    let states = kind.states(&state);
+    let (filter, errors) = match params.convert(&mut f, kind, &states) {
+        Some(filter) if f.is_empty() => (filter, FormErrors::default()),
+        // The list unfiltered, with the errors next to the filters.
+        _ => (Filter::none(PER_PAGE), FormErrors::from_fields(&f.into_errors(), page.lang)),
     };
     // Unfiltered, the queue holds what its link in the navigation counted.
     let known_total = page.queues.iter().find(|q| q.current && !filter.narrows()).map(|q| q.count);
@@ -158,6 +200,7 @@ pub async fn queue(
     let pages = ((result.total + per_page - 1) / per_page).max(1);
     let title = page.t(&format!("queue-{slug}"));
     let regions = Region::all().map(|r| (r.code(), format!("{} – {}", r.code(), r.name()))).collect();
+    let state_choices = if kind == QueueKind::All { states } else { Vec::new() };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let batch = kind == QueueKind::Decision;
     let notice = notice(page.lang, params.notice.as_deref());
@@ -171,11 +214,65 @@ pub async fn queue(
         pages,
         current_page,
         regions,
+        states: state_choices,
         today: chrono::Utc::now().date_naive(),
         batch,
         notice,
     };
     Ok(render(status, &template))
+}
+
+/// The most rows one export holds.
+const EXPORT_MAX: i64 = 10_000;
+
+/// `GET /queues/{kind}/export.csv`: every row the list's search and filters keep (not only the page
+/// shown), in the list's order, written as octroi's other exports are (`web::csv`).
+pub async fn queue_csv(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(slug): Path<String>,
+    query: Result<Query<QueueParams>, QueryRejection>,
+) -> Result<Response, Problem> {
+    let kind = QueueKind::parse(&slug).ok_or(Problem::NotFound)?;
+    signed.caller.require(&state, kind.action(), &Resource::Program)?;
+    let lang = super::page_language(&headers);
+    let mut f = Fields::for_page(lang);
+    let params = list_params(query, &mut f);
+    let filter = params.convert(&mut f, kind, &kind.states(&state)).filter(|_| f.is_empty());
+    let Some(mut filter) = filter else { return Err(f.into_problem()) };
+    filter.per_page = 200;
+    let mut rows = Vec::new();
+    for number in 1..=EXPORT_MAX / filter.per_page {
+        filter.page = number;
+        let page = state.db.queue(&queue_query(&state, &signed.caller, kind, filter.clone()), None).await?;
+        let last = (page.rows.len() as i64) < filter.per_page;
+        rows.extend(page.rows);
+        if last {
+            break;
+        }
+    }
+    let lines = rows
+        .into_iter()
+        .map(|r| {
+            let score = r.review_score_hundredths.filter(|_| kind.shows_scores());
+            vec![
+                r.id.to_string(),
+                r.title,
+                r.organism_name,
+                r.neq.to_string(),
+                r.region.code(),
+                crate::i18n::t(lang, &format!("state-{}", r.state)),
+                r.submitted_at.as_deref().map(|d| d.get(..10).unwrap_or(d).to_string()).unwrap_or_default(),
+                csv_amount(r.requested.cents()),
+                csv_amount(r.requested_coaching.hundredths()),
+                score.map(csv_amount).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let header_row =
+        ["Demande", "Titre", "Organisme", "NEQ", "Région", "État", "Soumise le", "Demandé", "Heures", "Note"];
+    Ok(csv_response(&format!("octroi-{slug}.csv"), csv_bytes(&header_row, lines)?))
 }
 
 // --- one application, for the program officer ---------------------------------------------------------
