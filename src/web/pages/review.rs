@@ -94,6 +94,8 @@ pub struct QueueTemplate {
     pub regions: Vec<(String, String)>,
     /// The states one may narrow the list to (the list of all applications only).
     pub states: Vec<String>,
+    /// A search or a filter leaves applications out.
+    pub narrowed: bool,
     pub today: chrono::NaiveDate,
     pub batch: bool,
     pub notice: Option<String>,
@@ -194,7 +196,8 @@ pub async fn queue(
         _ => (Filter::none(PER_PAGE), FormErrors::from_fields(&f.into_errors(), page.lang)),
     };
     // Unfiltered, the queue holds what its link in the navigation counted.
-    let known_total = page.queues.iter().find(|q| q.current && !filter.narrows()).map(|q| q.count);
+    let narrowed = filter.narrows();
+    let known_total = page.queues.iter().find(|q| q.current && !narrowed).map(|q| q.count);
     let (per_page, current_page) = (filter.per_page, filter.page);
     let result = state.db.queue(&queue_query(&state, &signed.caller, kind, filter), known_total).await?;
     let pages = ((result.total + per_page - 1) / per_page).max(1);
@@ -215,6 +218,7 @@ pub async fn queue(
         current_page,
         regions,
         states: state_choices,
+        narrowed,
         today: chrono::Utc::now().date_naive(),
         batch,
         notice,

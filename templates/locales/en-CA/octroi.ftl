@@ -263,6 +263,7 @@ queue-sort-age = Time in this step
 queue-sort-score = Review score
 queue-filter = Filter
 queue-empty = No application in this queue.
+queue-none-match = No application matches this search or these filters.
 queue-select = Select
 queue-pages = Queue pages
 queue-page = Page

@@ -263,6 +263,7 @@ queue-sort-age = Ancienneté dans l'étape
 queue-sort-score = Note des évaluations
 queue-filter = Filtrer
 queue-empty = Aucune demande dans cette file.
+queue-none-match = Aucune demande ne correspond à cette recherche ou à ces filtres.
 queue-select = Choisir
 queue-pages = Pages de la file
 queue-page = Page
