@@ -56,6 +56,25 @@ pub fn t(lang: Language, id: &str) -> String {
     t_args(lang, id, &[])
 }
 
+/// The message `id` in `lang` if there is one (for names looked up by convention, such as a field's
+/// label `field-{name}`).
+pub fn t_opt(lang: Language, id: &str) -> Option<String> {
+    let bundle = match lang {
+        Language::Fr => &BUNDLES.fr,
+        Language::En => &BUNDLES.en,
+    };
+    bundle.get_message(id).and_then(|m| m.value()).is_some().then(|| t(lang, id))
+}
+
+/// A label and what is said of it: `Courriel\u{a0}: …` in French (a no-break space before the colon),
+/// `Email: …` in English.
+pub fn labelled(lang: Language, label: &str, text: &str) -> String {
+    match lang {
+        Language::Fr => format!("{label}\u{a0}: {text}"),
+        Language::En => format!("{label}: {text}"),
+    }
+}
+
 /// `1 234,56 $` (no-break spaces) in French, `$1,234.56` in English.
 pub fn money(lang: Language, amount: Money) -> String {
     match lang {

@@ -139,7 +139,11 @@ impl RawApplication {
             let field = |part: &str| format!("{prefix}lines[{i}].{part}");
             let category = LineCategory::parse(&raw.category);
             if category.is_none() {
-                f.add(field("category"), FieldProblem::Choice);
+                let blank = raw.category.trim().is_empty();
+                f.add(
+                    field("category"),
+                    if blank { FieldProblem::NotChosen("category") } else { FieldProblem::Choice },
+                );
             }
             let description = line(f, field("description"), &raw.description, LINE_DESCRIPTION_MAX);
             if description.as_ref().is_some_and(String::is_empty) {

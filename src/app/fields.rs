@@ -55,6 +55,8 @@ pub enum FieldProblem {
     ControlCharacters,
     /// An address holding a parameter the list does not know (an old or mistyped link).
     UnknownFilter,
+    /// A list left on its blank choice: "Choisissez une région" (`problem-choose-{what}`).
+    NotChosen(&'static str),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,6 +92,7 @@ impl FieldProblem {
             FieldProblem::TooManyAttempts => "too-many-attempts",
             FieldProblem::ControlCharacters => "control-characters",
             FieldProblem::UnknownFilter => "unknown-filter",
+            FieldProblem::NotChosen(_) => "not-chosen",
         }
     }
 
@@ -140,6 +143,7 @@ impl FieldProblem {
             FieldProblem::TooManyAttempts => i18n::t(lang, "problem-too-many-attempts-detail"),
             FieldProblem::ControlCharacters => i18n::t(lang, "problem-control-characters"),
             FieldProblem::UnknownFilter => i18n::t(lang, "problem-unknown-filter"),
+            FieldProblem::NotChosen(what) => i18n::t(lang, &format!("problem-choose-{what}")),
         }
     }
 }
@@ -257,6 +261,23 @@ impl Fields {
         clean
     }
 
+    /// A choice from a list: `None` (recorded as "Choisissez une …", `problem-choose-{what}`) when left
+    /// blank, else what `parse` makes of it.
+    pub fn chosen<T, E>(
+        &mut self,
+        field: &str,
+        what: &'static str,
+        typed: &str,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+        problem: impl FnOnce(E) -> FieldProblem,
+    ) -> Option<T> {
+        if typed.trim().is_empty() {
+            self.add(field, FieldProblem::NotChosen(what));
+            return None;
+        }
+        self.parse(field, parse(typed), problem)
+    }
+
     /// A required one-line text, trimmed.
     pub fn required_line(&mut self, field: &str, value: String) -> String {
         let value = self.required(field, value);
@@ -314,6 +335,8 @@ mod tests {
             FieldProblem::TooManyAttempts,
             FieldProblem::ControlCharacters,
             FieldProblem::UnknownFilter,
+            FieldProblem::NotChosen("region"),
+            FieldProblem::NotChosen("category"),
         ];
         for p in &all {
             match p {
@@ -335,7 +358,8 @@ mod tests {
                 | FieldProblem::WrongPassword
                 | FieldProblem::TooManyAttempts
                 | FieldProblem::ControlCharacters
-                | FieldProblem::UnknownFilter => {}
+                | FieldProblem::UnknownFilter
+                | FieldProblem::NotChosen(_) => {}
             }
         }
         all

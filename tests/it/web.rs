@@ -693,3 +693,57 @@ async fn a_program_officers_dashboard_lists_submitted_applications_not_drafts() 
     assert!(html.contains("Virage numérique de la cuisine collective") && html.contains("Soumise"), "{html}");
     assert!(!html.contains("Brouillon privé"));
 }
+
+/// An error summary says what to fix: each message names its field, lines by number ("Ligne 2 —
+/// Catégorie : …"), in the order of the form, each field once; a list left blank says "Choisissez …".
+#[tokio::test]
+async fn the_error_summary_names_each_field_in_the_order_of_the_form() {
+    let app = TestApp::spawn().await;
+    let (grant, browser, csrf) = common::member_with_draft(&app, 1).await;
+    let r = browser
+        .post_form(
+            &format!("/grants/{grant}/edit"),
+            &csrf,
+            &[
+                ("version", "1"),
+                ("action", "save"),
+                ("title", "Virage"),
+                ("line_category", "equipment"),
+                ("line_description", "Portable"),
+                ("line_quantity", "0"),
+                ("line_unit_price", "1 200"),
+                ("line_category", ""),
+                ("line_description", "Licence"),
+                ("line_quantity", "1"),
+                ("line_unit_price", "beaucoup"),
+                ("contact_email", "marie"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    let summary = &html[html.find("error-summary").unwrap()..html.find("</ul>").unwrap()];
+    let items: Vec<&str> = summary.split("<li>").skip(1).map(|li| li.split('>').nth(1).unwrap_or_default()).collect();
+    let starts: Vec<String> = items.iter().map(|i| i.split('\u{a0}').next().unwrap_or_default().to_string()).collect();
+    assert_eq!(
+        starts,
+        [
+            "Ligne 1 — Quantité",
+            "Ligne 2 — Catégorie",
+            "Ligne 2 — Prix unitaire estimé ($)",
+            "Courriel de la personne-ressource"
+        ],
+        "{summary}"
+    );
+    assert!(items[1].contains("Choisissez une catégorie."), "{summary}");
+    assert!(html.contains("value=\"beaucoup\""), "what was typed stays");
+
+    // A form of the generic kind (sign-up): the same naming, and a region left blank says so.
+    let visitor = Browser::new(&app);
+    let csrf = visitor.csrf("/signup").await;
+    let html =
+        visitor.post_form("/signup", &csrf, &[("legal_name", "Maison"), ("region", "")]).await.text().await.unwrap();
+    assert!(html.contains("Région\u{a0}: Choisissez une région."), "{html}");
+    let neq = html.find("NEQ\u{a0}: ").unwrap();
+    assert!(neq < html.find("Région\u{a0}: ").unwrap(), "in the order of the form");
+}

@@ -26,7 +26,7 @@ pub struct OrganismInput {
     #[validate(length(min = 1, max = 20))]
     #[schema(example = "1143356789")]
     pub neq: String,
-    #[validate(length(min = 1, max = 2))]
+    #[validate(length(max = 2))]
     #[schema(example = "06")]
     pub region: String,
     #[validate(length(min = 1, max = 200))]
@@ -55,7 +55,7 @@ impl Input for OrganismInput {
         let city = f.required_line("city", self.city);
         let mission_summary = f.required("mission_summary", self.mission_summary);
         let neq = f.parse("neq", Neq::parse(&self.neq), FieldProblem::Organism);
-        let region = f.parse("region", Region::parse(&self.region), FieldProblem::Organism);
+        let region = f.chosen("region", "region", &self.region, Region::parse, FieldProblem::Organism);
         let postal_code = f.parse("postal_code", PostalCode::parse(&self.postal_code), FieldProblem::Organism);
         let contact_email = f.parse("contact_email", Email::parse(&self.contact_email), FieldProblem::Organism);
         let preferred_language = match self.preferred_language.as_deref().map(str::trim).filter(|l| !l.is_empty()) {

@@ -216,6 +216,20 @@ fn parse_form(body: &[u8]) -> (RawApplication, i64, String) {
     (raw, version, action)
 }
 
+/// The application form's fields in the order it shows them, with their labels (a line's fields as
+/// `lines[].part`, by line): the order of its error summary.
+fn application_fields(lang: Language) -> Vec<(&'static str, String)> {
+    let label = |name: &str| crate::i18n::t(lang, &format!("field-{}", name.replace('_', "-")));
+    let mut fields: Vec<(&'static str, String)> =
+        ["title", "needs_assessment", "project_description"].into_iter().map(|n| (n, label(n))).collect();
+    fields.extend(
+        ["lines[]", "lines[].category", "lines[].description", "lines[].quantity", "lines[].unit_price"]
+            .map(|n| (n, String::new())),
+    );
+    fields.extend(["lines", "requested_coaching_hours", "contact_name", "contact_email"].map(|n| (n, label(n))));
+    fields
+}
+
 /// Saves the draft (`action=save` or `more_lines`) or saves and sends it (`action=send`). Whatever is
 /// refused, the page comes back with everything typed and each error next to its field.
 #[tracing::instrument(skip_all, fields(grant_id = %id))]
@@ -233,7 +247,7 @@ pub async fn edit(
     let again = |errors: Vec<FieldError>, raw: RawApplication, version: i64| {
         let extra = if action == "more_lines" { BLANK_LINES + 2 } else { BLANK_LINES };
         EditPage {
-            errors: FormErrors::from_fields(&errors, page.lang),
+            errors: FormErrors::from_fields(&errors, page.lang).arranged(page.lang, &application_fields(page.lang)),
             page: page.clone(),
             grant_id: id,
             version,

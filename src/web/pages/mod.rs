@@ -99,7 +99,30 @@ pub struct FormErrors {
 pub struct FormError {
     pub field: String,
     pub id: String,
+    /// Shown next to the field, under its label.
     pub message: String,
+    /// Shown in the summary at the top of the form: the message with the name of its field
+    /// ("Ligne 2 — Quantité : …"), so that it is understood away from the field.
+    pub summary: String,
+}
+
+/// The name a person sees on a field, in `lang`: the form's own label when it gives one (`labels`),
+/// a line's field as "Ligne 3 — Quantité", else the conventional `field-{name}` message.
+fn field_label(lang: Language, field: &str, labels: &[(&str, String)]) -> Option<String> {
+    if let Some((_, label)) = labels.iter().find(|(name, _)| *name == field) {
+        return Some(label.clone());
+    }
+    if let Some((index, part)) = line_field(field) {
+        let part = i18n::t_opt(lang, &format!("field-line-{}", part.replace('_', "-")))?;
+        return Some(i18n::t_args(lang, "field-line-part", &[("n", (index + 1).to_string()), ("part", part)]));
+    }
+    i18n::t_opt(lang, &format!("field-{}", field.replace('_', "-")))
+}
+
+/// `lines[2].quantity` → (2, "quantity").
+fn line_field(field: &str) -> Option<(usize, &str)> {
+    let (index, part) = field.strip_prefix("lines[")?.split_once("].")?;
+    Some((index.parse().ok()?, part))
 }
 
 /// The id of a field's input: `lines[2].unit_price` → `f-lines-2-unit_price`.
@@ -109,19 +132,48 @@ pub fn field_id(field: &str) -> String {
 }
 
 impl FormErrors {
+    /// The errors, each field once, each message named by its field's conventional label
+    /// (`field-{name}`, or "Ligne 3 — Quantité" for a line's field); a form that knows its own labels and
+    /// order arranges them with [`FormErrors::arranged`].
     pub fn from_fields(errors: &[FieldError], lang: Language) -> FormErrors {
-        FormErrors {
-            partly_saved: false,
-            list: errors
-                .iter()
-                .map(|e| FormError { field: e.field.clone(), id: field_id(&e.field), message: e.problem.message(lang) })
-                .collect(),
+        let mut list: Vec<FormError> = Vec::new();
+        for e in errors {
+            if list.iter().any(|o| o.field == e.field) {
+                continue;
+            }
+            let message = e.problem.message(lang);
+            let summary = match field_label(lang, &e.field, &[]) {
+                Some(label) => i18n::labelled(lang, &label, &message),
+                None => message.clone(),
+            };
+            list.push(FormError { field: e.field.clone(), id: field_id(&e.field), message, summary });
         }
+        FormErrors { partly_saved: false, list }
+    }
+
+    /// The errors in the order of a form whose fields are `fields` (name and the label it shows; a
+    /// line's fields as `lines[].part`, ordered by line, then as a line shows them), each summary naming
+    /// its field with the form's label. Fields not listed come last, as they were.
+    pub fn arranged(&self, lang: Language, fields: &[(&str, String)]) -> FormErrors {
+        let position = |name: &str| fields.iter().position(|(n, _)| *n == name).unwrap_or(fields.len());
+        let rank = |field: &str| match line_field(field) {
+            Some((line, part)) => (position("lines[]"), line, position(&format!("lines[].{part}"))),
+            None => (position(field), 0, 0),
+        };
+        let mut list = self.list.clone();
+        list.sort_by_key(|e| rank(&e.field));
+        for e in &mut list {
+            if let Some(label) = field_label(lang, &e.field, fields) {
+                e.summary = i18n::labelled(lang, &label, &e.message);
+            }
+        }
+        FormErrors { partly_saved: self.partly_saved, list }
     }
 
     /// A message for the whole form (shown in the summary, linked to `field`).
     pub fn one(field: &str, message: String) -> FormErrors {
-        FormErrors { list: vec![FormError { field: field.into(), id: field_id(field), message }], partly_saved: false }
+        let error = FormError { field: field.into(), id: field_id(field), summary: message.clone(), message };
+        FormErrors { list: vec![error], partly_saved: false }
     }
 
     pub fn from_problem(problem: &Problem, lang: Language) -> FormErrors {
@@ -241,6 +293,15 @@ pub struct FormPage {
     pub page: Page,
     pub form: FormSpec,
     pub errors: FormErrors,
+}
+
+impl FormPage {
+    /// The errors in the order of the form's fields, each named with the label the form shows.
+    pub fn arranged_errors(&self) -> FormErrors {
+        let fields: Vec<(&str, String)> =
+            self.form.groups.iter().flat_map(|g| g.fields.iter().map(|f| (f.name, f.label.clone()))).collect();
+        self.errors.arranged(self.page.lang, &fields)
+    }
 }
 
 /// A posted form's fields by name (the last value of a repeated name).
