@@ -737,6 +737,11 @@ async fn the_error_summary_names_each_field_in_the_order_of_the_form() {
     );
     assert!(items[1].contains("Choisissez une catégorie."), "{summary}");
     assert!(html.contains("value=\"beaucoup\""), "what was typed stays");
+    assert!(
+        html.contains(r#"aria-invalid="true" aria-describedby="f-lines-1-unit_price-error""#)
+            && html.contains(r#"id="f-lines-1-unit_price-error""#),
+        "a line's field is marked invalid and described by its error"
+    );
 
     // A form of the generic kind (sign-up): the same naming, and a region left blank says so.
     let visitor = Browser::new(&app);

@@ -296,6 +296,18 @@ pub struct FormPage {
 }
 
 impl FormPage {
+    /// What describes a field to assistive technology: its hint and its error, by id.
+    pub fn described_by(&self, f: &FormField) -> String {
+        let hint = f.hint.as_ref().map(|_| format!("{}-hint", f.id));
+        let error = self.errors.get(f.name).map(|_| format!("{}-error", f.id));
+        [hint, error].into_iter().flatten().collect::<Vec<_>>().join(" ")
+    }
+
+    /// Whether the form has a required field (every one but a checkbox, which is an option).
+    pub fn has_required(&self) -> bool {
+        self.form.groups.iter().flat_map(|g| &g.fields).any(|f| f.kind != "checkbox")
+    }
+
     /// The errors in the order of the form's fields, each named with the label the form shows.
     pub fn arranged_errors(&self) -> FormErrors {
         let fields: Vec<(&str, String)> =

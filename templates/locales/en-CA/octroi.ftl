@@ -110,6 +110,7 @@ field-line-description = Description
 field-line-quantity = Quantity
 field-line-unit-price = Estimated unit price ($)
 field-line-part = Line { $n } — { $part }
+form-required-note = Fields marked with an asterisk (*) are required.
 field-lines = Requested purchases
 field-requested-coaching-hours = Coaching hours requested
 field-contact-name = Contact person

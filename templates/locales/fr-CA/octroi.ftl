@@ -110,6 +110,7 @@ field-line-description = Description
 field-line-quantity = Quantité
 field-line-unit-price = Prix unitaire estimé ($)
 field-line-part = Ligne { $n } — { $part }
+form-required-note = Les champs marqués d’un astérisque (*) sont obligatoires.
 field-lines = Achats demandés
 field-requested-coaching-hours = Heures d'accompagnement demandées
 field-contact-name = Personne-ressource
