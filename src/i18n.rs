@@ -102,9 +102,112 @@ pub fn message_ids(source: &str) -> std::collections::BTreeSet<String> {
         .collect()
 }
 
+/// A count as people read it: `2\u{202f}000` in French (a narrow no-break space between thousands),
+/// `2,000` in English; below 10 000 French also groups (`1\u{202f}000`), as the OQLF writes it.
+pub fn count(lang: Language, n: u64) -> String {
+    let digits = n.to_string();
+    let separator = match lang {
+        Language::Fr => "\u{202f}",
+        Language::En => ",",
+    };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(separator);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// What breaks Québec French or English typography in one message's text (its placeables left out):
+/// in French, « : ; ? ! » without a no-break space before them, and guillemets without one inside;
+/// in English, a space of any kind before those marks.
+pub fn typography_faults(lang: Language, text: &str) -> Vec<String> {
+    // Placeables ({ $n }) are filled in at run time; only the literal text is checked.
+    let mut literal = String::new();
+    let mut depth = 0;
+    for c in text.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            _ if depth == 0 => literal.push(c),
+            _ => literal.push('x'),
+        }
+    }
+    let chars: Vec<char> = literal.chars().collect();
+    let mut faults = Vec::new();
+    // "nº 33", not "no 33" (the ordinal indicator, then a number or a placeable, filled as `x`).
+    if lang == Language::Fr
+        && literal.split(" no ").skip(1).any(|rest| rest.starts_with(|c: char| c == 'x' || c.is_ascii_digit()))
+    {
+        faults.push("\"no\" before a number: write \"nº\"".into());
+    }
+    for (i, &c) in chars.iter().enumerate() {
+        let before = i.checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(i + 1).copied();
+        let ends_clause = after.is_none_or(|a| a.is_whitespace() || a == '»' || a == ')');
+        let no_break = |c: Option<char>| matches!(c, Some('\u{a0}' | '\u{202f}'));
+        match lang {
+            Language::Fr => {
+                if matches!(c, ':' | ';' | '?' | '!') && ends_clause && !no_break(before) {
+                    faults.push(format!("no no-break space before {c:?}"));
+                }
+                if c == '«' && !no_break(after) || c == '»' && !no_break(before) {
+                    faults.push(format!("no no-break space inside {c:?}"));
+                }
+            }
+            Language::En => {
+                if matches!(c, ':' | ';' | '?' | '!') && before.is_some_and(char::is_whitespace) {
+                    faults.push(format!("a space before {c:?}"));
+                }
+            }
+        }
+    }
+    faults
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every message follows its language's typography (issue 12): "Courriel : …" with a no-break space,
+    /// « guillemets » with no-break spaces inside, and no space before a colon in English.
+    #[test]
+    fn every_message_follows_its_languages_typography() {
+        let mut faults = Vec::new();
+        for (lang, source) in [(Language::Fr, FR_CA), (Language::En, EN_CA)] {
+            for line in source.lines().filter(|l| !l.starts_with('#')) {
+                let Some((id, text)) = line.split_once(" = ").or_else(|| line.split_once('=')) else { continue };
+                for fault in typography_faults(lang, text) {
+                    faults.push(format!("{}: {}: {fault}", lang.code(), id.trim()));
+                }
+            }
+        }
+        // Templates hold no French punctuation of their own: what sits between a label and its text
+        // comes from the language (`page.colon()`, `i18n::labelled`).
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "html") {
+                let html = std::fs::read_to_string(&path).unwrap();
+                for (n, line) in html.lines().enumerate() {
+                    if [" : ", " ; ", " ? ", " ! "].iter().any(|p| line.contains(p)) {
+                        faults.push(format!("{}:{}: a mark after a plain space", path.display(), n + 1));
+                    }
+                }
+            }
+        }
+        assert!(faults.is_empty(), "{} faults:\n{}", faults.len(), faults.join("\n"));
+        assert_eq!(typography_faults(Language::Fr, "Courriel : vide"), ["no no-break space before ':'"]);
+        assert_eq!(typography_faults(Language::Fr, "Courriel\u{a0}: { $x } ?"), ["no no-break space before '?'"]);
+        assert_eq!(typography_faults(Language::En, "Email : empty"), ["a space before ':'"]);
+        assert!(typography_faults(Language::Fr, "https://exemple.org et 10:30").is_empty());
+        assert_eq!(typography_faults(Language::Fr, "Demande no { $id }").len(), 1);
+        assert_eq!(count(Language::Fr, 2_000), "2\u{202f}000");
+        assert_eq!(count(Language::En, 1_234_567), "1,234,567");
+        assert_eq!(count(Language::Fr, 999), "999");
+    }
 
     #[test]
     fn every_message_exists_in_both_languages() {

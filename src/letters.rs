@@ -66,7 +66,8 @@ fn lines(d: &LetterData, lang: Language) -> Vec<String> {
         ta("letter-sources", &[("year", d.fiscal_year.clone())]),
     ];
     for (envelope, category, amount) in &d.parts {
-        out.push(format!("  {envelope} · {} : {}", t(&format!("category-{category}")), m(*amount)));
+        let source = format!("{envelope} · {}", t(&format!("category-{category}")));
+        out.push(format!("  {}", i18n::labelled(lang, &source, &m(*amount))));
     }
     for id in ["letter-duration", "letter-conditions", "letter-payments", "letter-obligations", "letter-repayment"] {
         out.push(String::new());

@@ -100,7 +100,7 @@ impl FieldProblem {
         match self {
             FieldProblem::Required => i18n::t(lang, "problem-this-field-is-required"),
             FieldProblem::TooLong { max } => {
-                i18n::t_args(lang, "problem-at-most-characters", &[("max", max.to_string())])
+                i18n::t_args(lang, "problem-at-most-characters", &[("max", i18n::count(lang, *max))])
             }
             FieldProblem::Organism(e) => match e {
                 OrganismError::NeqShape => i18n::t(lang, "problem-a-neq-is-exactly-10-digits"),
@@ -124,9 +124,11 @@ impl FieldProblem {
             FieldProblem::OutOfRange => i18n::t(lang, "problem-value-out-of-the-allowed-range"),
             FieldProblem::Choice => i18n::t(lang, "problem-choose-one-of-the-options-offered"),
             FieldProblem::Quantity { max } => {
-                i18n::t_args(lang, "problem-a-whole-number-from-1-to", &[("max", max.to_string())])
+                i18n::t_args(lang, "problem-a-whole-number-from-1-to", &[("max", i18n::count(lang, *max))])
             }
-            FieldProblem::TooMany { max } => i18n::t_args(lang, "problem-at-most-lines", &[("max", max.to_string())]),
+            FieldProblem::TooMany { max } => {
+                i18n::t_args(lang, "problem-at-most-lines", &[("max", i18n::count(lang, *max))])
+            }
             FieldProblem::Password(PasswordError::TooShort) => i18n::t(lang, "problem-the-password-has-at-least-12"),
             FieldProblem::Password(PasswordError::TooLong) => i18n::t(lang, "problem-the-password-has-at-most-256"),
             FieldProblem::PasswordMismatch => i18n::t(lang, "problem-the-two-passwords-differ"),

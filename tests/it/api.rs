@@ -78,7 +78,7 @@ async fn invalid_fields_are_all_listed_in_french_and_nothing_is_written() {
         [
             ("contact_email".to_string(), "L'adresse courriel doit ressembler à nom@exemple.org.".to_string()),
             ("legal_name".to_string(), "Ce champ est obligatoire.".to_string()),
-            ("mission_summary".to_string(), "Au plus 2000 caractères.".to_string()),
+            ("mission_summary".to_string(), "Au plus 2\u{202f}000 caractères.".to_string()),
             ("neq".to_string(), "Le NEQ commence par 11, 22, 33 ou 88 (sa forme juridique).".to_string()),
             ("region".to_string(), "La région est un code de 01 à 17.".to_string()),
         ]

@@ -554,11 +554,11 @@ async fn an_officer_awards_from_the_page_once() {
     for expected in [
         "Lettre d'octroi",
         "Cuisine collective d'Hochelaga-Maisonneuve (NEQ 1100000001)",
-        "Matériel informatique : 2\u{a0}400,00\u{a0}$",
-        "Logiciels : 199,99\u{a0}$",
-        "Accompagnement : 6\u{a0}h (570,00\u{a0}$)",
-        "Total : 3\u{a0}169,99\u{a0}$",
-        "FDMT · Accompagnement : 570,00\u{a0}$",
+        "Matériel informatique\u{a0}: 2\u{a0}400,00\u{a0}$",
+        "Logiciels\u{a0}: 199,99\u{a0}$",
+        "Accompagnement\u{a0}: 6\u{a0}h (570,00\u{a0}$)",
+        "Total\u{a0}: 3\u{a0}169,99\u{a0}$",
+        "FDMT · Accompagnement\u{a0}: 570,00\u{a0}$",
         "Dépenses admissibles",
     ] {
         assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
@@ -617,7 +617,7 @@ async fn an_officer_awards_from_the_page_once() {
     assert_eq!((signed.client_address.as_str(), signed.letter_sha256.as_str()), ("127.0.0.1", recorded.as_str()));
     assert!(signed.accepted_at.starts_with("20"), "{}", signed.accepted_at);
     let html = member.get(&format!("/grants/{grant}?notice=signed")).await.text().await.unwrap();
-    assert!(html.contains("Lettre acceptée : la bourse est active."), "{html}");
+    assert!(html.contains("Lettre acceptée\u{a0}: la bourse est active."), "{html}");
     assert!(html.contains("Lettre d&#39;octroi acceptée par Josée Côté (Directrice générale)"), "{html}");
     assert!(!html.contains(&format!(r#"action="/grants/{grant}/accept""#)), "no second form");
     // The grant's statement: each commitment, nothing spent yet, everything left to spend.

@@ -211,8 +211,8 @@ async fn an_officer_and_two_reviewers_take_an_application_to_approval_in_the_bro
     assert_eq!(
         subjects,
         [
-            "DATAide : demande « Virage numérique de la cuisine collective » reçue",
-            "DATAide : demande « Virage numérique de la cuisine collective » approuvée"
+            "DATAide\u{a0}: demande «\u{a0}Virage numérique de la cuisine collective\u{a0}» reçue",
+            "DATAide\u{a0}: demande «\u{a0}Virage numérique de la cuisine collective\u{a0}» approuvée"
         ]
     );
     let history = app.db().grant_history(grant).await.unwrap();

@@ -54,6 +54,19 @@ impl Page {
         i18n::hours(self.lang, *hours)
     }
 
+    /// What goes between a label and its text: `\u{a0}: ` in French, `: ` in English.
+    pub fn colon(&self) -> &'static str {
+        match self.lang {
+            Language::Fr => "\u{a0}: ",
+            Language::En => ": ",
+        }
+    }
+
+    /// `NEQ : 1143356789` with the language's punctuation (see [`i18n::labelled`]).
+    pub fn labelled(&self, label: &str, text: &str) -> String {
+        i18n::labelled(self.lang, label, text)
+    }
+
     pub fn date(&self, stored: &str) -> String {
         i18n::date(stored)
     }

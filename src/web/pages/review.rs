@@ -755,7 +755,7 @@ pub async fn batch(
                 format!("{title} {}", first.or(detail).unwrap_or_default())
             }
         };
-        lines.push(format!("#{id} : {text}"));
+        lines.push(crate::i18n::labelled(page.lang, &format!("#{id}"), &text));
     }
     let title = page.t("batch-title");
     let link = Some(("/queues/decision".to_string(), page.t("queue-decision")));

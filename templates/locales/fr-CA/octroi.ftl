@@ -7,8 +7,8 @@ problem-the-region-is-a-code-from = La région est un code de 01 à 17.
 problem-the-e-mail-address-must-look = L'adresse courriel doit ressembler à nom@exemple.org.
 problem-the-postal-code-must-look-like = Le code postal doit ressembler à H2X 1Y4.
 problem-the-language-is-fr-or-en = La langue est fr ou en.
-problem-not-a-number-write-it-like = Nombre invalide : écrivez-le comme { $form }.
-problem-ambiguous-amount = Milliers ou décimales? Écrivez le montant comme { $form }.
+problem-not-a-number-write-it-like = Nombre invalide : écrivez-le comme { $form }.
+problem-ambiguous-amount = Milliers ou décimales ? Écrivez le montant comme { $form }.
 problem-at-most-two-decimals = Au plus deux décimales.
 problem-must-not-be-negative = Ne peut pas être négatif.
 problem-too-large = Trop élevé.
@@ -25,9 +25,9 @@ problem-invalid-request-body = Corps de requête invalide
 problem-request-too-large = Requête trop volumineuse
 problem-a-request-body-is-limited-to = Le corps d'une requête est limité à 1 Mio.
 problem-unsupported-content-type = Type de contenu non pris en charge
-problem-send-json-content-type-application-json = Envoyez du JSON (Content-Type: application/json).
+problem-send-json-content-type-application-json = Envoyez du JSON (en-tête Content-Type application/json).
 problem-some-fields-are-invalid = Certains champs sont invalides
-problem-nothing-was-saved-correct-the-fields = Rien n'a été enregistré; corrigez les champs indiqués.
+problem-nothing-was-saved-correct-the-fields = Rien n'a été enregistré ; corrigez les champs indiqués.
 problem-not-found = Introuvable
 problem-method-not-allowed = Méthode non permise
 problem-this-address-does-not-accept-this = Cette adresse n'accepte pas cette méthode HTTP.
@@ -37,25 +37,25 @@ problem-unknown-organism = Organisme inconnu
 problem-organism-already-registered = Organisme déjà inscrit
 problem-an-organism-with-this-neq-already = Un organisme avec ce NEQ existe déjà.
 problem-changed-in-the-meantime = Modifié entre-temps
-problem-someone-else-changed-this-application-reload = Quelqu'un d'autre a modifié cette demande; rechargez-la et recommencez.
+problem-someone-else-changed-this-application-reload = Quelqu'un d'autre a modifié cette demande ; rechargez-la et recommencez.
 problem-application-cannot-be-changed = Demande non modifiable
-problem-an-application-in-state-can-no = Une demande à l'état « { $state } » ne peut plus être modifiée.
+problem-an-application-in-state-can-no = Une demande à l'état « { $state } » ne peut plus être modifiée.
 problem-action-not-possible-at-this-stage = Action impossible à cette étape
-problem-event-not-allowed-detail = « { $event } » n'est pas permis à l'état « { $state } ». Permis : { $allowed }.
+problem-event-not-allowed-detail = « { $event } » n'est pas permis à l'état « { $state } ». Permis : { $allowed }.
 problem-action-reserved-for-another-role = Action réservée à un autre rôle
-problem-role-may-not-do = Le rôle « { $role } » ne peut pas faire « { $event } ».
+problem-role-may-not-do = Le rôle « { $role } » ne peut pas faire « { $event } ».
 problem-conditions-not-met = Conditions non remplies
-problem-conditions-detail = « { $event } » exige : { $failed }.
+problem-conditions-detail = « { $event } » exige : { $failed }.
 problem-service-unavailable = Service indisponible
 problem-internal-error = Erreur interne
-problem-an-unexpected-error-occurred-nothing-was = Une erreur imprévue est survenue; rien n'a été enregistré. Donnez l'identifiant de requête au soutien.
+problem-an-unexpected-error-occurred-nothing-was = Une erreur imprévue est survenue ; rien n'a été enregistré. Donnez l'identifiant de requête au soutien.
 problem-nothing = aucune action
 problem-unauthenticated = Connexion requise
-problem-unauthenticated-detail = Connectez-vous, ou donnez un jeton d'API valide (Authorization: Bearer …).
+problem-unauthenticated-detail = Connectez-vous, ou donnez un jeton d'API valide (Authorization : Bearer …).
 problem-forbidden = Accès refusé
 problem-forbidden-detail = Votre compte ne permet pas cette action.
 problem-csrf = Formulaire expiré
-problem-csrf-detail = Ce formulaire n'est plus valide. Rechargez la page et recommencez; rien n'a été enregistré.
+problem-csrf-detail = Ce formulaire n'est plus valide. Rechargez la page et recommencez ; rien n'a été enregistré.
 problem-too-many-attempts = Trop de tentatives
 problem-too-many-attempts-detail = Trop de tentatives de connexion ont échoué. Attendez 15 minutes ou réinitialisez votre mot de passe.
 problem-duplicate-email = Adresse déjà utilisée
@@ -72,15 +72,15 @@ nav-logout = Se déconnecter
 nav-login = Se connecter
 nav-signup = Inscrire un organisme
 lang-switch = English
-footer = DATAide : le virage numérique des organismes communautaires du Québec. Programme financé par le FQIS et le FDMT.
+footer = DATAide : le virage numérique des organismes communautaires du Québec. Programme financé par le FQIS et le FDMT.
 form-errors-title = Il y a un problème
 form-errors-partly-saved-title = Brouillon enregistré, sauf ces champs
-form-errors-partly-saved = Tout le reste est enregistré. Les champs ci-dessous gardent ce que vous avez tapé sur cette page, mais ils n'ont pas été enregistrés : corrigez-les et enregistrez de nouveau.
+form-errors-partly-saved = Tout le reste est enregistré. Les champs ci-dessous gardent ce que vous avez tapé sur cette page, mais ils n'ont pas été enregistrés : corrigez-les et enregistrez de nouveau.
 
 ## Sign in
 login-title = Connexion
 login-submit = Se connecter
-login-forgot = Mot de passe oublié?
+login-forgot = Mot de passe oublié ?
 login-signup = Inscrire un organisme
 login-wrong = Courriel ou mot de passe incorrect.
 notice-password-reset = Votre mot de passe a été changé. Connectez-vous avec le nouveau.
@@ -115,7 +115,7 @@ field-lines = Achats demandés
 field-requested-coaching-hours = Heures d'accompagnement demandées
 field-contact-name = Personne-ressource
 field-withdraw-reason = Raison du retrait (facultatif)
-hint-neq = Le numéro d'entreprise du Québec : 10 chiffres, par exemple 1143356789.
+hint-neq = Le numéro d'entreprise du Québec : 10 chiffres, par exemple 1143356789.
 hint-password = Au moins 12 caractères. Une phrase facile à retenir fait un bon mot de passe.
 hint-needs-assessment = Décrivez votre situation numérique actuelle et ce qui vous manque.
 hint-lines = Une ligne par achat de matériel ou de logiciel. Laissez vides les lignes inutiles.
@@ -131,7 +131,7 @@ signup-have-account = J'ai déjà un compte
 
 ## Passwords
 forgot-title = Mot de passe oublié
-forgot-intro = Entrez votre courriel : nous vous enverrons un lien pour choisir un nouveau mot de passe.
+forgot-intro = Entrez votre courriel : nous vous enverrons un lien pour choisir un nouveau mot de passe.
 forgot-submit = Envoyer le lien
 forgot-sent = Si un compte existe avec ce courriel, un lien vient d'y être envoyé. Il est valide une heure et ne sert qu'une fois.
 reset-title = Nouveau mot de passe
@@ -160,18 +160,18 @@ role-coach = Accompagnateur ou accompagnatrice
 role-admin = Administration
 
 ## E-mails
-mail-reset-subject = DATAide : changer votre mot de passe
+mail-reset-subject = DATAide : changer votre mot de passe
 mail-reset-body = Bonjour { $name },
 
-    Pour choisir un nouveau mot de passe, ouvrez ce lien dans les { $minutes } prochaines minutes :
+    Pour choisir un nouveau mot de passe, ouvrez ce lien dans les { $minutes } prochaines minutes :
     { $link }
 
-    Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.
-mail-invite-subject = DATAide : invitation à utiliser octroi
+    Si vous n'avez rien demandé, ignorez ce message : votre mot de passe ne change pas.
+mail-invite-subject = DATAide : invitation à utiliser octroi
 mail-invite-body = Bonjour,
 
     { $inviter } vous invite à utiliser octroi, la plateforme des bourses DATAide.
-    Créez votre compte en ouvrant ce lien d'ici { $days } jours :
+    Créez votre compte en ouvrant ce lien d'ici { $days } jours :
     { $link }
 
 ## Dashboard
@@ -189,7 +189,7 @@ col-date = Date
 col-step = Étape
 col-by = Par
 col-reason = Raison
-grant-untitled = Demande no { $id } (sans titre)
+grant-untitled = Demande nº { $id } (sans titre)
 
 ## Workflow states
 state-draft = Brouillon
@@ -227,7 +227,7 @@ event-cancel = Annulation
 
 ## Application form
 edit-title = Demande de bourse DATAide
-edit-intro = Remplissez la demande à votre rythme : enregistrez le brouillon et revenez plus tard. État :
+edit-intro = Remplissez la demande à votre rythme : enregistrez le brouillon et revenez plus tard. État :
 grant-saved = Brouillon enregistré.
 edit-project = Le projet
 edit-lines = Matériel et logiciels demandés
@@ -298,16 +298,16 @@ batch-decline = Refuser
 batch-submit = Appliquer aux demandes cochées
 batch-title = Décisions en lot
 batch-done = décision enregistrée.
-batch-none = Aucune demande cochée : rien n'a été décidé.
+batch-none = Aucune demande cochée : rien n'a été décidé.
 field-decision-reason = Message à l'organisme
-hint-decision-reason = Obligatoire pour un refus ou une demande de renseignements ; l'organisme le reçoit par courriel.
+hint-decision-reason = Obligatoire pour un refus ou une demande de renseignements ; l'organisme le reçoit par courriel.
 field-proposed-equipment = Matériel proposé ($)
 field-proposed-software = Logiciels proposés ($)
 field-proposed-coaching_hours = Heures d'accompagnement proposées
 field-recommendation = Recommandation
 field-comment = Commentaire
 field-conflict-reason = Nature du conflit d'intérêts
-hint-conflict = Vous quitterez les demandes de cet organisme que vous n'avez pas encore évaluées ; une autre personne les évaluera.
+hint-conflict = Vous quitterez les demandes de cet organisme que vous n'avez pas encore évaluées ; une autre personne les évaluera.
 hint-assign = Seules les personnes sans conflit d'intérêts avec l'organisme sont proposées, les moins chargées d'abord.
 recommendation-approve = Approuver
 recommendation-decline = Refuser
@@ -332,7 +332,7 @@ manage-load = { $count } en cours
 manage-decision = Décision
 manage-no-decision = Aucune décision n'est à prendre à cette étape.
 manage-proposal = Montants proposés
-manage-do-send_to_review = Admissible : envoyer en évaluation
+manage-do-send_to_review = Admissible : envoyer en évaluation
 manage-do-complete_reviews = Passer à la décision
 manage-do-approve = Approuver
 manage-do-decline = Refuser
@@ -352,60 +352,60 @@ conflict-submit = Déclarer un conflit d'intérêts
 notice-done = Décision enregistrée.
 notice-assigned = Évaluateurs assignés.
 notice-unassigned = Évaluateur retiré.
-notice-short = Il manque des évaluateurs sans conflit d'intérêts : assignez-en un à la main.
-notice-reviewed = Évaluation remise. Merci !
-notice-conflict = Conflit déclaré : vous ne verrez plus les demandes de cet organisme.
+notice-short = Il manque des évaluateurs sans conflit d'intérêts : assignez-en un à la main.
+notice-reviewed = Évaluation remise. Merci !
+notice-conflict = Conflit déclaré : vous ne verrez plus les demandes de cet organisme.
 problem-nothing-proposed = Proposez un montant ou des heures d'accompagnement.
 problem-score-on-scale = Choisissez une note entière de { $min } à { $max }.
 problem-above-cap = Le total, accompagnement compris, dépasse le plafond de { $cap } par bourse.
 problem-not-reviewable = Évaluation impossible à cette étape
-problem-not-reviewable-detail = La demande n'est pas en évaluation ; rien n'a été enregistré.
+problem-not-reviewable-detail = La demande n'est pas en évaluation ; rien n'a été enregistré.
 problem-proposal-required = Montants requis
 problem-proposal-required-detail = Pour approuver, indiquez les montants proposés et les heures d'accompagnement.
 problem-not-assigned = Demande non assignée
-problem-not-assigned-detail = Cette demande ne vous est pas assignée ; vous ne pouvez pas l'évaluer.
+problem-not-assigned-detail = Cette demande ne vous est pas assignée ; vous ne pouvez pas l'évaluer.
 problem-already-reviewed = Évaluation déjà remise
-problem-already-reviewed-detail = Vous avez déjà évalué cette demande ; une évaluation remise ne se modifie pas.
+problem-already-reviewed-detail = Vous avez déjà évalué cette demande ; une évaluation remise ne se modifie pas.
 problem-conflict-of-interest = Conflit d'intérêts
-problem-conflict-of-interest-detail = Cette personne travaille pour l'organisme ou a déclaré un conflit d'intérêts avec lui : elle ne peut pas évaluer sa demande.
+problem-conflict-of-interest-detail = Cette personne travaille pour l'organisme ou a déclaré un conflit d'intérêts avec lui : elle ne peut pas évaluer sa demande.
 problem-not-a-reviewer = Pas un évaluateur
 problem-not-a-reviewer-detail = Ce compte n'a pas le rôle d'évaluateur.
-mail-assigned-subject = DATAide : une demande à évaluer
+mail-assigned-subject = DATAide : une demande à évaluer
 mail-assigned-body = Bonjour { $name },
 
-    La demande « { $title } » vous est assignée pour évaluation :
+    La demande « { $title } » vous est assignée pour évaluation :
     { $link }
 
     Si vous êtes en conflit d'intérêts avec l'organisme, déclarez-le sur cette page.
-mail-step-submit-subject = DATAide : demande « { $title } » reçue
+mail-step-submit-subject = DATAide : demande « { $title } » reçue
 mail-step-submit-body = Bonjour { $name },
 
-    Nous avons bien reçu votre demande « { $title } ». Elle sera d'abord vérifiée, puis évaluée.
-    Suivez-la ici : { $link }
-mail-step-request_info-subject = DATAide : renseignements demandés pour « { $title } »
+    Nous avons bien reçu votre demande « { $title } ». Elle sera d'abord vérifiée, puis évaluée.
+    Suivez-la ici : { $link }
+mail-step-request_info-subject = DATAide : renseignements demandés pour « { $title } »
 mail-step-request_info-body = Bonjour { $name },
 
-    Le programme a besoin de renseignements sur votre demande « { $title } » :
+    Le programme a besoin de renseignements sur votre demande « { $title } » :
 
     { $reason }
 
-    Complétez la demande puis envoyez votre réponse : { $link }
-mail-step-approve-subject = DATAide : demande « { $title } » approuvée
+    Complétez la demande puis envoyez votre réponse : { $link }
+mail-step-approve-subject = DATAide : demande « { $title } » approuvée
 mail-step-approve-body = Bonjour { $name },
 
-    Bonne nouvelle : votre demande « { $title } » est approuvée. La lettre d'octroi suivra.
+    Bonne nouvelle : votre demande « { $title } » est approuvée. La lettre d'octroi suivra.
     { $link }
-mail-step-decline-subject = DATAide : décision sur « { $title } »
+mail-step-decline-subject = DATAide : décision sur « { $title } »
 mail-step-decline-body = Bonjour { $name },
 
-    Nous regrettons de vous annoncer que votre demande « { $title } » n'est pas retenue.
-    Raison : { $reason }
+    Nous regrettons de vous annoncer que votre demande « { $title } » n'est pas retenue.
+    Raison : { $reason }
 
     { $link }
-mail-step-award-subject = DATAide : bourse octroyée pour « { $title } »
+mail-step-award-subject = DATAide : bourse octroyée pour « { $title } »
 mail-step-award-body = Bonjour { $name },
 
-    La bourse de votre demande « { $title } » est octroyée. Votre lettre d'octroi vous attend :
+    La bourse de votre demande « { $title } » est octroyée. Votre lettre d'octroi vous attend :
     { $link }
 
 ## Ledger (issue 5)
@@ -414,13 +414,13 @@ problem-ledger-not-positive-detail = Un montant doit être supérieur à zéro.
 problem-ledger-no-allocation = Aucune enveloppe pour cette année
 problem-ledger-no-allocation-detail = L'enveloppe { $envelope } n'a pas d'allocation pour l'exercice { $year }.
 problem-insufficient-funds = Fonds insuffisants
-problem-insufficient-funds-detail = L'enveloppe { $envelope } de l'exercice { $year } n'a plus que { $available } de disponible : il manque { $missing }. Rien n'a été engagé.
+problem-insufficient-funds-detail = L'enveloppe { $envelope } de l'exercice { $year } n'a plus que { $available } de disponible : il manque { $missing }. Rien n'a été engagé.
 problem-ledger-unknown-entry = Écriture introuvable
 problem-ledger-unknown-entry-detail = Cette écriture ou cet engagement n'existe pas.
 problem-exceeds-commitment = Engagement dépassé
 problem-exceeds-commitment-detail = L'engagement ne contient plus que { $remaining }, moins que les { $asked } demandés.
 problem-already-settled = Engagement déjà soldé
-problem-already-settled-detail = Cet engagement a déjà été libéré; rien ne peut plus y être dépensé.
+problem-already-settled-detail = Cet engagement a déjà été libéré ; rien ne peut plus y être dépensé.
 problem-not-reversible = Contrepassation impossible
 problem-not-reversible-detail = Cette écriture est déjà contrepassée, ou d'autres écritures en dépendent.
 problem-award-required = Montants de la bourse requis
@@ -428,7 +428,7 @@ problem-award-required-detail = Pour octroyer la bourse, indiquez les montants, 
 problem-award-nothing = Bourse vide
 problem-award-nothing-detail = Une bourse octroie au moins un montant ou des heures d'accompagnement.
 problem-award-not-as-previewed = Refaites l'aperçu
-problem-award-not-as-previewed-detail = Les montants, l'exercice ou la répartition entre les enveloppes diffèrent de l'aperçu : rien n'a été engagé. Refaites l'aperçu de l'octroi, vérifiez-le, puis confirmez.
+problem-award-not-as-previewed-detail = Les montants, l'exercice ou la répartition entre les enveloppes diffèrent de l'aperçu : rien n'a été engagé. Refaites l'aperçu de l'octroi, vérifiez-le, puis confirmez.
 problem-award-above-cap = Plafond dépassé
 problem-award-above-cap-detail = La bourse, accompagnement compris, dépasse le plafond par bourse du programme.
 problem-award-no-envelope = Aucune enveloppe pour cette catégorie
@@ -438,16 +438,16 @@ problem-idempotency-replay-detail = Cette clé d'idempotence a déjà servi pour
 problem-idempotency-key-required = Clé d'idempotence requise
 problem-idempotency-key-required-detail = Confirmez une bourse avec l'en-tête Idempotency-Key, pour qu'une nouvelle tentative ne l'engage pas deux fois.
 problem-idempotency-key-reused = Clé d'idempotence déjà utilisée
-problem-idempotency-key-reused-detail = Cette clé a déjà servi pour une demande différente; rien n'a été engagé.
+problem-idempotency-key-reused-detail = Cette clé a déjà servi pour une demande différente ; rien n'a été engagé.
 problem-idempotency-in-progress = Demande en cours
-problem-idempotency-in-progress-detail = Une demande avec cette clé est en cours; réessayez dans un instant.
+problem-idempotency-in-progress-detail = Une demande avec cette clé est en cours ; réessayez dans un instant.
 award-legend = Octroyer la bourse
 award-fiscal-year = Exercice financier des enveloppes
 award-preview = Répartition entre les enveloppes
 award-envelope = Enveloppe
 award-preview-button = Voir la répartition
 award-confirm = Confirmer l'octroi et engager les fonds
-notice-award-made = Bourse octroyée : les fonds sont engagés.
+notice-award-made = Bourse octroyée : les fonds sont engagés.
 finance-title = Enveloppes et grand livre
 finance-intro = Par enveloppe et exercice financier, recalculé à partir des écritures du grand livre.
 finance-year = Exercice
@@ -457,28 +457,28 @@ finance-spent = Dépensé
 finance-available = Disponible
 finance-summary-csv = Télécharger le sommaire (CSV)
 finance-ledger-csv = Télécharger le grand livre (CSV)
-finance-csv-hint = Fichiers CSV pour un tableur en français (Canada) : UTF-8, champs séparés par des points-virgules, virgule décimale.
+finance-csv-hint = Fichiers CSV pour un tableur en français (Canada) : UTF-8, champs séparés par des points-virgules, virgule décimale.
 nav-finance = Finances
 
 ## Award letter (issue 5)
 letter-title = Lettre d'octroi — { $program }
-letter-reference = Demande no { $id } · octroyée le { $date }
+letter-reference = Demande nº { $id } · octroyée le { $date }
 letter-parties = Entre les parties
 letter-operator = { $operator }, qui administre le programme,
 letter-organism = et { $organism } (NEQ { $neq }),
-letter-purpose = Objet : une bourse pour le projet « { $project } », afin d'acquérir du matériel et des logiciels adaptés et de bénéficier d'un accompagnement.
-letter-amounts = Montant maximal accordé, par catégorie :
-letter-equipment = Matériel informatique : { $amount }
-letter-software = Logiciels : { $amount }
-letter-coaching = Accompagnement : { $hours } ({ $amount })
-letter-total = Total : { $amount }
-letter-sources = Sources de financement (exercice { $year }) :
-letter-duration = Durée : la bourse est valable douze mois à compter de son acceptation.
-letter-conditions = Dépenses admissibles : le matériel, les logiciels et l'accompagnement approuvés par le programme, taxes nettes du remboursement auquel l'organisme a droit. Sont exclus le fonctionnement courant et toute dépense non approuvée.
-letter-payments = Versements : les achats sont payés par le programme sur approbation de chaque commande; l'accompagnement est payé à l'heure réalisée.
-letter-obligations = Obligations de l'organisme : utiliser les fonds aux fins prévues, conserver les pièces justificatives et remettre un rapport final.
-letter-repayment = Les sommes utilisées à d'autres fins doivent être remboursées; le programme peut résilier la bourse en cas de manquement.
-letter-acceptance = Acceptation : la personne autorisée de l'organisme accepte la présente lettre dans octroi (nom, titre, date et adresse réseau sont consignés).
+letter-purpose = Objet : une bourse pour le projet « { $project } », afin d'acquérir du matériel et des logiciels adaptés et de bénéficier d'un accompagnement.
+letter-amounts = Montant maximal accordé, par catégorie :
+letter-equipment = Matériel informatique : { $amount }
+letter-software = Logiciels : { $amount }
+letter-coaching = Accompagnement : { $hours } ({ $amount })
+letter-total = Total : { $amount }
+letter-sources = Sources de financement (exercice { $year }) :
+letter-duration = Durée : la bourse est valable douze mois à compter de son acceptation.
+letter-conditions = Dépenses admissibles : le matériel, les logiciels et l'accompagnement approuvés par le programme, taxes nettes du remboursement auquel l'organisme a droit. Sont exclus le fonctionnement courant et toute dépense non approuvée.
+letter-payments = Versements : les achats sont payés par le programme sur approbation de chaque commande ; l'accompagnement est payé à l'heure réalisée.
+letter-obligations = Obligations de l'organisme : utiliser les fonds aux fins prévues, conserver les pièces justificatives et remettre un rapport final.
+letter-repayment = Les sommes utilisées à d'autres fins doivent être remboursées ; le programme peut résilier la bourse en cas de manquement.
+letter-acceptance = Acceptation : la personne autorisée de l'organisme accepte la présente lettre dans octroi (nom, titre, date et adresse réseau sont consignés).
 letter-download = Télécharger la lettre d'octroi (PDF)
 letter-download-en = Lettre en anglais (PDF)
 
@@ -486,42 +486,42 @@ letter-download-en = Lettre en anglais (PDF)
 problem-acceptance-required = Signature requise
 problem-acceptance-required-detail = Pour accepter la lettre d'octroi, indiquez votre nom et votre titre, et confirmez que vous en acceptez les conditions.
 letter-accept-legend = Accepter la lettre d'octroi
-letter-accept-intro = Lisez la lettre d'octroi avant de l'accepter. En l'acceptant, vous engagez l'organisme à en respecter les conditions; votre nom, votre titre, la date et l'adresse réseau de votre connexion sont consignés.
+letter-accept-intro = Lisez la lettre d'octroi avant de l'accepter. En l'acceptant, vous engagez l'organisme à en respecter les conditions ; votre nom, votre titre, la date et l'adresse réseau de votre connexion sont consignés.
 field-signer-name = Votre nom
 field-signer-title = Votre titre ou fonction dans l'organisme
 field-accept-conditions = J'ai lu la lettre d'octroi et j'en accepte les conditions au nom de l'organisme.
 letter-accept-button = Accepter la lettre d'octroi
 letter-accept-recorded = Lettre d'octroi acceptée par { $name } ({ $title }) le { $date }.
-letter-accept-record-details = Adresse réseau : { $address } · empreinte SHA-256 de la lettre : { $sha }
-notice-accepted = Lettre acceptée : la bourse est active.
-mail-step-accept-subject = DATAide : lettre d'octroi acceptée pour « { $title } »
+letter-accept-record-details = Adresse réseau : { $address } · empreinte SHA-256 de la lettre : { $sha }
+notice-accepted = Lettre acceptée : la bourse est active.
+mail-step-accept-subject = DATAide : lettre d'octroi acceptée pour « { $title } »
 mail-step-accept-body = Bonjour { $name },
 
-    La lettre d'octroi de « { $title } » a été acceptée au nom de votre organisme ({ $reason }). La bourse est maintenant active :
+    La lettre d'octroi de « { $title } » a été acceptée au nom de votre organisme ({ $reason }). La bourse est maintenant active :
     { $link }
 statement-title = Relevé de la bourse (grand livre)
 statement-released = Libéré
 statement-remaining = Reste à dépenser
 problem-password-change-required = Choisissez d'abord un nouveau mot de passe
-problem-password-change-required-detail = Ce compte doit choisir un nouveau mot de passe avant toute chose : ouvrez une session sur le Web et changez-le.
+problem-password-change-required-detail = Ce compte doit choisir un nouveau mot de passe avant toute chose : ouvrez une session sur le Web et changez-le.
 problem-wrong-password = Ce n'est pas votre mot de passe actuel.
-problem-control-characters = Une seule ligne : pas de saut de ligne, de tabulation ni d'autre caractère de contrôle.
+problem-control-characters = Une seule ligne : pas de saut de ligne, de tabulation ni d'autre caractère de contrôle.
 field-current-password = Mot de passe actuel
 field-revoke-tokens = Révoquer aussi mes jetons d'API (les scripts et intégrations en demanderont de nouveaux)
 reset-intro = Choisissez un nouveau mot de passe. Toutes les sessions de ce compte se terminent, sur tous les appareils.
 problem-not-assignable = Pas en évaluation
 problem-not-assignable-detail = Les évaluateurs ne sont affectés que pendant l'évaluation de la demande.
-notice-signed-up = Inscription reçue : un courriel a été envoyé à l'adresse indiquée. Ouvrez une session avec cette adresse et votre mot de passe.
-mail-welcome-subject = DATAide : votre compte est prêt
+notice-signed-up = Inscription reçue : un courriel a été envoyé à l'adresse indiquée. Ouvrez une session avec cette adresse et votre mot de passe.
+mail-welcome-subject = DATAide : votre compte est prêt
 mail-welcome-body = Bonjour { $name },
 
-    Votre organisme est inscrit et votre compte est prêt. Ouvrez une session pour commencer votre demande :
+    Votre organisme est inscrit et votre compte est prêt. Ouvrez une session pour commencer votre demande :
     { $link }
-mail-signup-known-subject = DATAide : inscription avec votre adresse
+mail-signup-known-subject = DATAide : inscription avec votre adresse
 mail-signup-known-body = Bonjour,
 
     Quelqu'un a tenté d'inscrire un organisme avec cette adresse courriel, qui a déjà un compte. Rien n'a été créé.
-    Si c'était vous, ouvrez une session avec votre mot de passe habituel (ou choisissez-en un nouveau depuis la page de connexion) : { $link }
+    Si c'était vous, ouvrez une session avec votre mot de passe habituel (ou choisissez-en un nouveau depuis la page de connexion) : { $link }
     Sinon, vous pouvez ignorer ce message.
 field-new-password = Nouveau mot de passe
 field-new-password-confirm = Nouveau mot de passe (encore une fois)
