@@ -86,6 +86,82 @@ async fn value(c: &Client, id: &str) -> String {
     c.find(Locator::Id(id)).await.unwrap().prop("value").await.unwrap().unwrap_or_default()
 }
 
+/// A Chrome DevTools command, through chromedriver (`goog/cdp/execute`).
+#[derive(Debug)]
+struct Cdp(serde_json::Value);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        (axum::http::Method::POST, Some(self.0.to_string()))
+    }
+}
+
+/// axe-core, fetched by `.ci/run` from npm into `target/axe/axe.min.js` (or `OCTROI_AXE_JS`).
+fn axe_source() -> Option<&'static str> {
+    static AXE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    AXE.get_or_init(|| {
+        let path = std::env::var("OCTROI_AXE_JS")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|_| common::manifest_dir().join("target/axe/axe.min.js"));
+        std::fs::read_to_string(path).ok()
+    })
+    .as_deref()
+}
+
+/// Every page a journey shows is checked once (by its address): axe-core finds no WCAG 2.2 A or AA
+/// violation, and at 375 px wide nothing scrolls sideways.
+async fn check_page(c: &Client) {
+    let url = c.current_url().await.unwrap();
+    let key = format!("{}{}", url.path(), url.query().map(|q| format!("?{q}")).unwrap_or_default());
+    static SEEN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    {
+        let mut seen = SEEN.lock().unwrap();
+        if seen.contains(&key) {
+            return;
+        }
+        seen.push(key.clone());
+    }
+    let Some(axe) = axe_source() else {
+        assert!(
+            std::env::var("OCTROI_REQUIRE_BROWSER").is_err(),
+            "OCTROI_REQUIRE_BROWSER is set but axe-core is missing (target/axe/axe.min.js, fetched by .ci/run)"
+        );
+        return;
+    };
+    c.execute(axe, vec![]).await.unwrap();
+    let violations = c
+        .execute_async(
+            r#"const done = arguments[arguments.length - 1];
+            axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } })
+              .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' — '
+                + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))))
+              .catch(e => done(['axe failed: ' + e]));"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(violations, json!([]), "axe-core on {key}");
+    let phone = json!({ "cmd": "Emulation.setDeviceMetricsOverride",
+        "params": { "width": 375, "height": 800, "deviceScaleFactor": 1, "mobile": false } });
+    c.issue_cmd(Cdp(phone)).await.unwrap();
+    let widths = c
+        .execute(
+            r#"const wide = [...document.querySelectorAll('body *')]
+                .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1 && !e.closest('.scroll'))
+                .slice(0, 3).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));
+            return [document.documentElement.scrollWidth, window.innerWidth, wide];"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    c.issue_cmd(Cdp(json!({ "cmd": "Emulation.clearDeviceMetricsOverride", "params": {} }))).await.unwrap();
+    assert!(widths[0].as_i64() <= widths[1].as_i64(), "{key} scrolls sideways at 375 px: {widths}");
+}
+
 async fn body(c: &Client) -> String {
     c.find(Locator::Css("body")).await.unwrap().text().await.unwrap()
 }
@@ -103,6 +179,7 @@ async fn wait_text(c: &Client, text: &str) -> String {
             None => String::new(),
         };
         if shown.contains(text) {
+            check_page(c).await;
             return shown;
         }
         assert!(Instant::now() < deadline, "the page never showed {text:?}; it shows:\n{shown}");
