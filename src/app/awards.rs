@@ -168,7 +168,12 @@ pub async fn award_preview(
 /// The fiscal year an award commits in by default: today's, or the program's last when the program's
 /// years are over (the program team sets the years in `policies/dataide.toml`).
 pub fn default_fiscal_year(state: &AppState) -> String {
+    current_fiscal_year(state).to_string()
+}
+
+/// The fiscal year awards are made in now: today's, if the program has envelopes for it, else its last.
+pub fn current_fiscal_year(state: &AppState) -> crate::domain::FiscalYear {
     let today = crate::domain::FiscalYear::of(chrono::Utc::now().date_naive());
     let years = &state.program.fiscal_years;
-    if years.contains(&today) { today } else { *years.last().expect("a program has fiscal years") }.to_string()
+    if years.contains(&today) { today } else { *years.last().expect("a program has fiscal years") }
 }

@@ -703,6 +703,20 @@ impl Db {
             .await?)
     }
 
+    /// The equipment and software asked by the applications submitted from `from` (inclusive) to `to`
+    /// (exclusive), ISO dates.
+    pub async fn requested_between(&self, from: &str, to: &str) -> Result<Money> {
+        let cents: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(requested_equipment_cents + requested_software_cents), 0) FROM grants
+             WHERE submitted_at >= $1 AND submitted_at < $2",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Money::from_cents(cents))
+    }
+
     /// The member's acceptance of a grant's award letter, once given.
     pub async fn acceptance(&self, grant_id: GrantId) -> Result<Option<AcceptanceRecord>> {
         Ok(sqlx::query_as::<_, AcceptanceRecord>(

@@ -384,6 +384,20 @@ impl Db {
             .collect())
     }
 
+    /// What the program awarded in `fiscal_year`: its commitments, less those reversed (a commitment
+    /// spent or released stays awarded).
+    pub async fn awarded_in(&self, fiscal_year: &str) -> Result<Money> {
+        let cents: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(SUM(e.amount_cents), 0) FROM ledger_entries e
+             WHERE e.kind = 'commit' AND e.fiscal_year = $1
+               AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)",
+        )
+        .bind(fiscal_year)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Money::from_cents(cents))
+    }
+
     pub async fn ledger_balances(&self) -> Result<BTreeMap<(String, String), crate::domain::ledger::Balance>> {
         let mut conn = self.pool.acquire().await?;
         let rows: Vec<EntryRow> = sqlx::query_as(&format!("SELECT {ENTRY_COLUMNS} FROM ledger_entries ORDER BY id"))

@@ -752,3 +752,29 @@ async fn the_error_summary_names_each_field_in_the_order_of_the_form() {
     let neq = html.find("NEQ\u{a0}: ").unwrap();
     assert!(neq < html.find("Région\u{a0}: ").unwrap(), "in the order of the form");
 }
+
+/// The staff's dashboard says what waits on them, queue by queue with the oldest application, and how
+/// the program stands this fiscal year: requested, awarded, committed, spent and available.
+#[tokio::test]
+async fn the_staff_dashboard_says_what_needs_doing_and_how_the_program_stands() {
+    let app = TestApp::spawn().await;
+    let awarded = app.grant_in(1, "awarded").await;
+    let submitted = app.grant_in(2, "submitted").await;
+    app.account("agente@test.org", AccountRole::ProgramOfficer, None).await;
+    let officer = Browser::new(&app);
+    officer.sign_in("agente@test.org", PASSWORD).await;
+    let html = officer.get("/dashboard").await.text().await.unwrap();
+    let work = &html[html.find("work-heading").unwrap()..html.find("year-heading").unwrap()];
+    assert!(work.contains(&format!("/grants/{}/manage", submitted.id)), "the oldest in screening: {work}");
+    assert!(work.contains(&format!("/grants/{}/manage", awarded.id)), "the oldest waiting for acceptance");
+    let year = &html[html.find("year-heading").unwrap()..];
+    // Requested: two applications of 3 × 1 200,00 $ + 480,50 $; awarded: the proposal and 6 h of coaching.
+    let figure = |label: &str| {
+        let at = year.find(&format!("<dt>{label}</dt><dd>")).unwrap_or_else(|| panic!("{label} in {year}"));
+        let rest = &year[at + label.len() + 13..];
+        rest[..rest.find("</dd>").unwrap()].to_string()
+    };
+    assert_eq!(figure("Demandé (matériel et logiciels)"), "8\u{a0}161,00\u{a0}$");
+    assert_eq!(figure("Octroyé"), "3\u{a0}169,99\u{a0}$");
+    assert_eq!(figure("Engagé"), "3\u{a0}169,99\u{a0}$", "held until spent");
+}

@@ -36,6 +36,10 @@ pub struct DashboardPage {
     pub organism: Option<Organism>,
     pub grants: Vec<GrantSummary>,
     pub can_start: bool,
+    /// Staff: what waits on them, queue by queue.
+    pub work: Vec<super::review::QueueWork>,
+    /// Staff who see the whole program: how it stands this fiscal year.
+    pub year: Option<crate::app::finance::ProgramYear>,
 }
 
 pub async fn dashboard(
@@ -55,7 +59,7 @@ pub async fn dashboard(
         AccountRole::Coach => (None, state.db.grants_assigned_to(user.id, "coach").await?, false),
         _ => {
             signed.caller.require(&state, Action::GrantListAll, &Resource::Program)?;
-            (None, state.db.recent_grants(&state.grant_workflow().initial, 100).await?, false)
+            (None, state.db.recent_grants(&state.grant_workflow().initial, 10).await?, false)
         }
     };
     // Lists show only what the policies let this account see: a declared conflict hides an assigned
@@ -74,7 +78,13 @@ pub async fn dashboard(
             visible.push(g);
         }
     }
-    Ok(render(StatusCode::OK, &DashboardPage { page, organism, grants: visible, can_start }))
+    let work = super::review::queue_work(&state, &signed, &page).await?;
+    let year = if user.role().is_staff() && signed.caller.may(&state, Action::GrantListAll, &Resource::Program) {
+        Some(crate::app::finance::program_year(&state).await?)
+    } else {
+        None
+    };
+    Ok(render(StatusCode::OK, &DashboardPage { page, organism, grants: visible, can_start, work, year }))
 }
 
 pub async fn start(State(state): State<AppState>, signed: SignedIn) -> Result<Response, Problem> {

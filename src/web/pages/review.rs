@@ -62,6 +62,32 @@ async fn queue_links(state: &AppState, caller: &Caller, current: Option<QueueKin
         .collect())
 }
 
+/// One queue on the staff's dashboard: its link and count, and the application waiting longest in it.
+#[derive(Debug, Clone)]
+pub struct QueueWork {
+    pub link: QueueLink,
+    /// (its page, its title or number, days waiting in its state)
+    pub oldest: Option<(String, String, i64)>,
+}
+
+/// What waits on staff: each queue this caller works through but the list of all applications, with its
+/// count (as the navigation counted it) and its oldest application.
+pub async fn queue_work(state: &AppState, signed: &SignedIn, page: &Page) -> Result<Vec<QueueWork>, Problem> {
+    let today = chrono::Utc::now().date_naive();
+    let mut work = Vec::new();
+    for link in page.queues.iter().filter(|q| !q.href.ends_with("/all")) {
+        let Some(kind) = link.href.rsplit('/').next().and_then(QueueKind::parse) else { continue };
+        let query = queue_query(state, &signed.caller, kind, Filter::none(1));
+        let oldest = state.db.queue(&query, Some(link.count)).await?.rows.into_iter().next().map(|r| {
+            let days = r.state_entered_at.get(..10).and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+            let title = if r.title.is_empty() { page.ta("grant-untitled", "id", &r.id.to_string()) } else { r.title };
+            (kind.item_href(r.id), title, days.map(|d| (today - d).num_days().max(0)).unwrap_or(0))
+        });
+        work.push(QueueWork { link: link.clone(), oldest });
+    }
+    Ok(work)
+}
+
 /// A signed-in page with the staff's queues in its navigation.
 pub async fn work_page(
     state: &AppState,
