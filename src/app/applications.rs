@@ -3,7 +3,7 @@
 //! draft and save it.
 
 use crate::AppState;
-use crate::app::{AppError, FieldError, FieldProblem, Fields};
+use crate::app::{AppError, FieldError, FieldProblem, Fields, Refusal};
 use crate::domain::grant::{Application, Line, LineCategory, MAX_LINES};
 use crate::domain::workflow::{FireError, Guard};
 use crate::domain::{Email, GrantId, Hours, NumberStyle, OrganismId};
@@ -13,6 +13,32 @@ use crate::storage::grants::Grant;
 /// Starts an organism's application as a draft with what is already known of it.
 pub async fn start(state: &AppState, organism: OrganismId, application: Application) -> Result<Grant, AppError> {
     Ok(state.db.create_grant(organism, application, state.grant_workflow()).await?)
+}
+
+/// What "start an application" opens for an organism: its draft if it has one (never a second), else a
+/// new draft, unless the program's rules forbid it another bourse (`one-bourse-per-organism`).
+pub async fn open_draft(state: &AppState, organism: OrganismId) -> Result<Grant, AppError> {
+    let initial = &state.grant_workflow().initial;
+    if let Some(draft) = state.db.grants_of_organism(organism).await?.into_iter().find(|g| g.state == *initial) {
+        return Ok(state.db.grant(draft.id).await?);
+    }
+    if !may_start(state, organism).await? {
+        return Err(AppError::refused("one-bourse-per-organism", Refusal::Conflict));
+    }
+    start(state, organism, Application::default()).await
+}
+
+/// Whether the program's rules let the organism apply again (the limit of bourses per organism).
+pub async fn may_start(state: &AppState, organism: OrganismId) -> Result<bool, AppError> {
+    let Some((max, _)) = state.eligibility.bourse_limit() else { return Ok(true) };
+    let award = state.grant_workflow().event(crate::domain::workflow::GrantUse::Award);
+    Ok(state.db.bourses_awarded(organism, GrantId(0), award).await? <= max)
+}
+
+/// Deletes a draft never sent, at the version the person saw; anything past the draft stays (it is
+/// withdrawn instead, and kept in the history).
+pub async fn delete_draft(state: &AppState, grant: &Grant, version: i64) -> Result<(), AppError> {
+    Ok(state.db.delete_draft(grant.id, version, &state.grant_workflow().initial).await?)
 }
 
 /// Saves an application's content while the workflow lets the applicant change it, only at the version

@@ -124,6 +124,15 @@ impl Eligibility {
         if problems.is_empty() { Ok(Eligibility { rules }) } else { Err(problems.join("; ")) }
     }
 
+    /// The rule limiting the bourses an organism may have, if the program has one: such an organism is
+    /// not offered a new application (`max_bourses_awarded`), and its name.
+    pub fn bourse_limit(&self) -> Option<(u32, &Rule)> {
+        self.rules.iter().find_map(|r| match r.check {
+            Check::MaxBoursesAwarded(max) => Some((max, r)),
+            _ => None,
+        })
+    }
+
     /// Each rule's code and whether the application passes it, in file order.
     pub fn evaluate(&self, facts: &Facts) -> Vec<(&str, bool)> {
         let mission = facts.mission.to_lowercase();

@@ -703,6 +703,31 @@ impl Db {
             .await?)
     }
 
+    /// Deletes a draft that never left its first state (`initial`), at the version the person saw; its
+    /// lines go with it. `NotEditable` once it left that state, `VersionConflict` if it changed.
+    pub async fn delete_draft(&self, id: GrantId, expected_version: i64, initial: &str) -> Result<()> {
+        let initial = initial.to_string();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let grant = grant_in(tx, id).await?;
+                if grant.state != initial {
+                    return Err(StorageError::NotEditable { state: grant.state });
+                }
+                check_version(&grant, expected_version)?;
+                sqlx::query("DELETE FROM grant_lines WHERE grant_id = $1").bind(id).execute(&mut **tx).await?;
+                sqlx::query("DELETE FROM grants WHERE id = $1 AND version = $2 AND state = $3")
+                    .bind(id)
+                    .bind(expected_version)
+                    .bind(&initial)
+                    .execute(&mut **tx)
+                    .await?;
+                tx.states_changed = true;
+                Ok(())
+            })
+        })
+        .await
+    }
+
     /// The equipment and software asked by the applications submitted from `from` (inclusive) to `to`
     /// (exclusive), ISO dates.
     pub async fn requested_between(&self, from: &str, to: &str) -> Result<Money> {

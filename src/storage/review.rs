@@ -350,13 +350,14 @@ impl Db {
     }
 
     /// How many of an organism's other applications were awarded a bourse (the eligibility rule).
-    pub async fn bourses_awarded(&self, organism_id: OrganismId, except_grant: GrantId) -> Result<u32> {
+    pub async fn bourses_awarded(&self, organism_id: OrganismId, except_grant: GrantId, award: &str) -> Result<u32> {
         let n: i64 = sqlx::query_scalar(
             "SELECT COUNT(DISTINCT g.id) FROM grants g JOIN grant_transitions t ON t.grant_id = g.id
-             WHERE g.organism_id = $1 AND g.id <> $2 AND t.event = 'award'",
+             WHERE g.organism_id = $1 AND g.id <> $2 AND t.event = $3",
         )
         .bind(organism_id)
         .bind(except_grant)
+        .bind(award)
         .fetch_one(&self.pool)
         .await?;
         Ok(u32::try_from(n).unwrap_or(u32::MAX))

@@ -67,7 +67,7 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
         // Nobody accepted a letter: a 404 for everyone (tests/ledger.rs reads an acceptance).
         ("GET", "/api/v1/grants/{id}/acceptance") => false,
         ("GET", "/api/v1/grants/{id}/statement") => sees_grant,
-        ("GET" | "POST", "/grants/{id}/edit") | ("POST", "/grants/{id}/withdraw") => who == OwnMember,
+        ("GET" | "POST", "/grants/{id}/edit" | "/grants/{id}/withdraw" | "/grants/{id}/delete") => who == OwnMember,
         // The matrix opens the screening queue; reviewers have their own.
         ("GET", "/queues/{kind}" | "/queues/{kind}/export.csv") | ("POST", "/queues/decision/batch") => {
             who == ProgramOfficer
@@ -231,7 +231,7 @@ async fn the_authorization_matrix_holds_for_every_route() {
                     "/members/invite" => vec![("email", &email)],
                     "/staff/invite" => vec![("email", &email), ("role", "reviewer")],
                     "/grants/{id}/edit" => vec![("version", &v), ("action", "save"), ("title", "Changé")],
-                    "/grants/{id}/withdraw" => vec![("version", &v)],
+                    "/grants/{id}/withdraw" | "/grants/{id}/delete" => vec![("version", &v)],
                     "/grants/{id}/manage" => vec![("version", &v), ("event", "send_to_review")],
                     "/grants/{id}/reviewers" => vec![("action", "auto")],
                     "/grants/{id}/award" => vec![("action", "preview"), ("equipment", "100")],
@@ -777,4 +777,65 @@ async fn the_staff_dashboard_says_what_needs_doing_and_how_the_program_stands() 
     assert_eq!(figure("Demandé (matériel et logiciels)"), "8\u{a0}161,00\u{a0}$");
     assert_eq!(figure("Octroyé"), "3\u{a0}169,99\u{a0}$");
     assert_eq!(figure("Engagé"), "3\u{a0}169,99\u{a0}$", "held until spent");
+}
+
+/// Nothing lost, nothing by surprise: "start" opens the draft in progress instead of a second one; a
+/// draft is deleted only after a page says what that does; withdrawing asks first too; after sending,
+/// the grant's page says what happens next; an organism the rules forbid another bourse is told why.
+#[tokio::test]
+async fn members_are_asked_before_what_cannot_be_undone_and_never_get_a_second_draft() {
+    let app = TestApp::spawn().await;
+    let (grant, member, csrf) = common::member_with_draft(&app, 1).await;
+    let r = member.post_form("/grants/new", &csrf, &[]).await;
+    assert_eq!(r.headers()["location"], format!("/grants/{grant}/edit"), "the draft in progress");
+    let dashboard = member.get("/dashboard").await.text().await.unwrap();
+    assert!(dashboard.contains("Reprendre la demande en cours"), "{dashboard}");
+
+    // Deleting asks, then deletes the draft at the version confirmed.
+    let ask = member.get(&format!("/grants/{grant}/delete")).await.text().await.unwrap();
+    assert!(ask.contains("Cette action est définitive") && ask.contains(r#"name="version" value="1""#), "{ask}");
+    let stale = member.post_form(&format!("/grants/{grant}/delete"), &csrf, &[("version", "0")]).await;
+    assert_eq!(stale.status(), 409, "a stale confirmation deletes nothing");
+    let r = member.post_form(&format!("/grants/{grant}/delete"), &csrf, &[("version", "1")]).await;
+    assert_eq!(r.headers()["location"], "/dashboard?notice=deleted");
+    assert!(app.db().grant(grant).await.is_err(), "gone");
+    assert!(member.get("/dashboard?notice=deleted").await.text().await.unwrap().contains("Brouillon supprimé."));
+
+    // A new draft, sent: the page says what happens next; withdrawing it asks first.
+    let r = member.post_form("/grants/new", &csrf, &[]).await;
+    let edit = r.headers()["location"].to_str().unwrap().to_string();
+    let second = GrantId(edit.trim_start_matches("/grants/").trim_end_matches("/edit").parse().unwrap());
+    assert_eq!(app.db().grant(second).await.unwrap().title, "", "a new, empty draft");
+    let fields = [
+        ("version", "1"),
+        ("action", "send"),
+        ("title", "Virage numérique"),
+        ("needs_assessment", "Nos postes ont dix ans."),
+        ("project_description", "Les remplacer."),
+        ("line_category", "equipment"),
+        ("line_description", "Portable"),
+        ("line_quantity", "2"),
+        ("line_unit_price", "1 200"),
+        ("contact_name", "Marie Tremblay"),
+        ("contact_email", "marie@exemple.org"),
+    ];
+    let r = member.post_form(&edit, &csrf, &fields).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let next = r.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(next, format!("/grants/{second}?notice=sent"));
+    assert!(member.get(&next).await.text().await.unwrap().contains("vérifie d’abord son admissibilité"));
+    assert_eq!(member.get(&format!("/grants/{second}/delete")).await.status(), 303, "sent: no deleting");
+    let ask = member.get(&format!("/grants/{second}/withdraw")).await.text().await.unwrap();
+    assert!(ask.contains("ne peut plus être modifiée") && ask.contains("Retirer définitivement"), "{ask}");
+    assert_eq!(app.db().grant(second).await.unwrap().state, "submitted", "asking withdraws nothing");
+
+    // An organism with a bourse is not offered another one.
+    let awarded = app.grant_in(2, "awarded").await;
+    let other = app.db().user_by_email("membre2@test.org").await.unwrap().unwrap();
+    assert_eq!(other.organism_id, Some(awarded.organism_id));
+    let browser = Browser::new(&app);
+    let csrf = browser.sign_in("membre2@test.org", PASSWORD).await;
+    let dashboard = browser.get("/dashboard").await.text().await.unwrap();
+    assert!(dashboard.contains("déjà reçu une bourse") && !dashboard.contains(r#"action="/grants/new""#));
+    assert_eq!(browser.post_form("/grants/new", &csrf, &[]).await.status(), 409);
 }

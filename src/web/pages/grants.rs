@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::account::signed_in_page;
-use super::{FormErrors, Page, render};
+use super::{ConfirmPage, FormErrors, Page, ReasonField, render};
 use crate::AppState;
 use crate::app;
 use crate::app::applications::{
@@ -36,6 +36,11 @@ pub struct DashboardPage {
     pub organism: Option<Organism>,
     pub grants: Vec<GrantSummary>,
     pub can_start: bool,
+    /// The organism has a draft in progress: "start" opens it.
+    pub resume: bool,
+    /// Why the organism may not start another application, if the program's rules forbid it.
+    pub start_refused: Option<String>,
+    pub notice: Option<String>,
     /// Staff: what waits on them, queue by queue.
     pub work: Vec<super::review::QueueWork>,
     /// Staff who see the whole program: how it stands this fiscal year.
@@ -46,14 +51,23 @@ pub async fn dashboard(
     State(state): State<AppState>,
     signed: SignedIn,
     headers: HeaderMap,
+    Query(q): Query<super::NoticeQuery>,
 ) -> Result<Response, Problem> {
     let page = super::review::work_page(&state, &signed, &headers, "/dashboard", None).await?;
     let user = &signed.caller.user;
+    let (mut resume, mut start_refused) = (false, None);
     let (organism, grants, can_start) = match user.role() {
         AccountRole::Member => {
             let organism_id = user.organism_id.ok_or(Problem::Forbidden)?;
-            let can_start = signed.caller.may(&state, Action::GrantCreate, &Resource::Organism(organism_id));
-            (Some(state.db.organism(organism_id).await?), state.db.grants_of_organism(organism_id).await?, can_start)
+            let grants = state.db.grants_of_organism(organism_id).await?;
+            // "Start" opens the draft in progress; an organism the rules forbid another bourse is told why.
+            resume = grants.iter().any(|g| g.state == state.grant_workflow().initial);
+            let may = signed.caller.may(&state, Action::GrantCreate, &Resource::Organism(organism_id));
+            let allowed = resume || applications::may_start(&state, organism_id).await?;
+            if may && !allowed {
+                start_refused = Some(page.t("problem-one-bourse-per-organism-detail"));
+            }
+            (Some(state.db.organism(organism_id).await?), grants, may && allowed)
         }
         AccountRole::Reviewer => (None, state.db.grants_assigned_to(user.id, "reviewer").await?, false),
         AccountRole::Coach => (None, state.db.grants_assigned_to(user.id, "coach").await?, false),
@@ -84,13 +98,18 @@ pub async fn dashboard(
     } else {
         None
     };
-    Ok(render(StatusCode::OK, &DashboardPage { page, organism, grants: visible, can_start, work, year }))
+    let notice = super::notice(page.lang, q.notice.as_deref());
+    let dashboard =
+        DashboardPage { page, organism, grants: visible, can_start, resume, start_refused, notice, work, year };
+    Ok(render(StatusCode::OK, &dashboard))
 }
 
+/// "Start an application": the organism's draft if it has one, else a new one (see
+/// [`applications::open_draft`]).
 pub async fn start(State(state): State<AppState>, signed: SignedIn) -> Result<Response, Problem> {
     let organism = signed.caller.user.organism_id.ok_or(Problem::Forbidden)?;
     signed.caller.require(&state, Action::GrantCreate, &Resource::Organism(organism))?;
-    let grant = applications::start(&state, organism, Application::default()).await?;
+    let grant = applications::open_draft(&state, organism).await?;
     Ok(Redirect::to(&format!("/grants/{}/edit", grant.id)).into_response())
 }
 
@@ -109,6 +128,8 @@ pub struct EditPage {
     /// The event the main button fires: `submit` for a draft, `provide_info` when answering.
     pub send_event: String,
     pub limits: Limits,
+    /// A draft never sent: the page offers to delete it.
+    pub can_delete: bool,
 }
 
 /// The limits the form's inputs announce, the same the checks apply.
@@ -177,6 +198,7 @@ pub async fn edit_page(
     let form = with_blank_lines(RawApplication::from_application(&grant.application(), page.lang.into()), BLANK_LINES);
     let edit = EditPage {
         send_event: send_event(&state, &grant),
+        can_delete: grant.state == state.grant_workflow().initial,
         page,
         grant_id: id,
         version: grant.version,
@@ -266,6 +288,7 @@ pub async fn edit(
             notice: None,
             send_event: event.clone(),
             limits: LIMITS,
+            can_delete: grant.state == state.grant_workflow().initial,
         }
     };
     // Whatever can be stored is saved; a refused field keeps what was typed, on the page, with its error.
@@ -293,7 +316,11 @@ pub async fn edit(
         return Ok(Redirect::to(&format!("/grants/{id}/edit?saved=1{extra}")).into_response());
     }
     match app::fire(&state, &signed.caller.actor(), &saved, &event, "", None).await {
-        Ok(_) => Ok(Redirect::to(&format!("/grants/{id}")).into_response()),
+        Ok(_) => {
+            // Sent: the grant's page says what happens next.
+            let notice = if event == state.grant_workflow().event(GrantUse::Submit) { "sent" } else { "answered" };
+            Ok(Redirect::to(&format!("/grants/{id}?notice={notice}")).into_response())
+        }
         Err(e) => match applications::missing_fields(&e) {
             Some(errors) => Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &again(errors, raw, saved.version))),
             None => Err(e.into()),
@@ -321,8 +348,8 @@ pub struct ShowPage {
     /// The acceptance form, for a member while the grant waits for it (what was typed, after an error).
     pub accept: Option<AcceptForm>,
     pub errors: FormErrors,
-    /// The withdrawal's reason as typed, when the withdrawal was refused (its errors are `errors`).
-    pub withdraw_typed: Option<String>,
+    /// A draft never sent, which its organism may delete.
+    pub can_delete: bool,
     pub notice: Option<String>,
     /// The grant's commitments in the ledger, with what was spent, released and what remains.
     pub statement: Vec<CommitmentLine>,
@@ -402,7 +429,12 @@ pub async fn show(
 ) -> Result<Response, Problem> {
     let grant = signed.caller.grant(&state, id, Action::GrantView).await?;
     let mut show = show_page(&state, &signed, &headers, grant, None).await?;
-    show.notice = (q.notice.as_deref() == Some("signed")).then(|| show.page.t("notice-accepted"));
+    show.notice = match q.notice.as_deref() {
+        Some("signed") => Some(show.page.t("notice-accepted")),
+        Some("sent") => Some(show.page.t("notice-sent")),
+        Some("answered") => Some(show.page.t("notice-answered")),
+        _ => None,
+    };
     Ok(render(StatusCode::OK, &show))
 }
 
@@ -448,7 +480,7 @@ async fn show_page(
         statement: if grant.awarded_at.is_some() { state.db.statement(id).await?.0 } else { Vec::new() },
         accept,
         errors: FormErrors::default(),
-        withdraw_typed: None,
+        can_delete: can_edit && grant.state == workflow.initial,
         notice: None,
         grant,
         can_edit,
@@ -547,11 +579,96 @@ pub async fn withdraw(
     {
         Ok(_) => Ok(Redirect::to(&format!("/grants/{id}")).into_response()),
         Err(problem @ Problem::Validation(_)) => {
-            let mut show = show_page(&state, &signed, &headers, state.db.grant(id).await?, None).await?;
-            show.errors = FormErrors::from_problem(&problem, show.page.lang);
-            show.withdraw_typed = Some(reason);
-            Ok(render(problem.status_code(), &show))
+            let grant = state.db.grant(id).await?;
+            let mut confirm = withdraw_confirmation(&signed, &headers, &grant, reason);
+            confirm.errors = FormErrors::from_problem(&problem, confirm.page.lang);
+            Ok(render(problem.status_code(), &confirm))
         }
         Err(e) => Err(e),
     }
+}
+
+fn grant_name(page: &Page, grant: &Grant) -> String {
+    if grant.title.trim().is_empty() {
+        page.ta("grant-untitled", "id", &grant.id.to_string())
+    } else {
+        grant.title.clone()
+    }
+}
+
+/// The page that asks before withdrawing: what withdrawing does, and the reason, kept as typed.
+fn withdraw_confirmation(signed: &SignedIn, headers: &HeaderMap, grant: &Grant, typed: String) -> ConfirmPage {
+    let page = signed_in_page(signed, headers, &format!("/grants/{}/withdraw", grant.id));
+    ConfirmPage {
+        title: page.ta("withdraw-title", "title", &grant_name(&page, grant)),
+        lines: vec![page.t("withdraw-what"), page.t("withdraw-after")],
+        action: format!("/grants/{}/withdraw", grant.id),
+        version: grant.version,
+        reason: Some(ReasonField {
+            label: page.t("field-withdraw-reason"),
+            hint: page.t("hint-withdraw-reason"),
+            typed,
+            max: crate::app::grants::REASON_MAX,
+        }),
+        confirm: page.t("withdraw-confirm"),
+        cancel: format!("/grants/{}", grant.id),
+        errors: FormErrors::default(),
+        page,
+    }
+}
+
+/// `GET /grants/{id}/withdraw`: what withdrawing does, before it is done.
+pub async fn withdraw_page(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<GrantId>,
+) -> Result<Response, Problem> {
+    let grant = signed.caller.grant(&state, id, Action::GrantFire).await?;
+    // Only those the workflow lets withdraw from this state are asked (the applicant's organism).
+    let workflow = state.grant_workflow();
+    let role = signed.caller.user.role().workflow_role();
+    if !workflow.allowed_events(&grant.state, role).iter().any(|e| e == workflow.event(GrantUse::Withdraw)) {
+        return Err(Problem::Forbidden);
+    }
+    Ok(render(StatusCode::OK, &withdraw_confirmation(&signed, &headers, &grant, String::new())))
+}
+
+/// `GET /grants/{id}/delete`: what deleting a draft does, before it is done.
+pub async fn delete_page(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<GrantId>,
+) -> Result<Response, Problem> {
+    let grant = signed.caller.grant(&state, id, Action::GrantEdit).await?;
+    if grant.state != state.grant_workflow().initial {
+        return Ok(Redirect::to(&format!("/grants/{id}")).into_response());
+    }
+    let page = signed_in_page(&signed, &headers, &format!("/grants/{id}/delete"));
+    let confirm = ConfirmPage {
+        title: page.ta("delete-title", "title", &grant_name(&page, &grant)),
+        lines: vec![page.t("delete-what")],
+        action: format!("/grants/{id}/delete"),
+        version: grant.version,
+        reason: None,
+        confirm: page.t("delete-confirm"),
+        cancel: format!("/grants/{id}/edit"),
+        errors: FormErrors::default(),
+        page,
+    };
+    Ok(render(StatusCode::OK, &confirm))
+}
+
+/// `POST /grants/{id}/delete`: deletes the draft at the version the person confirmed.
+pub async fn delete(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<GrantId>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let grant = signed.caller.grant(&state, id, Action::GrantEdit).await?;
+    let version = super::form_map(&body).get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    applications::delete_draft(&state, &grant, version).await?;
+    Ok(Redirect::to("/dashboard?notice=deleted").into_response())
 }

@@ -329,6 +329,47 @@ impl FormPage {
     }
 }
 
+/// `?notice=…`: what a redirect asks the next page to say.
+#[derive(serde::Deserialize)]
+pub struct NoticeQuery {
+    #[serde(default)]
+    pub notice: Option<String>,
+}
+
+/// Notices a redirect may ask the next page to show, by key (anything else shows nothing).
+pub fn notice(page_lang: Language, key: Option<&str>) -> Option<String> {
+    let key = key?;
+    ["done", "assigned", "unassigned", "short", "reviewed", "conflict", "award-made", "deleted"]
+        .contains(&key)
+        .then(|| i18n::t(page_lang, &format!("notice-{key}")))
+}
+
+/// A page that asks before an action that cannot be undone (withdrawing an application, deleting a
+/// draft): what it does, an optional reason, the button that does it and a way back.
+#[derive(Template)]
+#[template(path = "confirm.html")]
+pub struct ConfirmPage {
+    pub page: Page,
+    pub title: String,
+    /// What the action does and what follows, a paragraph each.
+    pub lines: Vec<String>,
+    pub action: String,
+    /// The version of the record the person saw: the action applies to that one only.
+    pub version: i64,
+    pub reason: Option<ReasonField>,
+    pub confirm: String,
+    pub cancel: String,
+    pub errors: FormErrors,
+}
+
+/// The reason a confirmation asks for, with what was typed.
+pub struct ReasonField {
+    pub label: String,
+    pub hint: String,
+    pub typed: String,
+    pub max: usize,
+}
+
 /// A posted form's fields by name (the last value of a repeated name).
 pub fn form_map(body: &[u8]) -> std::collections::BTreeMap<String, String> {
     url::form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()

@@ -424,7 +424,10 @@ async fn eligibility(
         neq: organism.neq.to_string(),
         region: organism.region.code(),
         mission: organism.mission_summary.clone(),
-        bourses_awarded: state.db.bourses_awarded(organism.id, grant.id).await?,
+        bourses_awarded: state
+            .db
+            .bourses_awarded(organism.id, grant.id, state.grant_workflow().event(GrantUse::Award))
+            .await?,
     };
     Ok(state
         .eligibility
@@ -526,19 +529,7 @@ async fn manage_page_with(
     Ok(render(input.status, &template))
 }
 
-#[derive(serde::Deserialize)]
-pub struct NoticeQuery {
-    #[serde(default)]
-    notice: Option<String>,
-}
-
-/// Notices a redirect may ask the next page to show, by key.
-fn notice(page_lang: crate::domain::Language, key: Option<&str>) -> Option<String> {
-    let key = key?;
-    ["done", "assigned", "unassigned", "short", "reviewed", "conflict", "award-made"]
-        .contains(&key)
-        .then(|| crate::i18n::t(page_lang, &format!("notice-{key}")))
-}
+use super::{NoticeQuery, notice};
 
 pub async fn manage_page(
     State(state): State<AppState>,
