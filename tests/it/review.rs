@@ -534,11 +534,22 @@ async fn batch_decisions_apply_to_each_selected_application() {
     assert_eq!(states, ["approved", "approved", "decision"]);
     let g = app.db().grant(grants[0].id).await.unwrap();
     assert_eq!(g.proposed_equipment, Some(Money::from_cents(150_000)), "approved as requested");
-    // Declining in a batch needs the reason the applicants will read.
+    assert!(html.contains("<h2>Décisions en lot</h2>"), "the outcomes are on the queue page");
+    assert!(html.contains(r#"name="grant""#), "the queue itself is shown again");
+    // Declining in a batch needs the reason the applicants will read: refused on the same page, before
+    // anything is decided, the box still ticked and the decision kept.
     let pick = format!("{}:{}", grants[2].id, grants[2].version);
     let r = officer.post_form("/queues/decision/batch", &csrf, &[("grant", &pick), ("event", "decline")]).await;
-    assert!(r.text().await.unwrap().contains("Ce champ est obligatoire"));
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Ce champ est obligatoire"), "{html}");
+    assert!(html.contains(&format!(r#"value="{pick}" id="pick-{}" checked"#, grants[2].id)), "still ticked: {html}");
+    assert!(html.contains(r#"<option value="decline" selected>"#), "the decision kept");
     assert_eq!(app.db().grant(grants[2].id).await.unwrap().state, "decision");
+    // Nothing ticked: said on the page, nothing decided.
+    let r = officer.post_form("/queues/decision/batch", &csrf, &[("event", "approve")]).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Cochez au moins une demande."));
 }
 
 proptest! {

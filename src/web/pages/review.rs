@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::account::signed_in_page;
-use super::{FormErrors, MessagePage, Page, form_map, render};
+use super::{FormErrors, Page, form_map, render};
 use crate::AppState;
 use crate::app::review::COMMENT_MAX;
 use crate::app::{self, RawProposal, RawReview};
@@ -124,10 +124,17 @@ pub struct QueueTemplate {
     pub narrowed: bool,
     pub today: chrono::NaiveDate,
     pub batch: bool,
+    /// The batch form as it was sent (ticks, decision, reason) and its outcomes.
+    pub batch_form: Batch,
     pub notice: Option<String>,
 }
 
 impl QueueTemplate {
+    /// Whether the row was ticked when the batch form came back.
+    pub fn picked(&self, id: &GrantId) -> bool {
+        self.batch_form.picked.iter().any(|(p, _)| p == id)
+    }
+
     pub fn days(&self, row: &QueueRow) -> i64 {
         row.state_entered_at
             .get(..10)
@@ -211,21 +218,48 @@ pub async fn queue(
     query: Result<Query<QueueParams>, QueryRejection>,
 ) -> Result<Response, Problem> {
     let kind = QueueKind::parse(&slug).ok_or(Problem::NotFound)?;
-    signed.caller.require(&state, kind.action(), &Resource::Program)?;
-    let page = work_page(&state, &signed, &headers, &format!("/queues/{slug}"), Some(kind)).await?;
-    let mut f = Fields::for_page(page.lang);
+    let lang = super::page_language(&headers);
+    let mut f = Fields::for_page(lang);
     let params = list_params(query, &mut f);
-    let states = kind.states(&state);
-    let (filter, errors) = match params.convert(&mut f, kind, &states) {
-        Some(filter) if f.is_empty() => (filter, FormErrors::default()),
-        // The list unfiltered, with the errors next to the filters.
-        _ => (Filter::none(PER_PAGE), FormErrors::from_fields(&f.into_errors(), page.lang)),
-    };
+    queue_page(&state, &signed, &headers, kind, params, f, Batch::default()).await
+}
+
+/// What the decision queue's batch form holds: the applications ticked (id and version seen), the
+/// decision and its reason as typed, and, once applied, what became of each.
+#[derive(Debug, Clone, Default)]
+pub struct Batch {
+    pub picked: Vec<(GrantId, i64)>,
+    pub event: String,
+    pub reason: String,
+    pub outcomes: Vec<String>,
+}
+
+/// A list page: its rows for `params`, each refused filter (and the batch's errors, in `f`) next to its
+/// field, the batch form as it was sent.
+async fn queue_page(
+    state: &AppState,
+    signed: &SignedIn,
+    headers: &HeaderMap,
+    kind: QueueKind,
+    params: QueueParams,
+    mut f: Fields,
+    batch_form: Batch,
+) -> Result<Response, Problem> {
+    signed.caller.require(state, kind.action(), &Resource::Program)?;
+    let slug = kind.slug();
+    let page = work_page(state, signed, headers, &format!("/queues/{slug}"), Some(kind)).await?;
+    let states = kind.states(state);
+    let filter = params.convert(&mut f, kind, &states);
+    let errors = FormErrors::from_fields(&f.into_errors(), page.lang);
+    // Refused filters show the list unfiltered, with the errors next to them.
+    let filter =
+        filter.filter(|_| errors.list.iter().all(|e| ["grant", "event", "reason"].contains(&e.field.as_str())));
+    let filter = filter.unwrap_or(Filter::none(PER_PAGE));
     // Unfiltered, the queue holds what its link in the navigation counted.
     let narrowed = filter.narrows();
     let known_total = page.queues.iter().find(|q| q.current && !narrowed).map(|q| q.count);
     let (per_page, current_page) = (filter.per_page, filter.page);
-    let result = state.db.queue(&queue_query(&state, &signed.caller, kind, filter), known_total).await?;
+    let result = state.db.queue(&queue_query(state, &signed.caller, kind, filter), known_total).await?;
     let pages = ((result.total + per_page - 1) / per_page).max(1);
     let title = page.t(&format!("queue-{slug}"));
     let regions = Region::all().map(|r| (r.code(), format!("{} – {}", r.code(), r.name()))).collect();
@@ -247,6 +281,7 @@ pub async fn queue(
         narrowed,
         today: chrono::Utc::now().date_naive(),
         batch,
+        batch_form,
         notice,
     };
     Ok(render(status, &template))
@@ -730,9 +765,8 @@ pub async fn batch(
     body: Bytes,
 ) -> Result<Response, Problem> {
     signed.caller.require(&state, Action::QueueManage, &Resource::Program)?;
-    let page = work_page(&state, &signed, &headers, "/queues/decision", Some(QueueKind::Decision)).await?;
-    let mut ids: Vec<(GrantId, i64)> = Vec::new();
-    let (mut event, mut reason) = (String::new(), String::new());
+    let lang = super::page_language(&headers);
+    let mut form = Batch::default();
     for (k, v) in url::form_urlencoded::parse(&body) {
         match k.as_ref() {
             // `grant` = "id:version", the version the officer saw in the queue.
@@ -740,43 +774,53 @@ pub async fn batch(
                 if let Some((id, version)) = v.split_once(':')
                     && let (Ok(id), Ok(version)) = (id.parse(), version.parse())
                 {
-                    ids.push((id, version));
+                    form.picked.push((id, version));
                 }
             }
-            "event" => event = v.into_owned(),
-            "reason" => reason = v.into_owned(),
+            "event" => form.event = v.into_owned(),
+            "reason" => form.reason = v.into_owned(),
             _ => {}
         }
     }
-    let mut lines = Vec::new();
-    if ids.is_empty() {
-        lines.push(page.t("batch-none"));
+    // The batch's own input first: nothing is decided unless it is whole (the page keeps it all).
+    let workflow = state.grant_workflow();
+    let mut f = Fields::for_page(lang);
+    if form.picked.is_empty() {
+        f.add("grant", FieldProblem::NotChosen("application"));
     }
-    for (id, version) in ids {
+    if !workflow.decisions.contains(&form.event) {
+        f.add("event", FieldProblem::Choice);
+    }
+    app::check_reason(&mut f, workflow, &form.event, &form.reason);
+    if !f.is_empty() {
+        return queue_page(&state, &signed, &headers, QueueKind::Decision, QueueParams::default(), f, form).await;
+    }
+    for (id, version) in form.picked.clone() {
         let outcome: Result<_, Problem> = async {
             let mut grant = signed.caller.grant(&state, id, Action::GrantManage).await?;
             grant.version = version;
-            let numbers = page.lang.into();
-            let approve = state.grant_workflow().event(GrantUse::Approve);
-            let proposal = (event == approve).then(|| RawProposal::requested(&grant, numbers));
+            let numbers = lang.into();
+            let approve = workflow.event(GrantUse::Approve);
+            let proposal = (form.event == approve).then(|| RawProposal::requested(&grant, numbers));
             let actor = signed.caller.actor();
-            Ok(app::decide(&state, &actor, &grant, &event, &reason, proposal.as_ref(), numbers).await?)
+            Ok(app::decide(&state, &actor, &grant, &form.event, &form.reason, proposal.as_ref(), numbers).await?)
         }
         .await;
         let text = match outcome {
-            Ok(_) => page.t("batch-done"),
+            Ok(_) => crate::i18n::t(lang, "batch-done"),
             Err(problem) => {
-                let (title, detail) = problem.title_and_detail(page.lang);
-                let fields = FormErrors::from_problem(&problem, page.lang);
+                let (title, detail) = problem.title_and_detail(lang);
+                let fields = FormErrors::from_problem(&problem, lang);
                 let first = fields.list.first().map(|e| e.message.clone());
                 format!("{title} {}", first.or(detail).unwrap_or_default())
             }
         };
-        lines.push(crate::i18n::labelled(page.lang, &format!("#{id}"), &text));
+        form.outcomes.push(crate::i18n::labelled(lang, &format!("#{id}"), &text));
     }
-    let title = page.t("batch-title");
-    let link = Some(("/queues/decision".to_string(), page.t("queue-decision")));
-    Ok(render(StatusCode::OK, &MessagePage { page, title, message: lines.join("\n"), link }))
+    // Decided: the queue again, with what became of each (the ticks cleared, the rest of the form kept).
+    form.picked.clear();
+    let fields = Fields::for_page(lang);
+    queue_page(&state, &signed, &headers, QueueKind::Decision, QueueParams::default(), fields, form).await
 }
 
 // --- the reviewer --------------------------------------------------------------------------------------
