@@ -620,8 +620,15 @@ async fn an_officer_awards_from_the_page_once() {
     assert!(html.contains("Lettre acceptée\u{a0}: la bourse est active."), "{html}");
     assert!(html.contains("Lettre d&#39;octroi acceptée par Josée Côté (Directrice générale)"), "{html}");
     assert!(!html.contains(&format!(r#"action="/grants/{grant}/accept""#)), "no second form");
-    // The grant's statement: each commitment, nothing spent yet, everything left to spend.
-    assert!(html.contains("Relevé de la bourse") && html.contains("3\u{a0}169,99\u{a0}$"), "{html}");
+    // The member sees the bourse in plain words (awarded, spent, left to spend, per category), not the
+    // ledger's statement, which staff see.
+    let bourse = &html[html.find("Votre bourse").expect("the bourse")..];
+    let bourse = &bourse[..bourse.find("</table>").unwrap()];
+    assert!(bourse.contains("Reste à dépenser") && bourse.contains("2\u{a0}400,00\u{a0}$"), "{bourse}");
+    assert!(bourse.contains("Accompagnement") && bourse.contains("570,00\u{a0}$"), "{bourse}");
+    assert!(!html.contains("Relevé de la bourse"), "no ledger terms for the member");
+    let officer_view = officer.get(&format!("/grants/{grant}")).await.text().await.unwrap();
+    assert!(officer_view.contains("Relevé de la bourse") && officer_view.contains("3\u{a0}169,99\u{a0}$"));
     let again = member.post_form(&accept, &member_csrf, &good).await;
     assert_eq!(again.status(), 409, "accepted once");
     assert_eq!(app.db().grant_history(grant).await.unwrap().len(), history_len + 2);

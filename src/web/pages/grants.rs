@@ -380,6 +380,22 @@ impl ShowPage {
         self.page.t(&format!("category-{code}"))
     }
 
+    /// The bourse in plain words, per category in the order the letter gives them: awarded, spent, and
+    /// what is left to spend (a released remainder is neither spent nor left).
+    pub fn bourse(&self) -> Vec<(String, Money, Money, Money)> {
+        let mut rows: Vec<(String, Money, Money, Money)> = Vec::new();
+        for category in ["equipment", "software", "coaching"] {
+            let lines: Vec<&CommitmentLine> =
+                self.statement.iter().filter(|l| l.account.category == category).collect();
+            if lines.is_empty() {
+                continue;
+            }
+            let sum = |f: fn(&CommitmentLine) -> Money| lines.iter().map(|l| f(l)).sum::<Money>();
+            rows.push((self.category(category), sum(|l| l.committed), sum(|l| l.spent), sum(|l| l.remaining)));
+        }
+        rows
+    }
+
     pub fn accepted_line(&self) -> String {
         let Some(a) = &self.acceptance else { return String::new() };
         let args = [

@@ -493,6 +493,9 @@ letter-repayment = Amounts used for other purposes must be repaid; the program m
 letter-acceptance = Acceptance: the organization's authorized person accepts this letter in octroi (name, title, date and network address are recorded).
 letter-download = Download the award letter (PDF)
 letter-download-en = Letter in English (PDF)
+bourse-title = Your grant
+bourse-awarded = Awarded
+letter-download-fr = Letter in French (PDF)
 
 ## Acceptance of the award letter (issue 5)
 problem-acceptance-required = Signature required

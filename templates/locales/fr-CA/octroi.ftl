@@ -493,6 +493,9 @@ letter-repayment = Les sommes utilisées à d'autres fins doivent être rembours
 letter-acceptance = Acceptation : la personne autorisée de l'organisme accepte la présente lettre dans octroi (nom, titre, date et adresse réseau sont consignés).
 letter-download = Télécharger la lettre d'octroi (PDF)
 letter-download-en = Lettre en anglais (PDF)
+bourse-title = Votre bourse
+bourse-awarded = Accordé
+letter-download-fr = Lettre en français (PDF)
 
 ## Acceptance of the award letter (issue 5)
 problem-acceptance-required = Signature requise
