@@ -802,6 +802,10 @@ async fn staff_search_the_list_page_export_it_and_see_every_waiting_queue() {
             && html.contains(&format!("/grants/{}/manage", awarded.id))
     );
     assert!(html.contains(r#"aria-sort="ascending""#), "the column sorted says so");
+    assert!(
+        html.contains(r#"name="back" value="/queues/all?q=HOCHELAGA&#38;sort=organism&#38;page=1""#),
+        "switching the language keeps the search"
+    );
     assert!(html.contains("export.csv?q=HOCHELAGA&#38;sort=organism"), "the export keeps the search: {html}");
 
     let csv = officer.get("/queues/all/export.csv?q=hochelaga").await;

@@ -267,7 +267,7 @@ async fn queue_page(
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let batch = kind == QueueKind::Decision;
     let notice = notice(page.lang, params.notice.as_deref());
-    let template = QueueTemplate {
+    let mut template = QueueTemplate {
         page,
         kind,
         title,
@@ -284,6 +284,8 @@ async fn queue_page(
         batch_form,
         notice,
     };
+    // The language switch comes back to the same search, filters and page.
+    template.page.path = template.page_href(&current_page);
     Ok(render(status, &template))
 }
 
