@@ -51,7 +51,8 @@ pub fn router(state: AppState, sessions: SessionStore, secure_cookies: bool) -> 
     let app = routes::pages()
         .nest("/api/v1", api::router())
         .layer(middleware::from_fn(security::csrf))
-        .layer(middleware::from_fn_with_state(csrf_cookie, security::anonymous_csrf));
+        .layer(middleware::from_fn_with_state(csrf_cookie, security::anonymous_csrf))
+        .layer(middleware::from_fn_with_state(state.clone(), session::header_on_problems));
     let app = sessions
         .layer(app, secure_cookies)
         .route("/healthz", get(healthz))

@@ -443,7 +443,8 @@ pub async fn render(request: Request, next: Next) -> Response {
     };
     let status = response.status();
     if !is_api {
-        let mut page = crate::web::pages::problem_page(&problem, status, lang);
+        let signed_in = response.extensions().get::<crate::web::session::SignedInHeader>().cloned();
+        let mut page = crate::web::pages::problem_page(&problem, status, lang, signed_in);
         page.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(lang.code()));
         return page;
     }

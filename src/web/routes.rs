@@ -84,7 +84,11 @@ pub fn pages() -> Router<AppState> {
             None => by_path.push((path, handler)),
         }
     }
-    by_path.into_iter().fold(Router::new(), |router, (path, handler)| router.route(path, handler))
+    // An address octroi does not know is a page of octroi too (the problem pages render it).
+    by_path
+        .into_iter()
+        .fold(Router::new(), |router, (path, handler)| router.route(path, handler))
+        .fallback(|| async { super::problem::Problem::NoSuchRoute })
 }
 
 async fn home(session: Session) -> Redirect {

@@ -45,6 +45,37 @@ pub async fn data(session: &Session) -> SessionData {
     data
 }
 
+/// Who is signed in, as an error page shows them in its header (a page that failed still belongs to
+/// octroi and to its signed-in person): name, role and the session's CSRF token (for signing out).
+#[derive(Debug, Clone)]
+pub struct SignedInHeader {
+    pub name: String,
+    pub role: crate::domain::account::AccountRole,
+    pub csrf: String,
+}
+
+/// Adds [`SignedInHeader`] to a response that carries a problem, for a signed-in session.
+pub async fn header_on_problems(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    session: Session,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let mut response = next.run(request).await;
+    if response.extensions().get::<crate::web::problem::Problem>().is_none() {
+        return response;
+    }
+    let data = data(&session).await;
+    if let Some(user_id) = data.user_id
+        && let Ok(user) = state.db.user(user_id).await
+        && data.signed_in_ms >= user.password_changed_ms
+    {
+        let header = SignedInHeader { name: user.display_name, role: user.role, csrf: data.csrf };
+        response.extensions_mut().insert(header);
+    }
+    response
+}
+
 /// Signs in: a new session id (so that an id known before sign-in is worthless), a new CSRF token.
 pub async fn sign_in(session: &Session, user_id: crate::domain::UserId) -> Result<(), tower_sessions::session::Error> {
     session.cycle_id().await?;

@@ -839,3 +839,25 @@ async fn members_are_asked_before_what_cannot_be_undone_and_never_get_a_second_d
     assert!(dashboard.contains("déjà reçu une bourse") && !dashboard.contains(r#"action="/grants/new""#));
     assert_eq!(browser.post_form("/grants/new", &csrf, &[]).await.status(), 409);
 }
+
+/// An error page is a page of octroi: a signed-in person keeps their header (name, sign-out) on a 403
+/// and on any 404, known route or not.
+#[tokio::test]
+async fn error_pages_keep_the_signed_in_header() {
+    let app = TestApp::spawn().await;
+    let (grant, member, _) = common::member_with_draft(&app, 1).await;
+    let other = app.grant_in(2, "submitted").await;
+    for (path, status) in [
+        ("/grants/999999".to_string(), 404),
+        ("/nulle-part".to_string(), 404),
+        (format!("/grants/{}", other.id), 403),
+        ("/queues/all".to_string(), 403),
+    ] {
+        let r = member.get(&path).await;
+        assert_eq!(r.status(), status, "{path}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains("membre1") && html.contains(r#"action="/logout""#), "{path}: {html}");
+    }
+    let anonymous = Browser::new(&app).get(&format!("/grants/{grant}")).await;
+    assert!(!anonymous.text().await.unwrap().contains("membre1"));
+}

@@ -230,10 +230,22 @@ pub struct MessagePage {
 }
 
 /// The HTML page for a problem, in the page's language.
-pub fn problem_page(problem: &Problem, status: StatusCode, lang: Language) -> Response {
+/// A problem as a page of octroi: its title and detail, the header of the person signed in (if any),
+/// and a way back.
+pub fn problem_page(
+    problem: &Problem,
+    status: StatusCode,
+    lang: Language,
+    signed_in: Option<crate::web::session::SignedInHeader>,
+) -> Response {
     let (title, detail) = problem.title_and_detail(lang);
-    let page = Page { lang, csrf: String::new(), user: None, path: "/".into(), queues: Vec::new(), finance: false };
-    let link = Some(("/".to_string(), i18n::t(lang, "nav-home")));
+    let (user, csrf) = match signed_in {
+        Some(h) => (Some((h.name, h.role)), h.csrf),
+        None => (None, String::new()),
+    };
+    let home = if user.is_some() { "/dashboard" } else { "/" };
+    let page = Page { lang, csrf, user, path: home.into(), queues: Vec::new(), finance: false };
+    let link = Some((home.to_string(), i18n::t(lang, "nav-home")));
     render(status, &MessagePage { page, title, message: detail.unwrap_or_default(), link })
 }
 
