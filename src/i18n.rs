@@ -105,19 +105,11 @@ pub fn message_ids(source: &str) -> std::collections::BTreeSet<String> {
 /// A count as people read it: `2\u{202f}000` in French (a narrow no-break space between thousands),
 /// `2,000` in English; below 10 000 French also groups (`1\u{202f}000`), as the OQLF writes it.
 pub fn count(lang: Language, n: u64) -> String {
-    let digits = n.to_string();
     let separator = match lang {
-        Language::Fr => "\u{202f}",
-        Language::En => ",",
+        Language::Fr => '\u{202f}',
+        Language::En => ',',
     };
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push_str(separator);
-        }
-        out.push(c);
-    }
-    out
+    crate::domain::money::group(&n.to_string(), separator)
 }
 
 /// What breaks Québec French or English typography in one message's text (its placeables left out):

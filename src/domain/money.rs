@@ -61,8 +61,8 @@ const MAX_CENTS: i64 = 1_000_000_000_000;
 
 const SPACES: [char; 3] = [' ', '\u{a0}', '\u{202f}'];
 
-/// Groups the digits of a whole number by three with `sep`.
-fn group(digits: &str, sep: char) -> String {
+/// Groups the digits of a whole number by three with `sep`: amounts, and counts (`i18n::count`).
+pub fn group(digits: &str, sep: char) -> String {
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
