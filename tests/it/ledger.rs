@@ -584,7 +584,14 @@ async fn an_officer_awards_from_the_page_once() {
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(html.contains(r#"value="Josée Côté""#), "the name typed is kept: {html}");
-    assert!(html.contains("href=\"#f-signer_title\"") && html.contains("href=\"#f-accept_conditions\""), "{html}");
+    let (title, conditions) =
+        (html.find("href=\"#f-signer_title\"").unwrap(), html.find("href=\"#f-accept_conditions\"").unwrap());
+    assert!(title < conditions, "the summary in the order of the form");
+    assert!(
+        html.contains("Votre titre ou fonction dans l&#39;organisme\u{a0}: ") && html.contains("novalidate"),
+        "{html}"
+    );
+    assert!(!html.contains(" required>"), "the browser's bubbles are not used");
     let history_len = app.db().grant_history(grant).await.unwrap().len();
     let good = [
         ("version", version.as_str()),

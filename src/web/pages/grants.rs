@@ -540,7 +540,13 @@ pub async fn accept(
             let mut typed = typed;
             typed.version = current.version;
             let mut show = show_page(&state, &signed, &headers, current, Some(typed)).await?;
-            show.errors = FormErrors::from_problem(&problem, show.page.lang);
+            let lang = show.page.lang;
+            let fields = [
+                ("signer_name", show.page.t("field-signer-name")),
+                ("signer_title", show.page.t("field-signer-title")),
+                ("accept_conditions", show.page.t("field-accept-conditions-short")),
+            ];
+            show.errors = FormErrors::from_problem(&problem, lang).arranged(lang, &fields);
             Ok(render(problem.status_code(), &show))
         }
         Err(e) => Err(e),

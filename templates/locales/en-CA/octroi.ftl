@@ -505,6 +505,7 @@ letter-accept-intro = Read the award letter before accepting it. By accepting it
 field-signer-name = Your name
 field-signer-title = Your title or position in the organization
 field-accept-conditions = I have read the award letter and accept its conditions on behalf of the organization.
+field-accept-conditions-short = Acceptance of the conditions
 letter-accept-button = Accept the award letter
 letter-accept-recorded = Award letter accepted by { $name } ({ $title }) on { $date }.
 letter-accept-record-details = Network address: { $address } · SHA-256 fingerprint of the letter: { $sha }

@@ -505,6 +505,7 @@ letter-accept-intro = Lisez la lettre d'octroi avant de l'accepter. En l'accepta
 field-signer-name = Votre nom
 field-signer-title = Votre titre ou fonction dans l'organisme
 field-accept-conditions = J'ai lu la lettre d'octroi et j'en accepte les conditions au nom de l'organisme.
+field-accept-conditions-short = Acceptation des conditions
 letter-accept-button = Accepter la lettre d'octroi
 letter-accept-recorded = Lettre d'octroi acceptée par { $name } ({ $title }) le { $date }.
 letter-accept-record-details = Adresse réseau : { $address } · empreinte SHA-256 de la lettre : { $sha }
