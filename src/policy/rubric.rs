@@ -12,6 +12,9 @@ pub struct Criterion {
     pub code: String,
     pub name_fr: String,
     pub name_en: String,
+    /// What the reviewer looks for (shown under the criterion on the review form).
+    pub description_fr: String,
+    pub description_en: String,
     /// Percent of the score.
     pub weight: Decimal,
 }
@@ -23,6 +26,13 @@ impl Criterion {
             crate::domain::Language::En => &self.name_en,
         }
     }
+
+    pub fn description(&self, lang: crate::domain::Language) -> &str {
+        match lang {
+            crate::domain::Language::Fr => &self.description_fr,
+            crate::domain::Language::En => &self.description_en,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,6 +40,9 @@ pub struct Rubric {
     pub min: i64,
     pub max: i64,
     pub criteria: Vec<Criterion>,
+    /// What each score means, from `min` to `max` (empty when the file says nothing).
+    pub labels_fr: Vec<String>,
+    pub labels_en: Vec<String>,
     /// How many reviews an application needs before the decision.
     pub reviewers_per_application: i64,
 }
@@ -60,6 +73,10 @@ struct Raw {
 struct RawScale {
     min: i64,
     max: i64,
+    #[serde(default)]
+    labels_fr: Vec<String>,
+    #[serde(default)]
+    labels_en: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -68,6 +85,10 @@ struct RawCriterion {
     code: String,
     name_fr: String,
     name_en: String,
+    #[serde(default)]
+    description_fr: String,
+    #[serde(default)]
+    description_en: String,
     weight: String,
 }
 
@@ -96,9 +117,14 @@ impl Rubric {
                 problems.push(format!("criterion {} is defined twice", c.code));
             }
             match c.weight.trim().parse::<Decimal>() {
-                Ok(w) if w > Decimal::ZERO => {
-                    criteria.push(Criterion { code: c.code, name_fr: c.name_fr, name_en: c.name_en, weight: w })
-                }
+                Ok(w) if w > Decimal::ZERO => criteria.push(Criterion {
+                    code: c.code,
+                    name_fr: c.name_fr,
+                    name_en: c.name_en,
+                    description_fr: c.description_fr,
+                    description_en: c.description_en,
+                    weight: w,
+                }),
                 _ => problems
                     .push(format!("criterion {}: the weight '{}' must be a number above zero", c.code, c.weight)),
             }
@@ -109,15 +135,35 @@ impl Rubric {
         } else if total != Decimal::ONE_HUNDRED {
             problems.push(format!("the weights add up to {total}, not 100"));
         }
+        let points = (raw.scale.max - raw.scale.min + 1).max(0) as usize;
+        for (lang, labels) in [("labels_fr", &raw.scale.labels_fr), ("labels_en", &raw.scale.labels_en)] {
+            if !labels.is_empty() && labels.len() != points {
+                problems.push(format!("the scale's {lang} has {} labels for {points} scores", labels.len()));
+            }
+        }
         if problems.is_empty() {
             Ok(Rubric {
                 min: raw.scale.min,
                 max: raw.scale.max,
                 criteria,
+                labels_fr: raw.scale.labels_fr,
+                labels_en: raw.scale.labels_en,
                 reviewers_per_application: raw.reviewers_per_application,
             })
         } else {
             Err(problems.join("; "))
+        }
+    }
+
+    /// What a score means in `lang` ("3 — Satisfaisant"), or the score alone.
+    pub fn score_label(&self, lang: crate::domain::Language, score: i64) -> String {
+        let labels = match lang {
+            crate::domain::Language::Fr => &self.labels_fr,
+            crate::domain::Language::En => &self.labels_en,
+        };
+        match usize::try_from(score - self.min).ok().and_then(|i| labels.get(i)) {
+            Some(label) => format!("{score} — {label}"),
+            None => score.to_string(),
         }
     }
 
@@ -188,6 +234,16 @@ mod tests {
         let err =
             Rubric::parse(&FILE.replace("reviewers_per_application = 2", "reviewers_per_application = 0")).unwrap_err();
         assert!(err.contains("reviewers_per_application must be between 1 and 10, not 0"), "{err}");
+        let err = Rubric::parse(&FILE.replace("max = 5", "max = 4")).unwrap_err();
+        assert!(err.contains("the scale's labels_fr has 6 labels for 5 scores"), "{err}");
+    }
+
+    #[test]
+    fn each_score_says_what_it_means() {
+        let r = rubric();
+        assert_eq!(r.score_label(crate::domain::Language::Fr, 3), "3 — Satisfaisant");
+        assert_eq!(r.score_label(crate::domain::Language::En, 0), "0 — Absent");
+        assert_eq!(r.score_label(crate::domain::Language::En, 9), "9");
     }
 
     proptest! {

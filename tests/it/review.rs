@@ -146,6 +146,12 @@ async fn an_officer_and_two_reviewers_take_an_application_to_approval_in_the_bro
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(html.contains("Choisissez une note entière de 0 à 5."), "{html}");
+    assert!(html.contains("Besoin démontré\u{a0}: Choisissez une note"), "the summary names the criterion: {html}");
+    assert!(
+        html.contains("pondération 30\u{a0}%") && html.contains("3 — Satisfaisant"),
+        "weights and what scores mean"
+    );
+    assert!(html.contains("le manque est réel"), "what the criterion looks for");
     assert!(html.contains("Un projet clair et nécessaire."), "the comment is kept");
     assert!(app.db().reviews(grant).await.unwrap().is_empty());
     let good: Vec<(&str, &str)> = bad.iter().map(|&(k, v)| if k == "score.need" { (k, "5") } else { (k, v) }).collect();

@@ -833,8 +833,10 @@ pub struct ReviewTemplate {
     pub page: Page,
     pub grant: Grant,
     pub organism: Organism,
-    pub criteria: Vec<(String, String)>,
-    pub scale: Vec<i64>,
+    /// (code, name, what the reviewer looks for, its weight as a percentage)
+    pub criteria: Vec<(String, String, String, String)>,
+    /// (score, what it means)
+    pub scale: Vec<(i64, String)>,
     pub form: RawReview,
     pub errors: FormErrors,
     pub notice: Option<String>,
@@ -891,8 +893,16 @@ async fn review_page_with(
     let application = grant.application();
     let template = ReviewTemplate {
         organism: state.db.organism(grant.organism_id).await?,
-        criteria: state.rubric.criteria.iter().map(|c| (c.code.clone(), c.name(page.lang).to_string())).collect(),
-        scale: (state.rubric.min..=state.rubric.max).collect(),
+        criteria: state
+            .rubric
+            .criteria
+            .iter()
+            .map(|c| {
+                let weight = page.ta("review-weight", "weight", &c.weight.normalize().to_string());
+                (c.code.clone(), c.name(page.lang).to_string(), c.description(page.lang).to_string(), weight)
+            })
+            .collect(),
+        scale: (state.rubric.min..=state.rubric.max).map(|v| (v, state.rubric.score_label(page.lang, v))).collect(),
         reviews: review_table(state, &page, &grant, &visible),
         requested_equipment: application.requested(crate::domain::grant::LineCategory::Equipment),
         requested_software: application.requested(crate::domain::grant::LineCategory::Software),
@@ -951,7 +961,16 @@ pub async fn review(
         Ok(()) => Ok(Redirect::to(&format!("/grants/{id}/review?notice=reviewed")).into_response()),
         Err(problem) => {
             let status = problem.status_code();
-            let errors = FormErrors::from_problem(&problem, lang);
+            // Each error named by its criterion, in the order of the form.
+            let scores: Vec<String> = state.rubric.criteria.iter().map(|c| format!("score.{}", c.code)).collect();
+            let mut fields: Vec<(&str, String)> = scores
+                .iter()
+                .zip(&state.rubric.criteria)
+                .map(|(f, c)| (f.as_str(), c.name(lang).to_string()))
+                .collect();
+            fields.push(("recommendation", crate::i18n::t(lang, "field-recommendation")));
+            fields.push(("comment", crate::i18n::t(lang, "field-comment")));
+            let errors = FormErrors::from_problem(&problem, lang).arranged(lang, &fields);
             let input = ReviewInput { form, errors, status: Some(status), ..Default::default() };
             review_page_with(&state, &signed, &headers, grant, input).await
         }

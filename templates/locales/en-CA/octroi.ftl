@@ -357,6 +357,7 @@ reviews-weighted = Weighted score
 review-title = Reviewing the application
 review-form = Your review
 review-hidden = The other reviewers' scores appear once you have submitted yours.
+review-weight = weight { $weight }%
 review-submit = Submit the review
 review-closed = This application no longer takes reviews.
 conflict-title = Conflict of interest

@@ -357,6 +357,7 @@ reviews-weighted = Note pondérée
 review-title = Évaluation de la demande
 review-form = Votre évaluation
 review-hidden = Les notes des autres évaluateurs s'affichent une fois la vôtre remise.
+review-weight = pondération { $weight } %
 review-submit = Remettre l'évaluation
 review-closed = Cette demande n'accepte plus d'évaluation.
 conflict-title = Conflit d'intérêts
