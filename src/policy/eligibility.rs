@@ -100,7 +100,8 @@ impl Eligibility {
                     if r.keywords.iter().all(|k| k.trim().is_empty()) {
                         problems.push(format!("rule {}: give at least one keyword", r.code));
                     }
-                    Some(Check::MissionMentionsAny(r.keywords.iter().map(|k| k.trim().to_lowercase()).collect()))
+                    // Compared folded, as people write missions: without case or accents.
+                    Some(Check::MissionMentionsAny(r.keywords.iter().map(|k| crate::domain::text::fold(k)).collect()))
                 }
                 "max_bourses_awarded" => match r.max {
                     Some(max) => Some(Check::MaxBoursesAwarded(max)),
@@ -135,14 +136,17 @@ impl Eligibility {
 
     /// Each rule's code and whether the application passes it, in file order.
     pub fn evaluate(&self, facts: &Facts) -> Vec<(&str, bool)> {
-        let mission = facts.mission.to_lowercase();
+        let mission = format!(" {} ", crate::domain::text::fold(&facts.mission));
         self.rules
             .iter()
             .map(|rule| {
                 let passed = match &rule.check {
                     Check::NeqValid => Neq::parse(&facts.neq).is_ok(),
                     Check::RegionIn(regions) => Region::parse(&facts.region).is_ok_and(|r| regions.contains(&r.code())),
-                    Check::MissionMentionsAny(keywords) => keywords.iter().any(|k| mission.contains(k.as_str())),
+                    // A keyword matches at the start of a word ("défavorisé" in "défavorisées").
+                    Check::MissionMentionsAny(keywords) => {
+                        keywords.iter().any(|k| !k.is_empty() && mission.contains(&format!(" {k}")))
+                    }
                     Check::MaxBoursesAwarded(max) => facts.bourses_awarded <= *max,
                 };
                 (rule.code.as_str(), passed)
@@ -173,6 +177,31 @@ mod tests {
             e.evaluate(&facts()),
             vec![("neq", true), ("region", true), ("mission", true), ("single_bourse", true)]
         );
+    }
+
+    /// The mission rule against missions community organizations write (issue 12): what fights poverty
+    /// or exclusion passes however it is written, a leisure club does not.
+    #[test]
+    fn real_missions_pass_and_leisure_does_not() {
+        let mission = |m: &str| {
+            let rules = Eligibility::parse(FILE).unwrap();
+            rules.evaluate(&Facts { mission: m.into(), ..facts() })[2].1
+        };
+        for m in [
+            "Aide alimentaire et soutien aux personnes seules",
+            "AIDE ALIMENTAIRE",
+            "Depannage alimentaire pour les familles a faible revenu",
+            "Accueil et intégration des personnes immigrantes",
+            "Soutien aux personnes vivant avec un handicap",
+            "Maison des jeunes\u{a0}: prévention du décrochage scolaire",
+            "Hébergement d'urgence pour les personnes en situation d'itinérance",
+            "Food bank and support for isolated seniors",
+        ] {
+            assert!(mission(m), "{m}");
+        }
+        for m in ["Club de photographie des Laurentides", "Loisirs photographiques et expositions.", "Club de golf"] {
+            assert!(!mission(m), "{m}");
+        }
     }
 
     #[test]
