@@ -174,6 +174,13 @@ mod tests {
                 for fault in typography_faults(lang, text) {
                     faults.push(format!("{}: {}: {fault}", lang.code(), id.trim()));
                 }
+                // Words: "bourse" is "grant" in English; French names the people who review inclusively.
+                if lang == Language::En && text.to_lowercase().contains("bourse") {
+                    faults.push(format!("en: {}: \"bourse\" is \"grant\" in English", id.trim()));
+                }
+                if lang == Language::Fr && text.contains("valuateur") && !text.contains("valuatrice") {
+                    faults.push(format!("fr: {}: name both évaluatrices and évaluateurs", id.trim()));
+                }
             }
         }
         // Templates hold no French punctuation of their own: what sits between a label and its text

@@ -123,7 +123,7 @@ hint-coaching-hours = In hours, for example 6 or 6.5. The average is 6 hours per
 
 ## Sign up
 signup-title = Register an organization
-signup-intro = Register your organization and create your account to apply for a DATAide bourse.
+signup-intro = Register your organization and create your account to apply for a DATAide grant.
 signup-organism = The organization
 signup-member = Your account
 signup-submit = Register the organization
@@ -170,13 +170,13 @@ mail-reset-body = Hello { $name },
 mail-invite-subject = DATAide: invitation to use octroi
 mail-invite-body = Hello,
 
-    { $inviter } invites you to use octroi, the DATAide bourse platform.
+    { $inviter } invites you to use octroi, the DATAide grant platform.
     Create your account by opening this link within { $days } days:
     { $link }
 
 ## Dashboard
 dashboard-title = Dashboard
-dashboard-start = Start a bourse application
+dashboard-start = Start a grant application
 dashboard-applications = Applications
 dashboard-none = No application yet.
 dashboard-recent = Latest applications changed
@@ -210,7 +210,7 @@ state-in_review = In review
 state-decision = Awaiting decision
 state-more_info = Information requested
 state-approved = Approved
-state-awarded = Bourse awarded
+state-awarded = Grant awarded
 state-accepted = Letter accepted
 state-active = Active
 state-closing = Closing
@@ -237,7 +237,7 @@ event-withdraw = Withdrawal
 event-cancel = Cancellation
 
 ## Application form
-edit-title = DATAide bourse application
+edit-title = DATAide grant application
 edit-intro = Fill in the application at your own pace: save the draft and come back later. Status:
 grant-saved = Draft saved.
 edit-project = The project
@@ -370,7 +370,7 @@ notice-reviewed = Review submitted. Thank you!
 notice-conflict = Conflict declared: you will no longer see this organization's applications.
 problem-nothing-proposed = Propose an amount or coaching hours.
 problem-score-on-scale = Choose a whole score from { $min } to { $max }.
-problem-above-cap = The total, coaching included, exceeds the cap of { $cap } per bourse.
+problem-above-cap = The total, coaching included, exceeds the cap of { $cap } per grant.
 problem-not-reviewable = Reviews are closed at this step
 problem-not-reviewable-detail = The application is not in review; nothing was saved.
 problem-proposal-required = Amounts required
@@ -415,10 +415,10 @@ mail-step-decline-body = Hello { $name },
     Reason: { $reason }
 
     { $link }
-mail-step-award-subject = DATAide: bourse awarded for “{ $title }”
+mail-step-award-subject = DATAide: grant awarded for “{ $title }”
 mail-step-award-body = Hello { $name },
 
-    The bourse for your application “{ $title }” is awarded. Your award letter is waiting for you:
+    The grant for your application “{ $title }” is awarded. Your award letter is waiting for you:
     { $link }
 
 ## Ledger (issue 5)
@@ -437,13 +437,13 @@ problem-already-settled-detail = This commitment was already released; nothing m
 problem-not-reversible = Cannot be reversed
 problem-not-reversible-detail = This entry is already reversed, or other entries depend on it.
 problem-award-required = Award amounts required
-problem-award-required-detail = To award the bourse, give the amounts, the envelopes and the fiscal year.
+problem-award-required-detail = To award the grant, give the amounts, the envelopes and the fiscal year.
 problem-award-nothing = Empty award
 problem-award-nothing-detail = An award grants at least an amount or coaching hours.
 problem-award-not-as-previewed = Preview again
 problem-award-not-as-previewed-detail = The amounts, the fiscal year or the split across envelopes differ from the preview: nothing was committed. Preview the award again, check it, then confirm.
 problem-award-above-cap = Cap exceeded
-problem-award-above-cap-detail = The award, coaching included, exceeds the program's per-bourse cap.
+problem-award-above-cap-detail = The award, coaching included, exceeds the program's per-grant cap.
 problem-award-no-envelope = No envelope for this category
 problem-award-no-envelope-detail = No envelope of the program pays one of this award's categories.
 problem-idempotency-replay = Request already received
@@ -454,13 +454,13 @@ problem-idempotency-key-reused = Idempotency key already used
 problem-idempotency-key-reused-detail = This key was already used for a different request; nothing was committed.
 problem-idempotency-in-progress = Request in progress
 problem-idempotency-in-progress-detail = A request with this key is in progress; try again in a moment.
-award-legend = Award the bourse
+award-legend = Award the grant
 award-fiscal-year = Fiscal year of the envelopes
 award-preview = Split across envelopes
 award-envelope = Envelope
 award-preview-button = Show the split
 award-confirm = Confirm the award and commit the funds
-notice-award-made = Bourse awarded: the funds are committed.
+notice-award-made = Grant awarded: the funds are committed.
 finance-title = Envelopes and ledger
 finance-intro = Per envelope and fiscal year, recomputed from the ledger's entries.
 finance-year = Fiscal year
@@ -479,18 +479,18 @@ letter-reference = Application no. { $id } · awarded on { $date }
 letter-parties = Between the parties
 letter-operator = { $operator }, which runs the program,
 letter-organism = and { $organism } (NEQ { $neq }),
-letter-purpose = Purpose: a bourse for the project “{ $project }”, to acquire suitable equipment and software and receive coaching.
+letter-purpose = Purpose: a grant for the project “{ $project }”, to acquire suitable equipment and software and receive coaching.
 letter-amounts = Maximum amount granted, by category:
 letter-equipment = Computer equipment: { $amount }
 letter-software = Software: { $amount }
 letter-coaching = Coaching: { $hours } ({ $amount })
 letter-total = Total: { $amount }
 letter-sources = Funding sources (fiscal year { $year }):
-letter-duration = Duration: the bourse is valid for twelve months from its acceptance.
+letter-duration = Duration: the grant is valid for twelve months from its acceptance.
 letter-conditions = Eligible expenses: the equipment, software and coaching approved by the program, taxes net of the rebate the organization is entitled to. Day-to-day operations and any expense not approved are excluded.
 letter-payments = Payments: purchases are paid by the program as each order is approved; coaching is paid by the hour delivered.
 letter-obligations = The organization's obligations: use the funds for their purpose, keep the receipts and submit a final report.
-letter-repayment = Amounts used for other purposes must be repaid; the program may terminate the bourse for a breach.
+letter-repayment = Amounts used for other purposes must be repaid; the program may terminate the grant for a breach.
 letter-acceptance = Acceptance: the organization's authorized person accepts this letter in octroi (name, title, date and network address are recorded).
 letter-download = Download the award letter (PDF)
 letter-download-en = Letter in English (PDF)
@@ -510,7 +510,7 @@ field-accept-conditions-short = Acceptance of the conditions
 letter-accept-button = Accept the award letter
 letter-accept-recorded = Award letter accepted by { $name } ({ $title }) on { $date }.
 letter-accept-record-details = Network address: { $address } · SHA-256 fingerprint of the letter: { $sha }
-notice-accepted = Letter accepted: the bourse is active.
+notice-accepted = Letter accepted: the grant is active.
 notice-sent = Application sent. The program team first checks its eligibility, then two reviewers assess it. You will receive an e-mail at each step, and the decision within a few weeks.
 notice-answered = Answer sent. The program team resumes the study of your application and will write at the next step.
 withdraw-title = Withdraw the application “{ $title }”?
@@ -528,9 +528,9 @@ dashboard-resume = Continue the application in progress
 mail-step-accept-subject = DATAide: award letter accepted for “{ $title }”
 mail-step-accept-body = Hello { $name },
 
-    The award letter for “{ $title }” was accepted on behalf of your organization ({ $reason }). The bourse is now active:
+    The award letter for “{ $title }” was accepted on behalf of your organization ({ $reason }). The grant is now active:
     { $link }
-statement-title = Statement of the bourse (ledger)
+statement-title = Statement of the grant (ledger)
 statement-released = Released
 statement-remaining = Left to spend
 problem-password-change-required = Choose a new password first
