@@ -93,6 +93,50 @@ pub fn date(stored: &str) -> String {
     stored.get(..10).unwrap_or(stored).to_string()
 }
 
+/// A date as prose writes it (tables and files keep ISO): `30 novembre 2026`, `1er décembre 2026` in
+/// French, `November 30, 2026` in English, a no-break space keeping day and month together. A stored
+/// value that is no date comes back as it is.
+pub fn long_date(lang: Language, stored: &str) -> String {
+    use chrono::Datelike;
+    let Ok(d) = chrono::NaiveDate::parse_from_str(stored.get(..10).unwrap_or(stored), "%Y-%m-%d") else {
+        return stored.to_string();
+    };
+    const FR: [&str; 12] = [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ];
+    const EN: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let month = d.month0() as usize;
+    match lang {
+        Language::Fr if d.day() == 1 => format!("1er\u{a0}{} {}", FR[month], d.year()),
+        Language::Fr => format!("{}\u{a0}{} {}", d.day(), FR[month], d.year()),
+        Language::En => format!("{}\u{a0}{}, {}", EN[month], d.day(), d.year()),
+    }
+}
+
 /// The message ids of an FTL source, for the completeness test.
 pub fn message_ids(source: &str) -> std::collections::BTreeSet<String> {
     source
@@ -232,6 +276,10 @@ mod tests {
         assert_eq!(hours(Language::Fr, Hours::parse("6.5").unwrap()), "6,5\u{a0}h");
         assert_eq!(hours(Language::En, Hours::parse("6.5").unwrap()), "6.5\u{a0}h");
         assert_eq!(date("2026-11-28T14:20:43.123Z"), "2026-11-28");
+        assert_eq!(long_date(Language::Fr, "2026-11-30T14:20:43.123Z"), "30\u{a0}novembre 2026");
+        assert_eq!(long_date(Language::Fr, "2026-12-01"), "1er\u{a0}décembre 2026");
+        assert_eq!(long_date(Language::En, "2026-11-30"), "November\u{a0}30, 2026");
+        assert_eq!(long_date(Language::En, "plus tard"), "plus tard");
     }
 
     proptest::proptest! {

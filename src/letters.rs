@@ -48,7 +48,7 @@ fn lines(d: &LetterData, lang: Language) -> Vec<String> {
     let ta = |id: &str, args: &[(&str, String)]| i18n::t_args(lang, id, args);
     let mut out = vec![
         ta("letter-title", &[("program", d.program.clone())]),
-        ta("letter-reference", &[("id", d.grant_id.to_string()), ("date", d.awarded_on.clone())]),
+        ta("letter-reference", &[("id", d.grant_id.to_string()), ("date", i18n::long_date(lang, &d.awarded_on))]),
         String::new(),
         t("letter-parties"),
         ta("letter-operator", &[("operator", d.operator.clone())]),

@@ -551,6 +551,9 @@ async fn an_officer_awards_from_the_page_once() {
     assert_eq!(octroi::domain::sha256_hex(&pdf), recorded);
     let parsed = printpdf::PdfDocument::parse(&pdf, &printpdf::PdfParseOptions::default(), &mut Vec::new()).unwrap();
     let text = parsed.extract_text().concat().join("\n");
+    let today = chrono::Utc::now().date_naive().to_string();
+    let written = format!("octroyée le {}", octroi::i18n::long_date(octroi::domain::Language::Fr, &today));
+    assert!(text.contains(&written), "the date written out: {text}");
     for expected in [
         "Lettre d'octroi",
         "Cuisine collective d'Hochelaga-Maisonneuve (NEQ 1100000001)",

@@ -401,7 +401,7 @@ impl ShowPage {
         let args = [
             ("name", a.signer_name.clone()),
             ("title", a.signer_title.clone()),
-            ("date", self.page.date(&a.accepted_at)),
+            ("date", crate::i18n::long_date(self.page.lang, &a.accepted_at)),
         ];
         crate::i18n::t_args(self.page.lang, "letter-accept-recorded", &args)
     }
