@@ -732,7 +732,7 @@ impl Db {
     /// (exclusive), ISO dates.
     pub async fn requested_between(&self, from: &str, to: &str) -> Result<Money> {
         let cents: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(SUM(requested_equipment_cents + requested_software_cents), 0) FROM grants
+            "SELECT CAST(COALESCE(SUM(requested_equipment_cents + requested_software_cents), 0) AS BIGINT) FROM grants
              WHERE submitted_at >= $1 AND submitted_at < $2",
         )
         .bind(from)

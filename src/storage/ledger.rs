@@ -388,7 +388,7 @@ impl Db {
     /// spent or released stays awarded).
     pub async fn awarded_in(&self, fiscal_year: &str) -> Result<Money> {
         let cents: i64 = sqlx::query_scalar(
-            "SELECT COALESCE(SUM(e.amount_cents), 0) FROM ledger_entries e
+            "SELECT CAST(COALESCE(SUM(e.amount_cents), 0) AS BIGINT) FROM ledger_entries e
              WHERE e.kind = 'commit' AND e.fiscal_year = $1
                AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)",
         )
