@@ -33,7 +33,8 @@ pub fn reason_rules(f: &mut Fields, reason: &str, required: bool) {
     }
 }
 
-fn grant_title(grant: &Grant, lang: crate::domain::Language) -> String {
+/// A grant's title, or "Demande nº 12 (sans titre)" while it has none: how pages and mails name it.
+pub fn grant_title(grant: &Grant, lang: crate::domain::Language) -> String {
     if grant.title.trim().is_empty() {
         i18n::t_args(lang, "grant-untitled", &[("id", grant.id.to_string())])
     } else {

@@ -465,14 +465,12 @@ async fn show_page(
     let id = grant.id;
     let resource = grant_resource(state, &grant).await?;
     let workflow = state.grant_workflow();
-    let role = signed.caller.user.role().workflow_role();
-    let allowed = workflow.allowed_events(&grant.state, role);
     let can_edit = workflow.is_editable(&grant.state) && signed.caller.may(state, Action::GrantEdit, &resource);
     let can_withdraw = signed.caller.may(state, Action::GrantFire, &resource)
-        && allowed.iter().any(|e| e == workflow.event(GrantUse::Withdraw));
+        && workflow_allows(state, signed, &grant, GrantUse::Withdraw);
     let answer = workflow.event(GrantUse::Answer);
     let can_accept = signed.caller.may(state, Action::GrantAccept, &resource)
-        && allowed.iter().any(|e| e == workflow.event(GrantUse::Accept));
+        && workflow_allows(state, signed, &grant, GrantUse::Accept);
     let awaiting_answer =
         workflow.allowed_events(&grant.state, AccountRole::Member.workflow_role()).iter().any(|e| e == answer);
     let can_manage = signed.caller.may(state, Action::GrantManage, &resource);
@@ -610,19 +608,11 @@ pub async fn withdraw(
     }
 }
 
-fn grant_name(page: &Page, grant: &Grant) -> String {
-    if grant.title.trim().is_empty() {
-        page.ta("grant-untitled", "id", &grant.id.to_string())
-    } else {
-        grant.title.clone()
-    }
-}
-
 /// The page that asks before withdrawing: what withdrawing does, and the reason, kept as typed.
 fn withdraw_confirmation(signed: &SignedIn, headers: &HeaderMap, grant: &Grant, typed: String) -> ConfirmPage {
     let page = signed_in_page(signed, headers, &format!("/grants/{}/withdraw", grant.id));
     ConfirmPage {
-        title: page.ta("withdraw-title", "title", &grant_name(&page, grant)),
+        title: page.ta("withdraw-title", "title", &app::grants::grant_title(grant, page.lang)),
         lines: vec![page.t("withdraw-what"), page.t("withdraw-after")],
         action: format!("/grants/{}/withdraw", grant.id),
         version: grant.version,
@@ -639,6 +629,13 @@ fn withdraw_confirmation(signed: &SignedIn, headers: &HeaderMap, grant: &Grant, 
     }
 }
 
+/// Whether the workflow lets this caller's role fire the event `what` names from the grant's state.
+fn workflow_allows(state: &AppState, signed: &SignedIn, grant: &Grant, what: GrantUse) -> bool {
+    let workflow = state.grant_workflow();
+    let role = signed.caller.user.role().workflow_role();
+    workflow.allowed_events(&grant.state, role).iter().any(|e| e == workflow.event(what))
+}
+
 /// `GET /grants/{id}/withdraw`: what withdrawing does, before it is done.
 pub async fn withdraw_page(
     State(state): State<AppState>,
@@ -648,9 +645,7 @@ pub async fn withdraw_page(
 ) -> Result<Response, Problem> {
     let grant = signed.caller.grant(&state, id, Action::GrantFire).await?;
     // Only those the workflow lets withdraw from this state are asked (the applicant's organism).
-    let workflow = state.grant_workflow();
-    let role = signed.caller.user.role().workflow_role();
-    if !workflow.allowed_events(&grant.state, role).iter().any(|e| e == workflow.event(GrantUse::Withdraw)) {
+    if !workflow_allows(&state, &signed, &grant, GrantUse::Withdraw) {
         return Err(Problem::Forbidden);
     }
     Ok(render(StatusCode::OK, &withdraw_confirmation(&signed, &headers, &grant, String::new())))
@@ -669,7 +664,7 @@ pub async fn delete_page(
     }
     let page = signed_in_page(&signed, &headers, &format!("/grants/{id}/delete"));
     let confirm = ConfirmPage {
-        title: page.ta("delete-title", "title", &grant_name(&page, &grant)),
+        title: page.ta("delete-title", "title", &app::grants::grant_title(&grant, page.lang)),
         lines: vec![page.t("delete-what")],
         action: format!("/grants/{id}/delete"),
         version: grant.version,
