@@ -18,8 +18,10 @@ pub async fn start(state: &AppState, organism: OrganismId, application: Applicat
 /// What "start an application" opens for an organism: its draft if it has one (never a second), else a
 /// new draft, unless the program's rules forbid it another bourse (`one-bourse-per-organism`).
 pub async fn open_draft(state: &AppState, organism: OrganismId) -> Result<Grant, AppError> {
-    let initial = &state.grant_workflow().initial;
-    if let Some(draft) = state.db.grants_of_organism(organism).await?.into_iter().find(|g| g.state == *initial) {
+    let workflow = state.grant_workflow();
+    if let Some(draft) =
+        state.db.grants_of_organism(organism).await?.into_iter().find(|g| workflow.is_initial(&g.state))
+    {
         return Ok(state.db.grant(draft.id).await?);
     }
     if !may_start(state, organism).await? {

@@ -65,7 +65,7 @@ pub async fn grant_resource(state: &AppState, grant: &Grant) -> Result<Resource,
         organism: grant.organism_id,
         reviewers: of("reviewer"),
         coaches: of("coach"),
-        draft: grant.state == state.grant_workflow().initial,
+        draft: state.grant_workflow().is_initial(&grant.state),
     })
 }
 

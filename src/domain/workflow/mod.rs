@@ -262,6 +262,11 @@ impl Workflow {
         self.states.iter().any(|s| s == state)
     }
 
+    /// Whether a record in this state is still a draft: its first state, never sent.
+    pub fn is_initial(&self, state: &str) -> bool {
+        self.initial == state
+    }
+
     /// Whether the application's content may still be changed by the applicant in this state.
     pub fn is_editable(&self, state: &str) -> bool {
         self.editable.contains(state)

@@ -61,7 +61,7 @@ pub async fn dashboard(
             let organism_id = user.organism_id.ok_or(Problem::Forbidden)?;
             let grants = state.db.grants_of_organism(organism_id).await?;
             // "Start" opens the draft in progress; an organism the rules forbid another bourse is told why.
-            resume = grants.iter().any(|g| g.state == state.grant_workflow().initial);
+            resume = grants.iter().any(|g| state.grant_workflow().is_initial(&g.state));
             let may = signed.caller.may(&state, Action::GrantCreate, &Resource::Organism(organism_id));
             let allowed = resume || applications::may_start(&state, organism_id).await?;
             if may && !allowed {
@@ -86,7 +86,7 @@ pub async fn dashboard(
             AccountRole::Coach => (vec![], me.clone()),
             _ => (vec![], vec![]),
         };
-        let draft = g.state == state.grant_workflow().initial;
+        let draft = state.grant_workflow().is_initial(&g.state);
         let resource = Resource::Grant { id: g.id, organism: g.organism_id, reviewers, coaches, draft };
         if signed.caller.may(&state, Action::GrantView, &resource) {
             visible.push(g);
@@ -198,7 +198,7 @@ pub async fn edit_page(
     let form = with_blank_lines(RawApplication::from_application(&grant.application(), page.lang.into()), BLANK_LINES);
     let edit = EditPage {
         send_event: send_event(&state, &grant),
-        can_delete: grant.state == state.grant_workflow().initial,
+        can_delete: state.grant_workflow().is_initial(&grant.state),
         page,
         grant_id: id,
         version: grant.version,
@@ -288,7 +288,7 @@ pub async fn edit(
             notice: None,
             send_event: event.clone(),
             limits: LIMITS,
-            can_delete: grant.state == state.grant_workflow().initial,
+            can_delete: state.grant_workflow().is_initial(&grant.state),
         }
     };
     // Whatever can be stored is saved; a refused field keeps what was typed, on the page, with its error.
@@ -494,7 +494,7 @@ async fn show_page(
         statement: if grant.awarded_at.is_some() { state.db.statement(id).await?.0 } else { Vec::new() },
         accept,
         errors: FormErrors::default(),
-        can_delete: can_edit && grant.state == workflow.initial,
+        can_delete: can_edit && workflow.is_initial(&grant.state),
         notice: None,
         grant,
         can_edit,
@@ -659,7 +659,7 @@ pub async fn delete_page(
     Path(id): Path<GrantId>,
 ) -> Result<Response, Problem> {
     let grant = signed.caller.grant(&state, id, Action::GrantEdit).await?;
-    if grant.state != state.grant_workflow().initial {
+    if !state.grant_workflow().is_initial(&grant.state) {
         return Ok(Redirect::to(&format!("/grants/{id}")).into_response());
     }
     let page = signed_in_page(&signed, &headers, &format!("/grants/{id}/delete"));
