@@ -46,9 +46,9 @@ pub async fn accept(
     // changed since): its SHA-256 says which text was accepted. Before the award there is none, and the
     // workflow refuses the acceptance.
     let letter_sha256 = match crate::letters::letter_for(state, grant).await? {
-        Some(letter) => {
-            crate::domain::sha256_hex(&crate::letters::render_off_thread(letter, crate::domain::Language::Fr).await)
-        }
+        Some(letter) => crate::domain::sha256_hex(
+            &crate::letters::render_off_thread(letter.as_awarded(), crate::domain::Language::Fr).await,
+        ),
         None => String::new(),
     };
     let acceptance = Acceptance {

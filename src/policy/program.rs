@@ -24,12 +24,36 @@ pub struct Program {
     pub code: String,
     pub name: String,
     pub operator: String,
+    pub contact: Contact,
     pub fiscal_years: Vec<FiscalYear>,
     pub bourse_cap: Money,
     pub coaching_hourly_rate: Money,
     pub targets: Targets,
     pub envelopes: Vec<Envelope>,
     pub categories: Vec<Category>,
+}
+
+/// Who signs the letters, how organisms reach the program and who answers for personal information.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    pub signatory_name: String,
+    pub signatory_title_fr: String,
+    pub signatory_title_en: String,
+    pub email: String,
+    pub phone: String,
+    pub privacy_officer: String,
+    pub privacy_email: String,
+}
+
+impl Contact {
+    /// The signatory's title in `lang`.
+    pub fn signatory_title(&self, lang: crate::domain::Language) -> &str {
+        match lang {
+            crate::domain::Language::Fr => &self.signatory_title_fr,
+            crate::domain::Language::En => &self.signatory_title_en,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -76,6 +100,7 @@ pub struct Category {
 #[serde(deny_unknown_fields)]
 struct Raw {
     program: RawProgram,
+    contact: Contact,
     targets: Targets,
     envelopes: Vec<RawEnvelope>,
     categories: Vec<RawCategory>,
@@ -270,6 +295,7 @@ impl Program {
             code: raw.program.code,
             name: raw.program.name,
             operator: raw.program.operator,
+            contact: raw.contact,
             fiscal_years,
             bourse_cap,
             coaching_hourly_rate,

@@ -552,24 +552,30 @@ async fn an_officer_awards_from_the_page_once() {
     let parsed = printpdf::PdfDocument::parse(&pdf, &printpdf::PdfParseOptions::default(), &mut Vec::new()).unwrap();
     let text = parsed.extract_text().concat().join("\n");
     let today = chrono::Utc::now().date_naive().to_string();
-    let written = format!("octroyée le {}", octroi::i18n::long_date(octroi::domain::Language::Fr, &today));
+    let written = format!("Le {}", octroi::i18n::long_date(octroi::domain::Language::Fr, &today));
     assert!(text.contains(&written), "the date written out: {text}");
+    // Each cell of a table is a run of text of its own: a label, then its amount.
     for expected in [
-        "Lettre d'octroi",
-        "Cuisine collective d'Hochelaga-Maisonneuve (NEQ 1100000001)",
-        "Matériel informatique\u{a0}: 2\u{a0}400,00\u{a0}$",
-        "Logiciels\u{a0}: 199,99\u{a0}$",
-        "Accompagnement\u{a0}: 6\u{a0}h (570,00\u{a0}$)",
-        "Total\u{a0}: 3\u{a0}169,99\u{a0}$",
-        "FDMT · Accompagnement\u{a0}: 570,00\u{a0}$",
-        "Dépenses admissibles",
+        "Lettre d'octroi — DATAide",
+        "Cuisine collective d'Hochelaga-Maisonneuve\n",
+        "NEQ\u{a0}1100000001",
+        "Madame, Monsieur,",
+        "Matériel informatique\n2\u{a0}400,00\u{a0}$",
+        "Logiciels\n199,99\u{a0}$",
+        "Accompagnement (6\u{a0}h à 95,00\u{a0}$ l'heure)\n570,00\u{a0}$",
+        "Total\n3\u{a0}169,99\u{a0}$",
+        "Fonds de développement du marché du travail (FDMT) — Accompagnement\n570,00\u{a0}$",
+        "2.\nDépenses admissibles",
+        "Direction du programme DATAide",
+        "En attente\u{a0}: la personne autorisée",
+        "page 1 de 2",
     ] {
         assert!(text.contains(expected), "{expected:?} missing from:\n{text}");
     }
     let english = member.get(&format!("/grants/{grant}/letter.pdf?lang=en")).await.bytes().await.unwrap().to_vec();
     let parsed =
         printpdf::PdfDocument::parse(&english, &printpdf::PdfParseOptions::default(), &mut Vec::new()).unwrap();
-    assert!(parsed.extract_text().concat().join("\n").contains("Computer equipment: $2,400.00"));
+    assert!(parsed.extract_text().concat().join("\n").contains("Computer equipment\n$2,400.00"));
     let stranger = common::Browser::new(&app);
     app.account("autre@test.org", octroi::domain::account::AccountRole::Reviewer, None).await;
     let stranger_csrf = stranger.sign_in("autre@test.org", common::PASSWORD).await;
@@ -739,10 +745,22 @@ async fn a_member_accepts_over_the_api_and_the_statement_follows_the_grant() {
         .unwrap();
     assert_eq!((report.letters, report.files, report.changed.clone()), (2, 3, vec![]));
     assert_eq!(seen.into_inner().unwrap(), vec![(1, 2), (2, 2)]);
+    let mut accepted = 0;
     for id in [first.id, second.id] {
         let pdf = std::fs::read(out.path().join(octroi::letters::file_name(id, octroi::domain::Language::Fr))).unwrap();
-        assert_eq!(Some(octroi::domain::sha256_hex(&pdf)), db.grant(id).await.unwrap().letter_sha256);
+        let recorded = db.grant(id).await.unwrap().letter_sha256.unwrap();
+        if db.acceptance(id).await.unwrap().is_some() {
+            // Accepted: the letter shows who accepted it and the fingerprint of the letter as awarded.
+            let parsed =
+                printpdf::PdfDocument::parse(&pdf, &printpdf::PdfParseOptions::default(), &mut Vec::new()).unwrap();
+            let text = parsed.extract_text().concat().join("\n");
+            assert!(text.contains(&recorded) && text.contains("Acceptée au nom de"), "{text}");
+            accepted += 1;
+        } else {
+            assert_eq!(octroi::domain::sha256_hex(&pdf), recorded);
+        }
     }
+    assert_eq!(accepted, 1, "one letter of each kind");
     let english = std::fs::read(out.path().join(format!("lettre-octroi-{}-en.pdf", second.id))).unwrap();
     let bytes: u64 = std::fs::read_dir(out.path()).unwrap().map(|f| f.unwrap().metadata().unwrap().len()).sum();
     assert_eq!(report.bytes, bytes);
