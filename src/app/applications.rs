@@ -55,15 +55,18 @@ pub fn missing_fields(e: &AppError) -> Option<Vec<FieldError>> {
     let AppError::Storage(StorageError::Refused { error: FireError::GuardFailed { failed, .. }, missing }) = e else {
         return None;
     };
-    failed.contains(&Guard::ApplicationComplete).then(|| {
-        missing
-            .iter()
-            .map(|&field| match field {
-                "requested_amounts" => FieldError { field: "lines".into(), problem: FieldProblem::NothingRequested },
-                _ => FieldError { field: field.into(), problem: FieldProblem::Required },
-            })
-            .collect()
-    })
+    failed.contains(&Guard::ApplicationComplete).then(|| missing_as_errors(missing))
+}
+
+/// What an application lacks ([`Application::missing`]) as errors on the form's fields.
+pub fn missing_as_errors(missing: &[&str]) -> Vec<FieldError> {
+    missing
+        .iter()
+        .map(|&field| match field {
+            "requested_amounts" => FieldError { field: "lines".into(), problem: FieldProblem::NothingRequested },
+            _ => FieldError { field: field.into(), problem: FieldProblem::Required },
+        })
+        .collect()
 }
 
 /// Text limits, shared by the form's `maxlength` attributes and the checks.

@@ -57,6 +57,8 @@ pub enum FieldProblem {
     UnknownFilter,
     /// A list left on its blank choice: "Choisissez une région" (`problem-choose-{what}`).
     NotChosen(&'static str),
+    /// Going past a failed eligibility rule without saying why.
+    RuleOverride,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +88,7 @@ impl FieldProblem {
             FieldProblem::Conflict => "version-conflict",
             FieldProblem::NothingRequested => "nothing-requested",
             FieldProblem::NothingProposed => "nothing-proposed",
+            FieldProblem::RuleOverride => "rule-override",
             FieldProblem::Score { .. } => "invalid-score",
             FieldProblem::AboveCap { .. } => "above-cap",
             FieldProblem::WrongPassword => "wrong-password",
@@ -135,6 +138,7 @@ impl FieldProblem {
             FieldProblem::Conflict => i18n::t(lang, "problem-someone-else-changed-this-application-reload"),
             FieldProblem::NothingRequested => i18n::t(lang, "problem-nothing-requested"),
             FieldProblem::NothingProposed => i18n::t(lang, "problem-nothing-proposed"),
+            FieldProblem::RuleOverride => i18n::t(lang, "problem-rule-override"),
             FieldProblem::Score { min, max } => {
                 i18n::t_args(lang, "problem-score-on-scale", &[("min", min.to_string()), ("max", max.to_string())])
             }
@@ -339,6 +343,7 @@ mod tests {
             FieldProblem::UnknownFilter,
             FieldProblem::NotChosen("region"),
             FieldProblem::NotChosen("category"),
+            FieldProblem::RuleOverride,
         ];
         for p in &all {
             match p {
@@ -361,7 +366,8 @@ mod tests {
                 | FieldProblem::TooManyAttempts
                 | FieldProblem::ControlCharacters
                 | FieldProblem::UnknownFilter
-                | FieldProblem::NotChosen(_) => {}
+                | FieldProblem::NotChosen(_)
+                | FieldProblem::RuleOverride => {}
             }
         }
         all

@@ -137,3 +137,22 @@ pub(crate) async fn fire_with(
 pub fn firing(state: &AppState, event: &str, reason: &str) -> Firing {
     Firing { reviews_required: state.rubric.reviewers_per_application, ..Firing::new(event, reason) }
 }
+
+/// A grant's history as `viewer` may read it: staff see who did each step; an organism's members see
+/// their own organism's people, and staff by their role only ("L'équipe du programme"), never their
+/// e-mail addresses.
+pub async fn history_seen_by(
+    state: &AppState,
+    viewer: crate::domain::account::AccountRole,
+    grant: crate::domain::GrantId,
+    lang: crate::domain::Language,
+) -> Result<Vec<grants::GrantTransition>, StorageError> {
+    let mut history = state.db.grant_history(grant).await?;
+    if !viewer.is_staff() {
+        let applicant = crate::domain::account::AccountRole::Member.workflow_role();
+        for step in history.iter_mut().filter(|s| s.actor_role != applicant.as_str()) {
+            step.actor = i18n::t(lang, &format!("history-actor-{}", step.actor_role));
+        }
+    }
+    Ok(history)
+}

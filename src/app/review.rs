@@ -267,8 +267,53 @@ pub fn implicit_first<'w>(workflow: &'w Workflow, from: &str, event: &str) -> Op
     workflow.allowed_events(&next.to, role).iter().any(|e| e == event).then_some(first)
 }
 
+/// A bulk action that is not a workflow decision: complete each application's reviewers automatically.
+pub const BULK_ASSIGN: &str = "assign";
+
+/// What a program officer may apply at once to applications in `states`: the workflow's decisions
+/// allowed from one of them (screening begun first where needed), in the workflow's order, then
+/// [`BULK_ASSIGN`] where applications wait for reviews.
+pub fn bulk_actions(workflow: &Workflow, states: &[String]) -> Vec<String> {
+    let officer = Role::ProgramOfficer;
+    let mut actions: Vec<String> = workflow
+        .decisions
+        .iter()
+        .filter(|d| {
+            states.iter().any(|s| {
+                workflow.allowed_events(s, officer).iter().any(|e| e == *d) || implicit_first(workflow, s, d).is_some()
+            })
+        })
+        .cloned()
+        .collect();
+    let reviewing = workflow.queue(Queue::Review);
+    if states.iter().any(|s| reviewing.contains(s)) {
+        actions.push(BULK_ASSIGN.to_string());
+    }
+    actions
+}
+
+/// The program's eligibility rules applied to a grant's application, with what each found.
+pub async fn screening<'s>(
+    state: &'s AppState,
+    grant: &Grant,
+    organism: &crate::storage::organisms::Organism,
+) -> Result<Vec<crate::policy::eligibility::Finding<'s>>, StorageError> {
+    let facts = crate::policy::eligibility::Facts {
+        neq: organism.neq.to_string(),
+        region: organism.region.code(),
+        mission: organism.mission_summary.clone(),
+        bourses_awarded: state
+            .db
+            .bourses_awarded(organism.id, grant.id, state.grant_workflow().event(GrantUse::Award))
+            .await?,
+    };
+    Ok(state.eligibility.findings(&facts))
+}
+
 /// Fires one decision on one application, from the manage page or a batch: the reason required where
-/// the applicant will read it, the proposal checked for an approval, screening begun when needed.
+/// the applicant will read it, the proposal checked for an approval, screening begun when needed. Sending
+/// to review an application that fails an eligibility rule overrides the rule: it takes a reason
+/// (`override_reason`), kept in the history.
 pub async fn decide(
     state: &AppState,
     actor: &Actor,
@@ -285,6 +330,12 @@ pub async fn decide(
     }
     let reason = reason.trim();
     check_reason(&mut f, workflow, event, reason);
+    if event == workflow.event(GrantUse::SendToReview) && reason.is_empty() {
+        let organism = state.db.organism(grant.organism_id).await?;
+        if screening(state, grant, &organism).await?.iter().any(|finding| !finding.passed) {
+            f.add("override_reason", FieldProblem::RuleOverride);
+        }
+    }
     let proposal = match proposal {
         _ if event != workflow.event(GrantUse::Approve) => None,
         Some(raw) => raw.convert(&mut f, &state.program),

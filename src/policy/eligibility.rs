@@ -13,8 +13,8 @@ use crate::domain::{Neq, Region};
 pub enum Check {
     NeqValid,
     RegionIn(BTreeSet<String>),
-    /// Lower-cased keywords, any of which the mission must mention.
-    MissionMentionsAny(Vec<String>),
+    /// Keywords, any of which the mission must mention: (as compared, folded; as the program wrote it).
+    MissionMentionsAny(Vec<(String, String)>),
     MaxBoursesAwarded(u32),
 }
 
@@ -101,7 +101,9 @@ impl Eligibility {
                         problems.push(format!("rule {}: give at least one keyword", r.code));
                     }
                     // Compared folded, as people write missions: without case or accents.
-                    Some(Check::MissionMentionsAny(r.keywords.iter().map(|k| crate::domain::text::fold(k)).collect()))
+                    Some(Check::MissionMentionsAny(
+                        r.keywords.iter().map(|k| (crate::domain::text::fold(k), k.trim().to_string())).collect(),
+                    ))
                 }
                 "max_bourses_awarded" => match r.max {
                     Some(max) => Some(Check::MaxBoursesAwarded(max)),
@@ -136,23 +138,57 @@ impl Eligibility {
 
     /// Each rule's code and whether the application passes it, in file order.
     pub fn evaluate(&self, facts: &Facts) -> Vec<(&str, bool)> {
+        self.findings(facts).into_iter().map(|f| (f.rule.code.as_str(), f.passed)).collect()
+    }
+
+    /// Each rule, whether the application passes it and what the rule found in it, in file order.
+    pub fn findings(&self, facts: &Facts) -> Vec<Finding<'_>> {
         let mission = format!(" {} ", crate::domain::text::fold(&facts.mission));
         self.rules
             .iter()
             .map(|rule| {
-                let passed = match &rule.check {
-                    Check::NeqValid => Neq::parse(&facts.neq).is_ok(),
-                    Check::RegionIn(regions) => Region::parse(&facts.region).is_ok_and(|r| regions.contains(&r.code())),
+                let (passed, found) = match &rule.check {
+                    Check::NeqValid => (Neq::parse(&facts.neq).is_ok(), Found::Neq(facts.neq.clone())),
+                    Check::RegionIn(regions) => (
+                        Region::parse(&facts.region).is_ok_and(|r| regions.contains(&r.code())),
+                        Found::Region(facts.region.clone()),
+                    ),
                     // A keyword matches at the start of a word ("défavorisé" in "défavorisées").
                     Check::MissionMentionsAny(keywords) => {
-                        keywords.iter().any(|k| !k.is_empty() && mission.contains(&format!(" {k}")))
+                        let mut seen: Vec<String> = Vec::new();
+                        for (folded, shown) in keywords {
+                            if !folded.is_empty() && mission.contains(&format!(" {folded}")) && !seen.contains(shown) {
+                                seen.push(shown.clone());
+                            }
+                        }
+                        (!seen.is_empty(), Found::Keywords(seen))
                     }
-                    Check::MaxBoursesAwarded(max) => facts.bourses_awarded <= *max,
+                    Check::MaxBoursesAwarded(max) => {
+                        (facts.bourses_awarded <= *max, Found::Bourses(facts.bourses_awarded))
+                    }
                 };
-                (rule.code.as_str(), passed)
+                Finding { rule, passed, found }
             })
             .collect()
     }
+}
+
+/// One rule applied to one application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding<'a> {
+    pub rule: &'a Rule,
+    pub passed: bool,
+    pub found: Found,
+}
+
+/// What a rule read in the application, for the person screening it to check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    Neq(String),
+    Region(String),
+    /// The program's keywords found in the mission, as the program wrote them.
+    Keywords(Vec<String>),
+    Bourses(u32),
 }
 
 #[cfg(test)]
@@ -202,6 +238,19 @@ mod tests {
         for m in ["Club de photographie des Laurentides", "Loisirs photographiques et expositions.", "Club de golf"] {
             assert!(!mission(m), "{m}");
         }
+    }
+
+    /// The screening page shows what the mission rule found, so that an officer can judge a miss.
+    #[test]
+    fn the_mission_rule_says_which_keywords_it_found() {
+        let e = Eligibility::parse(FILE).unwrap();
+        let mission = |m: &str| e.findings(&Facts { mission: m.into(), ..facts() })[2].found.clone();
+        assert_eq!(
+            mission("Aide alimentaire et soutien aux personnes seules"),
+            Found::Keywords(vec!["aide alimentaire".into(), "alimentaire".into(), "personnes seules".into()])
+        );
+        assert_eq!(mission("Club de golf"), Found::Keywords(vec![]));
+        assert_eq!(e.findings(&facts())[1].found, Found::Region("06".into()));
     }
 
     #[test]

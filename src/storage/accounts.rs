@@ -149,6 +149,13 @@ impl Db {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?)
     }
 
+    /// Every reviewer account, by name: (id, name).
+    pub async fn reviewers(&self) -> Result<Vec<(UserId, String)>> {
+        Ok(sqlx::query_as("SELECT id, display_name FROM users WHERE role = 'reviewer' ORDER BY display_name, id")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
     pub async fn members(&self, organism_id: OrganismId) -> Result<Vec<User>> {
         Ok(sqlx::query_as::<_, User>(&format!(
             "SELECT {COLUMNS} FROM users WHERE organism_id = $1 AND role = 'member' ORDER BY id"

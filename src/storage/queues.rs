@@ -69,6 +69,10 @@ pub struct Filter {
     /// Requested equipment and software, in cents, inclusive bounds.
     pub min_cents: Option<i64>,
     pub max_cents: Option<i64>,
+    /// Submitted within this fiscal year.
+    pub fiscal_year: Option<crate::domain::fiscal::FiscalYear>,
+    /// Assigned to this reviewer.
+    pub reviewer: Option<UserId>,
     pub sort: QueueSort,
     /// From 1.
     pub page: i64,
@@ -84,6 +88,8 @@ impl Filter {
             region: None,
             min_cents: None,
             max_cents: None,
+            fiscal_year: None,
+            reviewer: None,
             sort: QueueSort::Age,
             page: 1,
             per_page,
@@ -97,6 +103,8 @@ impl Filter {
             || self.region.is_some()
             || self.min_cents.is_some()
             || self.max_cents.is_some()
+            || self.fiscal_year.is_some()
+            || self.reviewer.is_some()
     }
 }
 
@@ -225,6 +233,21 @@ fn parts(q: &QueueQuery) -> Parts {
         sql.push_str(&format!(
             " AND g.requested_equipment_cents + g.requested_software_cents <= {}",
             next(Arg::Int(max), &mut args)
+        ));
+    }
+    if let Some(year) = q.filter.fiscal_year {
+        // Stored times are ISO 8601 text: compared as text, a day's bounds hold every time in it.
+        let (from, to) = (year.start().to_string(), year.next().start().to_string());
+        sql.push_str(&format!(
+            " AND g.submitted_at >= {} AND g.submitted_at < {}",
+            next(Arg::Text(from), &mut args),
+            next(Arg::Text(to), &mut args)
+        ));
+    }
+    if let Some(reviewer) = q.filter.reviewer {
+        sql.push_str(&format!(
+            " AND EXISTS (SELECT 1 FROM grant_assignments ra WHERE ra.grant_id = g.id AND ra.kind = 'reviewer' AND ra.user_id = {})",
+            next(Arg::Int(reviewer.get()), &mut args)
         ));
     }
     Parts { from_where: sql, excluded, args }

@@ -154,3 +154,18 @@ where
         }
     }
 }
+
+/// A page anyone may read (the privacy notice, the accessibility statement) still shows a signed-in
+/// person their header: `Option<SignedIn>` is the session's caller when there is one.
+impl<S> axum::extract::OptionalFromRequestParts<S> for SignedIn
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Option<Self>, Problem> {
+        let state = AppState::from_ref(state);
+        Ok(session_caller(parts, &state).await?.map(|(caller, csrf)| SignedIn { caller, csrf }))
+    }
+}

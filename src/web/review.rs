@@ -36,6 +36,12 @@ pub struct QueueParams {
     /// … and at most this many.
     #[serde(default)]
     pub max: Option<String>,
+    /// Submitted in this fiscal year, `2026-2027`.
+    #[serde(default)]
+    pub year: Option<String>,
+    /// Assigned to this reviewer (an account's number).
+    #[serde(default)]
+    pub reviewer: Option<String>,
     /// `age` (longest in its state first, the default), `score` (best reviewed first), `date` (last
     /// submitted first), `organism` (A to Z), `amount` (largest first) or `state`.
     #[serde(default)]
@@ -89,6 +95,26 @@ impl QueueParams {
                 None
             }
         };
+        let fiscal_year = match blank(&self.year) {
+            None => Some(None),
+            Some(y) => match fiscal_year_named(&y) {
+                Some(year) => Some(Some(year)),
+                None => {
+                    f.add("year", FieldProblem::Choice);
+                    None
+                }
+            },
+        };
+        let reviewer = match blank(&self.reviewer) {
+            None => Some(None),
+            Some(r) => match r.parse::<i64>() {
+                Ok(id) => Some(Some(crate::domain::UserId(id))),
+                Err(_) => {
+                    f.add("reviewer", FieldProblem::Choice);
+                    None
+                }
+            },
+        };
         let page = self.page.unwrap_or(1);
         if page < 1 {
             f.add("page", FieldProblem::OutOfRange);
@@ -98,6 +124,7 @@ impl QueueParams {
             f.add("per_page", FieldProblem::OutOfRange);
         }
         let (state, region, min_cents, max_cents, sort) = (state?, region?, min?, max?, sort?);
+        let (fiscal_year, reviewer) = (fiscal_year?, reviewer?);
         if let (Some(lo), Some(hi)) = (min_cents, max_cents)
             && lo > hi
         {
@@ -106,8 +133,27 @@ impl QueueParams {
         if !f.is_empty() {
             return None;
         }
-        Some(Filter { search, state, region, min_cents, max_cents, sort, page, per_page })
+        Some(Filter { search, state, region, min_cents, max_cents, fiscal_year, reviewer, sort, page, per_page })
     }
+}
+
+/// `2026-2027` as a fiscal year: two consecutive years.
+fn fiscal_year_named(name: &str) -> Option<crate::domain::FiscalYear> {
+    let (start, end) = name.split_once('-')?;
+    let (start, end): (i32, i32) = (start.parse().ok()?, end.parse().ok()?);
+    (end == start + 1 && (2000..=2100).contains(&start)).then(|| crate::domain::FiscalYear::starting(start))
+}
+
+/// The fiscal years a list offers to filter by: the program's, and on to the current one.
+pub fn fiscal_years(state: &AppState) -> Vec<crate::domain::FiscalYear> {
+    let mut years: Vec<_> = state.program.fiscal_years.clone();
+    let now = crate::domain::FiscalYear::of(chrono::Utc::now().date_naive());
+    while let Some(last) = years.last().copied()
+        && last < now
+    {
+        years.push(last.next());
+    }
+    years
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

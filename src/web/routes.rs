@@ -8,7 +8,7 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use tower_sessions::Session;
 
 use super::finance as f;
-use super::pages::{account as a, grants as g, review as r};
+use super::pages::{about, account as a, grants as g, review as r, submit};
 use super::session;
 use crate::AppState;
 
@@ -31,6 +31,7 @@ fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         route(Method::POST, "/logout", on(MethodFilter::POST, a::logout)),
         route(Method::GET, "/signup", on(MethodFilter::GET, a::signup_page)),
         route(Method::POST, "/signup", on(MethodFilter::POST, a::signup)),
+        route(Method::GET, "/signup/done", on(MethodFilter::GET, a::signup_done)),
         route(Method::GET, "/password/forgot", on(MethodFilter::GET, a::forgot_page)),
         route(Method::POST, "/password/forgot", on(MethodFilter::POST, a::forgot)),
         route(Method::GET, "/password/reset", on(MethodFilter::GET, a::reset_page)),
@@ -44,11 +45,16 @@ fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         route(Method::GET, "/invitations/accept", on(MethodFilter::GET, a::accept_page)),
         route(Method::POST, "/invitations/accept", on(MethodFilter::POST, a::accept)),
         route(Method::POST, "/lang", on(MethodFilter::POST, a::switch_language)),
+        route(Method::GET, "/contact", on(MethodFilter::GET, about::contact)),
+        route(Method::GET, "/privacy", on(MethodFilter::GET, about::privacy)),
+        route(Method::GET, "/accessibility", on(MethodFilter::GET, about::accessibility)),
         route(Method::GET, "/dashboard", on(MethodFilter::GET, g::dashboard)),
         route(Method::POST, "/grants/new", on(MethodFilter::POST, g::start)),
         route(Method::GET, "/grants/{id}", on(MethodFilter::GET, g::show)),
         route(Method::GET, "/grants/{id}/edit", on(MethodFilter::GET, g::edit_page)),
         route(Method::POST, "/grants/{id}/edit", on(MethodFilter::POST, g::edit)),
+        route(Method::GET, "/grants/{id}/submit", on(MethodFilter::GET, submit::review_page)),
+        route(Method::POST, "/grants/{id}/submit", on(MethodFilter::POST, submit::submit)),
         route(Method::GET, "/grants/{id}/withdraw", on(MethodFilter::GET, g::withdraw_page)),
         route(Method::POST, "/grants/{id}/withdraw", on(MethodFilter::POST, g::withdraw)),
         route(Method::GET, "/grants/{id}/delete", on(MethodFilter::GET, g::delete_page)),
@@ -60,7 +66,7 @@ fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         route(Method::GET, "/finance/ledger.csv", on(MethodFilter::GET, f::ledger_csv)),
         route(Method::GET, "/queues/{kind}", on(MethodFilter::GET, r::queue)),
         route(Method::GET, "/queues/{kind}/export.csv", on(MethodFilter::GET, r::queue_csv)),
-        route(Method::POST, "/queues/decision/batch", on(MethodFilter::POST, r::batch)),
+        route(Method::POST, "/queues/{kind}/batch", on(MethodFilter::POST, r::batch)),
         route(Method::GET, "/grants/{id}/manage", on(MethodFilter::GET, r::manage_page)),
         route(Method::POST, "/grants/{id}/manage", on(MethodFilter::POST, r::manage)),
         route(Method::POST, "/grants/{id}/reviewers", on(MethodFilter::POST, r::reviewers)),

@@ -215,6 +215,8 @@ async fn an_organism_signs_up_applies_and_follows_its_application_in_french_then
     click(&c, "main form button[type=submit]").await;
     // Signed up: the same answer whoever owns the address, then the usual sign-in.
     wait_text(&c, "Inscription reçue").await;
+    wait_text(&c, "deux évaluatrices ou évaluateurs").await;
+    click(&c, "main a[href='/login']").await;
     fill(&c, "f-email", "marie@cuisine-hochelaga.org").await;
     fill(&c, "f-password", PASSWORD).await;
     click(&c, "main form button[type=submit]").await;
@@ -262,6 +264,12 @@ async fn an_organism_signs_up_applies_and_follows_its_application_in_french_then
     wait_text(&c, "Ce champ est obligatoire.").await;
     fill(&c, "f-contact_email", "marie@cuisine-hochelaga.org").await;
     click(&c, "button[value=send]").await;
+    // The whole application to review; the attestation is asked for before it goes.
+    wait_text(&c, "Vérifier et soumettre la demande").await;
+    click(&c, "main form[action$='/submit'] button[type=submit]").await;
+    wait_text(&c, "Attestation\u{a0}: Ce champ est obligatoire.").await;
+    click(&c, "#f-attest").await;
+    click(&c, "main form[action$='/submit'] button[type=submit]").await;
     wait_text(&c, "Historique").await;
     let status = c.find(Locator::Id("grant-state")).await.unwrap().text().await.unwrap();
     assert_eq!(status, "Soumise");
@@ -422,8 +430,8 @@ async fn an_officer_awards_the_member_accepts_and_finance_sees_the_balances() {
     let text = parsed.extract_text().concat().join("\n");
     for expected in [
         organism.legal_name.clone(),
-        format!("NEQ {}", organism.neq),
-        format!("Matériel informatique\u{a0}: {}", money(Language::Fr, proposal.equipment)),
+        format!("NEQ\u{a0}{}", organism.neq),
+        format!("Matériel informatique\n{}", money(Language::Fr, proposal.equipment)),
         "Dépenses admissibles".to_string(),
     ] {
         assert!(text.contains(&expected), "{expected:?} missing from the letter:\n{text}");

@@ -233,6 +233,56 @@ async fn an_officer_and_two_reviewers_take_an_application_to_approval_in_the_bro
             ("approve", "agente@test.org"),
         ]
     );
+    // The applicant reads the same history with staff named by their role, never by their address.
+    let member = Browser::new(&app);
+    member.sign_in("membre@test.org", PASSWORD).await;
+    let page = member.get(&format!("/grants/{grant}")).await.text().await.unwrap();
+    assert!(page.contains("L&#39;équipe du programme") || page.contains("L'équipe du programme"), "{page}");
+    assert!(!page.contains("agente@test.org"), "no staff address shown to the applicant: {page}");
+    let api = member.get(&format!("/api/v1/grants/{grant}/transitions")).await.text().await.unwrap();
+    assert!(api.contains("L'équipe du programme") && !api.contains("agente@test.org"), "nor through the API: {api}");
+}
+
+/// Screening shows the mission and what each rule looked for and found; sending on an application that
+/// fails a rule overrides the rule, which takes a reason the history keeps.
+#[tokio::test]
+async fn overriding_a_failed_rule_takes_a_reason_kept_in_the_history() {
+    let app = TestApp::spawn().await;
+    let grant = app.complete_draft(&neq(1)).await;
+    let organism = app.db().grant(grant).await.unwrap().organism_id;
+    sqlx::query("UPDATE organisms SET mission_summary = 'Club de photographie des Laurentides' WHERE id = $1")
+        .bind(organism)
+        .execute(app.db().pool())
+        .await
+        .unwrap();
+    assert_eq!(app.fire(grant, "submit", 1, "applicant").await.status(), 200);
+    app.account("agente@test.org", AccountRole::ProgramOfficer, None).await;
+    for email in ["alice@test.org", "bruno@test.org"] {
+        app.account(email, AccountRole::Reviewer, None).await;
+    }
+    let officer = Browser::new(&app);
+    let csrf = officer.sign_in("agente@test.org", PASSWORD).await;
+    let manage = officer.get(&format!("/grants/{grant}/manage")).await.text().await.unwrap();
+    for shown in ["Club de photographie des Laurentides", "Aucun de ces mots", "pauvreté", "f-override_reason"] {
+        assert!(manage.contains(shown), "{shown:?} missing from the screening page");
+    }
+    let send = async |reason: &str| {
+        let version = app.db().grant(grant).await.unwrap().version.to_string();
+        let fields = [("version", version.as_str()), ("event", "send_to_review"), ("reason", reason)];
+        officer.post_form(&format!("/grants/{grant}/manage"), &csrf, &fields).await
+    };
+    let r = send("  ").await;
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Expliquez pourquoi vous passez outre"), "{page}");
+    assert!(page.contains(r##"href="#f-override_reason""##), "the summary links to the reason: {page}");
+    assert_eq!(app.db().grant(grant).await.unwrap().state, "submitted", "nothing written");
+    let r = send("Banque alimentaire : la mission est mal décrite, vérifié au téléphone.").await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    assert_eq!(app.db().grant(grant).await.unwrap().state, "in_review");
+    let history = app.db().grant_history(grant).await.unwrap();
+    let step = history.iter().find(|h| h.event == "send_to_review").unwrap();
+    assert_eq!(step.reason, "Banque alimentaire : la mission est mal décrite, vérifié au téléphone.");
 }
 
 /// Declining needs a reason, which the applicant receives in their own language; a request for
@@ -445,6 +495,17 @@ async fn queues_filter_sort_and_paginate() {
     }
     let review = QueueQuery { states: reviewing(), ..filtered(Filter { sort: QueueSort::Score, ..Filter::none(100) }) };
     let by_score = db.queue(&review, None).await.unwrap();
+    // By reviewer: the one application assigned to r1.
+    let r1 = db.user_by_email("r1@test.org").await.unwrap().unwrap().id;
+    let theirs = QueueQuery { states: reviewing(), ..filtered(Filter { reviewer: Some(r1), ..Filter::none(100) }) };
+    let theirs: Vec<GrantId> = db.queue(&theirs, None).await.unwrap().rows.iter().map(|r| r.id).collect();
+    assert_eq!(theirs, [grants[1].2.1]);
+    // By fiscal year of submission: all of this year's, none of last year's.
+    let this_year = octroi::domain::FiscalYear::of(chrono::Utc::now().date_naive());
+    let starting = |year| Filter { fiscal_year: Some(year), ..Filter::none(100) };
+    let total = |filter| async { db.queue(&QueueQuery { filter, ..screening(1, 100) }, None).await.unwrap().total };
+    assert_eq!(total(starting(this_year)).await, 17);
+    assert_eq!(total(starting(octroi::domain::FiscalYear::starting(2020))).await, 0);
     let order: Vec<GrantId> = by_score.rows.iter().map(|r| r.id).collect();
     assert_eq!(order, [grants[1].2.1, grants[2].2.1, grants[0].2.1]);
     assert_eq!(by_score.rows[0].review_score_hundredths, Some(500));
@@ -540,7 +601,7 @@ async fn batch_decisions_apply_to_each_selected_application() {
     assert_eq!(states, ["approved", "approved", "decision"]);
     let g = app.db().grant(grants[0].id).await.unwrap();
     assert_eq!(g.proposed_equipment, Some(Money::from_cents(150_000)), "approved as requested");
-    assert!(html.contains("<h2>Décisions en lot</h2>"), "the outcomes are on the queue page");
+    assert!(html.contains("<h2>Actions en lot</h2>"), "the outcomes are on the queue page");
     assert!(html.contains(r#"name="grant""#), "the queue itself is shown again");
     // Declining in a batch needs the reason the applicants will read: refused on the same page, before
     // anything is decided, the box still ticked and the decision kept.
@@ -556,6 +617,51 @@ async fn batch_decisions_apply_to_each_selected_application() {
     let r = officer.post_form("/queues/decision/batch", &csrf, &[("event", "approve")]).await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("Cochez au moins une demande."));
+    // A decision the list's states do not allow is refused before anything is done.
+    let r = officer.post_form("/queues/decision/batch", &csrf, &[("grant", &pick), ("event", "send_to_review")]).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(app.db().grant(grants[2].id).await.unwrap().state, "decision");
+}
+
+/// The screening list sends the applications ticked to review at once (each gets its reviewers, as from
+/// its own page); the review list completes the reviewers of those that lack some.
+#[tokio::test]
+async fn staff_send_several_applications_to_review_and_complete_their_reviewers_at_once() {
+    let app = TestApp::spawn().await;
+    let mut grants = Vec::new();
+    for n in 1..=3 {
+        let (_, g) = submitted(&app, n, "06", "1500").await;
+        grants.push(app.db().grant(g).await.unwrap());
+    }
+    app.account("agente@test.org", AccountRole::ProgramOfficer, None).await;
+    common::staff(app.db(), "alice@test.org", AccountRole::Reviewer).await;
+    let officer = Browser::new(&app);
+    let csrf = officer.sign_in("agente@test.org", PASSWORD).await;
+    let page = officer.get("/queues/screening").await.text().await.unwrap();
+    assert!(page.contains(r#"action="/queues/screening/batch""#), "{page}");
+    assert!(page.contains(r#"<option value="send_to_review">"#) && !page.contains(r#"<option value="approve">"#));
+    let picks: Vec<String> = grants[..2].iter().map(|g| format!("{}:{}", g.id, g.version)).collect();
+    let fields = [("grant", picks[0].as_str()), ("grant", picks[1].as_str()), ("event", "send_to_review")];
+    let r = officer.post_form("/queues/screening/batch", &csrf, &fields).await;
+    assert_eq!(r.status(), 200);
+    for (g, expected) in grants.iter().zip(["in_review", "in_review", "submitted"]) {
+        assert_eq!(app.db().grant(g.id).await.unwrap().state, expected);
+    }
+    // One reviewer for two wanted: each application in review lacks one; a second reviewer arrives and the
+    // review list completes them both.
+    for g in &grants[..2] {
+        assert_eq!(app.db().assigned_reviewers(g.id).await.unwrap().len(), 1);
+    }
+    common::staff(app.db(), "bruno@test.org", AccountRole::Reviewer).await;
+    let page = officer.get("/queues/review").await.text().await.unwrap();
+    assert!(page.contains(r#"<option value="assign">"#), "{page}");
+    let fields = [("grant", picks[0].as_str()), ("grant", picks[1].as_str()), ("event", "assign")];
+    let r = officer.post_form("/queues/review/batch", &csrf, &fields).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("Évaluatrices et évaluateurs assignés."));
+    for g in &grants[..2] {
+        assert_eq!(app.db().assigned_reviewers(g.id).await.unwrap().len(), 2, "completed");
+    }
 }
 
 proptest! {

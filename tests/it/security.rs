@@ -414,7 +414,7 @@ async fn sign_up_does_not_tell_who_has_an_account() {
     let known = answer(sign_up(&app, "Marie", "marie@exemple.org", 1).await);
     let new = answer(sign_up(&app, "Marie", "luc@exemple.org", 2).await);
     assert_eq!(known, new, "the same answer");
-    assert_eq!(known, (303, Some("/login?done=signup".to_string())));
+    assert_eq!(known, (303, Some("/signup/done".to_string())));
     assert_eq!(app.db().organisms(0, 10).await.unwrap().len(), 1, "nothing created for the known address");
     let told = app.db().mail_to("marie@exemple.org").await.unwrap();
     assert!(told[0].subject.contains("inscription avec votre adresse"), "{told:?}");

@@ -49,7 +49,7 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
     let sees_grant = matches!(who, OwnMember | AssignedReviewer | ProgramOfficer | Finance | Admin);
     Some(match (method, path) {
         ("GET", "/" | "/static/octroi.css" | "/login" | "/signup" | "/password/forgot" | "/password/reset")
-        | ("GET", "/invitations/accept")
+        | ("GET", "/invitations/accept" | "/signup/done" | "/contact" | "/privacy" | "/accessibility")
         | ("POST", "/login" | "/logout" | "/signup" | "/password/forgot" | "/password/reset" | "/invitations/accept")
         | ("POST", "/lang") => return None,
         ("GET" | "POST", "/password/change") | ("GET", "/dashboard") => signed_in,
@@ -67,9 +67,12 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
         // Nobody accepted a letter: a 404 for everyone (tests/ledger.rs reads an acceptance).
         ("GET", "/api/v1/grants/{id}/acceptance") => false,
         ("GET", "/api/v1/grants/{id}/statement") => sees_grant,
-        ("GET" | "POST", "/grants/{id}/edit" | "/grants/{id}/withdraw" | "/grants/{id}/delete") => who == OwnMember,
+        (
+            "GET" | "POST",
+            "/grants/{id}/edit" | "/grants/{id}/submit" | "/grants/{id}/withdraw" | "/grants/{id}/delete",
+        ) => who == OwnMember,
         // The matrix opens the screening queue; reviewers have their own.
-        ("GET", "/queues/{kind}" | "/queues/{kind}/export.csv") | ("POST", "/queues/decision/batch") => {
+        ("GET", "/queues/{kind}" | "/queues/{kind}/export.csv") | ("POST", "/queues/{kind}/batch") => {
             who == ProgramOfficer
         }
         ("GET" | "POST", "/grants/{id}/manage") | ("POST", "/grants/{id}/reviewers" | "/grants/{id}/award") => {
@@ -232,6 +235,7 @@ async fn the_authorization_matrix_holds_for_every_route() {
                     "/staff/invite" => vec![("email", &email), ("role", "reviewer")],
                     "/grants/{id}/edit" => vec![("version", &v), ("action", "save"), ("title", "Changé")],
                     "/grants/{id}/withdraw" | "/grants/{id}/delete" => vec![("version", &v)],
+                    "/grants/{id}/submit" => vec![("version", &v), ("attest", "on")],
                     "/grants/{id}/manage" => vec![("version", &v), ("event", "send_to_review")],
                     "/grants/{id}/reviewers" => vec![("action", "auto")],
                     "/grants/{id}/award" => vec![("action", "preview"), ("equipment", "100")],
@@ -450,9 +454,10 @@ async fn sign_up_keeps_what_was_typed_and_shows_each_error_in_french() {
     fields[12].1 = PASSWORD;
     let r = browser.post_form("/signup", &csrf, &fields).await;
     assert_eq!(r.status(), 303);
-    assert_eq!(r.headers()["location"], "/login?done=signup", "signed in only with the password, like anyone");
-    let html = browser.get("/login?done=signup").await.text().await.unwrap();
-    assert!(html.contains("Inscription reçue"), "{html}");
+    assert_eq!(r.headers()["location"], "/signup/done", "signed in only with the password, like anyone");
+    let html = browser.get("/signup/done").await.text().await.unwrap();
+    assert!(html.contains("Inscription reçue") && html.contains("<ol class=\"steps\">"), "{html}");
+    assert!(html.contains("deux évaluatrices ou évaluateurs"), "what happens next: {html}");
     browser.sign_in("marie@cuisine.org", PASSWORD).await;
     let html = browser.get("/dashboard").await.text().await.unwrap();
     assert!(html.contains("Commencer une demande de bourse"));
@@ -821,8 +826,33 @@ async fn members_are_asked_before_what_cannot_be_undone_and_never_get_a_second_d
     ];
     let r = member.post_form(&edit, &csrf, &fields).await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    // Saved and complete: the whole application to review, and an attestation to give before it goes.
+    let review = format!("/grants/{second}/submit");
+    assert_eq!(r.headers()["location"], review.as_str());
+    let page = member.get(&review).await.text().await.unwrap();
+    for shown in [
+        "Vérifier et soumettre la demande",
+        "Nos postes ont dix ans.",
+        "Portable",
+        "2\u{a0}400,00\u{a0}$",
+        "atteste que les renseignements",
+    ] {
+        assert!(page.contains(shown), "{shown:?} missing from the review page");
+    }
+    assert_eq!(app.db().grant(second).await.unwrap().state, "draft", "reviewing sends nothing");
+    let r = member.post_form(&review, &csrf, &[("version", "2")]).await;
+    assert_eq!(r.status(), 422, "not attested");
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Attestation\u{a0}: "), "the summary names the box: {page}");
+    assert_eq!(app.db().grant(second).await.unwrap().state, "draft");
+    let r = member.post_form(&review, &csrf, &[("version", "1"), ("attest", "on")]).await;
+    assert_eq!(r.status(), 422, "a version other than the one shown is shown again");
+    assert!(r.text().await.unwrap().contains("a été modifiée depuis"));
+    let r = member.post_form(&review, &csrf, &[("version", "2"), ("attest", "on")]).await;
     let next = r.headers()["location"].to_str().unwrap().to_string();
     assert_eq!(next, format!("/grants/{second}?notice=sent"));
+    let again = member.post_form(&review, &csrf, &[("version", "2"), ("attest", "on")]).await;
+    assert_eq!(again.headers()["location"], format!("/grants/{second}").as_str(), "a second click: its page");
     assert!(member.get(&next).await.text().await.unwrap().contains("vérifie d’abord son admissibilité"));
     assert_eq!(member.get(&format!("/grants/{second}/delete")).await.status(), 303, "sent: no deleting");
     let ask = member.get(&format!("/grants/{second}/withdraw")).await.text().await.unwrap();
@@ -860,4 +890,37 @@ async fn error_pages_keep_the_signed_in_header() {
     }
     let anonymous = Browser::new(&app).get(&format!("/grants/{grant}")).await;
     assert!(!anonymous.text().await.unwrap().contains("membre1"));
+}
+
+/// Every page's footer leads to the contact page, the privacy notice (who answers for personal
+/// information, for how long it is kept, the rights of the people it is about) and the accessibility
+/// statement; anyone may read them, and a signed-in person keeps their header there.
+#[tokio::test]
+async fn the_footer_leads_to_contact_privacy_and_accessibility_for_anyone() {
+    let app = TestApp::spawn().await;
+    let anonymous = Browser::new(&app);
+    let login = anonymous.get("/login").await.text().await.unwrap();
+    for href in ["/contact", "/privacy", "/accessibility"] {
+        assert!(login.contains(&format!(r#"<a href="{href}">"#)), "{href} missing from the footer: {login}");
+    }
+    let privacy = anonymous.get("/privacy").await;
+    assert_eq!(privacy.status(), 200);
+    let privacy = privacy.text().await.unwrap();
+    for shown in ["Avis de confidentialité", "vie-privee@centraide.example", "dans les 30 jours", "Commission d"] {
+        assert!(privacy.contains(shown), "{shown:?} missing from the privacy notice");
+    }
+    let statement = anonymous.get("/accessibility").await.text().await.unwrap();
+    assert!(statement.contains("WCAG") && statement.contains("Limites connues"), "{statement}");
+    let contact = anonymous.get("/contact").await.text().await.unwrap();
+    assert!(contact.contains(r#"href="tel:+15145550100""#) && contact.contains("dataide@centraide.example"));
+    assert!(!contact.contains(r#"action="/logout""#), "no one is signed in");
+
+    app.account("marie@test.org", AccountRole::Reviewer, None).await;
+    let member = Browser::new(&app);
+    member.sign_in("marie@test.org", PASSWORD).await;
+    let page = member.get("/privacy").await.text().await.unwrap();
+    assert!(
+        page.contains(r#"action="/logout""#) && page.contains(r#"href="/dashboard""#),
+        "the header of the signed-in"
+    );
 }

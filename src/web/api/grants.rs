@@ -382,6 +382,7 @@ pub async fn history(
     ApiPath(id): ApiPath<GrantId>,
 ) -> Result<Json<Vec<TransitionView>>, Problem> {
     caller.grant(&state, id, Action::GrantView).await?;
-    let history = state.db.grant_history(id).await?;
+    let lang = caller.user.language();
+    let history = app::grants::history_seen_by(&state, caller.user.role(), id, lang).await?;
     Ok(Json(history.into_iter().map(Into::into).collect()))
 }

@@ -64,7 +64,7 @@ fn later(minutes: i64) -> String {
 fn message(page: Page, title: &str, message: String, link: Option<(&str, String)>) -> Response {
     let title = page.t(title);
     let link = link.map(|(h, l)| (h.to_string(), l));
-    render(StatusCode::OK, &MessagePage { page, title, message, link })
+    render(StatusCode::OK, &MessagePage { page, title, message, steps: Vec::new(), link })
 }
 
 /// A refusal that says when to try again.
@@ -155,7 +155,6 @@ pub async fn login_page(csrf: AnonymousCsrf, headers: HeaderMap, Query(q): Query
     let notice = match q.done.as_str() {
         "reset" => Some(page.t("notice-password-reset")),
         "joined" => Some(page.t("notice-invitation-accepted")),
-        "signup" => Some(page.t("notice-signed-up")),
         _ => None,
     };
     let form = login_form(&page, "", &q.next, notice);
@@ -292,6 +291,16 @@ fn signup_form(page: &Page, f: &SignupForm) -> FormSpec {
     }
 }
 
+/// `GET /signup/done`: what happens after signing up, step by step. It says the same whether the address
+/// was new or already known (the e-mail tells its owner which), so that it reveals no account.
+pub async fn signup_done(csrf: AnonymousCsrf, headers: HeaderMap) -> Response {
+    let page = anonymous_page(&csrf, &headers, "/signup/done");
+    let steps = (1..=4).map(|n| page.t(&format!("signup-done-step-{n}"))).collect();
+    let (title, message) = (page.t("signup-done-title"), page.t("signup-done-intro"));
+    let link = Some(("/login".to_string(), page.t("signup-done-login")));
+    render(StatusCode::OK, &MessagePage { page, title, message, steps, link })
+}
+
 pub async fn signup_page(csrf: AnonymousCsrf, headers: HeaderMap) -> Response {
     let page = anonymous_page(&csrf, &headers, "/signup");
     let form = signup_form(&page, &SignupForm::default());
@@ -403,7 +412,7 @@ pub async fn signup(
         }
     }
     state.mail_waker.notify_one();
-    Ok(Redirect::to("/login?done=signup").into_response())
+    Ok(Redirect::to("/signup/done").into_response())
 }
 
 // --- passwords -----------------------------------------------------------------------------------

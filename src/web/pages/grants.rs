@@ -180,6 +180,8 @@ fn send_event(state: &AppState, grant: &Grant) -> String {
 pub struct SavedQuery {
     #[serde(default)]
     saved: Option<u8>,
+    #[serde(default)]
+    incomplete: Option<u8>,
 }
 
 pub async fn edit_page(
@@ -196,6 +198,12 @@ pub async fn edit_page(
     let page = signed_in_page(&signed, &headers, &format!("/grants/{id}/edit"));
     let notice = q.saved.map(|_| page.t("grant-saved"));
     let form = with_blank_lines(RawApplication::from_application(&grant.application(), page.lang.into()), BLANK_LINES);
+    // Sent back from the review page: what is missing, field by field.
+    let errors = match q.incomplete {
+        Some(_) => FormErrors::from_fields(&applications::missing_as_errors(&grant.application().missing()), page.lang)
+            .arranged(page.lang, &application_fields(page.lang)),
+        None => FormErrors::default(),
+    };
     let edit = EditPage {
         send_event: send_event(&state, &grant),
         can_delete: state.grant_workflow().is_initial(&grant.state),
@@ -204,7 +212,7 @@ pub async fn edit_page(
         version: grant.version,
         state: grant.state,
         form,
-        errors: FormErrors::default(),
+        errors,
         notice,
         limits: LIMITS,
     };
@@ -262,8 +270,9 @@ fn application_fields(lang: Language) -> Vec<(&'static str, String)> {
     fields
 }
 
-/// Saves the draft (`action=save` or `more_lines`) or saves and sends it (`action=send`). Whatever is
-/// refused, the page comes back with everything typed and each error next to its field.
+/// Saves the draft (`action=save` or `more_lines`), or saves it and goes on (`action=send`): a complete
+/// draft to its review-and-attest page, an answer to the program's question straight to the program.
+/// Whatever is refused, the page comes back with everything typed and each error next to its field.
 #[tracing::instrument(skip_all, fields(grant_id = %id))]
 pub async fn edit(
     State(state): State<AppState>,
@@ -314,6 +323,15 @@ pub async fn edit(
     if action != "send" {
         let extra = if action == "more_lines" { "#lines" } else { "" };
         return Ok(Redirect::to(&format!("/grants/{id}/edit?saved=1{extra}")).into_response());
+    }
+    // A first submission is reviewed and attested on its own page, once nothing is missing.
+    if event == state.grant_workflow().event(GrantUse::Submit) {
+        let missing = saved.application().missing();
+        if !missing.is_empty() {
+            let page = again(applications::missing_as_errors(&missing), raw, saved.version);
+            return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+        }
+        return Ok(Redirect::to(&format!("/grants/{id}/submit")).into_response());
     }
     match app::fire(&state, &signed.caller.actor(), &saved, &event, "", None).await {
         Ok(_) => {
@@ -483,13 +501,14 @@ async fn show_page(
             ..Default::default()
         })
     });
+    let history = app::grants::history_seen_by(state, signed.caller.user.role(), id, page.lang).await?;
     Ok(ShowPage {
         can_manage,
         can_review,
         page,
         organism: state.db.organism(grant.organism_id).await?,
         application: grant.application(),
-        history: state.db.grant_history(id).await?,
+        history,
         acceptance: state.db.acceptance(id).await?,
         statement: if grant.awarded_at.is_some() { state.db.statement(id).await?.0 } else { Vec::new() },
         accept,

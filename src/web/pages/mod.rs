@@ -1,9 +1,11 @@
 //! The server-rendered web interface (askama templates under `templates/`), French first. Every page
 //! works without JavaScript; forms keep what was typed when something is refused.
 
+pub mod about;
 pub mod account;
 pub mod grants;
 pub mod review;
+pub mod submit;
 
 use askama::Template;
 use axum::http::{HeaderMap, StatusCode};
@@ -226,6 +228,8 @@ pub struct MessagePage {
     pub page: Page,
     pub title: String,
     pub message: String,
+    /// What happens next, step by step (a numbered list), if anything.
+    pub steps: Vec<String>,
     pub link: Option<(String, String)>,
 }
 
@@ -246,7 +250,7 @@ pub fn problem_page(
     let home = if user.is_some() { "/dashboard" } else { "/" };
     let page = Page { lang, csrf, user, path: home.into(), queues: Vec::new(), finance: false };
     let link = Some((home.to_string(), i18n::t(lang, "nav-home")));
-    render(status, &MessagePage { page, title, message: detail.unwrap_or_default(), link })
+    render(status, &MessagePage { page, title, message: detail.unwrap_or_default(), steps: Vec::new(), link })
 }
 
 /// One input of a form.

@@ -17,7 +17,7 @@ use crate::AppState;
 use crate::app::review::COMMENT_MAX;
 use crate::app::{self, RawProposal, RawReview};
 use crate::domain::workflow::{GrantUse, Queue, Role};
-use crate::domain::{GrantId, Money, NumberStyle, Region, UserId};
+use crate::domain::{GrantId, Language, Money, NumberStyle, Region, UserId};
 use crate::policy::authz::{Action, Resource};
 use crate::storage::grants::Grant;
 use crate::storage::organisms::Organism;
@@ -38,6 +38,14 @@ pub struct QueueLink {
     pub label: String,
     pub count: i64,
     pub current: bool,
+}
+
+impl QueueLink {
+    /// Whether it is the list of all applications rather than a queue of work (the navigation keeps it on
+    /// phones, where the queues are reached from the dashboard).
+    pub fn is_list(&self) -> bool {
+        self.href.ends_with("/all")
+    }
 }
 
 /// The queues this caller works through, with their counts, for the navigation.
@@ -75,7 +83,7 @@ pub struct QueueWork {
 pub async fn queue_work(state: &AppState, signed: &SignedIn, page: &Page) -> Result<Vec<QueueWork>, Problem> {
     let today = chrono::Utc::now().date_naive();
     let mut work = Vec::new();
-    for link in page.queues.iter().filter(|q| !q.href.ends_with("/all")) {
+    for link in page.queues.iter().filter(|q| !q.is_list()) {
         let Some(kind) = link.href.rsplit('/').next().and_then(QueueKind::parse) else { continue };
         let query = queue_query(state, &signed.caller, kind, Filter::none(1));
         let oldest = state.db.queue(&query, Some(link.count)).await?.rows.into_iter().next().map(|r| {
@@ -118,12 +126,18 @@ pub struct QueueTemplate {
     pub pages: i64,
     pub current_page: i64,
     pub regions: Vec<(String, String)>,
+    /// The fiscal years one may narrow the list to (`2026-2027`).
+    pub years: Vec<String>,
+    /// The reviewers one may narrow the list to (id, name); none for a reviewer's own list.
+    pub reviewers: Vec<(String, String)>,
     /// The states one may narrow the list to (the list of all applications only).
     pub states: Vec<String>,
     /// A search or a filter leaves applications out.
     pub narrowed: bool,
     pub today: chrono::NaiveDate,
     pub batch: bool,
+    /// What the batch form offers: (label, action).
+    pub batch_actions: Vec<(String, String)>,
     /// The batch form as it was sent (ticks, decision, reason) and its outcomes.
     pub batch_form: Batch,
     pub notice: Option<String>,
@@ -175,9 +189,17 @@ impl QueueTemplate {
         let p = &self.params;
         let mut query = url::form_urlencoded::Serializer::new(String::new());
         let sort = sort.map(str::to_string).or_else(|| p.sort.clone());
-        for (k, v) in
-            [("q", &p.q), ("state", &p.state), ("region", &p.region), ("min", &p.min), ("max", &p.max), ("sort", &sort)]
-        {
+        let filters = [
+            ("q", &p.q),
+            ("state", &p.state),
+            ("region", &p.region),
+            ("min", &p.min),
+            ("max", &p.max),
+            ("year", &p.year),
+            ("reviewer", &p.reviewer),
+            ("sort", &sort),
+        ];
+        for (k, v) in filters {
             if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
                 query.append_pair(k, v);
             }
@@ -264,8 +286,24 @@ async fn queue_page(
     let title = page.t(&format!("queue-{slug}"));
     let regions = Region::all().map(|r| (r.code(), format!("{} – {}", r.code(), r.name()))).collect();
     let state_choices = if kind == QueueKind::All { states } else { Vec::new() };
+    let years = crate::web::review::fiscal_years(state).iter().map(ToString::to_string).collect();
+    let reviewers = match kind {
+        QueueKind::MyReviews => Vec::new(),
+        _ => state.db.reviewers().await?.into_iter().map(|(id, name)| (id.to_string(), name)).collect(),
+    };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let batch = kind == QueueKind::Decision;
+    let batch_actions: Vec<(String, String)> = if kind != QueueKind::MyReviews
+        && signed.caller.may(state, Action::QueueManage, &Resource::Program)
+    {
+        let actions = app::review::bulk_actions(state.grant_workflow(), &kind.states(state));
+        let label = |a: &str| {
+            crate::i18n::t_opt(page.lang, &format!("batch-{a}")).unwrap_or_else(|| page.t(&format!("manage-do-{a}")))
+        };
+        actions.into_iter().map(|a| (label(&a), a)).collect()
+    } else {
+        Vec::new()
+    };
+    let batch = !batch_actions.is_empty();
     let notice = notice(page.lang, params.notice.as_deref());
     let mut template = QueueTemplate {
         page,
@@ -277,10 +315,13 @@ async fn queue_page(
         pages,
         current_page,
         regions,
+        years,
+        reviewers,
         states: state_choices,
         narrowed,
         today: chrono::Utc::now().date_naive(),
         batch,
+        batch_actions,
         batch_form,
         notice,
     };
@@ -389,10 +430,14 @@ fn localized_decimal(lang: crate::domain::Language, text: &str) -> String {
     }
 }
 
-/// One eligibility rule's result.
+/// One eligibility rule's result, with what it looked for and what it found in the application.
 pub struct RuleResult {
     pub name: String,
     pub passed: bool,
+    pub looked_for: String,
+    /// The words a rule looks for, when it has a list of them: (the list's summary, the words).
+    pub terms: Option<(String, String)>,
+    pub found: String,
 }
 
 #[derive(Template)]
@@ -427,6 +472,11 @@ impl ManageTemplate {
         self.actions.iter().any(|a| a == action)
     }
 
+    /// Whether an eligibility rule failed: sending the application on then overrides it, with a reason.
+    pub fn a_rule_failed(&self) -> bool {
+        self.rules.iter().any(|r| !r.passed)
+    }
+
     pub fn event(&self, event: &str) -> String {
         self.page.t(&format!("manage-do-{event}"))
     }
@@ -451,27 +501,44 @@ fn offered_actions(state: &AppState, grant_state: &str) -> Vec<String> {
         .collect()
 }
 
+/// The eligibility rules as the screening page shows them: each rule, what it looked for, what it found.
 async fn eligibility(
     state: &AppState,
     page: &Page,
     grant: &Grant,
     organism: &Organism,
 ) -> Result<Vec<RuleResult>, Problem> {
-    let facts = crate::policy::eligibility::Facts {
-        neq: organism.neq.to_string(),
-        region: organism.region.code(),
-        mission: organism.mission_summary.clone(),
-        bourses_awarded: state
-            .db
-            .bourses_awarded(organism.id, grant.id, state.grant_workflow().event(GrantUse::Award))
-            .await?,
+    use crate::policy::eligibility::{Check, Found};
+    let t = |id: &str, args: &[(&str, String)]| crate::i18n::t_args(page.lang, id, args);
+    let quoted = |words: &[String]| match page.lang {
+        Language::Fr => words.iter().map(|w| format!("«\u{a0}{w}\u{a0}»")).collect::<Vec<_>>().join(", "),
+        Language::En => words.iter().map(|w| format!("“{w}”")).collect::<Vec<_>>().join(", "),
     };
-    Ok(state
-        .eligibility
-        .rules
-        .iter()
-        .zip(state.eligibility.evaluate(&facts))
-        .map(|(rule, (_, passed))| RuleResult { name: rule.name(page.lang).to_string(), passed })
+    let findings = app::review::screening(state, grant, organism).await?;
+    Ok(findings
+        .into_iter()
+        .map(|f| {
+            let (looked_for, terms) = match &f.rule.check {
+                Check::NeqValid => (t("rule-looked-neq", &[]), None),
+                Check::RegionIn(regions) => (t("rule-looked-region", &[("count", regions.len().to_string())]), None),
+                Check::MissionMentionsAny(keywords) => {
+                    let shown: Vec<String> = keywords.iter().map(|(_, k)| k.clone()).collect();
+                    let count = [("count", shown.len().to_string())];
+                    (t("rule-looked-mission", &count), Some((t("rule-keywords", &count), quoted(&shown))))
+                }
+                Check::MaxBoursesAwarded(max) => (t("rule-looked-bourses", &[("max", max.to_string())]), None),
+            };
+            let found = match &f.found {
+                Found::Neq(neq) => neq.clone(),
+                Found::Region(code) => {
+                    Region::parse(code).map(|r| format!("{} — {}", r.code(), r.name())).unwrap_or_else(|_| code.clone())
+                }
+                Found::Keywords(words) if words.is_empty() => t("rule-found-no-keyword", &[]),
+                Found::Keywords(words) => quoted(words),
+                Found::Bourses(n) => t("rule-found-bourses", &[("count", n.to_string())]),
+            };
+            RuleResult { name: f.rule.name(page.lang).to_string(), passed: f.passed, looked_for, terms, found }
+        })
         .collect())
 }
 
@@ -758,14 +825,17 @@ pub async fn reviewers(
     Ok(Redirect::to(&format!("/grants/{id}/manage?notice={key}")).into_response())
 }
 
-/// Decides several applications of the decision queue at once: approve each as requested, or decline
-/// each with one reason. Each application is decided on its own; the page reports each outcome.
+/// `POST /queues/{kind}/batch`: one action on every application ticked in a list, each at the version
+/// the officer saw: a workflow decision the list's states allow, or completing the reviewers. What
+/// became of each is listed on the list's page; the batch's own input is checked first.
 pub async fn batch(
     State(state): State<AppState>,
     signed: SignedIn,
     headers: HeaderMap,
+    Path(slug): Path<String>,
     body: Bytes,
 ) -> Result<Response, Problem> {
+    let kind = QueueKind::parse(&slug).ok_or(Problem::NotFound)?;
     signed.caller.require(&state, Action::QueueManage, &Resource::Program)?;
     let lang = super::page_language(&headers);
     let mut form = Batch::default();
@@ -790,39 +860,43 @@ pub async fn batch(
     if form.picked.is_empty() {
         f.add("grant", FieldProblem::NotChosen("application"));
     }
-    if !workflow.decisions.contains(&form.event) {
+    let assign = form.event == app::review::BULK_ASSIGN;
+    if !app::review::bulk_actions(workflow, &kind.states(&state)).contains(&form.event) {
         f.add("event", FieldProblem::Choice);
+    } else if !assign {
+        app::check_reason(&mut f, workflow, &form.event, &form.reason);
     }
-    app::check_reason(&mut f, workflow, &form.event, &form.reason);
     if !f.is_empty() {
-        return queue_page(&state, &signed, &headers, QueueKind::Decision, QueueParams::default(), f, form).await;
+        return queue_page(&state, &signed, &headers, kind, QueueParams::default(), f, form).await;
     }
     for (id, version) in form.picked.clone() {
-        let outcome: Result<_, Problem> = async {
+        let outcome: Result<String, Problem> = async {
             let mut grant = signed.caller.grant(&state, id, Action::GrantManage).await?;
+            if assign {
+                let missing = app::assign(&state, id, app::Reviewers::Automatic).await?;
+                return Ok(crate::i18n::t(lang, if missing > 0 { "notice-short" } else { "notice-assigned" }));
+            }
             grant.version = version;
             let numbers = lang.into();
             let approve = workflow.event(GrantUse::Approve);
             let proposal = (form.event == approve).then(|| RawProposal::requested(&grant, numbers));
             let actor = signed.caller.actor();
-            Ok(app::decide(&state, &actor, &grant, &form.event, &form.reason, proposal.as_ref(), numbers).await?)
+            app::decide(&state, &actor, &grant, &form.event, &form.reason, proposal.as_ref(), numbers).await?;
+            Ok(crate::i18n::t(lang, "batch-done"))
         }
         .await;
-        let text = match outcome {
-            Ok(_) => crate::i18n::t(lang, "batch-done"),
-            Err(problem) => {
-                let (title, detail) = problem.title_and_detail(lang);
-                let fields = FormErrors::from_problem(&problem, lang);
-                let first = fields.list.first().map(|e| e.message.clone());
-                format!("{title} {}", first.or(detail).unwrap_or_default())
-            }
-        };
+        let text = outcome.unwrap_or_else(|problem| {
+            let (title, detail) = problem.title_and_detail(lang);
+            let fields = FormErrors::from_problem(&problem, lang);
+            let first = fields.list.first().map(|e| e.message.clone());
+            format!("{title} {}", first.or(detail).unwrap_or_default())
+        });
         form.outcomes.push(crate::i18n::labelled(lang, &format!("#{id}"), &text));
     }
-    // Decided: the queue again, with what became of each (the ticks cleared, the rest of the form kept).
+    // Done: the list again, with what became of each (the ticks cleared, the rest of the form kept).
     form.picked.clear();
     let fields = Fields::for_page(lang);
-    queue_page(&state, &signed, &headers, QueueKind::Decision, QueueParams::default(), fields, form).await
+    queue_page(&state, &signed, &headers, kind, QueueParams::default(), fields, form).await
 }
 
 // --- the reviewer --------------------------------------------------------------------------------------
