@@ -478,3 +478,115 @@ async fn an_officer_awards_the_member_accepts_and_finance_sees_the_balances() {
     assert_eq!(db.ledger_verify().await.unwrap(), Vec::<String>::new());
     c.close().await.unwrap();
 }
+
+/// Staff find an application by its organism's NEQ and by a name typed without its accents, sort the list
+/// by amount, page through it, and find the approved application waiting in the award queue.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_search_sort_and_page_the_list_and_find_the_award_queue() {
+    let Some((c, _driver, _profile)) = browser().await else { return };
+    let app = TestApp::spawn().await;
+    let base = app.address.clone();
+    let mut grants = Vec::new();
+    for n in 1..=3 {
+        grants.push(app.grant_in(n, "submitted").await);
+    }
+    let approved = app.grant_in(4, "approved").await;
+    let name = "Écoute Entraide Montérégie";
+    sqlx::query("UPDATE organisms SET legal_name = $1, search_name = $2 WHERE id = $3")
+        .bind(name)
+        .bind(octroi::domain::text::fold(name))
+        .bind(grants[0].organism_id)
+        .execute(app.db().pool())
+        .await
+        .unwrap();
+    app.account("agente@test.org", AccountRole::ProgramOfficer, None).await;
+    sign_in(&c, &base, "agente@test.org").await;
+    let rows = async |c: &Client| c.find_all(Locator::Css("table.queue tbody tr")).await.unwrap().len();
+
+    // By NEQ: the one organism.
+    click(&c, "header a[href='/queues/all']").await;
+    wait_text(&c, "Toutes les demandes").await;
+    let neq = app.db().organism(grants[1].organism_id).await.unwrap().neq.to_string();
+    fill(&c, "f-q", &neq).await;
+    click(&c, "form.filters button[type=submit]").await;
+    wait_text(&c, &format!("NEQ {neq}")).await;
+    assert_eq!(rows(&c).await, 1);
+    // By a name typed without accents nor capitals.
+    fill(&c, "f-q", "ecoute entraide").await;
+    click(&c, "form.filters button[type=submit]").await;
+    let text = wait_text(&c, name).await;
+    assert_eq!(rows(&c).await, 1, "{text}");
+
+    // Sorted by amount, largest first, from the column's header.
+    c.goto(&format!("{base}/queues/all")).await.unwrap();
+    click(&c, "th a[href*='sort=amount']").await;
+    wait_text(&c, "Toutes les demandes").await;
+    let sorted = c.find(Locator::Css("th[aria-sort]")).await.unwrap();
+    assert_eq!(sorted.attr("aria-sort").await.unwrap().as_deref(), Some("descending"));
+    assert!(sorted.text().await.unwrap().contains("Montant"));
+    // Two a page: the next page keeps the size and the sort.
+    c.goto(&format!("{base}/queues/all?sort=amount&per_page=2")).await.unwrap();
+    wait_text(&c, "Page 1 / 2").await;
+    assert_eq!(rows(&c).await, 2);
+    click(&c, "nav.pages a[rel=next]").await;
+    wait_text(&c, "Page 2 / 2").await;
+    assert_eq!(rows(&c).await, 2);
+    assert!(c.current_url().await.unwrap().query().unwrap().contains("sort=amount"));
+
+    // The approved application waits in the award queue.
+    click(&c, "header a[href='/queues/award']").await;
+    wait_text(&c, "À octroyer").await;
+    assert_eq!(rows(&c).await, 1);
+    c.find(Locator::Css(&format!("table.queue a[href='/grants/{}/manage']", approved.id))).await.unwrap();
+}
+
+/// A member is told of two mistakes in two lines, each named with its line; deletes a draft after
+/// confirming; and withdraws a submitted application after a page that says what withdrawing does.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_fixes_two_lines_deletes_a_draft_and_withdraws_after_confirming() {
+    let Some((c, _driver, _profile)) = browser().await else { return };
+    let app = TestApp::spawn().await;
+    let base = app.address.clone();
+    let draft = app.complete_draft(&common::neq(1)).await;
+    let organism = app.db().grant(draft).await.unwrap().organism_id;
+    app.account("marie@test.org", AccountRole::Member, Some(organism)).await;
+    sign_in(&c, &base, "marie@test.org").await;
+
+    // Two lines wrong: the summary names each with its line, in the form's order.
+    c.goto(&format!("{base}/grants/{draft}/edit")).await.unwrap();
+    wait_text(&c, "Matériel et logiciels").await;
+    fill(&c, "f-lines-0-quantity", "deux").await;
+    fill(&c, "f-lines-1-description", "Souris sans fil").await;
+    fill(&c, "f-lines-1-quantity", "1").await;
+    fill(&c, "f-lines-1-unit_price", "douze").await;
+    click(&c, "button[value=save]").await;
+    let text = wait_text(&c, "Ligne 1 — Quantité").await;
+    let summary = c.find(Locator::Css(".error-summary")).await.unwrap().text().await.unwrap();
+    let (first, second) = (summary.find("Ligne 1 — Quantité"), summary.find("Ligne 2 — Prix unitaire"));
+    assert!(first.is_some() && second.is_some() && first < second, "{summary}");
+    for id in ["f-lines-0-quantity", "f-lines-1-unit_price"] {
+        let input = c.find(Locator::Id(id)).await.unwrap();
+        assert_eq!(input.attr("aria-invalid").await.unwrap().as_deref(), Some("true"), "{id}: {text}");
+    }
+    assert_eq!(value(&c, "f-lines-1-unit_price").await, "douze", "what was typed is kept");
+
+    // Deleting the draft asks first, then deletes it.
+    click(&c, "#delete a").await;
+    wait_text(&c, "Cette action est définitive.").await;
+    assert!(app.db().grant(draft).await.is_ok(), "asking deletes nothing");
+    click(&c, "main form button.danger").await;
+    wait_text(&c, "Brouillon supprimé.").await;
+    assert!(app.db().grant(draft).await.is_err());
+    sign_out(&c).await;
+
+    // Withdrawing a submitted application: a page says what it does; confirmed, it is withdrawn.
+    let submitted = app.grant_in(2, "submitted").await;
+    sign_in(&c, &base, "membre2@test.org").await;
+    c.goto(&format!("{base}/grants/{}", submitted.id)).await.unwrap();
+    click(&c, "#withdraw a").await;
+    wait_text(&c, "ne peut plus être modifiée").await;
+    assert_eq!(app.db().grant(submitted.id).await.unwrap().state, "submitted", "asking withdraws nothing");
+    click(&c, "main form button.danger").await;
+    wait_text(&c, "Retirée").await;
+    assert_eq!(app.db().grant(submitted.id).await.unwrap().state, "withdrawn");
+}

@@ -204,6 +204,9 @@ impl QueueTemplate {
                 query.append_pair(k, v);
             }
         }
+        if let Some(per_page) = p.per_page {
+            query.append_pair("per_page", &per_page.to_string());
+        }
         if let Some(page) = page {
             query.append_pair("page", &page.to_string());
         }
