@@ -195,6 +195,55 @@ pub async fn assign(state: &AppState, grant_id: GrantId, reviewers: Reviewers) -
 /// A reviewer's review, and the decision queue reached when it is the last one needed (octroi fires
 /// `complete_reviews` itself), in one transaction. A review that does not complete them leaves the
 /// application as it is.
+/// Saves a reviewer's review in progress as typed (nothing checked against the rubric yet; only the
+/// lengths), for them to finish later; submitting the review deletes it.
+pub async fn save_review_draft(
+    state: &AppState,
+    grant_id: GrantId,
+    reviewer_id: UserId,
+    typed: &RawReview,
+) -> Result<(), AppError> {
+    let mut f = Fields::default();
+    let mut scores = BTreeMap::new();
+    for c in &state.rubric.criteria {
+        if let Some(score) = typed.scores.get(&c.code).map(|s| s.trim()) {
+            if score.chars().count() > 10 {
+                f.add(format!("score.{}", c.code), FieldProblem::TooLong { max: 10 });
+            }
+            scores.insert(c.code.clone(), score.to_string());
+        }
+    }
+    if typed.comment.chars().count() > COMMENT_MAX {
+        f.add("comment", FieldProblem::TooLong { max: COMMENT_MAX as u64 });
+    }
+    if !RECOMMENDATIONS.contains(&typed.recommendation.as_str()) && !typed.recommendation.is_empty() {
+        f.add("recommendation", FieldProblem::Choice);
+    }
+    if !f.is_empty() {
+        return Err(f.into_error());
+    }
+    let draft = review::ReviewDraft {
+        scores,
+        recommendation: typed.recommendation.clone(),
+        comment: typed.comment.clone(),
+        saved_at: String::new(),
+    };
+    Ok(state.db.save_review_draft(grant_id, reviewer_id, reviewing_states(state), draft).await?)
+}
+
+/// The review in progress a reviewer saved, as the form shows it, and when it was saved.
+pub async fn review_draft(
+    state: &AppState,
+    grant_id: GrantId,
+    reviewer_id: UserId,
+) -> Result<Option<(RawReview, String)>, AppError> {
+    Ok(state
+        .db
+        .review_draft(grant_id, reviewer_id)
+        .await?
+        .map(|d| (RawReview { scores: d.scores, comment: d.comment, recommendation: d.recommendation }, d.saved_at)))
+}
+
 pub async fn submit_review(
     state: &AppState,
     grant_id: GrantId,

@@ -259,6 +259,11 @@ pub async fn submit_review(
         Err(e) if is_unique_violation(&e) => return Err(StorageError::AlreadyReviewed),
         other => other?,
     };
+    sqlx::query("DELETE FROM review_drafts WHERE grant_id = $1 AND reviewer_id = $2")
+        .bind(grant_id)
+        .bind(reviewer_id)
+        .execute(&mut **tx)
+        .await?;
     let weighted: Vec<String> = sqlx::query_scalar("SELECT weighted_score FROM reviews WHERE grant_id = $1")
         .bind(grant_id)
         .fetch_all(&mut **tx)
@@ -277,7 +282,89 @@ pub async fn submit_review(
     Ok(())
 }
 
+/// A review in progress, as its reviewer typed it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReviewDraft {
+    /// The scores as typed, by criterion code.
+    pub scores: std::collections::BTreeMap<String, String>,
+    pub recommendation: String,
+    pub comment: String,
+    /// When it was last saved (empty before).
+    pub saved_at: String,
+}
+
 impl Db {
+    /// Saves a reviewer's review in progress, replacing the one saved before, while the application is
+    /// in `reviewing_states`, assigned to them and not yet reviewed by them.
+    pub async fn save_review_draft(
+        &self,
+        grant_id: GrantId,
+        reviewer_id: UserId,
+        reviewing_states: Vec<String>,
+        draft: ReviewDraft,
+    ) -> Result<()> {
+        self.write(move |tx| {
+            Box::pin(async move {
+                let state: Option<String> = sqlx::query_scalar("SELECT state FROM grants WHERE id = $1")
+                    .bind(grant_id)
+                    .fetch_optional(&mut **tx)
+                    .await?;
+                let state = state.ok_or(StorageError::NotFound)?;
+                if !reviewers_of(tx, grant_id).await?.contains(&reviewer_id) {
+                    return Err(StorageError::NotAssigned);
+                }
+                if !reviewing_states.contains(&state) {
+                    return Err(StorageError::NotReviewable { state });
+                }
+                let reviewed: Option<i64> =
+                    sqlx::query_scalar("SELECT 1 FROM reviews WHERE grant_id = $1 AND reviewer_id = $2")
+                        .bind(grant_id)
+                        .bind(reviewer_id)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                if reviewed.is_some() {
+                    return Err(StorageError::AlreadyReviewed);
+                }
+                sqlx::query("DELETE FROM review_drafts WHERE grant_id = $1 AND reviewer_id = $2")
+                    .bind(grant_id)
+                    .bind(reviewer_id)
+                    .execute(&mut **tx)
+                    .await?;
+                sqlx::query(
+                    "INSERT INTO review_drafts (grant_id, reviewer_id, scores, recommendation, comment, saved_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(grant_id)
+                .bind(reviewer_id)
+                .bind(serde_json::to_string(&draft.scores).expect("a map of strings serializes"))
+                .bind(&draft.recommendation)
+                .bind(&draft.comment)
+                .bind(now())
+                .execute(&mut **tx)
+                .await?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// The reviewer's review in progress on an application, if they saved one.
+    pub async fn review_draft(&self, grant_id: GrantId, reviewer_id: UserId) -> Result<Option<ReviewDraft>> {
+        let row: Option<(String, String, String, String)> = sqlx::query_as(
+            "SELECT scores, recommendation, comment, saved_at FROM review_drafts WHERE grant_id = $1 AND reviewer_id = $2",
+        )
+        .bind(grant_id)
+        .bind(reviewer_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(scores, recommendation, comment, saved_at)| {
+            let scores = serde_json::from_str(&scores)
+                .map_err(|e| sqlx::Error::ColumnDecode { index: "review_drafts.scores".into(), source: Box::new(e) })?;
+            Ok(ReviewDraft { scores, recommendation, comment, saved_at })
+        })
+        .transpose()
+    }
+
     /// Sets the region a staff member works in (reviewers of the applicant's region are preferred).
     pub async fn set_user_region(&self, user_id: UserId, region: Option<crate::domain::Region>) -> Result<()> {
         let statement = sqlx::query("UPDATE users SET region = $1 WHERE id = $2").bind(region.map(|r| r.code()));

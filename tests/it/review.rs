@@ -941,3 +941,58 @@ async fn staff_search_the_list_page_export_it_and_see_every_waiting_queue() {
     assert!(acceptance.contains(&format!("/grants/{}/manage", awarded.id)));
     assert!(acceptance.contains("À octroyer") && acceptance.contains("acceptation"), "in the navigation");
 }
+
+/// A reviewer saves a review in progress, even with a score not yet right, finds it as typed when they
+/// come back, and submits it once it is whole; the submission deletes the draft. Someone not assigned
+/// cannot save one.
+#[tokio::test]
+async fn a_reviewer_saves_a_draft_review_and_finishes_it_later() {
+    let app = TestApp::spawn().await;
+    let (_, grant) = submitted(&app, 1, "06", "1000").await;
+    fire(&app, grant, &["begin_screening", "send_to_review"]).await;
+    let alice = app.account("alice@test.org", AccountRole::Reviewer, None).await;
+    app.assign(grant, alice).await.unwrap();
+    app.account("bruno@test.org", AccountRole::Reviewer, None).await;
+    let reviewer = Browser::new(&app);
+    let csrf = reviewer.sign_in("alice@test.org", PASSWORD).await;
+    let path = format!("/grants/{grant}/review");
+    // Half done: two criteria scored, two not yet.
+    let typed = [
+        ("score.need", "4"),
+        ("score.mission", "2"),
+        ("recommendation", "approve"),
+        ("comment", "À compléter après l'appel."),
+        ("action", "draft"),
+    ];
+    let r = reviewer.post_form(&path, &csrf, &typed).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], format!("{path}?notice=draft-saved").as_str());
+    assert!(app.db().reviews(grant).await.unwrap().is_empty(), "nothing submitted");
+    let page = reviewer.get(&path).await.text().await.unwrap();
+    assert!(page.contains("Brouillon enregistré le"), "{page}");
+    assert!(page.contains("l&#39;appel") || page.contains("l'appel"), "the comment as typed: {page}");
+    assert!(page.contains(r#"name="score.mission" value="2" checked"#), "the scores as typed: {page}");
+    assert!(page.contains(r#"name="recommendation" value="approve" checked"#));
+    let draft = app.db().review_draft(grant, alice).await.unwrap().unwrap();
+    assert_eq!(draft.scores.get("mission").map(String::as_str), Some("2"));
+    // Submitted whole: the draft is gone.
+    let whole = [
+        ("score.need", "4"),
+        ("score.mission", "4"),
+        ("score.feasibility", "3"),
+        ("score.sustainability", "4"),
+        ("recommendation", "approve"),
+        ("comment", "Complet."),
+    ];
+    let r = reviewer.post_form(&path, &csrf, &whole).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    assert_eq!(app.db().reviews(grant).await.unwrap().len(), 1);
+    assert_eq!(app.db().review_draft(grant, alice).await.unwrap(), None, "the draft is deleted with the submission");
+    // Not assigned: no draft.
+    let bruno = Browser::new(&app);
+    let csrf = bruno.sign_in("bruno@test.org", PASSWORD).await;
+    let r = bruno.post_form(&path, &csrf, &typed).await;
+    assert!(matches!(r.status().as_u16(), 403 | 404 | 409 | 422), "{}", r.status());
+    let bruno_id = app.db().user_by_email("bruno@test.org").await.unwrap().unwrap().id;
+    assert_eq!(app.db().review_draft(grant, bruno_id).await.unwrap(), None);
+}

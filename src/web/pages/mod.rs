@@ -355,7 +355,7 @@ pub struct NoticeQuery {
 /// Notices a redirect may ask the next page to show, by key (anything else shows nothing).
 pub fn notice(page_lang: Language, key: Option<&str>) -> Option<String> {
     let key = key?;
-    ["done", "assigned", "unassigned", "short", "reviewed", "conflict", "award-made", "deleted"]
+    ["done", "assigned", "unassigned", "short", "reviewed", "conflict", "award-made", "deleted", "draft-saved"]
         .contains(&key)
         .then(|| i18n::t(page_lang, &format!("notice-{key}")))
 }

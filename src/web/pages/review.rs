@@ -915,6 +915,8 @@ pub struct ReviewTemplate {
     /// (score, what it means)
     pub scale: Vec<(i64, String)>,
     pub form: RawReview,
+    /// When the review in progress shown was saved, if it was.
+    pub draft_saved_at: Option<String>,
     pub errors: FormErrors,
     pub notice: Option<String>,
     /// Submitted: the reviewer now sees every review.
@@ -946,6 +948,8 @@ impl ReviewTemplate {
 #[derive(Default)]
 struct ReviewInput {
     form: RawReview,
+    /// When the review in progress shown was saved.
+    draft_saved_at: Option<String>,
     conflict_reason: String,
     errors: FormErrors,
     notice: Option<String>,
@@ -959,7 +963,7 @@ async fn review_page_with(
     grant: Grant,
     input: ReviewInput,
 ) -> Result<Response, Problem> {
-    let ReviewInput { form, conflict_reason, errors, notice, status } = input;
+    let ReviewInput { form, draft_saved_at, conflict_reason, errors, notice, status } = input;
     let page = work_page(state, signed, headers, &format!("/grants/{}/review", grant.id), None).await?;
     let reviews = state.db.reviews(grant.id).await?;
     let me = signed.caller.user.id;
@@ -984,6 +988,7 @@ async fn review_page_with(
         requested_equipment: application.requested(crate::domain::grant::LineCategory::Equipment),
         requested_software: application.requested(crate::domain::grant::LineCategory::Software),
         comment_max: COMMENT_MAX,
+        draft_saved_at,
         conflict_reason,
         page,
         form,
@@ -1005,7 +1010,13 @@ pub async fn review_page(
 ) -> Result<Response, Problem> {
     let grant = signed.caller.grant(&state, id, Action::GrantReview).await?;
     let notice = notice(super::page_language(&headers), q.notice.as_deref());
-    review_page_with(&state, &signed, &headers, grant, ReviewInput { notice, ..Default::default() }).await
+    // A review in progress comes back as it was saved.
+    let (form, draft_saved_at) = match app::review::review_draft(&state, id, signed.caller.user.id).await? {
+        Some((form, at)) => (form, Some(at)),
+        None => (RawReview::default(), None),
+    };
+    let input = ReviewInput { notice, form, draft_saved_at, ..Default::default() };
+    review_page_with(&state, &signed, &headers, grant, input).await
 }
 
 pub async fn review(
@@ -1017,10 +1028,12 @@ pub async fn review(
 ) -> Result<Response, Problem> {
     let grant = signed.caller.grant(&state, id, Action::GrantReview).await?;
     let mut form = RawReview::default();
+    let mut draft = false;
     for (k, v) in url::form_urlencoded::parse(&body) {
         match k.as_ref() {
             "comment" => form.comment = v.into_owned(),
             "recommendation" => form.recommendation = v.into_owned(),
+            "action" => draft = v == "draft",
             key => {
                 if let Some(code) = key.strip_prefix("score.") {
                     form.scores.insert(code.to_string(), v.into_owned());
@@ -1030,11 +1043,14 @@ pub async fn review(
     }
     let lang = super::page_language(&headers);
     let mut f = Fields::default();
+    let me = signed.caller.user.id;
     let outcome = match form.convert(&mut f, &state.rubric) {
+        _ if draft => app::review::save_review_draft(&state, id, me, &form).await.map_err(Problem::from),
         None => Err(f.into_problem()),
-        Some(new) => app::submit_review(&state, id, signed.caller.user.id, new).await.map_err(Problem::from),
+        Some(new) => app::submit_review(&state, id, me, new).await.map_err(Problem::from),
     };
     match outcome {
+        Ok(()) if draft => Ok(Redirect::to(&format!("/grants/{id}/review?notice=draft-saved")).into_response()),
         Ok(()) => Ok(Redirect::to(&format!("/grants/{id}/review?notice=reviewed")).into_response()),
         Err(problem) => {
             let status = problem.status_code();

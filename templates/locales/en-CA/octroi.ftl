@@ -666,3 +666,8 @@ rule-found-bourses = { $count } grant(s) already awarded
 field-override-reason = Reason for overriding the rule not met
 hint-override-reason = An eligibility rule is not met. If you send the application to review anyway, explain why: the reason is kept in the history.
 problem-rule-override = Explain why you override the eligibility rule that is not met.
+
+## Reviews in progress (issue 12)
+review-save-draft = Save as draft
+review-draft-saved-at = Draft saved on { $date }: nothing is sent until you submit the review.
+notice-draft-saved = Draft saved. Come back to finish it whenever you like; it is not sent until you submit the review.

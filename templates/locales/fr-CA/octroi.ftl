@@ -666,3 +666,8 @@ rule-found-bourses = { $count } bourse(s) déjà octroyée(s)
 field-override-reason = Raison de passer outre à la règle non respectée
 hint-override-reason = Une règle d'admissibilité n'est pas respectée. Si vous envoyez tout de même la demande en évaluation, expliquez pourquoi : la raison est consignée dans l'historique.
 problem-rule-override = Expliquez pourquoi vous passez outre à la règle d'admissibilité non respectée.
+
+## Reviews in progress (issue 12)
+review-save-draft = Enregistrer le brouillon
+review-draft-saved-at = Brouillon enregistré le { $date } : rien n'est transmis avant que vous soumettiez l'évaluation.
+notice-draft-saved = Brouillon enregistré. Revenez le terminer quand vous voulez ; il n'est pas transmis avant que vous soumettiez l'évaluation.
