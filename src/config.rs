@@ -39,6 +39,10 @@ pub struct Overrides {
     /// [default: none, each message becomes an .eml file under DATA_DIR/outbox/]
     #[arg(long, env = "OCTROI_SMTP_URL", hide_env_values = true)]
     pub smtp_url: Option<String>,
+    /// Where documents (quotes, statements, invoices) are kept: file:///PATH or s3://BUCKET/PREFIX (with
+    /// the AWS_* variables of an S3-compatible service) [default: DATA_DIR/documents]
+    #[arg(long, env = "OCTROI_DOCUMENTS_URL", hide_env_values = true)]
+    pub documents_url: Option<String>,
     /// Reverse proxies whose X-Forwarded-For or Forwarded header names the client, as addresses or
     /// networks separated by commas (127.0.0.1,10.0.0.0/8); from anyone else those headers are ignored
     /// [default: none]
@@ -60,6 +64,7 @@ struct FileConfig {
     sqlite_synchronous: Option<String>,
     public_url: Option<String>,
     smtp_url: Option<String>,
+    documents_url: Option<String>,
     trusted_proxies: Option<Vec<String>>,
 }
 
@@ -73,6 +78,8 @@ pub struct Config {
     pub sqlite_synchronous: SqliteSync,
     pub public_url: Option<String>,
     pub smtp_url: Option<String>,
+    /// See [`Overrides::documents_url`].
+    pub documents_url: String,
     /// See [`Overrides::trusted_proxies`].
     pub trusted_proxies: Vec<ipnet::IpNet>,
 }
@@ -110,6 +117,10 @@ impl Config {
             (None, Some(s)) => s.parse().map_err(anyhow::Error::msg)?,
             (None, None) => SqliteSync::default(),
         };
+        let documents_url = o.documents_url.or(file.documents_url).unwrap_or_else(|| {
+            let folder = data_dir.join("documents");
+            format!("file://{}", std::path::absolute(&folder).unwrap_or(folder).display())
+        });
         Ok(Config {
             addr: o.addr.or(file.addr).unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080))),
             database_url,
@@ -119,6 +130,7 @@ impl Config {
             sqlite_synchronous,
             public_url: o.public_url.or(file.public_url),
             smtp_url: o.smtp_url.or(file.smtp_url),
+            documents_url,
             trusted_proxies: o
                 .trusted_proxies
                 .or(file.trusted_proxies)
@@ -161,6 +173,7 @@ impl fmt::Debug for Config {
             .field("sqlite_synchronous", &self.sqlite_synchronous)
             .field("public_url", &self.public_url)
             .field("smtp_url", &self.smtp_url.as_deref().map(redact_url))
+            .field("documents_url", &redact_url(&self.documents_url))
             .field("trusted_proxies", &self.trusted_proxies)
             .finish()
     }

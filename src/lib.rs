@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod demo;
+pub mod documents;
 #[macro_use]
 pub mod domain;
 pub mod i18n;
@@ -51,6 +52,8 @@ pub struct AppState {
     pub trusted_proxies: Arc<Vec<ipnet::IpNet>>,
     /// Signs the CSRF cookie of visitors who are not signed in (no session is stored for them).
     pub csrf_key: Arc<String>,
+    /// Where attached documents are kept.
+    pub documents: documents::DocumentStore,
 }
 
 impl AppState {
@@ -61,7 +64,9 @@ impl AppState {
         let db = open_database(config).await?;
         db.sync_program(&rules.program).await.context("cannot sync the program into the database")?;
         let csrf_key = Arc::new(db.secret("csrf").await.context("cannot read octroi's secrets")?);
+        let documents = documents::DocumentStore::open(&config.documents_url)?;
         Ok(AppState {
+            documents,
             csrf_key,
             db,
             workflows: Arc::new(rules.workflows),

@@ -556,8 +556,11 @@ async fn the_applicant_answers_a_request_for_information_and_the_application_ret
     let csrf = browser.sign_in("marie@test.org", PASSWORD).await;
     let html = browser.get(&format!("/grants/{grant}")).await.text().await.unwrap();
     assert!(html.contains("Renseignements demandés") && html.contains("Répondre à la demande de renseignements"));
+    // The program's question is on the application's page and above the form the answer is written in.
+    assert!(html.contains("Question du programme") && html.contains("request_info in a test"), "{html}");
     let html = browser.get(&format!("/grants/{grant}/edit")).await.text().await.unwrap();
     assert!(html.contains("Envoyer ma réponse"));
+    assert!(html.contains("request_info in a test"), "{html}");
     let fields = [
         ("version", "4"),
         ("action", "send"),

@@ -126,6 +126,8 @@ pub struct EditPage {
     pub errors: FormErrors,
     pub notice: Option<String>,
     /// The event the main button fires: `submit` for a draft, `provide_info` when answering.
+    /// The program's question, when the application waits on an answer: (when, what).
+    pub question: Option<(String, String)>,
     pub send_event: String,
     pub limits: Limits,
     /// A draft never sent: the page offers to delete it.
@@ -204,7 +206,9 @@ pub async fn edit_page(
             .arranged(page.lang, &application_fields(page.lang)),
         None => FormErrors::default(),
     };
+    let question = app::grants::open_question(&state, &grant).await?;
     let edit = EditPage {
+        question,
         send_event: send_event(&state, &grant),
         can_delete: state.grant_workflow().is_initial(&grant.state),
         page,
@@ -285,9 +289,11 @@ pub async fn edit(
     let page = signed_in_page(&signed, &headers, &format!("/grants/{id}/edit"));
     let (raw, version, action) = parse_form(&body);
     let event = send_event(&state, &grant);
+    let question = app::grants::open_question(&state, &grant).await?;
     let again = |errors: Vec<FieldError>, raw: RawApplication, version: i64| {
         let extra = if action == "more_lines" { BLANK_LINES + 2 } else { BLANK_LINES };
         EditPage {
+            question: question.clone(),
             errors: FormErrors::from_fields(&errors, page.lang).arranged(page.lang, &application_fields(page.lang)),
             page: page.clone(),
             grant_id: id,
@@ -358,6 +364,8 @@ pub struct ShowPage {
     pub can_withdraw: bool,
     /// The program asked the applicant for information (the workflow offers the applicant an answer).
     pub awaiting_answer: bool,
+    /// The program's question, when it waits on an answer: (when, what).
+    pub question: Option<(String, String)>,
     /// Links to the program officer's page and the reviewer's form, for those who may use them.
     pub can_manage: bool,
     pub can_review: bool,
@@ -502,6 +510,7 @@ async fn show_page(
         })
     });
     let history = app::grants::history_seen_by(state, signed.caller.user.role(), id, page.lang).await?;
+    let question = app::grants::open_question(state, &grant).await?;
     Ok(ShowPage {
         can_manage,
         can_review,
@@ -519,6 +528,7 @@ async fn show_page(
         can_edit,
         can_withdraw,
         awaiting_answer,
+        question,
     })
 }
 

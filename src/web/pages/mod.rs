@@ -73,6 +73,11 @@ impl Page {
         i18n::date(stored)
     }
 
+    /// A date in prose: `30 novembre 2026`, `November 30, 2026`.
+    pub fn long_date(&self, stored: &str) -> String {
+        i18n::long_date(self.lang, stored)
+    }
+
     /// The translated name of a workflow state.
     pub fn state(&self, state: &str) -> String {
         self.t(&format!("state-{state}"))

@@ -254,7 +254,7 @@ problem-nothing-requested = Request at least one equipment or software line, or 
 
 ## Status page
 show-title = Application status
-show-more-info = The program asks you for information. Complete the application, then send your answer.
+show-more-info = Complete the application if need be, then send your answer.
 show-answer = Answer the request for information
 show-edit = Edit the application
 show-application = The application
@@ -671,3 +671,4 @@ problem-rule-override = Explain why you override the eligibility rule that is no
 review-save-draft = Save as draft
 review-draft-saved-at = Draft saved on { $date }: nothing is sent until you submit the review.
 notice-draft-saved = Draft saved. Come back to finish it whenever you like; it is not sent until you submit the review.
+question-title = The program's question, { $date }

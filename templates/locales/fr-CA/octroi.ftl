@@ -254,7 +254,7 @@ problem-nothing-requested = Demandez au moins une ligne de matériel ou de logic
 
 ## Status page
 show-title = État de la demande
-show-more-info = Le programme vous demande des renseignements. Complétez la demande puis envoyez votre réponse.
+show-more-info = Complétez la demande au besoin, puis envoyez votre réponse.
 show-answer = Répondre à la demande de renseignements
 show-edit = Modifier la demande
 show-application = La demande
@@ -671,3 +671,4 @@ problem-rule-override = Expliquez pourquoi vous passez outre à la règle d'admi
 review-save-draft = Enregistrer le brouillon
 review-draft-saved-at = Brouillon enregistré le { $date } : rien n'est transmis avant que vous soumettiez l'évaluation.
 notice-draft-saved = Brouillon enregistré. Revenez le terminer quand vous voulez ; il n'est pas transmis avant que vous soumettiez l'évaluation.
+question-title = Question du programme, le { $date }

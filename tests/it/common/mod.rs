@@ -69,6 +69,7 @@ impl TestDatabase {
             sqlite_synchronous: SqliteSync::Full,
             public_url: None,
             smtp_url: None,
+            documents_url: format!("file://{}", self.dir.path().join("documents").display()),
             trusted_proxies: Vec::new(),
         }
     }
