@@ -26,7 +26,7 @@ pub fn kind_of(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     KINDS.iter().find(|(magic, ..)| bytes.starts_with(magic)).map(|(_, media, ext)| (*media, *ext))
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum DocumentError {
     #[error("the file is empty")]
     Empty,

@@ -59,6 +59,15 @@ pub enum FieldProblem {
     NotChosen(&'static str),
     /// Going past a failed eligibility rule without saying why.
     RuleOverride,
+    /// A file refused by the document store, by its name.
+    Document {
+        file: String,
+        problem: crate::documents::DocumentError,
+    },
+    /// More files than one message takes.
+    TooManyFiles {
+        max: u64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,6 +98,8 @@ impl FieldProblem {
             FieldProblem::NothingRequested => "nothing-requested",
             FieldProblem::NothingProposed => "nothing-proposed",
             FieldProblem::RuleOverride => "rule-override",
+            FieldProblem::Document { .. } => "document-refused",
+            FieldProblem::TooManyFiles { .. } => "too-many-files",
             FieldProblem::Score { .. } => "invalid-score",
             FieldProblem::AboveCap { .. } => "above-cap",
             FieldProblem::WrongPassword => "wrong-password",
@@ -139,6 +150,23 @@ impl FieldProblem {
             FieldProblem::NothingRequested => i18n::t(lang, "problem-nothing-requested"),
             FieldProblem::NothingProposed => i18n::t(lang, "problem-nothing-proposed"),
             FieldProblem::RuleOverride => i18n::t(lang, "problem-rule-override"),
+            FieldProblem::Document { file, problem } => {
+                use crate::documents::DocumentError;
+                let why = match problem {
+                    DocumentError::Empty => i18n::t(lang, "problem-document-empty"),
+                    DocumentError::TooLarge => i18n::t(lang, "problem-document-too-large"),
+                    DocumentError::NotAccepted => i18n::t(lang, "problem-document-kind"),
+                    DocumentError::Store(_) => i18n::t(lang, "problem-document-store"),
+                };
+                let quoted = match lang {
+                    Language::Fr => format!("«\u{a0}{file}\u{a0}»"),
+                    Language::En => format!("“{file}”"),
+                };
+                i18n::labelled(lang, &quoted, &why)
+            }
+            FieldProblem::TooManyFiles { max } => {
+                i18n::t_args(lang, "problem-too-many-files", &[("max", i18n::count(lang, *max))])
+            }
             FieldProblem::Score { min, max } => {
                 i18n::t_args(lang, "problem-score-on-scale", &[("min", min.to_string()), ("max", max.to_string())])
             }
@@ -344,6 +372,8 @@ mod tests {
             FieldProblem::NotChosen("region"),
             FieldProblem::NotChosen("category"),
             FieldProblem::RuleOverride,
+            FieldProblem::Document { file: "devis.exe".into(), problem: crate::documents::DocumentError::NotAccepted },
+            FieldProblem::TooManyFiles { max: 3 },
         ];
         for p in &all {
             match p {
@@ -367,7 +397,9 @@ mod tests {
                 | FieldProblem::ControlCharacters
                 | FieldProblem::UnknownFilter
                 | FieldProblem::NotChosen(_)
-                | FieldProblem::RuleOverride => {}
+                | FieldProblem::RuleOverride
+                | FieldProblem::Document { .. }
+                | FieldProblem::TooManyFiles { .. } => {}
             }
         }
         all

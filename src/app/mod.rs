@@ -6,6 +6,7 @@
 pub mod acceptance;
 pub mod applications;
 pub mod awards;
+pub mod conversation;
 pub mod error;
 pub mod fields;
 pub mod finance;

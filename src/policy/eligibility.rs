@@ -155,9 +155,12 @@ impl Eligibility {
                     ),
                     // A keyword matches at the start of a word ("défavorisé" in "défavorisées").
                     Check::MissionMentionsAny(keywords) => {
-                        let mut seen: Vec<String> = Vec::new();
+                        // Each keyword once, however many languages list it ("vulnérable", "vulnerable").
+                        let (mut seen, mut folded_seen): (Vec<String>, Vec<&str>) = (Vec::new(), Vec::new());
                         for (folded, shown) in keywords {
-                            if !folded.is_empty() && mission.contains(&format!(" {folded}")) && !seen.contains(shown) {
+                            let found = !folded.is_empty() && mission.contains(&format!(" {folded}"));
+                            if found && !folded_seen.contains(&folded.as_str()) {
+                                folded_seen.push(folded);
                                 seen.push(shown.clone());
                             }
                         }

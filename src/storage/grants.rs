@@ -107,6 +107,8 @@ pub struct Firing {
     pub reviews_required: i64,
     /// Messages that announce the change, queued in its transaction.
     pub mails: Vec<Mail>,
+    /// Documents the step comes with (an answer's attachments), attached in its transaction.
+    pub documents: Vec<super::documents::NewDocument>,
 }
 
 /// The input of the grant effects that take one, carried with the event: one typed command, not one
@@ -575,6 +577,9 @@ pub async fn fire(
     }
     for mail in &firing.mails {
         enqueue(tx, mail).await?;
+    }
+    for document in &firing.documents {
+        super::documents::attach(tx, id, document).await?;
     }
     tracing::info!(from = step.from, to = step.to, version, "transition applied");
     Ok(updated)

@@ -85,6 +85,7 @@ stored_as_integer!(
 );
 
 pub mod accounts;
+pub mod documents;
 pub mod grants;
 pub mod ledger;
 pub mod organisms;

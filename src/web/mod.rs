@@ -41,8 +41,10 @@ pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a 
         .map(|(_, v)| v)
 }
 
-/// The largest request body accepted anywhere (413 beyond).
+/// The largest request body accepted anywhere (413 beyond), but where files are sent.
 pub const BODY_LIMIT: usize = 1024 * 1024;
+/// The largest body of a form with files: as many files as a message takes, each at its largest.
+pub const UPLOAD_LIMIT: usize = crate::app::conversation::FILES_MAX * crate::documents::MAX_BYTES + 256 * 1024;
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 

@@ -8,7 +8,7 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use tower_sessions::Session;
 
 use super::finance as f;
-use super::pages::{about, account as a, grants as g, review as r, submit};
+use super::pages::{about, account as a, conversation as c, grants as g, review as r, submit};
 use super::session;
 use crate::AppState;
 
@@ -61,6 +61,13 @@ fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         route(Method::POST, "/grants/{id}/delete", on(MethodFilter::POST, g::delete)),
         route(Method::GET, "/grants/{id}/letter.pdf", on(MethodFilter::GET, g::letter)),
         route(Method::POST, "/grants/{id}/accept", on(MethodFilter::POST, g::accept)),
+        route(
+            Method::POST,
+            "/grants/{id}/answer",
+            on(MethodFilter::POST, c::answer).layer(axum::extract::DefaultBodyLimit::max(super::UPLOAD_LIMIT)),
+        ),
+        route(Method::GET, "/documents/{id}", on(MethodFilter::GET, c::download)),
+        route(Method::POST, "/grants/{id}/notes", on(MethodFilter::POST, c::add_note)),
         route(Method::GET, "/finance", on(MethodFilter::GET, f::finance_page)),
         route(Method::GET, "/finance/summary.csv", on(MethodFilter::GET, f::summary_csv)),
         route(Method::GET, "/finance/ledger.csv", on(MethodFilter::GET, f::ledger_csv)),

@@ -135,12 +135,21 @@ pub async fn csrf(request: Request, next: Next) -> Response {
     if let Some(token) = header_token {
         return if matches(&token) { next.run(request).await } else { Problem::CsrfRejected.into_response() };
     }
-    let is_form = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    let content_type =
+        request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    if content_type.starts_with("multipart/form-data") {
+        // A form with files: its `csrf` field, read from the body kept whole for the handler.
+        let (parts, body) = request.into_parts();
+        let Ok(bytes) = to_bytes(body, super::UPLOAD_LIMIT).await else {
+            return Problem::PayloadTooLarge.into_response();
+        };
+        if !multipart_field(&content_type, bytes.clone(), "csrf").await.is_some_and(|t| matches(&t)) {
+            tracing::warn!("CSRF token missing or wrong (multipart)");
+            return Problem::CsrfRejected.into_response();
+        }
+        return next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Problem::CsrfRejected.into_response();
     }
     let (parts, body) = request.into_parts();
@@ -153,6 +162,19 @@ pub async fn csrf(request: Request, next: Next) -> Response {
         return Problem::CsrfRejected.into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
+}
+
+/// The text of the field `name` of a multipart body, if it has one.
+async fn multipart_field(content_type: &str, body: axum::body::Bytes, name: &str) -> Option<String> {
+    use axum::extract::FromRequest;
+    let request = Request::builder().header(header::CONTENT_TYPE, content_type).body(Body::from(body)).ok()?;
+    let mut multipart = axum::extract::Multipart::from_request(request, &()).await.ok()?;
+    while let Ok(Some(field)) = multipart.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {

@@ -590,3 +590,34 @@ async fn a_member_fixes_two_lines_deletes_a_draft_and_withdraws_after_confirming
     wait_text(&c, "Retirée").await;
     assert_eq!(app.db().grant(submitted.id).await.unwrap().state, "withdrawn");
 }
+
+/// The conversation's pages pass axe-core and fit a phone: the organism reads the program's question and
+/// the answer form with its file field; the officer keeps an internal note.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_question_the_answer_form_and_internal_notes_are_accessible() {
+    let Some((c, _driver, _profile)) = browser().await else { return };
+    let app = TestApp::spawn().await;
+    let base = app.address.clone();
+    let grant = app.complete_draft(&common::neq(1)).await;
+    let organism = app.db().grant(grant).await.unwrap().organism_id;
+    for (event, version, role) in
+        [("submit", 1, "applicant"), ("begin_screening", 2, "program_officer"), ("request_info", 3, "program_officer")]
+    {
+        assert_eq!(app.fire(grant, event, version, role).await.status(), 200, "{event}");
+    }
+    app.account("marie@test.org", AccountRole::Member, Some(organism)).await;
+    app.account("agente@test.org", AccountRole::ProgramOfficer, None).await;
+    sign_in(&c, &base, "marie@test.org").await;
+    c.goto(&format!("{base}/grants/{grant}")).await.unwrap();
+    wait_text(&c, "request_info in a test").await;
+    fill(&c, "f-answer", " ").await;
+    click(&c, "form#answer button[type=submit]").await;
+    wait_text(&c, "Réponse\u{a0}: Ce champ est obligatoire.").await;
+    sign_out(&c).await;
+    sign_in(&c, &base, "agente@test.org").await;
+    c.goto(&format!("{base}/grants/{grant}/manage")).await.unwrap();
+    wait_text(&c, "Notes internes").await;
+    fill(&c, "f-note", "Rappeler jeudi.").await;
+    click(&c, "form[action$='/notes'] button").await;
+    wait_text(&c, "Rappeler jeudi.").await;
+}

@@ -962,7 +962,7 @@ async fn a_reviewer_saves_a_draft_review_and_finishes_it_later() {
         ("score.mission", "2"),
         ("recommendation", "approve"),
         ("comment", "À compléter après l'appel."),
-        ("action", "draft"),
+        ("action", "keep"),
     ];
     let r = reviewer.post_form(&path, &csrf, &typed).await;
     assert_eq!(r.status(), 303);
@@ -995,4 +995,37 @@ async fn a_reviewer_saves_a_draft_review_and_finishes_it_later() {
     assert!(matches!(r.status().as_u16(), 403 | 404 | 409 | 422), "{}", r.status());
     let bruno_id = app.db().user_by_email("bruno@test.org").await.unwrap().unwrap().id;
     assert_eq!(app.db().review_draft(grant, bruno_id).await.unwrap(), None);
+}
+
+/// Staff keep internal notes on an application: on its manage page, with who wrote them; never on the
+/// organism's pages nor in what the API gives the organism.
+#[tokio::test]
+async fn internal_notes_stay_with_the_staff() {
+    let app = TestApp::spawn().await;
+    let (organism, grant) = submitted(&app, 1, "06", "1000").await;
+    app.account("agente@test.org", AccountRole::ProgramOfficer, None).await;
+    app.account("marie@test.org", AccountRole::Member, Some(organism)).await;
+    let officer = Browser::new(&app);
+    let csrf = officer.sign_in("agente@test.org", PASSWORD).await;
+    let notes = format!("/grants/{grant}/notes");
+    let r = officer.post_form(&notes, &csrf, &[("note", "   ")]).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("Ce champ est obligatoire."));
+    let secret = "Appelé la directrice : le conseil vote le budget jeudi.";
+    let r = officer.post_form(&notes, &csrf, &[("note", secret)]).await;
+    assert_eq!(r.status(), 303);
+    let manage = officer.get(&format!("/grants/{grant}/manage")).await.text().await.unwrap();
+    assert!(manage.contains("le conseil vote le budget jeudi") && manage.contains("Notes internes"), "{manage}");
+    let member = Browser::new(&app);
+    member.sign_in("marie@test.org", PASSWORD).await;
+    for path in
+        [format!("/grants/{grant}"), format!("/api/v1/grants/{grant}"), format!("/api/v1/grants/{grant}/transitions")]
+    {
+        let seen = member.get(&path).await.text().await.unwrap();
+        assert!(!seen.contains("budget jeudi"), "{path} shows a note to the organism");
+    }
+    assert_eq!(
+        member.post_form(&notes, &member.csrf("/dashboard").await, &[("note", "moi aussi")]).await.status(),
+        403
+    );
 }

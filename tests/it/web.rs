@@ -75,9 +75,13 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
         ("GET", "/queues/{kind}" | "/queues/{kind}/export.csv") | ("POST", "/queues/{kind}/batch") => {
             who == ProgramOfficer
         }
-        ("GET" | "POST", "/grants/{id}/manage") | ("POST", "/grants/{id}/reviewers" | "/grants/{id}/award") => {
-            who == ProgramOfficer
-        }
+        ("GET" | "POST", "/grants/{id}/manage")
+        | ("POST", "/grants/{id}/reviewers" | "/grants/{id}/award" | "/grants/{id}/notes") => who == ProgramOfficer,
+        // Answering is the organism's (the workflow then refuses a submitted application, 409).
+        ("POST", "/grants/{id}/answer") => who == OwnMember,
+        // The matrix's grants have no documents: a 404 for everyone (who may download one is checked in
+        // the answer's test).
+        ("GET", "/documents/{id}") => false,
         ("GET" | "POST", "/grants/{id}/review") | ("POST", "/grants/{id}/conflict") => who == AssignedReviewer,
         ("POST", "/api/v1/organisms") => matches!(who, ProgramOfficer | Admin),
         ("GET", "/api/v1/organisms") => matches!(who, ProgramOfficer | Finance | Admin),
@@ -236,6 +240,7 @@ async fn the_authorization_matrix_holds_for_every_route() {
                     "/grants/{id}/edit" => vec![("version", &v), ("action", "save"), ("title", "Changé")],
                     "/grants/{id}/withdraw" | "/grants/{id}/delete" => vec![("version", &v)],
                     "/grants/{id}/submit" => vec![("version", &v), ("attest", "on")],
+                    "/grants/{id}/notes" => vec![("note", "Matrice")],
                     "/grants/{id}/manage" => vec![("version", &v), ("event", "send_to_review")],
                     "/grants/{id}/reviewers" => vec![("action", "auto")],
                     "/grants/{id}/award" => vec![("action", "preview"), ("equipment", "100")],
@@ -555,11 +560,11 @@ async fn the_applicant_answers_a_request_for_information_and_the_application_ret
     let browser = Browser::new(&app);
     let csrf = browser.sign_in("marie@test.org", PASSWORD).await;
     let html = browser.get(&format!("/grants/{grant}")).await.text().await.unwrap();
-    assert!(html.contains("Renseignements demandés") && html.contains("Répondre à la demande de renseignements"));
+    assert!(html.contains("Renseignements demandés") && html.contains("Modifier la demande avant de répondre"));
     // The program's question is on the application's page and above the form the answer is written in.
     assert!(html.contains("Question du programme") && html.contains("request_info in a test"), "{html}");
     let html = browser.get(&format!("/grants/{grant}/edit")).await.text().await.unwrap();
-    assert!(html.contains("Envoyer ma réponse"));
+    assert!(html.contains("Enregistrer et écrire ma réponse"));
     assert!(html.contains("request_info in a test"), "{html}");
     let fields = [
         ("version", "4"),
@@ -574,14 +579,87 @@ async fn the_applicant_answers_a_request_for_information_and_the_application_ret
         ("contact_name", "Marie Tremblay"),
         ("contact_email", "marie@test.org"),
     ];
+    // Saved, then the answer is written on the application's page, with its documents.
     let r = browser.post_form(&format!("/grants/{grant}/edit"), &csrf, &fields).await;
     assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], format!("/grants/{grant}#answer").as_str());
+    let g = app.db().grant(grant).await.unwrap();
+    assert_eq!(
+        (g.state.as_str(), g.needs_assessment.as_str()),
+        ("more_info", "Précisions : nos postes datent de 2014.")
+    );
+    let html = browser.get(&format!("/grants/{grant}")).await.text().await.unwrap();
+    assert!(html.contains(r#"enctype="multipart/form-data" id="answer""#), "{html}");
+    let answer = format!("/grants/{grant}/answer");
+    let v = g.version.to_string();
+    let quote: &[u8] = b"%PDF-1.4\n% Soumission Bureau en Gros\n";
+    // A program disguised as a PDF and an empty answer: refused, each said, nothing written.
+    let r = browser
+        .post_files(
+            &answer,
+            &csrf,
+            &[("version", &v), ("answer", " ")],
+            &[("documents", "devis.pdf", b"MZ\x90\x00 not a pdf")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Ce champ est obligatoire."), "{page}");
+    assert_eq!(app.db().grant(grant).await.unwrap().state, "more_info");
+    let r = browser
+        .post_files(
+            &answer,
+            &csrf,
+            &[("version", &v), ("answer", "Voici la soumission.")],
+            &[("documents", "devis.pdf", b"MZ\x90\x00")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("devis.pdf") && page.contains("pas un PDF"), "the file named, and why: {page}");
+    assert!(page.contains("Voici la soumission."), "the answer typed is kept");
+    assert!(app.db().documents_of(grant).await.unwrap().is_empty());
+    // Without the CSRF token: refused.
+    let r = browser.post_files(&answer, "faux", &[("version", &v), ("answer", "x")], &[]).await;
+    assert_eq!(r.status(), 403);
+    // The answer and its quote.
+    let r = browser
+        .post_files(
+            &answer,
+            &csrf,
+            &[("version", &v), ("answer", "Voici la soumission.")],
+            &[("documents", "Devis 2026.pdf", quote)],
+        )
+        .await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
     let g = app.db().grant(grant).await.unwrap();
     assert_eq!(g.state, "screening", "back to the queue the request came from");
-    assert_eq!(g.needs_assessment, "Précisions : nos postes datent de 2014.");
     let history = app.db().grant_history(grant).await.unwrap();
-    assert_eq!(history.last().unwrap().event, "provide_info");
-    assert_eq!(history.last().unwrap().actor, "marie@test.org");
+    let last = history.last().unwrap();
+    assert_eq!(
+        (last.event.as_str(), last.reason.as_str(), last.actor.as_str()),
+        ("provide_info", "Voici la soumission.", "marie@test.org")
+    );
+    let documents = app.db().documents_of(grant).await.unwrap();
+    assert_eq!(documents.len(), 1);
+    assert_eq!(
+        (documents[0].file_name.as_str(), documents[0].media_type.as_str()),
+        ("Devis 2026.pdf", "application/pdf")
+    );
+    // Downloaded as stored, by the organism and the program; not by another organism's member.
+    let download = format!("/documents/{}", documents[0].id);
+    let r = browser.get(&download).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-disposition"].to_str().unwrap().starts_with("attachment;"));
+    assert_eq!(r.bytes().await.unwrap().as_ref(), quote);
+    app.account("agente@test.org", AccountRole::ProgramOfficer, None).await;
+    let officer = Browser::new(&app);
+    officer.sign_in("agente@test.org", PASSWORD).await;
+    assert_eq!(officer.get(&download).await.status(), 200);
+    let other = app.grant_in(2, "submitted").await;
+    let stranger = Browser::new(&app);
+    stranger.sign_in("membre2@test.org", PASSWORD).await;
+    assert_eq!(stranger.get(&download).await.status(), 403, "{:?}", other.id);
 }
 
 #[tokio::test]

@@ -330,26 +330,17 @@ pub async fn edit(
         let extra = if action == "more_lines" { "#lines" } else { "" };
         return Ok(Redirect::to(&format!("/grants/{id}/edit?saved=1{extra}")).into_response());
     }
+    // An answer to the program's question is written, with its documents, on the application's page.
+    if event == state.grant_workflow().event(GrantUse::Answer) {
+        return Ok(Redirect::to(&format!("/grants/{id}#answer")).into_response());
+    }
     // A first submission is reviewed and attested on its own page, once nothing is missing.
-    if event == state.grant_workflow().event(GrantUse::Submit) {
-        let missing = saved.application().missing();
-        if !missing.is_empty() {
-            let page = again(applications::missing_as_errors(&missing), raw, saved.version);
-            return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
-        }
-        return Ok(Redirect::to(&format!("/grants/{id}/submit")).into_response());
+    let missing = saved.application().missing();
+    if !missing.is_empty() {
+        let page = again(applications::missing_as_errors(&missing), raw, saved.version);
+        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
     }
-    match app::fire(&state, &signed.caller.actor(), &saved, &event, "", None).await {
-        Ok(_) => {
-            // Sent: the grant's page says what happens next.
-            let notice = if event == state.grant_workflow().event(GrantUse::Submit) { "sent" } else { "answered" };
-            Ok(Redirect::to(&format!("/grants/{id}?notice={notice}")).into_response())
-        }
-        Err(e) => match applications::missing_fields(&e) {
-            Some(errors) => Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &again(errors, raw, saved.version))),
-            None => Err(e.into()),
-        },
-    }
+    Ok(Redirect::to(&format!("/grants/{id}/submit")).into_response())
 }
 
 #[derive(Template)]
@@ -366,6 +357,10 @@ pub struct ShowPage {
     pub awaiting_answer: bool,
     /// The program's question, when it waits on an answer: (when, what).
     pub question: Option<(String, String)>,
+    /// The answer as typed, when it was refused.
+    pub answer_typed: String,
+    /// The documents attached to the application.
+    pub documents: Vec<crate::storage::documents::Document>,
     /// Links to the program officer's page and the reviewer's form, for those who may use them.
     pub can_manage: bool,
     pub can_review: bool,
@@ -481,7 +476,7 @@ pub async fn show(
 }
 
 /// The grant's page; `typed` is the acceptance form as the member typed it, after an error.
-async fn show_page(
+pub(super) async fn show_page(
     state: &AppState,
     signed: &SignedIn,
     headers: &HeaderMap,
@@ -529,6 +524,8 @@ async fn show_page(
         can_withdraw,
         awaiting_answer,
         question,
+        answer_typed: String::new(),
+        documents: state.db.documents_of(id).await?,
     })
 }
 

@@ -3,6 +3,7 @@
 
 pub mod about;
 pub mod account;
+pub mod conversation;
 pub mod grants;
 pub mod review;
 pub mod submit;
@@ -71,6 +72,20 @@ impl Page {
 
     pub fn date(&self, stored: &str) -> String {
         i18n::date(stored)
+    }
+
+    /// A file's size: `245 Ko` / `245 KB`, `1,2 Mo` / `1.2 MB`.
+    pub fn size(&self, bytes: &i64) -> String {
+        let (fr, en) = if *bytes < 1_000_000 { ("Ko", "KB") } else { ("Mo", "MB") };
+        let value = if *bytes < 1_000_000 {
+            format!("{}", (*bytes + 999) / 1000)
+        } else {
+            format!("{}.{}", bytes / 1_000_000, (bytes % 1_000_000) / 100_000)
+        };
+        match self.lang {
+            Language::Fr => format!("{}\u{a0}{fr}", value.replace('.', ",")),
+            Language::En => format!("{value}\u{a0}{en}"),
+        }
     }
 
     /// A date in prose: `30 novembre 2026`, `November 30, 2026`.

@@ -463,6 +463,10 @@ pub struct ManageTemplate {
     pub requested_total: Money,
     /// When the workflow lets the program officer award the grant now.
     pub award: Option<AwardForm>,
+    /// The staff's internal notes, and one being typed.
+    pub notes: Vec<crate::storage::documents::Note>,
+    pub note: String,
+    pub documents: Vec<crate::storage::documents::Document>,
 }
 
 impl ManageTemplate {
@@ -586,6 +590,8 @@ impl AwardForm {
 }
 
 struct ManageInput {
+    /// The internal note as typed, when it was refused.
+    note: String,
     award: Option<AwardForm>,
     proposal: Option<RawProposal>,
     reason: String,
@@ -631,12 +637,37 @@ async fn manage_page_with(
         notice: input.notice,
         wanted: state.rubric.reviewers_per_application,
         requested_total,
+        notes: state.db.notes(grant.id).await?,
+        note: input.note,
+        documents: state.db.documents_of(grant.id).await?,
         grant,
     };
     Ok(render(input.status, &template))
 }
 
 use super::{NoticeQuery, notice};
+
+/// The manage page again with an internal note refused, as typed.
+pub(super) async fn manage_with_note(
+    state: &AppState,
+    signed: &SignedIn,
+    headers: &HeaderMap,
+    grant: Grant,
+    note: String,
+    problem: Problem,
+) -> Result<Response, Problem> {
+    let lang = super::page_language(headers);
+    let input = ManageInput {
+        note,
+        award: None,
+        proposal: None,
+        reason: String::new(),
+        errors: FormErrors::from_problem(&problem, lang),
+        notice: None,
+        status: problem.status_code(),
+    };
+    manage_page_with(state, signed, headers, grant, input).await
+}
 
 pub async fn manage_page(
     State(state): State<AppState>,
@@ -648,6 +679,7 @@ pub async fn manage_page(
     let grant = signed.caller.grant(&state, id, Action::GrantManage).await?;
     let lang = super::page_language(&headers);
     let input = ManageInput {
+        note: String::new(),
         award: None,
         proposal: None,
         reason: String::new(),
@@ -695,7 +727,15 @@ pub async fn manage(
             let lang = super::page_language(&headers);
             let status = problem.status_code();
             let errors = FormErrors::from_problem(&problem, lang);
-            let input = ManageInput { award: None, proposal: Some(proposal), reason, errors, notice: None, status };
+            let input = ManageInput {
+                note: String::new(),
+                award: None,
+                proposal: Some(proposal),
+                reason,
+                errors,
+                notice: None,
+                status,
+            };
             // The page shows the application as it is now, with what was typed.
             let current = state.db.grant(id).await.unwrap_or(seen);
             manage_page_with(&state, &signed, &headers, current, input).await
@@ -780,7 +820,15 @@ pub async fn award(
         Ok(()) => (FormErrors::default(), StatusCode::OK),
         Err(problem) => (FormErrors::from_problem(&problem, lang), problem.status_code()),
     };
-    let input = ManageInput { award: Some(typed), proposal: None, reason: String::new(), errors, notice: None, status };
+    let input = ManageInput {
+        note: String::new(),
+        award: Some(typed),
+        proposal: None,
+        reason: String::new(),
+        errors,
+        notice: None,
+        status,
+    };
     let current = state.db.grant(id).await?;
     manage_page_with(&state, &signed, &headers, current, input).await
 }
@@ -804,6 +852,7 @@ pub async fn reviewers(
                 let problem = Problem::from(e);
                 let lang = super::page_language(&headers);
                 let input = ManageInput {
+                    note: String::new(),
                     award: None,
                     proposal: None,
                     reason: String::new(),
@@ -1033,7 +1082,7 @@ pub async fn review(
         match k.as_ref() {
             "comment" => form.comment = v.into_owned(),
             "recommendation" => form.recommendation = v.into_owned(),
-            "action" => draft = v == "draft",
+            "action" => draft = v == "keep",
             key => {
                 if let Some(code) = key.strip_prefix("score.") {
                     form.scores.insert(code.to_string(), v.into_owned());

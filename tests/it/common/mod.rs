@@ -494,6 +494,25 @@ impl Browser {
         self.client.post(format!("{}{path}", self.base)).form(&form).send().await.unwrap()
     }
 
+    /// Posts a form with files (multipart), with the given CSRF token: `files` as (field, file name, bytes).
+    pub async fn post_files(
+        &self,
+        path: &str,
+        csrf: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> reqwest::Response {
+        let mut form = reqwest::multipart::Form::new().text("csrf", csrf.to_string());
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        for (field, name, bytes) in files {
+            form = form
+                .part(field.to_string(), reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()));
+        }
+        self.client.post(format!("{}{path}", self.base)).multipart(form).send().await.unwrap()
+    }
+
     /// Signs in and returns the CSRF token of the signed-in session.
     pub async fn sign_in(&self, email: &str, password: &str) -> String {
         let csrf = self.csrf("/login").await;

@@ -1,0 +1,110 @@
+//! The conversation between the program and an organism about an application: the organism's answer to
+//! the program's question, with the documents it attaches (quotes, statements), and the staff's internal
+//! notes, which the organism never sees.
+
+use crate::AppState;
+use crate::app::grants::{REASON_MAX, fire_with, firing};
+use crate::app::{AppError, FieldProblem, Fields};
+use crate::documents::DocumentError;
+use crate::domain::workflow::GrantUse;
+use crate::domain::{Actor, UserId};
+use crate::storage::documents::NewDocument;
+use crate::storage::grants::Grant;
+
+/// The most files one answer attaches.
+pub const FILES_MAX: usize = 3;
+/// The longest internal note.
+pub const NOTE_MAX: usize = 5_000;
+
+/// A file as uploaded: the name it had and its bytes.
+pub struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The organism answers the program's question (`grant` at the version the member saw): the answer's
+/// text is the reason of the step back to the program, kept in the history; the files are checked and
+/// stored first, then attached in the step's transaction. A refused file refuses the whole answer, and
+/// says which file and why.
+pub async fn answer(
+    state: &AppState,
+    actor: &Actor,
+    user_id: UserId,
+    grant: &Grant,
+    text: &str,
+    uploads: Vec<Upload>,
+) -> Result<Grant, AppError> {
+    let mut f = Fields::default();
+    let text = text.trim();
+    if text.is_empty() {
+        f.add("answer", FieldProblem::Required);
+    } else if text.chars().count() > REASON_MAX {
+        f.add("answer", FieldProblem::TooLong { max: REASON_MAX as u64 });
+    }
+    let uploads: Vec<Upload> =
+        uploads.into_iter().filter(|u| !(u.file_name.is_empty() && u.bytes.is_empty())).collect();
+    if uploads.len() > FILES_MAX {
+        f.add("documents", FieldProblem::TooManyFiles { max: FILES_MAX as u64 });
+    }
+    let mut documents = Vec::new();
+    if f.is_empty() {
+        for upload in uploads {
+            let file_name = clean_name(&upload.file_name);
+            match state.documents.put(upload.bytes).await {
+                Ok(stored) => documents.push(NewDocument {
+                    purpose: "answer".into(),
+                    sha256: stored.sha256,
+                    media_type: stored.media_type.into(),
+                    file_name,
+                    size_bytes: stored.size,
+                    uploaded_by: user_id,
+                }),
+                Err(DocumentError::Store(e)) => {
+                    tracing::error!("document store: {e}");
+                    f.add("documents", FieldProblem::Document { file: file_name, problem: DocumentError::Store(e) });
+                }
+                Err(problem) => f.add("documents", FieldProblem::Document { file: file_name, problem }),
+            }
+        }
+    }
+    if !f.is_empty() {
+        return Err(f.into_error());
+    }
+    let mut step = firing(state, state.grant_workflow().event(GrantUse::Answer), text);
+    step.documents = documents;
+    Ok(fire_with(state, actor, grant, vec![step]).await?.0)
+}
+
+/// A file's name as it will be offered for download: its last path part, without control characters or
+/// quotes, at most 120 characters; `document` when nothing is left.
+fn clean_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = last.chars().filter(|c| !c.is_control() && *c != '"').take(120).collect();
+    let cleaned = cleaned.trim();
+    if cleaned.is_empty() { "document".into() } else { cleaned.into() }
+}
+
+/// A staff member adds an internal note to an application.
+pub async fn add_note(state: &AppState, grant: &Grant, author: UserId, body: &str) -> Result<(), AppError> {
+    let mut f = Fields::default();
+    let body = body.trim();
+    if body.is_empty() {
+        f.add("note", FieldProblem::Required);
+    } else if body.chars().count() > NOTE_MAX {
+        f.add("note", FieldProblem::TooLong { max: NOTE_MAX as u64 });
+    }
+    if !f.is_empty() {
+        return Err(f.into_error());
+    }
+    Ok(state.db.add_note(grant.id, author, body.to_string()).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_file_name_keeps_only_what_a_download_may_say() {
+        assert_eq!(super::clean_name("C:\\Users\\marie\\Devis \"final\".pdf"), "Devis final.pdf");
+        assert_eq!(super::clean_name("../../etc/passwd"), "passwd");
+        assert_eq!(super::clean_name("\u{7}\n"), "document");
+    }
+}
