@@ -35,12 +35,7 @@ pub async fn answer(
     uploads: Vec<Upload>,
 ) -> Result<Grant, AppError> {
     let mut f = Fields::default();
-    let text = text.trim();
-    if text.is_empty() {
-        f.add("answer", FieldProblem::Required);
-    } else if text.chars().count() > REASON_MAX {
-        f.add("answer", FieldProblem::TooLong { max: REASON_MAX as u64 });
-    }
+    let text = f.required_text("answer", text, REASON_MAX);
     let uploads: Vec<Upload> =
         uploads.into_iter().filter(|u| !(u.file_name.is_empty() && u.bytes.is_empty())).collect();
     if uploads.len() > FILES_MAX {
@@ -70,7 +65,7 @@ pub async fn answer(
     if !f.is_empty() {
         return Err(f.into_error());
     }
-    let mut step = firing(state, state.grant_workflow().event(GrantUse::Answer), text);
+    let mut step = firing(state, state.grant_workflow().event(GrantUse::Answer), &text);
     step.documents = documents;
     Ok(fire_with(state, actor, grant, vec![step]).await?.0)
 }
@@ -87,16 +82,11 @@ fn clean_name(name: &str) -> String {
 /// A staff member adds an internal note to an application.
 pub async fn add_note(state: &AppState, grant: &Grant, author: UserId, body: &str) -> Result<(), AppError> {
     let mut f = Fields::default();
-    let body = body.trim();
-    if body.is_empty() {
-        f.add("note", FieldProblem::Required);
-    } else if body.chars().count() > NOTE_MAX {
-        f.add("note", FieldProblem::TooLong { max: NOTE_MAX as u64 });
-    }
+    let body = f.required_text("note", body, NOTE_MAX);
     if !f.is_empty() {
         return Err(f.into_error());
     }
-    Ok(state.db.add_note(grant.id, author, body.to_string()).await?)
+    Ok(state.db.add_note(grant.id, author, body).await?)
 }
 
 #[cfg(test)]

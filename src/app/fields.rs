@@ -312,6 +312,22 @@ impl Fields {
         self.parse(field, parse(typed), problem)
     }
 
+    /// Whether a text has at most `max` characters; records `TooLong` if not.
+    pub fn at_most(&mut self, field: &str, value: &str, max: usize) -> bool {
+        let fits = value.chars().count() <= max;
+        if !fits {
+            self.add(field, FieldProblem::TooLong { max: max as u64 });
+        }
+        fits
+    }
+
+    /// A required text of at most `max` characters, trimmed.
+    pub fn required_text(&mut self, field: &str, value: &str, max: usize) -> String {
+        let value = self.required(field, value.to_string());
+        self.at_most(field, &value, max);
+        value
+    }
+
     /// A required one-line text, trimmed.
     pub fn required_line(&mut self, field: &str, value: String) -> String {
         let value = self.required(field, value);

@@ -28,9 +28,7 @@ pub fn reason_rules(f: &mut Fields, reason: &str, required: bool) {
     if required && reason.is_empty() {
         f.add("reason", FieldProblem::Required);
     }
-    if reason.chars().count() > REASON_MAX {
-        f.add("reason", FieldProblem::TooLong { max: REASON_MAX as u64 });
-    }
+    f.at_most("reason", reason, REASON_MAX);
 }
 
 /// A grant's title, or "Demande nº 12 (sans titre)" while it has none: how pages and mails name it.

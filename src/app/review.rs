@@ -207,15 +207,11 @@ pub async fn save_review_draft(
     let mut scores = BTreeMap::new();
     for c in &state.rubric.criteria {
         if let Some(score) = typed.scores.get(&c.code).map(|s| s.trim()) {
-            if score.chars().count() > 10 {
-                f.add(format!("score.{}", c.code), FieldProblem::TooLong { max: 10 });
-            }
+            f.at_most(&format!("score.{}", c.code), score, 10);
             scores.insert(c.code.clone(), score.to_string());
         }
     }
-    if typed.comment.chars().count() > COMMENT_MAX {
-        f.add("comment", FieldProblem::TooLong { max: COMMENT_MAX as u64 });
-    }
+    f.at_most("comment", &typed.comment, COMMENT_MAX);
     if !RECOMMENDATIONS.contains(&typed.recommendation.as_str()) && !typed.recommendation.is_empty() {
         f.add("recommendation", FieldProblem::Choice);
     }

@@ -37,6 +37,8 @@ enum Topic {
 }
 
 impl Topic {
+    const ALL: [Topic; 3] = [Topic::Contact, Topic::Privacy, Topic::Accessibility];
+
     fn path(self) -> &'static str {
         match self {
             Topic::Contact => "/contact",
@@ -81,43 +83,19 @@ fn about(state: &AppState, page: Page, topic: Topic) -> Response {
     render(StatusCode::OK, &AboutPage { page, title, intro, sections, contact, operator, tel })
 }
 
-async fn show(
-    state: AppState,
+/// `GET /contact`, `/privacy`, `/accessibility`: the page of prose its address names.
+pub async fn show(
+    State(state): State<AppState>,
     signed: Option<SignedIn>,
     csrf: AnonymousCsrf,
     headers: HeaderMap,
-    topic: Topic,
-) -> Response {
+    uri: axum::http::Uri,
+) -> Result<Response, crate::web::problem::Problem> {
+    let topic =
+        Topic::ALL.into_iter().find(|t| t.path() == uri.path()).ok_or(crate::web::problem::Problem::NotFound)?;
     let page = match &signed {
         Some(signed) => signed_in_page(signed, &headers, topic.path()),
         None => anonymous_page(&csrf, &headers, topic.path()),
     };
-    about(&state, page, topic)
-}
-
-pub async fn contact(
-    State(state): State<AppState>,
-    signed: Option<SignedIn>,
-    csrf: AnonymousCsrf,
-    headers: HeaderMap,
-) -> Response {
-    show(state, signed, csrf, headers, Topic::Contact).await
-}
-
-pub async fn privacy(
-    State(state): State<AppState>,
-    signed: Option<SignedIn>,
-    csrf: AnonymousCsrf,
-    headers: HeaderMap,
-) -> Response {
-    show(state, signed, csrf, headers, Topic::Privacy).await
-}
-
-pub async fn accessibility(
-    State(state): State<AppState>,
-    signed: Option<SignedIn>,
-    csrf: AnonymousCsrf,
-    headers: HeaderMap,
-) -> Response {
-    show(state, signed, csrf, headers, Topic::Accessibility).await
+    Ok(about(&state, page, topic))
 }
