@@ -65,7 +65,8 @@ impl DocumentStore {
         let parsed = url::Url::parse(url).with_context(|| format!("documents URL {url:?} is not a URL"))?;
         if parsed.scheme() == "file" {
             let folder = parsed.to_file_path().map_err(|_| anyhow::anyhow!("documents URL {url:?} is not a folder"))?;
-            std::fs::create_dir_all(&folder).with_context(|| format!("cannot create {}", folder.display()))?;
+            // For the service's user only, as the rest of the data folder.
+            crate::storage::private_dir(&folder).with_context(|| format!("cannot create {}", folder.display()))?;
             let store = object_store::local::LocalFileSystem::new_with_prefix(&folder)
                 .with_context(|| format!("cannot use {} for documents", folder.display()))?;
             return Ok(DocumentStore { store: Arc::new(store), prefix: StorePath::default() });
@@ -146,6 +147,15 @@ mod tests {
         let mut just = PDF.to_vec();
         just.resize(MAX_BYTES, b' ');
         assert!(store.put(just).await.is_ok(), "10 MB exactly is accepted");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_documents_folder_is_the_service_users_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let (dir, _store) = store();
+        let mode = std::fs::metadata(dir.path().join("documents")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700);
     }
 
     #[tokio::test]
