@@ -158,9 +158,8 @@ pub async fn history_seen_by(
 /// The program's question an application waits on, when its organism is asked to answer: the reason of
 /// the step that brought it to its state, and that step's time.
 pub async fn open_question(state: &AppState, grant: &Grant) -> Result<Option<(String, String)>, StorageError> {
-    let answer = state.grant_workflow().event(GrantUse::Answer);
-    let member = crate::domain::account::AccountRole::Member.workflow_role();
-    if !state.grant_workflow().allowed_events(&grant.state, member).iter().any(|e| e == answer) {
+    let (workflow, member) = (state.grant_workflow(), crate::domain::account::AccountRole::Member.workflow_role());
+    if !workflow.allows(&grant.state, member, workflow.event(GrantUse::Answer)) {
         return Ok(None);
     }
     let history = state.db.grant_history(grant.id).await?;

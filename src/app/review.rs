@@ -323,11 +323,7 @@ pub fn bulk_actions(workflow: &Workflow, states: &[String]) -> Vec<String> {
     let mut actions: Vec<String> = workflow
         .decisions
         .iter()
-        .filter(|d| {
-            states.iter().any(|s| {
-                workflow.allowed_events(s, officer).iter().any(|e| e == *d) || implicit_first(workflow, s, d).is_some()
-            })
-        })
+        .filter(|d| states.iter().any(|s| workflow.allows(s, officer, d) || implicit_first(workflow, s, d).is_some()))
         .cloned()
         .collect();
     let reviewing = workflow.queue(Queue::Review);
@@ -335,6 +331,36 @@ pub fn bulk_actions(workflow: &Workflow, states: &[String]) -> Vec<String> {
         actions.push(BULK_ASSIGN.to_string());
     }
     actions
+}
+
+/// What one bulk action did to one application.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BulkOutcome {
+    Decided,
+    /// Reviewers completed; how many are still missing.
+    Assigned {
+        missing: usize,
+    },
+}
+
+/// Applies one bulk action (a workflow decision, or [`BULK_ASSIGN`]) to one application at the version
+/// the officer saw; an approval proposes what was requested.
+pub async fn apply_bulk(
+    state: &AppState,
+    actor: &Actor,
+    grant: &Grant,
+    action: &str,
+    reason: &str,
+    numbers: NumberStyle,
+) -> Result<BulkOutcome, AppError> {
+    if action == BULK_ASSIGN {
+        let missing = assign(state, grant.id, Reviewers::Automatic).await?;
+        return Ok(BulkOutcome::Assigned { missing });
+    }
+    let approve = state.grant_workflow().event(GrantUse::Approve);
+    let proposal = (action == approve).then(|| RawProposal::requested(grant, numbers));
+    decide(state, actor, grant, action, reason, proposal.as_ref(), numbers).await?;
+    Ok(BulkOutcome::Decided)
 }
 
 /// The program's eligibility rules applied to a grant's application, with what each found.

@@ -492,8 +492,7 @@ pub(super) async fn show_page(
     let answer = workflow.event(GrantUse::Answer);
     let can_accept = signed.caller.may(state, Action::GrantAccept, &resource)
         && workflow_allows(state, signed, &grant, GrantUse::Accept);
-    let awaiting_answer =
-        workflow.allowed_events(&grant.state, AccountRole::Member.workflow_role()).iter().any(|e| e == answer);
+    let awaiting_answer = workflow.allows(&grant.state, AccountRole::Member.workflow_role(), answer);
     let can_manage = signed.caller.may(state, Action::GrantManage, &resource);
     let can_review = signed.caller.may(state, Action::GrantReview, &resource);
     let page = super::review::work_page(state, signed, headers, &format!("/grants/{id}"), None).await?;
@@ -658,8 +657,7 @@ fn withdraw_confirmation(signed: &SignedIn, headers: &HeaderMap, grant: &Grant, 
 /// Whether the workflow lets this caller's role fire the event `what` names from the grant's state.
 fn workflow_allows(state: &AppState, signed: &SignedIn, grant: &Grant, what: GrantUse) -> bool {
     let workflow = state.grant_workflow();
-    let role = signed.caller.user.role().workflow_role();
-    workflow.allowed_events(&grant.state, role).iter().any(|e| e == workflow.event(what))
+    workflow.allows(&grant.state, signed.caller.user.role().workflow_role(), workflow.event(what))
 }
 
 /// `GET /grants/{id}/withdraw`: what withdrawing does, before it is done.

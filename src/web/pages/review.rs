@@ -912,10 +912,9 @@ pub async fn batch(
     if form.picked.is_empty() {
         f.add("grant", FieldProblem::NotChosen("application"));
     }
-    let assign = form.event == app::review::BULK_ASSIGN;
     if !app::review::bulk_actions(workflow, &kind.states(&state)).contains(&form.event) {
         f.add("event", FieldProblem::Choice);
-    } else if !assign {
+    } else if form.event != app::review::BULK_ASSIGN {
         app::check_reason(&mut f, workflow, &form.event, &form.reason);
     }
     if !f.is_empty() {
@@ -924,17 +923,15 @@ pub async fn batch(
     for (id, version) in form.picked.clone() {
         let outcome: Result<String, Problem> = async {
             let mut grant = signed.caller.grant(&state, id, Action::GrantManage).await?;
-            if assign {
-                let missing = app::assign(&state, id, app::Reviewers::Automatic).await?;
-                return Ok(crate::i18n::t(lang, if missing > 0 { "notice-short" } else { "notice-assigned" }));
-            }
             grant.version = version;
-            let numbers = lang.into();
-            let approve = workflow.event(GrantUse::Approve);
-            let proposal = (form.event == approve).then(|| RawProposal::requested(&grant, numbers));
             let actor = signed.caller.actor();
-            app::decide(&state, &actor, &grant, &form.event, &form.reason, proposal.as_ref(), numbers).await?;
-            Ok(crate::i18n::t(lang, "batch-done"))
+            let key =
+                match app::review::apply_bulk(&state, &actor, &grant, &form.event, &form.reason, lang.into()).await? {
+                    app::review::BulkOutcome::Decided => "batch-done",
+                    app::review::BulkOutcome::Assigned { missing: 0 } => "notice-assigned",
+                    app::review::BulkOutcome::Assigned { .. } => "notice-short",
+                };
+            Ok(crate::i18n::t(lang, key))
         }
         .await;
         let text = outcome.unwrap_or_else(|problem| {

@@ -49,10 +49,8 @@ impl SubmitPage {
 /// instead: its edit page (incomplete: the errors are there) or its page (already sent, or not a draft).
 async fn submittable(state: &AppState, signed: &SignedIn, id: GrantId) -> Result<Result<Grant, Redirect>, Problem> {
     let grant = signed.caller.grant(state, id, Action::GrantEdit).await?;
-    let workflow = state.grant_workflow();
-    let submit = workflow.event(GrantUse::Submit);
-    let offered = workflow.allowed_events(&grant.state, crate::domain::account::AccountRole::Member.workflow_role());
-    if !offered.iter().any(|e| e == submit) {
+    let (workflow, member) = (state.grant_workflow(), crate::domain::account::AccountRole::Member.workflow_role());
+    if !workflow.allows(&grant.state, member, workflow.event(GrantUse::Submit)) {
         return Ok(Err(Redirect::to(&format!("/grants/{id}"))));
     }
     if !grant.application().missing().is_empty() {
