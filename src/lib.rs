@@ -84,6 +84,11 @@ impl AppState {
     pub fn grant_workflow(&self) -> &Workflow {
         &self.workflows[crate::storage::records::Kind::Grant.workflow()]
     }
+
+    /// The purchase workflow; its presence is checked at start.
+    pub fn purchase_workflow(&self) -> &Workflow {
+        &self.workflows[crate::storage::records::Kind::Purchase.workflow()]
+    }
 }
 
 /// The rules octroi runs on, all checked before anything starts.
@@ -102,8 +107,10 @@ pub fn load_rules(config: &Config) -> anyhow::Result<Rules> {
         let lines: Vec<String> = errors.iter().map(ToString::to_string).collect();
         anyhow::anyhow!("the workflows have errors:\n{}", lines.join("\n"))
     })?;
-    if !workflows.contains_key("grant") {
-        anyhow::bail!("{}: no workflow named 'grant'", config.workflows_dir.display());
+    for kind in crate::storage::records::Kind::ALL {
+        if !workflows.contains_key(kind.workflow()) {
+            anyhow::bail!("{}: no workflow named '{}'", config.workflows_dir.display(), kind.workflow());
+        }
     }
     let program = Program::load(&config.policies_dir.join("dataide.toml"))?;
     let authz = Authz::load(&config.policies_dir).map_err(|e| anyhow::anyhow!("the authorization policies: {e}"))?;

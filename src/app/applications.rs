@@ -102,8 +102,57 @@ pub struct RawApplication {
     pub contact_email: String,
 }
 
+/// The lines as typed (an application's, a purchase's), each refused field recorded as
+/// `{prefix}lines[i].field`: blank lines dropped, refused lines left out, at most `max` kept.
+pub fn convert_lines(f: &mut Fields, prefix: &str, raw_lines: &[RawLine], max: usize) -> Vec<Line> {
+    if raw_lines.iter().filter(|l| !l.is_blank()).count() > max {
+        f.add(format!("{prefix}lines"), FieldProblem::TooMany { max: max as u64 });
+    }
+    let mut lines = Vec::new();
+    for (i, raw) in raw_lines.iter().enumerate().filter(|(_, l)| !l.is_blank()) {
+        let field = |part: &str| format!("{prefix}lines[{i}].{part}");
+        let category = LineCategory::parse(&raw.category);
+        if category.is_none() {
+            let blank = raw.category.trim().is_empty();
+            f.add(field("category"), if blank { FieldProblem::NotChosen("category") } else { FieldProblem::Choice });
+        }
+        let description = line(f, field("description"), &raw.description, LINE_DESCRIPTION_MAX);
+        if description.as_ref().is_some_and(String::is_empty) {
+            f.add(field("description"), FieldProblem::Required);
+        }
+        let quantity = match raw.quantity.trim().parse::<i64>() {
+            Ok(q) if (1..=QUANTITY_MAX).contains(&q) => Some(q),
+            _ => {
+                f.add(field("quantity"), FieldProblem::Quantity { max: QUANTITY_MAX as u64 });
+                None
+            }
+        };
+        let unit_price = f.money(&field("unit_price"), &raw.unit_price);
+        if let (Some(category), Some(description), Some(quantity), Some(unit_price)) =
+            (category, description.filter(|d| !d.is_empty()), quantity, unit_price)
+            && lines.len() < max
+        {
+            lines.push(Line { category, description, quantity, unit_price });
+        }
+    }
+    lines
+}
+
+/// The lines of the domain as a form shows them, numbers written in `style`.
+pub fn raw_lines(lines: &[Line], style: NumberStyle) -> Vec<RawLine> {
+    lines
+        .iter()
+        .map(|l| RawLine {
+            category: l.category.as_str().into(),
+            description: l.description.clone(),
+            quantity: l.quantity.to_string(),
+            unit_price: l.unit_price.written(style),
+        })
+        .collect()
+}
+
 /// The trimmed text, or `None` (recorded in `f`) when it is too long to store.
-fn text(f: &mut Fields, field: String, value: &str, max: usize) -> Option<String> {
+pub(crate) fn text(f: &mut Fields, field: String, value: &str, max: usize) -> Option<String> {
     let value = value.trim().to_string();
     if value.chars().count() > max {
         f.add(field, FieldProblem::TooLong { max: max as u64 });
@@ -114,7 +163,7 @@ fn text(f: &mut Fields, field: String, value: &str, max: usize) -> Option<String
 
 /// A one-line text (a title, a name): as [`text`], and without control characters, which would forge
 /// lines in the award letter and in e-mails.
-fn line(f: &mut Fields, field: String, value: &str, max: usize) -> Option<String> {
+pub(crate) fn line(f: &mut Fields, field: String, value: &str, max: usize) -> Option<String> {
     let value = text(f, field.clone(), value, max)?;
     f.single_line(&field, &value).then_some(value)
 }
@@ -162,39 +211,7 @@ impl RawApplication {
         } else {
             f.hours(&name("requested_coaching_hours"), hours).unwrap_or(stored.requested_coaching_hours)
         };
-        if self.lines.iter().filter(|l| !l.is_blank()).count() > MAX_LINES {
-            f.add(name("lines"), FieldProblem::TooMany { max: MAX_LINES as u64 });
-        }
-        let mut lines = Vec::new();
-        for (i, raw) in self.lines.iter().enumerate().filter(|(_, l)| !l.is_blank()) {
-            let field = |part: &str| format!("{prefix}lines[{i}].{part}");
-            let category = LineCategory::parse(&raw.category);
-            if category.is_none() {
-                let blank = raw.category.trim().is_empty();
-                f.add(
-                    field("category"),
-                    if blank { FieldProblem::NotChosen("category") } else { FieldProblem::Choice },
-                );
-            }
-            let description = line(f, field("description"), &raw.description, LINE_DESCRIPTION_MAX);
-            if description.as_ref().is_some_and(String::is_empty) {
-                f.add(field("description"), FieldProblem::Required);
-            }
-            let quantity = match raw.quantity.trim().parse::<i64>() {
-                Ok(q) if (1..=QUANTITY_MAX).contains(&q) => Some(q),
-                _ => {
-                    f.add(field("quantity"), FieldProblem::Quantity { max: QUANTITY_MAX as u64 });
-                    None
-                }
-            };
-            let unit_price = f.money(&field("unit_price"), &raw.unit_price);
-            if let (Some(category), Some(description), Some(quantity), Some(unit_price)) =
-                (category, description.filter(|d| !d.is_empty()), quantity, unit_price)
-                && lines.len() < MAX_LINES
-            {
-                lines.push(Line { category, description, quantity, unit_price });
-            }
-        }
+        let lines = convert_lines(f, prefix, &self.lines, MAX_LINES);
         Application {
             title,
             needs_assessment,
@@ -212,16 +229,7 @@ impl RawApplication {
             title: a.title.clone(),
             needs_assessment: a.needs_assessment.clone(),
             project_description: a.project_description.clone(),
-            lines: a
-                .lines
-                .iter()
-                .map(|l| RawLine {
-                    category: l.category.as_str().into(),
-                    description: l.description.clone(),
-                    quantity: l.quantity.to_string(),
-                    unit_price: l.unit_price.written(style),
-                })
-                .collect(),
+            lines: raw_lines(&a.lines, style),
             requested_coaching_hours: if a.requested_coaching_hours == Hours::default() {
                 String::new()
             } else {

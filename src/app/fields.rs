@@ -68,6 +68,12 @@ pub enum FieldProblem {
     TooManyFiles {
         max: u64,
     },
+    /// A GST or QST registration number not in its official shape.
+    TaxNumber,
+    /// A purchase of this price comes with this many quotes.
+    QuotesNeeded {
+        needed: u64,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,6 +113,8 @@ impl FieldProblem {
             FieldProblem::ControlCharacters => "control-characters",
             FieldProblem::UnknownFilter => "unknown-filter",
             FieldProblem::NotChosen(_) => "not-chosen",
+            FieldProblem::TaxNumber => "invalid-tax-number",
+            FieldProblem::QuotesNeeded { .. } => "quotes-needed",
         }
     }
 
@@ -178,6 +186,10 @@ impl FieldProblem {
             FieldProblem::ControlCharacters => i18n::t(lang, "problem-control-characters"),
             FieldProblem::UnknownFilter => i18n::t(lang, "problem-unknown-filter"),
             FieldProblem::NotChosen(what) => i18n::t(lang, &format!("problem-choose-{what}")),
+            FieldProblem::TaxNumber => i18n::t(lang, "problem-tax-number"),
+            FieldProblem::QuotesNeeded { needed } => {
+                i18n::t_args(lang, "problem-quotes-needed", &[("count", i18n::count(lang, *needed))])
+            }
         }
     }
 }
@@ -390,6 +402,8 @@ mod tests {
             FieldProblem::RuleOverride,
             FieldProblem::Document { file: "devis.exe".into(), problem: crate::documents::DocumentError::NotAccepted },
             FieldProblem::TooManyFiles { max: 3 },
+            FieldProblem::TaxNumber,
+            FieldProblem::QuotesNeeded { needed: 2 },
         ];
         for p in &all {
             match p {
@@ -415,7 +429,9 @@ mod tests {
                 | FieldProblem::NotChosen(_)
                 | FieldProblem::RuleOverride
                 | FieldProblem::Document { .. }
-                | FieldProblem::TooManyFiles { .. } => {}
+                | FieldProblem::TooManyFiles { .. }
+                | FieldProblem::TaxNumber
+                | FieldProblem::QuotesNeeded { .. } => {}
             }
         }
         all

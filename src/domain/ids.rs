@@ -38,6 +38,8 @@ ids!(
     UserId,
     /// A ledger entry; a commitment, a spend or a reversal is known by its entry.
     EntryId,
+    /// A purchase paid by a bourse.
+    PurchaseId,
 );
 
 #[cfg(test)]

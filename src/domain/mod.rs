@@ -39,12 +39,13 @@ pub mod ids;
 pub mod ledger;
 pub mod money;
 pub mod organism;
+pub mod purchase;
 pub mod tax;
 pub mod text;
 pub mod workflow;
 
 pub use fiscal::FiscalYear;
-pub use ids::{EntryId, GrantId, OrganismId, UserId};
+pub use ids::{EntryId, GrantId, OrganismId, PurchaseId, UserId};
 pub use money::{Hours, Money, MoneyError, NumberStyle};
 pub use organism::{Email, Language, Neq, OrganismError, PostalCode, Region};
 

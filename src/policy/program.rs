@@ -7,6 +7,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::domain::purchase::{PaymentMode, Tolerance};
+use crate::domain::tax::BoursePays;
 use crate::domain::{FiscalYear, Money};
 
 #[derive(Debug, thiserror::Error)]
@@ -31,6 +33,25 @@ pub struct Program {
     pub targets: Targets,
     pub envelopes: Vec<Envelope>,
     pub categories: Vec<Category>,
+    pub purchases: PurchaseRules,
+}
+
+/// How the program pays for purchases (`[purchases]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurchaseRules {
+    pub taxes: BoursePays,
+    pub payment: PaymentMode,
+    pub tolerance: Tolerance,
+    /// From this price before taxes, a request brings `quotes_required` quotes.
+    pub quotes_above: Money,
+    pub quotes_required: usize,
+}
+
+impl PurchaseRules {
+    /// How many quotes a request of this price before taxes needs.
+    pub fn quotes_needed(&self, price: Money) -> usize {
+        if price >= self.quotes_above { self.quotes_required } else { 0 }
+    }
 }
 
 /// Who signs the letters, how organisms reach the program and who answers for personal information.
@@ -104,6 +125,18 @@ struct Raw {
     targets: Targets,
     envelopes: Vec<RawEnvelope>,
     categories: Vec<RawCategory>,
+    purchases: RawPurchases,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPurchases {
+    taxes: String,
+    payment: String,
+    invoice_tolerance_percent: String,
+    invoice_tolerance_max: String,
+    quotes_above: String,
+    quotes_required: u8,
 }
 
 #[derive(Deserialize)]
@@ -180,6 +213,8 @@ impl Program {
         };
         let bourse_cap = money("program.bourse_cap", &raw.program.bourse_cap);
         let coaching_hourly_rate = money("program.coaching_hourly_rate", &raw.program.coaching_hourly_rate);
+        let tolerance_max = money("purchases.invoice_tolerance_max", &raw.purchases.invoice_tolerance_max);
+        let quotes_above = money("purchases.quotes_above", &raw.purchases.quotes_above);
         let mut envelopes = Vec::new();
         for e in &raw.envelopes {
             let total = money(&format!("envelope {} total", e.code), &e.total);
@@ -288,10 +323,42 @@ impl Program {
             }
         }
 
+        let p = &raw.purchases;
+        let taxes = match p.taxes.as_str() {
+            "gross" => BoursePays::Gross,
+            "net_of_rebate" => BoursePays::NetOfRebate,
+            other => {
+                problems.push(format!("purchases.taxes '{other}': write \"gross\" or \"net_of_rebate\""));
+                BoursePays::Gross
+            }
+        };
+        let payment = PaymentMode::parse(&p.payment).unwrap_or_else(|| {
+            problems.push(format!("purchases.payment '{}': write \"reimbursement\" or \"direct\"", p.payment));
+            PaymentMode::Reimbursement
+        });
+        let percent = match p.invoice_tolerance_percent.trim().parse::<rust_decimal::Decimal>() {
+            Ok(d) if d >= rust_decimal::Decimal::ZERO && d <= rust_decimal::Decimal::ONE_HUNDRED => d,
+            _ => {
+                problems.push(format!(
+                    "purchases.invoice_tolerance_percent '{}': a share from 0 to 100",
+                    p.invoice_tolerance_percent
+                ));
+                rust_decimal::Decimal::ZERO
+            }
+        };
+        let purchases = PurchaseRules {
+            taxes,
+            payment,
+            tolerance: Tolerance { percent, max: tolerance_max },
+            quotes_above,
+            quotes_required: usize::from(p.quotes_required),
+        };
+
         if !problems.is_empty() {
             return Err(fail(problems));
         }
         Ok(Program {
+            purchases,
             code: raw.program.code,
             name: raw.program.name,
             operator: raw.program.operator,

@@ -195,6 +195,16 @@ pub(crate) async fn append(
     Ok(appended)
 }
 
+/// A grant's entries, in order, as the transaction sees them.
+pub(crate) async fn entries_of(conn: &mut AnyConnection, grant_id: GrantId) -> Result<Vec<Entry>> {
+    let rows: Vec<EntryRow> =
+        sqlx::query_as(&format!("SELECT {ENTRY_COLUMNS} FROM ledger_entries WHERE grant_id = $1 ORDER BY id"))
+            .bind(grant_id)
+            .fetch_all(conn)
+            .await?;
+    Ok(rows.into_iter().map(entry).collect())
+}
+
 impl Db {
     /// Applies one ledger operation: decided on the entries of its envelope and fiscal year, appended with
     /// the running balance, all in one transaction.
@@ -237,12 +247,8 @@ impl Db {
 
     /// A grant's entries, in order.
     pub async fn ledger_entries_of(&self, grant_id: GrantId) -> Result<Vec<Entry>> {
-        let rows: Vec<EntryRow> =
-            sqlx::query_as(&format!("SELECT {ENTRY_COLUMNS} FROM ledger_entries WHERE grant_id = $1 ORDER BY id"))
-                .bind(grant_id)
-                .fetch_all(&self.pool)
-                .await?;
-        Ok(rows.into_iter().map(entry).collect())
+        let mut conn = self.pool.acquire().await?;
+        entries_of(&mut conn, grant_id).await
     }
 
     /// A claimed Idempotency-Key: (user, request hash, grant, stored response).

@@ -80,6 +80,7 @@ stored_as_integer!(
     crate::domain::OrganismId => (|id| id.0, crate::domain::OrganismId),
     crate::domain::UserId => (|id| id.0, crate::domain::UserId),
     crate::domain::EntryId => (|id| id.0, crate::domain::EntryId),
+    crate::domain::PurchaseId => (|id| id.0, crate::domain::PurchaseId),
     crate::domain::Money => (|m| m.cents(), crate::domain::Money::from_cents),
     crate::domain::Hours => (|h| h.hundredths(), crate::domain::Hours::from_hundredths),
 );
@@ -91,6 +92,7 @@ pub mod ledger;
 pub mod organisms;
 pub mod outbox;
 pub mod program;
+pub mod purchases;
 pub mod queues;
 pub mod records;
 pub mod review;
@@ -186,6 +188,8 @@ pub enum StorageError {
     IdempotencyReplay { same_request: bool, grant_id: crate::domain::GrantId, response: Option<String> },
     #[error("the ledger refused: {0}")]
     Ledger(crate::domain::ledger::LedgerError),
+    #[error("the bourse lacks room in {} categories", .0.len())]
+    NoRoom(Vec<crate::domain::purchase::Shortfall>),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("migration: {0}")]

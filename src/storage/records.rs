@@ -14,19 +14,24 @@ use crate::domain::workflow::Step;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Grant,
+    Purchase,
 }
 
 impl Kind {
+    pub const ALL: [Kind; 2] = [Kind::Grant, Kind::Purchase];
+
     /// The workflow (`workflows/{name}.toml`) that moves records of this kind.
     pub fn workflow(self) -> &'static str {
         match self {
             Kind::Grant => "grant",
+            Kind::Purchase => "purchase",
         }
     }
 
     fn table(self) -> &'static str {
         match self {
             Kind::Grant => "grants",
+            Kind::Purchase => "purchases",
         }
     }
 
@@ -34,6 +39,7 @@ impl Kind {
     fn history(self) -> (&'static str, &'static str) {
         match self {
             Kind::Grant => ("grant_transitions", "grant_id"),
+            Kind::Purchase => ("purchase_transitions", "purchase_id"),
         }
     }
 }

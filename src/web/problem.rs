@@ -67,6 +67,8 @@ pub enum Problem {
     },
     /// The ledger refused a money movement.
     Ledger(LedgerError),
+    /// A bourse lacks room for a purchase, with each category's figures.
+    NoRoom(Vec<crate::domain::purchase::Shortfall>),
 }
 
 impl From<crate::passwords::Busy> for Problem {
@@ -108,6 +110,7 @@ impl From<StorageError> for Problem {
             StorageError::ConflictOfInterest => Problem::refused("conflict-of-interest", StatusCode::CONFLICT),
             StorageError::NotAReviewer => Problem::refused("not-a-reviewer", StatusCode::UNPROCESSABLE_ENTITY),
             StorageError::Ledger(e) => Problem::Ledger(e),
+            StorageError::NoRoom(short) => Problem::NoRoom(short),
             StorageError::NotAsPreviewed => Problem::refused("award-not-as-previewed", StatusCode::CONFLICT),
             StorageError::CommandRequired { effect } => {
                 let code = match effect {
@@ -152,6 +155,7 @@ impl Problem {
     pub fn status_code(&self) -> StatusCode {
         match self {
             Problem::Refused { status, .. } => *status,
+            Problem::NoRoom(_) => StatusCode::CONFLICT,
             Problem::Ledger(e) => match e {
                 LedgerError::NotPositive => StatusCode::UNPROCESSABLE_ENTITY,
                 LedgerError::UnknownCommitment(_) | LedgerError::UnknownEntry(_) => StatusCode::NOT_FOUND,
@@ -183,6 +187,7 @@ impl Problem {
     pub fn code(&self) -> &'static str {
         match self {
             Problem::Refused { code, .. } => code,
+            Problem::NoRoom(_) => "bourse-lacks-room",
             Problem::Ledger(e) => match e {
                 LedgerError::NotPositive => "ledger-not-positive",
                 LedgerError::NoAllocation { .. } => "ledger-no-allocation",
@@ -256,6 +261,37 @@ impl Problem {
                     Some(i18n::t_args(lang, &format!("problem-{code}-detail"), &args)),
                     extra,
                 )
+            }
+            Problem::NoRoom(short) => {
+                let money = |m: crate::domain::Money| i18n::money(lang, m);
+                let lines: Vec<String> = short
+                    .iter()
+                    .map(|s| {
+                        i18n::t_args(
+                            lang,
+                            "problem-bourse-lacks-room-line",
+                            &[
+                                ("category", i18n::t(lang, &format!("category-{}", s.room.category))),
+                                ("committed", money(s.room.committed)),
+                                ("spent", money(s.room.spent)),
+                                ("held", money(s.room.held)),
+                                ("available", money(s.room.available())),
+                                ("requested", money(s.requested)),
+                                ("missing", money(s.missing)),
+                            ],
+                        )
+                    })
+                    .collect();
+                let list: Vec<Value> = short
+                    .iter()
+                    .map(|s| {
+                        json!({ "category": s.room.category.as_str(), "committed": s.room.committed.to_string(),
+                                "spent": s.room.spent.to_string(), "held": s.room.held.to_string(),
+                                "available": s.room.available().to_string(), "requested": s.requested.to_string(),
+                                "missing": s.missing.to_string() })
+                    })
+                    .collect();
+                (i18n::t(lang, "problem-bourse-lacks-room"), Some(lines.join(" ")), json!({ "shortfalls": list }))
             }
             Problem::Refused { code, .. } => (
                 i18n::t(lang, &format!("problem-{code}")),
@@ -526,6 +562,16 @@ mod tests {
             Problem::Ledger(LedgerError::UnknownEntry(crate::domain::EntryId(1))),
             Problem::Ledger(LedgerError::AlreadyReversed(crate::domain::EntryId(1))),
             Problem::Ledger(LedgerError::NotReversible(crate::domain::EntryId(1), "release")),
+            Problem::NoRoom(vec![crate::domain::purchase::Shortfall {
+                room: crate::domain::purchase::Room {
+                    category: crate::domain::grant::LineCategory::Equipment,
+                    committed: m,
+                    spent: m,
+                    held: m,
+                },
+                requested: m,
+                missing: m,
+            }]),
         ];
         for p in &all {
             match p {
@@ -553,6 +599,7 @@ mod tests {
                 | Problem::Unavailable
                 | Problem::Internal
                 | Problem::Refused { .. }
+                | Problem::NoRoom(_)
                 | Problem::Ledger(
                     LedgerError::NotPositive
                     | LedgerError::NoAllocation { .. }

@@ -10,6 +10,7 @@ mod browser;
 mod doors;
 mod ledger;
 mod names;
+mod purchases;
 mod resilience;
 mod review;
 mod schema;

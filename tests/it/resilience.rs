@@ -309,8 +309,10 @@ fn workflow_check_passes_on_workflows_and_names_the_file_and_line_of_each_error(
 
     let (ok, out, _) = octroi(&["workflow", "diagram", "grant"]);
     assert!(ok && out.contains("stateDiagram-v2"));
-    let (ok, _, err) = octroi(&["workflow", "diagram", "purchase"]);
-    assert!(!ok && err.contains("no workflow named 'purchase'; known: grant"), "{err}");
+    let (ok, out, _) = octroi(&["workflow", "diagram", "purchase"]);
+    assert!(ok && out.contains("approved --> ordered : order (applicant)"), "{out}");
+    let (ok, _, err) = octroi(&["workflow", "diagram", "coaching"]);
+    assert!(!ok && err.contains("no workflow named 'coaching'; known: grant, purchase"), "{err}");
 }
 
 /// Runs `serve` with one folder replaced and returns what it printed on standard error; it must fail.

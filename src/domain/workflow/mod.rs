@@ -34,6 +34,19 @@ named_enum!(
         /// information returns the application to its queue).
         ReturnsToPrevious = "returns_to_previous",
         ReviewsComplete = "reviews_complete",
+        /// The purchase's grant is active (the bourse may be spent).
+        GrantActive = "grant_active",
+        /// The purchase names its vendor, has lines and the quotes the program asks for.
+        PurchaseComplete = "purchase_complete",
+        /// An invoice is recorded on the purchase (its approval goes back to verification).
+        InvoiceRecorded = "invoice_recorded",
+        /// The purchase was ordered before it was amended.
+        AlreadyOrdered = "already_ordered",
+        /// Every line is received in full, this receipt included.
+        FullyReceived = "fully_received",
+        /// The invoice is within the program's tolerance of the approved cost, and its reverse.
+        WithinTolerance = "within_tolerance",
+        OverTolerance = "over_tolerance",
     }
 );
 
@@ -47,6 +60,14 @@ named_enum!(
         CommitAward = "commit_award",
         ReleaseFunds = "release_funds",
         RecordAcceptance = "record_acceptance",
+        PlaceHold = "place_hold",
+        LiftHold = "lift_hold",
+        StampOrdered = "stamp_ordered",
+        RecordReceipt = "record_receipt",
+        RecordInvoice = "record_invoice",
+        Pay = "pay",
+        ReversePayment = "reverse_payment",
+        RecordReturn = "record_return",
     }
 );
 
@@ -54,15 +75,54 @@ impl Effect {
     /// Whether the effect applies an input the event carries (a typed command): the proposal, the
     /// award, the signature.
     pub fn takes_command(&self) -> bool {
-        matches!(self, Effect::RecordProposal | Effect::CommitAward | Effect::RecordAcceptance)
+        matches!(
+            self,
+            Effect::RecordProposal
+                | Effect::CommitAward
+                | Effect::RecordAcceptance
+                | Effect::RecordReceipt
+                | Effect::RecordInvoice
+                | Effect::RecordReturn
+        )
     }
 }
+
+const GRANT_GUARDS: &[Guard] = &[Guard::ApplicationComplete, Guard::ReturnsToPrevious, Guard::ReviewsComplete];
+const GRANT_EFFECTS: &[Effect] = &[
+    Effect::StampSubmitted,
+    Effect::StampDecided,
+    Effect::StampClosed,
+    Effect::RecordProposal,
+    Effect::CommitAward,
+    Effect::ReleaseFunds,
+    Effect::RecordAcceptance,
+];
+const PURCHASE_GUARDS: &[Guard] = &[
+    Guard::GrantActive,
+    Guard::PurchaseComplete,
+    Guard::InvoiceRecorded,
+    Guard::AlreadyOrdered,
+    Guard::FullyReceived,
+    Guard::WithinTolerance,
+    Guard::OverTolerance,
+];
+const PURCHASE_EFFECTS: &[Effect] = &[
+    Effect::PlaceHold,
+    Effect::LiftHold,
+    Effect::StampOrdered,
+    Effect::RecordReceipt,
+    Effect::RecordInvoice,
+    Effect::Pay,
+    Effect::ReversePayment,
+    Effect::RecordReturn,
+];
 
 /// The guards and effects a kind of record has: a workflow file of that kind may name only these. `None`
 /// for a kind octroi has no code for (the engine's own tests).
 pub fn kind_has(workflow: &str) -> Option<(&'static [Guard], &'static [Effect])> {
     match workflow {
-        "grant" => Some((Guard::ALL, Effect::ALL)),
+        "grant" => Some((GRANT_GUARDS, GRANT_EFFECTS)),
+        "purchase" => Some((PURCHASE_GUARDS, PURCHASE_EFFECTS)),
         // A kind with no guards or effects, for the loader's tests.
         #[cfg(test)]
         "plain" => Some((&[], &[])),
@@ -97,15 +157,57 @@ named_enum!(
         Waiting = "waiting",
         Award = "award",
         Acceptance = "acceptance",
+        /// Active bourses: the states in which purchases and coaching may spend a grant's bourse.
+        Spending = "spending",
     }
 );
 
+named_enum!(
+    /// What octroi's code does with a purchase workflow's events (see [`GrantUse`]).
+    PurchaseUse {
+        Submit = "submit",
+        BeginReview = "begin_review",
+        Approve = "approve",
+        RequestChanges = "request_changes",
+        Decline = "decline",
+        Amend = "amend",
+        Withdraw = "withdraw",
+        Cancel = "cancel",
+        Order = "order",
+        Receive = "receive",
+        SubmitInvoice = "submit_invoice",
+        RefuseInvoice = "refuse_invoice",
+        Verify = "verify",
+        Pay = "pay",
+        FailPayment = "fail_payment",
+        RecordReturn = "record_return",
+        Close = "close",
+    }
+);
+
+named_enum!(
+    /// The staff's queues of a purchase workflow (see [`Queue`]).
+    PurchaseQueue { Review = "review", Verify = "verify", Pay = "pay" }
+);
+
+/// A name the code gives a use of an event or a queue, declared in the workflow file.
+pub trait Declared: Copy + fmt::Display {
+    fn name(self) -> &'static str;
+}
+
+macro_rules! declared {
+    ($($t:ty),+) => {$(impl Declared for $t { fn name(self) -> &'static str { self.as_str() } })+};
+}
+declared!(GrantUse, PurchaseUse, Queue, PurchaseQueue);
+
 /// The uses and queues the code needs from a workflow of this name (see [`GrantUse`], [`Queue`]).
 pub fn needs(workflow: &str) -> (Vec<&'static str>, Vec<&'static str>) {
+    fn names<T: Declared>(all: &[T]) -> Vec<&'static str> {
+        all.iter().map(|x| x.name()).collect()
+    }
     match workflow {
-        "grant" => {
-            (GrantUse::ALL.iter().map(GrantUse::as_str).collect(), Queue::ALL.iter().map(Queue::as_str).collect())
-        }
+        "grant" => (names(GrantUse::ALL), names(Queue::ALL)),
+        "purchase" => (names(PurchaseUse::ALL), names(PurchaseQueue::ALL)),
         _ => (Vec::new(), Vec::new()),
     }
 }
@@ -244,13 +346,13 @@ impl Workflow {
     }
 
     /// The event the code uses for `what` (checked when the file was loaded).
-    pub fn event(&self, what: GrantUse) -> &str {
-        self.uses.get(what.as_str()).map(String::as_str).unwrap_or_else(|| panic!("{} has no use {what}", self.name))
+    pub fn event(&self, what: impl Declared) -> &str {
+        self.uses.get(what.name()).map(String::as_str).unwrap_or_else(|| panic!("{} has no use {what}", self.name))
     }
 
     /// The states a queue holds (checked when the file was loaded).
-    pub fn queue(&self, queue: Queue) -> &[String] {
-        self.queues.get(queue.as_str()).map(Vec::as_slice).unwrap_or_default()
+    pub fn queue(&self, queue: impl Declared) -> &[String] {
+        self.queues.get(queue.name()).map(Vec::as_slice).unwrap_or_default()
     }
 
     /// Whether firing `event` needs a reason.

@@ -713,7 +713,7 @@ pub async fn manage(
             // Back to the queue the application has just left, to take the next one; else stay on it.
             let key = if missing > 0 { "short" } else { "done" };
             let workflow = state.grant_workflow();
-            let left = Queue::ALL.iter().find(|q| {
+            let left = Queue::ALL.iter().filter(|q| **q != Queue::Spending).find(|q| {
                 let states = workflow.queue(**q);
                 states.contains(&seen.state) && !states.contains(&after.state)
             });

@@ -695,3 +695,66 @@ problem-document-too-large = this file is larger than 10 MB.
 problem-document-kind = this file is not a PDF, a PNG image or a JPEG image.
 problem-document-store = this file could not be saved; try again in a moment.
 problem-too-many-files = Attach at most { $max } files.
+
+## Purchases (issue 13)
+mail-purchase-request_changes-subject = DATAide: the purchase from { $vendor } needs changes
+mail-purchase-request_changes-body = Hello { $name },
+
+    The program team asks for changes to your purchase request from { $vendor } ({ $title }).
+    What they ask: { $reason }
+
+    { $link }
+mail-purchase-approve-subject = DATAide: purchase from { $vendor } approved
+mail-purchase-approve-body = Hello { $name },
+
+    Your purchase request from { $vendor } ({ $title }) is approved: { $amount } are held on your grant.
+    You may place the order, then record its receipt and upload the invoice:
+    { $link }
+mail-purchase-decline-subject = DATAide: purchase from { $vendor } declined
+mail-purchase-decline-body = Hello { $name },
+
+    Your purchase request from { $vendor } ({ $title }) is not approved.
+    Reason: { $reason }
+
+    { $link }
+mail-purchase-cancel-subject = DATAide: purchase from { $vendor } cancelled
+mail-purchase-cancel-body = Hello { $name },
+
+    The purchase from { $vendor } ({ $title }) is cancelled; the amount held returns to your grant.
+    Reason: { $reason }
+
+    { $link }
+mail-purchase-submit_invoice-subject = DATAide: the invoice from { $vendor } needs a new approval
+mail-purchase-submit_invoice-body = Hello { $name },
+
+    The invoice from { $vendor } ({ $title }) exceeds the approved amount by more than the program's margin.
+    The program team must approve it again; you will be told of its decision.
+
+    { $link }
+mail-purchase-refuse_invoice-subject = DATAide: the invoice from { $vendor } needs another look
+mail-purchase-refuse_invoice-body = Hello { $name },
+
+    The finance team cannot accept the invoice from { $vendor } ({ $title }).
+    Reason: { $reason }
+    Upload a corrected invoice:
+    { $link }
+mail-purchase-pay-subject = DATAide: purchase from { $vendor } paid
+mail-purchase-pay-body = Hello { $name },
+
+    The purchase from { $vendor } ({ $title }) is paid: { $amount }.
+
+    { $link }
+mail-purchase-fail_payment-subject = DATAide: the payment of the purchase from { $vendor } failed
+mail-purchase-fail_payment-body = Hello { $name },
+
+    The payment of the purchase from { $vendor } ({ $title }) failed; it will be made again.
+    Reason: { $reason }
+
+    { $link }
+
+problem-tax-number = Write the number as the invoice shows it: GST 123456789 RT 0001, QST 1234567890 TQ 0001.
+problem-quotes-needed = At this price, attach at least { $count } quotes.
+problem-bourse-lacks-room = The grant lacks room for this purchase
+problem-bourse-lacks-room-line = { $category }: committed { $committed }, spent { $spent }, held { $held }, available { $available }; this purchase { $requested }, missing { $missing }.
+problem-grant-not-active = The grant is not active
+problem-grant-not-active-detail = Purchases are made on a grant once its award letter is accepted, while it is active.

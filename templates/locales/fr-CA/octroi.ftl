@@ -695,3 +695,66 @@ problem-document-too-large = ce fichier dépasse 10 Mo.
 problem-document-kind = ce fichier n'est pas un PDF, une image PNG ni une image JPEG.
 problem-document-store = ce fichier n'a pas pu être enregistré ; réessayez dans un moment.
 problem-too-many-files = Joignez au plus { $max } fichiers.
+
+## Purchases (issue 13)
+mail-purchase-request_changes-subject = DATAide : l'achat chez { $vendor } est à modifier
+mail-purchase-request_changes-body = Bonjour { $name },
+
+    L'équipe du programme demande des modifications à votre demande d'achat chez { $vendor } ({ $title }).
+    Ce qu'elle demande : { $reason }
+
+    { $link }
+mail-purchase-approve-subject = DATAide : achat chez { $vendor } approuvé
+mail-purchase-approve-body = Bonjour { $name },
+
+    Votre demande d'achat chez { $vendor } ({ $title }) est approuvée : { $amount } sont réservés sur votre bourse.
+    Vous pouvez passer la commande, puis noter la réception et déposer la facture :
+    { $link }
+mail-purchase-decline-subject = DATAide : achat chez { $vendor } refusé
+mail-purchase-decline-body = Bonjour { $name },
+
+    Votre demande d'achat chez { $vendor } ({ $title }) n'est pas approuvée.
+    Raison : { $reason }
+
+    { $link }
+mail-purchase-cancel-subject = DATAide : achat chez { $vendor } annulé
+mail-purchase-cancel-body = Bonjour { $name },
+
+    L'achat chez { $vendor } ({ $title }) est annulé ; le montant réservé revient à votre bourse.
+    Raison : { $reason }
+
+    { $link }
+mail-purchase-submit_invoice-subject = DATAide : la facture de { $vendor } demande une nouvelle approbation
+mail-purchase-submit_invoice-body = Bonjour { $name },
+
+    La facture de { $vendor } ({ $title }) dépasse le montant approuvé au-delà de la marge du programme.
+    L'équipe du programme doit l'approuver de nouveau ; vous serez avisés de sa décision.
+
+    { $link }
+mail-purchase-refuse_invoice-subject = DATAide : la facture de { $vendor } est à revoir
+mail-purchase-refuse_invoice-body = Bonjour { $name },
+
+    L'équipe des finances ne peut pas accepter la facture de { $vendor } ({ $title }).
+    Raison : { $reason }
+    Déposez une facture corrigée :
+    { $link }
+mail-purchase-pay-subject = DATAide : achat chez { $vendor } payé
+mail-purchase-pay-body = Bonjour { $name },
+
+    L'achat chez { $vendor } ({ $title }) est payé : { $amount }.
+
+    { $link }
+mail-purchase-fail_payment-subject = DATAide : le paiement de l'achat chez { $vendor } n'a pas abouti
+mail-purchase-fail_payment-body = Bonjour { $name },
+
+    Le paiement de l'achat chez { $vendor } ({ $title }) n'a pas abouti ; il sera refait.
+    Raison : { $reason }
+
+    { $link }
+
+problem-tax-number = Écrivez le numéro comme sur la facture : TPS 123456789 RT 0001, TVQ 1234567890 TQ 0001.
+problem-quotes-needed = À ce prix, joignez au moins { $count } soumissions.
+problem-bourse-lacks-room = La bourse n'a pas assez de place pour cet achat
+problem-bourse-lacks-room-line = { $category } : engagé { $committed }, dépensé { $spent }, réservé { $held }, disponible { $available } ; cet achat { $requested }, il manque { $missing }.
+problem-grant-not-active = La bourse n'est pas active
+problem-grant-not-active-detail = On ne peut acheter sur une bourse qu'une fois la lettre d'octroi acceptée, tant qu'elle est active.

@@ -1,0 +1,168 @@
+//! Purchases paid by a bourse (issue 13): the request as typed (a page or the API, one set of rules),
+//! the use cases that start, save and move it through the purchase workflow, and the bourse's room that
+//! the member and the program officer see beside it.
+
+use crate::AppState;
+use crate::app::applications::{LONG_TEXT_MAX, NAME_MAX, RawLine, convert_lines, line, raw_lines, text};
+use crate::app::grants::{check_reason, grant_title};
+use crate::app::{AppError, FieldError, FieldProblem, Fields, Refusal};
+use crate::domain::purchase::{MAX_LINES, Request, Room, Vendor, gst_number, qst_number};
+use crate::domain::workflow::{FireError, Guard, Queue};
+use crate::domain::{Actor, GrantId, NumberStyle, PurchaseId, UserId};
+use crate::i18n;
+use crate::storage::StorageError;
+use crate::storage::grants::Grant;
+use crate::storage::outbox::{Mail, Recipient};
+use crate::storage::purchases::{self, Firing, Purchase, Rules};
+
+/// A purchase request as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawPurchase {
+    pub vendor_name: String,
+    pub vendor_gst: String,
+    pub vendor_qst: String,
+    pub justification: String,
+    pub lines: Vec<RawLine>,
+}
+
+/// A registration number as typed: empty, or in its shape (kept without spaces).
+fn registration(f: &mut Fields, field: &str, typed: &str, shape: fn(&str) -> Option<String>) -> String {
+    if typed.trim().is_empty() {
+        return String::new();
+    }
+    shape(typed).unwrap_or_else(|| {
+        f.add(field, FieldProblem::TaxNumber);
+        typed.trim().to_string()
+    })
+}
+
+impl RawPurchase {
+    /// Converts into the domain, recording each refused field (lines as `lines[i].field`). A draft may
+    /// leave anything empty; completeness is the workflow's guard at submission. `None` when any field
+    /// was refused.
+    pub fn convert(&self, f: &mut Fields) -> Option<Request> {
+        let before = f.len();
+        let name = line(f, "vendor_name".into(), &self.vendor_name, NAME_MAX).unwrap_or_default();
+        let gst_number = registration(f, "vendor_gst", &self.vendor_gst, gst_number);
+        let qst_number = registration(f, "vendor_qst", &self.vendor_qst, qst_number);
+        let justification = text(f, "justification".into(), &self.justification, LONG_TEXT_MAX).unwrap_or_default();
+        let lines = convert_lines(f, "", &self.lines, MAX_LINES);
+        (f.len() == before).then_some(Request { vendor: Vendor { name, gst_number, qst_number }, justification, lines })
+    }
+
+    /// The form's content for a request already saved, numbers written in `style`.
+    pub fn from_request(r: &Request, style: NumberStyle) -> RawPurchase {
+        RawPurchase {
+            vendor_name: r.vendor.name.clone(),
+            vendor_gst: r.vendor.gst_number.clone(),
+            vendor_qst: r.vendor.qst_number.clone(),
+            justification: r.justification.clone(),
+            lines: raw_lines(&r.lines, style),
+        }
+    }
+}
+
+/// The program's purchase rules, with the grant workflow's states in which a bourse may be spent.
+pub fn rules(state: &AppState) -> Rules {
+    Rules::of(&state.program, state.grant_workflow())
+}
+
+/// Whether the grant's bourse may be spent now (the grant workflow's `spending` states).
+pub fn may_spend(state: &AppState, grant: &Grant) -> bool {
+    state.grant_workflow().queue(Queue::Spending).contains(&grant.state)
+}
+
+/// Starts a purchase request on an active grant, as a draft.
+pub async fn start(state: &AppState, by: UserId, grant: &Grant, request: Request) -> Result<Purchase, AppError> {
+    if !may_spend(state, grant) {
+        return Err(AppError::refused("grant-not-active", Refusal::Conflict));
+    }
+    Ok(state
+        .db
+        .create_purchase(grant.id, by, request, state.purchase_workflow(), state.program.purchases.taxes)
+        .await?)
+}
+
+/// Saves a request's vendor and lines while the member may still change them, at the version they saw.
+pub async fn save(state: &AppState, id: PurchaseId, version: i64, request: Request) -> Result<Purchase, AppError> {
+    Ok(state.db.update_purchase(id, version, request, state.purchase_workflow(), state.program.purchases.taxes).await?)
+}
+
+/// The message announcing `event` on a purchase to one member of its organism.
+fn step_mail(state: &AppState, to: &Recipient, grant: &Grant, p: &Purchase, event: &str, reason: &str) -> Mail {
+    let lang = to.language();
+    let args = [
+        ("name", to.display_name.clone()),
+        ("title", grant_title(grant, lang)),
+        ("vendor", p.vendor_name.clone()),
+        ("amount", i18n::money(lang, p.cost)),
+        ("link", format!("{}/purchases/{}", state.public_url, p.id)),
+        ("reason", if reason.trim().is_empty() { "-".to_string() } else { reason.trim().to_string() }),
+    ];
+    Mail {
+        to: to.email.clone(),
+        subject: i18n::t_args(lang, &format!("mail-purchase-{event}-subject"), &args),
+        body: i18n::t_args(lang, &format!("mail-purchase-{event}-body"), &args),
+    }
+}
+
+/// Fires `event` on a purchase (at the version `p` holds) for `actor`, with the e-mails it announces to
+/// the organism's members, in one transaction.
+pub async fn fire(
+    state: &AppState,
+    actor: &Actor,
+    p: &Purchase,
+    event: &str,
+    reason: &str,
+) -> Result<Purchase, AppError> {
+    let workflow = state.purchase_workflow();
+    let mut f = Fields::default();
+    check_reason(&mut f, workflow, event, reason);
+    if !f.is_empty() {
+        return Err(f.into_error());
+    }
+    let mut firing = Firing { event: event.into(), reason: reason.trim().into(), mails: Vec::new() };
+    if workflow.announces(event) {
+        let grant = state.db.grant(p.grant_id).await?;
+        let recipients = state.db.organism_recipients(grant.organism_id).await?;
+        firing.mails = recipients.iter().map(|to| step_mail(state, to, &grant, p, event, reason)).collect();
+    }
+    let announces = !firing.mails.is_empty();
+    let after = state.db.fire_purchase_event(workflow, rules(state), p.id, p.version, actor, firing).await?;
+    if announces {
+        state.mail_waker.notify_one();
+    }
+    Ok(after)
+}
+
+/// A bourse's room by category, leaving out what `except` itself holds (the purchase being decided).
+pub async fn rooms(state: &AppState, grant: GrantId, except: Option<PurchaseId>) -> Result<Vec<Room>, AppError> {
+    Ok(state.db.purchase_rooms(grant, except).await?)
+}
+
+/// When `e` is the workflow refusing to send an incomplete request, what it lacks as errors on the
+/// form's fields; `None` for any other refusal.
+pub fn missing_fields(state: &AppState, p: &Purchase, e: &AppError) -> Option<Vec<FieldError>> {
+    let AppError::Storage(StorageError::Refused { error: FireError::GuardFailed { failed, .. }, missing }) = e else {
+        return None;
+    };
+    if !failed.contains(&Guard::PurchaseComplete) {
+        return None;
+    }
+    let needed = state.program.purchases.quotes_needed(p.price) as u64;
+    Some(
+        missing
+            .iter()
+            .map(|&field| FieldError {
+                field: field.into(),
+                problem: match field {
+                    "lines" => FieldProblem::NothingRequested,
+                    "quotes" => FieldProblem::QuotesNeeded { needed },
+                    _ => FieldProblem::Required,
+                },
+            })
+            .collect(),
+    )
+}
+
+pub use purchases::PurchaseSummary;

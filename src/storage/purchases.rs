@@ -1,0 +1,545 @@
+//! Purchases (issue 13): the request, its place in the purchase workflow, its history, and the holds its
+//! approval places on the bourse. State changes happen only in [`fire`], like a grant's: the engine
+//! decides, the step and its effects are written in the caller's transaction, guarded by the version.
+//!
+//! Holds are append-only rows (`purchase_holds`): approving places one per category the purchase costs,
+//! after lifting the purchase's earlier hold; what a bourse has left in a category is what its
+//! commitments hold, less what was spent, less what is held, decided with the grant's row locked (on
+//! PostgreSQL; SQLite writes one at a time) so that two approvals never share the same room.
+
+use std::collections::BTreeMap;
+
+use sqlx::AnyConnection;
+
+use super::outbox::{Mail, enqueue};
+use super::records::{self, Kind, Record};
+use super::{Backend, Db, Result, StorageError, WriteTx, detached, now};
+use crate::domain::grant::{Line, LineCategory};
+use crate::domain::ledger::Book;
+use crate::domain::purchase::{self, GuardFacts, Request, Room, Tolerance, Vendor};
+use crate::domain::tax::BoursePays;
+use crate::domain::workflow::{Effect, FireError, Guard, Workflow};
+use crate::domain::{Actor, GrantId, Money, OrganismId, PurchaseId, UserId};
+
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Purchase {
+    pub id: PurchaseId,
+    pub grant_id: GrantId,
+    pub organism_id: OrganismId,
+    pub state: String,
+    pub version: i64,
+    pub vendor_name: String,
+    pub vendor_gst: String,
+    pub vendor_qst: String,
+    pub justification: String,
+    #[sqlx(rename = "price_cents")]
+    pub price: Money,
+    #[sqlx(rename = "gst_cents")]
+    pub gst: Money,
+    #[sqlx(rename = "qst_cents")]
+    pub qst: Money,
+    #[sqlx(rename = "rebate_cents")]
+    pub rebate: Money,
+    /// What the purchase costs the bourse (the program's way with taxes), as last saved.
+    #[sqlx(rename = "cost_cents")]
+    pub cost: Money,
+    #[sqlx(rename = "equipment_cost_cents")]
+    pub equipment_cost: Money,
+    #[sqlx(rename = "software_cost_cents")]
+    pub software_cost: Money,
+    pub created_by: UserId,
+    pub created_at: String,
+    pub updated_at: String,
+    pub state_entered_at: String,
+    pub ordered_at: Option<String>,
+    #[sqlx(skip)]
+    pub lines: Vec<Line>,
+}
+
+impl Purchase {
+    pub fn request(&self) -> Request {
+        Request {
+            vendor: Vendor {
+                name: self.vendor_name.clone(),
+                gst_number: self.vendor_gst.clone(),
+                qst_number: self.vendor_qst.clone(),
+            },
+            justification: self.justification.clone(),
+            lines: self.lines.clone(),
+        }
+    }
+
+    /// What the bourse pays, by category, as saved.
+    pub fn cost_by_category(&self) -> Vec<(LineCategory, Money)> {
+        [(LineCategory::Equipment, self.equipment_cost), (LineCategory::Software, self.software_cost)]
+            .into_iter()
+            .filter(|(_, m)| *m > Money::ZERO)
+            .collect()
+    }
+}
+
+const COLUMNS: &str = "id, grant_id, organism_id, state, version, vendor_name, vendor_gst, vendor_qst, justification, \
+    price_cents, gst_cents, qst_cents, rebate_cents, cost_cents, equipment_cost_cents, software_cost_cents, \
+    created_by, created_at, updated_at, state_entered_at, ordered_at";
+
+/// How the program pays for purchases, as the storage needs it.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    pub pays: BoursePays,
+    pub tolerance: Tolerance,
+    pub quotes_above: Money,
+    pub quotes_required: usize,
+    /// The grant states in which a bourse may be spent (the grant workflow's `spending` queue).
+    pub spending: Vec<String>,
+}
+
+impl Rules {
+    pub fn of(program: &crate::policy::Program, grant_workflow: &Workflow) -> Rules {
+        let p = &program.purchases;
+        Rules {
+            pays: p.taxes,
+            tolerance: p.tolerance,
+            quotes_above: p.quotes_above,
+            quotes_required: p.quotes_required,
+            spending: grant_workflow.queue(crate::domain::workflow::Queue::Spending).to_vec(),
+        }
+    }
+
+    fn quotes_needed(&self, price: Money) -> usize {
+        if price >= self.quotes_above { self.quotes_required } else { 0 }
+    }
+}
+
+/// One event to fire on a purchase, with what goes with it.
+#[derive(Debug, Clone, Default)]
+pub struct Firing {
+    pub event: String,
+    pub reason: String,
+    /// Messages that announce the change, queued in its transaction.
+    pub mails: Vec<Mail>,
+}
+
+async fn lines(conn: &mut AnyConnection, id: PurchaseId) -> Result<Vec<Line>> {
+    let rows: Vec<(LineCategory, String, i64, i64)> = sqlx::query_as(
+        "SELECT category, description, quantity, unit_price_cents FROM purchase_lines WHERE purchase_id = $1
+         ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(category, description, quantity, price)| Line {
+            category,
+            description,
+            quantity,
+            unit_price: Money::from_cents(price),
+        })
+        .collect())
+}
+
+/// A purchase as the transaction sees it, with its lines.
+pub async fn purchase_in(conn: &mut AnyConnection, id: PurchaseId) -> Result<Purchase> {
+    let mut p = sqlx::query_as::<_, Purchase>(&format!("SELECT {COLUMNS} FROM purchases WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(StorageError::NotFound)?;
+    p.lines = lines(conn, id).await?;
+    Ok(p)
+}
+
+/// Writes the request's vendor, lines and costs on the purchase (its lines replaced).
+async fn write_request(conn: &mut AnyConnection, id: PurchaseId, request: &Request, pays: BoursePays) -> Result<()> {
+    let cost = request.cost(pays);
+    sqlx::query(
+        "UPDATE purchases SET vendor_name = $1, vendor_gst = $2, vendor_qst = $3, justification = $4,
+           price_cents = $5, gst_cents = $6, qst_cents = $7, rebate_cents = $8, cost_cents = $9,
+           equipment_cost_cents = $10, software_cost_cents = $11, updated_at = $12
+         WHERE id = $13",
+    )
+    .bind(&request.vendor.name)
+    .bind(&request.vendor.gst_number)
+    .bind(&request.vendor.qst_number)
+    .bind(&request.justification)
+    .bind(cost.taxes.price.cents())
+    .bind(cost.taxes.gst.cents())
+    .bind(cost.taxes.qst.cents())
+    .bind(cost.rebate.total().cents())
+    .bind(cost.to_bourse().cents())
+    .bind(cost.of_category(LineCategory::Equipment).cents())
+    .bind(cost.of_category(LineCategory::Software).cents())
+    .bind(now())
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM purchase_lines WHERE purchase_id = $1").bind(id).execute(&mut *conn).await?;
+    for (position, line) in (1i64..).zip(&request.lines) {
+        sqlx::query(
+            "INSERT INTO purchase_lines (purchase_id, position, category, description, quantity, unit_price_cents)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(id)
+        .bind(position)
+        .bind(line.category.as_str())
+        .bind(&line.description)
+        .bind(line.quantity)
+        .bind(line.unit_price.cents())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Locks a grant's row for the rest of the transaction (PostgreSQL; SQLite has one writer at a time), so
+/// that the room of its bourse is decided by one approval at a time.
+async fn lock_grant(conn: &mut AnyConnection, backend: Backend, grant_id: GrantId) -> Result<()> {
+    if backend == Backend::Postgres {
+        sqlx::query("SELECT id FROM grants WHERE id = $1 FOR UPDATE").bind(grant_id).execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// What a bourse has in each category (equipment, software): what its commitments hold, what was spent
+/// and what approved purchases hold, leaving out the holds of `except` (a purchase approved again).
+pub async fn rooms(conn: &mut AnyConnection, grant_id: GrantId, except: Option<PurchaseId>) -> Result<Vec<Room>> {
+    let entries = super::ledger::entries_of(&mut *conn, grant_id).await?;
+    let book = Book::new(BTreeMap::new(), entries);
+    let held = held_by_category(&mut *conn, grant_id, except).await?;
+    Ok(LineCategory::ALL
+        .iter()
+        .map(|&category| {
+            let lines = book.commitments();
+            let lines = lines.iter().filter(|l| l.account.category == category.as_str());
+            let (mut committed, mut spent) = (0, 0);
+            for l in lines {
+                committed += l.committed.cents() - l.released.cents();
+                spent += l.spent.cents();
+            }
+            Room {
+                category,
+                committed: Money::from_cents(committed),
+                spent: Money::from_cents(spent),
+                held: Money::from_cents(held.get(category.as_str()).copied().unwrap_or(0)),
+            }
+        })
+        .collect())
+}
+
+/// The holds of a grant not yet lifted or spent, summed by category.
+async fn held_by_category(
+    conn: &mut AnyConnection,
+    grant_id: GrantId,
+    except: Option<PurchaseId>,
+) -> Result<BTreeMap<String, i64>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT h.category_code, CAST(SUM(h.amount_cents) AS BIGINT) FROM purchase_holds h
+         WHERE h.grant_id = $1 AND h.kind = 'hold' AND h.purchase_id <> $2
+           AND NOT EXISTS (SELECT 1 FROM purchase_holds s WHERE s.settles_id = h.id)
+         GROUP BY h.category_code",
+    )
+    .bind(grant_id)
+    .bind(except.unwrap_or(PurchaseId(0)))
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// A purchase's holds in effect: (hold id, category, amount).
+async fn open_holds(conn: &mut AnyConnection, id: PurchaseId) -> Result<Vec<(i64, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT h.id, h.category_code, h.amount_cents FROM purchase_holds h
+         WHERE h.purchase_id = $1 AND h.kind = 'hold'
+           AND NOT EXISTS (SELECT 1 FROM purchase_holds s WHERE s.settles_id = h.id)
+         ORDER BY h.id",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Settles every hold the purchase has (`lift` or `spend`), each once for its whole amount.
+async fn settle_holds(conn: &mut AnyConnection, p: &Purchase, kind: &str, actor: &Actor, at: &str) -> Result<()> {
+    for (hold, category, amount) in open_holds(&mut *conn, p.id).await? {
+        sqlx::query(
+            "INSERT INTO purchase_holds (purchase_id, grant_id, category_code, kind, amount_cents, settles_id, actor, at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(p.id)
+        .bind(p.grant_id)
+        .bind(category)
+        .bind(kind)
+        .bind(amount)
+        .bind(hold)
+        .bind(&actor.id)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Holds the purchase's cost on its bourse, category by category, in place of its earlier hold; refused
+/// with every shortfall when a category lacks room (and nothing is written).
+async fn place_hold(conn: &mut AnyConnection, backend: Backend, p: &Purchase, actor: &Actor, at: &str) -> Result<()> {
+    lock_grant(&mut *conn, backend, p.grant_id).await?;
+    let rooms = rooms(&mut *conn, p.grant_id, Some(p.id)).await?;
+    let asked = p.cost_by_category();
+    let short = purchase::shortfalls(&rooms, &asked);
+    if !short.is_empty() {
+        return Err(StorageError::NoRoom(short));
+    }
+    settle_holds(&mut *conn, p, "lift", actor, at).await?;
+    for (category, amount) in asked {
+        sqlx::query(
+            "INSERT INTO purchase_holds (purchase_id, grant_id, category_code, kind, amount_cents, actor, at)
+             VALUES ($1, $2, $3, 'hold', $4, $5, $6)",
+        )
+        .bind(p.id)
+        .bind(p.grant_id)
+        .bind(category.as_str())
+        .bind(amount.cents())
+        .bind(&actor.id)
+        .bind(at)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Fires a workflow event on a purchase inside the caller's write transaction: the engine decides from the
+/// purchase's state, the actor's role and the guards; the new state, its effects and the history row are
+/// written together, only if the purchase is still at `expected_version`. Nothing is written when it
+/// refuses.
+#[tracing::instrument(skip_all, fields(purchase_id = %id, event = %firing.event, role = %actor.role))]
+pub async fn fire(
+    tx: &mut WriteTx,
+    workflow: &Workflow,
+    rules: &Rules,
+    id: PurchaseId,
+    expected_version: i64,
+    actor: &Actor,
+    firing: &Firing,
+) -> Result<Purchase> {
+    let backend = tx.backend();
+    let p = purchase_in(tx, id).await?;
+    if p.version != expected_version {
+        return Err(StorageError::VersionConflict { current: p.version });
+    }
+    let grant_state: String =
+        sqlx::query_scalar("SELECT state FROM grants WHERE id = $1").bind(p.grant_id).fetch_one(&mut **tx).await?;
+    let quotes: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM documents WHERE purchase_id = $1 AND purpose = 'quote'")
+        .bind(id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let request = p.request();
+    let missing = request.missing(usize::try_from(quotes).unwrap_or(0), rules.quotes_needed(request.price()));
+    let approved: i64 = open_holds(&mut *tx, id).await?.iter().map(|(_, _, amount)| amount).sum();
+    let facts = GuardFacts {
+        grant_active: rules.spending.contains(&grant_state),
+        missing,
+        invoice_recorded: false,
+        ordered: p.ordered_at.is_some(),
+        fully_received: false,
+        approved: Money::from_cents(approved),
+        invoiced: None,
+        tolerance: rules.tolerance,
+    };
+    let step = workflow.fire(&p.state, &firing.event, actor.role, |g, _| facts.holds(g)).map_err(|error| {
+        let missing = match &error {
+            FireError::GuardFailed { failed, .. } if failed.contains(&Guard::PurchaseComplete) => facts.missing.clone(),
+            _ => Vec::new(),
+        };
+        StorageError::Refused { error, missing }
+    })?;
+    if let Some(&effect) = step.effects.iter().find(|e| e.takes_command()) {
+        return Err(StorageError::CommandRequired { effect });
+    }
+    let at = now();
+    for effect in step.effects {
+        match effect {
+            Effect::PlaceHold => place_hold(tx, backend, &p, actor, &at).await?,
+            Effect::LiftHold => settle_holds(tx, &p, "lift", actor, &at).await?,
+            Effect::StampOrdered => {
+                sqlx::query("UPDATE purchases SET ordered_at = $1 WHERE id = $2")
+                    .bind(&at)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+            other => return Err(StorageError::CommandRequired { effect: *other }),
+        }
+    }
+    let version = records::apply(
+        tx,
+        Record { kind: Kind::Purchase, id: id.get(), version: expected_version },
+        &step,
+        actor,
+        &firing.reason,
+        &at,
+    )
+    .await?;
+    for mail in &firing.mails {
+        enqueue(tx, mail).await?;
+    }
+    tracing::info!(from = step.from, to = step.to, version, "transition applied");
+    purchase_in(tx, id).await
+}
+
+/// A purchase in a list: what it is, where it stands, what it costs the bourse.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PurchaseSummary {
+    pub id: PurchaseId,
+    pub grant_id: GrantId,
+    pub organism: String,
+    pub state: String,
+    pub vendor_name: String,
+    #[sqlx(rename = "cost_cents")]
+    pub cost: Money,
+    pub updated_at: String,
+}
+
+const SUMMARY: &str = "SELECT p.id, p.grant_id, o.legal_name AS organism, p.state, p.vendor_name, p.cost_cents, \
+    p.updated_at FROM purchases p JOIN organisms o ON o.id = p.organism_id";
+
+impl Db {
+    /// Starts a purchase request on a grant, in the workflow's initial state.
+    pub async fn create_purchase(
+        &self,
+        grant_id: GrantId,
+        created_by: UserId,
+        request: Request,
+        workflow: &Workflow,
+        pays: BoursePays,
+    ) -> Result<Purchase> {
+        let initial = workflow.initial.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let organism: OrganismId = sqlx::query_scalar("SELECT organism_id FROM grants WHERE id = $1")
+                    .bind(grant_id)
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .ok_or(StorageError::NotFound)?;
+                let at = now();
+                let id: PurchaseId = sqlx::query_scalar(
+                    "INSERT INTO purchases (grant_id, organism_id, state, version, vendor_name, vendor_gst, vendor_qst,
+                       justification, price_cents, gst_cents, qst_cents, rebate_cents, cost_cents,
+                       equipment_cost_cents, software_cost_cents, created_by, created_at, updated_at, state_entered_at)
+                     VALUES ($1, $2, $3, 1, '', '', '', '', 0, 0, 0, 0, 0, 0, 0, $4, $5, $5, $5) RETURNING id",
+                )
+                .bind(grant_id)
+                .bind(organism)
+                .bind(&initial)
+                .bind(created_by)
+                .bind(&at)
+                .fetch_one(&mut **tx)
+                .await?;
+                write_request(tx, id, &request, pays).await?;
+                purchase_in(tx, id).await
+            })
+        })
+        .await
+    }
+
+    pub async fn purchase(&self, id: PurchaseId) -> Result<Purchase> {
+        let mut conn = self.pool.acquire().await?;
+        purchase_in(&mut conn, id).await
+    }
+
+    /// Saves the request's vendor and lines while the workflow lets the member change them, at the
+    /// version they were read at.
+    pub async fn update_purchase(
+        &self,
+        id: PurchaseId,
+        expected_version: i64,
+        request: Request,
+        workflow: &Workflow,
+        pays: BoursePays,
+    ) -> Result<Purchase> {
+        let workflow = workflow.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                let p = purchase_in(tx, id).await?;
+                if !workflow.is_editable(&p.state) {
+                    return Err(StorageError::NotEditable { state: p.state });
+                }
+                let bumped = sqlx::query("UPDATE purchases SET version = version + 1 WHERE id = $1 AND version = $2")
+                    .bind(id)
+                    .bind(expected_version)
+                    .execute(&mut **tx)
+                    .await?;
+                if bumped.rows_affected() == 0 {
+                    return Err(StorageError::VersionConflict { current: p.version });
+                }
+                write_request(tx, id, &request, pays).await?;
+                purchase_in(tx, id).await
+            })
+        })
+        .await
+    }
+
+    /// Fires one event on a purchase in its own transaction.
+    pub async fn fire_purchase_event(
+        &self,
+        workflow: &Workflow,
+        rules: Rules,
+        id: PurchaseId,
+        expected_version: i64,
+        actor: &Actor,
+        firing: Firing,
+    ) -> Result<Purchase> {
+        let (workflow, actor) = (workflow.clone(), actor.clone());
+        self.write(move |tx| {
+            Box::pin(async move { fire(tx, &workflow, &rules, id, expected_version, &actor, &firing).await })
+        })
+        .await
+    }
+
+    /// A bourse's room by category, as an approval would see it now.
+    pub async fn purchase_rooms(&self, grant_id: GrantId, except: Option<PurchaseId>) -> Result<Vec<Room>> {
+        let db = self.clone();
+        detached(async move {
+            let mut conn = db.pool.acquire().await?;
+            rooms(&mut conn, grant_id, except).await
+        })
+        .await
+    }
+
+    /// A grant's purchases, newest first.
+    pub async fn purchases_of_grant(&self, grant_id: GrantId) -> Result<Vec<PurchaseSummary>> {
+        Ok(sqlx::query_as(&format!("{SUMMARY} WHERE p.grant_id = $1 ORDER BY p.id DESC"))
+            .bind(grant_id)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// The purchases in these states, oldest change first (a staff queue).
+    pub async fn purchases_in(&self, states: &[String], limit: i64) -> Result<Vec<PurchaseSummary>> {
+        if states.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (2..states.len() + 2).map(|i| format!("${i}")).collect();
+        let sql =
+            format!("{SUMMARY} WHERE p.state IN ({}) ORDER BY p.state_entered_at, p.id LIMIT $1", marks.join(", "));
+        let mut q = sqlx::query_as::<_, PurchaseSummary>(&sql).bind(limit);
+        for s in states {
+            q = q.bind(s);
+        }
+        Ok(q.fetch_all(&self.pool).await?)
+    }
+
+    /// A purchase's history, oldest first.
+    pub async fn purchase_history(&self, id: PurchaseId) -> Result<Vec<records::Transition>> {
+        let mut conn = self.pool.acquire().await?;
+        records::history(&mut conn, Kind::Purchase, id.get()).await
+    }
+
+    /// Every hold row, in order: (id, purchase, grant, category, kind, amount, settles).
+    pub async fn hold_rows(&self) -> Result<Vec<(i64, PurchaseId, GrantId, String, String, i64, Option<i64>)>> {
+        Ok(sqlx::query_as(
+            "SELECT id, purchase_id, grant_id, category_code, kind, amount_cents, settles_id FROM purchase_holds ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}

@@ -1,0 +1,276 @@
+//! Purchases paid by a bourse (issue 13), through the use cases on either database: what a request costs
+//! with its taxes, approvals holding the bourse's room (64 at once competing for one category), and the
+//! holds against a pure model over random approvals, amendments, declines, withdrawals and cancellations.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::common::TestApp;
+use octroi::app::{self, AppError};
+use octroi::domain::grant::{Line, LineCategory};
+use octroi::domain::purchase::{Request, Vendor};
+use octroi::domain::workflow::Role;
+use octroi::domain::{Actor, Money, PurchaseId};
+use octroi::storage::StorageError;
+use octroi::storage::grants::Grant;
+use octroi::storage::purchases::Purchase;
+use proptest::prelude::*;
+
+fn m(s: &str) -> Money {
+    Money::parse(s).unwrap()
+}
+
+fn request(lines: &[(LineCategory, i64, &str)]) -> Request {
+    Request {
+        vendor: Vendor { name: "Coop informatique".into(), ..Default::default() },
+        justification: "Nos postes ont dix ans.".into(),
+        lines: lines
+            .iter()
+            .map(|&(category, quantity, price)| Line {
+                category,
+                description: "Portable".into(),
+                quantity,
+                unit_price: m(price),
+            })
+            .collect(),
+    }
+}
+
+fn officer() -> Actor {
+    Actor { id: "agente@test".into(), role: Role::ProgramOfficer }
+}
+
+/// A member of the grant's organism, as the workflow sees them.
+async fn member(app: &TestApp, grant: &Grant) -> (Actor, octroi::domain::UserId) {
+    let email = format!("acheteur{}@test.org", grant.organism_id);
+    let id = match app.db().user_by_email(&email).await.unwrap() {
+        Some(u) => u.id,
+        None => app.account(&email, octroi::domain::account::AccountRole::Member, Some(grant.organism_id)).await,
+    };
+    (Actor { id: id.to_string(), role: Role::Applicant }, id)
+}
+
+/// A submitted request on an active grant.
+async fn submitted(app: &TestApp, grant: &Grant, r: Request) -> Purchase {
+    let (member, id) = member(app, grant).await;
+    let p = app::purchases::start(&app.state, id, grant, r).await.unwrap();
+    app::purchases::fire(&app.state, &member, &p, "submit", "").await.unwrap()
+}
+
+/// What a bourse holds in a category, from the hold rows: holds not lifted nor spent.
+async fn held(app: &TestApp, grant: &Grant, category: &str) -> i64 {
+    let rows = app.db().hold_rows().await.unwrap();
+    let settled: Vec<i64> = rows.iter().filter_map(|r| r.6).collect();
+    rows.iter()
+        .filter(|r| r.2 == grant.id && r.3 == category && r.4 == "hold" && !settled.contains(&r.0))
+        .map(|r| r.5)
+        .sum()
+}
+
+/// Three lines of 33,33 $ are taxed on their total: GST 5,00 $, QST 9,97 $; the bourse pays them net of
+/// the rebate (the program's setting), split between the categories to the cent.
+#[tokio::test]
+async fn taxes_are_on_the_invoice_total_and_the_bourse_pays_net_of_the_rebate() {
+    let app = TestApp::spawn().await;
+    let grant = app.grant_in(1, "active").await;
+    let (_, by) = member(&app, &grant).await;
+    let r = request(&[
+        (LineCategory::Equipment, 1, "33.33"),
+        (LineCategory::Equipment, 1, "33.33"),
+        (LineCategory::Software, 1, "33.33"),
+    ]);
+    let p = app::purchases::start(&app.state, by, &grant, r).await.unwrap();
+    assert_eq!((p.price, p.gst, p.qst, p.rebate), (m("99.99"), m("5.00"), m("9.97"), m("7.49")));
+    assert_eq!((p.cost, p.equipment_cost, p.software_cost), (m("107.47"), m("71.65"), m("35.82")));
+    app.stop().await;
+}
+
+/// A purchase needs an active grant: a grant not yet awarded cannot buy anything.
+#[tokio::test]
+async fn a_purchase_needs_an_active_grant() {
+    let app = TestApp::spawn().await;
+    let grant = app.grant_in(1, "approved").await;
+    let (_, by) = member(&app, &grant).await;
+    let refused = app::purchases::start(&app.state, by, &grant, request(&[])).await.unwrap_err();
+    assert!(matches!(refused, AppError::Refused { code: "grant-not-active", .. }), "{refused:?}");
+    app.stop().await;
+}
+
+/// 64 approvals at once of purchases competing for the equipment of one bourse (2 400,00 $ committed):
+/// each costs 107,49 $ (100,00 $ and its taxes net of the rebate), so exactly 22 fit; the other 42 are
+/// refused with the breakdown, and the holds add up to the cent.
+#[tokio::test]
+async fn sixty_four_concurrent_approvals_hold_exactly_what_fits() {
+    let app = Arc::new(TestApp::spawn().await);
+    let grant = app.grant_in(1, "active").await;
+    assert_eq!(grant.awarded_equipment, Some(m("2400.00")));
+    let mut purchases = Vec::new();
+    for _ in 0..64 {
+        purchases.push(submitted(&app, &grant, request(&[(LineCategory::Equipment, 1, "100.00")])).await);
+    }
+    assert_eq!(purchases[0].cost, m("107.49"));
+    let mut tasks = Vec::new();
+    for p in purchases {
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move { app::purchases::fire(&app.state, &officer(), &p, "approve", "").await }));
+    }
+    let (mut approved, mut refused) = (0, 0);
+    for task in tasks {
+        match task.await.unwrap() {
+            Ok(p) => {
+                assert_eq!(p.state, "approved");
+                approved += 1;
+            }
+            Err(AppError::Storage(StorageError::NoRoom(short))) => {
+                assert_eq!(short.len(), 1);
+                let s = short[0];
+                assert_eq!((s.room.committed, s.room.spent, s.requested), (m("2400.00"), Money::ZERO, m("107.49")));
+                assert_eq!(s.missing.cents(), 10_749 - s.room.available().cents());
+                assert!(s.room.available() < m("107.49"));
+                refused += 1;
+            }
+            Err(e) => panic!("{e:?}"),
+        }
+    }
+    assert_eq!((approved, refused), (22, 42));
+    assert_eq!(held(&app, &grant, "equipment").await, 22 * 10_749);
+    let rooms = app::purchases::rooms(&app.state, grant.id, None).await.unwrap();
+    assert_eq!(rooms[0].available(), m("35.22"));
+    Arc::try_unwrap(app).ok().expect("the tasks are done").stop().await;
+}
+
+/// An operation of the model test, on the purchase `n % count`.
+#[derive(Debug, Clone)]
+enum Op {
+    /// A new request of this many dollars of equipment and software (under the price that asks for
+    /// quotes), submitted.
+    Request(i64, i64),
+    Approve(usize),
+    /// The member amends an approved purchase with new amounts, submits it; the officer decides again.
+    Amend(usize, i64, i64),
+    Decline(usize),
+    Withdraw(usize),
+    Cancel(usize),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (0i64..550, 0i64..400).prop_map(|(e, s)| Op::Request(e, s)),
+        (0usize..20).prop_map(Op::Approve),
+        (0usize..20, 0i64..800, 0i64..150).prop_map(|(n, e, s)| Op::Amend(n, e, s)),
+        (0usize..20).prop_map(Op::Decline),
+        (0usize..20).prop_map(Op::Withdraw),
+        (0usize..20).prop_map(Op::Cancel),
+    ]
+}
+
+/// The pure model: what each purchase holds by category, and the room the award gives.
+#[derive(Default)]
+struct Model {
+    holds: BTreeMap<PurchaseId, (i64, i64)>,
+}
+
+impl Model {
+    fn held(&self) -> (i64, i64) {
+        self.holds.values().fold((0, 0), |(e, s), (he, hs)| (e + he, s + hs))
+    }
+
+    /// Whether `cost` fits once `id`'s own hold is set aside.
+    fn fits(&self, id: PurchaseId, cost: (i64, i64), committed: (i64, i64)) -> bool {
+        let own = self.holds.get(&id).copied().unwrap_or((0, 0));
+        let (e, s) = self.held();
+        cost.0 <= committed.0 - (e - own.0) && cost.1 <= committed.1 - (s - own.1)
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 10, ..ProptestConfig::default() })]
+
+    /// Random requests, approvals, amendments, declines, withdrawals and cancellations on one bourse,
+    /// against the model: the same answers (approved, or refused for lack of room), the same holds.
+    #[test]
+    fn holds_match_their_model(ops in proptest::collection::vec(op(), 1..40)) {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let app = TestApp::spawn().await;
+            let grant = app.grant_in(1, "active").await;
+            let committed = (grant.awarded_equipment.unwrap().cents(), grant.awarded_software.unwrap().cents());
+            let (member, _) = member(&app, &grant).await;
+            let state = &app.state;
+            let mut model = Model::default();
+            let mut ids: Vec<PurchaseId> = Vec::new();
+            let cost = |p: &Purchase| (p.equipment_cost.cents(), p.software_cost.cents());
+            let lines = |e: i64, s: i64| {
+                let (e, s) = (format!("{e}.00"), format!("{s}.00"));
+                let mut l = vec![(LineCategory::Equipment, 1, e.clone()), (LineCategory::Software, 1, s.clone())];
+                l.retain(|(_, _, price)| price != "0.00");
+                l
+            };
+            for op in ops {
+                let pick = |n: usize| ids.get(n % ids.len().max(1)).copied();
+                match op {
+                    Op::Request(e, s) => {
+                        let l = lines(e, s);
+                        let l: Vec<(LineCategory, i64, &str)> = l.iter().map(|(c, q, p)| (*c, *q, p.as_str())).collect();
+                        if l.is_empty() { continue; }
+                        ids.push(submitted(&app, &grant, request(&l)).await.id);
+                    }
+                    Op::Approve(n) | Op::Amend(n, ..) | Op::Decline(n) | Op::Withdraw(n) | Op::Cancel(n) => {
+                        let Some(id) = pick(n) else { continue };
+                        let mut p = app.db().purchase(id).await.unwrap();
+                        let (event, actor) = match &op {
+                            Op::Approve(_) => ("approve", officer()),
+                            Op::Decline(_) => ("decline", officer()),
+                            Op::Withdraw(_) => ("withdraw", member.clone()),
+                            Op::Cancel(_) => ("cancel", member.clone()),
+                            Op::Amend(_, e, s) => {
+                                let l = lines(*e, *s);
+                                let l: Vec<(LineCategory, i64, &str)> = l.iter().map(|(c, q, pr)| (*c, *q, pr.as_str())).collect();
+                                if p.state != "approved" || l.is_empty() { continue; }
+                                p = app::purchases::fire(state, &member, &p, "amend", "Le prix a changé.").await.unwrap();
+                                p = app::purchases::save(state, p.id, p.version, request(&l)).await.unwrap();
+                                p = app::purchases::fire(state, &member, &p, "submit", "").await.unwrap();
+                                ("approve", officer())
+                            }
+                            Op::Request(..) => unreachable!(),
+                        };
+                        let allowed = state.purchase_workflow().allows(&p.state, actor.role, event);
+                        let got = app::purchases::fire(state, &actor, &p, event, "Une raison.").await;
+                        match (allowed, event, got) {
+                            (false, _, Err(AppError::Storage(StorageError::Refused { .. }))) => {}
+                            (true, "approve", Ok(after)) => {
+                                assert!(model.fits(id, cost(&after), committed), "approved beyond the room");
+                                model.holds.insert(id, cost(&after));
+                            }
+                            (true, "approve", Err(AppError::Storage(StorageError::NoRoom(short)))) => {
+                                assert!(!short.is_empty());
+                                assert!(!model.fits(id, cost(&p), committed), "refused though it fits");
+                            }
+                            (true, _, Ok(_)) => {
+                                model.holds.remove(&id);
+                            }
+                            (allowed, event, got) => panic!("{event} (allowed: {allowed}) from {}: {got:?}", p.state),
+                        }
+                    }
+                }
+                let (e, s) = model.held();
+                assert_eq!((held(&app, &grant, "equipment").await, held(&app, &grant, "software").await), (e, s));
+            }
+            app.stop().await;
+        });
+    }
+}
+
+/// Holds cannot be changed nor deleted, on either database.
+#[tokio::test]
+async fn holds_are_append_only() {
+    let app = TestApp::spawn().await;
+    let grant = app.grant_in(1, "active").await;
+    let p = submitted(&app, &grant, request(&[(LineCategory::Equipment, 1, "100.00")])).await;
+    app::purchases::fire(&app.state, &officer(), &p, "approve", "").await.unwrap();
+    for statement in ["UPDATE purchase_holds SET amount_cents = 1", "DELETE FROM purchase_holds"] {
+        let refused = sqlx::query(statement).execute(app.db().pool()).await.unwrap_err();
+        assert!(refused.to_string().contains("append-only"), "{statement}: {refused}");
+    }
+    app.stop().await;
+}
