@@ -294,12 +294,14 @@ impl Db {
         Ok(problems)
     }
 
-    /// [`Db::ledger_verify`], and the ledger against what it must agree with outside itself: the
+    /// [`Db::ledger_verify`], the purchases' holds ([`Db::holds_verify`]), and the ledger against what it
+    /// must agree with outside itself: the
     /// allocations stored against the program's file (`policies/dataide.toml`), and each awarded grant's
     /// amounts (equipment, software, coaching hours at the program's rate) against the commitments in
     /// effect on it, category by category. `octroi ledger verify` runs this.
     pub async fn ledger_verify_against(&self, program: &crate::policy::Program) -> Result<Vec<String>> {
         let mut problems = self.ledger_verify().await?;
+        problems.extend(self.holds_verify().await?);
         let stored: BTreeMap<(String, String), i64> =
             self.allocations().await?.into_iter().map(|(envelope, fy, cents)| ((envelope, fy), cents)).collect();
         let mut expected = BTreeMap::new();

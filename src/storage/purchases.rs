@@ -534,6 +534,39 @@ impl Db {
         records::history(&mut conn, Kind::Purchase, id.get()).await
     }
 
+    /// The holds against the rest of the books: each lift or spend settles a hold of its own purchase,
+    /// grant and category for the hold's whole amount (once: the database's unique key); no bourse holds
+    /// and spends more in a category than its commitments hold. One line per problem, empty when sound.
+    pub async fn holds_verify(&self) -> Result<Vec<String>> {
+        let rows = self.hold_rows().await?;
+        let mut problems = Vec::new();
+        let by_id: BTreeMap<i64, _> = rows.iter().map(|r| (r.0, r)).collect();
+        let mut grants = std::collections::BTreeSet::new();
+        for (id, purchase, grant, category, kind, amount, settles) in &rows {
+            grants.insert(*grant);
+            let Some(target) = settles else { continue };
+            match by_id.get(target) {
+                Some((_, p, g, c, k, a, _)) if k == "hold" && (p, g, c, a) == (purchase, grant, category, amount) => {}
+                _ => problems.push(format!(
+                    "hold row {id} ({kind} of {} on purchase {purchase}) does not settle hold {target} as it stands",
+                    Money::from_cents(*amount)
+                )),
+            }
+        }
+        let mut conn = self.pool.acquire().await?;
+        for grant in grants {
+            for room in rooms(&mut conn, grant, None).await? {
+                if room.available() < Money::ZERO {
+                    problems.push(format!(
+                        "grant {grant}: {} holds {} and spent {}, more than its commitments hold ({})",
+                        room.category, room.held, room.spent, room.committed
+                    ));
+                }
+            }
+        }
+        Ok(problems)
+    }
+
     /// Every hold row, in order: (id, purchase, grant, category, kind, amount, settles).
     pub async fn hold_rows(&self) -> Result<Vec<(i64, PurchaseId, GrantId, String, String, i64, Option<i64>)>> {
         Ok(sqlx::query_as(

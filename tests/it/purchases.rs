@@ -261,9 +261,10 @@ proptest! {
     }
 }
 
-/// Holds cannot be changed nor deleted, on either database.
+/// Holds cannot be changed nor deleted, on either database; `ledger verify` checks them and catches a
+/// hold altered with the protection removed.
 #[tokio::test]
-async fn holds_are_append_only() {
+async fn holds_are_append_only_and_verified() {
     let app = TestApp::spawn().await;
     let grant = app.grant_in(1, "active").await;
     let p = submitted(&app, &grant, request(&[(LineCategory::Equipment, 1, "100.00")])).await;
@@ -272,5 +273,28 @@ async fn holds_are_append_only() {
         let refused = sqlx::query(statement).execute(app.db().pool()).await.unwrap_err();
         assert!(refused.to_string().contains("append-only"), "{statement}: {refused}");
     }
+    let program = app.state.program.clone();
+    let p = submitted(&app, &grant, request(&[(LineCategory::Equipment, 1, "500.00")])).await;
+    let p = app::purchases::fire(&app.state, &officer(), &p, "approve", "").await.unwrap();
+    app::purchases::fire(&app.state, &officer(), &p, "cancel", "Commande annulée.").await.unwrap();
+    assert_eq!(app.db().ledger_verify_against(&program).await.unwrap(), Vec::<String>::new());
+    let disable = match app.db().backend() {
+        octroi::storage::Backend::Sqlite => "DROP TRIGGER purchase_holds_no_update",
+        octroi::storage::Backend::Postgres => "ALTER TABLE purchase_holds DISABLE TRIGGER purchase_holds_no_change",
+    };
+    sqlx::query(disable).execute(app.db().pool()).await.unwrap();
+    // The lift now settles less than its hold, and another hold takes more than the bourse has.
+    sqlx::query("UPDATE purchase_holds SET amount_cents = 100 WHERE kind = 'lift'")
+        .execute(app.db().pool())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE purchase_holds SET amount_cents = 300000 WHERE id = 1").execute(app.db().pool()).await.unwrap();
+    let problems = app.db().ledger_verify_against(&program).await.unwrap();
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(problems[0].contains("does not settle hold"), "{problems:?}");
+    assert!(
+        problems[1].contains("equipment holds 3000.00 and spent 0.00, more than its commitments hold (2400.00)"),
+        "{problems:?}"
+    );
     app.stop().await;
 }
