@@ -307,18 +307,60 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoAccount>> {
             }
             debug_assert_eq!(grant.state, target);
             if target == "active" {
-                with_bourse = Some(o);
+                with_bourse = Some((o, grant.clone()));
             }
             n += 1;
         }
     }
     // A second application from an organism that already has a bourse: its screening shows the rule.
-    let o = with_bourse.expect("the demo has active grants");
+    let (o, active) = with_bourse.expect("the demo has active grants");
     let second = app::applications::start(state, organisms[o].id, application(n, "Deuxième demande")).await?;
     let applicant = Actor { id: db.user(members[o]).await?.email.to_string(), role: Role::Applicant };
     app::fire(state, &applicant, &second, "submit", "", None).await.map_err(|p| anyhow::anyhow!("{p:?}"))?;
+    purchases(state, &active, members[o], &applicant).await?;
     state.mail_waker.notify_one();
     Ok(printed)
+}
+
+/// Two purchases on an active bourse: laptops approved (their cost held), and software waiting for the
+/// program officer's decision.
+async fn purchases(state: &AppState, grant: &Grant, member: UserId, applicant: &Actor) -> anyhow::Result<()> {
+    use crate::domain::grant::Line;
+    use crate::domain::purchase::{Request, Vendor};
+    let fail = |p: app::AppError| anyhow::anyhow!("demo purchase: {p:?}");
+    let line = |category, description: &str, quantity, price: &str| Line {
+        category,
+        description: description.into(),
+        quantity,
+        unit_price: Money::parse(price).expect("a demo price"),
+    };
+    let officer = Actor { id: "demo".into(), role: Role::ProgramOfficer };
+    let requests = [
+        (
+            "Coop informatique de Montréal",
+            "Nos deux postes d'accueil ont dix ans et ne reçoivent plus de mises à jour.",
+            vec![line(LineCategory::Equipment, "Portable 14 pouces, 16 Go", 2, "449.00")],
+            true,
+        ),
+        (
+            "Logiciels Libres Québec",
+            "Gérer les inscriptions aux ateliers sans tableur partagé.",
+            vec![line(LineCategory::Software, "Abonnement annuel, gestion des membres", 1, "180.00")],
+            false,
+        ),
+    ];
+    for (vendor, why, lines, approve) in requests {
+        let request =
+            Request { vendor: Vendor { name: vendor.into(), ..Default::default() }, justification: why.into(), lines };
+        let p = app::purchases::start(state, member, grant, request).await.map_err(fail)?;
+        let submit = state.purchase_workflow().event(crate::domain::workflow::PurchaseUse::Submit).to_string();
+        let p = app::purchases::fire(state, applicant, &p, &submit, "").await.map_err(fail)?;
+        if approve {
+            let event = state.purchase_workflow().event(crate::domain::workflow::PurchaseUse::Approve).to_string();
+            app::purchases::fire(state, &officer, &p, &event, "").await.map_err(fail)?;
+        }
+    }
+    Ok(())
 }
 
 /// The demo replays the program as it ran: its awards commit funds in the program's last fiscal year.

@@ -41,33 +41,47 @@ pub async fn answer(
     if uploads.len() > FILES_MAX {
         f.add("documents", FieldProblem::TooManyFiles { max: FILES_MAX as u64 });
     }
-    let mut documents = Vec::new();
-    if f.is_empty() {
-        for upload in uploads {
-            let file_name = clean_name(&upload.file_name);
-            match state.documents.put(upload.bytes).await {
-                Ok(stored) => documents.push(NewDocument {
-                    purpose: "answer".into(),
-                    sha256: stored.sha256,
-                    media_type: stored.media_type.into(),
-                    file_name,
-                    size_bytes: stored.size,
-                    uploaded_by: user_id,
-                }),
-                Err(DocumentError::Store(e)) => {
-                    tracing::error!("document store: {e}");
-                    f.add("documents", FieldProblem::Document { file: file_name, problem: DocumentError::Store(e) });
-                }
-                Err(problem) => f.add("documents", FieldProblem::Document { file: file_name, problem }),
-            }
-        }
-    }
+    let documents = if f.is_empty() { store(state, &mut f, "answer", None, user_id, uploads).await } else { vec![] };
     if !f.is_empty() {
         return Err(f.into_error());
     }
     let mut step = firing(state, state.grant_workflow().event(GrantUse::Answer), &text);
     step.documents = documents;
     Ok(fire_with(state, actor, grant, vec![step]).await?.0)
+}
+
+/// Puts each file in the document store (recognised by content, size-limited, under its SHA-256) and
+/// returns what to attach, `purpose` and all; a refused file is recorded in `f` as `documents`, named
+/// with why. Nothing is attached here: the caller attaches them in its transaction, or not at all.
+pub async fn store(
+    state: &AppState,
+    f: &mut Fields,
+    purpose: &str,
+    purchase_id: Option<crate::domain::PurchaseId>,
+    user_id: UserId,
+    uploads: Vec<Upload>,
+) -> Vec<NewDocument> {
+    let mut documents = Vec::new();
+    for upload in uploads {
+        let file_name = clean_name(&upload.file_name);
+        match state.documents.put(upload.bytes).await {
+            Ok(stored) => documents.push(NewDocument {
+                purchase_id,
+                purpose: purpose.into(),
+                sha256: stored.sha256,
+                media_type: stored.media_type.into(),
+                file_name,
+                size_bytes: stored.size,
+                uploaded_by: user_id,
+            }),
+            Err(DocumentError::Store(e)) => {
+                tracing::error!("document store: {e}");
+                f.add("documents", FieldProblem::Document { file: file_name, problem: DocumentError::Store(e) });
+            }
+            Err(problem) => f.add("documents", FieldProblem::Document { file: file_name, problem }),
+        }
+    }
+    documents
 }
 
 /// A file's name as it will be offered for download: its last path part, without control characters or

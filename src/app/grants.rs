@@ -145,14 +145,21 @@ pub async fn history_seen_by(
     grant: crate::domain::GrantId,
     lang: crate::domain::Language,
 ) -> Result<Vec<grants::GrantTransition>, StorageError> {
-    let mut history = state.db.grant_history(grant).await?;
-    if !viewer.is_staff() {
-        let applicant = crate::domain::account::AccountRole::Member.workflow_role();
-        for step in history.iter_mut().filter(|s| s.actor_role != applicant.as_str()) {
-            step.actor = i18n::t(lang, &format!("history-actor-{}", step.actor_role));
-        }
+    let history = state.db.grant_history(grant).await?;
+    Ok(if viewer.is_staff() { history } else { hide_staff(history, lang) })
+}
+
+/// A history as an organism's members read it (a grant's, a purchase's): staff named by their role
+/// only ("L'équipe du programme"), never by their e-mail address.
+pub fn hide_staff(
+    mut history: Vec<grants::GrantTransition>,
+    lang: crate::domain::Language,
+) -> Vec<grants::GrantTransition> {
+    let applicant = crate::domain::account::AccountRole::Member.workflow_role();
+    for step in history.iter_mut().filter(|s| s.actor_role != applicant.as_str()) {
+        step.actor = i18n::t(lang, &format!("history-actor-{}", step.actor_role));
     }
-    Ok(history)
+    history
 }
 
 /// The program's question an application waits on, when its organism is asked to answer: the reason of

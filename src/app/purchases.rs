@@ -165,4 +165,37 @@ pub fn missing_fields(state: &AppState, p: &Purchase, e: &AppError) -> Option<Ve
     )
 }
 
+/// The member attaches quotes to a request while they may still change it: up to
+/// [`FILES_MAX`](crate::app::conversation::FILES_MAX) files at a time, each checked and stored, then all
+/// attached in one transaction (a refused file refuses them all, named with why). A replaced quote stays
+/// in the purchase's documents: nothing is ever overwritten.
+pub async fn attach_quotes(
+    state: &AppState,
+    by: UserId,
+    p: &Purchase,
+    uploads: Vec<crate::app::conversation::Upload>,
+) -> Result<(), AppError> {
+    use crate::app::conversation::{FILES_MAX, store};
+    if !state.purchase_workflow().is_editable(&p.state) {
+        return Err(AppError::refused("purchase-not-editable", Refusal::Conflict));
+    }
+    let mut f = Fields::default();
+    let uploads: Vec<_> = uploads.into_iter().filter(|u| !(u.file_name.is_empty() && u.bytes.is_empty())).collect();
+    if uploads.is_empty() {
+        f.add("documents", FieldProblem::Required);
+    }
+    if uploads.len() > FILES_MAX {
+        f.add("documents", FieldProblem::TooManyFiles { max: FILES_MAX as u64 });
+    }
+    let documents = if f.is_empty() { store(state, &mut f, QUOTE, Some(p.id), by, uploads).await } else { vec![] };
+    if !f.is_empty() {
+        return Err(f.into_error());
+    }
+    Ok(state.db.attach_documents(p.grant_id, documents).await?)
+}
+
+/// What a purchase's quotes are attached as (`documents.purpose`; the `purchase_complete` guard counts
+/// them).
+pub const QUOTE: &str = "quote";
+
 pub use purchases::PurchaseSummary;

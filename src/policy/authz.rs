@@ -36,6 +36,9 @@ pub enum Action {
     QueueManage,
     FinanceView,
     StaffInvite,
+    PurchaseView,
+    PurchaseAct,
+    QueuePurchases,
 }
 
 impl Action {
@@ -58,6 +61,9 @@ impl Action {
             Action::QueueManage => "queue.manage",
             Action::StaffInvite => "staff.invite",
             Action::FinanceView => "finance.view",
+            Action::PurchaseView => "purchase.view",
+            Action::PurchaseAct => "purchase.act",
+            Action::QueuePurchases => "queue.purchases",
         }
     }
 }

@@ -2,11 +2,14 @@
 //! staff's internal notes on them.
 
 use super::{Db, Result, WriteTx, now};
-use crate::domain::{GrantId, UserId};
+use crate::domain::{GrantId, PurchaseId, UserId};
 
 /// A document to attach, already in the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewDocument {
+    /// The purchase it belongs to (a quote, an invoice), if any: then only those who may see the
+    /// grant's purchases see it.
+    pub purchase_id: Option<PurchaseId>,
     pub purpose: String,
     pub sha256: String,
     pub media_type: String,
@@ -20,6 +23,7 @@ pub struct NewDocument {
 pub struct Document {
     pub id: i64,
     pub grant_id: GrantId,
+    pub purchase_id: Option<PurchaseId>,
     pub purpose: String,
     pub sha256: String,
     pub media_type: String,
@@ -41,8 +45,8 @@ pub struct Note {
 /// Attaches `document` to the grant, in the caller's transaction.
 pub async fn attach(tx: &mut WriteTx, grant_id: GrantId, document: &NewDocument) -> Result<()> {
     sqlx::query(
-        "INSERT INTO documents (grant_id, purpose, sha256, media_type, file_name, size_bytes, uploaded_by, uploaded_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO documents (grant_id, purpose, sha256, media_type, file_name, size_bytes, uploaded_by, uploaded_at,
+           purchase_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(grant_id)
     .bind(&document.purpose)
@@ -52,20 +56,45 @@ pub async fn attach(tx: &mut WriteTx, grant_id: GrantId, document: &NewDocument)
     .bind(document.size_bytes)
     .bind(document.uploaded_by)
     .bind(now())
+    .bind(document.purchase_id)
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-const COLUMNS: &str = "id, grant_id, purpose, sha256, media_type, file_name, size_bytes, uploaded_by, uploaded_at";
+const COLUMNS: &str =
+    "id, grant_id, purchase_id, purpose, sha256, media_type, file_name, size_bytes, uploaded_by, uploaded_at";
 
 impl Db {
-    /// A grant's documents, in the order attached.
+    /// A grant's own documents (not its purchases'), in the order attached.
     pub async fn documents_of(&self, grant_id: GrantId) -> Result<Vec<Document>> {
-        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM documents WHERE grant_id = $1 ORDER BY id"))
-            .bind(grant_id)
+        Ok(sqlx::query_as(&format!(
+            "SELECT {COLUMNS} FROM documents WHERE grant_id = $1 AND purchase_id IS NULL ORDER BY id"
+        ))
+        .bind(grant_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// A purchase's documents, in the order attached (a replaced one stays).
+    pub async fn documents_of_purchase(&self, purchase_id: PurchaseId) -> Result<Vec<Document>> {
+        Ok(sqlx::query_as(&format!("SELECT {COLUMNS} FROM documents WHERE purchase_id = $1 ORDER BY id"))
+            .bind(purchase_id)
             .fetch_all(&self.pool)
             .await?)
+    }
+
+    /// Attaches documents to a grant (or one of its purchases) in one transaction: all or none.
+    pub async fn attach_documents(&self, grant_id: GrantId, documents: Vec<NewDocument>) -> Result<()> {
+        self.write(move |tx| {
+            Box::pin(async move {
+                for d in &documents {
+                    attach(tx, grant_id, d).await?;
+                }
+                Ok(())
+            })
+        })
+        .await
     }
 
     pub async fn document(&self, id: i64) -> Result<Document> {

@@ -8,7 +8,7 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use tower_sessions::Session;
 
 use super::finance as f;
-use super::pages::{about, account as a, conversation as c, grants as g, review as r, submit};
+use super::pages::{about, account as a, conversation as c, grants as g, purchases as p, review as r, submit};
 use super::session;
 use crate::AppState;
 
@@ -81,6 +81,18 @@ fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         route(Method::GET, "/grants/{id}/review", on(MethodFilter::GET, r::review_page)),
         route(Method::POST, "/grants/{id}/review", on(MethodFilter::POST, r::review)),
         route(Method::POST, "/grants/{id}/conflict", on(MethodFilter::POST, r::conflict)),
+        route(Method::GET, "/grants/{id}/purchases", on(MethodFilter::GET, p::list)),
+        route(Method::POST, "/grants/{id}/purchases", on(MethodFilter::POST, p::start)),
+        route(Method::GET, "/purchases", on(MethodFilter::GET, p::queue)),
+        route(Method::GET, "/purchases/{id}", on(MethodFilter::GET, p::show)),
+        route(Method::GET, "/purchases/{id}/edit", on(MethodFilter::GET, p::edit_form)),
+        route(Method::POST, "/purchases/{id}/edit", on(MethodFilter::POST, p::edit)),
+        route(Method::POST, "/purchases/{id}/transitions", on(MethodFilter::POST, p::transition)),
+        route(
+            Method::POST,
+            "/purchases/{id}/documents",
+            on(MethodFilter::POST, p::attach).layer(axum::extract::DefaultBodyLimit::max(super::UPLOAD_LIMIT)),
+        ),
     ]
 }
 

@@ -621,3 +621,48 @@ async fn the_question_the_answer_form_and_internal_notes_are_accessible() {
     click(&c, "form[action$='/notes'] button").await;
     wait_text(&c, "Rappeler jeudi.").await;
 }
+
+/// A member of an active bourse asks for a laptop (a quantity of 0 first, refused beside its field) and
+/// submits it; the program officer finds it in the purchases queue, sees what the bourse has left beside
+/// it and approves it. Every page passes axe-core and fits a phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_requests_a_purchase_and_the_officer_approves_it_beside_the_breakdown() {
+    let Some((c, _driver, _profile)) = browser().await else { return };
+    let app = TestApp::spawn().await;
+    let base = app.address.clone();
+    let grant = app.grant_in(1, "active").await;
+    app.account("agente@test.org", AccountRole::ProgramOfficer, None).await;
+    sign_in(&c, &base, "membre1@test.org").await;
+    c.goto(&format!("{base}/grants/{}", grant.id)).await.unwrap();
+    wait_text(&c, "Achats de la bourse").await;
+    click(&c, &format!("a[href='/grants/{}/purchases']", grant.id)).await;
+    wait_text(&c, "Ce qui reste de la bourse").await;
+    click(&c, &format!("form[action='/grants/{}/purchases'] button", grant.id)).await;
+    wait_text(&c, "Fournisseur et raison").await;
+    fill(&c, "f-vendor_name", "Coop informatique").await;
+    fill(&c, "f-justification", "Notre seul poste a dix ans.").await;
+    fill(&c, "f-lines-0-description", "Portable 14 pouces").await;
+    fill(&c, "f-lines-0-quantity", "0").await;
+    fill(&c, "f-lines-0-unit_price", "899,00").await;
+    click(&c, "button[value=send]").await;
+    wait_text(&c, "Ligne 1 — Quantité").await;
+    assert_eq!(value(&c, "f-lines-0-unit_price").await, "899,00", "what was typed is kept");
+    fill(&c, "f-lines-0-quantity", "1").await;
+    click(&c, "button[value=send]").await;
+    wait_text(&c, "Votre demande d'achat est envoyée").await;
+    sign_out(&c).await;
+    sign_in(&c, &base, "agente@test.org").await;
+    click(&c, "header a[href='/purchases']").await;
+    wait_text(&c, "Achats à traiter").await;
+    click(&c, "main table a").await;
+    // 899,00 $ + TPS 44,95 $ + TVQ 89,68 $ − remboursement 67,32 $ = 966,31 $.
+    let page = wait_text(&c, "Cet achat").await;
+    assert!(page.contains("966,31 $"), "{page}");
+    click(&c, "button[value=approve]").await;
+    wait_text(&c, "Achat approuvé").await;
+    let held: i64 = sqlx::query_scalar("SELECT CAST(SUM(amount_cents) AS BIGINT) FROM purchase_holds")
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+    assert_eq!(held, 96_631);
+}

@@ -41,6 +41,10 @@ fn officer() -> Actor {
 }
 
 /// A member of the grant's organism, as the workflow sees them.
+async fn member_of(app: &TestApp, grant: &Grant) -> (Actor, octroi::domain::UserId) {
+    member(app, grant).await
+}
+
 async fn member(app: &TestApp, grant: &Grant) -> (Actor, octroi::domain::UserId) {
     let email = format!("acheteur{}@test.org", grant.organism_id);
     let id = match app.db().user_by_email(&email).await.unwrap() {
@@ -296,5 +300,142 @@ async fn holds_are_append_only_and_verified() {
         problems[1].contains("equipment holds 3000.00 and spent 0.00, more than its commitments hold (2400.00)"),
         "{problems:?}"
     );
+    app.stop().await;
+}
+
+/// The purchase's path in a redirect (`/purchases/7/edit` → 7).
+fn purchase_in(location: &str) -> PurchaseId {
+    PurchaseId(location.trim_start_matches("/purchases/").split(['/', '?']).next().unwrap().parse().unwrap())
+}
+
+/// A member asks for a laptop on the web, with the mistakes people make (an amount written the English
+/// way on a French page, three decimals, a quantity of 0, a missing reason, no quotes, a program named
+/// devis.pdf): each refused with its field named, everything typed kept, nothing saved. With two quotes
+/// the request goes; another organism's member, a reviewer of the grant and finance cannot act on it;
+/// the officer sees the breakdown, a stale version is refused, the approval holds the cost, and a second
+/// request beyond the room is refused with what is missing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_requests_a_laptop_on_the_web_and_the_officer_approves_it() {
+    use crate::common::{Browser, PASSWORD};
+    let app = TestApp::spawn().await;
+    let grant = app.grant_in(1, "active").await;
+    let member = Browser::new(&app);
+    let csrf = member.sign_in("membre1@test.org", PASSWORD).await;
+    let list = member.get(&format!("/grants/{}/purchases", grant.id)).await.text().await.unwrap();
+    assert!(list.contains("Ce qui reste de la bourse") && list.contains("2\u{a0}400,00\u{a0}$"), "{list}");
+    let r = member.post_form(&format!("/grants/{}/purchases", grant.id), &csrf, &[]).await;
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_string();
+    let id = purchase_in(&location);
+    let edit = format!("/purchases/{id}/edit");
+    let line = |price: &'static str, quantity: &'static str| {
+        vec![
+            ("line_category", "equipment"),
+            ("line_description", "Portable 14 pouces"),
+            ("line_quantity", quantity),
+            ("line_unit_price", price),
+        ]
+    };
+    let mut fields = vec![("version", "1"), ("action", "send"), ("vendor_name", "Coop informatique")];
+    fields.extend(line("1,299.99", "1"));
+    fields.extend(line("12,345", "0"));
+    fields.push(("vendor_gst", "12345"));
+    let r = member.post_form(&edit, &csrf, &fields).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    for expected in [
+        "Ligne 1 — Prix unitaire",
+        "Ligne 2 — Quantité",
+        "Ligne 2 — Prix unitaire",
+        "TPS 123456789 RT 0001",
+        "value=\"1,299.99\"",
+        "value=\"Coop informatique\"",
+    ] {
+        assert!(html.contains(expected), "{expected}: {html}");
+    }
+    assert_eq!(app.db().purchase(id).await.unwrap().version, 1, "nothing saved");
+    // Written right, but without its reason and quotes: saved, not sent.
+    let mut fields = vec![("version", "1"), ("action", "send"), ("vendor_name", "Coop informatique")];
+    fields.extend(line("1 299,99", "1"));
+    let r = member.post_form(&edit, &csrf, &fields).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Pourquoi cet achat") && html.contains("joignez au moins 2 soumissions"), "{html}");
+    let p = app.db().purchase(id).await.unwrap();
+    assert_eq!((p.state.as_str(), p.price), ("draft", m("1299.99")));
+    // Quotes: a program named devis.pdf is refused, two PDFs are attached.
+    let docs = format!("/purchases/{id}/documents");
+    let r = member.post_files(&docs, &csrf, &[], &[("documents", "devis.pdf", b"#!/bin/sh\nrm -rf /\n")]).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("devis.pdf"));
+    let quote: &[u8] = b"%PDF-1.4\n% Soumission\n";
+    let r = member
+        .post_files(&docs, &csrf, &[], &[("documents", "devis-coop.pdf", quote), ("documents", "devis-2.pdf", quote)])
+        .await;
+    assert_eq!(r.status(), 303);
+    let mut fields = vec![
+        ("version", "2"),
+        ("action", "send"),
+        ("vendor_name", "Coop informatique"),
+        ("justification", "Notre seul poste a dix ans."),
+    ];
+    fields.extend(line("1 299,99", "1"));
+    let r = member.post_form(&edit, &csrf, &fields).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let p = app.db().purchase(id).await.unwrap();
+    assert_eq!(p.state, "submitted");
+    // Nobody else's to act on.
+    let show = format!("/purchases/{id}");
+    let outsider = crate::common::Browser::new(&app);
+    app.grant_in(2, "active").await;
+    let outsider_csrf = outsider.sign_in("membre2@test.org", PASSWORD).await;
+    assert_eq!(outsider.get(&show).await.status(), 403);
+    let v = p.version.to_string();
+    let approve = [("version", v.as_str()), ("event", "approve")];
+    let r = outsider.post_form(&format!("{show}/transitions"), &outsider_csrf, &approve).await;
+    assert_eq!(r.status(), 403);
+    for (email, role) in [
+        ("relecteur-achats@test.org", octroi::domain::account::AccountRole::Reviewer),
+        ("finances@test.org", octroi::domain::account::AccountRole::Finance),
+    ] {
+        let user = app.account(email, role, None).await;
+        // A reviewer of the grant itself, when the rules let them be assigned now.
+        let _ = app.assign(grant.id, user).await;
+        let b = crate::common::Browser::new(&app);
+        let c = b.sign_in(email, PASSWORD).await;
+        let r = b.post_form(&format!("{show}/transitions"), &c, &approve).await;
+        assert!(r.status() == 403, "{email}: {}", r.status());
+    }
+    // The member cannot approve their own request: the workflow says so.
+    let r = member.post_form(&format!("{show}/transitions"), &csrf, &approve).await;
+    assert_eq!(r.status(), 403);
+    // The officer: the breakdown beside the decision, a stale version refused, then approved.
+    let officer = crate::common::Browser::new(&app);
+    app.account("agente@test.org", octroi::domain::account::AccountRole::ProgramOfficer, None).await;
+    let oc = officer.sign_in("agente@test.org", PASSWORD).await;
+    let queue = officer.get("/purchases").await.text().await.unwrap();
+    assert!(queue.contains(&format!("/purchases/{id}")), "{queue}");
+    let page = officer.get(&show).await.text().await.unwrap();
+    assert!(page.contains("Cet achat") && page.contains("1\u{a0}397,32\u{a0}$"), "{page}");
+    let r = officer.post_form(&format!("{show}/transitions"), &oc, &[("version", "1"), ("event", "approve")]).await;
+    assert_eq!(r.status(), 409);
+    let r = officer.post_form(&format!("{show}/transitions"), &oc, &approve).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(app.db().purchase(id).await.unwrap().state, "approved");
+    assert_eq!(held(&app, &grant, "equipment").await, 139_732);
+    // A second laptop (1 021,13 $ with its taxes) does not fit in what is left (1 002,68 $): refused with
+    // the figures.
+    let (member_actor, by) = member_of(&app, &grant).await;
+    let second =
+        app::purchases::start(&app.state, by, &grant, request(&[(LineCategory::Equipment, 1, "950.00")])).await;
+    let second = app::purchases::fire(&app.state, &member_actor, &second.unwrap(), "submit", "").await.unwrap();
+    let v = second.version.to_string();
+    let r = officer
+        .post_form(&format!("/purchases/{}/transitions", second.id), &oc, &[("version", &v), ("event", "approve")])
+        .await;
+    assert_eq!(r.status(), 409);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("disponible 1\u{a0}002,68\u{a0}$") && html.contains("il manque 18,45\u{a0}$"), "{html}");
+    assert_eq!(app.db().purchase(second.id).await.unwrap().state, "submitted");
     app.stop().await;
 }

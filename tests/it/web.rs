@@ -83,6 +83,14 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
         // the answer's test).
         ("GET", "/documents/{id}") => false,
         ("GET" | "POST", "/grants/{id}/review") | ("POST", "/grants/{id}/conflict") => who == AssignedReviewer,
+        // A grant's purchases: its members and the staff who handle purchases see them (the matrix's grant
+        // is not active: a member's request is then refused by the rules, 409, past the policies).
+        ("GET", "/grants/{id}/purchases") => matches!(who, OwnMember | ProgramOfficer | Finance | Admin),
+        ("POST", "/grants/{id}/purchases") => who == OwnMember,
+        ("GET", "/purchases") => matches!(who, ProgramOfficer | Finance),
+        // The matrix has no purchase: a 404 for everyone (tests/purchases.rs checks who may act on one).
+        ("GET" | "POST", "/purchases/{id}" | "/purchases/{id}/edit")
+        | ("POST", "/purchases/{id}/transitions" | "/purchases/{id}/documents") => false,
         ("POST", "/api/v1/organisms") => matches!(who, ProgramOfficer | Admin),
         ("GET", "/api/v1/organisms") => matches!(who, ProgramOfficer | Finance | Admin),
         ("GET", "/api/v1/organisms/{id}") => matches!(who, OwnMember | ProgramOfficer | Finance | Admin),

@@ -41,6 +41,7 @@ pub fn anonymous_page(csrf: &AnonymousCsrf, headers: &HeaderMap, path: &str) -> 
         path: path.into(),
         queues: Vec::new(),
         finance: false,
+        purchases: false,
     }
 }
 
@@ -54,6 +55,7 @@ pub fn signed_in_page(signed: &SignedIn, headers: &HeaderMap, path: &str) -> Pag
         path: path.into(),
         queues: Vec::new(),
         finance: false,
+        purchases: false,
     }
 }
 

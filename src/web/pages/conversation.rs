@@ -67,7 +67,9 @@ pub async fn download(
     Path(id): Path<i64>,
 ) -> Result<Response, Problem> {
     let document = state.db.document(id).await?;
-    signed.caller.grant(&state, document.grant_id, Action::GrantView).await?;
+    // A purchase's document is for those who may see the grant's purchases (not its reviewers).
+    let action = if document.purchase_id.is_some() { Action::PurchaseView } else { Action::GrantView };
+    signed.caller.grant(&state, document.grant_id, action).await?;
     let bytes = state.documents.get(&document.sha256).await.map_err(|e| {
         tracing::error!(document = id, "document store: {e}");
         Problem::Internal

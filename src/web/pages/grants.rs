@@ -13,7 +13,7 @@ use super::{ConfirmPage, FormErrors, Page, ReasonField, render};
 use crate::AppState;
 use crate::app;
 use crate::app::applications::{
-    self, EMAIL_MAX, LINE_DESCRIPTION_MAX, LONG_TEXT_MAX, NAME_MAX, RawApplication, RawLine, TITLE_MAX,
+    self, EMAIL_MAX, LINE_DESCRIPTION_MAX, LONG_TEXT_MAX, NAME_MAX, RawApplication, TITLE_MAX,
 };
 use crate::domain::account::AccountRole;
 use crate::domain::grant::{Application, LineCategory};
@@ -164,10 +164,7 @@ impl EditPage {
 const BLANK_LINES: usize = 3;
 
 fn with_blank_lines(mut form: RawApplication, extra: usize) -> RawApplication {
-    form.lines.retain(|l| !l.is_blank());
-    for _ in 0..extra {
-        form.lines.push(RawLine { category: "equipment".into(), ..Default::default() });
-    }
+    form.lines = super::with_blank_lines(form.lines, extra);
     form
 }
 
@@ -228,8 +225,11 @@ pub async fn edit_page(
 fn parse_form(body: &[u8]) -> (RawApplication, i64, String) {
     let mut raw = RawApplication::default();
     let (mut version, mut action) = (0, String::new());
-    let (mut categories, mut descriptions, mut quantities, mut prices) = (vec![], vec![], vec![], vec![]);
+    let mut lines = super::LineInputs::default();
     for (key, value) in url::form_urlencoded::parse(body) {
+        if lines.take(&key, &value) {
+            continue;
+        }
         let value = value.into_owned();
         match key.as_ref() {
             "title" => raw.title = value,
@@ -238,25 +238,12 @@ fn parse_form(body: &[u8]) -> (RawApplication, i64, String) {
             "requested_coaching_hours" => raw.requested_coaching_hours = value,
             "contact_name" => raw.contact_name = value,
             "contact_email" => raw.contact_email = value,
-            "line_category" => categories.push(value),
-            "line_description" => descriptions.push(value),
-            "line_quantity" => quantities.push(value),
-            "line_unit_price" => prices.push(value),
             "version" => version = value.parse().unwrap_or(0),
             "action" => action = value,
             _ => {}
         }
     }
-    let n = categories.len().max(descriptions.len()).max(quantities.len()).max(prices.len());
-    let at = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
-    raw.lines = (0..n)
-        .map(|i| RawLine {
-            category: at(&categories, i),
-            description: at(&descriptions, i),
-            quantity: at(&quantities, i),
-            unit_price: at(&prices, i),
-        })
-        .collect();
+    raw.lines = lines.lines();
     (raw, version, action)
 }
 
@@ -353,6 +340,8 @@ pub struct ShowPage {
     pub history: Vec<GrantTransition>,
     pub can_edit: bool,
     pub can_withdraw: bool,
+    /// The bourse is awarded and the person may see its purchases.
+    pub can_see_purchases: bool,
     /// The program asked the applicant for information (the workflow offers the applicant an answer).
     pub awaiting_answer: bool,
     /// The program's question, when it waits on an answer: (when, what).
@@ -506,6 +495,7 @@ pub(super) async fn show_page(
     let history = app::grants::history_seen_by(state, signed.caller.user.role(), id, page.lang).await?;
     let question = app::grants::open_question(state, &grant).await?;
     Ok(ShowPage {
+        can_see_purchases: grant.awarded_at.is_some() && signed.caller.may(state, Action::PurchaseView, &resource),
         can_manage,
         can_review,
         page,

@@ -5,6 +5,7 @@ pub mod about;
 pub mod account;
 pub mod conversation;
 pub mod grants;
+pub mod purchases;
 pub mod review;
 pub mod submit;
 
@@ -37,6 +38,8 @@ pub struct Page {
     pub queues: Vec<review::QueueLink>,
     /// Whether the navigation offers the finance view.
     pub finance: bool,
+    /// Whether the navigation offers the purchases queue.
+    pub purchases: bool,
 }
 
 impl Page {
@@ -51,6 +54,11 @@ impl Page {
 
     pub fn money(&self, amount: &Money) -> String {
         i18n::money(self.lang, *amount)
+    }
+
+    /// [`Page::money`] of a computed amount (a method's result, in a template).
+    pub fn money_value(&self, amount: Money) -> String {
+        i18n::money(self.lang, amount)
     }
 
     pub fn hours(&self, hours: &Hours) -> String {
@@ -230,6 +238,56 @@ impl FormErrors {
     }
 }
 
+/// The lines of a form as they come: `line_category`, `line_description`, `line_quantity`,
+/// `line_unit_price`, repeated in order (an application's and a purchase's forms, `_lines.html`).
+#[derive(Default)]
+pub struct LineInputs {
+    categories: Vec<String>,
+    descriptions: Vec<String>,
+    quantities: Vec<String>,
+    prices: Vec<String>,
+}
+
+impl LineInputs {
+    /// Takes a form field if it belongs to a line; `false` for any other field.
+    pub fn take(&mut self, key: &str, value: &str) -> bool {
+        let list = match key {
+            "line_category" => &mut self.categories,
+            "line_description" => &mut self.descriptions,
+            "line_quantity" => &mut self.quantities,
+            "line_unit_price" => &mut self.prices,
+            _ => return false,
+        };
+        list.push(value.to_string());
+        true
+    }
+
+    pub fn lines(self) -> Vec<crate::app::applications::RawLine> {
+        let n = self.categories.len().max(self.descriptions.len()).max(self.quantities.len()).max(self.prices.len());
+        let at = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
+        (0..n)
+            .map(|i| crate::app::applications::RawLine {
+                category: at(&self.categories, i),
+                description: at(&self.descriptions, i),
+                quantity: at(&self.quantities, i),
+                unit_price: at(&self.prices, i),
+            })
+            .collect()
+    }
+}
+
+/// The filled lines, then `extra` blank ones, so that lines can be added without JavaScript.
+pub fn with_blank_lines(
+    mut lines: Vec<crate::app::applications::RawLine>,
+    extra: usize,
+) -> Vec<crate::app::applications::RawLine> {
+    lines.retain(|l| !l.is_blank());
+    for _ in 0..extra {
+        lines.push(crate::app::applications::RawLine { category: "equipment".into(), ..Default::default() });
+    }
+    lines
+}
+
 /// Renders a template with a status; a template error is logged and shown as an internal error.
 pub fn render(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
@@ -268,7 +326,7 @@ pub fn problem_page(
         None => (None, String::new()),
     };
     let home = if user.is_some() { "/dashboard" } else { "/" };
-    let page = Page { lang, csrf, user, path: home.into(), queues: Vec::new(), finance: false };
+    let page = Page { lang, csrf, user, path: home.into(), queues: Vec::new(), finance: false, purchases: false };
     let link = Some((home.to_string(), i18n::t(lang, "nav-home")));
     render(status, &MessagePage { page, title, message: detail.unwrap_or_default(), steps: Vec::new(), link })
 }

@@ -1,0 +1,534 @@
+//! Purchases on the web (issue 13): a bourse's purchases with what it has left by category, the request
+//! form (vendor, justification, lines, no JavaScript needed), a purchase's page with its costs, its
+//! history and the steps the person's role may take, and the program officers' queue of requests to
+//! decide. Every step goes through `app::purchases`, as the API's do.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::review::work_page;
+use super::{FormErrors, Page, render};
+use crate::AppState;
+use crate::app::applications::{LINE_DESCRIPTION_MAX, LONG_TEXT_MAX, NAME_MAX};
+use crate::app::purchases::{self as usecase, RawPurchase};
+use crate::app::{AppError, FieldError, FieldProblem, Fields};
+use crate::domain::purchase::Room;
+use crate::domain::workflow::{PurchaseQueue, PurchaseUse};
+use crate::domain::{GrantId, Language, PurchaseId};
+use crate::policy::authz::{Action, Resource};
+use crate::storage::StorageError;
+use crate::storage::documents::Document;
+use crate::storage::purchases::{Purchase, PurchaseSummary};
+use crate::storage::records::Transition;
+use crate::web::auth::SignedIn;
+use crate::web::problem::Problem;
+
+/// Blank lines offered after the filled ones.
+const BLANK_LINES: usize = 2;
+
+/// The limits the form's inputs announce, the same the checks apply.
+pub struct Limits {
+    pub line: usize,
+    pub name: usize,
+    pub long_text: usize,
+}
+
+const LIMITS: Limits = Limits { line: LINE_DESCRIPTION_MAX, name: NAME_MAX, long_text: LONG_TEXT_MAX };
+
+/// A bourse's room in one category, as a table row shows it.
+pub struct RoomRow {
+    pub category: String,
+    pub room: Room,
+    /// What the purchase on the page asks of this category, and whether the room lacks it.
+    pub asked: Option<crate::domain::Money>,
+}
+
+impl RoomRow {
+    pub fn short(&self) -> bool {
+        self.asked.is_some_and(|a| a > self.room.available())
+    }
+}
+
+/// The table of a bourse's room (`_rooms.html`).
+pub struct RoomsTable {
+    pub rows: Vec<RoomRow>,
+    /// A purchase is on the page: a column says what it asks of each category.
+    pub asks: bool,
+}
+
+fn room_rows(
+    page: &Page,
+    rooms: Vec<Room>,
+    asked: &[(crate::domain::grant::LineCategory, crate::domain::Money)],
+) -> RoomsTable {
+    let rows = rooms
+        .into_iter()
+        .map(|room| RoomRow {
+            category: page.t(&format!("category-{}", room.category)),
+            asked: asked.iter().find(|(c, _)| *c == room.category).map(|(_, m)| *m),
+            room,
+        })
+        .collect();
+    RoomsTable { rows, asks: !asked.is_empty() }
+}
+
+/// `GET /grants/{id}/purchases`: "Mes achats".
+#[derive(Template)]
+#[template(path = "purchases.html")]
+pub struct PurchasesPage {
+    pub page: Page,
+    pub grant_id: GrantId,
+    pub grant_title: String,
+    pub rooms: RoomsTable,
+    pub purchases: Vec<PurchaseSummary>,
+    /// The grant is active and the person may request purchases on it.
+    pub can_request: bool,
+    pub errors: FormErrors,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<GrantId>,
+) -> Result<Response, Problem> {
+    let grant = signed.caller.grant(&state, id, Action::PurchaseView).await?;
+    let page = work_page(&state, &signed, &headers, &format!("/grants/{id}/purchases"), None).await?;
+    let member = signed.caller.user.role().workflow_role();
+    let workflow = state.purchase_workflow();
+    let can_request = usecase::may_spend(&state, &grant)
+        && workflow.allows(&workflow.initial, member, workflow.event(PurchaseUse::Submit))
+        && signed.caller.may(&state, Action::PurchaseAct, &crate::web::auth::grant_resource(&state, &grant).await?)
+        && !signed.caller.user.role().is_staff();
+    let rooms = room_rows(&page, usecase::rooms(&state, id, None).await?, &[]);
+    let purchases = state.db.purchases_of_grant(id).await?;
+    let grant_title = crate::app::grants::grant_title(&grant, page.lang);
+    Ok(render(
+        StatusCode::OK,
+        &PurchasesPage {
+            page,
+            grant_id: id,
+            grant_title,
+            rooms,
+            purchases,
+            can_request,
+            errors: FormErrors::default(),
+        },
+    ))
+}
+
+/// `POST /grants/{id}/purchases`: a new request, as a draft, then its form.
+pub async fn start(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    Path(id): Path<GrantId>,
+) -> Result<Response, Problem> {
+    let grant = signed.caller.grant(&state, id, Action::PurchaseAct).await?;
+    if signed.caller.user.role().is_staff() {
+        return Err(Problem::Forbidden);
+    }
+    let p = usecase::start(&state, signed.caller.user.id, &grant, Default::default()).await?;
+    Ok(Redirect::to(&format!("/purchases/{}/edit", p.id)).into_response())
+}
+
+/// The purchase and its grant, if the person may `action` on it.
+async fn purchase_for(
+    state: &AppState,
+    signed: &SignedIn,
+    id: PurchaseId,
+    action: Action,
+) -> Result<Purchase, Problem> {
+    let p = state.db.purchase(id).await?;
+    signed.caller.grant(state, p.grant_id, action).await?;
+    Ok(p)
+}
+
+/// `GET|POST /purchases/{id}/edit`: the request form.
+#[derive(Template)]
+#[template(path = "purchase_edit.html")]
+pub struct EditPage {
+    pub page: Page,
+    pub purchase: Purchase,
+    pub form: RawPurchase,
+    pub errors: FormErrors,
+    pub notice: Option<String>,
+    pub limits: Limits,
+    /// "From 1 000,00 $ before taxes, 2 quotes."
+    pub quotes_hint: String,
+    /// The quotes attached so far.
+    pub documents: Vec<Document>,
+}
+
+impl EditPage {
+    pub fn field_id(&self, name: &str) -> String {
+        super::field_id(name)
+    }
+
+    pub fn line_field(&self, i: &usize, part: &str) -> String {
+        format!("lines[{i}].{part}")
+    }
+
+    pub fn category_label(&self, category: &str) -> String {
+        self.page.t(&format!("category-{category}"))
+    }
+}
+
+/// The request form's fields in the order it shows them, with their labels: the order of its summary.
+fn form_fields(lang: Language) -> Vec<(&'static str, String)> {
+    let label = |name: &str| crate::i18n::t(lang, &format!("field-{}", name.replace('_', "-")));
+    let mut fields: Vec<(&'static str, String)> =
+        ["vendor_name", "vendor_gst", "vendor_qst", "justification"].into_iter().map(|n| (n, label(n))).collect();
+    fields.extend(
+        ["lines[]", "lines[].category", "lines[].description", "lines[].quantity", "lines[].unit_price"]
+            .map(|n| (n, String::new())),
+    );
+    fields.extend(["lines", "quotes"].map(|n| (n, label(n))));
+    fields
+}
+
+fn edit_page(page: Page, purchase: Purchase, form: RawPurchase, errors: Vec<FieldError>, extra: usize) -> EditPage {
+    let lang = page.lang;
+    let mut form = form;
+    form.lines = super::with_blank_lines(form.lines, extra);
+    let errors = FormErrors::from_fields(&errors, lang).arranged(lang, &form_fields(lang));
+    EditPage {
+        page,
+        purchase,
+        form,
+        errors,
+        notice: None,
+        limits: LIMITS,
+        quotes_hint: String::new(),
+        documents: vec![],
+    }
+}
+
+/// The edit page's parts read from the program and the database: the quotes' hint and the quotes.
+async fn completed(state: &AppState, mut edit: EditPage) -> Result<EditPage, Problem> {
+    edit.quotes_hint = quotes_hint(state, &edit.page);
+    edit.documents = state.db.documents_of_purchase(edit.purchase.id).await?;
+    Ok(edit)
+}
+
+fn quotes_hint(state: &AppState, page: &Page) -> String {
+    let rules = &state.program.purchases;
+    crate::i18n::t_args(
+        page.lang,
+        "purchase-quotes-hint",
+        &[("price", page.money(&rules.quotes_above)), ("count", rules.quotes_required.to_string())],
+    )
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<PurchaseId>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Result<Response, Problem> {
+    let p = purchase_for(&state, &signed, id, Action::PurchaseAct).await?;
+    if !state.purchase_workflow().is_editable(&p.state) || signed.caller.user.role().is_staff() {
+        return Ok(Redirect::to(&format!("/purchases/{id}")).into_response());
+    }
+    let page = work_page(&state, &signed, &headers, &format!("/purchases/{id}/edit"), None).await?;
+    let form = RawPurchase::from_request(&p.request(), page.lang.into());
+    let mut edit = completed(&state, edit_page(page, p, form, Vec::new(), BLANK_LINES)).await?;
+    edit.notice =
+        ["saved", "attached"].into_iter().find(|k| q.contains_key(*k)).map(|k| edit.page.t(&format!("purchase-{k}")));
+    Ok(render(StatusCode::OK, &edit))
+}
+
+/// Saves the request (`action=save`, `more_lines`) or saves and submits it (`action=send`). Refused,
+/// the form comes back with everything typed and each error beside its field; nothing is saved.
+pub async fn edit(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<PurchaseId>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let p = purchase_for(&state, &signed, id, Action::PurchaseAct).await?;
+    if signed.caller.user.role().is_staff() {
+        return Err(Problem::Forbidden);
+    }
+    let page = work_page(&state, &signed, &headers, &format!("/purchases/{id}/edit"), None).await?;
+    let (mut raw, mut version, mut action) = (RawPurchase::default(), 0, String::new());
+    let mut lines = super::LineInputs::default();
+    for (key, value) in url::form_urlencoded::parse(&body) {
+        if lines.take(&key, &value) {
+            continue;
+        }
+        let value = value.into_owned();
+        match key.as_ref() {
+            "vendor_name" => raw.vendor_name = value,
+            "vendor_gst" => raw.vendor_gst = value,
+            "vendor_qst" => raw.vendor_qst = value,
+            "justification" => raw.justification = value,
+            "version" => version = value.parse().unwrap_or(0),
+            "action" => action = value,
+            _ => {}
+        }
+    }
+    raw.lines = lines.lines();
+    let extra = if action == "more_lines" { BLANK_LINES + 2 } else { BLANK_LINES };
+    let again = async |state: &AppState, status, errors: Vec<FieldError>, p: Purchase, raw: RawPurchase| {
+        let edit = completed(state, edit_page(page.clone(), p, raw, errors, extra)).await?;
+        Ok(render(status, &edit))
+    };
+    let mut f = Fields::for_page(page.lang);
+    let Some(request) = raw.convert(&mut f) else {
+        return again(&state, StatusCode::UNPROCESSABLE_ENTITY, f.into_errors(), p, raw).await;
+    };
+    let saved = match usecase::save(&state, id, version, request).await {
+        Ok(saved) => saved,
+        Err(AppError::Storage(StorageError::VersionConflict { .. })) => {
+            let conflict = FieldError { field: "form".into(), problem: FieldProblem::Conflict };
+            return again(&state, StatusCode::CONFLICT, vec![conflict], p, raw).await;
+        }
+        Err(AppError::Storage(StorageError::NotEditable { .. })) => {
+            return Ok(Redirect::to(&format!("/purchases/{id}")).into_response());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if action != "send" {
+        let anchor = if action == "more_lines" { "#lines" } else { "" };
+        return Ok(Redirect::to(&format!("/purchases/{id}/edit?saved=1{anchor}")).into_response());
+    }
+    let submit = state.purchase_workflow().event(PurchaseUse::Submit).to_string();
+    match usecase::fire(&state, &signed.caller.actor(), &saved, &submit, "").await {
+        Ok(_) => Ok(Redirect::to(&format!("/purchases/{id}?notice=submitted")).into_response()),
+        Err(e) => {
+            let errors = match usecase::missing_fields(&state, &saved, &e) {
+                Some(missing) => missing,
+                None => {
+                    let problem = Problem::from(e);
+                    let mut edit = completed(&state, edit_page(page.clone(), saved, raw, Vec::new(), extra)).await?;
+                    edit.errors = FormErrors::from_problem(&problem, page.lang);
+                    return Ok(render(problem.status_code(), &edit));
+                }
+            };
+            again(&state, StatusCode::UNPROCESSABLE_ENTITY, errors, saved, raw).await
+        }
+    }
+}
+
+/// `POST /purchases/{id}/documents` (multipart): quotes for the request. Refused, the form comes back
+/// with each file named and why (the files are to be chosen again: a browser never sends them back).
+pub async fn attach(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<PurchaseId>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, Problem> {
+    let p = purchase_for(&state, &signed, id, Action::PurchaseAct).await?;
+    if signed.caller.user.role().is_staff() {
+        return Err(Problem::Forbidden);
+    }
+    let mut multipart = multipart.map_err(|e| Problem::BadRequest(e.body_text()))?;
+    let mut uploads = Vec::new();
+    while let Some(field) = multipart.next_field().await.map_err(|e| Problem::BadRequest(e.body_text()))? {
+        if field.name() == Some("documents") {
+            let file_name = field.file_name().unwrap_or_default().to_string();
+            let bytes = field.bytes().await.map_err(|_| Problem::PayloadTooLarge)?.to_vec();
+            uploads.push(crate::app::conversation::Upload { file_name, bytes });
+        }
+    }
+    match usecase::attach_quotes(&state, signed.caller.user.id, &p, uploads).await {
+        Ok(()) => Ok(Redirect::to(&format!("/purchases/{id}/edit?attached=1#quotes")).into_response()),
+        Err(e) => {
+            let problem = Problem::from(e);
+            let page = work_page(&state, &signed, &headers, &format!("/purchases/{id}/edit"), None).await?;
+            let form = RawPurchase::from_request(&p.request(), page.lang.into());
+            let mut edit = completed(&state, edit_page(page, p, form, Vec::new(), BLANK_LINES)).await?;
+            edit.errors = match &problem {
+                Problem::Validation(_) => FormErrors::from_problem(&problem, edit.page.lang),
+                other => FormErrors::one("documents", other.title_and_detail(edit.page.lang).0),
+            };
+            Ok(render(problem.status_code(), &edit))
+        }
+    }
+}
+
+/// A step the page offers: its event, the button's words, whether it needs a reason.
+pub struct Step {
+    pub event: String,
+    pub label: String,
+    pub reason_required: bool,
+    /// Money moves with it (an approval): shown as the main button.
+    pub primary: bool,
+}
+
+/// `GET /purchases/{id}`: the purchase, its costs, the bourse's room, its history and the steps.
+#[derive(Template)]
+#[template(path = "purchase_show.html")]
+pub struct ShowPage {
+    pub page: Page,
+    pub p: Purchase,
+    pub grant_title: String,
+    pub rooms: RoomsTable,
+    pub history: Vec<Transition>,
+    pub steps: Vec<Step>,
+    /// One of the steps needs a reason: the form asks for it.
+    pub needs_reason: bool,
+    pub editable: bool,
+    pub errors: FormErrors,
+    pub notice: Option<String>,
+    pub reason_typed: String,
+    pub documents: Vec<Document>,
+}
+
+impl ShowPage {
+    pub fn event(&self, event: &str) -> String {
+        self.page.t(&format!("event-{event}"))
+    }
+
+    pub fn category_label(&self, category: &str) -> String {
+        self.page.t(&format!("category-{category}"))
+    }
+}
+
+async fn show_page(state: &AppState, signed: &SignedIn, headers: &HeaderMap, p: Purchase) -> Result<ShowPage, Problem> {
+    let page = work_page(state, signed, headers, &format!("/purchases/{}", p.id), None).await?;
+    let grant = state.db.grant(p.grant_id).await?;
+    let role = signed.caller.user.role();
+    let workflow = state.purchase_workflow();
+    let submit = workflow.event(PurchaseUse::Submit);
+    let mut steps = Vec::new();
+    for event in workflow.allowed_events(&p.state, role.workflow_role()) {
+        // Sending a request is its form's button; receipts, invoices and payments have their own forms.
+        let needs_command = workflow
+            .transitions
+            .iter()
+            .any(|t| t.from == p.state && t.event == event && t.effects.iter().any(|e| e.takes_command()));
+        if event == submit || needs_command {
+            continue;
+        }
+        steps.push(Step {
+            label: page.t(&format!("purchase-do-{event}")),
+            reason_required: workflow.reason_required(&event),
+            primary: event == workflow.event(PurchaseUse::Approve),
+            event,
+        });
+    }
+    steps.sort_by_key(|s| !s.primary);
+    // While the request waits on a decision, the room is shown as the approval will see it: without the
+    // purchase's own hold (an amended one keeps it until then), beside what it asks.
+    let deciding = workflow.queue(PurchaseQueue::Review).contains(&p.state);
+    let rooms = usecase::rooms(state, p.grant_id, deciding.then_some(p.id)).await?;
+    let asked = if deciding { p.cost_by_category() } else { Vec::new() };
+    let p_id = p.id;
+    let history = state.db.purchase_history(p.id).await?;
+    let history = if role.is_staff() { history } else { crate::app::grants::hide_staff(history, page.lang) };
+    Ok(ShowPage {
+        needs_reason: steps.iter().any(|s| s.reason_required),
+        grant_title: crate::app::grants::grant_title(&grant, page.lang),
+        rooms: room_rows(&page, rooms, &asked),
+        editable: workflow.is_editable(&p.state) && !role.is_staff(),
+        page,
+        history,
+        steps,
+        p,
+        errors: FormErrors::default(),
+        notice: None,
+        reason_typed: String::new(),
+        documents: state.db.documents_of_purchase(p_id).await?,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<PurchaseId>,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Result<Response, Problem> {
+    let p = purchase_for(&state, &signed, id, Action::PurchaseView).await?;
+    let mut show = show_page(&state, &signed, &headers, p).await?;
+    show.notice = q.get("notice").and_then(|n| crate::i18n::t_opt(show.page.lang, &format!("purchase-notice-{n}")));
+    Ok(render(StatusCode::OK, &show))
+}
+
+/// `POST /purchases/{id}/transitions`: a step (`event`, `version`, `reason`). Refused, the page comes
+/// back with the reason typed and why, with the bourse's figures when it lacks room.
+pub async fn transition(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<PurchaseId>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let mut p = purchase_for(&state, &signed, id, Action::PurchaseAct).await?;
+    let form = super::form_map(&body);
+    let event = form.get("event").cloned().unwrap_or_default();
+    let reason = form.get("reason").cloned().unwrap_or_default();
+    let seen = p.clone();
+    p.version = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    match usecase::fire(&state, &signed.caller.actor(), &p, &event, &reason).await {
+        Ok(_) => {
+            // Staff go back to their queue for the next one; members stay on the purchase.
+            let next = if signed.caller.user.role().is_staff() {
+                format!("/purchases?notice={event}")
+            } else {
+                format!("/purchases/{id}?notice={event}")
+            };
+            Ok(Redirect::to(&next).into_response())
+        }
+        Err(e) => {
+            let problem = Problem::from(e);
+            let mut show = show_page(&state, &signed, &headers, seen).await?;
+            show.errors = match &problem {
+                Problem::Validation(_) => FormErrors::from_problem(&problem, show.page.lang),
+                other => {
+                    let (title, detail) = other.title_and_detail(show.page.lang);
+                    let text = match detail {
+                        Some(d) => format!("{title}. {d}"),
+                        None => title,
+                    };
+                    FormErrors::one("reason", text)
+                }
+            };
+            show.reason_typed = reason;
+            Ok(render(problem.status_code(), &show))
+        }
+    }
+}
+
+/// `GET /purchases`: the purchases waiting on the person's role (program officers: requests to decide).
+#[derive(Template)]
+#[template(path = "purchase_queue.html")]
+pub struct QueuePage {
+    pub page: Page,
+    pub rows: Vec<PurchaseSummary>,
+    pub notice: Option<String>,
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
+) -> Result<Response, Problem> {
+    signed.caller.require(&state, Action::QueuePurchases, &Resource::Program)?;
+    let page = work_page(&state, &signed, &headers, "/purchases", None).await?;
+    let queue = match signed.caller.user.role() {
+        crate::domain::account::AccountRole::Finance => PurchaseQueue::Pay,
+        _ => PurchaseQueue::Review,
+    };
+    let states = state.purchase_workflow().queue(queue).to_vec();
+    let mut rows = state.db.purchases_in(&states, 200).await?;
+    // Never an organism the person works for or declared a conflict with (as the policies forbid).
+    let caller = &signed.caller;
+    let mut visible = Vec::new();
+    for row in rows.drain(..) {
+        let grant = state.db.grant(row.grant_id).await?;
+        if caller.may(&state, Action::PurchaseAct, &crate::web::auth::grant_resource(&state, &grant).await?) {
+            visible.push(row);
+        }
+    }
+    let notice = q.get("notice").and_then(|n| crate::i18n::t_opt(page.lang, &format!("purchase-done-{n}")));
+    Ok(render(StatusCode::OK, &QueuePage { page, rows: visible, notice }))
+}
