@@ -439,3 +439,62 @@ async fn a_member_requests_a_laptop_on_the_web_and_the_officer_approves_it() {
     assert_eq!(app.db().purchase(second.id).await.unwrap().state, "submitted");
     app.stop().await;
 }
+
+/// The API runs the same use cases: a member starts and submits a request with JSON (amounts as
+/// `"1234.56"` only), the officer approves it, and an approval beyond the room is a 409 whose body says,
+/// per category, what is committed, spent, held and available, what is asked and what is missing.
+#[tokio::test]
+async fn the_api_requests_and_approves_with_the_breakdown_on_refusal() {
+    use serde_json::{Value, json};
+    let app = TestApp::spawn().await;
+    let grant = app.grant_in(1, "active").await;
+    let member = app.member_token(grant.organism_id).await;
+    let body = |price: &str| {
+        json!({ "vendor_name": "Coop informatique", "justification": "Poste d'accueil.",
+                "lines": [{ "category": "equipment", "description": "Portable", "quantity": 1, "unit_price": price }] })
+    };
+    let path = format!("/api/v1/grants/{}/purchases", grant.id);
+    let r = app.post_as(&member, &path, &body("1 299,99")).await;
+    assert_eq!(r.status(), 422, "the API takes 1299.99 only");
+    let r = app.post_as(&member, &path, &body("899.00")).await;
+    assert_eq!(r.status(), 201);
+    let p: Value = r.json().await.unwrap();
+    assert_eq!(
+        (p["cost"].as_str(), p["gst"].as_str(), p["qst"].as_str()),
+        (Some("966.31"), Some("44.95"), Some("89.68"))
+    );
+    let id = p["id"].as_i64().unwrap();
+    let fire = |event: &str, version: i64| json!({ "event": event, "version": version, "reason": "" });
+    let r = app.post_as(&member, &format!("/api/v1/purchases/{id}/transitions"), &fire("submit", 1)).await;
+    assert_eq!(r.status(), 200);
+    let officer = app.token("program_officer").await;
+    let r = app.post_as(&officer, &format!("/api/v1/purchases/{id}/transitions"), &fire("approve", 2)).await;
+    assert_eq!(r.status(), 200);
+    // Two more of the same (966,31 $ each, under the price that asks for quotes): 2 400,00 $ holds two,
+    // the third lacks 498,93 $ (467,38 $ left).
+    let mut last = Value::Null;
+    for expected in [200, 409] {
+        let r = app.post_as(&member, &path, &body("899.00")).await;
+        let next: Value = r.json().await.unwrap();
+        let nid = next["id"].as_i64().unwrap();
+        let r = app.post_as(&member, &format!("/api/v1/purchases/{nid}/transitions"), &fire("submit", 1)).await;
+        assert_eq!(r.status(), 200);
+        let r = app.post_as(&officer, &format!("/api/v1/purchases/{nid}/transitions"), &fire("approve", 2)).await;
+        assert_eq!(r.status(), expected);
+        last = r.json().await.unwrap();
+    }
+    assert_eq!(last["code"], "bourse-lacks-room");
+    let s = &last["shortfalls"][0];
+    assert_eq!(
+        (s["category"].as_str(), s["committed"].as_str(), s["held"].as_str(), s["available"].as_str()),
+        (Some("equipment"), Some("2400.00"), Some("1932.62"), Some("467.38"))
+    );
+    assert_eq!((s["requested"].as_str(), s["missing"].as_str()), (Some("966.31"), Some("498.93")));
+    let listed: Value = app.get_as(&member, &path).await.json().await.unwrap();
+    assert_eq!(listed["balance"][0]["available"], "467.38");
+    assert_eq!(listed["purchases"].as_array().unwrap().len(), 3);
+    let other = app.grant_in(2, "active").await;
+    let outsider = app.member_token(other.organism_id).await;
+    assert_eq!(app.get_as(&outsider, &format!("/api/v1/purchases/{id}")).await.status(), 403);
+    app.stop().await;
+}

@@ -86,7 +86,9 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
         // A grant's purchases: its members and the staff who handle purchases see them (the matrix's grant
         // is not active: a member's request is then refused by the rules, 409, past the policies).
         ("GET", "/grants/{id}/purchases") => matches!(who, OwnMember | ProgramOfficer | Finance | Admin),
-        ("POST", "/grants/{id}/purchases") => who == OwnMember,
+        ("POST", "/grants/{id}/purchases") | ("POST", "/api/v1/grants/{id}/purchases") => who == OwnMember,
+        ("GET", "/api/v1/grants/{id}/purchases") => matches!(who, OwnMember | ProgramOfficer | Finance | Admin),
+        ("GET" | "PUT", "/api/v1/purchases/{id}") | ("GET" | "POST", "/api/v1/purchases/{id}/transitions") => false,
         ("GET", "/purchases") => matches!(who, ProgramOfficer | Finance),
         // The matrix has no purchase: a 404 for everyone (tests/purchases.rs checks who may act on one).
         ("GET" | "POST", "/purchases/{id}" | "/purchases/{id}/edit")
@@ -214,6 +216,8 @@ async fn the_authorization_matrix_holds_for_every_route() {
                 let body = match (method.as_str(), path.as_str()) {
                     ("POST", "/api/v1/organisms") => organism_body(&neq(n)),
                     ("POST", "/api/v1/grants") => json!({ "organism_id": w.own, "application": {} }),
+                    ("PUT", "/api/v1/purchases/{id}") => json!({ "version": version, "purchase": {} }),
+                    ("POST", "/api/v1/grants/{id}/purchases") => json!({}),
                     ("PUT", _) => json!({ "version": version, "application": { "title": "Changé" } }),
                     ("POST", "/api/v1/grants/{id}/reviews") => json!({
                         "scores": { "need": 3, "mission": 3, "feasibility": 3, "sustainability": 3 },

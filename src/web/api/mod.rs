@@ -5,6 +5,7 @@ pub mod acceptance;
 pub mod awards;
 pub mod grants;
 pub mod organisms;
+pub mod purchases;
 pub mod review;
 
 use axum::routing::get;
@@ -34,6 +35,22 @@ pub struct ProblemDetails {
     pub allowed_events: Option<Vec<String>>,
     /// For `version-conflict`: the version to reload.
     pub current_version: Option<i64>,
+    /// For `bourse-lacks-room`: each category the purchase lacks room in.
+    pub shortfalls: Option<Vec<ShortfallDetails>>,
+}
+
+/// A category a purchase lacks room in: the bourse's figures (decimal strings in dollars), what the
+/// purchase asks and what is missing.
+#[derive(Serialize, ToSchema)]
+pub struct ShortfallDetails {
+    #[schema(example = "equipment")]
+    pub category: String,
+    pub committed: String,
+    pub spent: String,
+    pub held: String,
+    pub available: String,
+    pub requested: String,
+    pub missing: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -45,10 +62,10 @@ pub struct FieldErrorDetails {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "octroi API", description = "The DATAide grant program: organisms, applications and their workflow."),
+    info(title = "octroi API", description = "The DATAide grant program: organisms, applications and their workflow, awards, and the purchases their bourses pay."),
     servers((url = "/api/v1")),
-    components(schemas(ProblemDetails, FieldErrorDetails)),
-    tags((name = "organisms"), (name = "grants"), (name = "review"), (name = "awards"), (name = "finance"))
+    components(schemas(ProblemDetails, FieldErrorDetails, ShortfallDetails)),
+    tags((name = "organisms"), (name = "grants"), (name = "review"), (name = "awards"), (name = "purchases"), (name = "finance"))
 )]
 struct ApiDoc;
 
@@ -68,6 +85,9 @@ fn registered() -> OpenApiRouter<AppState> {
         .routes(routes!(acceptance::accept, acceptance::acceptance))
         .routes(routes!(acceptance::statement))
         .routes(routes!(crate::web::finance::envelopes_api))
+        .routes(routes!(purchases::list, purchases::create))
+        .routes(routes!(purchases::read, purchases::update))
+        .routes(routes!(purchases::transition, purchases::history))
 }
 
 /// The API routes and their OpenAPI document, built from the same registrations.
