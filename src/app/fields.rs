@@ -74,6 +74,24 @@ pub enum FieldProblem {
     QuotesNeeded {
         needed: u64,
     },
+    /// A receipt of nothing.
+    NothingReceived,
+    /// More units than the line still expects.
+    MoreThanOrdered {
+        left: u64,
+    },
+    /// One serial number per unit of equipment received.
+    Serials {
+        expected: u64,
+    },
+    /// An invoice number this organism already recorded for this vendor.
+    DuplicateInvoice,
+    /// An invoice dated in the future or before the award.
+    InvoiceDate {
+        awarded: String,
+    },
+    /// Not a date written `2026-11-30`.
+    Date,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,6 +133,12 @@ impl FieldProblem {
             FieldProblem::NotChosen(_) => "not-chosen",
             FieldProblem::TaxNumber => "invalid-tax-number",
             FieldProblem::QuotesNeeded { .. } => "quotes-needed",
+            FieldProblem::NothingReceived => "nothing-received",
+            FieldProblem::MoreThanOrdered { .. } => "more-than-ordered",
+            FieldProblem::Serials { .. } => "serials-needed",
+            FieldProblem::DuplicateInvoice => "duplicate-invoice",
+            FieldProblem::InvoiceDate { .. } => "invoice-date",
+            FieldProblem::Date => "invalid-date",
         }
     }
 
@@ -190,6 +214,18 @@ impl FieldProblem {
             FieldProblem::QuotesNeeded { needed } => {
                 i18n::t_args(lang, "problem-quotes-needed", &[("count", i18n::count(lang, *needed))])
             }
+            FieldProblem::NothingReceived => i18n::t(lang, "problem-nothing-received"),
+            FieldProblem::MoreThanOrdered { left } => {
+                i18n::t_args(lang, "problem-more-than-ordered", &[("left", i18n::count(lang, *left))])
+            }
+            FieldProblem::Serials { expected } => {
+                i18n::t_args(lang, "problem-serials-needed", &[("count", i18n::count(lang, *expected))])
+            }
+            FieldProblem::DuplicateInvoice => i18n::t(lang, "problem-duplicate-invoice"),
+            FieldProblem::InvoiceDate { awarded } => {
+                i18n::t_args(lang, "problem-invoice-date", &[("award_day", awarded.clone())])
+            }
+            FieldProblem::Date => i18n::t(lang, "problem-invalid-date"),
         }
     }
 }
@@ -358,6 +394,11 @@ impl Fields {
     pub fn into_error(self) -> AppError {
         AppError::Invalid(self.into_errors())
     }
+
+    /// The application error of one refused field.
+    pub fn field_error(field: &str, problem: FieldProblem) -> AppError {
+        AppError::Invalid(vec![FieldError { field: field.into(), problem }])
+    }
 }
 
 #[cfg(test)]
@@ -404,6 +445,12 @@ mod tests {
             FieldProblem::TooManyFiles { max: 3 },
             FieldProblem::TaxNumber,
             FieldProblem::QuotesNeeded { needed: 2 },
+            FieldProblem::NothingReceived,
+            FieldProblem::MoreThanOrdered { left: 1 },
+            FieldProblem::Serials { expected: 2 },
+            FieldProblem::DuplicateInvoice,
+            FieldProblem::InvoiceDate { awarded: "2026-11-01".into() },
+            FieldProblem::Date,
         ];
         for p in &all {
             match p {
@@ -431,7 +478,13 @@ mod tests {
                 | FieldProblem::Document { .. }
                 | FieldProblem::TooManyFiles { .. }
                 | FieldProblem::TaxNumber
-                | FieldProblem::QuotesNeeded { .. } => {}
+                | FieldProblem::QuotesNeeded { .. }
+                | FieldProblem::NothingReceived
+                | FieldProblem::MoreThanOrdered { .. }
+                | FieldProblem::Serials { .. }
+                | FieldProblem::DuplicateInvoice
+                | FieldProblem::InvoiceDate { .. }
+                | FieldProblem::Date => {}
             }
         }
         all

@@ -6,14 +6,14 @@ use crate::AppState;
 use crate::app::applications::{LONG_TEXT_MAX, NAME_MAX, RawLine, convert_lines, line, raw_lines, text};
 use crate::app::grants::{check_reason, grant_title};
 use crate::app::{AppError, FieldError, FieldProblem, Fields, Refusal};
-use crate::domain::purchase::{MAX_LINES, Request, Room, Vendor, gst_number, qst_number};
-use crate::domain::workflow::{FireError, Guard, Queue};
+use crate::domain::purchase::{MAX_LINES, ReceiptLine, ReceiptProblem, Request, Room, Vendor, gst_number, qst_number};
+use crate::domain::workflow::{FireError, Guard, PurchaseUse, Queue};
 use crate::domain::{Actor, GrantId, NumberStyle, PurchaseId, UserId};
 use crate::i18n;
 use crate::storage::StorageError;
 use crate::storage::grants::Grant;
 use crate::storage::outbox::{Mail, Recipient};
-use crate::storage::purchases::{self, Firing, Purchase, Rules};
+use crate::storage::purchases::{self, Command, Firing, InvoiceInput, Purchase, Rules};
 
 /// A purchase request as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -115,13 +115,25 @@ pub async fn fire(
     event: &str,
     reason: &str,
 ) -> Result<Purchase, AppError> {
+    fire_with(state, actor, p, event, reason, None).await
+}
+
+/// [`fire`] with the command the event's effect takes (a receipt, an invoice).
+async fn fire_with(
+    state: &AppState,
+    actor: &Actor,
+    p: &Purchase,
+    event: &str,
+    reason: &str,
+    command: Option<Command>,
+) -> Result<Purchase, AppError> {
     let workflow = state.purchase_workflow();
     let mut f = Fields::default();
     check_reason(&mut f, workflow, event, reason);
     if !f.is_empty() {
         return Err(f.into_error());
     }
-    let mut firing = Firing { event: event.into(), reason: reason.trim().into(), mails: Vec::new() };
+    let mut firing = Firing { event: event.into(), reason: reason.trim().into(), mails: Vec::new(), command };
     if workflow.announces(event) {
         let grant = state.db.grant(p.grant_id).await?;
         let recipients = state.db.organism_recipients(grant.organism_id).await?;
@@ -133,6 +145,134 @@ pub async fn fire(
         state.mail_waker.notify_one();
     }
     Ok(after)
+}
+
+/// The member records what was received: units per line (by position from 1), with one serial number
+/// per unit of equipment. A refused line is named (`lines[i].quantity`, `lines[i].serials`); nothing
+/// is recorded then.
+pub async fn receive(
+    state: &AppState,
+    actor: &Actor,
+    by: UserId,
+    p: &Purchase,
+    lines: Vec<ReceiptLine>,
+) -> Result<Purchase, AppError> {
+    let event = state.purchase_workflow().event(PurchaseUse::Receive).to_string();
+    match fire_with(state, actor, p, &event, "", Some(Command::Receipt { by, lines })).await {
+        Err(AppError::Storage(StorageError::Receipt(problems))) => {
+            let mut f = Fields::default();
+            for (position, problem) in problems {
+                let field = |part: &str| format!("lines[{}].{part}", position - 1);
+                match problem {
+                    ReceiptProblem::Empty => f.add("lines", FieldProblem::NothingReceived),
+                    ReceiptProblem::UnknownLine => f.add(field("quantity"), FieldProblem::Choice),
+                    ReceiptProblem::MoreThanOrdered { left } => {
+                        f.add(field("quantity"), FieldProblem::MoreThanOrdered { left: left.max(0) as u64 })
+                    }
+                    ReceiptProblem::Serials { expected } => {
+                        f.add(field("serials"), FieldProblem::Serials { expected: expected.max(0) as u64 })
+                    }
+                }
+            }
+            Err(f.into_error())
+        }
+        other => other,
+    }
+}
+
+/// An invoice as typed: its number, its date (`2026-11-30`), each line's quantity and unit price as
+/// invoiced (in the order of the purchase's lines).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawInvoice {
+    pub number: String,
+    pub date: String,
+    pub lines: Vec<(String, String)>,
+}
+
+/// The files that come with an invoice: the invoice itself, and the proof that the organism paid it.
+#[derive(Default)]
+pub struct InvoiceFiles {
+    pub invoice: Vec<crate::app::conversation::Upload>,
+    pub proof: Vec<crate::app::conversation::Upload>,
+}
+
+/// What an invoice is attached as, and the proof that the organism paid it (reimbursement).
+pub const INVOICE: &str = "invoice";
+pub const PROOF_OF_PAYMENT: &str = "proof_of_payment";
+
+/// The member submits the vendor's invoice with its file (and the proof of payment when the bourse
+/// reimburses the organism): within the program's tolerance of what was approved it goes to finance,
+/// above it back to the program officer for a new approval. Refused (each field named, nothing kept):
+/// a number already recorded for this vendor, a date in the future or before the award, amounts not
+/// written as the page's language writes them, a missing or refused file.
+pub async fn submit_invoice(
+    state: &AppState,
+    actor: &Actor,
+    by: UserId,
+    p: &Purchase,
+    raw: RawInvoice,
+    files: InvoiceFiles,
+    numbers: NumberStyle,
+) -> Result<Purchase, AppError> {
+    use crate::app::conversation::store;
+    let InvoiceFiles { invoice, proof } = files;
+    let mut f = Fields::with_numbers(numbers);
+    let number = f.required_line("invoice_number", raw.number.clone());
+    f.at_most("invoice_number", &number, 60);
+    let date = match chrono::NaiveDate::parse_from_str(raw.date.trim(), "%Y-%m-%d") {
+        Ok(d) => d.to_string(),
+        Err(_) => {
+            f.add("invoice_date", FieldProblem::Date);
+            String::new()
+        }
+    };
+    if raw.lines.len() != p.lines.len() {
+        f.add("lines", FieldProblem::Choice);
+    }
+    let mut lines = Vec::new();
+    for (i, (quantity, price)) in raw.lines.iter().enumerate() {
+        let q = match quantity.trim().parse::<i64>() {
+            Ok(q) if (0..=crate::app::applications::QUANTITY_MAX).contains(&q) => Some(q),
+            _ => {
+                f.add(format!("lines[{i}].quantity"), FieldProblem::Quantity { max: 1_000 });
+                None
+            }
+        };
+        let price = f.money(&format!("lines[{i}].unit_price"), price);
+        if let (Some(q), Some(price)) = (q, price) {
+            lines.push((i as i64 + 1, q, price));
+        }
+    }
+    let keep =
+        |u: &Vec<crate::app::conversation::Upload>| u.iter().any(|u| !(u.file_name.is_empty() && u.bytes.is_empty()));
+    if !keep(&invoice) {
+        f.add("invoice_file", FieldProblem::Required);
+    }
+    let reimbursed = state.program.purchases.payment == crate::domain::purchase::PaymentMode::Reimbursement;
+    if reimbursed && !keep(&proof) {
+        f.add("proof_file", FieldProblem::Required);
+    }
+    if !f.is_empty() {
+        return Err(f.into_error());
+    }
+    let mut documents = store(state, &mut f, INVOICE, Some(p.id), by, invoice).await;
+    if reimbursed {
+        documents.extend(store(state, &mut f, PROOF_OF_PAYMENT, Some(p.id), by, proof).await);
+    }
+    if !f.is_empty() {
+        return Err(f.into_error());
+    }
+    let input = InvoiceInput { by, number, date, lines, documents };
+    let event = state.purchase_workflow().event(PurchaseUse::SubmitInvoice).to_string();
+    match fire_with(state, actor, p, &event, "", Some(Command::Invoice(Box::new(input)))).await {
+        Err(AppError::Storage(StorageError::DuplicateInvoice)) => {
+            Err(Fields::field_error("invoice_number", FieldProblem::DuplicateInvoice))
+        }
+        Err(AppError::Storage(StorageError::InvoiceDate { awarded })) => {
+            Err(Fields::field_error("invoice_date", FieldProblem::InvoiceDate { awarded }))
+        }
+        other => other,
+    }
 }
 
 /// A bourse's room by category, leaving out what `except` itself holds (the purchase being decided).

@@ -229,6 +229,64 @@ impl GuardFacts {
     }
 }
 
+/// Some units of one line received (`position` counts from 1), with one serial number per unit for
+/// equipment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReceiptLine {
+    pub position: i64,
+    pub quantity: i64,
+    pub serials: Vec<String>,
+}
+
+/// Why a receipt's line is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceiptProblem {
+    /// No line at this position.
+    UnknownLine,
+    /// More than the line still expects (what it orders, less what came before).
+    MoreThanOrdered { left: i64 },
+    /// Equipment needs one serial number per unit received.
+    Serials { expected: i64 },
+    /// Nothing received at all.
+    Empty,
+}
+
+/// Checks a receipt against the lines ordered and what each already received (by position from 1):
+/// each problem with its line's position, or whether every line is then received in full.
+pub fn check_receipt(
+    lines: &[Line],
+    received: &[i64],
+    receipt: &[ReceiptLine],
+) -> Result<bool, Vec<(i64, ReceiptProblem)>> {
+    let mut problems = Vec::new();
+    let mut after: Vec<i64> = (0..lines.len()).map(|i| received.get(i).copied().unwrap_or(0)).collect();
+    if receipt.iter().all(|r| r.quantity == 0) {
+        problems.push((0, ReceiptProblem::Empty));
+    }
+    for r in receipt.iter().filter(|r| r.quantity != 0 || !r.serials.is_empty()) {
+        let Some(line) = usize::try_from(r.position - 1).ok().and_then(|i| lines.get(i)) else {
+            problems.push((r.position, ReceiptProblem::UnknownLine));
+            continue;
+        };
+        let i = (r.position - 1) as usize;
+        let left = line.quantity - after[i];
+        if r.quantity < 0 || r.quantity > left {
+            problems.push((r.position, ReceiptProblem::MoreThanOrdered { left }));
+            continue;
+        }
+        let serials = r.serials.iter().filter(|s| !s.trim().is_empty()).count() as i64;
+        if line.category == LineCategory::Equipment && serials != r.quantity {
+            problems.push((r.position, ReceiptProblem::Serials { expected: r.quantity }));
+            continue;
+        }
+        after[i] += r.quantity;
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(lines.iter().zip(&after).all(|(l, got)| *got == l.quantity))
+}
+
 /// The fingerprint of a request as a person saw it (vendor and lines): an approval is refused when the
 /// request changed after the officer opened it.
 pub fn fingerprint(request: &Request) -> String {
@@ -292,6 +350,28 @@ mod tests {
         assert!(t.allows(m("1000"), m("1050")));
         assert!(!t.allows(m("1000"), m("1050.01")));
         assert!(t.allows(m("1000"), m("10")), "less is always within");
+    }
+
+    #[test]
+    fn a_receipt_takes_what_is_left_with_a_serial_per_unit_of_equipment() {
+        let lines = vec![line(LineCategory::Equipment, 2, "700"), line(LineCategory::Software, 1, "90")];
+        let r = |position, quantity, serials: &[&str]| ReceiptLine {
+            position,
+            quantity,
+            serials: serials.iter().map(|s| s.to_string()).collect(),
+        };
+        assert_eq!(check_receipt(&lines, &[0, 0], &[r(1, 1, &["SN1"])]), Ok(false), "one laptop of two");
+        assert_eq!(check_receipt(&lines, &[1, 0], &[r(1, 1, &["SN2"]), r(2, 1, &[])]), Ok(true));
+        assert_eq!(
+            check_receipt(&lines, &[1, 0], &[r(1, 2, &["SN2", "SN3"])]),
+            Err(vec![(1, ReceiptProblem::MoreThanOrdered { left: 1 })])
+        );
+        assert_eq!(
+            check_receipt(&lines, &[0, 0], &[r(1, 2, &["SN1", " "])]),
+            Err(vec![(1, ReceiptProblem::Serials { expected: 2 })])
+        );
+        assert_eq!(check_receipt(&lines, &[0, 0], &[r(3, 1, &[])]), Err(vec![(3, ReceiptProblem::UnknownLine)]));
+        assert_eq!(check_receipt(&lines, &[0, 0], &[r(1, 0, &[])]), Err(vec![(0, ReceiptProblem::Empty)]));
     }
 
     #[test]

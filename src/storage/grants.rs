@@ -495,11 +495,12 @@ pub async fn fire(
             actor: actor.id.clone(),
             reason: firing.reason.clone(),
             idempotency_key: award.idempotency.as_ref().map(|i| i.key.clone()),
+            purchase: None,
         };
         (committed, letter_sha256) = commit_award(tx, backend, id, award, &context, &at).await?;
     }
     if step.effects.contains(&Effect::ReleaseFunds) {
-        let context = Context { actor: actor.id.clone(), reason: firing.reason.clone(), idempotency_key: None };
+        let context = Context { actor: actor.id.clone(), reason: firing.reason.clone(), ..Default::default() };
         release_funds(tx, backend, id, &context).await?;
     }
     // The step itself, the same for every kind of record; then what this one's effects record.

@@ -36,11 +36,13 @@ const EXPORT: &str = "SELECT l.id, l.at, l.envelope_code AS envelope, l.fiscal_y
     FROM ledger_entries l JOIN grants g ON g.id = l.grant_id JOIN organisms o ON o.id = g.organism_id";
 
 /// Who asks for an operation, why, and the request's idempotency key.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Context {
     pub actor: String,
     pub reason: String,
     pub idempotency_key: Option<String>,
+    /// The purchase a spend pays (or a reversal gives back), and the day it counts on (its invoice's).
+    pub purchase: Option<(crate::domain::PurchaseId, String)>,
 }
 
 type EntryRow = (EntryId, String, String, String, GrantId, EntryKind, Money, Option<EntryId>, Option<EntryId>);
@@ -163,8 +165,8 @@ pub(crate) async fn append(
     };
     let row: EntryRow = sqlx::query_as(&format!(
         "INSERT INTO ledger_entries (envelope_code, fiscal_year, category_code, grant_id, kind, amount_cents,
-           commitment_id, reverses_id, actor, reason, at, idempotency_key)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING {ENTRY_COLUMNS}"
+           commitment_id, reverses_id, actor, reason, at, idempotency_key, purchase_id, value_date)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING {ENTRY_COLUMNS}"
     ))
     .bind(&new.account.envelope)
     .bind(&new.account.fiscal_year)
@@ -178,6 +180,8 @@ pub(crate) async fn append(
     .bind(&context.reason)
     .bind(now())
     .bind(&context.idempotency_key)
+    .bind(context.purchase.as_ref().map(|(p, _)| *p))
+    .bind(context.purchase.as_ref().map(|(_, day)| day.clone()))
     .fetch_one(&mut *conn)
     .await?;
     sqlx::query(

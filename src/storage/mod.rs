@@ -188,6 +188,12 @@ pub enum StorageError {
     IdempotencyReplay { same_request: bool, grant_id: crate::domain::GrantId, response: Option<String> },
     #[error("the ledger refused: {0}")]
     Ledger(crate::domain::ledger::LedgerError),
+    #[error("a receipt's lines are refused: {0:?}")]
+    Receipt(Vec<(i64, crate::domain::purchase::ReceiptProblem)>),
+    #[error("this invoice number was already recorded for this vendor")]
+    DuplicateInvoice,
+    #[error("an invoice is dated from the award ({awarded}) to today")]
+    InvoiceDate { awarded: String },
     #[error("the bourse lacks room in {} categories", .0.len())]
     NoRoom(Vec<crate::domain::purchase::Shortfall>),
     #[error("database: {0}")]

@@ -11,15 +11,16 @@ use std::collections::BTreeMap;
 
 use sqlx::AnyConnection;
 
+use super::ledger::{Context, append, book_for};
 use super::outbox::{Mail, enqueue};
 use super::records::{self, Kind, Record};
 use super::{Backend, Db, Result, StorageError, WriteTx, detached, now};
 use crate::domain::grant::{Line, LineCategory};
-use crate::domain::ledger::Book;
-use crate::domain::purchase::{self, GuardFacts, Request, Room, Tolerance, Vendor};
+use crate::domain::ledger::{Book, LedgerError, Operation};
+use crate::domain::purchase::{self, GuardFacts, ReceiptLine, Request, Room, Tolerance, Vendor};
 use crate::domain::tax::BoursePays;
 use crate::domain::workflow::{Effect, FireError, Guard, Workflow};
-use crate::domain::{Actor, GrantId, Money, OrganismId, PurchaseId, UserId};
+use crate::domain::{Actor, EntryId, GrantId, Money, OrganismId, PurchaseId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Purchase {
@@ -91,6 +92,8 @@ pub struct Rules {
     pub quotes_required: usize,
     /// The grant states in which a bourse may be spent (the grant workflow's `spending` queue).
     pub spending: Vec<String>,
+    /// Each category's envelopes, in the order they pay.
+    pub payers: BTreeMap<String, Vec<String>>,
 }
 
 impl Rules {
@@ -102,6 +105,7 @@ impl Rules {
             quotes_above: p.quotes_above,
             quotes_required: p.quotes_required,
             spending: grant_workflow.queue(crate::domain::workflow::Queue::Spending).to_vec(),
+            payers: program.categories.iter().map(|c| (c.code.clone(), c.envelopes.clone())).collect(),
         }
     }
 
@@ -117,6 +121,108 @@ pub struct Firing {
     pub reason: String,
     /// Messages that announce the change, queued in its transaction.
     pub mails: Vec<Mail>,
+    /// What the effect that needs one applies (a receipt, an invoice).
+    pub command: Option<Command>,
+}
+
+/// The input of the purchase effects that take one, carried with the event.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// `record_receipt`: units received, line by line, with serial numbers.
+    Receipt { by: UserId, lines: Vec<ReceiptLine> },
+    /// `record_invoice`: the vendor's invoice and its documents.
+    Invoice(Box<InvoiceInput>),
+}
+
+impl Command {
+    fn effect(&self) -> Effect {
+        match self {
+            Command::Receipt { .. } => Effect::RecordReceipt,
+            Command::Invoice(_) => Effect::RecordInvoice,
+        }
+    }
+}
+
+/// A vendor's invoice as the member records it: its number and date (`2026-11-30`), each line as
+/// invoiced (by position from 1: quantity, unit price before taxes), and its documents (the invoice, and
+/// the proof of payment when the bourse reimburses the organism).
+#[derive(Debug, Clone)]
+pub struct InvoiceInput {
+    pub by: UserId,
+    pub number: String,
+    pub date: String,
+    pub lines: Vec<(i64, i64, Money)>,
+    pub documents: Vec<super::documents::NewDocument>,
+}
+
+/// An invoice as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Invoice {
+    pub id: i64,
+    pub number: String,
+    pub invoice_date: String,
+    #[sqlx(rename = "price_cents")]
+    pub price: Money,
+    #[sqlx(rename = "gst_cents")]
+    pub gst: Money,
+    #[sqlx(rename = "qst_cents")]
+    pub qst: Money,
+    #[sqlx(rename = "rebate_cents")]
+    pub rebate: Money,
+    #[sqlx(rename = "cost_cents")]
+    pub cost: Money,
+    #[sqlx(rename = "equipment_cost_cents")]
+    pub equipment_cost: Money,
+    #[sqlx(rename = "software_cost_cents")]
+    pub software_cost: Money,
+    pub submitted_at: String,
+}
+
+impl Invoice {
+    pub fn cost_by_category(&self) -> Vec<(LineCategory, Money)> {
+        [(LineCategory::Equipment, self.equipment_cost), (LineCategory::Software, self.software_cost)]
+            .into_iter()
+            .filter(|(_, m)| *m > Money::ZERO)
+            .collect()
+    }
+}
+
+/// The purchase's invoice in effect (the last one not refused), if any.
+pub async fn invoice_in(conn: &mut AnyConnection, id: PurchaseId) -> Result<Option<Invoice>> {
+    Ok(sqlx::query_as(
+        "SELECT id, number, invoice_date, price_cents, gst_cents, qst_cents, rebate_cents, cost_cents,
+           equipment_cost_cents, software_cost_cents, submitted_at
+         FROM purchase_invoices WHERE purchase_id = $1 AND refused_at IS NULL ORDER BY id DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?)
+}
+
+/// What each line (by position from 1) received so far.
+async fn received(conn: &mut AnyConnection, p: &Purchase) -> Result<Vec<i64>> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT position, CAST(SUM(quantity) AS BIGINT) FROM purchase_receipts WHERE purchase_id = $1 GROUP BY position",
+    )
+    .bind(p.id)
+    .fetch_all(conn)
+    .await?;
+    Ok((1..=p.lines.len() as i64).map(|pos| rows.iter().find(|(q, _)| *q == pos).map_or(0, |(_, n)| *n)).collect())
+}
+
+/// A vendor's name as invoice numbers are kept unique under it: trimmed, lower case, spaces collapsed.
+fn vendor_key(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// What an invoice costs the bourse, its lines priced as invoiced under the purchase's categories.
+fn invoice_cost(p: &Purchase, input: &InvoiceInput, pays: BoursePays) -> Result<purchase::Cost> {
+    let mut lines = Vec::new();
+    for (position, quantity, unit_price) in &input.lines {
+        let line = usize::try_from(*position - 1).ok().and_then(|i| p.lines.get(i)).ok_or(StorageError::NotFound)?;
+        lines.push(Line { quantity: *quantity, unit_price: *unit_price, ..line.clone() });
+    }
+    Ok(purchase::Cost::of(&lines, pays))
 }
 
 async fn lines(conn: &mut AnyConnection, id: PurchaseId) -> Result<Vec<Line>> {
@@ -281,16 +387,33 @@ async fn settle_holds(conn: &mut AnyConnection, p: &Purchase, kind: &str, actor:
 
 /// Holds the purchase's cost on its bourse, category by category, in place of its earlier hold; refused
 /// with every shortfall when a category lacks room (and nothing is written).
-async fn place_hold(conn: &mut AnyConnection, backend: Backend, p: &Purchase, actor: &Actor, at: &str) -> Result<()> {
+async fn place_hold(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    p: &Purchase,
+    asked: &[(LineCategory, Money)],
+    actor: &Actor,
+    at: &str,
+) -> Result<()> {
     lock_grant(&mut *conn, backend, p.grant_id).await?;
     let rooms = rooms(&mut *conn, p.grant_id, Some(p.id)).await?;
-    let asked = p.cost_by_category();
-    let short = purchase::shortfalls(&rooms, &asked);
+    let short = purchase::shortfalls(&rooms, asked);
     if !short.is_empty() {
         return Err(StorageError::NoRoom(short));
     }
     settle_holds(&mut *conn, p, "lift", actor, at).await?;
-    for (category, amount) in asked {
+    hold(conn, p, asked, actor, at).await
+}
+
+/// Writes one hold per category.
+async fn hold(
+    conn: &mut AnyConnection,
+    p: &Purchase,
+    asked: &[(LineCategory, Money)],
+    actor: &Actor,
+    at: &str,
+) -> Result<()> {
+    for &(category, amount) in asked {
         sqlx::query(
             "INSERT INTO purchase_holds (purchase_id, grant_id, category_code, kind, amount_cents, actor, at)
              VALUES ($1, $2, $3, 'hold', $4, $5, $6)",
@@ -305,6 +428,160 @@ async fn place_hold(conn: &mut AnyConnection, backend: Backend, p: &Purchase, ac
         .await?;
     }
     Ok(())
+}
+
+/// Records the vendor's invoice and attaches its documents: its date neither in the future nor before
+/// the award, its number once per organism and vendor.
+async fn record_invoice(
+    tx: &mut WriteTx,
+    p: &Purchase,
+    input: &InvoiceInput,
+    cost: &purchase::Cost,
+    at: &str,
+) -> Result<()> {
+    let awarded: Option<String> =
+        sqlx::query_scalar("SELECT awarded_at FROM grants WHERE id = $1").bind(p.grant_id).fetch_one(&mut **tx).await?;
+    let awarded_day = awarded.as_deref().map(|a| a.get(..10).unwrap_or(a).to_string()).unwrap_or_default();
+    let today = at.get(..10).unwrap_or(at);
+    if input.date.as_str() > today || input.date < awarded_day {
+        return Err(StorageError::InvoiceDate { awarded: awarded_day });
+    }
+    let inserted: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
+        "INSERT INTO purchase_invoices (purchase_id, organism_id, vendor_key, number, invoice_date, price_cents, gst_cents,
+           qst_cents, rebate_cents, cost_cents, equipment_cost_cents, software_cost_cents, submitted_by, submitted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+    )
+    .bind(p.id)
+    .bind(p.organism_id)
+    .bind(vendor_key(&p.vendor_name))
+    .bind(input.number.trim())
+    .bind(&input.date)
+    .bind(cost.taxes.price.cents())
+    .bind(cost.taxes.gst.cents())
+    .bind(cost.taxes.qst.cents())
+    .bind(cost.rebate.total().cents())
+    .bind(cost.to_bourse().cents())
+    .bind(cost.of_category(LineCategory::Equipment).cents())
+    .bind(cost.of_category(LineCategory::Software).cents())
+    .bind(input.by)
+    .bind(at)
+    .fetch_one(&mut **tx)
+    .await;
+    let invoice = match inserted {
+        Ok(id) => id,
+        Err(e) if super::is_unique_violation(&e) => return Err(StorageError::DuplicateInvoice),
+        Err(e) => return Err(e.into()),
+    };
+    for (position, quantity, unit_price) in &input.lines {
+        sqlx::query(
+            "INSERT INTO purchase_invoice_lines (invoice_id, position, quantity, unit_price_cents) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(invoice)
+        .bind(position)
+        .bind(quantity)
+        .bind(unit_price.cents())
+        .execute(&mut **tx)
+        .await?;
+    }
+    for document in &input.documents {
+        super::documents::attach(tx, p.grant_id, document).await?;
+    }
+    Ok(())
+}
+
+/// Pays a verified purchase: for each category its invoice costs, spends on the grant's commitments of
+/// that category in the program's payer order (a commitment up to what it still holds), dated by the
+/// invoice, naming the purchase; then the purchase's holds are settled as spent. The ledger refuses
+/// (and nothing is written) when the commitments cannot cover it.
+async fn pay(
+    tx: &mut WriteTx,
+    backend: Backend,
+    p: &Purchase,
+    rules: &Rules,
+    actor: &Actor,
+    reason: &str,
+    at: &str,
+) -> Result<()> {
+    let invoice = invoice_in(tx, p.id).await?.ok_or(StorageError::NotFound)?;
+    let context = Context {
+        actor: actor.id.clone(),
+        reason: reason.to_string(),
+        idempotency_key: None,
+        purchase: Some((p.id, invoice.invoice_date.clone())),
+    };
+    for (category, amount) in invoice.cost_by_category() {
+        let payers = rules.payers.get(category.as_str()).cloned().unwrap_or_default();
+        let commitments: Vec<(EntryId, String, String)> = sqlx::query_as(
+            "SELECT e.id, e.envelope_code, e.fiscal_year FROM ledger_entries e
+             WHERE e.grant_id = $1 AND e.kind = 'commit' AND e.category_code = $2
+               AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)
+             ORDER BY e.id",
+        )
+        .bind(p.grant_id)
+        .bind(category.as_str())
+        .fetch_all(&mut **tx)
+        .await?;
+        let rank = |envelope: &str| payers.iter().position(|e| e == envelope).unwrap_or(payers.len());
+        let mut ordered = commitments;
+        ordered.sort_by_key(|(id, envelope, fy)| (rank(envelope), fy.clone(), *id));
+        let mut left = amount.cents();
+        for (commitment, envelope, fy) in ordered {
+            if left == 0 {
+                break;
+            }
+            let mut book = book_for(tx, backend, &envelope, &fy, Some(commitment)).await?;
+            let (remaining, released) = book.remaining(commitment).map_err(StorageError::Ledger)?;
+            let take = left.min(remaining.cents());
+            if released || take <= 0 {
+                continue;
+            }
+            let op = Operation::Spend { commitment, amount: Money::from_cents(take) };
+            append(tx, &mut book, &op, &context).await?;
+            left -= take;
+        }
+        if left > 0 {
+            return Err(StorageError::Ledger(LedgerError::InsufficientFunds {
+                envelope: payers.join("+"),
+                fiscal_year: invoice.invoice_date.clone(),
+                available: Money::from_cents(amount.cents() - left),
+                missing: Money::from_cents(left),
+            }));
+        }
+    }
+    settle_holds(tx, p, "spend", actor, at).await
+}
+
+/// A payment that failed: every spend of the purchase still in effect is reversed, and the cost is held
+/// again (the money is the purchase's until it is paid or cancelled).
+async fn reverse_payment(
+    tx: &mut WriteTx,
+    backend: Backend,
+    p: &Purchase,
+    actor: &Actor,
+    reason: &str,
+    at: &str,
+) -> Result<()> {
+    let invoice = invoice_in(tx, p.id).await?.ok_or(StorageError::NotFound)?;
+    let spends: Vec<(EntryId, String, String, EntryId)> = sqlx::query_as(
+        "SELECT e.id, e.envelope_code, e.fiscal_year, e.commitment_id FROM ledger_entries e
+         WHERE e.purchase_id = $1 AND e.kind = 'spend'
+           AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)
+         ORDER BY e.id",
+    )
+    .bind(p.id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let context = Context {
+        actor: actor.id.clone(),
+        reason: reason.to_string(),
+        idempotency_key: None,
+        purchase: Some((p.id, invoice.invoice_date.clone())),
+    };
+    for (spend, envelope, fy, commitment) in spends {
+        let mut book = book_for(tx, backend, &envelope, &fy, Some(commitment)).await?;
+        append(tx, &mut book, &Operation::Reverse { entry: spend }, &context).await?;
+    }
+    hold(tx, p, &invoice.cost_by_category(), actor, at).await
 }
 
 /// Fires a workflow event on a purchase inside the caller's write transaction: the engine decides from the
@@ -335,14 +612,25 @@ pub async fn fire(
     let request = p.request();
     let missing = request.missing(usize::try_from(quotes).unwrap_or(0), rules.quotes_needed(request.price()));
     let approved: i64 = open_holds(&mut *tx, id).await?.iter().map(|(_, _, amount)| amount).sum();
+    let recorded = invoice_in(tx, id).await?;
+    // What the event brings counts: the receipt is checked with what came before it, the invoice is
+    // priced as the guards will compare it.
+    let (fully_received, new_invoice_cost) = match &firing.command {
+        Some(Command::Receipt { lines, .. }) => {
+            let so_far = received(tx, &p).await?;
+            (purchase::check_receipt(&p.lines, &so_far, lines).map_err(StorageError::Receipt)?, None)
+        }
+        Some(Command::Invoice(input)) => (false, Some(invoice_cost(&p, input, rules.pays)?)),
+        None => (false, None),
+    };
     let facts = GuardFacts {
         grant_active: rules.spending.contains(&grant_state),
         missing,
-        invoice_recorded: false,
+        invoice_recorded: recorded.is_some(),
         ordered: p.ordered_at.is_some(),
-        fully_received: false,
+        fully_received,
         approved: Money::from_cents(approved),
-        invoiced: None,
+        invoiced: new_invoice_cost.as_ref().map(purchase::Cost::to_bourse).or(recorded.as_ref().map(|i| i.cost)),
         tolerance: rules.tolerance,
     };
     let step = workflow.fire(&p.state, &firing.event, actor.role, |g, _| facts.holds(g)).map_err(|error| {
@@ -352,14 +640,45 @@ pub async fn fire(
         };
         StorageError::Refused { error, missing }
     })?;
-    if let Some(&effect) = step.effects.iter().find(|e| e.takes_command()) {
+    // The effect that takes a command gets it, or nothing is fired.
+    if let Some(&effect) = step.effects.iter().find(|e| e.takes_command())
+        && firing.command.as_ref().map(Command::effect) != Some(effect)
+    {
         return Err(StorageError::CommandRequired { effect });
     }
     let at = now();
     for effect in step.effects {
         match effect {
-            Effect::PlaceHold => place_hold(tx, backend, &p, actor, &at).await?,
+            Effect::PlaceHold => {
+                // An invoice above the tolerance is approved for what it costs; a request for its estimate.
+                let asked = recorded.as_ref().map_or_else(|| p.cost_by_category(), Invoice::cost_by_category);
+                place_hold(tx, backend, &p, &asked, actor, &at).await?
+            }
             Effect::LiftHold => settle_holds(tx, &p, "lift", actor, &at).await?,
+            Effect::RecordReceipt => {
+                let Some(Command::Receipt { by, lines }) = &firing.command else { unreachable!("checked above") };
+                for r in lines.iter().filter(|r| r.quantity > 0) {
+                    sqlx::query(
+                        "INSERT INTO purchase_receipts (purchase_id, position, quantity, serials, received_by, received_at)
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(id)
+                    .bind(r.position)
+                    .bind(r.quantity)
+                    .bind(r.serials.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("\n"))
+                    .bind(by)
+                    .bind(&at)
+                    .execute(&mut **tx)
+                    .await?;
+                }
+            }
+            Effect::RecordInvoice => {
+                let Some(Command::Invoice(input)) = &firing.command else { unreachable!("checked above") };
+                let cost = new_invoice_cost.clone().expect("priced above");
+                record_invoice(tx, &p, input, &cost, &at).await?;
+            }
+            Effect::Pay => pay(tx, backend, &p, rules, actor, &firing.reason, &at).await?,
+            Effect::ReversePayment => reverse_payment(tx, backend, &p, actor, &firing.reason, &at).await?,
             Effect::StampOrdered => {
                 sqlx::query("UPDATE purchases SET ordered_at = $1 WHERE id = $2")
                     .bind(&at)
@@ -554,6 +873,25 @@ impl Db {
             }
         }
         let mut conn = self.pool.acquire().await?;
+        // Every purchase the ledger pays is paid exactly what its invoice costs.
+        let paid: Vec<(PurchaseId, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT e.purchase_id, CAST(SUM(e.amount_cents) AS BIGINT),
+               (SELECT i.cost_cents FROM purchase_invoices i WHERE i.purchase_id = e.purchase_id
+                  AND i.refused_at IS NULL ORDER BY i.id DESC LIMIT 1)
+             FROM ledger_entries e
+             WHERE e.purchase_id IS NOT NULL AND e.kind = 'spend'
+               AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)
+             GROUP BY e.purchase_id ORDER BY e.purchase_id",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        for (purchase, spent, cost) in paid {
+            if Some(spent) != cost {
+                let cost = cost.map_or("no invoice".to_string(), |c| Money::from_cents(c).to_string());
+                problems
+                    .push(format!("purchase {purchase}: spent {}, its invoice costs {cost}", Money::from_cents(spent)));
+            }
+        }
         for grant in grants {
             for room in rooms(&mut conn, grant, None).await? {
                 if room.available() < Money::ZERO {

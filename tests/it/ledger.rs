@@ -50,7 +50,7 @@ fn account(envelope: &str, category: &str) -> Account {
 }
 
 fn context(key: &str) -> Context {
-    Context { actor: "finance@test".into(), reason: "test".into(), idempotency_key: Some(key.into()) }
+    Context { actor: "finance@test".into(), reason: "test".into(), idempotency_key: Some(key.into()), purchase: None }
 }
 
 async fn allocated(db: &Db, envelope: &str) -> i64 {

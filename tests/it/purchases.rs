@@ -155,43 +155,91 @@ enum Op {
     Decline(usize),
     Withdraw(usize),
     Cancel(usize),
+    /// An approved purchase ordered, received, invoiced at its price, verified and paid; or one whose
+    /// payment failed, paid again.
+    Pay(usize),
+    /// A paid purchase's payment fails.
+    Fail(usize),
 }
 
 fn op() -> impl Strategy<Value = Op> {
+    // Weighted so that a purchase is often carried from its request to its payment and back.
     prop_oneof![
-        (0i64..550, 0i64..400).prop_map(|(e, s)| Op::Request(e, s)),
-        (0usize..20).prop_map(Op::Approve),
-        (0usize..20, 0i64..800, 0i64..150).prop_map(|(n, e, s)| Op::Amend(n, e, s)),
-        (0usize..20).prop_map(Op::Decline),
-        (0usize..20).prop_map(Op::Withdraw),
-        (0usize..20).prop_map(Op::Cancel),
+        3 => (0i64..550, 0i64..400).prop_map(|(e, s)| Op::Request(e, s)),
+        3 => (0usize..20).prop_map(Op::Approve),
+        1 => (0usize..20, 0i64..550, 0i64..400).prop_map(|(n, e, s)| Op::Amend(n, e, s)),
+        1 => (0usize..20).prop_map(Op::Decline),
+        1 => (0usize..20).prop_map(Op::Withdraw),
+        1 => (0usize..20).prop_map(Op::Cancel),
+        3 => (0usize..20).prop_map(Op::Pay),
+        2 => (0usize..20).prop_map(Op::Fail),
     ]
 }
 
-/// The pure model: what each purchase holds by category, and the room the award gives.
+/// The pure model: what each purchase holds and what was spent on it, by category (equipment,
+/// software), and the room the award gives.
 #[derive(Default)]
 struct Model {
     holds: BTreeMap<PurchaseId, (i64, i64)>,
+    spent: BTreeMap<PurchaseId, (i64, i64)>,
+}
+
+fn total(of: &BTreeMap<PurchaseId, (i64, i64)>) -> (i64, i64) {
+    of.values().fold((0, 0), |(e, s), (he, hs)| (e + he, s + hs))
 }
 
 impl Model {
     fn held(&self) -> (i64, i64) {
-        self.holds.values().fold((0, 0), |(e, s), (he, hs)| (e + he, s + hs))
+        total(&self.holds)
     }
 
     /// Whether `cost` fits once `id`'s own hold is set aside.
     fn fits(&self, id: PurchaseId, cost: (i64, i64), committed: (i64, i64)) -> bool {
         let own = self.holds.get(&id).copied().unwrap_or((0, 0));
-        let (e, s) = self.held();
-        cost.0 <= committed.0 - (e - own.0) && cost.1 <= committed.1 - (s - own.1)
+        let ((e, s), (se, ss)) = (self.held(), total(&self.spent));
+        cost.0 <= committed.0 - se - (e - own.0) && cost.1 <= committed.1 - ss - (s - own.1)
     }
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 10, ..ProptestConfig::default() })]
+/// Carries an approved purchase to its payment (ordered, received in full, invoiced at its price,
+/// verified, paid), or pays again one whose payment failed.
+async fn pay_through(app: &TestApp, member: &Actor, by: octroi::domain::UserId, p: Purchase) -> Purchase {
+    use octroi::app::conversation::Upload;
+    use octroi::app::purchases::{InvoiceFiles, RawInvoice};
+    use octroi::domain::purchase::ReceiptLine;
+    let (state, finance) = (&app.state, Actor { id: "finances@test".into(), role: Role::Finance });
+    let mut p = p;
+    if p.state == "approved" {
+        p = app::purchases::fire(state, member, &p, "order", "").await.unwrap();
+        let lines = (1..=p.lines.len() as i64)
+            .map(|position| {
+                let line = &p.lines[position as usize - 1];
+                let serials = if line.category == LineCategory::Equipment { vec!["SN".to_string()] } else { vec![] };
+                ReceiptLine { position, quantity: line.quantity, serials }
+            })
+            .collect();
+        p = app::purchases::receive(state, member, by, &p, lines).await.unwrap();
+        let pdf = || vec![Upload { file_name: "f.pdf".into(), bytes: b"%PDF-1.4\n".to_vec() }];
+        let raw = RawInvoice {
+            number: format!("F-{}", p.id),
+            date: chrono::Utc::now().date_naive().to_string(),
+            lines: p.lines.iter().map(|l| (l.quantity.to_string(), l.unit_price.to_string())).collect(),
+        };
+        let files = InvoiceFiles { invoice: pdf(), proof: pdf() };
+        p = app::purchases::submit_invoice(state, member, by, &p, raw, files, octroi::domain::NumberStyle::Machine)
+            .await
+            .unwrap();
+        p = app::purchases::fire(state, &finance, &p, "verify", "").await.unwrap();
+    }
+    app::purchases::fire(state, &finance, &p, "pay", "").await.unwrap()
+}
 
-    /// Random requests, approvals, amendments, declines, withdrawals and cancellations on one bourse,
-    /// against the model: the same answers (approved, or refused for lack of room), the same holds.
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Random requests, approvals, amendments, declines, withdrawals, cancellations, payments and failed
+    /// payments on one bourse, against the model: the same answers (approved, or refused for lack of
+    /// room), the same holds and spends, `ledger verify` clean.
     #[test]
     fn holds_match_their_model(ops in proptest::collection::vec(op(), 1..40)) {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
@@ -199,7 +247,7 @@ proptest! {
             let app = TestApp::spawn().await;
             let grant = app.grant_in(1, "active").await;
             let committed = (grant.awarded_equipment.unwrap().cents(), grant.awarded_software.unwrap().cents());
-            let (member, _) = member(&app, &grant).await;
+            let (member, by) = member(&app, &grant).await;
             let state = &app.state;
             let mut model = Model::default();
             let mut ids: Vec<PurchaseId> = Vec::new();
@@ -219,6 +267,24 @@ proptest! {
                         if l.is_empty() { continue; }
                         ids.push(submitted(&app, &grant, request(&l)).await.id);
                     }
+                    Op::Pay(n) => {
+                        let Some(id) = pick(n) else { continue };
+                        let p = app.db().purchase(id).await.unwrap();
+                        if !["approved", "payment_failed"].contains(&p.state.as_str()) { continue; }
+                        let paid = pay_through(&app, &member, by, p).await;
+                        assert_eq!(paid.state, "paid");
+                        let cost = model.holds.remove(&id).expect("a purchase paid was held");
+                        model.spent.insert(id, cost);
+                    }
+                    Op::Fail(n) => {
+                        let Some(id) = pick(n) else { continue };
+                        let p = app.db().purchase(id).await.unwrap();
+                        if p.state != "paid" { continue; }
+                        let finance = Actor { id: "finances@test".into(), role: Role::Finance };
+                        app::purchases::fire(state, &finance, &p, "fail_payment", "Refusé par la banque").await.unwrap();
+                        let cost = model.spent.remove(&id).expect("a paid purchase spent");
+                        model.holds.insert(id, cost);
+                    }
                     Op::Approve(n) | Op::Amend(n, ..) | Op::Decline(n) | Op::Withdraw(n) | Op::Cancel(n) => {
                         let Some(id) = pick(n) else { continue };
                         let mut p = app.db().purchase(id).await.unwrap();
@@ -236,7 +302,7 @@ proptest! {
                                 p = app::purchases::fire(state, &member, &p, "submit", "").await.unwrap();
                                 ("approve", officer())
                             }
-                            Op::Request(..) => unreachable!(),
+                            Op::Request(..) | Op::Pay(_) | Op::Fail(_) => unreachable!(),
                         };
                         let allowed = state.purchase_workflow().allows(&p.state, actor.role, event);
                         let got = app::purchases::fire(state, &actor, &p, event, "Une raison.").await;
@@ -253,13 +319,17 @@ proptest! {
                             (true, _, Ok(_)) => {
                                 model.holds.remove(&id);
                             }
+                            // Cancelling after a failed payment: allowed, and the hold goes.
                             (allowed, event, got) => panic!("{event} (allowed: {allowed}) from {}: {got:?}", p.state),
                         }
                     }
                 }
                 let (e, s) = model.held();
                 assert_eq!((held(&app, &grant, "equipment").await, held(&app, &grant, "software").await), (e, s));
+                let rooms = app::purchases::rooms(state, grant.id, None).await.unwrap();
+                assert_eq!((rooms[0].spent.cents(), rooms[1].spent.cents()), total(&model.spent));
             }
+            assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
             app.stop().await;
         });
     }
@@ -496,5 +566,154 @@ async fn the_api_requests_and_approves_with_the_breakdown_on_refusal() {
     let other = app.grant_in(2, "active").await;
     let outsider = app.member_token(other.organism_id).await;
     assert_eq!(app.get_as(&outsider, &format!("/api/v1/purchases/{id}")).await.status(), 403);
+    app.stop().await;
+}
+
+/// The money path, through the use cases: approved, ordered, received in two parts (a serial number per
+/// laptop), invoiced within the tolerance with the invoice and the proof of payment, verified and paid
+/// by finance: the ledger spends the invoice's cost on the grant's equipment commitment, dated by the
+/// invoice and naming the purchase, the hold is spent, `ledger verify` is clean. A failed payment
+/// reverses the spend and holds the cost again; paid again, the books add up. The same invoice number
+/// for the same vendor is refused, as is an invoice dated before the award.
+#[tokio::test]
+async fn a_purchase_is_received_invoiced_verified_paid_and_its_payment_can_fail() {
+    use octroi::app::conversation::Upload;
+    use octroi::app::purchases::{InvoiceFiles, RawInvoice};
+    use octroi::domain::NumberStyle;
+    use octroi::domain::purchase::ReceiptLine;
+    let app = TestApp::spawn().await;
+    let state = &app.state;
+    let grant = app.grant_in(1, "active").await;
+    let (member, by) = member(&app, &grant).await;
+    let finance = Actor { id: "finances@test".into(), role: Role::Finance };
+    let p = submitted(&app, &grant, request(&[(LineCategory::Equipment, 2, "449.00")])).await;
+    let p = app::purchases::fire(state, &officer(), &p, "approve", "").await.unwrap();
+    let p = app::purchases::fire(state, &member, &p, "order", "").await.unwrap();
+    let receipt = |serials: &[&str]| {
+        vec![ReceiptLine {
+            position: 1,
+            quantity: serials.len() as i64,
+            serials: serials.iter().map(|s| s.to_string()).collect(),
+        }]
+    };
+    let refused = app::purchases::receive(
+        state,
+        &member,
+        by,
+        &p,
+        vec![ReceiptLine { position: 1, quantity: 1, serials: vec![] }],
+    )
+    .await;
+    assert!(matches!(&refused, Err(AppError::Invalid(e)) if e[0].field == "lines[0].serials"), "{refused:?}");
+    let p = app::purchases::receive(state, &member, by, &p, receipt(&["PF3X1"])).await.unwrap();
+    assert_eq!(p.state, "partially_received");
+    let refused = app::purchases::receive(state, &member, by, &p, receipt(&["PF3X2", "PF3X3"])).await;
+    assert!(matches!(&refused, Err(AppError::Invalid(e)) if e[0].field == "lines[0].quantity"), "{refused:?}");
+    let p = app::purchases::receive(state, &member, by, &p, receipt(&["PF3X2"])).await.unwrap();
+    assert_eq!(p.state, "received");
+    let pdf = || vec![Upload { file_name: "facture.pdf".into(), bytes: b"%PDF-1.4\n% facture\n".to_vec() }];
+    let files = || InvoiceFiles { invoice: pdf(), proof: pdf() };
+    let today = chrono::Utc::now().date_naive().to_string();
+    let invoice = |number: &str, date: &str, price: &str| RawInvoice {
+        number: number.into(),
+        date: date.into(),
+        lines: vec![("2".into(), price.into())],
+    };
+    let early = app::purchases::submit_invoice(
+        state,
+        &member,
+        by,
+        &p,
+        invoice("F-1", "2020-01-01", "449.00"),
+        files(),
+        NumberStyle::Machine,
+    )
+    .await;
+    assert!(matches!(&early, Err(AppError::Invalid(e)) if e[0].field == "invoice_date"), "{early:?}");
+    // 2 × 455,00 $ is 1,3 % above what was approved: within the 5 % tolerance.
+    let p = app::purchases::submit_invoice(
+        state,
+        &member,
+        by,
+        &p,
+        invoice("F-1", &today, "455.00"),
+        files(),
+        NumberStyle::Machine,
+    )
+    .await
+    .unwrap();
+    assert_eq!(p.state, "invoiced");
+    // Finance finds it in its queue, with the invoice to verify.
+    app.account("tresorerie@test.org", octroi::domain::account::AccountRole::Finance, None).await;
+    let browser = crate::common::Browser::new(&app);
+    browser.sign_in("tresorerie@test.org", crate::common::PASSWORD).await;
+    let queue = browser.get("/purchases").await.text().await.unwrap();
+    assert!(queue.contains(&format!("/purchases/{}", p.id)) && queue.contains("Facturée"), "{queue}");
+    let p = app::purchases::fire(state, &finance, &p, "verify", "").await.unwrap();
+    let p = app::purchases::fire(state, &finance, &p, "pay", "Virement 1").await.unwrap();
+    assert_eq!(p.state, "paid");
+    // 910,00 $ + TPS 45,50 $ + TVQ 90,77 $ − remboursement 68,14 $ = 978,13 $.
+    let spends: Vec<(String, i64, Option<String>)> =
+        sqlx::query_as("SELECT kind, amount_cents, value_date FROM ledger_entries WHERE purchase_id = $1 ORDER BY id")
+            .bind(p.id)
+            .fetch_all(app.db().pool())
+            .await
+            .unwrap();
+    assert_eq!(spends, vec![("spend".to_string(), 97_813, Some(today.clone()))]);
+    assert_eq!(held(&app, &grant, "equipment").await, 0, "the hold is spent");
+    let room = app::purchases::rooms(state, grant.id, None).await.unwrap()[0];
+    assert_eq!((room.spent, room.held, room.available()), (m("978.13"), Money::ZERO, m("1421.87")));
+    assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
+    // The bank returns the transfer: the spend is reversed and the cost held again.
+    let p = app::purchases::fire(state, &finance, &p, "fail_payment", "Compte fermé").await.unwrap();
+    assert_eq!(p.state, "payment_failed");
+    assert_eq!(held(&app, &grant, "equipment").await, 97_813);
+    let room = app::purchases::rooms(state, grant.id, None).await.unwrap()[0];
+    assert_eq!((room.spent, room.available()), (Money::ZERO, m("1421.87")));
+    let p = app::purchases::fire(state, &finance, &p, "pay", "Virement 2").await.unwrap();
+    assert_eq!(p.state, "paid");
+    assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
+    // The same invoice number from the same vendor, on another purchase of the organism: refused.
+    let q = submitted(&app, &grant, request(&[(LineCategory::Software, 1, "100.00")])).await;
+    let q = app::purchases::fire(state, &officer(), &q, "approve", "").await.unwrap();
+    let q = app::purchases::fire(state, &member, &q, "order", "").await.unwrap();
+    let line = vec![ReceiptLine { position: 1, quantity: 1, serials: vec![] }];
+    let q = app::purchases::receive(state, &member, by, &q, line).await.unwrap();
+    let twice = RawInvoice { number: " F-1 ".into(), date: today.clone(), lines: vec![("1".into(), "100.00".into())] };
+    let again = app::purchases::submit_invoice(state, &member, by, &q, twice, files(), NumberStyle::Machine).await;
+    assert!(matches!(&again, Err(AppError::Invalid(e)) if e[0].field == "invoice_number"), "{again:?}");
+    app.stop().await;
+}
+
+/// An invoice above the tolerance goes back to the program officer, whose approval holds what the
+/// invoice costs and sends it on to finance.
+#[tokio::test]
+async fn an_invoice_above_the_tolerance_needs_a_new_approval_of_what_it_costs() {
+    use octroi::app::conversation::Upload;
+    use octroi::app::purchases::{InvoiceFiles, RawInvoice};
+    use octroi::domain::purchase::ReceiptLine;
+    let app = TestApp::spawn().await;
+    let state = &app.state;
+    let grant = app.grant_in(1, "active").await;
+    let (member, by) = member(&app, &grant).await;
+    let p = submitted(&app, &grant, request(&[(LineCategory::Equipment, 1, "900.00")])).await;
+    let p = app::purchases::fire(state, &officer(), &p, "approve", "").await.unwrap();
+    let p = app::purchases::fire(state, &member, &p, "order", "").await.unwrap();
+    let line = vec![ReceiptLine { position: 1, quantity: 1, serials: vec!["SN-9".into()] }];
+    let p = app::purchases::receive(state, &member, by, &p, line).await.unwrap();
+    let pdf = || vec![Upload { file_name: "f.pdf".into(), bytes: b"%PDF-1.4\n".to_vec() }];
+    let today = chrono::Utc::now().date_naive().to_string();
+    // 900,00 $ costs 967,39 $; 960,00 $ costs 1 031,88 $: 64,49 $ more, above 5 % (48,36 $).
+    let raw = RawInvoice { number: "A-7".into(), date: today, lines: vec![("1".into(), "960,00".into())] };
+    let files = InvoiceFiles { invoice: pdf(), proof: pdf() };
+    let p = app::purchases::submit_invoice(state, &member, by, &p, raw, files, octroi::domain::NumberStyle::French)
+        .await
+        .unwrap();
+    assert_eq!(p.state, "in_review");
+    assert_eq!(held(&app, &grant, "equipment").await, 96_739, "the hold stays until the new decision");
+    let p = app::purchases::fire(state, &officer(), &p, "approve", "").await.unwrap();
+    assert_eq!(p.state, "invoiced");
+    assert_eq!(held(&app, &grant, "equipment").await, 103_188);
+    assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
     app.stop().await;
 }

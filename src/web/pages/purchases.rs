@@ -514,11 +514,13 @@ pub async fn queue(
 ) -> Result<Response, Problem> {
     signed.caller.require(&state, Action::QueuePurchases, &Resource::Program)?;
     let page = work_page(&state, &signed, &headers, "/purchases", None).await?;
-    let queue = match signed.caller.user.role() {
-        crate::domain::account::AccountRole::Finance => PurchaseQueue::Pay,
-        _ => PurchaseQueue::Review,
+    // Finance verifies invoices and pays; program officers decide on requests.
+    let queues: &[PurchaseQueue] = match signed.caller.user.role() {
+        crate::domain::account::AccountRole::Finance => &[PurchaseQueue::Verify, PurchaseQueue::Pay],
+        _ => &[PurchaseQueue::Review],
     };
-    let states = state.purchase_workflow().queue(queue).to_vec();
+    let workflow = state.purchase_workflow();
+    let states: Vec<String> = queues.iter().flat_map(|q| workflow.queue(*q).to_vec()).collect();
     let mut rows = state.db.purchases_in(&states, 200).await?;
     // Never an organism the person works for or declared a conflict with (as the policies forbid).
     let caller = &signed.caller;
