@@ -95,7 +95,7 @@ fn step_mail(state: &AppState, to: &Recipient, grant: &Grant, p: &Purchase, even
         ("name", to.display_name.clone()),
         ("title", grant_title(grant, lang)),
         ("vendor", p.vendor_name.clone()),
-        ("amount", i18n::money(lang, p.cost)),
+        ("amount", i18n::money(lang, p.costs.cost)),
         ("link", format!("{}/purchases/{}", state.public_url, p.id)),
         ("reason", if reason.trim().is_empty() { "-".to_string() } else { reason.trim().to_string() }),
     ];
@@ -289,7 +289,7 @@ pub fn missing_fields(state: &AppState, p: &Purchase, e: &AppError) -> Option<Ve
     if !failed.contains(&Guard::PurchaseComplete) {
         return None;
     }
-    let needed = state.program.purchases.quotes_needed(p.price) as u64;
+    let needed = state.program.purchases.quotes_needed(p.costs.price) as u64;
     Some(
         missing
             .iter()

@@ -33,21 +33,9 @@ pub struct Purchase {
     pub vendor_gst: String,
     pub vendor_qst: String,
     pub justification: String,
-    #[sqlx(rename = "price_cents")]
-    pub price: Money,
-    #[sqlx(rename = "gst_cents")]
-    pub gst: Money,
-    #[sqlx(rename = "qst_cents")]
-    pub qst: Money,
-    #[sqlx(rename = "rebate_cents")]
-    pub rebate: Money,
-    /// What the purchase costs the bourse (the program's way with taxes), as last saved.
-    #[sqlx(rename = "cost_cents")]
-    pub cost: Money,
-    #[sqlx(rename = "equipment_cost_cents")]
-    pub equipment_cost: Money,
-    #[sqlx(rename = "software_cost_cents")]
-    pub software_cost: Money,
+    /// What the lines cost, as last saved.
+    #[sqlx(flatten)]
+    pub costs: Costs,
     pub created_by: UserId,
     pub created_at: String,
     pub updated_at: String,
@@ -69,19 +57,74 @@ impl Purchase {
             lines: self.lines.clone(),
         }
     }
+}
 
-    /// What the bourse pays, by category, as saved.
-    pub fn cost_by_category(&self) -> Vec<(LineCategory, Money)> {
+/// What a request or an invoice costs, as stored: the price before taxes, each tax on the total, the
+/// rebate, and what the bourse pays (the program's setting), in all and per category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::FromRow)]
+pub struct Costs {
+    #[sqlx(rename = "price_cents")]
+    pub price: Money,
+    #[sqlx(rename = "gst_cents")]
+    pub gst: Money,
+    #[sqlx(rename = "qst_cents")]
+    pub qst: Money,
+    #[sqlx(rename = "rebate_cents")]
+    pub rebate: Money,
+    /// What the bourse pays.
+    #[sqlx(rename = "cost_cents")]
+    pub cost: Money,
+    #[sqlx(rename = "equipment_cost_cents")]
+    pub equipment_cost: Money,
+    #[sqlx(rename = "software_cost_cents")]
+    pub software_cost: Money,
+}
+
+impl Costs {
+    pub fn of(cost: &purchase::Cost) -> Costs {
+        Costs {
+            price: cost.taxes.price,
+            gst: cost.taxes.gst,
+            qst: cost.taxes.qst,
+            rebate: cost.rebate.total(),
+            cost: cost.to_bourse(),
+            equipment_cost: cost.of_category(LineCategory::Equipment),
+            software_cost: cost.of_category(LineCategory::Software),
+        }
+    }
+
+    /// What the bourse pays, by category (those with an amount).
+    pub fn by_category(&self) -> Vec<(LineCategory, Money)> {
         [(LineCategory::Equipment, self.equipment_cost), (LineCategory::Software, self.software_cost)]
             .into_iter()
             .filter(|(_, m)| *m > Money::ZERO)
             .collect()
     }
+
+    /// The seven columns, in the order of [`COST_COLUMNS`].
+    fn values(&self) -> [i64; 7] {
+        [self.price, self.gst, self.qst, self.rebate, self.cost, self.equipment_cost, self.software_cost]
+            .map(|m| m.cents())
+    }
 }
+
+const COST_COLUMNS: &str =
+    "price_cents, gst_cents, qst_cents, rebate_cents, cost_cents, equipment_cost_cents, software_cost_cents";
 
 const COLUMNS: &str = "id, grant_id, organism_id, state, version, vendor_name, vendor_gst, vendor_qst, justification, \
     price_cents, gst_cents, qst_cents, rebate_cents, cost_cents, equipment_cost_cents, software_cost_cents, \
     created_by, created_at, updated_at, state_entered_at, ordered_at";
+
+/// Binds the seven cost columns in order.
+fn bind_costs<'q>(
+    mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    costs: &Costs,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for cents in costs.values() {
+        query = query.bind(cents);
+    }
+    query
+}
 
 /// How the program pays for purchases, as the storage needs it.
 #[derive(Debug, Clone)]
@@ -161,39 +204,17 @@ pub struct Invoice {
     pub id: i64,
     pub number: String,
     pub invoice_date: String,
-    #[sqlx(rename = "price_cents")]
-    pub price: Money,
-    #[sqlx(rename = "gst_cents")]
-    pub gst: Money,
-    #[sqlx(rename = "qst_cents")]
-    pub qst: Money,
-    #[sqlx(rename = "rebate_cents")]
-    pub rebate: Money,
-    #[sqlx(rename = "cost_cents")]
-    pub cost: Money,
-    #[sqlx(rename = "equipment_cost_cents")]
-    pub equipment_cost: Money,
-    #[sqlx(rename = "software_cost_cents")]
-    pub software_cost: Money,
+    #[sqlx(flatten)]
+    pub costs: Costs,
     pub submitted_at: String,
-}
-
-impl Invoice {
-    pub fn cost_by_category(&self) -> Vec<(LineCategory, Money)> {
-        [(LineCategory::Equipment, self.equipment_cost), (LineCategory::Software, self.software_cost)]
-            .into_iter()
-            .filter(|(_, m)| *m > Money::ZERO)
-            .collect()
-    }
 }
 
 /// The purchase's invoice in effect (the last one not refused), if any.
 pub async fn invoice_in(conn: &mut AnyConnection, id: PurchaseId) -> Result<Option<Invoice>> {
-    Ok(sqlx::query_as(
-        "SELECT id, number, invoice_date, price_cents, gst_cents, qst_cents, rebate_cents, cost_cents,
-           equipment_cost_cents, software_cost_cents, submitted_at
-         FROM purchase_invoices WHERE purchase_id = $1 AND refused_at IS NULL ORDER BY id DESC LIMIT 1",
-    )
+    Ok(sqlx::query_as(&format!(
+        "SELECT id, number, invoice_date, {COST_COLUMNS}, submitted_at
+             FROM purchase_invoices WHERE purchase_id = $1 AND refused_at IS NULL ORDER BY id DESC LIMIT 1"
+    ))
     .bind(id)
     .fetch_optional(conn)
     .await?)
@@ -257,8 +278,7 @@ pub async fn purchase_in(conn: &mut AnyConnection, id: PurchaseId) -> Result<Pur
 
 /// Writes the request's vendor, lines and costs on the purchase (its lines replaced).
 async fn write_request(conn: &mut AnyConnection, id: PurchaseId, request: &Request, pays: BoursePays) -> Result<()> {
-    let cost = request.cost(pays);
-    sqlx::query(
+    let query = sqlx::query(
         "UPDATE purchases SET vendor_name = $1, vendor_gst = $2, vendor_qst = $3, justification = $4,
            price_cents = $5, gst_cents = $6, qst_cents = $7, rebate_cents = $8, cost_cents = $9,
            equipment_cost_cents = $10, software_cost_cents = $11, updated_at = $12
@@ -267,18 +287,8 @@ async fn write_request(conn: &mut AnyConnection, id: PurchaseId, request: &Reque
     .bind(&request.vendor.name)
     .bind(&request.vendor.gst_number)
     .bind(&request.vendor.qst_number)
-    .bind(&request.justification)
-    .bind(cost.taxes.price.cents())
-    .bind(cost.taxes.gst.cents())
-    .bind(cost.taxes.qst.cents())
-    .bind(cost.rebate.total().cents())
-    .bind(cost.to_bourse().cents())
-    .bind(cost.of_category(LineCategory::Equipment).cents())
-    .bind(cost.of_category(LineCategory::Software).cents())
-    .bind(now())
-    .bind(id)
-    .execute(&mut *conn)
-    .await?;
+    .bind(&request.justification);
+    bind_costs(query, &Costs::of(&request.cost(pays))).bind(now()).bind(id).execute(&mut *conn).await?;
     sqlx::query("DELETE FROM purchase_lines WHERE purchase_id = $1").bind(id).execute(&mut *conn).await?;
     for (position, line) in (1i64..).zip(&request.lines) {
         sqlx::query(
@@ -446,29 +456,20 @@ async fn record_invoice(
     if input.date.as_str() > today || input.date < awarded_day {
         return Err(StorageError::InvoiceDate { awarded: awarded_day });
     }
-    let inserted: std::result::Result<i64, sqlx::Error> = sqlx::query_scalar(
-        "INSERT INTO purchase_invoices (purchase_id, organism_id, vendor_key, number, invoice_date, price_cents, gst_cents,
-           qst_cents, rebate_cents, cost_cents, equipment_cost_cents, software_cost_cents, submitted_by, submitted_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
-    )
-    .bind(p.id)
-    .bind(p.organism_id)
-    .bind(vendor_key(&p.vendor_name))
-    .bind(input.number.trim())
-    .bind(&input.date)
-    .bind(cost.taxes.price.cents())
-    .bind(cost.taxes.gst.cents())
-    .bind(cost.taxes.qst.cents())
-    .bind(cost.rebate.total().cents())
-    .bind(cost.to_bourse().cents())
-    .bind(cost.of_category(LineCategory::Equipment).cents())
-    .bind(cost.of_category(LineCategory::Software).cents())
-    .bind(input.by)
-    .bind(at)
-    .fetch_one(&mut **tx)
-    .await;
-    let invoice = match inserted {
-        Ok(id) => id,
+    let sql = format!(
+        "INSERT INTO purchase_invoices (purchase_id, organism_id, vendor_key, number, invoice_date, {COST_COLUMNS},
+           submitted_by, submitted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id"
+    );
+    let query = sqlx::query(&sql)
+        .bind(p.id)
+        .bind(p.organism_id)
+        .bind(vendor_key(&p.vendor_name))
+        .bind(input.number.trim())
+        .bind(&input.date);
+    let inserted = bind_costs(query, &Costs::of(cost)).bind(input.by).bind(at).fetch_one(&mut **tx).await;
+    let invoice: i64 = match inserted {
+        Ok(row) => sqlx::Row::try_get(&row, 0)?,
         Err(e) if super::is_unique_violation(&e) => return Err(StorageError::DuplicateInvoice),
         Err(e) => return Err(e.into()),
     };
@@ -509,7 +510,7 @@ async fn pay(
         idempotency_key: None,
         purchase: Some((p.id, invoice.invoice_date.clone())),
     };
-    for (category, amount) in invoice.cost_by_category() {
+    for (category, amount) in invoice.costs.by_category() {
         let payers = rules.payers.get(category.as_str()).cloned().unwrap_or_default();
         let commitments: Vec<(EntryId, String, String)> = sqlx::query_as(
             "SELECT e.id, e.envelope_code, e.fiscal_year FROM ledger_entries e
@@ -581,7 +582,7 @@ async fn reverse_payment(
         let mut book = book_for(tx, backend, &envelope, &fy, Some(commitment)).await?;
         append(tx, &mut book, &Operation::Reverse { entry: spend }, &context).await?;
     }
-    hold(tx, p, &invoice.cost_by_category(), actor, at).await
+    hold(tx, p, &invoice.costs.by_category(), actor, at).await
 }
 
 /// Fires a workflow event on a purchase inside the caller's write transaction: the engine decides from the
@@ -630,7 +631,7 @@ pub async fn fire(
         ordered: p.ordered_at.is_some(),
         fully_received,
         approved: Money::from_cents(approved),
-        invoiced: new_invoice_cost.as_ref().map(purchase::Cost::to_bourse).or(recorded.as_ref().map(|i| i.cost)),
+        invoiced: new_invoice_cost.as_ref().map(purchase::Cost::to_bourse).or(recorded.as_ref().map(|i| i.costs.cost)),
         tolerance: rules.tolerance,
     };
     let step = workflow.fire(&p.state, &firing.event, actor.role, |g, _| facts.holds(g)).map_err(|error| {
@@ -651,7 +652,7 @@ pub async fn fire(
         match effect {
             Effect::PlaceHold => {
                 // An invoice above the tolerance is approved for what it costs; a request for its estimate.
-                let asked = recorded.as_ref().map_or_else(|| p.cost_by_category(), Invoice::cost_by_category);
+                let asked = recorded.as_ref().map_or(p.costs, |i| i.costs).by_category();
                 place_hold(tx, backend, &p, &asked, actor, &at).await?
             }
             Effect::LiftHold => settle_holds(tx, &p, "lift", actor, &at).await?,

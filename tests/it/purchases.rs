@@ -84,8 +84,9 @@ async fn taxes_are_on_the_invoice_total_and_the_bourse_pays_net_of_the_rebate() 
         (LineCategory::Software, 1, "33.33"),
     ]);
     let p = app::purchases::start(&app.state, by, &grant, r).await.unwrap();
-    assert_eq!((p.price, p.gst, p.qst, p.rebate), (m("99.99"), m("5.00"), m("9.97"), m("7.49")));
-    assert_eq!((p.cost, p.equipment_cost, p.software_cost), (m("107.47"), m("71.65"), m("35.82")));
+    let c = p.costs;
+    assert_eq!((c.price, c.gst, c.qst, c.rebate), (m("99.99"), m("5.00"), m("9.97"), m("7.49")));
+    assert_eq!((c.cost, c.equipment_cost, c.software_cost), (m("107.47"), m("71.65"), m("35.82")));
     app.stop().await;
 }
 
@@ -112,7 +113,7 @@ async fn sixty_four_concurrent_approvals_hold_exactly_what_fits() {
     for _ in 0..64 {
         purchases.push(submitted(&app, &grant, request(&[(LineCategory::Equipment, 1, "100.00")])).await);
     }
-    assert_eq!(purchases[0].cost, m("107.49"));
+    assert_eq!(purchases[0].costs.cost, m("107.49"));
     let mut tasks = Vec::new();
     for p in purchases {
         let app = app.clone();
@@ -251,7 +252,7 @@ proptest! {
             let state = &app.state;
             let mut model = Model::default();
             let mut ids: Vec<PurchaseId> = Vec::new();
-            let cost = |p: &Purchase| (p.equipment_cost.cents(), p.software_cost.cents());
+            let cost = |p: &Purchase| (p.costs.equipment_cost.cents(), p.costs.software_cost.cents());
             let lines = |e: i64, s: i64| {
                 let (e, s) = (format!("{e}.00"), format!("{s}.00"));
                 let mut l = vec![(LineCategory::Equipment, 1, e.clone()), (LineCategory::Software, 1, s.clone())];
@@ -432,7 +433,7 @@ async fn a_member_requests_a_laptop_on_the_web_and_the_officer_approves_it() {
     let html = r.text().await.unwrap();
     assert!(html.contains("Pourquoi cet achat") && html.contains("joignez au moins 2 soumissions"), "{html}");
     let p = app.db().purchase(id).await.unwrap();
-    assert_eq!((p.state.as_str(), p.price), ("draft", m("1299.99")));
+    assert_eq!((p.state.as_str(), p.costs.price), ("draft", m("1299.99")));
     // Quotes: a program named devis.pdf is refused, two PDFs are attached.
     let docs = format!("/purchases/{id}/documents");
     let r = member.post_files(&docs, &csrf, &[], &[("documents", "devis.pdf", b"#!/bin/sh\nrm -rf /\n")]).await;

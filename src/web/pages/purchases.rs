@@ -419,7 +419,7 @@ async fn show_page(state: &AppState, signed: &SignedIn, headers: &HeaderMap, p: 
     // purchase's own hold (an amended one keeps it until then), beside what it asks.
     let deciding = workflow.queue(PurchaseQueue::Review).contains(&p.state);
     let rooms = usecase::rooms(state, p.grant_id, deciding.then_some(p.id)).await?;
-    let asked = if deciding { p.cost_by_category() } else { Vec::new() };
+    let asked = if deciding { p.costs.by_category() } else { Vec::new() };
     let p_id = p.id;
     let history = state.db.purchase_history(p.id).await?;
     let history = if role.is_staff() { history } else { crate::app::grants::hide_staff(history, page.lang) };
