@@ -265,6 +265,41 @@ mod tests {
         }
     }
 
+    /// Every state and event of the shipped workflows has its name in both languages, every purchase
+    /// event its button, and every announced step its e-mail: a workflow file changed without its
+    /// words fails here, not in front of a person.
+    #[test]
+    fn every_workflow_state_event_and_announcement_has_its_words() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("workflows");
+        let workflows = crate::domain::workflow::load_dir(&dir).unwrap();
+        let mut missing = Vec::new();
+        for (lang, source) in [(Language::Fr, FR_CA), (Language::En, EN_CA)] {
+            let ids = message_ids(source);
+            let mut need = |id: String| {
+                if !ids.contains(&id) {
+                    missing.push(format!("{lang:?}: {id}"));
+                }
+            };
+            for w in workflows.values() {
+                w.states.iter().for_each(|s| need(format!("state-{s}")));
+                let mail = if w.name == "grant" { "mail-step" } else { "mail-purchase" };
+                for t in &w.transitions {
+                    need(format!("event-{}", t.event));
+                    if w.name == "purchase" && !t.effects.iter().any(|e| e.takes_command()) {
+                        need(format!("purchase-do-{}", t.event));
+                    }
+                    if t.announce {
+                        need(format!("{mail}-{}-subject", t.event));
+                        need(format!("{mail}-{}-body", t.event));
+                    }
+                }
+            }
+        }
+        missing.sort();
+        missing.dedup();
+        assert!(missing.is_empty(), "{missing:#?}");
+    }
+
     #[test]
     fn money_hours_and_dates_follow_each_locale() {
         let m = Money::parse("1234.56").unwrap();
