@@ -273,21 +273,7 @@ async fn lines(conn: &mut AnyConnection, grant_id: GrantId) -> Result<Vec<Line>>
 
 /// Replaces a grant's lines with the application's.
 async fn write_lines(conn: &mut AnyConnection, grant_id: GrantId, application: &Application) -> Result<Vec<Line>> {
-    sqlx::query("DELETE FROM grant_lines WHERE grant_id = $1").bind(grant_id).execute(&mut *conn).await?;
-    for (position, line) in (1i64..).zip(&application.lines) {
-        sqlx::query(
-            "INSERT INTO grant_lines (grant_id, position, category, description, quantity, unit_price_cents)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(grant_id)
-        .bind(position)
-        .bind(line.category.as_str())
-        .bind(&line.description)
-        .bind(line.quantity)
-        .bind(line.unit_price.cents())
-        .execute(&mut *conn)
-        .await?;
-    }
+    super::replace_lines(conn, "grant_lines", "grant_id", grant_id.get(), &application.lines).await?;
     Ok(application.lines.clone())
 }
 

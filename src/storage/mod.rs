@@ -224,6 +224,34 @@ impl StorageError {
     }
 }
 
+/// Replaces a record's lines (an application's, a purchase's) in `table`, whose `key` column names the
+/// record: category, description, quantity and unit price, by position from 1.
+pub(crate) async fn replace_lines(
+    conn: &mut sqlx::AnyConnection,
+    table: &str,
+    key: &str,
+    id: i64,
+    lines: &[crate::domain::grant::Line],
+) -> Result<()> {
+    sqlx::query(&format!("DELETE FROM {table} WHERE {key} = $1")).bind(id).execute(&mut *conn).await?;
+    let insert = format!(
+        "INSERT INTO {table} ({key}, position, category, description, quantity, unit_price_cents)
+         VALUES ($1, $2, $3, $4, $5, $6)"
+    );
+    for (position, line) in (1i64..).zip(lines) {
+        sqlx::query(&insert)
+            .bind(id)
+            .bind(position)
+            .bind(line.category.as_str())
+            .bind(&line.description)
+            .bind(line.quantity)
+            .bind(line.unit_price.cents())
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// The application's database.
 #[derive(Clone, Debug)]
 pub struct Db {

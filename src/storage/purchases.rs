@@ -289,22 +289,7 @@ async fn write_request(conn: &mut AnyConnection, id: PurchaseId, request: &Reque
     .bind(&request.vendor.qst_number)
     .bind(&request.justification);
     bind_costs(query, &Costs::of(&request.cost(pays))).bind(now()).bind(id).execute(&mut *conn).await?;
-    sqlx::query("DELETE FROM purchase_lines WHERE purchase_id = $1").bind(id).execute(&mut *conn).await?;
-    for (position, line) in (1i64..).zip(&request.lines) {
-        sqlx::query(
-            "INSERT INTO purchase_lines (purchase_id, position, category, description, quantity, unit_price_cents)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(id)
-        .bind(position)
-        .bind(line.category.as_str())
-        .bind(&line.description)
-        .bind(line.quantity)
-        .bind(line.unit_price.cents())
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
+    super::replace_lines(conn, "purchase_lines", "purchase_id", id.get(), &request.lines).await
 }
 
 /// Locks a grant's row for the rest of the transaction (PostgreSQL; SQLite has one writer at a time), so
