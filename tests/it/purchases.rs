@@ -674,6 +674,11 @@ async fn a_purchase_is_received_invoiced_verified_paid_and_its_payment_can_fail(
     let p = app::purchases::fire(state, &finance, &p, "pay", "Virement 2").await.unwrap();
     assert_eq!(p.state, "paid");
     assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
+    // An invoice changed behind octroi's back no longer matches what the ledger paid: verify says so.
+    sqlx::query("UPDATE purchase_invoices SET cost_cents = cost_cents + 1").execute(app.db().pool()).await.unwrap();
+    let problems = app.db().ledger_verify_against(&state.program).await.unwrap();
+    assert_eq!(problems, vec![format!("purchase {}: spent 978.13, its invoice costs 978.14", p.id)]);
+    sqlx::query("UPDATE purchase_invoices SET cost_cents = cost_cents - 1").execute(app.db().pool()).await.unwrap();
     // The same invoice number from the same vendor, on another purchase of the organism: refused.
     let q = submitted(&app, &grant, request(&[(LineCategory::Software, 1, "100.00")])).await;
     let q = app::purchases::fire(state, &officer(), &q, "approve", "").await.unwrap();
