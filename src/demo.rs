@@ -352,7 +352,7 @@ async fn purchases(state: &AppState, grant: &Grant, member: UserId, applicant: &
     for (vendor, why, lines, approve) in requests {
         let request =
             Request { vendor: Vendor { name: vendor.into(), ..Default::default() }, justification: why.into(), lines };
-        let p = app::purchases::start(state, member, grant, request).await.map_err(fail)?;
+        let p = app::purchases::start(state, applicant, member, grant, request).await.map_err(fail)?;
         let submit = state.purchase_workflow().event(crate::domain::workflow::PurchaseUse::Submit).to_string();
         let p = app::purchases::fire(state, applicant, &p, &submit, "").await.map_err(fail)?;
         if approve {

@@ -72,8 +72,28 @@ pub fn may_spend(state: &AppState, grant: &Grant) -> bool {
     state.grant_workflow().queue(Queue::Spending).contains(&grant.state)
 }
 
+/// Only who may send a request (the purchase workflow's role for `submit`: the organism's members)
+/// drafts one, changes it and attaches its quotes; staff are refused as the workflow refuses them.
+fn require_requester(state: &AppState, actor: &Actor) -> Result<(), AppError> {
+    let workflow = state.purchase_workflow();
+    let submit = workflow.event(PurchaseUse::Submit);
+    match workflow.fire(&workflow.initial, submit, actor.role, |_, _| true) {
+        Err(error @ FireError::RoleNotPermitted { .. }) => {
+            Err(StorageError::Refused { error, missing: Vec::new() }.into())
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Starts a purchase request on an active grant, as a draft.
-pub async fn start(state: &AppState, by: UserId, grant: &Grant, request: Request) -> Result<Purchase, AppError> {
+pub async fn start(
+    state: &AppState,
+    actor: &Actor,
+    by: UserId,
+    grant: &Grant,
+    request: Request,
+) -> Result<Purchase, AppError> {
+    require_requester(state, actor)?;
     if !may_spend(state, grant) {
         return Err(AppError::refused("grant-not-active", Refusal::Conflict));
     }
@@ -84,7 +104,14 @@ pub async fn start(state: &AppState, by: UserId, grant: &Grant, request: Request
 }
 
 /// Saves a request's vendor and lines while the member may still change them, at the version they saw.
-pub async fn save(state: &AppState, id: PurchaseId, version: i64, request: Request) -> Result<Purchase, AppError> {
+pub async fn save(
+    state: &AppState,
+    actor: &Actor,
+    id: PurchaseId,
+    version: i64,
+    request: Request,
+) -> Result<Purchase, AppError> {
+    require_requester(state, actor)?;
     Ok(state.db.update_purchase(id, version, request, state.purchase_workflow(), state.program.purchases.taxes).await?)
 }
 
@@ -311,11 +338,13 @@ pub fn missing_fields(state: &AppState, p: &Purchase, e: &AppError) -> Option<Ve
 /// in the purchase's documents: nothing is ever overwritten.
 pub async fn attach_quotes(
     state: &AppState,
+    actor: &Actor,
     by: UserId,
     p: &Purchase,
     uploads: Vec<crate::app::conversation::Upload>,
 ) -> Result<(), AppError> {
     use crate::app::conversation::{FILES_MAX, store};
+    require_requester(state, actor)?;
     if !state.purchase_workflow().is_editable(&p.state) {
         return Err(AppError::refused("purchase-not-editable", Refusal::Conflict));
     }

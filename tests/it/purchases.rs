@@ -57,7 +57,7 @@ async fn member(app: &TestApp, grant: &Grant) -> (Actor, octroi::domain::UserId)
 /// A submitted request on an active grant.
 async fn submitted(app: &TestApp, grant: &Grant, r: Request) -> Purchase {
     let (member, id) = member(app, grant).await;
-    let p = app::purchases::start(&app.state, id, grant, r).await.unwrap();
+    let p = app::purchases::start(&app.state, &member, id, grant, r).await.unwrap();
     app::purchases::fire(&app.state, &member, &p, "submit", "").await.unwrap()
 }
 
@@ -77,13 +77,13 @@ async fn held(app: &TestApp, grant: &Grant, category: &str) -> i64 {
 async fn taxes_are_on_the_invoice_total_and_the_bourse_pays_net_of_the_rebate() {
     let app = TestApp::spawn().await;
     let grant = app.grant_in(1, "active").await;
-    let (_, by) = member(&app, &grant).await;
+    let (actor, by) = member(&app, &grant).await;
     let r = request(&[
         (LineCategory::Equipment, 1, "33.33"),
         (LineCategory::Equipment, 1, "33.33"),
         (LineCategory::Software, 1, "33.33"),
     ]);
-    let p = app::purchases::start(&app.state, by, &grant, r).await.unwrap();
+    let p = app::purchases::start(&app.state, &actor, by, &grant, r).await.unwrap();
     let c = p.costs;
     assert_eq!((c.price, c.gst, c.qst, c.rebate), (m("99.99"), m("5.00"), m("9.97"), m("7.49")));
     assert_eq!((c.cost, c.equipment_cost, c.software_cost), (m("107.47"), m("71.65"), m("35.82")));
@@ -95,8 +95,8 @@ async fn taxes_are_on_the_invoice_total_and_the_bourse_pays_net_of_the_rebate() 
 async fn a_purchase_needs_an_active_grant() {
     let app = TestApp::spawn().await;
     let grant = app.grant_in(1, "approved").await;
-    let (_, by) = member(&app, &grant).await;
-    let refused = app::purchases::start(&app.state, by, &grant, request(&[])).await.unwrap_err();
+    let (actor, by) = member(&app, &grant).await;
+    let refused = app::purchases::start(&app.state, &actor, by, &grant, request(&[])).await.unwrap_err();
     assert!(matches!(refused, AppError::Refused { code: "grant-not-active", .. }), "{refused:?}");
     app.stop().await;
 }
@@ -299,7 +299,7 @@ proptest! {
                                 let l: Vec<(LineCategory, i64, &str)> = l.iter().map(|(c, q, pr)| (*c, *q, pr.as_str())).collect();
                                 if p.state != "approved" || l.is_empty() { continue; }
                                 p = app::purchases::fire(state, &member, &p, "amend", "Le prix a changé.").await.unwrap();
-                                p = app::purchases::save(state, p.id, p.version, request(&l)).await.unwrap();
+                                p = app::purchases::save(state, &member, p.id, p.version, request(&l)).await.unwrap();
                                 p = app::purchases::fire(state, &member, &p, "submit", "").await.unwrap();
                                 ("approve", officer())
                             }
@@ -497,8 +497,14 @@ async fn a_member_requests_a_laptop_on_the_web_and_the_officer_approves_it() {
     // A second laptop (1 021,13 $ with its taxes) does not fit in what is left (1 002,68 $): refused with
     // the figures.
     let (member_actor, by) = member_of(&app, &grant).await;
-    let second =
-        app::purchases::start(&app.state, by, &grant, request(&[(LineCategory::Equipment, 1, "950.00")])).await;
+    let second = app::purchases::start(
+        &app.state,
+        &member_actor,
+        by,
+        &grant,
+        request(&[(LineCategory::Equipment, 1, "950.00")]),
+    )
+    .await;
     let second = app::purchases::fire(&app.state, &member_actor, &second.unwrap(), "submit", "").await.unwrap();
     let v = second.version.to_string();
     let r = officer
@@ -721,5 +727,20 @@ async fn an_invoice_above_the_tolerance_needs_a_new_approval_of_what_it_costs() 
     assert_eq!(p.state, "invoiced");
     assert_eq!(held(&app, &grant, "equipment").await, 103_188);
     assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
+    app.stop().await;
+}
+
+/// Staff cannot draft or change a member's request, whichever door they use: the use case asks the
+/// workflow who may send one.
+#[tokio::test]
+async fn staff_do_not_draft_purchase_requests() {
+    let app = TestApp::spawn().await;
+    let grant = app.grant_in(1, "active").await;
+    let refused = app::purchases::start(&app.state, &officer(), octroi::domain::UserId(1), &grant, request(&[])).await;
+    assert!(matches!(refused, Err(AppError::Storage(StorageError::Refused { .. }))), "{refused:?}");
+    let officer_token = app.token("program_officer").await;
+    let r =
+        app.post_as(&officer_token, &format!("/api/v1/grants/{}/purchases", grant.id), &serde_json::json!({})).await;
+    assert_eq!(r.status(), 403);
     app.stop().await;
 }

@@ -127,10 +127,7 @@ pub async fn start(
     Path(id): Path<GrantId>,
 ) -> Result<Response, Problem> {
     let grant = signed.caller.grant(&state, id, Action::PurchaseAct).await?;
-    if signed.caller.user.role().is_staff() {
-        return Err(Problem::Forbidden);
-    }
-    let p = usecase::start(&state, signed.caller.user.id, &grant, Default::default()).await?;
+    let p = usecase::start(&state, &signed.caller.actor(), signed.caller.user.id, &grant, Default::default()).await?;
     Ok(Redirect::to(&format!("/purchases/{}/edit", p.id)).into_response())
 }
 
@@ -282,7 +279,7 @@ pub async fn edit(
     let Some(request) = raw.convert(&mut f) else {
         return again(&state, StatusCode::UNPROCESSABLE_ENTITY, f.into_errors(), p, raw).await;
     };
-    let saved = match usecase::save(&state, id, version, request).await {
+    let saved = match usecase::save(&state, &signed.caller.actor(), id, version, request).await {
         Ok(saved) => saved,
         Err(AppError::Storage(StorageError::VersionConflict { .. })) => {
             let conflict = FieldError { field: "form".into(), problem: FieldProblem::Conflict };
@@ -337,7 +334,7 @@ pub async fn attach(
             uploads.push(crate::app::conversation::Upload { file_name, bytes });
         }
     }
-    match usecase::attach_quotes(&state, signed.caller.user.id, &p, uploads).await {
+    match usecase::attach_quotes(&state, &signed.caller.actor(), signed.caller.user.id, &p, uploads).await {
         Ok(()) => Ok(Redirect::to(&format!("/purchases/{id}/edit?attached=1#quotes")).into_response()),
         Err(e) => {
             let problem = Problem::from(e);
