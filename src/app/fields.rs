@@ -92,6 +92,10 @@ pub enum FieldProblem {
     },
     /// Not a date written `2026-11-30`.
     Date,
+    /// A return gives back more than the purchase spent in its category.
+    ReturnTooLarge {
+        spent: crate::domain::Money,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,6 +142,7 @@ impl FieldProblem {
             FieldProblem::Serials { .. } => "serials-needed",
             FieldProblem::DuplicateInvoice => "duplicate-invoice",
             FieldProblem::InvoiceDate { .. } => "invoice-date",
+            FieldProblem::ReturnTooLarge { .. } => "return-too-large",
             FieldProblem::Date => "invalid-date",
         }
     }
@@ -226,6 +231,9 @@ impl FieldProblem {
                 i18n::t_args(lang, "problem-invoice-date", &[("award_day", awarded.clone())])
             }
             FieldProblem::Date => i18n::t(lang, "problem-invalid-date"),
+            FieldProblem::ReturnTooLarge { spent } => {
+                i18n::t_args(lang, "problem-return-too-large", &[("spent", i18n::money(lang, *spent))])
+            }
         }
     }
 }
@@ -451,6 +459,7 @@ mod tests {
             FieldProblem::DuplicateInvoice,
             FieldProblem::InvoiceDate { awarded: "2026-11-01".into() },
             FieldProblem::Date,
+            FieldProblem::ReturnTooLarge { spent: crate::domain::Money::from_cents(97_813) },
         ];
         for p in &all {
             match p {
@@ -484,7 +493,8 @@ mod tests {
                 | FieldProblem::Serials { .. }
                 | FieldProblem::DuplicateInvoice
                 | FieldProblem::InvoiceDate { .. }
-                | FieldProblem::Date => {}
+                | FieldProblem::Date
+                | FieldProblem::ReturnTooLarge { .. } => {}
             }
         }
         all

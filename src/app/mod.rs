@@ -11,6 +11,7 @@ pub mod error;
 pub mod fields;
 pub mod finance;
 pub mod grants;
+pub mod payments;
 pub mod purchases;
 pub mod review;
 

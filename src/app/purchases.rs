@@ -72,17 +72,21 @@ pub fn may_spend(state: &AppState, grant: &Grant) -> bool {
     state.grant_workflow().queue(Queue::Spending).contains(&grant.state)
 }
 
-/// Only who may send a request (the purchase workflow's role for `submit`: the organism's members)
-/// drafts one, changes it and attaches its quotes; staff are refused as the workflow refuses them.
-fn require_requester(state: &AppState, actor: &Actor) -> Result<(), AppError> {
+/// Refused as the workflow refuses it when the actor's role may not fire `event` from `from`.
+pub(crate) fn require_role(state: &AppState, actor: &Actor, from: &str, event: PurchaseUse) -> Result<(), AppError> {
     let workflow = state.purchase_workflow();
-    let submit = workflow.event(PurchaseUse::Submit);
-    match workflow.fire(&workflow.initial, submit, actor.role, |_, _| true) {
+    match workflow.fire(from, workflow.event(event), actor.role, |_, _| true) {
         Err(error @ FireError::RoleNotPermitted { .. }) => {
             Err(StorageError::Refused { error, missing: Vec::new() }.into())
         }
         _ => Ok(()),
     }
+}
+
+/// Only who may send a request (the purchase workflow's role for `submit`: the organism's members)
+/// drafts one, changes it and attaches its quotes; staff are refused as the workflow refuses them.
+fn require_requester(state: &AppState, actor: &Actor) -> Result<(), AppError> {
+    require_role(state, actor, &state.purchase_workflow().initial, PurchaseUse::Submit)
 }
 
 /// Starts a purchase request on an active grant, as a draft.
@@ -116,7 +120,14 @@ pub async fn save(
 }
 
 /// The message announcing `event` on a purchase to one member of its organism.
-fn step_mail(state: &AppState, to: &Recipient, grant: &Grant, p: &Purchase, event: &str, reason: &str) -> Mail {
+pub(crate) fn step_mail(
+    state: &AppState,
+    to: &Recipient,
+    grant: &Grant,
+    p: &Purchase,
+    event: &str,
+    reason: &str,
+) -> Mail {
     let lang = to.language();
     let args = [
         ("name", to.display_name.clone()),
@@ -297,6 +308,67 @@ pub async fn submit_invoice(
         }
         Err(AppError::Storage(StorageError::InvoiceDate { awarded })) => {
             Err(Fields::field_error("invoice_date", FieldProblem::InvoiceDate { awarded }))
+        }
+        other => other,
+    }
+}
+
+/// A credit note as typed: its number, the category of what went back, its amount before taxes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawReturn {
+    pub number: String,
+    pub category: String,
+    pub amount: String,
+}
+
+/// What a credit note is attached as.
+pub const CREDIT_NOTE: &str = "credit_note";
+
+/// A return to the vendor after payment: the credit note (number, category, amount before taxes, its
+/// file) gives back to the bourse what it costs as the program pays, taken off the purchase's spends;
+/// never more than was spent in that category (the field says how much was). The reason is required.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_return(
+    state: &AppState,
+    actor: &Actor,
+    by: UserId,
+    p: &Purchase,
+    raw: RawReturn,
+    files: Vec<crate::app::conversation::Upload>,
+    reason: &str,
+    numbers: NumberStyle,
+) -> Result<Purchase, AppError> {
+    use crate::app::conversation::store;
+    use crate::domain::grant::LineCategory;
+    let mut f = Fields::with_numbers(numbers);
+    let number = f.required_line("credit_note_number", raw.number.clone());
+    f.at_most("credit_note_number", &number, 60);
+    let category = LineCategory::ALL.iter().copied().find(|c| c.as_str() == raw.category.trim());
+    if category.is_none() {
+        f.add("return_category", FieldProblem::Choice);
+    }
+    let price = f.money("return_amount", &raw.amount);
+    if price.is_some_and(|m| m <= crate::domain::Money::ZERO) {
+        f.add("return_amount", FieldProblem::OutOfRange);
+    }
+    let files: Vec<_> = files.into_iter().filter(|u| !(u.file_name.is_empty() && u.bytes.is_empty())).collect();
+    if files.is_empty() {
+        f.add("credit_note_file", FieldProblem::Required);
+    }
+    let event = state.purchase_workflow().event(PurchaseUse::RecordReturn).to_string();
+    check_reason(&mut f, state.purchase_workflow(), &event, reason);
+    let (Some(category), Some(price)) = (category, price) else { return Err(f.into_error()) };
+    if !f.is_empty() {
+        return Err(f.into_error());
+    }
+    let documents = store(state, &mut f, CREDIT_NOTE, Some(p.id), by, files).await;
+    if !f.is_empty() {
+        return Err(f.into_error());
+    }
+    let input = purchases::ReturnInput { by, number, category, price, documents };
+    match fire_with(state, actor, p, &event, reason, Some(Command::Return(Box::new(input)))).await {
+        Err(AppError::Storage(StorageError::ReturnTooLarge { spent, .. })) => {
+            Err(Fields::field_error("return_amount", FieldProblem::ReturnTooLarge { spent }))
         }
         other => other,
     }

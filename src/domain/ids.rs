@@ -40,6 +40,8 @@ ids!(
     EntryId,
     /// A purchase paid by a bourse.
     PurchaseId,
+    /// A payment run: verified purchases finance pays together.
+    RunId,
 );
 
 #[cfg(test)]

@@ -45,7 +45,7 @@ pub mod text;
 pub mod workflow;
 
 pub use fiscal::FiscalYear;
-pub use ids::{EntryId, GrantId, OrganismId, PurchaseId, UserId};
+pub use ids::{EntryId, GrantId, OrganismId, PurchaseId, RunId, UserId};
 pub use money::{Hours, Money, MoneyError, NumberStyle};
 pub use organism::{Email, Language, Neq, OrganismError, PostalCode, Region};
 

@@ -4,11 +4,11 @@
 
 use rust_decimal::Decimal;
 
+use super::Money;
 use super::grant::{Line, LineCategory};
 use super::money::allocate;
 use super::tax::{BoursePays, Rebate, Taxes};
 use super::workflow::Guard;
-use super::{Money, sha256_hex};
 
 /// The most lines one purchase may list.
 pub const MAX_LINES: usize = 30;
@@ -287,14 +287,98 @@ pub fn check_receipt(
     Ok(lines.iter().zip(&after).all(|(l, got)| *got == l.quantity))
 }
 
-/// The fingerprint of a request as a person saw it (vendor and lines): an approval is refused when the
-/// request changed after the officer opened it.
-pub fn fingerprint(request: &Request) -> String {
-    let mut text = format!("{}\n{}\n{}\n", request.vendor.name, request.vendor.gst_number, request.vendor.qst_number);
-    for l in &request.lines {
-        text.push_str(&format!("{}|{}|{}|{}\n", l.category, l.description, l.quantity, l.unit_price.cents()));
+/// A commitment a payment may spend: its entry, envelope, fiscal year and what it has left.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payable {
+    pub commitment: super::EntryId,
+    pub envelope: String,
+    pub fiscal_year: String,
+    pub left: Money,
+}
+
+/// How a payment of `amount` in one category is spread over the bourse's commitments of that category:
+/// in the program's payer order (`payers`, envelope codes), then by fiscal year and entry, each
+/// commitment up to what it has left. The parts, and what no commitment covers (zero when all is).
+pub fn plan_spend(amount: Money, mut payable: Vec<Payable>, payers: &[String]) -> (Vec<(Payable, Money)>, Money) {
+    let rank = |envelope: &str| payers.iter().position(|e| e == envelope).unwrap_or(payers.len());
+    payable.sort_by(|a, b| {
+        (rank(&a.envelope), &a.fiscal_year, a.commitment).cmp(&(rank(&b.envelope), &b.fiscal_year, b.commitment))
+    });
+    let mut left = amount.cents();
+    let mut parts = Vec::new();
+    for p in payable {
+        let take = left.min(p.left.cents());
+        if take > 0 {
+            left -= take;
+            parts.push((p, Money::from_cents(take)));
+        }
     }
-    sha256_hex(text)
+    (parts, Money::from_cents(left))
+}
+
+/// One line of the three-way match finance reads before verifying an invoice: what was approved, what
+/// was received, what the vendor invoiced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchLine {
+    pub category: LineCategory,
+    pub description: String,
+    pub ordered: i64,
+    pub approved_unit: Money,
+    pub received: i64,
+    pub invoiced: i64,
+    pub invoiced_unit: Money,
+}
+
+impl MatchLine {
+    pub fn approved_total(&self) -> Money {
+        Money::from_cents(self.approved_unit.cents() * self.ordered)
+    }
+
+    pub fn invoiced_total(&self) -> Money {
+        Money::from_cents(self.invoiced_unit.cents() * self.invoiced)
+    }
+
+    /// The vendor invoices what was received, never more than was ordered.
+    pub fn quantity_matches(&self) -> bool {
+        self.invoiced == self.received && self.received <= self.ordered
+    }
+
+    /// The unit price invoiced is at most the one approved.
+    pub fn price_matches(&self) -> bool {
+        self.invoiced_unit <= self.approved_unit
+    }
+
+    pub fn matches(&self) -> bool {
+        self.quantity_matches() && self.price_matches()
+    }
+
+    /// Invoiced less approved, before taxes (negative when the invoice asks less).
+    pub fn difference(&self) -> Money {
+        Money::from_cents(self.invoiced_total().cents() - self.approved_total().cents())
+    }
+}
+
+/// The three-way match of a purchase's lines (approved), what each received (by position from 1) and
+/// the invoice's lines (position, quantity, unit price); a line the invoice leaves out is invoiced 0.
+pub fn three_way(lines: &[Line], received: &[i64], invoiced: &[(i64, i64, Money)]) -> Vec<MatchLine> {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let position = i as i64 + 1;
+            let (quantity, unit) =
+                invoiced.iter().find(|(p, _, _)| *p == position).map_or((0, Money::ZERO), |(_, q, u)| (*q, *u));
+            MatchLine {
+                category: l.category,
+                description: l.description.clone(),
+                ordered: l.quantity,
+                approved_unit: l.unit_price,
+                received: received.get(i).copied().unwrap_or(0),
+                invoiced: quantity,
+                invoiced_unit: unit,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -307,6 +391,43 @@ mod tests {
 
     fn line(category: LineCategory, quantity: i64, price: &str) -> Line {
         Line { category, description: "x".into(), quantity, unit_price: m(price) }
+    }
+
+    /// A payment spends the first payer's commitments before the next's, oldest year first, and says
+    /// what none covers.
+    #[test]
+    fn a_payment_follows_the_payer_order() {
+        let c = |id, envelope: &str, fy: &str, left: &str| Payable {
+            commitment: crate::domain::EntryId(id),
+            envelope: envelope.into(),
+            fiscal_year: fy.into(),
+            left: m(left),
+        };
+        let payers = ["FQIS".to_string(), "FDMT".to_string()];
+        let payable = vec![c(3, "FDMT", "2026-2027", "500.00"), c(1, "FQIS", "2026-2027", "300.00")];
+        let (parts, missing) = plan_spend(m("450.00"), payable.clone(), &payers);
+        let got: Vec<_> = parts.iter().map(|(p, a)| (p.commitment.0, *a)).collect();
+        assert_eq!(got, vec![(1, m("300.00")), (3, m("150.00"))]);
+        assert_eq!(missing, Money::ZERO);
+        let (parts, missing) = plan_spend(m("900.00"), payable, &payers);
+        assert_eq!((parts.len(), missing), (2, m("100.00")));
+    }
+
+    /// Finance sees, line by line, what the invoice asks beyond what was approved and received.
+    #[test]
+    fn the_three_way_match_names_each_line_that_differs() {
+        let lines = [line(LineCategory::Equipment, 2, "800.00"), line(LineCategory::Software, 1, "100.00")];
+        let invoiced = [(1, 2, m("800.00")), (2, 1, m("104.50"))];
+        let rows = three_way(&lines, &[2, 1], &invoiced);
+        assert!(rows[0].matches());
+        assert_eq!(rows[0].difference(), Money::ZERO);
+        assert!(rows[1].quantity_matches() && !rows[1].price_matches());
+        assert_eq!(rows[1].difference(), m("4.50"));
+        // Invoiced for two while one came: the quantity differs; a line left out is invoiced 0.
+        let rows = three_way(&lines, &[1, 1], &[(1, 2, m("790.00"))]);
+        assert!(!rows[0].quantity_matches() && rows[0].price_matches());
+        assert_eq!((rows[1].invoiced, rows[1].quantity_matches()), (0, false));
+        assert_eq!(rows[1].difference(), Money::from_cents(-10_000));
     }
 
     /// The example: three lines of 33,33 $ are taxed on their total (99,99 $), not line by line

@@ -39,6 +39,7 @@ pub enum Action {
     PurchaseView,
     PurchaseAct,
     QueuePurchases,
+    PaymentRun,
 }
 
 impl Action {
@@ -64,6 +65,7 @@ impl Action {
             Action::PurchaseView => "purchase.view",
             Action::PurchaseAct => "purchase.act",
             Action::QueuePurchases => "queue.purchases",
+            Action::PaymentRun => "payment.run",
         }
     }
 }

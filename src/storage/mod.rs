@@ -81,6 +81,7 @@ stored_as_integer!(
     crate::domain::UserId => (|id| id.0, crate::domain::UserId),
     crate::domain::EntryId => (|id| id.0, crate::domain::EntryId),
     crate::domain::PurchaseId => (|id| id.0, crate::domain::PurchaseId),
+    crate::domain::RunId => (|id| id.0, crate::domain::RunId),
     crate::domain::Money => (|m| m.cents(), crate::domain::Money::from_cents),
     crate::domain::Hours => (|h| h.hundredths(), crate::domain::Hours::from_hundredths),
 );
@@ -91,6 +92,7 @@ pub mod grants;
 pub mod ledger;
 pub mod organisms;
 pub mod outbox;
+pub mod payments;
 pub mod program;
 pub mod purchases;
 pub mod queues;
@@ -190,6 +192,14 @@ pub enum StorageError {
     Ledger(crate::domain::ledger::LedgerError),
     #[error("a receipt's lines are refused: {0:?}")]
     Receipt(Vec<(i64, crate::domain::purchase::ReceiptProblem)>),
+    #[error(
+        "purchase {0} cannot be put in a payment run (not verified, already in a run waiting on the bank, or its commitments cannot cover it)"
+    )]
+    NotPayable(crate::domain::PurchaseId),
+    #[error("a return cannot give back {asked}: the purchase spent {spent} in that category")]
+    ReturnTooLarge { spent: crate::domain::Money, asked: crate::domain::Money },
+    #[error("this line of the payment run was already answered")]
+    LineSettled,
     #[error("this invoice number was already recorded for this vendor")]
     DuplicateInvoice,
     #[error("an invoice is dated from the award ({awarded}) to today")]

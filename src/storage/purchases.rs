@@ -17,7 +17,7 @@ use super::records::{self, Kind, Record};
 use super::{Backend, Db, Result, StorageError, WriteTx, detached, now};
 use crate::domain::grant::{Line, LineCategory};
 use crate::domain::ledger::{Book, LedgerError, Operation};
-use crate::domain::purchase::{self, GuardFacts, ReceiptLine, Request, Room, Tolerance, Vendor};
+use crate::domain::purchase::{self, GuardFacts, Payable, ReceiptLine, Request, Room, Tolerance, Vendor};
 use crate::domain::tax::BoursePays;
 use crate::domain::workflow::{Effect, FireError, Guard, Workflow};
 use crate::domain::{Actor, EntryId, GrantId, Money, OrganismId, PurchaseId, UserId};
@@ -175,6 +175,8 @@ pub enum Command {
     Receipt { by: UserId, lines: Vec<ReceiptLine> },
     /// `record_invoice`: the vendor's invoice and its documents.
     Invoice(Box<InvoiceInput>),
+    /// `record_return`: the vendor's credit note.
+    Return(Box<ReturnInput>),
 }
 
 impl Command {
@@ -182,6 +184,7 @@ impl Command {
         match self {
             Command::Receipt { .. } => Effect::RecordReceipt,
             Command::Invoice(_) => Effect::RecordInvoice,
+            Command::Return(_) => Effect::RecordReturn,
         }
     }
 }
@@ -195,6 +198,17 @@ pub struct InvoiceInput {
     pub number: String,
     pub date: String,
     pub lines: Vec<(i64, i64, Money)>,
+    pub documents: Vec<super::documents::NewDocument>,
+}
+
+/// A credit note after a return to the vendor: its number, the category of what was returned, its
+/// amount before taxes, and its document.
+#[derive(Debug, Clone)]
+pub struct ReturnInput {
+    pub by: UserId,
+    pub number: String,
+    pub category: LineCategory,
+    pub price: Money,
     pub documents: Vec<super::documents::NewDocument>,
 }
 
@@ -475,6 +489,34 @@ async fn record_invoice(
     Ok(())
 }
 
+/// The grant's commitments of a category that a payment may still spend (not reversed, not released),
+/// with what each has left.
+pub async fn payable(conn: &mut AnyConnection, grant_id: GrantId, category: LineCategory) -> Result<Vec<Payable>> {
+    const IN_EFFECT: &str = "NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = x.id)";
+    let sql = format!(
+        "SELECT c.id, c.envelope_code, c.fiscal_year,
+           CAST(c.amount_cents - COALESCE((SELECT SUM(x.amount_cents) FROM ledger_entries x
+             WHERE x.commitment_id = c.id AND x.kind = 'spend' AND {IN_EFFECT}), 0) AS BIGINT)
+         FROM ledger_entries c
+         WHERE c.grant_id = $1 AND c.kind = 'commit' AND c.category_code = $2
+           AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = c.id)
+           AND NOT EXISTS (SELECT 1 FROM ledger_entries x WHERE x.commitment_id = c.id AND x.kind = 'release'
+             AND {IN_EFFECT})
+         ORDER BY c.id"
+    );
+    let rows: Vec<(EntryId, String, String, i64)> =
+        sqlx::query_as(&sql).bind(grant_id).bind(category.as_str()).fetch_all(conn).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(commitment, envelope, fiscal_year, left)| Payable {
+            commitment,
+            envelope,
+            fiscal_year,
+            left: Money::from_cents(left),
+        })
+        .collect())
+}
+
 /// Pays a verified purchase: for each category its invoice costs, spends on the grant's commitments of
 /// that category in the program's payer order (a commitment up to what it still holds), dated by the
 /// invoice, naming the purchase; then the purchase's holds are settled as spent. The ledger refuses
@@ -497,41 +539,20 @@ async fn pay(
     };
     for (category, amount) in invoice.costs.by_category() {
         let payers = rules.payers.get(category.as_str()).cloned().unwrap_or_default();
-        let commitments: Vec<(EntryId, String, String)> = sqlx::query_as(
-            "SELECT e.id, e.envelope_code, e.fiscal_year FROM ledger_entries e
-             WHERE e.grant_id = $1 AND e.kind = 'commit' AND e.category_code = $2
-               AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)
-             ORDER BY e.id",
-        )
-        .bind(p.grant_id)
-        .bind(category.as_str())
-        .fetch_all(&mut **tx)
-        .await?;
-        let rank = |envelope: &str| payers.iter().position(|e| e == envelope).unwrap_or(payers.len());
-        let mut ordered = commitments;
-        ordered.sort_by_key(|(id, envelope, fy)| (rank(envelope), fy.clone(), *id));
-        let mut left = amount.cents();
-        for (commitment, envelope, fy) in ordered {
-            if left == 0 {
-                break;
-            }
-            let mut book = book_for(tx, backend, &envelope, &fy, Some(commitment)).await?;
-            let (remaining, released) = book.remaining(commitment).map_err(StorageError::Ledger)?;
-            let take = left.min(remaining.cents());
-            if released || take <= 0 {
-                continue;
-            }
-            let op = Operation::Spend { commitment, amount: Money::from_cents(take) };
-            append(tx, &mut book, &op, &context).await?;
-            left -= take;
-        }
-        if left > 0 {
+        let payable = payable(tx, p.grant_id, category).await?;
+        let (parts, missing) = purchase::plan_spend(amount, payable, &payers);
+        if missing > Money::ZERO {
             return Err(StorageError::Ledger(LedgerError::InsufficientFunds {
                 envelope: payers.join("+"),
                 fiscal_year: invoice.invoice_date.clone(),
-                available: Money::from_cents(amount.cents() - left),
-                missing: Money::from_cents(left),
+                available: Money::from_cents(amount.cents() - missing.cents()),
+                missing,
             }));
+        }
+        for (part, amount) in parts {
+            // The envelope's book is locked and checks the spend against the commitment itself.
+            let mut book = book_for(tx, backend, &part.envelope, &part.fiscal_year, Some(part.commitment)).await?;
+            append(tx, &mut book, &Operation::Spend { commitment: part.commitment, amount }, &context).await?;
         }
     }
     settle_holds(tx, p, "spend", actor, at).await
@@ -568,6 +589,77 @@ async fn reverse_payment(
         append(tx, &mut book, &Operation::Reverse { entry: spend }, &context).await?;
     }
     hold(tx, p, &invoice.costs.by_category(), actor, at).await
+}
+
+/// A return (credit note): what it gives back to the bourse (its amount taxed as the program pays) is
+/// taken off the purchase's spends in its category, the latest first: each spend is reversed whole and,
+/// when it was larger than what is left to give back, spent again on its commitment for the difference
+/// (the ledger only appends). Never more than the purchase spent in that category.
+#[allow(clippy::too_many_arguments)]
+async fn record_return(
+    tx: &mut WriteTx,
+    backend: Backend,
+    p: &Purchase,
+    input: &ReturnInput,
+    pays: BoursePays,
+    actor: &Actor,
+    reason: &str,
+    at: &str,
+) -> Result<()> {
+    let line = Line { category: input.category, description: String::new(), quantity: 1, unit_price: input.price };
+    let cost = purchase::Cost::of(&[line], pays).to_bourse();
+    let invoice = invoice_in(tx, p.id).await?.ok_or(StorageError::NotFound)?;
+    let spends: Vec<(EntryId, String, String, EntryId, i64)> = sqlx::query_as(
+        "SELECT e.id, e.envelope_code, e.fiscal_year, e.commitment_id, e.amount_cents FROM ledger_entries e
+         WHERE e.purchase_id = $1 AND e.kind = 'spend' AND e.category_code = $2
+           AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)
+         ORDER BY e.id DESC",
+    )
+    .bind(p.id)
+    .bind(input.category.as_str())
+    .fetch_all(&mut **tx)
+    .await?;
+    let spent: i64 = spends.iter().map(|s| s.4).sum();
+    if cost.cents() > spent {
+        return Err(StorageError::ReturnTooLarge { spent: Money::from_cents(spent), asked: cost });
+    }
+    let today = at.get(..10).unwrap_or(at).to_string();
+    let context = |day: &str| Context {
+        actor: actor.id.clone(),
+        reason: reason.to_string(),
+        idempotency_key: None,
+        purchase: Some((p.id, day.to_string())),
+    };
+    let mut left = cost.cents();
+    for (spend, envelope, fy, commitment, amount) in spends {
+        if left == 0 {
+            break;
+        }
+        let mut book = book_for(tx, backend, &envelope, &fy, Some(commitment)).await?;
+        append(tx, &mut book, &Operation::Reverse { entry: spend }, &context(&today)).await?;
+        if amount > left {
+            let again = Operation::Spend { commitment, amount: Money::from_cents(amount - left) };
+            append(tx, &mut book, &again, &context(&invoice.invoice_date)).await?;
+        }
+        left -= left.min(amount);
+    }
+    sqlx::query(
+        "INSERT INTO purchase_returns (purchase_id, category_code, number, price_cents, cost_cents, returned_by, returned_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(p.id)
+    .bind(input.category.as_str())
+    .bind(input.number.trim())
+    .bind(input.price)
+    .bind(cost)
+    .bind(input.by)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    for document in &input.documents {
+        super::documents::attach(tx, p.grant_id, document).await?;
+    }
+    Ok(())
 }
 
 /// Fires a workflow event on a purchase inside the caller's write transaction: the engine decides from the
@@ -607,7 +699,7 @@ pub async fn fire(
             (purchase::check_receipt(&p.lines, &so_far, lines).map_err(StorageError::Receipt)?, None)
         }
         Some(Command::Invoice(input)) => (false, Some(invoice_cost(&p, input, rules.pays)?)),
-        None => (false, None),
+        Some(Command::Return(_)) | None => (false, None),
     };
     let facts = GuardFacts {
         grant_active: rules.spending.contains(&grant_state),
@@ -665,6 +757,19 @@ pub async fn fire(
             }
             Effect::Pay => pay(tx, backend, &p, rules, actor, &firing.reason, &at).await?,
             Effect::ReversePayment => reverse_payment(tx, backend, &p, actor, &firing.reason, &at).await?,
+            Effect::RecordReturn => {
+                let Some(Command::Return(input)) = &firing.command else { unreachable!("checked above") };
+                record_return(tx, backend, &p, input, rules.pays, actor, &firing.reason, &at).await?
+            }
+            Effect::SetInvoiceAside => {
+                sqlx::query(
+                    "UPDATE purchase_invoices SET refused_at = $1 WHERE purchase_id = $2 AND refused_at IS NULL",
+                )
+                .bind(&at)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            }
             Effect::StampOrdered => {
                 sqlx::query("UPDATE purchases SET ordered_at = $1 WHERE id = $2")
                     .bind(&at)
@@ -706,6 +811,28 @@ pub struct PurchaseSummary {
 
 const SUMMARY: &str = "SELECT p.id, p.grant_id, o.legal_name AS organism, p.state, p.vendor_name, p.cost_cents, \
     p.updated_at FROM purchases p JOIN organisms o ON o.id = p.organism_id";
+
+/// How far a purchase went: what each line received, and the invoice in effect with its lines
+/// (position, quantity, unit price).
+#[derive(Debug, Clone, Default)]
+pub struct Progress {
+    pub received: Vec<i64>,
+    pub invoice: Option<Invoice>,
+    pub invoice_lines: Vec<(i64, i64, Money)>,
+}
+
+/// A unit of equipment a bourse bought, as the asset register lists it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Asset {
+    pub organism_id: OrganismId,
+    pub organism: String,
+    pub purchase_id: PurchaseId,
+    pub description: String,
+    pub serial: String,
+    pub vendor_name: String,
+    pub invoice_number: Option<String>,
+    pub received_at: String,
+}
 
 impl Db {
     /// Starts a purchase request on a grant, in the workflow's initial state.
@@ -833,6 +960,58 @@ impl Db {
         Ok(q.fetch_all(&self.pool).await?)
     }
 
+    /// What a purchase received and the invoice in effect.
+    pub async fn purchase_progress(&self, p: &Purchase) -> Result<Progress> {
+        let mut conn = self.pool.acquire().await?;
+        let received = received(&mut conn, p).await?;
+        let invoice = invoice_in(&mut conn, p.id).await?;
+        let invoice_lines = match &invoice {
+            Some(i) => {
+                sqlx::query_as::<_, (i64, i64, Money)>(
+                    "SELECT position, quantity, unit_price_cents FROM purchase_invoice_lines WHERE invoice_id = $1
+                 ORDER BY position",
+                )
+                .bind(i.id)
+                .fetch_all(&mut *conn)
+                .await?
+            }
+            None => Vec::new(),
+        };
+        Ok(Progress { received, invoice, invoice_lines })
+    }
+
+    /// The asset register: every unit of equipment received, with its serial number, its organism, its
+    /// purchase and the invoice in effect; one organism's, or all of them. By organism, then as received.
+    pub async fn assets(&self, organism: Option<OrganismId>) -> Result<Vec<Asset>> {
+        // One row per receipt; its serial numbers, one a line of text, become one asset each.
+        let rows: Vec<Asset> = sqlx::query_as(
+            "SELECT p.organism_id, o.legal_name AS organism, p.id AS purchase_id, l.description, r.serials AS serial,
+               p.vendor_name,
+               (SELECT i.number FROM purchase_invoices i WHERE i.purchase_id = p.id AND i.refused_at IS NULL
+                  ORDER BY i.id DESC LIMIT 1) AS invoice_number,
+               r.received_at
+             FROM purchase_receipts r
+             JOIN purchases p ON p.id = r.purchase_id
+             JOIN purchase_lines l ON l.purchase_id = p.id AND l.position = r.position
+             JOIN organisms o ON o.id = p.organism_id
+             WHERE l.category = 'equipment' AND ($1 = 0 OR p.organism_id = $1)
+             ORDER BY o.legal_name, p.organism_id, r.id",
+        )
+        .bind(organism.map_or(0, |o| o.get()))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .flat_map(|receipt| {
+                receipt
+                    .serial
+                    .lines()
+                    .map(|serial| Asset { serial: serial.to_string(), ..receipt.clone() })
+                    .collect::<Vec<_>>()
+            })
+            .collect())
+    }
+
     /// A purchase's history, oldest first.
     pub async fn purchase_history(&self, id: PurchaseId) -> Result<Vec<records::Transition>> {
         let mut conn = self.pool.acquire().await?;
@@ -859,11 +1038,14 @@ impl Db {
             }
         }
         let mut conn = self.pool.acquire().await?;
-        // Every purchase the ledger pays is paid exactly what its invoice costs.
+        // Every purchase the ledger pays is paid exactly what its invoice costs, less what its returns gave
+        // back.
         let paid: Vec<(PurchaseId, i64, Option<i64>)> = sqlx::query_as(
             "SELECT e.purchase_id, CAST(SUM(e.amount_cents) AS BIGINT),
-               (SELECT i.cost_cents FROM purchase_invoices i WHERE i.purchase_id = e.purchase_id
+               CAST((SELECT i.cost_cents FROM purchase_invoices i WHERE i.purchase_id = e.purchase_id
                   AND i.refused_at IS NULL ORDER BY i.id DESC LIMIT 1)
+                 - COALESCE((SELECT SUM(t.cost_cents) FROM purchase_returns t WHERE t.purchase_id = e.purchase_id), 0)
+                 AS BIGINT)
              FROM ledger_entries e
              WHERE e.purchase_id IS NOT NULL AND e.kind = 'spend'
                AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)
@@ -874,8 +1056,10 @@ impl Db {
         for (purchase, spent, cost) in paid {
             if Some(spent) != cost {
                 let cost = cost.map_or("no invoice".to_string(), |c| Money::from_cents(c).to_string());
-                problems
-                    .push(format!("purchase {purchase}: spent {}, its invoice costs {cost}", Money::from_cents(spent)));
+                problems.push(format!(
+                    "purchase {purchase}: spent {}, its invoice less its returns costs {cost}",
+                    Money::from_cents(spent)
+                ));
             }
         }
         for grant in grants {

@@ -98,11 +98,38 @@ pub async fn ledger_csv(State(state): State<AppState>, signed: SignedIn) -> Resu
     Ok(csv_response("octroi-grand-livre.csv", csv_bytes(&header_row, rows)?))
 }
 
+/// The asset register: every unit of equipment the bourses bought, with its serial number, organism,
+/// purchase and invoice, as CSV.
+pub async fn assets_csv(State(state): State<AppState>, signed: SignedIn) -> Result<Response, Problem> {
+    require(&signed, &state)?;
+    let rows = state
+        .db
+        .assets(None)
+        .await?
+        .into_iter()
+        .map(|a| {
+            vec![
+                a.organism,
+                a.purchase_id.to_string(),
+                a.description,
+                a.serial,
+                a.vendor_name,
+                a.invoice_number.unwrap_or_default(),
+                a.received_at.get(..10).unwrap_or(&a.received_at).to_string(),
+            ]
+        })
+        .collect();
+    let header_row = ["Organisme", "Achat", "Description", "Numéro de série", "Fournisseur", "Facture", "Reçu le"];
+    Ok(csv_response("octroi-actifs.csv", csv_bytes(&header_row, rows)?))
+}
+
 #[derive(Template)]
 #[template(path = "finance.html")]
 pub struct FinancePage {
     pub page: Page,
     pub rows: Vec<EnvelopeYear>,
+    /// The person pays purchases: the page links to the payment runs.
+    pub pays: bool,
 }
 
 pub async fn finance_page(
@@ -112,7 +139,8 @@ pub async fn finance_page(
 ) -> Result<Response, Problem> {
     require(&signed, &state)?;
     let page = crate::web::pages::review::work_page(&state, &signed, &headers, "/finance", None).await?;
-    Ok(render(StatusCode::OK, &FinancePage { page, rows: app::finance::envelopes(&state).await? }))
+    let pays = signed.caller.may(&state, Action::PaymentRun, &Resource::Program);
+    Ok(render(StatusCode::OK, &FinancePage { page, rows: app::finance::envelopes(&state).await?, pays }))
 }
 
 /// `GET /api/v1/finance/envelopes`

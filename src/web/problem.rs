@@ -111,6 +111,8 @@ impl From<StorageError> for Problem {
             StorageError::NotAReviewer => Problem::refused("not-a-reviewer", StatusCode::UNPROCESSABLE_ENTITY),
             StorageError::Ledger(e) => Problem::Ledger(e),
             StorageError::NoRoom(short) => Problem::NoRoom(short),
+            StorageError::NotPayable(_) => Problem::refused("purchase-not-payable", StatusCode::CONFLICT),
+            StorageError::LineSettled => Problem::refused("payment-line-settled", StatusCode::CONFLICT),
             StorageError::NotAsPreviewed => Problem::refused("award-not-as-previewed", StatusCode::CONFLICT),
             StorageError::CommandRequired { effect } => {
                 let code = match effect {

@@ -8,7 +8,9 @@ use axum::routing::{MethodFilter, MethodRouter, on};
 use tower_sessions::Session;
 
 use super::finance as f;
-use super::pages::{about, account as a, conversation as c, grants as g, purchases as p, review as r, submit};
+use super::pages::{
+    about, account as a, conversation as c, grants as g, payments as pay, purchases as p, review as r, submit,
+};
 use super::session;
 use crate::AppState;
 
@@ -93,6 +95,23 @@ fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
             "/purchases/{id}/documents",
             on(MethodFilter::POST, p::attach).layer(axum::extract::DefaultBodyLimit::max(super::UPLOAD_LIMIT)),
         ),
+        route(Method::POST, "/purchases/{id}/receipts", on(MethodFilter::POST, p::receive)),
+        route(
+            Method::POST,
+            "/purchases/{id}/invoices",
+            on(MethodFilter::POST, p::invoice).layer(axum::extract::DefaultBodyLimit::max(super::UPLOAD_LIMIT)),
+        ),
+        route(
+            Method::POST,
+            "/purchases/{id}/returns",
+            on(MethodFilter::POST, p::record_return).layer(axum::extract::DefaultBodyLimit::max(super::UPLOAD_LIMIT)),
+        ),
+        route(Method::GET, "/payments", on(MethodFilter::GET, pay::index)),
+        route(Method::POST, "/payments", on(MethodFilter::POST, pay::create)),
+        route(Method::GET, "/payments/{id}", on(MethodFilter::GET, pay::show)),
+        route(Method::GET, "/payments/{id}/export.csv", on(MethodFilter::GET, pay::export)),
+        route(Method::POST, "/payments/{id}/lines/{line}", on(MethodFilter::POST, pay::answer)),
+        route(Method::GET, "/finance/assets.csv", on(MethodFilter::GET, f::assets_csv)),
     ]
 }
 

@@ -310,7 +310,10 @@ async fn the_openapi_document_describes_every_route() {
             "GET /grants/{id}/transitions",
             "GET /organisms",
             "GET /organisms/{id}",
+            "GET /payment-runs/payable",
+            "GET /payment-runs/{id}",
             "GET /purchases/{id}",
+            "GET /purchases/{id}/documents",
             "GET /purchases/{id}/transitions",
             "GET /queues/{kind}",
             "POST /decisions",
@@ -323,6 +326,11 @@ async fn the_openapi_document_describes_every_route() {
             "POST /grants/{id}/reviews",
             "POST /grants/{id}/transitions",
             "POST /organisms",
+            "POST /payment-runs",
+            "POST /payment-runs/{id}/lines/{line}",
+            "POST /purchases/{id}/invoices",
+            "POST /purchases/{id}/receipts",
+            "POST /purchases/{id}/returns",
             "POST /purchases/{id}/transitions",
             "PUT /grants/{id}",
             "PUT /purchases/{id}",
@@ -331,7 +339,7 @@ async fn the_openapi_document_describes_every_route() {
     // Every documented route is served (none answers the API's 404 fallback).
     for route in &routes {
         let (method, path) = route.split_once(' ').unwrap();
-        let url = app.url(&format!("/api/v1{}", path.replace("{id}", "1")));
+        let url = app.url(&format!("/api/v1{}", path.replace("{id}", "1").replace("{line}", "1")));
         let r = app.client.request(method.parse().unwrap(), url).json(&json!({})).send().await.unwrap();
         let code = r.json::<Value>().await.ok().and_then(|v| v["code"].as_str().map(String::from));
         assert_ne!(code.as_deref(), Some("no-such-route"), "{route}");

@@ -622,16 +622,27 @@ async fn the_question_the_answer_form_and_internal_notes_are_accessible() {
     wait_text(&c, "Rappeler jeudi.").await;
 }
 
-/// A member of an active bourse asks for a laptop (a quantity of 0 first, refused beside its field) and
-/// submits it; the program officer finds it in the purchases queue, sees what the bourse has left beside
-/// it and approves it. Every page passes axe-core and fits a phone.
+/// The journey, in the browser: a member of an active bourse asks for a laptop of 1 299,00 $ (a
+/// quantity of 0 first, refused beside its field) with its two quotes and submits it; the program
+/// officer finds it in the purchases queue, sees what the bourse has left beside it and approves it; the
+/// member orders it, records its receipt with the serial number and uploads the invoice and the proof of
+/// payment; finance reads the three-way match, verifies it, makes a payment run, downloads the bank's
+/// file and marks the line paid. The bourse's balance, the finance page and the ledger's CSV then show
+/// the exact amounts, and `ledger verify` is clean. Every page passes axe-core and fits a phone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_member_requests_a_purchase_and_the_officer_approves_it_beside_the_breakdown() {
+async fn a_laptop_is_requested_approved_received_invoiced_and_paid_in_a_run() {
     let Some((c, _driver, _profile)) = browser().await else { return };
     let app = TestApp::spawn().await;
     let base = app.address.clone();
     let grant = app.grant_in(1, "active").await;
     app.account("agente@test.org", AccountRole::ProgramOfficer, None).await;
+    app.account("tresorerie@test.org", AccountRole::Finance, None).await;
+    let files = tempfile::tempdir().unwrap();
+    let file = |name: &str| {
+        let path = files.path().join(name);
+        std::fs::write(&path, format!("%PDF-1.4\n% {name}\n")).unwrap();
+        path.display().to_string()
+    };
     sign_in(&c, &base, "membre1@test.org").await;
     c.goto(&format!("{base}/grants/{}", grant.id)).await.unwrap();
     wait_text(&c, "Achats de la bourse").await;
@@ -643,26 +654,97 @@ async fn a_member_requests_a_purchase_and_the_officer_approves_it_beside_the_bre
     fill(&c, "f-justification", "Notre seul poste a dix ans.").await;
     fill(&c, "f-lines-0-description", "Portable 14 pouces").await;
     fill(&c, "f-lines-0-quantity", "0").await;
-    fill(&c, "f-lines-0-unit_price", "899,00").await;
+    fill(&c, "f-lines-0-unit_price", "1 299,00").await;
     click(&c, "button[value=send]").await;
     wait_text(&c, "Ligne 1 — Quantité").await;
-    assert_eq!(value(&c, "f-lines-0-unit_price").await, "899,00", "what was typed is kept");
+    assert_eq!(value(&c, "f-lines-0-unit_price").await, "1 299,00", "what was typed is kept");
     fill(&c, "f-lines-0-quantity", "1").await;
+    click(&c, "button[value=save]").await;
+    wait_text(&c, "Demande enregistrée").await;
+    let quotes = format!("{}\n{}", file("soumission-coop.pdf"), file("soumission-2.pdf"));
+    c.find(Locator::Id("f-documents")).await.unwrap().send_keys(&quotes).await.unwrap();
+    click(&c, "form[action$='/documents'] button").await;
+    wait_text(&c, "soumission-2.pdf").await;
     click(&c, "button[value=send]").await;
     wait_text(&c, "Votre demande d'achat est envoyée").await;
+    let purchase = c.current_url().await.unwrap().path().to_string();
     sign_out(&c).await;
     sign_in(&c, &base, "agente@test.org").await;
     click(&c, "header a[href='/purchases']").await;
     wait_text(&c, "Achats à traiter").await;
     click(&c, "main table a").await;
-    // 899,00 $ + TPS 44,95 $ + TVQ 89,68 $ − remboursement 67,32 $ = 966,31 $.
+    // 1 299,00 $ + TPS 64,95 $ + TVQ 129,58 $ − remboursement 97,27 $ = 1 396,26 $.
     let page = wait_text(&c, "Cet achat").await;
-    assert!(page.contains("966,31 $"), "{page}");
+    assert!(page.contains("1 396,26 $") && page.contains("2 400,00 $"), "{page}");
     click(&c, "button[value=approve]").await;
     wait_text(&c, "Achat approuvé").await;
-    let held: i64 = sqlx::query_scalar("SELECT CAST(SUM(amount_cents) AS BIGINT) FROM purchase_holds")
-        .fetch_one(app.db().pool())
+    sign_out(&c).await;
+    // The member orders, records the receipt with its serial number, uploads the invoice and its proof.
+    sign_in(&c, &base, "membre1@test.org").await;
+    c.goto(&format!("{base}{purchase}")).await.unwrap();
+    wait_text(&c, "J'ai passé la commande").await;
+    click(&c, "button[value=order]").await;
+    wait_text(&c, "La commande est notée").await;
+    fill(&c, "f-lines-0-serials", "PF3X1").await;
+    click(&c, "form[action$='/receipts'] button").await;
+    wait_text(&c, "La réception est notée").await;
+    fill(&c, "f-invoice_number", "F-2026-118").await;
+    let today = chrono::Utc::now().date_naive().to_string();
+    c.execute("document.getElementById('f-invoice_date').value = arguments[0];", vec![json!(today)]).await.unwrap();
+    c.find(Locator::Id("f-invoice_file")).await.unwrap().send_keys(&file("facture.pdf")).await.unwrap();
+    c.find(Locator::Id("f-proof_file")).await.unwrap().send_keys(&file("preuve.pdf")).await.unwrap();
+    click(&c, "form[action$='/invoices'] button").await;
+    wait_text(&c, "La facture est déposée").await;
+    sign_out(&c).await;
+    // Finance verifies beside the three-way match, pays in a run, downloads the bank's file.
+    sign_in(&c, &base, "tresorerie@test.org").await;
+    click(&c, "header a[href='/purchases']").await;
+    wait_text(&c, "Achats à traiter").await;
+    click(&c, "main table a").await;
+    let page = wait_text(&c, "Rapprochement").await;
+    assert!(page.contains("Facture F-2026-118") && page.contains("Concorde"), "{page}");
+    click(&c, "button[value=verify]").await;
+    wait_text(&c, "Facture vérifiée").await;
+    click(&c, "header a[href='/finance']").await;
+    wait_text(&c, "Enveloppes").await;
+    click(&c, "main a[href='/payments']").await;
+    wait_text(&c, "Achats à payer").await;
+    click(&c, "form[action='/payments'] button").await;
+    let page = wait_text(&c, "Lot de paiement nº").await;
+    assert!(page.contains("1 396,26 $"), "{page}");
+    let run = c.current_url().await.unwrap().path().to_string();
+    let csv = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; fetch(arguments[0]).then(r => r.text()).then(done);",
+            vec![json!(format!("{run}/export.csv"))],
+        )
         .await
         .unwrap();
-    assert_eq!(held, 96_631);
+    let csv = csv.as_str().unwrap();
+    // (fetch's text() drops the byte-order mark; tests/it/purchases.rs reads the file's bytes.)
+    assert!(
+        csv.starts_with("Bénéficiaire;Montant;Référence;Achat\r\n") && csv.contains(";1396,26;DATAide A-"),
+        "{csv}"
+    );
+    click(&c, "button[value=cleared]").await;
+    wait_text(&c, "Ligne notée payée").await;
+    // The envelopes and the ledger say what was spent, to the cent.
+    click(&c, "header a[href='/finance']").await;
+    let page = wait_text(&c, "Enveloppes").await;
+    assert!(page.contains("1 396,26 $"), "{page}");
+    let ledger = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; fetch('/finance/ledger.csv').then(r => r.text()).then(done);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(ledger.as_str().unwrap().contains(";1396,26;"), "{ledger}");
+    sign_out(&c).await;
+    // The member sees what the bourse has left, and the laptop in the asset register.
+    sign_in(&c, &base, "membre1@test.org").await;
+    c.goto(&format!("{base}/grants/{}/purchases", grant.id)).await.unwrap();
+    let page = wait_text(&c, "Registre des actifs").await;
+    assert!(page.contains("PF3X1") && page.contains("1 003,74 $") && page.contains("Payé"), "{page}");
+    assert_eq!(app.db().ledger_verify_against(&app.state.program).await.unwrap(), Vec::<String>::new());
 }

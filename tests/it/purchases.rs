@@ -161,6 +161,9 @@ enum Op {
     Pay(usize),
     /// A paid purchase's payment fails.
     Fail(usize),
+    /// Some of a paid purchase's equipment goes back to the vendor: a credit note of this many dollars
+    /// before taxes (refused when it gives back more than was spent).
+    Return(usize, i64),
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -174,7 +177,20 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0usize..20).prop_map(Op::Cancel),
         3 => (0usize..20).prop_map(Op::Pay),
         2 => (0usize..20).prop_map(Op::Fail),
+        2 => (0usize..20, 1i64..600).prop_map(|(n, d)| Op::Return(n, d)),
     ]
+}
+
+/// The `n`-th (modulo) of the purchases in these states, so that payments and returns are frequent.
+async fn in_states(app: &TestApp, ids: &[PurchaseId], n: usize, states: &[&str]) -> Option<Purchase> {
+    let mut found = Vec::new();
+    for id in ids {
+        let p = app.db().purchase(*id).await.unwrap();
+        if states.contains(&p.state.as_str()) {
+            found.push(p);
+        }
+    }
+    (!found.is_empty()).then(|| found.swap_remove(n % found.len()))
 }
 
 /// The pure model: what each purchase holds and what was spent on it, by category (equipment,
@@ -202,37 +218,43 @@ impl Model {
     }
 }
 
-/// Carries an approved purchase to its payment (ordered, received in full, invoiced at its price,
-/// verified, paid), or pays again one whose payment failed.
-async fn pay_through(app: &TestApp, member: &Actor, by: octroi::domain::UserId, p: Purchase) -> Purchase {
+/// Carries an approved purchase to verification (ordered, received in full, invoiced at its price,
+/// verified).
+async fn verified(app: &TestApp, member: &Actor, by: octroi::domain::UserId, p: Purchase) -> Purchase {
     use octroi::app::conversation::Upload;
     use octroi::app::purchases::{InvoiceFiles, RawInvoice};
     use octroi::domain::purchase::ReceiptLine;
     let (state, finance) = (&app.state, Actor { id: "finances@test".into(), role: Role::Finance });
-    let mut p = p;
-    if p.state == "approved" {
-        p = app::purchases::fire(state, member, &p, "order", "").await.unwrap();
-        let lines = (1..=p.lines.len() as i64)
-            .map(|position| {
-                let line = &p.lines[position as usize - 1];
-                let serials = if line.category == LineCategory::Equipment { vec!["SN".to_string()] } else { vec![] };
-                ReceiptLine { position, quantity: line.quantity, serials }
-            })
-            .collect();
-        p = app::purchases::receive(state, member, by, &p, lines).await.unwrap();
-        let pdf = || vec![Upload { file_name: "f.pdf".into(), bytes: b"%PDF-1.4\n".to_vec() }];
-        let raw = RawInvoice {
-            number: format!("F-{}", p.id),
-            date: chrono::Utc::now().date_naive().to_string(),
-            lines: p.lines.iter().map(|l| (l.quantity.to_string(), l.unit_price.to_string())).collect(),
-        };
-        let files = InvoiceFiles { invoice: pdf(), proof: pdf() };
-        p = app::purchases::submit_invoice(state, member, by, &p, raw, files, octroi::domain::NumberStyle::Machine)
-            .await
-            .unwrap();
-        p = app::purchases::fire(state, &finance, &p, "verify", "").await.unwrap();
-    }
-    app::purchases::fire(state, &finance, &p, "pay", "").await.unwrap()
+    let mut p = app::purchases::fire(state, member, &p, "order", "").await.unwrap();
+    let lines = (1..=p.lines.len() as i64)
+        .map(|position| {
+            let line = &p.lines[position as usize - 1];
+            let serials = match line.category {
+                LineCategory::Equipment => (0..line.quantity).map(|u| format!("SN-{}-{position}-{u}", p.id)).collect(),
+                _ => vec![],
+            };
+            ReceiptLine { position, quantity: line.quantity, serials }
+        })
+        .collect();
+    p = app::purchases::receive(state, member, by, &p, lines).await.unwrap();
+    let pdf = || vec![Upload { file_name: "f.pdf".into(), bytes: b"%PDF-1.4\n".to_vec() }];
+    let raw = RawInvoice {
+        number: format!("F-{}", p.id),
+        date: chrono::Utc::now().date_naive().to_string(),
+        lines: p.lines.iter().map(|l| (l.quantity.to_string(), l.unit_price.to_string())).collect(),
+    };
+    let files = InvoiceFiles { invoice: pdf(), proof: pdf() };
+    p = app::purchases::submit_invoice(state, member, by, &p, raw, files, octroi::domain::NumberStyle::Machine)
+        .await
+        .unwrap();
+    app::purchases::fire(state, &finance, &p, "verify", "").await.unwrap()
+}
+
+/// Carries an approved purchase to its payment, or pays again one whose payment failed.
+async fn pay_through(app: &TestApp, member: &Actor, by: octroi::domain::UserId, p: Purchase) -> Purchase {
+    let finance = Actor { id: "finances@test".into(), role: Role::Finance };
+    let p = if p.state == "approved" { verified(app, member, by, p).await } else { p };
+    app::purchases::fire(&app.state, &finance, &p, "pay", "").await.unwrap()
 }
 
 proptest! {
@@ -269,9 +291,8 @@ proptest! {
                         ids.push(submitted(&app, &grant, request(&l)).await.id);
                     }
                     Op::Pay(n) => {
-                        let Some(id) = pick(n) else { continue };
-                        let p = app.db().purchase(id).await.unwrap();
-                        if !["approved", "payment_failed"].contains(&p.state.as_str()) { continue; }
+                        let Some(p) = in_states(&app, &ids, n, &["approved", "payment_failed"]).await else { continue };
+                        let id = p.id;
                         let paid = pay_through(&app, &member, by, p).await;
                         assert_eq!(paid.state, "paid");
                         let cost = model.holds.remove(&id).expect("a purchase paid was held");
@@ -285,6 +306,26 @@ proptest! {
                         app::purchases::fire(state, &finance, &p, "fail_payment", "Refusé par la banque").await.unwrap();
                         let cost = model.spent.remove(&id).expect("a paid purchase spent");
                         model.holds.insert(id, cost);
+                    }
+                    Op::Return(n, dollars) => {
+                        use octroi::app::purchases::RawReturn;
+                        let Some(p) = in_states(&app, &ids, n, &["paid", "returned"]).await else { continue };
+                        let id = p.id;
+                        let line = Line { category: LineCategory::Equipment, description: String::new(), quantity: 1,
+                            unit_price: Money::from_cents(dollars * 100) };
+                        let back = octroi::domain::purchase::Cost::of(&[line], state.program.purchases.taxes).to_bourse().cents();
+                        let raw = RawReturn { number: format!("NC-{id}"), category: "equipment".into(), amount: format!("{dollars}.00") };
+                        let note = vec![octroi::app::conversation::Upload { file_name: "nc.pdf".into(), bytes: b"%PDF-1.4\n".to_vec() }];
+                        let got = app::purchases::record_return(state, &member, by, &p, raw, note, "Rendu", octroi::domain::NumberStyle::Machine).await;
+                        let spent = model.spent.get_mut(&id).expect("a paid purchase spent");
+                        match got {
+                            Ok(after) if back <= spent.0 => {
+                                assert_eq!(after.state, "returned");
+                                spent.0 -= back;
+                            }
+                            Err(AppError::Invalid(e)) if back > spent.0 => assert_eq!(e[0].field, "return_amount"),
+                            other => panic!("a return of {back} on {} spent: {other:?}", spent.0),
+                        }
                     }
                     Op::Approve(n) | Op::Amend(n, ..) | Op::Decline(n) | Op::Withdraw(n) | Op::Cancel(n) => {
                         let Some(id) = pick(n) else { continue };
@@ -303,7 +344,7 @@ proptest! {
                                 p = app::purchases::fire(state, &member, &p, "submit", "").await.unwrap();
                                 ("approve", officer())
                             }
-                            Op::Request(..) | Op::Pay(_) | Op::Fail(_) => unreachable!(),
+                            Op::Request(..) | Op::Pay(_) | Op::Fail(_) | Op::Return(..) => unreachable!(),
                         };
                         let allowed = state.purchase_workflow().allows(&p.state, actor.role, event);
                         let got = app::purchases::fire(state, &actor, &p, event, "Une raison.").await;
@@ -683,7 +724,7 @@ async fn a_purchase_is_received_invoiced_verified_paid_and_its_payment_can_fail(
     // An invoice changed behind octroi's back no longer matches what the ledger paid: verify says so.
     sqlx::query("UPDATE purchase_invoices SET cost_cents = cost_cents + 1").execute(app.db().pool()).await.unwrap();
     let problems = app.db().ledger_verify_against(&state.program).await.unwrap();
-    assert_eq!(problems, vec![format!("purchase {}: spent 978.13, its invoice costs 978.14", p.id)]);
+    assert_eq!(problems, vec![format!("purchase {}: spent 978.13, its invoice less its returns costs 978.14", p.id)]);
     sqlx::query("UPDATE purchase_invoices SET cost_cents = cost_cents - 1").execute(app.db().pool()).await.unwrap();
     // The same invoice number from the same vendor, on another purchase of the organism: refused.
     let q = submitted(&app, &grant, request(&[(LineCategory::Software, 1, "100.00")])).await;
@@ -742,5 +783,297 @@ async fn staff_do_not_draft_purchase_requests() {
     let r =
         app.post_as(&officer_token, &format!("/api/v1/grants/{}/purchases", grant.id), &serde_json::json!({})).await;
     assert_eq!(r.status(), 403);
+    app.stop().await;
+}
+
+/// The web carries a purchase from its receipt to its payment: the member records what came (one serial
+/// number per unit, or the form comes back as typed) and uploads the invoice; finance reads the
+/// three-way match, refuses the invoice once (its number may come again), verifies, makes a payment run
+/// of two purchases with its totals per envelope and fiscal year, exports the bank's file, and records
+/// one line paid and the other failed. The asset register lists the serial numbers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_web_records_receipt_and_invoice_and_finance_pays_in_a_run() {
+    use crate::common::{Browser, PASSWORD};
+    use octroi::domain::account::AccountRole;
+    let app = TestApp::spawn().await;
+    let state = &app.state;
+    let grant = app.grant_in(1, "active").await;
+    let (member_actor, by) = member_of(&app, &grant).await;
+    let p = submitted(
+        &app,
+        &grant,
+        request(&[(LineCategory::Equipment, 2, "449.00"), (LineCategory::Software, 1, "100.00")]),
+    )
+    .await;
+    let p = app::purchases::fire(state, &officer(), &p, "approve", "").await.unwrap();
+    let p = app::purchases::fire(state, &member_actor, &p, "order", "").await.unwrap();
+    let member = Browser::new(&app);
+    let csrf = member.sign_in(&format!("acheteur{}@test.org", grant.organism_id), PASSWORD).await;
+    let show = format!("/purchases/{}", p.id);
+    let page = member.get(&show).await.text().await.unwrap();
+    assert!(page.contains("Noter une réception") && page.contains("Numéros de série"), "{page}");
+    // Two laptops, one serial number: refused, everything typed kept, nothing recorded.
+    let v = p.version.to_string();
+    let fields = [
+        ("version", v.as_str()),
+        ("lines[0].quantity", "2"),
+        ("lines[0].serials", "PF1-A"),
+        ("lines[1].quantity", "1"),
+    ];
+    let r = member.post_form(&format!("{show}/receipts"), &csrf, &fields).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Un numéro de série par unité reçue") && html.contains(">PF1-A</textarea>"), "{html}");
+    assert_eq!(app.db().purchase(p.id).await.unwrap().state, "ordered");
+    let fields = [
+        ("version", v.as_str()),
+        ("lines[0].quantity", "2"),
+        ("lines[0].serials", "PF1-A\r\n PF1-B \r\n"),
+        ("lines[1].quantity", "1"),
+    ];
+    let r = member.post_form(&format!("{show}/receipts"), &csrf, &fields).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let p = app.db().purchase(p.id).await.unwrap();
+    assert_eq!(p.state, "received");
+    // The invoice: dated tomorrow, refused with the number typed kept; then right, with its files.
+    let v = p.version.to_string();
+    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Days::new(1)).to_string();
+    let today = chrono::Utc::now().date_naive().to_string();
+    let pdf: &[u8] = b"%PDF-1.4\n% facture\n";
+    let invoice = |version: &str, date: &str| -> Vec<(&'static str, String)> {
+        [
+            ("version", version),
+            ("invoice_number", "F-77"),
+            ("invoice_date", date),
+            ("lines[0].quantity", "2"),
+            ("lines[0].unit_price", "449,00"),
+            ("lines[1].quantity", "1"),
+            ("lines[1].unit_price", "100,00"),
+        ]
+        .map(|(k, v)| (k, v.to_string()))
+        .into()
+    };
+    let files = [("invoice_file", "facture.pdf", pdf), ("proof_file", "preuve.pdf", pdf)];
+    let fields = invoice(&v, &tomorrow);
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = member.post_files(&format!("{show}/invoices"), &csrf, &fields, &files).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("facture va de l&#39;octroi"), "{html}");
+    assert!(html.contains("value=\"F-77\""), "{html}");
+    let fields = invoice(&v, &today);
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = member.post_files(&format!("{show}/invoices"), &csrf, &fields, &files).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let p = app.db().purchase(p.id).await.unwrap();
+    assert_eq!(p.state, "invoiced");
+    // Finance reads the match line by line, refuses the invoice once, then verifies the one sent again.
+    app.account("tresorerie@test.org", AccountRole::Finance, None).await;
+    let finance = Browser::new(&app);
+    let fc = finance.sign_in("tresorerie@test.org", PASSWORD).await;
+    let page = finance.get(&show).await.text().await.unwrap();
+    assert!(
+        page.contains("Facture F-77") && page.contains("Concorde") && !page.contains("Quantité différente"),
+        "{page}"
+    );
+    let v = p.version.to_string();
+    let r = finance
+        .post_form(
+            &format!("{show}/transitions"),
+            &fc,
+            &[("version", &v), ("event", "refuse_invoice"), ("reason", "Illisible")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let p = app.db().purchase(p.id).await.unwrap();
+    assert_eq!(p.state, "received");
+    let v = p.version.to_string();
+    let fields = invoice(&v, &today);
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = member.post_files(&format!("{show}/invoices"), &csrf, &fields, &files).await;
+    assert_eq!(r.status(), 303, "the refused invoice's number may come again: {}", r.text().await.unwrap());
+    let p = app.db().purchase(p.id).await.unwrap();
+    let v = p.version.to_string();
+    let r = finance.post_form(&format!("{show}/transitions"), &fc, &[("version", &v), ("event", "verify")]).await;
+    assert_eq!(r.status(), 303);
+    // A second purchase, verified through the use cases.
+    let q = submitted(&app, &grant, request(&[(LineCategory::Equipment, 1, "300.00")])).await;
+    let q = app::purchases::fire(state, &officer(), &q, "approve", "").await.unwrap();
+    let q = verified(&app, &member_actor, by, q).await;
+    // Nobody but finance makes runs.
+    assert_eq!(member.get("/payments").await.status(), 403);
+    let list = finance.get("/payments").await.text().await.unwrap();
+    assert!(list.contains(&format!("value=\"{}\"", p.id)) && list.contains(&format!("value=\"{}\"", q.id)), "{list}");
+    let (pid, qid) = (p.id.to_string(), q.id.to_string());
+    let r = finance.post_form("/payments", &fc, &[("purchase", &pid), ("purchase", &qid)]).await;
+    assert_eq!(r.status(), 303);
+    let run = r.headers()["location"].to_str().unwrap().to_string();
+    let page = finance.get(&run).await.text().await.unwrap();
+    // What the run takes from each envelope and year adds up to its lines, and the page shows it.
+    let total: i64 = sqlx::query_scalar("SELECT CAST(SUM(amount_cents) AS BIGINT) FROM payment_run_lines")
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+    let by_year: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT envelope_code, fiscal_year, CAST(SUM(amount_cents) AS BIGINT) FROM payment_run_splits GROUP BY envelope_code, fiscal_year ORDER BY envelope_code, fiscal_year",
+    )
+    .fetch_all(app.db().pool())
+    .await
+    .unwrap();
+    assert_eq!(by_year.iter().map(|r| r.2).sum::<i64>(), total, "the splits add up to the run");
+    for (envelope, year, cents) in &by_year {
+        let amount = octroi::i18n::money(octroi::domain::Language::Fr, Money::from_cents(*cents));
+        assert!(
+            page.contains(envelope) && page.contains(year) && page.contains(&amount),
+            "{envelope} {year} {amount}: {page}"
+        );
+    }
+    let paid_before = app::purchases::rooms(state, grant.id, None).await.unwrap();
+    // The bank's file: BOM, `;`, decimal comma, CRLF; the organism is the payee (reimbursement).
+    let csv = finance.get(&format!("{run}/export.csv")).await;
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let csv = csv.text().await.unwrap();
+    assert!(csv.starts_with("\u{feff}Bénéficiaire;Montant;Référence;Achat\r\n"), "{csv}");
+    let p_cost: i64 = sqlx::query_scalar("SELECT amount_cents FROM payment_run_lines WHERE purchase_id = $1")
+        .bind(p.id)
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+    let line = format!(";{},{:02};DATAide A-{} F-77;{}\r\n", p_cost / 100, p_cost % 100, p.id, p.id);
+    assert!(csv.contains(&line), "{line}: {csv}");
+    // Paid, then failed (a reason is required), then a second answer refused.
+    let lines: Vec<(i64, PurchaseId)> = sqlx::query_as("SELECT id, purchase_id FROM payment_run_lines ORDER BY id")
+        .fetch_all(app.db().pool())
+        .await
+        .unwrap();
+    let answer = |line: i64| format!("{run}/lines/{line}");
+    let r = finance.post_form(&answer(lines[0].0), &fc, &[("outcome", "cleared")]).await;
+    assert_eq!(r.status(), 303);
+    let r = finance.post_form(&answer(lines[1].0), &fc, &[("outcome", "rejected"), ("reason", " ")]).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(app.db().purchase(q.id).await.unwrap().state, "verified", "nothing written");
+    let r = finance.post_form(&answer(lines[1].0), &fc, &[("outcome", "rejected"), ("reason", "Compte fermé")]).await;
+    assert_eq!(r.status(), 303);
+    let r = finance.post_form(&answer(lines[0].0), &fc, &[("outcome", "rejected"), ("reason", "Deux fois")]).await;
+    assert_eq!(r.status(), 409);
+    assert_eq!(app.db().purchase(p.id).await.unwrap().state, "paid");
+    assert_eq!(app.db().purchase(q.id).await.unwrap().state, "payment_failed");
+    let after = app::purchases::rooms(state, grant.id, None).await.unwrap();
+    assert_eq!(
+        after[0].spent.cents() + after[1].spent.cents() - paid_before[0].spent.cents() - paid_before[1].spent.cents(),
+        p_cost
+    );
+    // The failed one waits for the next run; the paid one cannot go in one (nothing made).
+    let list = finance.get("/payments").await.text().await.unwrap();
+    assert!(list.contains(&format!("value=\"{}\"", q.id)) && !list.contains(&format!("value=\"{}\"", p.id)), "{list}");
+    let r = finance.post_form("/payments", &fc, &[("purchase", &pid), ("purchase", &qid)]).await;
+    assert_eq!(r.status(), 409);
+    let runs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM payment_runs").fetch_one(app.db().pool()).await.unwrap();
+    assert_eq!(runs, 1);
+    // One laptop goes back to the vendor: a credit note larger than the spend is refused with what was
+    // spent, as typed; 449,00 $ before taxes gives back what it costs the bourse, the rest stays spent.
+    let p = app.db().purchase(p.id).await.unwrap();
+    let v = p.version.to_string();
+    let credit = |amount: &'static str| {
+        vec![
+            ("version", v.clone()),
+            ("credit_note_number", "NC-5".into()),
+            ("return_category", "equipment".into()),
+            ("return_amount", amount.into()),
+            ("reason", "Écran défectueux".into()),
+        ]
+    };
+    let note = [("credit_note_file", "note.pdf", pdf)];
+    let fields = credit("5 000,00");
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = member.post_files(&format!("{show}/returns"), &csrf, &fields, &note).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Un retour ne rend pas plus") && html.contains("value=\"5 000,00\""), "{html}");
+    let fields = credit("449,00");
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = member.post_files(&format!("{show}/returns"), &csrf, &fields, &note).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    assert_eq!(app.db().purchase(p.id).await.unwrap().state, "returned");
+    let back: i64 = sqlx::query_scalar("SELECT cost_cents FROM purchase_returns WHERE purchase_id = $1")
+        .bind(p.id)
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+    let returned = app::purchases::rooms(state, grant.id, None).await.unwrap();
+    assert_eq!(after[0].spent.cents() - returned[0].spent.cents(), back, "the credit note is given back");
+    assert!(back > 44_900 && back < p_cost, "{back}");
+    // The asset register: each laptop by its serial number, for the organism and for finance.
+    let assets = finance.get("/finance/assets.csv").await.text().await.unwrap();
+    assert!(assets.contains(";PF1-A;") && assets.contains(";PF1-B;") && assets.contains("F-77"), "{assets}");
+    let mine = member.get(&format!("/grants/{}/purchases", grant.id)).await.text().await.unwrap();
+    assert!(mine.contains("Registre des actifs") && mine.contains("PF1-B"), "{mine}");
+    assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
+    app.stop().await;
+}
+
+/// The API carries a purchase from its receipt to its payment with the same use cases: a receipt in JSON
+/// (serial numbers refused when they do not match), the invoice as multipart with its files, the
+/// purchase's documents listed, a payment run made by finance only, the bank's answer recorded once.
+#[tokio::test]
+async fn the_api_receives_invoices_and_pays_in_a_run() {
+    use serde_json::{Value, json};
+    let app = TestApp::spawn().await;
+    let grant = app.grant_in(1, "active").await;
+    let member = app.member_token(grant.organism_id).await;
+    let (member_actor, _) = member_of(&app, &grant).await;
+    let p = submitted(&app, &grant, request(&[(LineCategory::Equipment, 1, "899.00")])).await;
+    let p = app::purchases::fire(&app.state, &officer(), &p, "approve", "").await.unwrap();
+    let p = app::purchases::fire(&app.state, &member_actor, &p, "order", "").await.unwrap();
+    let path = |rest: &str| format!("/api/v1/purchases/{}/{rest}", p.id);
+    let receipt = |serials: Value| json!({ "version": p.version, "lines": [{ "quantity": 1, "serials": serials }] });
+    let r = app.post_as(&member, &path("receipts"), &receipt(json!([]))).await;
+    assert_eq!(r.status(), 422);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "lines[0].serials", "{problem}");
+    let r = app.post_as(&member, &path("receipts"), &receipt(json!(["PF3X9"]))).await;
+    assert_eq!(r.status(), 200);
+    let after: Value = r.json().await.unwrap();
+    assert_eq!(after["state"], "received");
+    let today = chrono::Utc::now().date_naive().to_string();
+    let pdf = || reqwest::multipart::Part::bytes(b"%PDF-1.4\n% facture\n".to_vec()).file_name("facture.pdf");
+    let form = reqwest::multipart::Form::new()
+        .text("version", after["version"].to_string())
+        .text("invoice_number", "F-9")
+        .text("invoice_date", today)
+        .text("lines[0].quantity", "1")
+        .text("lines[0].unit_price", "899.00")
+        .part("invoice_file", pdf())
+        .part("proof_file", pdf());
+    let url = format!("{}{}", app.address, path("invoices"));
+    let r = app.client.post(&url).bearer_auth(&member).multipart(form).send().await.unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let documents: Value = app.get_as(&member, &path("documents")).await.json().await.unwrap();
+    let purposes: Vec<&str> = documents.as_array().unwrap().iter().map(|d| d["purpose"].as_str().unwrap()).collect();
+    assert_eq!(purposes, ["invoice", "proof_of_payment"]);
+    let finance = app.token("finance").await;
+    let p = app.db().purchase(p.id).await.unwrap();
+    let fire = json!({ "event": "verify", "version": p.version, "reason": "" });
+    assert_eq!(app.post_as(&finance, &path("transitions"), &fire).await.status(), 200);
+    // Finance only makes runs.
+    let run = json!({ "purchases": [p.id] });
+    assert_eq!(app.post_as(&member, "/api/v1/payment-runs", &run).await.status(), 403);
+    let payable: Value = app.get_as(&finance, "/api/v1/payment-runs/payable").await.json().await.unwrap();
+    assert_eq!(payable[0]["purchase_id"], p.id.get(), "{payable}");
+    let r = app.post_as(&finance, "/api/v1/payment-runs", &run).await;
+    assert_eq!(r.status(), 201);
+    let made: Value = r.json().await.unwrap();
+    // 899,00 $ + TPS 44,95 $ + TVQ 89,68 $ − remboursement 67,32 $ = 966,31 $.
+    assert_eq!((made["total"].as_str(), made["totals"][0]["amount"].as_str()), (Some("966.31"), Some("966.31")));
+    let line = made["lines"][0]["id"].as_i64().unwrap();
+    let answer = format!("/api/v1/payment-runs/{}/lines/{line}", made["id"]);
+    let r = app.post_as(&finance, &answer, &json!({ "outcome": "paid" })).await;
+    assert_eq!(r.status(), 422, "the outcome is cleared or rejected");
+    let r = app.post_as(&finance, &answer, &json!({ "outcome": "cleared" })).await;
+    assert_eq!(r.status(), 200);
+    let r = app.post_as(&finance, &answer, &json!({ "outcome": "rejected", "reason": "Deux fois" })).await;
+    assert_eq!(r.status(), 409);
+    assert_eq!(app.db().purchase(p.id).await.unwrap().state, "paid");
+    assert_eq!(app.db().ledger_verify_against(&app.state.program).await.unwrap(), Vec::<String>::new());
     app.stop().await;
 }

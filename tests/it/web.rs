@@ -89,10 +89,23 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
         ("POST", "/grants/{id}/purchases") | ("POST", "/api/v1/grants/{id}/purchases") => who == OwnMember,
         ("GET", "/api/v1/grants/{id}/purchases") => matches!(who, OwnMember | ProgramOfficer | Finance | Admin),
         ("GET" | "PUT", "/api/v1/purchases/{id}") | ("GET" | "POST", "/api/v1/purchases/{id}/transitions") => false,
+        (
+            "POST",
+            "/api/v1/purchases/{id}/receipts" | "/api/v1/purchases/{id}/invoices" | "/api/v1/purchases/{id}/returns",
+        )
+        | ("GET", "/api/v1/purchases/{id}/documents") => false,
+        ("GET", "/api/v1/payment-runs/payable") | ("POST", "/api/v1/payment-runs") => who == Finance,
+        ("GET", "/api/v1/payment-runs/{id}") | ("POST", "/api/v1/payment-runs/{id}/lines/{line}") => false,
         ("GET", "/purchases") => matches!(who, ProgramOfficer | Finance),
         // The matrix has no purchase: a 404 for everyone (tests/purchases.rs checks who may act on one).
         ("GET" | "POST", "/purchases/{id}" | "/purchases/{id}/edit")
-        | ("POST", "/purchases/{id}/transitions" | "/purchases/{id}/documents") => false,
+        | ("POST", "/purchases/{id}/transitions" | "/purchases/{id}/documents")
+        | ("POST", "/purchases/{id}/receipts" | "/purchases/{id}/invoices" | "/purchases/{id}/returns") => false,
+        // Finance pays, in runs (the matrix's empty choice is refused by the use case, 422, past the
+        // policies); the matrix has no run: a 404 for everyone (tests/purchases.rs pays one).
+        ("GET" | "POST", "/payments") => who == Finance,
+        ("GET", "/payments/{id}" | "/payments/{id}/export.csv") | ("POST", "/payments/{id}/lines/{line}") => false,
+        ("GET", "/finance/assets.csv") => matches!(who, ProgramOfficer | Finance | Admin),
         ("POST", "/api/v1/organisms") => matches!(who, ProgramOfficer | Admin),
         ("GET", "/api/v1/organisms") => matches!(who, ProgramOfficer | Finance | Admin),
         ("GET", "/api/v1/organisms/{id}") => matches!(who, OwnMember | ProgramOfficer | Finance | Admin),
@@ -210,7 +223,8 @@ async fn the_authorization_matrix_holds_for_every_route() {
                     "{id}",
                     &if path.starts_with("/api/v1/organisms/") { w.own.to_string() } else { grant.to_string() },
                 )
-                .replace("{kind}", "screening");
+                .replace("{kind}", "screening")
+                .replace("{line}", "1");
             let url = format!("{}{url_path}", w.app.address);
             let response = if path.starts_with("/api/") {
                 let body = match (method.as_str(), path.as_str()) {
@@ -218,6 +232,9 @@ async fn the_authorization_matrix_holds_for_every_route() {
                     ("POST", "/api/v1/grants") => json!({ "organism_id": w.own, "application": {} }),
                     ("PUT", "/api/v1/purchases/{id}") => json!({ "version": version, "purchase": {} }),
                     ("POST", "/api/v1/grants/{id}/purchases") => json!({}),
+                    ("POST", "/api/v1/purchases/{id}/receipts") => json!({ "version": version, "lines": [] }),
+                    ("POST", "/api/v1/payment-runs") => json!({ "purchases": [] }),
+                    ("POST", "/api/v1/payment-runs/{id}/lines/{line}") => json!({ "outcome": "cleared" }),
                     ("PUT", _) => json!({ "version": version, "application": { "title": "Changé" } }),
                     ("POST", "/api/v1/grants/{id}/reviews") => json!({
                         "scores": { "need": 3, "mission": 3, "feasibility": 3, "sustainability": 3 },

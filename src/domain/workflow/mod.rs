@@ -68,6 +68,7 @@ named_enum!(
         Pay = "pay",
         ReversePayment = "reverse_payment",
         RecordReturn = "record_return",
+        SetInvoiceAside = "set_invoice_aside",
     }
 );
 
@@ -115,6 +116,7 @@ const PURCHASE_EFFECTS: &[Effect] = &[
     Effect::Pay,
     Effect::ReversePayment,
     Effect::RecordReturn,
+    Effect::SetInvoiceAside,
 ];
 
 /// The guards and effects a kind of record has: a workflow file of that kind may name only these. `None`

@@ -5,6 +5,7 @@ pub mod acceptance;
 pub mod awards;
 pub mod grants;
 pub mod organisms;
+pub mod payments;
 pub mod purchases;
 pub mod review;
 
@@ -88,6 +89,19 @@ fn registered() -> OpenApiRouter<AppState> {
         .routes(routes!(purchases::list, purchases::create))
         .routes(routes!(purchases::read, purchases::update))
         .routes(routes!(purchases::transition, purchases::history))
+        .routes(routes!(purchases::receive))
+        .merge(
+            // Forms with files: as large as the pages' (each file then checked by the document store).
+            OpenApiRouter::new()
+                .routes(routes!(purchases::invoice))
+                .routes(routes!(purchases::record_return))
+                .layer(axum::extract::DefaultBodyLimit::max(crate::web::UPLOAD_LIMIT)),
+        )
+        .routes(routes!(purchases::documents))
+        .routes(routes!(payments::payable))
+        .routes(routes!(payments::create))
+        .routes(routes!(payments::read))
+        .routes(routes!(payments::answer))
 }
 
 /// The API routes and their OpenAPI document, built from the same registrations.

@@ -321,3 +321,215 @@ pub async fn history(
     };
     Ok(Json(history.into_iter().map(Into::into).collect()))
 }
+
+/// A receipt: what came of each line, in the order of the purchase's lines (a line not received yet
+/// has quantity 0), with one serial number per unit of equipment.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptBody {
+    /// The version the receipt was made from; a stale one is refused with 409.
+    pub version: i64,
+    pub lines: Vec<ReceiptLineBody>,
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReceiptLineBody {
+    #[schema(example = 1)]
+    pub quantity: i64,
+    #[serde(default)]
+    #[schema(example = json!(["PF3X1"]))]
+    pub serials: Vec<String>,
+}
+
+impl Input for ReceiptBody {
+    type Domain = (i64, Vec<crate::domain::purchase::ReceiptLine>);
+
+    fn convert(self, _: &mut Fields) -> Option<Self::Domain> {
+        let lines = (1..)
+            .zip(self.lines)
+            .map(|(position, l)| crate::domain::purchase::ReceiptLine {
+                position,
+                quantity: l.quantity,
+                serials: l.serials,
+            })
+            .collect();
+        Some((self.version, lines))
+    }
+}
+
+/// Record a receipt (the organism's member, once ordered): partial receipts leave the purchase
+/// `partially_received`, the last one `received`. More than ordered, or serial numbers that do not
+/// match the units of equipment, are refused with each line named (422), nothing recorded.
+#[utoipa::path(post, path = "/purchases/{id}/receipts", tag = "purchases", params(("id" = i64, Path)), request_body = ReceiptBody,
+    responses(
+        (status = 200, description = "The purchase after the receipt", body = PurchaseView),
+        (status = 403, body = ProblemDetails),
+        (status = 404, body = ProblemDetails),
+        (status = 409, description = "Stale version, or not ordered", body = ProblemDetails),
+        (status = 422, body = ProblemDetails),
+    ))]
+#[tracing::instrument(skip_all, fields(purchase_id = %id))]
+pub async fn receive(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<PurchaseId>,
+    ApiJson((version, lines)): ApiJson<ReceiptBody>,
+) -> Result<Json<PurchaseView>, Problem> {
+    let mut p = purchase_for(&state, &caller, id, Action::PurchaseAct).await?;
+    p.version = version;
+    let p = usecase::receive(&state, &caller.actor(), caller.user.id, &p, lines).await?;
+    Ok(Json(PurchaseView::new(&state, p)))
+}
+
+/// The vendor's invoice, as `multipart/form-data` (amounts written `1234.56`).
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct InvoiceForm {
+    pub version: i64,
+    #[schema(example = "F-2026-118")]
+    pub invoice_number: String,
+    /// `2026-11-30`: from the award to today.
+    pub invoice_date: String,
+    /// `lines[0].quantity`, `lines[0].unit_price`, … in the order of the purchase's lines.
+    #[schema(rename = "lines[0].quantity")]
+    pub line_quantity: i64,
+    #[schema(rename = "lines[0].unit_price", example = "1299.00")]
+    pub line_unit_price: String,
+    /// The invoice: PDF, PNG or JPEG, at most 10 MB.
+    #[schema(value_type = String, format = Binary)]
+    pub invoice_file: Vec<u8>,
+    /// The proof that the organism paid the vendor (reimbursement mode).
+    #[schema(value_type = String, format = Binary)]
+    pub proof_file: Vec<u8>,
+}
+
+/// Submit the vendor's invoice (the organism's member, once received): within the program's tolerance of
+/// what was approved it goes to finance, above it back to the program officer. A number already recorded
+/// for this vendor, a date in the future or before the award, or a refused file: 422, nothing kept.
+#[utoipa::path(post, path = "/purchases/{id}/invoices", tag = "purchases", params(("id" = i64, Path)),
+    request_body(content = InvoiceForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "The purchase after the invoice", body = PurchaseView),
+        (status = 403, body = ProblemDetails),
+        (status = 404, body = ProblemDetails),
+        (status = 409, body = ProblemDetails),
+        (status = 413, body = ProblemDetails),
+        (status = 422, body = ProblemDetails),
+    ))]
+#[tracing::instrument(skip_all, fields(purchase_id = %id))]
+pub async fn invoice(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<PurchaseId>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Json<PurchaseView>, Problem> {
+    let mut p = purchase_for(&state, &caller, id, Action::PurchaseAct).await?;
+    let (text, mut files) = crate::web::pages::read_multipart(multipart).await?;
+    let typed = |key: &str| text.get(key).cloned().unwrap_or_default();
+    p.version = typed("version").parse().unwrap_or(0);
+    let raw = usecase::RawInvoice {
+        number: typed("invoice_number"),
+        date: typed("invoice_date"),
+        lines: (0..p.lines.len())
+            .map(|i| (typed(&format!("lines[{i}].quantity")), typed(&format!("lines[{i}].unit_price"))))
+            .collect(),
+    };
+    let mut take = |name: &str| files.remove(name).unwrap_or_default();
+    let uploads = usecase::InvoiceFiles { invoice: take("invoice_file"), proof: take("proof_file") };
+    let numbers = crate::domain::NumberStyle::Machine;
+    let p = usecase::submit_invoice(&state, &caller.actor(), caller.user.id, &p, raw, uploads, numbers).await?;
+    Ok(Json(PurchaseView::new(&state, p)))
+}
+
+/// A credit note after a return to the vendor, as `multipart/form-data`.
+#[derive(Debug, ToSchema)]
+#[allow(dead_code)]
+pub struct ReturnForm {
+    pub version: i64,
+    pub credit_note_number: String,
+    /// `equipment` or `software`.
+    pub return_category: String,
+    /// Before taxes, `449.00`.
+    pub return_amount: String,
+    pub reason: String,
+    #[schema(value_type = String, format = Binary)]
+    pub credit_note_file: Vec<u8>,
+}
+
+/// Record a return (a member of the organism or finance, once paid): the credit note gives back what it
+/// costs the bourse; never more than the purchase spent in its category (422, the amount named).
+#[utoipa::path(post, path = "/purchases/{id}/returns", tag = "purchases", params(("id" = i64, Path)),
+    request_body(content = ReturnForm, content_type = "multipart/form-data"),
+    responses(
+        (status = 200, description = "The purchase after the return", body = PurchaseView),
+        (status = 403, body = ProblemDetails),
+        (status = 404, body = ProblemDetails),
+        (status = 409, body = ProblemDetails),
+        (status = 413, body = ProblemDetails),
+        (status = 422, body = ProblemDetails),
+    ))]
+#[tracing::instrument(skip_all, fields(purchase_id = %id))]
+pub async fn record_return(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<PurchaseId>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Json<PurchaseView>, Problem> {
+    let mut p = purchase_for(&state, &caller, id, Action::PurchaseAct).await?;
+    let (text, mut files) = crate::web::pages::read_multipart(multipart).await?;
+    let typed = |key: &str| text.get(key).cloned().unwrap_or_default();
+    p.version = typed("version").parse().unwrap_or(0);
+    let raw = usecase::RawReturn {
+        number: typed("credit_note_number"),
+        category: typed("return_category"),
+        amount: typed("return_amount"),
+    };
+    let note = files.remove("credit_note_file").unwrap_or_default();
+    let (actor, numbers) = (caller.actor(), crate::domain::NumberStyle::Machine);
+    let p = usecase::record_return(&state, &actor, caller.user.id, &p, raw, note, &typed("reason"), numbers).await?;
+    Ok(Json(PurchaseView::new(&state, p)))
+}
+
+/// A document attached to a purchase (a quote, the invoice, the proof of payment, a credit note);
+/// downloaded at `/documents/{id}` by those who may see the purchase.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct DocumentView {
+    pub id: i64,
+    /// `quote`, `invoice`, `proof_of_payment` or `credit_note`.
+    pub purpose: String,
+    pub file_name: String,
+    pub media_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub uploaded_at: String,
+    pub download: String,
+}
+
+/// The purchase's documents, oldest first.
+#[utoipa::path(get, path = "/purchases/{id}/documents", tag = "purchases", params(("id" = i64, Path)),
+    responses((status = 200, body = [DocumentView]), (status = 403, body = ProblemDetails), (status = 404, body = ProblemDetails)))]
+#[tracing::instrument(skip_all, fields(purchase_id = %id))]
+pub async fn documents(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<PurchaseId>,
+) -> Result<Json<Vec<DocumentView>>, Problem> {
+    purchase_for(&state, &caller, id, Action::PurchaseView).await?;
+    let documents = state.db.documents_of_purchase(id).await?;
+    Ok(Json(
+        documents
+            .into_iter()
+            .map(|d| DocumentView {
+                download: format!("/documents/{}", d.id),
+                id: d.id,
+                purpose: d.purpose,
+                file_name: d.file_name,
+                media_type: d.media_type,
+                size_bytes: d.size_bytes,
+                sha256: d.sha256,
+                uploaded_at: d.uploaded_at,
+            })
+            .collect(),
+    ))
+}

@@ -5,6 +5,7 @@ pub mod about;
 pub mod account;
 pub mod conversation;
 pub mod grants;
+pub mod payments;
 pub mod purchases;
 pub mod review;
 pub mod submit;
@@ -467,4 +468,34 @@ pub struct ReasonField {
 /// A posted form's fields by name (the last value of a repeated name).
 pub fn form_map(body: &[u8]) -> std::collections::BTreeMap<String, String> {
     url::form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+}
+
+/// A multipart form's text fields and its files by field name (a file field may come more than once);
+/// a file larger than the route's limit is refused with 413.
+pub async fn read_multipart(
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<
+    (
+        std::collections::BTreeMap<String, String>,
+        std::collections::BTreeMap<String, Vec<crate::app::conversation::Upload>>,
+    ),
+    Problem,
+> {
+    let mut multipart = multipart.map_err(|e| Problem::BadRequest(e.body_text()))?;
+    let (mut text, mut files) = (std::collections::BTreeMap::new(), std::collections::BTreeMap::new());
+    while let Some(field) = multipart.next_field().await.map_err(|e| Problem::BadRequest(e.body_text()))? {
+        let name = field.name().unwrap_or_default().to_string();
+        match field.file_name().map(str::to_string) {
+            Some(file_name) => {
+                let bytes = field.bytes().await.map_err(|_| Problem::PayloadTooLarge)?.to_vec();
+                let upload = crate::app::conversation::Upload { file_name, bytes };
+                files.entry(name).or_insert_with(Vec::new).push(upload);
+            }
+            None => {
+                let value = field.text().await.map_err(|e| Problem::BadRequest(e.body_text()))?;
+                text.insert(name, value);
+            }
+        }
+    }
+    Ok((text, files))
 }

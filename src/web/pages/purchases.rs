@@ -15,13 +15,13 @@ use crate::AppState;
 use crate::app::applications::{LINE_DESCRIPTION_MAX, LONG_TEXT_MAX, NAME_MAX};
 use crate::app::purchases::{self as usecase, RawPurchase};
 use crate::app::{AppError, FieldError, FieldProblem, Fields};
-use crate::domain::purchase::Room;
+use crate::domain::purchase::{MatchLine, ReceiptLine, Room, three_way};
 use crate::domain::workflow::{PurchaseQueue, PurchaseUse};
 use crate::domain::{GrantId, Language, PurchaseId};
 use crate::policy::authz::{Action, Resource};
 use crate::storage::StorageError;
 use crate::storage::documents::Document;
-use crate::storage::purchases::{Purchase, PurchaseSummary};
+use crate::storage::purchases::{Invoice, Purchase, PurchaseSummary};
 use crate::storage::records::Transition;
 use crate::web::auth::SignedIn;
 use crate::web::problem::Problem;
@@ -87,6 +87,8 @@ pub struct PurchasesPage {
     /// The grant is active and the person may request purchases on it.
     pub can_request: bool,
     pub errors: FormErrors,
+    /// The organism's asset register: the equipment its bourses bought, unit by unit.
+    pub assets: Vec<crate::storage::purchases::Asset>,
 }
 
 pub async fn list(
@@ -116,6 +118,7 @@ pub async fn list(
             purchases,
             can_request,
             errors: FormErrors::default(),
+            assets: state.db.assets(Some(grant.organism_id)).await?,
         },
     ))
 }
@@ -325,15 +328,8 @@ pub async fn attach(
     if signed.caller.user.role().is_staff() {
         return Err(Problem::Forbidden);
     }
-    let mut multipart = multipart.map_err(|e| Problem::BadRequest(e.body_text()))?;
-    let mut uploads = Vec::new();
-    while let Some(field) = multipart.next_field().await.map_err(|e| Problem::BadRequest(e.body_text()))? {
-        if field.name() == Some("documents") {
-            let file_name = field.file_name().unwrap_or_default().to_string();
-            let bytes = field.bytes().await.map_err(|_| Problem::PayloadTooLarge)?.to_vec();
-            uploads.push(crate::app::conversation::Upload { file_name, bytes });
-        }
-    }
+    let (_, mut files) = super::read_multipart(multipart).await?;
+    let uploads = files.remove("documents").unwrap_or_default();
     match usecase::attach_quotes(&state, &signed.caller.actor(), signed.caller.user.id, &p, uploads).await {
         Ok(()) => Ok(Redirect::to(&format!("/purchases/{id}/edit?attached=1#quotes")).into_response()),
         Err(e) => {
@@ -376,9 +372,95 @@ pub struct ShowPage {
     pub notice: Option<String>,
     pub reason_typed: String,
     pub documents: Vec<Document>,
+    /// The receipt form, when the person may record one now.
+    pub receipt: Option<ReceiptForm>,
+    /// The invoice form, when the person may submit the invoice now.
+    pub invoice_form: Option<InvoiceForm>,
+    /// The credit note form, when the person may record a return now.
+    pub return_form: Option<ReturnForm>,
+    /// The invoice in effect and its three-way match, line by line.
+    pub invoice: Option<Invoice>,
+    pub matching: Vec<MatchLine>,
+}
+
+/// The receipt form: per line, what was ordered and received so far, and what is typed now.
+pub struct ReceiptForm {
+    pub rows: Vec<ReceiptRow>,
+}
+
+pub struct ReceiptRow {
+    pub description: String,
+    pub equipment: bool,
+    pub ordered: i64,
+    pub received: i64,
+    pub quantity: String,
+    pub serials: String,
+}
+
+/// The invoice form: its number, its date, each line as invoiced, and whether the proof of payment is
+/// asked (the bourse reimburses the organism).
+pub struct InvoiceForm {
+    pub number: String,
+    pub date: String,
+    pub rows: Vec<InvoiceRow>,
+    pub proof: bool,
+}
+
+/// The credit note form, as typed: number, category (among those the purchase spent), amount before
+/// taxes, the reason.
+pub struct ReturnForm {
+    pub raw: usecase::RawReturn,
+    pub categories: Vec<(String, String)>,
+    pub reason: String,
+}
+
+/// A text input as a form's loop writes it: its name, its kind (`type` or `inputmode`), what is typed,
+/// its length limit.
+pub type Input = (&'static str, &'static str, String, usize);
+
+impl InvoiceForm {
+    pub fn inputs(&self) -> Vec<Input> {
+        vec![("invoice_number", "text", self.number.clone(), 60), ("invoice_date", "date", self.date.clone(), 10)]
+    }
+
+    /// The files asked: the invoice, and the proof of payment when the bourse reimburses the organism.
+    pub fn files(&self) -> Vec<&'static str> {
+        if self.proof { vec!["invoice_file", "proof_file"] } else { vec!["invoice_file"] }
+    }
+}
+
+impl InvoiceRow {
+    /// (part, typed, inputmode, limit)
+    pub fn inputs(&self) -> Vec<(&'static str, String, &'static str, usize)> {
+        vec![("quantity", self.quantity.clone(), "numeric", 5), ("unit_price", self.unit_price.clone(), "decimal", 15)]
+    }
+}
+
+impl ReturnForm {
+    /// (name, typed, inputmode, limit)
+    pub fn inputs(&self) -> Vec<(&'static str, String, &'static str, usize)> {
+        vec![
+            ("credit_note_number", self.raw.number.clone(), "text", 60),
+            ("return_amount", self.raw.amount.clone(), "decimal", 15),
+        ]
+    }
+}
+
+pub struct InvoiceRow {
+    pub description: String,
+    pub quantity: String,
+    pub unit_price: String,
 }
 
 impl ShowPage {
+    pub fn field_id(&self, name: &str) -> String {
+        super::field_id(name)
+    }
+
+    pub fn line_field(&self, i: &usize, part: &str) -> String {
+        format!("lines[{i}].{part}")
+    }
+
     pub fn event(&self, event: &str) -> String {
         self.page.t(&format!("event-{event}"))
     }
@@ -418,6 +500,56 @@ async fn show_page(state: &AppState, signed: &SignedIn, headers: &HeaderMap, p: 
     let rooms = usecase::rooms(state, p.grant_id, deciding.then_some(p.id)).await?;
     let asked = if deciding { p.costs.by_category() } else { Vec::new() };
     let p_id = p.id;
+    let progress = state.db.purchase_progress(&p).await?;
+    let may = |u: PurchaseUse| workflow.allows(&p.state, role.workflow_role(), workflow.event(u)) && !role.is_staff();
+    let receipt = may(PurchaseUse::Receive).then(|| ReceiptForm {
+        rows: p
+            .lines
+            .iter()
+            .zip(&progress.received)
+            .map(|(l, got)| ReceiptRow {
+                description: l.description.clone(),
+                equipment: l.category == crate::domain::grant::LineCategory::Equipment,
+                ordered: l.quantity,
+                received: *got,
+                quantity: (l.quantity - got).max(0).to_string(),
+                serials: String::new(),
+            })
+            .collect(),
+    });
+    let numbers: crate::domain::NumberStyle = page.lang.into();
+    let invoice_form = may(PurchaseUse::SubmitInvoice).then(|| InvoiceForm {
+        number: String::new(),
+        date: String::new(),
+        rows: p
+            .lines
+            .iter()
+            .zip(&progress.received)
+            .map(|(l, got)| InvoiceRow {
+                description: l.description.clone(),
+                quantity: got.to_string(),
+                unit_price: l.unit_price.written(numbers),
+            })
+            .collect(),
+        proof: state.program.purchases.payment == crate::domain::purchase::PaymentMode::Reimbursement,
+    });
+    let return_form =
+        workflow.allows(&p.state, role.workflow_role(), workflow.event(PurchaseUse::RecordReturn)).then(|| {
+            ReturnForm {
+                raw: usecase::RawReturn::default(),
+                categories: p
+                    .costs
+                    .by_category()
+                    .into_iter()
+                    .map(|(c, _)| (c.as_str().to_string(), page.t(&format!("category-{c}"))))
+                    .collect(),
+                reason: String::new(),
+            }
+        });
+    let matching = match &progress.invoice {
+        Some(_) => three_way(&p.lines, &progress.received, &progress.invoice_lines),
+        None => Vec::new(),
+    };
     let history = state.db.purchase_history(p.id).await?;
     let history = if role.is_staff() { history } else { crate::app::grants::hide_staff(history, page.lang) };
     Ok(ShowPage {
@@ -433,6 +565,11 @@ async fn show_page(state: &AppState, signed: &SignedIn, headers: &HeaderMap, p: 
         notice: None,
         reason_typed: String::new(),
         documents: state.db.documents_of_purchase(p_id).await?,
+        receipt,
+        invoice_form,
+        return_form,
+        invoice: progress.invoice,
+        matching,
     })
 }
 
@@ -490,6 +627,159 @@ pub async fn transition(
             };
             show.reason_typed = reason;
             Ok(render(problem.status_code(), &show))
+        }
+    }
+}
+
+/// The purchase page again after a refused receipt or invoice: everything typed kept, each error beside
+/// its field, the status of the refusal.
+async fn refused_on_show(
+    state: &AppState,
+    signed: &SignedIn,
+    headers: &HeaderMap,
+    seen: Purchase,
+    problem: Problem,
+    keep: impl FnOnce(&mut ShowPage),
+) -> Result<Response, Problem> {
+    let mut show = show_page(state, signed, headers, seen).await?;
+    keep(&mut show);
+    show.errors = FormErrors::from_problem(&problem, show.page.lang);
+    Ok(render(problem.status_code(), &show))
+}
+
+/// `POST /purchases/{id}/receipts`: what came, line by line (`lines[i].quantity`, and for equipment
+/// `lines[i].serials`, one serial number a line of text), at the version seen.
+pub async fn receive(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<PurchaseId>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let mut p = purchase_for(&state, &signed, id, Action::PurchaseAct).await?;
+    let seen = p.clone();
+    let form = super::form_map(&body);
+    p.version = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let typed = |i: usize, part: &str| form.get(&format!("lines[{i}].{part}")).cloned().unwrap_or_default();
+    let mut f = Fields::default();
+    let mut lines = Vec::new();
+    for i in 0..p.lines.len() {
+        let quantity = typed(i, "quantity");
+        let quantity = match quantity.trim() {
+            "" => 0,
+            q => q.parse::<i64>().unwrap_or_else(|_| {
+                f.add(format!("lines[{i}].quantity"), FieldProblem::Quantity { max: 1_000 });
+                0
+            }),
+        };
+        let serials = typed(i, "serials").lines().map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+        lines.push(ReceiptLine { position: i as i64 + 1, quantity, serials });
+    }
+    let result = match f.is_empty() {
+        true => usecase::receive(&state, &signed.caller.actor(), signed.caller.user.id, &p, lines).await,
+        false => Err(f.into_error()),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/purchases/{id}?notice=received")).into_response()),
+        Err(e) => {
+            refused_on_show(&state, &signed, &headers, seen, Problem::from(e), |show| {
+                if let Some(r) = &mut show.receipt {
+                    for (i, row) in r.rows.iter_mut().enumerate() {
+                        row.quantity = typed(i, "quantity");
+                        row.serials = typed(i, "serials");
+                    }
+                }
+            })
+            .await
+        }
+    }
+}
+
+/// `POST /purchases/{id}/invoices` (multipart): the vendor's invoice (`invoice_number`, `invoice_date`,
+/// `lines[i].quantity`, `lines[i].unit_price`, the file `invoice_file` and, when the bourse reimburses
+/// the organism, `proof_file`), at the version seen. Refused, the form comes back as typed (the files
+/// to be chosen again: a browser never sends them back).
+pub async fn invoice(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<PurchaseId>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, Problem> {
+    let mut p = purchase_for(&state, &signed, id, Action::PurchaseAct).await?;
+    let seen = p.clone();
+    let (text, mut uploads) = super::read_multipart(multipart).await?;
+    let mut take = |name: &str| uploads.remove(name).unwrap_or_default();
+    let files = usecase::InvoiceFiles { invoice: take("invoice_file"), proof: take("proof_file") };
+    let typed = |key: &str| text.get(key).cloned().unwrap_or_default();
+    p.version = typed("version").parse().unwrap_or(0);
+    let raw = usecase::RawInvoice {
+        number: typed("invoice_number"),
+        date: typed("invoice_date"),
+        lines: (0..p.lines.len())
+            .map(|i| (typed(&format!("lines[{i}].quantity")), typed(&format!("lines[{i}].unit_price"))))
+            .collect(),
+    };
+    let lang = super::page_language(&headers);
+    let actor = signed.caller.actor();
+    match usecase::submit_invoice(&state, &actor, signed.caller.user.id, &p, raw.clone(), files, lang.into()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/purchases/{id}?notice=invoiced")).into_response()),
+        Err(e) => {
+            refused_on_show(&state, &signed, &headers, seen, Problem::from(e), |show| {
+                if let Some(form) = &mut show.invoice_form {
+                    form.number = raw.number;
+                    form.date = raw.date;
+                    for (row, (quantity, price)) in form.rows.iter_mut().zip(raw.lines) {
+                        row.quantity = quantity;
+                        row.unit_price = price;
+                    }
+                }
+            })
+            .await
+        }
+    }
+}
+
+/// `POST /purchases/{id}/returns` (multipart): a return's credit note (`credit_note_number`,
+/// `return_category`, `return_amount`, `reason`, the file `credit_note_file`), at the version seen.
+pub async fn record_return(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<PurchaseId>,
+    multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> Result<Response, Problem> {
+    let mut p = purchase_for(&state, &signed, id, Action::PurchaseAct).await?;
+    let seen = p.clone();
+    let (text, mut files) = super::read_multipart(multipart).await?;
+    let typed = |key: &str| text.get(key).cloned().unwrap_or_default();
+    p.version = typed("version").parse().unwrap_or(0);
+    let raw = usecase::RawReturn {
+        number: typed("credit_note_number"),
+        category: typed("return_category"),
+        amount: typed("return_amount"),
+    };
+    let (reason, lang, actor) = (typed("reason"), super::page_language(&headers), signed.caller.actor());
+    let files = files.remove("credit_note_file").unwrap_or_default();
+    let by = signed.caller.user.id;
+    match usecase::record_return(&state, &actor, by, &p, raw.clone(), files, &reason, lang.into()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/purchases/{id}?notice=returned")).into_response()),
+        Err(e) => {
+            // The page's steps have their own reason: this form's is `return_reason`.
+            let problem = match Problem::from(e) {
+                Problem::Validation(mut errors) => {
+                    errors.iter_mut().filter(|e| e.field == "reason").for_each(|e| e.field = "return_reason".into());
+                    Problem::Validation(errors)
+                }
+                other => other,
+            };
+            refused_on_show(&state, &signed, &headers, seen, problem, |show| {
+                if let Some(form) = &mut show.return_form {
+                    form.raw = raw;
+                    form.reason = reason;
+                }
+            })
+            .await
         }
     }
 }

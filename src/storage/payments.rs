@@ -1,0 +1,340 @@
+//! Payment runs (issue 13): finance pays verified purchases together. A run is made from the purchases
+//! finance selects, each a line (who is paid, how much, the reference the bank carries) planned on the
+//! bourse's envelopes and fiscal years in the program's payer order; once the bank has answered, each
+//! line is marked paid (the purchase's `pay` step: the ledger's spends) or failed (it waits for the next
+//! run), the line and the step in one transaction.
+
+use std::collections::BTreeMap;
+
+use sqlx::AnyConnection;
+
+use super::purchases::{Firing, Rules, fire, payable};
+use super::{Db, Result, StorageError, now};
+use crate::domain::purchase::{PaymentMode, plan_spend};
+use crate::domain::workflow::Workflow;
+use crate::domain::{Actor, GrantId, Money, PurchaseId, RunId, UserId};
+
+/// A purchase finance may put in a run: in one of the pay queue's states, in no run waiting on the bank,
+/// with its invoice.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Payable {
+    pub purchase_id: PurchaseId,
+    pub grant_id: GrantId,
+    pub organism: String,
+    pub vendor_name: String,
+    pub state: String,
+    pub invoice_number: String,
+    pub invoice_date: String,
+    #[sqlx(rename = "cost_cents")]
+    pub amount: Money,
+    pub equipment_cost_cents: i64,
+    pub software_cost_cents: i64,
+}
+
+impl Payable {
+    /// Who the bank pays: the organism that paid the vendor, or the vendor.
+    pub fn payee(&self, mode: PaymentMode) -> &str {
+        match mode {
+            PaymentMode::Reimbursement => &self.organism,
+            PaymentMode::Direct => &self.vendor_name,
+        }
+    }
+
+    /// What the bank carries to the payee (at most 35 characters, as bank files take): the purchase's
+    /// number and the vendor's invoice number.
+    pub fn reference(&self) -> String {
+        format!("DATAide A-{} {}", self.purchase_id, self.invoice_number).chars().take(35).collect()
+    }
+}
+
+const PAYABLE: &str = "SELECT p.id AS purchase_id, p.grant_id, o.legal_name AS organism, p.vendor_name, p.state,
+      i.number AS invoice_number, i.invoice_date, i.cost_cents, i.equipment_cost_cents, i.software_cost_cents
+    FROM purchases p JOIN organisms o ON o.id = p.organism_id
+    JOIN purchase_invoices i ON i.purchase_id = p.id AND i.refused_at IS NULL
+    WHERE NOT EXISTS (SELECT 1 FROM payment_run_lines l WHERE l.purchase_id = p.id AND l.outcome IS NULL)";
+
+/// `$1`, `$2`, … for a list of values from `first`.
+fn marks(first: usize, n: usize) -> String {
+    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+/// A run as listed: its lines, those the bank has not answered for, and its total.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Run {
+    pub id: RunId,
+    pub payment_mode: String,
+    pub created_by: UserId,
+    pub created_at: String,
+    pub exported_at: Option<String>,
+    pub lines: i64,
+    pub waiting: i64,
+    #[sqlx(rename = "total_cents")]
+    pub total: Money,
+}
+
+const RUNS: &str = "SELECT r.id, r.payment_mode, r.created_by, r.created_at, r.exported_at,
+      CAST(COUNT(l.id) AS BIGINT) AS lines,
+      CAST(COALESCE(SUM(CASE WHEN l.outcome IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS waiting,
+      CAST(COALESCE(SUM(l.amount_cents), 0) AS BIGINT) AS total_cents
+    FROM payment_runs r LEFT JOIN payment_run_lines l ON l.run_id = r.id";
+
+/// One line of a run.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RunLine {
+    pub id: i64,
+    pub purchase_id: PurchaseId,
+    pub organism: String,
+    pub payee: String,
+    pub reference: String,
+    #[sqlx(rename = "amount_cents")]
+    pub amount: Money,
+    pub outcome: Option<String>,
+    pub outcome_at: Option<String>,
+    pub reason: String,
+}
+
+/// What a run takes from one envelope in one fiscal year.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct RunTotal {
+    pub envelope_code: String,
+    pub fiscal_year: String,
+    #[sqlx(rename = "amount_cents")]
+    pub amount: Money,
+}
+
+/// What the bank answered for a line: it made the payment, or refused it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Cleared,
+    Rejected,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Cleared => "cleared",
+            Outcome::Rejected => "rejected",
+        }
+    }
+}
+
+/// The bank's answer for one line of a run, as finance records it.
+#[derive(Debug, Clone, Copy)]
+pub struct Answer {
+    pub run: RunId,
+    pub line: i64,
+    pub outcome: Outcome,
+    pub by: UserId,
+}
+
+/// Plans a line: what it takes from each envelope and fiscal year, in the payer order of each category.
+async fn plan(conn: &mut AnyConnection, p: &Payable, rules: &Rules) -> Result<BTreeMap<(String, String), Money>> {
+    use crate::domain::grant::LineCategory;
+    let mut split = BTreeMap::new();
+    for (category, cents) in
+        [(LineCategory::Equipment, p.equipment_cost_cents), (LineCategory::Software, p.software_cost_cents)]
+    {
+        if cents <= 0 {
+            continue;
+        }
+        let payers = rules.payers.get(category.as_str()).cloned().unwrap_or_default();
+        let (parts, missing) =
+            plan_spend(Money::from_cents(cents), payable(&mut *conn, p.grant_id, category).await?, &payers);
+        if missing > Money::ZERO {
+            return Err(StorageError::NotPayable(p.purchase_id));
+        }
+        for (part, amount) in parts {
+            let key = (part.envelope, part.fiscal_year);
+            let sum = split.get(&key).copied().unwrap_or(Money::ZERO) + amount;
+            split.insert(key, sum);
+        }
+    }
+    Ok(split)
+}
+
+impl Db {
+    /// What finance may put in a run now (purchases in `states`), oldest first.
+    pub async fn payable(&self, states: &[String], limit: i64) -> Result<Vec<Payable>> {
+        if states.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql =
+            format!("{PAYABLE} AND p.state IN ({}) ORDER BY p.state_entered_at, p.id LIMIT $1", marks(2, states.len()));
+        let mut q = sqlx::query_as::<_, Payable>(&sql).bind(limit);
+        for s in states {
+            q = q.bind(s);
+        }
+        Ok(q.fetch_all(&self.pool).await?)
+    }
+
+    /// Makes a run of the purchases chosen: each must still be payable (in `states`, in no run waiting
+    /// on the bank, its commitments able to cover it), or nothing is made.
+    pub async fn create_run(
+        &self,
+        by: UserId,
+        mode: PaymentMode,
+        states: Vec<String>,
+        purchases: Vec<PurchaseId>,
+        rules: Rules,
+    ) -> Result<RunId> {
+        self.write(move |tx| {
+            Box::pin(async move {
+                let id: RunId = sqlx::query_scalar(
+                    "INSERT INTO payment_runs (payment_mode, created_by, created_at) VALUES ($1, $2, $3) RETURNING id",
+                )
+                .bind(mode.as_str())
+                .bind(by)
+                .bind(now())
+                .fetch_one(&mut **tx)
+                .await?;
+                for purchase in purchases {
+                    let sql = format!("{PAYABLE} AND p.id = $1 AND p.state IN ({})", marks(2, states.len()));
+                    let mut q = sqlx::query_as::<_, Payable>(&sql).bind(purchase);
+                    for s in &states {
+                        q = q.bind(s);
+                    }
+                    let p = q.fetch_optional(&mut **tx).await?.ok_or(StorageError::NotPayable(purchase))?;
+                    let split = plan(tx, &p, &rules).await?;
+                    let inserted = sqlx::query_scalar::<_, i64>(
+                        "INSERT INTO payment_run_lines (run_id, purchase_id, payee, reference, amount_cents)
+                         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                    )
+                    .bind(id)
+                    .bind(purchase)
+                    .bind(p.payee(mode))
+                    .bind(p.reference())
+                    .bind(p.amount)
+                    .fetch_one(&mut **tx)
+                    .await;
+                    let line = match inserted {
+                        Ok(line) => line,
+                        // The same purchase chosen twice.
+                        Err(e) if super::is_unique_violation(&e) => return Err(StorageError::NotPayable(purchase)),
+                        Err(e) => return Err(e.into()),
+                    };
+                    for ((envelope, fiscal_year), amount) in split {
+                        sqlx::query(
+                            "INSERT INTO payment_run_splits (line_id, envelope_code, fiscal_year, amount_cents)
+                             VALUES ($1, $2, $3, $4)",
+                        )
+                        .bind(line)
+                        .bind(envelope)
+                        .bind(fiscal_year)
+                        .bind(amount)
+                        .execute(&mut **tx)
+                        .await?;
+                    }
+                }
+                Ok(id)
+            })
+        })
+        .await
+    }
+
+    /// The runs, newest first.
+    pub async fn runs(&self, limit: i64) -> Result<Vec<Run>> {
+        Ok(sqlx::query_as(&format!(
+            "{RUNS} GROUP BY r.id, r.payment_mode, r.created_by, r.created_at, r.exported_at ORDER BY r.id DESC LIMIT $1"
+        ))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// A run, its lines and what it takes from each envelope and fiscal year.
+    pub async fn run(&self, id: RunId) -> Result<(Run, Vec<RunLine>, Vec<RunTotal>)> {
+        let run = sqlx::query_as(&format!(
+            "{RUNS} WHERE r.id = $1 GROUP BY r.id, r.payment_mode, r.created_by, r.created_at, r.exported_at"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StorageError::NotFound)?;
+        let lines = sqlx::query_as(
+            "SELECT l.id, l.purchase_id, o.legal_name AS organism, l.payee, l.reference, l.amount_cents, l.outcome,
+               l.outcome_at, l.reason
+             FROM payment_run_lines l JOIN purchases p ON p.id = l.purchase_id JOIN organisms o ON o.id = p.organism_id
+             WHERE l.run_id = $1 ORDER BY l.id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let totals = sqlx::query_as(
+            "SELECT s.envelope_code, s.fiscal_year, CAST(SUM(s.amount_cents) AS BIGINT) AS amount_cents
+             FROM payment_run_splits s JOIN payment_run_lines l ON l.id = s.line_id
+             WHERE l.run_id = $1 GROUP BY s.envelope_code, s.fiscal_year ORDER BY s.envelope_code, s.fiscal_year",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok((run, lines, totals))
+    }
+
+    /// The purchase a run's line pays.
+    pub async fn run_line_purchase(&self, run: RunId, line: i64) -> Result<PurchaseId> {
+        sqlx::query_scalar("SELECT purchase_id FROM payment_run_lines WHERE id = $1 AND run_id = $2")
+            .bind(line)
+            .bind(run)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StorageError::NotFound)
+    }
+
+    /// Notes that the run's file went to the bank (the first time).
+    pub async fn run_exported(&self, id: RunId) -> Result<()> {
+        sqlx::query("UPDATE payment_runs SET exported_at = $1 WHERE id = $2 AND exported_at IS NULL")
+            .bind(now())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Marks a line as the bank answered, firing the purchase's step (`firing`: `pay` or
+    /// `fail_payment`) in the same transaction; a line answered already is refused.
+    pub async fn settle_run_line(
+        &self,
+        workflow: &Workflow,
+        rules: Rules,
+        answer: Answer,
+        actor: &Actor,
+        firing: Firing,
+    ) -> Result<()> {
+        let Answer { run, line, outcome, by } = answer;
+        let (workflow, actor) = (workflow.clone(), actor.clone());
+        self.write(move |tx| {
+            Box::pin(async move {
+                let row: Option<(PurchaseId, Option<String>)> =
+                    sqlx::query_as("SELECT purchase_id, outcome FROM payment_run_lines WHERE id = $1 AND run_id = $2")
+                        .bind(line)
+                        .bind(run)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                let (purchase, None) = row.ok_or(StorageError::NotFound)? else {
+                    return Err(StorageError::LineSettled);
+                };
+                let version: i64 = sqlx::query_scalar("SELECT version FROM purchases WHERE id = $1")
+                    .bind(purchase)
+                    .fetch_one(&mut **tx)
+                    .await?;
+                fire(tx, &workflow, &rules, purchase, version, &actor, &firing).await?;
+                let updated = sqlx::query(
+                    "UPDATE payment_run_lines SET outcome = $1, outcome_by = $2, outcome_at = $3, reason = $4
+                     WHERE id = $5 AND outcome IS NULL",
+                )
+                .bind(outcome.as_str())
+                .bind(by)
+                .bind(now())
+                .bind(&firing.reason)
+                .bind(line)
+                .execute(&mut **tx)
+                .await?;
+                if updated.rows_affected() == 0 {
+                    return Err(StorageError::LineSettled);
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+}
