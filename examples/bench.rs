@@ -33,7 +33,9 @@ struct Args {
     /// `api`: GET a grant and fire transitions; `web`: sign in and save the application form, as
     /// browsers do (use --connections 32); `queues`: 100 reviewers, the grants spread over the review
     /// states, then the screening queue page (program officers) and the my-reviews page (reviewers);
-    /// `awards`: every grant approved, then award confirmations, then `octroi letters` over the awarded
+    /// `awards`: every grant approved, then award confirmations, then `octroi letters` over the awarded;
+    /// `purchases`: every grant active with a commitment and a purchase to decide, approvals competing,
+    /// then one payment run of the 5 000 verified purchases (made, then every line answered)
     #[arg(long, default_value = "api")]
     scenario: String,
 }
@@ -61,6 +63,9 @@ async fn main() -> anyhow::Result<()> {
     }
     if args.scenario == "awards" {
         seed_approved(&url).await?;
+    }
+    if args.scenario == "purchases" {
+        seed_purchases(&url, args.grants).await?;
     }
     println!("seeded {} grants in {:.1} s", args.grants, started.elapsed().as_secs_f64());
 
@@ -95,6 +100,11 @@ async fn main() -> anyhow::Result<()> {
             String::from_utf8_lossy(&letters.stderr)
         );
         std::fs::remove_dir_all(&out)?;
+        return Ok(());
+    }
+    if args.scenario == "purchases" {
+        purchases(&client, &base, args.connections, args.seconds, args.grants).await?;
+        println!("server peak resident memory: {}", peak_memory(&server.0).unwrap_or_else(|| "unknown".into()));
         return Ok(());
     }
     if args.scenario == "web" || args.scenario == "queues" {
@@ -666,4 +676,261 @@ fn peak_memory(child: &Child) -> Option<String> {
         status.lines().find(|l| l.starts_with(name)).map(|l| l.trim_start_matches(name).trim().to_string())
     };
     Some(format!("{} (now: {} anonymous, {} mapped files)", field("VmHWM:")?, field("RssAnon:")?, field("RssFile:")?))
+}
+
+const FINANCE_TOKEN: &str = "oct_bench_finance";
+/// How many verified purchases the payment run pays.
+const RUN_SIZE: u32 = 5_000;
+
+/// Every grant active with a commitment of 20,00 $ of equipment (FQIS 2024-2025) and a purchase of
+/// 10,00 $ before taxes waiting for the program officer (purchase n on grant n); the first 5 000 grants
+/// also hold a verified purchase of 5,00 $ (its invoice recorded, its cost held) for the payment run.
+async fn seed_purchases(url: &str, grants: u32) -> anyhow::Result<()> {
+    use octroi::domain::grant::{Line, LineCategory};
+    use octroi::domain::{Money, purchase::Cost};
+    use octroi::storage::purchases::Costs;
+    let program = octroi::policy::Program::load(std::path::Path::new("policies/dataide.toml"))?;
+    let db = Db::connect(url, SqliteSync::Normal).await?;
+    db.sync_program(&program).await?;
+    let costs = |price: i64| {
+        let line = Line {
+            category: LineCategory::Equipment,
+            description: "Portable".into(),
+            quantity: 1,
+            unit_price: Money::from_cents(price),
+        };
+        Costs::of(&Cost::of(&[line], program.purchases.taxes))
+    };
+    let (asked, paid) = (costs(1_000), costs(500));
+    let columns = |c: &Costs| {
+        [c.price, c.gst, c.qst, c.rebate, c.cost, c.equipment_cost, c.software_cost]
+            .map(|m| m.cents().to_string())
+            .join(", ")
+    };
+    let at = "2026-11-01T12:00:00.000Z";
+    let organisms = grants.div_ceil(10);
+    let finance = organisms + 2;
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE grants SET state = 'active'").execute(&mut *tx).await?;
+    let hash = octroi::passwords::hash(PASSWORD).await?;
+    sqlx::query(&format!(
+        "INSERT INTO users (id, email, display_name, role, organism_id, password_hash, must_change_password, language, \
+         created_at) VALUES ({finance}, 'finance@bench.org', 'Finances', 'finance', NULL, '{hash}', 0, 'fr', '{at}')"
+    ))
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(&format!(
+        "INSERT INTO api_tokens (id, user_id, token_hash, label, created_at) VALUES ({finance}, {finance}, '{}', 'bench', '{at}')",
+        octroi::passwords::token_hash(FINANCE_TOKEN)
+    ))
+    .execute(&mut *tx)
+    .await?;
+    for chunk in (1..=grants).collect::<Vec<_>>().chunks(1000) {
+        let commits: Vec<String> = chunk
+            .iter()
+            .map(|n| format!("({n}, 'FQIS', '2024-2025', 'equipment', {n}, 'commit', 2000, 'seed', '', '{at}')"))
+            .collect();
+        sqlx::query(&format!(
+            "INSERT INTO ledger_entries (id, envelope_code, fiscal_year, category_code, grant_id, kind, amount_cents, \
+             actor, reason, at) VALUES {}",
+            commits.join(",")
+        ))
+        .execute(&mut *tx)
+        .await?;
+        let purchase = |n: u32, id: u32, state: &str, c: &Costs| {
+            format!(
+                "({id}, {n}, {}, '{state}', 2, 'Coop informatique', '', '', 'Banc d''essai', {}, {}, '{at}', '{at}', '{at}')",
+                organism_of(n),
+                columns(c),
+                organism_of(n) + 1
+            )
+        };
+        let mut rows: Vec<String> = chunk.iter().map(|&n| purchase(n, n, "submitted", &asked)).collect();
+        rows.extend(chunk.iter().filter(|&&n| n <= RUN_SIZE).map(|&n| purchase(n, grants + n, "verified", &paid)));
+        sqlx::query(&format!(
+            "INSERT INTO purchases (id, grant_id, organism_id, state, version, vendor_name, vendor_gst, vendor_qst, \
+             justification, price_cents, gst_cents, qst_cents, rebate_cents, cost_cents, equipment_cost_cents, \
+             software_cost_cents, created_by, created_at, updated_at, state_entered_at) VALUES {}",
+            rows.join(",")
+        ))
+        .execute(&mut *tx)
+        .await?;
+        let lines: Vec<String> = chunk
+            .iter()
+            .map(|n| format!("({n}, 1, 'equipment', 'Portable', 1, 1000)"))
+            .chain(
+                chunk
+                    .iter()
+                    .filter(|&&n| n <= RUN_SIZE)
+                    .map(|n| format!("({}, 1, 'equipment', 'Portable', 1, 500)", grants + n)),
+            )
+            .collect();
+        sqlx::query(&format!(
+            "INSERT INTO purchase_lines (purchase_id, position, category, description, quantity, unit_price_cents) \
+             VALUES {}",
+            lines.join(",")
+        ))
+        .execute(&mut *tx)
+        .await?;
+        let paying: Vec<u32> = chunk.iter().copied().filter(|&n| n <= RUN_SIZE).collect();
+        if paying.is_empty() {
+            continue;
+        }
+        let invoices: Vec<String> = paying
+            .iter()
+            .map(|n| {
+                format!(
+                    "({n}, {}, {}, 'coop informatique', 'F-{n}', '2026-11-01', {}, {}, '{at}')",
+                    grants + n,
+                    organism_of(*n),
+                    columns(&paid),
+                    organism_of(*n) + 1
+                )
+            })
+            .collect();
+        sqlx::query(&format!(
+            "INSERT INTO purchase_invoices (id, purchase_id, organism_id, vendor_key, number, invoice_date, \
+             price_cents, gst_cents, qst_cents, rebate_cents, cost_cents, equipment_cost_cents, software_cost_cents, \
+             submitted_by, submitted_at) VALUES {}",
+            invoices.join(",")
+        ))
+        .execute(&mut *tx)
+        .await?;
+        let invoice_lines: Vec<String> = paying.iter().map(|n| format!("({n}, 1, 1, 500)")).collect();
+        sqlx::query(&format!(
+            "INSERT INTO purchase_invoice_lines (invoice_id, position, quantity, unit_price_cents) VALUES {}",
+            invoice_lines.join(",")
+        ))
+        .execute(&mut *tx)
+        .await?;
+        let holds: Vec<String> = paying
+            .iter()
+            .map(|n| format!("({n}, {}, {n}, 'equipment', 'hold', {}, 'seed', '{at}')", grants + n, paid.cost.cents()))
+            .collect();
+        sqlx::query(&format!(
+            "INSERT INTO purchase_holds (id, purchase_id, grant_id, category_code, kind, amount_cents, actor, at) VALUES {}",
+            holds.join(",")
+        ))
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO ledger_balances (envelope_code, fiscal_year, committed_cents, spent_cents)
+         SELECT 'FQIS', '2024-2025', CAST(SUM(amount_cents) AS BIGINT), 0 FROM ledger_entries
+         ON CONFLICT (envelope_code, fiscal_year) DO UPDATE SET committed_cents = excluded.committed_cents",
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    if url.starts_with("postgres") {
+        for table in ["users", "api_tokens", "ledger_entries", "purchases", "purchase_invoices", "purchase_holds"] {
+            sqlx::query(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            ))
+            .execute(db.pool())
+            .await?;
+        }
+    }
+    let maintenance = if url.starts_with("postgres") { "VACUUM ANALYZE" } else { "ANALYZE" };
+    sqlx::query(maintenance).execute(db.pool()).await?;
+    db.close().await;
+    Ok(())
+}
+
+/// The purchases scenario: 64 program officers approving requests at once (each approval locks its
+/// grant, checks the bourse's room and writes its hold), then finance's payment run of the 5 000
+/// verified purchases: listed, made (each line planned on the envelopes), read, then every line answered
+/// cleared by 64 connections (each a payment: the ledger's spend and the hold settled).
+async fn purchases(
+    client: &reqwest::Client,
+    base: &str,
+    connections: u32,
+    seconds: u64,
+    grants: u32,
+) -> anyhow::Result<()> {
+    let report = run(connections, seconds, {
+        let (client, base) = (client.clone(), base.to_string());
+        move |worker, i| {
+            let (client, base) = (client.clone(), base.clone());
+            async move {
+                let id = 1 + u64::from(worker) + i * u64::from(connections);
+                anyhow::ensure!(id <= u64::from(grants), "no purchase left to approve");
+                let r = client
+                    .post(format!("{base}/api/v1/purchases/{id}/transitions"))
+                    .bearer_auth(OFFICER_TOKEN)
+                    .json(&json!({ "event": "approve", "version": 2, "reason": "" }))
+                    .send()
+                    .await?;
+                Ok((r.status() == 200 && r.bytes().await.is_ok(), None))
+            }
+        }
+    })
+    .await;
+    report.print("POST /api/v1/purchases/{id}/transitions approve (room checked, hold written)");
+
+    let started = Instant::now();
+    let payable: serde_json::Value = client
+        .get(format!("{base}/api/v1/payment-runs/payable"))
+        .bearer_auth(FINANCE_TOKEN)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let ids: Vec<i64> =
+        payable.as_array().map(|a| a.iter().filter_map(|p| p["purchase_id"].as_i64()).collect()).unwrap_or_default();
+    println!("GET /api/v1/payment-runs/payable: {} purchases in {:.2} s", ids.len(), started.elapsed().as_secs_f64());
+    let started = Instant::now();
+    let r = client
+        .post(format!("{base}/api/v1/payment-runs"))
+        .bearer_auth(FINANCE_TOKEN)
+        .json(&json!({ "purchases": ids }))
+        .send()
+        .await?;
+    anyhow::ensure!(r.status() == 201, "the run was refused: {}", r.text().await?);
+    let made: serde_json::Value = r.json().await?;
+    println!(
+        "POST /api/v1/payment-runs: {} lines, {} in all, made in {:.2} s",
+        made["lines"].as_array().map_or(0, Vec::len),
+        made["total"],
+        started.elapsed().as_secs_f64()
+    );
+    let run_id = made["id"].as_i64().unwrap_or_default();
+    let lines: Arc<Vec<i64>> = Arc::new(
+        made["lines"].as_array().map(|a| a.iter().filter_map(|l| l["id"].as_i64()).collect()).unwrap_or_default(),
+    );
+    let next = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..connections)
+        .map(|_| {
+            let (client, base, lines, next) = (client.clone(), base.to_string(), lines.clone(), next.clone());
+            tokio::spawn(async move {
+                let mut errors = 0u64;
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed) as usize;
+                    let Some(line) = lines.get(i) else { break };
+                    let r = client
+                        .post(format!("{base}/api/v1/payment-runs/{run_id}/lines/{line}"))
+                        .bearer_auth(FINANCE_TOKEN)
+                        .json(&json!({ "outcome": "cleared" }))
+                        .send()
+                        .await;
+                    if !r.is_ok_and(|r| r.status() == 200) {
+                        errors += 1;
+                    }
+                }
+                errors
+            })
+        })
+        .collect();
+    let mut errors = 0;
+    for w in workers {
+        errors += w.await?;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "POST /api/v1/payment-runs/{{id}}/lines/{{line}} cleared: {} lines paid in {seconds:.1} s ({:.0} lines/s), {errors} errors",
+        lines.len(),
+        lines.len() as f64 / seconds
+    );
+    Ok(())
 }

@@ -322,11 +322,15 @@ pub async fn load(state: &AppState) -> anyhow::Result<Vec<DemoAccount>> {
     Ok(printed)
 }
 
-/// Two purchases on an active bourse: laptops approved (their cost held), and software waiting for the
-/// program officer's decision.
+/// Purchases on an active bourse, at each step a person meets: laptops received, invoiced and verified
+/// (they wait for finance's next payment run), a screen ordered (its receipt to record), and software
+/// waiting for the program officer's decision.
 async fn purchases(state: &AppState, grant: &Grant, member: UserId, applicant: &Actor) -> anyhow::Result<()> {
+    use crate::app::conversation::Upload;
+    use crate::app::purchases::{InvoiceFiles, RawInvoice};
     use crate::domain::grant::Line;
-    use crate::domain::purchase::{Request, Vendor};
+    use crate::domain::purchase::{ReceiptLine, Request, Vendor};
+    use crate::domain::workflow::PurchaseUse;
     let fail = |p: app::AppError| anyhow::anyhow!("demo purchase: {p:?}");
     let line = |category, description: &str, quantity, price: &str| Line {
         category,
@@ -335,29 +339,56 @@ async fn purchases(state: &AppState, grant: &Grant, member: UserId, applicant: &
         unit_price: Money::parse(price).expect("a demo price"),
     };
     let officer = Actor { id: "demo".into(), role: Role::ProgramOfficer };
+    let finance = Actor { id: "demo".into(), role: Role::Finance };
+    let event = |u: PurchaseUse| state.purchase_workflow().event(u).to_string();
+    // How far each goes: 0 submitted, 1 approved, 2 ordered, 3 verified.
     let requests = [
         (
             "Coop informatique de Montréal",
             "Nos deux postes d'accueil ont dix ans et ne reçoivent plus de mises à jour.",
             vec![line(LineCategory::Equipment, "Portable 14 pouces, 16 Go", 2, "449.00")],
-            true,
+            3,
         ),
         (
             "Logiciels Libres Québec",
             "Gérer les inscriptions aux ateliers sans tableur partagé.",
             vec![line(LineCategory::Software, "Abonnement annuel, gestion des membres", 1, "180.00")],
-            false,
+            0,
+        ),
+        (
+            "Coop informatique de Montréal",
+            "Un second écran pour l'accueil des nouveaux arrivants.",
+            vec![line(LineCategory::Equipment, "Écran 22 pouces", 1, "119.00")],
+            2,
         ),
     ];
-    for (vendor, why, lines, approve) in requests {
+    for (vendor, why, lines, steps) in requests {
         let request =
             Request { vendor: Vendor { name: vendor.into(), ..Default::default() }, justification: why.into(), lines };
         let p = app::purchases::start(state, applicant, member, grant, request).await.map_err(fail)?;
-        let submit = state.purchase_workflow().event(crate::domain::workflow::PurchaseUse::Submit).to_string();
-        let p = app::purchases::fire(state, applicant, &p, &submit, "").await.map_err(fail)?;
-        if approve {
-            let event = state.purchase_workflow().event(crate::domain::workflow::PurchaseUse::Approve).to_string();
-            app::purchases::fire(state, &officer, &p, &event, "").await.map_err(fail)?;
+        let mut p = app::purchases::fire(state, applicant, &p, &event(PurchaseUse::Submit), "").await.map_err(fail)?;
+        if steps >= 1 {
+            p = app::purchases::fire(state, &officer, &p, &event(PurchaseUse::Approve), "").await.map_err(fail)?;
+        }
+        if steps >= 2 {
+            p = app::purchases::fire(state, applicant, &p, &event(PurchaseUse::Order), "").await.map_err(fail)?;
+        }
+        if steps >= 3 {
+            let serials = (1..=p.lines[0].quantity).map(|n| format!("5CD4{}{n:03}", p.id)).collect();
+            let receipt = vec![ReceiptLine { position: 1, quantity: p.lines[0].quantity, serials }];
+            p = app::purchases::receive(state, applicant, member, &p, receipt).await.map_err(fail)?;
+            let pdf = |name: &str| vec![Upload { file_name: name.into(), bytes: b"%PDF-1.4\n% demo\n".to_vec() }];
+            let raw = RawInvoice {
+                number: format!("CIM-2026-{:04}", 100 + p.id.get()),
+                date: chrono::Utc::now().date_naive().to_string(),
+                lines: p.lines.iter().map(|l| (l.quantity.to_string(), l.unit_price.to_string())).collect(),
+            };
+            let files = InvoiceFiles { invoice: pdf("facture.pdf"), proof: pdf("preuve-de-paiement.pdf") };
+            let numbers = crate::domain::NumberStyle::Machine;
+            p = app::purchases::submit_invoice(state, applicant, member, &p, raw, files, numbers)
+                .await
+                .map_err(fail)?;
+            app::purchases::fire(state, &finance, &p, &event(PurchaseUse::Verify), "").await.map_err(fail)?;
         }
     }
     Ok(())

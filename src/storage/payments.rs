@@ -93,6 +93,10 @@ pub struct RunLine {
     pub reason: String,
 }
 
+const LINES: &str = "SELECT l.id, l.purchase_id, o.legal_name AS organism, l.payee, l.reference, l.amount_cents,
+      l.outcome, l.outcome_at, l.reason
+    FROM payment_run_lines l JOIN purchases p ON p.id = l.purchase_id JOIN organisms o ON o.id = p.organism_id";
+
 /// What a run takes from one envelope in one fiscal year.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct RunTotal {
@@ -250,15 +254,10 @@ impl Db {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StorageError::NotFound)?;
-        let lines = sqlx::query_as(
-            "SELECT l.id, l.purchase_id, o.legal_name AS organism, l.payee, l.reference, l.amount_cents, l.outcome,
-               l.outcome_at, l.reason
-             FROM payment_run_lines l JOIN purchases p ON p.id = l.purchase_id JOIN organisms o ON o.id = p.organism_id
-             WHERE l.run_id = $1 ORDER BY l.id",
-        )
-        .bind(id)
-        .fetch_all(&self.pool)
-        .await?;
+        let lines = sqlx::query_as(&format!("{LINES} WHERE l.run_id = $1 ORDER BY l.id"))
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
         let totals = sqlx::query_as(
             "SELECT s.envelope_code, s.fiscal_year, CAST(SUM(s.amount_cents) AS BIGINT) AS amount_cents
              FROM payment_run_splits s JOIN payment_run_lines l ON l.id = s.line_id
@@ -268,6 +267,16 @@ impl Db {
         .fetch_all(&self.pool)
         .await?;
         Ok((run, lines, totals))
+    }
+
+    /// One line of a run.
+    pub async fn run_line(&self, run: RunId, line: i64) -> Result<RunLine> {
+        sqlx::query_as(&format!("{LINES} WHERE l.run_id = $1 AND l.id = $2"))
+            .bind(run)
+            .bind(line)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StorageError::NotFound)
     }
 
     /// The purchase a run's line pays.

@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::app::payments as usecase;
 use crate::domain::{PurchaseId, RunId};
 use crate::policy::authz::{Action, Resource};
-use crate::storage::payments::Outcome;
+use crate::storage::payments::{Outcome, RunLine};
 use crate::web::auth::ApiCaller;
 use crate::web::extract::{ApiJson, ApiPath, Fields, Input};
 use crate::web::problem::Problem;
@@ -89,6 +89,20 @@ pub struct RunLineView {
     pub reason: String,
 }
 
+impl From<RunLine> for RunLineView {
+    fn from(l: RunLine) -> Self {
+        RunLineView {
+            id: l.id,
+            purchase_id: l.purchase_id,
+            payee: l.payee,
+            reference: l.reference,
+            amount: l.amount.to_string(),
+            outcome: l.outcome,
+            reason: l.reason,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct RunTotalView {
     #[schema(example = "FQIS")]
@@ -106,18 +120,7 @@ async fn run_view(state: &AppState, id: RunId) -> Result<RunView, Problem> {
         created_at: run.created_at,
         exported_at: run.exported_at,
         total: run.total.to_string(),
-        lines: lines
-            .into_iter()
-            .map(|l| RunLineView {
-                id: l.id,
-                purchase_id: l.purchase_id,
-                payee: l.payee,
-                reference: l.reference,
-                amount: l.amount.to_string(),
-                outcome: l.outcome,
-                reason: l.reason,
-            })
-            .collect(),
+        lines: lines.into_iter().map(RunLineView::from).collect(),
         totals: totals
             .into_iter()
             .map(|t| RunTotalView {
@@ -204,11 +207,12 @@ impl Input for AnswerInput {
     }
 }
 
-/// Record the bank's answer for a line of the run; a line answered already: 409.
+/// Record the bank's answer for a line of the run (the line as recorded comes back); a line answered
+/// already: 409.
 #[utoipa::path(post, path = "/payment-runs/{id}/lines/{line}", tag = "finance",
     params(("id" = i64, Path), ("line" = i64, Path)), request_body = AnswerInput,
     responses(
-        (status = 200, body = RunView),
+        (status = 200, body = RunLineView),
         (status = 403, body = ProblemDetails),
         (status = 404, body = ProblemDetails),
         (status = 409, body = ProblemDetails),
@@ -220,8 +224,8 @@ pub async fn answer(
     ApiCaller(caller): ApiCaller,
     ApiPath((id, line)): ApiPath<(RunId, i64)>,
     ApiJson((paid, reason)): ApiJson<AnswerInput>,
-) -> Result<Json<RunView>, Problem> {
+) -> Result<Json<RunLineView>, Problem> {
     caller.require(&state, Action::PaymentRun, &Resource::Program)?;
     usecase::answer(&state, &caller.actor(), caller.user.id, id, line, paid, &reason).await?;
-    Ok(Json(run_view(&state, id).await?))
+    Ok(Json(state.db.run_line(id, line).await?.into()))
 }

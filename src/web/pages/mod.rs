@@ -102,6 +102,12 @@ impl Page {
         i18n::long_date(self.lang, stored)
     }
 
+    /// What a document is for, when that is worth saying (a purchase's quote, invoice, proof of payment,
+    /// credit note).
+    pub fn purpose(&self, purpose: &str) -> Option<String> {
+        i18n::t_opt(self.lang, &format!("document-purpose-{purpose}"))
+    }
+
     /// The translated name of a workflow state.
     pub fn state(&self, state: &str) -> String {
         self.t(&format!("state-{state}"))
