@@ -816,7 +816,7 @@ async fn seed_purchases(url: &str, grants: u32) -> anyhow::Result<()> {
     }
     sqlx::query(
         "INSERT INTO ledger_balances (envelope_code, fiscal_year, committed_cents, spent_cents)
-         SELECT 'FQIS', '2024-2025', CAST(SUM(amount_cents) AS BIGINT), 0 FROM ledger_entries
+         SELECT 'FQIS', '2024-2025', CAST(SUM(amount_cents) AS BIGINT), 0 FROM ledger_entries WHERE 1 = 1
          ON CONFLICT (envelope_code, fiscal_year) DO UPDATE SET committed_cents = excluded.committed_cents",
     )
     .execute(&mut *tx)

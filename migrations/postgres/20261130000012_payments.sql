@@ -48,3 +48,7 @@ CREATE TABLE purchase_returns (
     returned_at TEXT NOT NULL
 );
 CREATE INDEX purchase_returns_purchase ON purchase_returns (purchase_id);
+
+-- What spent or released a commitment, found without reading the whole ledger (a payment plans on each
+-- commitment's spends; a commitment's book reads its own entries).
+CREATE INDEX ledger_commitment ON ledger_entries (commitment_id) WHERE commitment_id IS NOT NULL;

@@ -227,11 +227,40 @@ pub struct RawInvoice {
     pub lines: Vec<(String, String)>,
 }
 
+/// A form's text fields by name, as a page or the API sends them (multipart).
+pub type FormText = std::collections::BTreeMap<String, String>;
+
+fn typed(form: &FormText, key: &str) -> String {
+    form.get(key).cloned().unwrap_or_default()
+}
+
+impl RawInvoice {
+    /// The invoice as its form sends it: `invoice_number`, `invoice_date`, and for each of the purchase's
+    /// `lines`, `lines[i].quantity` and `lines[i].unit_price`.
+    pub fn from_form(form: &FormText, lines: usize) -> RawInvoice {
+        RawInvoice {
+            number: typed(form, "invoice_number"),
+            date: typed(form, "invoice_date"),
+            lines: (0..lines)
+                .map(|i| (typed(form, &format!("lines[{i}].quantity")), typed(form, &format!("lines[{i}].unit_price"))))
+                .collect(),
+        }
+    }
+}
+
 /// The files that come with an invoice: the invoice itself, and the proof that the organism paid it.
 #[derive(Default)]
 pub struct InvoiceFiles {
     pub invoice: Vec<crate::app::conversation::Upload>,
     pub proof: Vec<crate::app::conversation::Upload>,
+}
+
+impl InvoiceFiles {
+    /// The files of the invoice's form (`invoice_file`, `proof_file`), taken from those it sent.
+    pub fn from_form(files: &mut std::collections::BTreeMap<String, Vec<crate::app::conversation::Upload>>) -> Self {
+        let mut take = |name: &str| files.remove(name).unwrap_or_default();
+        InvoiceFiles { invoice: take("invoice_file"), proof: take("proof_file") }
+    }
 }
 
 /// What an invoice is attached as, and the proof that the organism paid it (reimbursement).
@@ -319,6 +348,17 @@ pub struct RawReturn {
     pub number: String,
     pub category: String,
     pub amount: String,
+}
+
+impl RawReturn {
+    /// The credit note as its form sends it: `credit_note_number`, `return_category`, `return_amount`.
+    pub fn from_form(form: &FormText) -> RawReturn {
+        RawReturn {
+            number: typed(form, "credit_note_number"),
+            category: typed(form, "return_category"),
+            amount: typed(form, "return_amount"),
+        }
+    }
 }
 
 /// What a credit note is attached as.

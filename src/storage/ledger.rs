@@ -123,10 +123,19 @@ pub(crate) async fn book_for(
     .unwrap_or((0, 0));
     let rows: Vec<EntryRow> = match commitment {
         Some(c) => {
+            // The commitment, what settles it and what reverses it: three lookups by index (an OR of them
+            // would read the envelope's whole year).
+            let of = |column: &str| {
+                format!(
+                    "SELECT {ENTRY_COLUMNS} FROM ledger_entries
+                     WHERE envelope_code = $1 AND fiscal_year = $2 AND {column} = $3"
+                )
+            };
             sqlx::query_as(&format!(
-                "SELECT {ENTRY_COLUMNS} FROM ledger_entries
-                 WHERE envelope_code = $1 AND fiscal_year = $2 AND (id = $3 OR commitment_id = $3 OR reverses_id = $3)
-                 ORDER BY id"
+                "{} UNION {} UNION {} ORDER BY id",
+                of("id"),
+                of("commitment_id"),
+                of("reverses_id")
             ))
             .bind(envelope)
             .bind(fy)

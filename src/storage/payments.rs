@@ -347,3 +347,36 @@ impl Db {
         .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn payable(invoice_number: &str) -> Payable {
+        Payable {
+            purchase_id: PurchaseId(12_345),
+            grant_id: GrantId(7),
+            organism: "Cuisine collective d'Hochelaga".into(),
+            vendor_name: "Coop informatique".into(),
+            state: "verified".into(),
+            invoice_number: invoice_number.into(),
+            invoice_date: "2026-11-30".into(),
+            amount: Money::from_cents(96_631),
+            equipment_cost_cents: 96_631,
+            software_cost_cents: 0,
+        }
+    }
+
+    /// The bank pays the organism when the bourse reimburses it, the vendor when it pays directly; the
+    /// reference names the purchase and the invoice, within the 35 characters a bank file carries.
+    #[test]
+    fn the_payee_follows_the_payment_mode_and_the_reference_fits_a_bank_file() {
+        let p = payable("F-2026-118");
+        assert_eq!(p.payee(PaymentMode::Reimbursement), "Cuisine collective d'Hochelaga");
+        assert_eq!(p.payee(PaymentMode::Direct), "Coop informatique");
+        assert_eq!(p.reference(), "DATAide A-12345 F-2026-118");
+        let long = payable("FACTURE-NUMÉRO-2026-000000000000118");
+        assert_eq!(long.reference().chars().count(), 35);
+        assert!(long.reference().starts_with("DATAide A-12345 FACTURE"));
+    }
+}

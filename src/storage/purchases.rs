@@ -496,12 +496,12 @@ pub async fn payable(conn: &mut AnyConnection, grant_id: GrantId, category: Line
     let sql = format!(
         "SELECT c.id, c.envelope_code, c.fiscal_year,
            CAST(c.amount_cents - COALESCE((SELECT SUM(x.amount_cents) FROM ledger_entries x
-             WHERE x.commitment_id = c.id AND x.kind = 'spend' AND {IN_EFFECT}), 0) AS BIGINT)
+             WHERE x.grant_id = $1 AND x.commitment_id = c.id AND x.kind = 'spend' AND {IN_EFFECT}), 0) AS BIGINT)
          FROM ledger_entries c
          WHERE c.grant_id = $1 AND c.kind = 'commit' AND c.category_code = $2
            AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = c.id)
-           AND NOT EXISTS (SELECT 1 FROM ledger_entries x WHERE x.commitment_id = c.id AND x.kind = 'release'
-             AND {IN_EFFECT})
+           AND NOT EXISTS (SELECT 1 FROM ledger_entries x WHERE x.grant_id = $1 AND x.commitment_id = c.id
+             AND x.kind = 'release' AND {IN_EFFECT})
          ORDER BY c.id"
     );
     let rows: Vec<(EntryId, String, String, i64)> =

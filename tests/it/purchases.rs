@@ -1077,3 +1077,116 @@ async fn the_api_receives_invoices_and_pays_in_a_run() {
     assert_eq!(app.db().ledger_verify_against(&app.state.program).await.unwrap(), Vec::<String>::new());
     app.stop().await;
 }
+
+/// Clients that hang up: an invoice upload cut in the middle of its file leaves no document (neither a
+/// row nor a file in the store) and no invoice; approvals whose clients leave at once or soon after
+/// sending them either apply whole (the purchase approved and its cost held) or not at all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn clients_hanging_up_mid_upload_or_approval_leave_nothing_half_done() {
+    use tokio::io::AsyncWriteExt;
+    let app = TestApp::spawn().await;
+    let state = &app.state;
+    let grant = app.grant_in(1, "active").await;
+    let (member_actor, by) = member_of(&app, &grant).await;
+    let member = app.member_token(grant.organism_id).await;
+    let officer_token = app.token("program_officer").await;
+    let host = app.address.trim_start_matches("http://").to_string();
+    // A purchase received, whose invoice (a 3 MB PDF) is cut off halfway, twenty times.
+    let p = submitted(&app, &grant, request(&[(LineCategory::Software, 1, "100.00")])).await;
+    let p = app::purchases::fire(state, &officer(), &p, "approve", "").await.unwrap();
+    let p = app::purchases::fire(state, &member_actor, &p, "order", "").await.unwrap();
+    let line = vec![octroi::domain::purchase::ReceiptLine { position: 1, quantity: 1, serials: vec![] }];
+    let p = app::purchases::receive(state, &member_actor, by, &p, line).await.unwrap();
+    let boundary = "octroi-hang-up";
+    let mut body = String::new();
+    let today = chrono::Utc::now().date_naive().to_string();
+    let fields = [
+        ("version", p.version.to_string()),
+        ("invoice_number", "F-1".into()),
+        ("invoice_date", today),
+        ("lines[0].quantity", "1".into()),
+        ("lines[0].unit_price", "100.00".into()),
+    ];
+    for (name, value) in fields {
+        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"));
+    }
+    // The proof of payment whole, then the invoice, cut in its middle.
+    body.push_str(&format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"proof_file\"; filename=\"preuve.pdf\"\r\n\
+         Content-Type: application/pdf\r\n\r\n%PDF-1.4\n% preuve\n\r\n\
+         --{boundary}\r\nContent-Disposition: form-data; name=\"invoice_file\"; filename=\"facture.pdf\"\r\n\
+         Content-Type: application/pdf\r\n\r\n%PDF-1.4\n"
+    ));
+    let mut bytes = body.into_bytes();
+    bytes.extend(std::iter::repeat_n(b'x', 3 * 1024 * 1024));
+    bytes.extend(format!("\r\n--{boundary}--\r\n").into_bytes());
+    let head = format!(
+        "POST /api/v1/purchases/{}/invoices HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {member}\r\n\
+         Content-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n",
+        p.id,
+        bytes.len()
+    );
+    let mut tasks = Vec::new();
+    for i in 0..20usize {
+        let (host, head, part) = (host.clone(), head.clone(), bytes[..bytes.len() / 2 + i * 1000].to_vec());
+        tasks.push(tokio::spawn(async move {
+            let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+            stream.write_all(head.as_bytes()).await.unwrap();
+            let _ = stream.write_all(&part).await;
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }));
+    }
+    // Ten requests to decide, each approval sent whole and its client gone at once.
+    let mut decided = Vec::new();
+    for _ in 0..10 {
+        decided.push(submitted(&app, &grant, request(&[(LineCategory::Equipment, 1, "150.00")])).await);
+    }
+    for (i, q) in decided.iter().enumerate() {
+        let body = serde_json::json!({ "event": "approve", "version": q.version, "reason": "" }).to_string();
+        let request = format!(
+            "POST /api/v1/purchases/{}/transitions HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {officer_token}\r\n\
+             Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            q.id,
+            body.len()
+        );
+        let host = host.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+            let _ = stream.write_all(request.as_bytes()).await;
+            // Gone at once, or a little later: some approvals get to their transaction, some not.
+            tokio::time::sleep(std::time::Duration::from_millis(i as u64 * 40)).await;
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    let after = app.db().purchase(p.id).await.unwrap();
+    assert_eq!((after.state.as_str(), after.version), ("received", p.version), "no invoice recorded");
+    assert!(app.db().documents_of_purchase(p.id).await.unwrap().is_empty());
+    let store = app.database.dir.path().join("documents");
+    let files = std::fs::read_dir(&store).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(files, 0, "no half-stored document in {}", store.display());
+    let mut approved = 0;
+    for q in &decided {
+        let q = app.db().purchase(q.id).await.unwrap();
+        let held: i64 = sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(amount_cents), 0) AS BIGINT) FROM purchase_holds WHERE purchase_id = $1",
+        )
+        .bind(q.id)
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+        match q.state.as_str() {
+            "approved" => {
+                approved += 1;
+                assert_eq!(held, q.costs.cost.cents(), "an approved purchase holds its cost");
+            }
+            "submitted" => assert_eq!(held, 0, "a purchase not approved holds nothing"),
+            other => panic!("{other}"),
+        }
+    }
+    assert!(approved > 0, "some of the approvals applied (else this proves nothing)");
+    assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
+    app.stop().await;
+}

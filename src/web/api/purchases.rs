@@ -426,17 +426,9 @@ pub async fn invoice(
 ) -> Result<Json<PurchaseView>, Problem> {
     let mut p = purchase_for(&state, &caller, id, Action::PurchaseAct).await?;
     let (text, mut files) = crate::web::pages::read_multipart(multipart).await?;
-    let typed = |key: &str| text.get(key).cloned().unwrap_or_default();
-    p.version = typed("version").parse().unwrap_or(0);
-    let raw = usecase::RawInvoice {
-        number: typed("invoice_number"),
-        date: typed("invoice_date"),
-        lines: (0..p.lines.len())
-            .map(|i| (typed(&format!("lines[{i}].quantity")), typed(&format!("lines[{i}].unit_price"))))
-            .collect(),
-    };
-    let mut take = |name: &str| files.remove(name).unwrap_or_default();
-    let uploads = usecase::InvoiceFiles { invoice: take("invoice_file"), proof: take("proof_file") };
+    p.version = text.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let raw = usecase::RawInvoice::from_form(&text, p.lines.len());
+    let uploads = usecase::InvoiceFiles::from_form(&mut files);
     let numbers = crate::domain::NumberStyle::Machine;
     let p = usecase::submit_invoice(&state, &caller.actor(), caller.user.id, &p, raw, uploads, numbers).await?;
     Ok(Json(PurchaseView::new(&state, p)))
@@ -478,16 +470,12 @@ pub async fn record_return(
 ) -> Result<Json<PurchaseView>, Problem> {
     let mut p = purchase_for(&state, &caller, id, Action::PurchaseAct).await?;
     let (text, mut files) = crate::web::pages::read_multipart(multipart).await?;
-    let typed = |key: &str| text.get(key).cloned().unwrap_or_default();
-    p.version = typed("version").parse().unwrap_or(0);
-    let raw = usecase::RawReturn {
-        number: typed("credit_note_number"),
-        category: typed("return_category"),
-        amount: typed("return_amount"),
-    };
+    p.version = text.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let raw = usecase::RawReturn::from_form(&text);
     let note = files.remove("credit_note_file").unwrap_or_default();
     let (actor, numbers) = (caller.actor(), crate::domain::NumberStyle::Machine);
-    let p = usecase::record_return(&state, &actor, caller.user.id, &p, raw, note, &typed("reason"), numbers).await?;
+    let reason = text.get("reason").cloned().unwrap_or_default();
+    let p = usecase::record_return(&state, &actor, caller.user.id, &p, raw, note, &reason, numbers).await?;
     Ok(Json(PurchaseView::new(&state, p)))
 }
 

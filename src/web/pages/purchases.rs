@@ -709,17 +709,9 @@ pub async fn invoice(
     let mut p = purchase_for(&state, &signed, id, Action::PurchaseAct).await?;
     let seen = p.clone();
     let (text, mut uploads) = super::read_multipart(multipart).await?;
-    let mut take = |name: &str| uploads.remove(name).unwrap_or_default();
-    let files = usecase::InvoiceFiles { invoice: take("invoice_file"), proof: take("proof_file") };
-    let typed = |key: &str| text.get(key).cloned().unwrap_or_default();
-    p.version = typed("version").parse().unwrap_or(0);
-    let raw = usecase::RawInvoice {
-        number: typed("invoice_number"),
-        date: typed("invoice_date"),
-        lines: (0..p.lines.len())
-            .map(|i| (typed(&format!("lines[{i}].quantity")), typed(&format!("lines[{i}].unit_price"))))
-            .collect(),
-    };
+    let files = usecase::InvoiceFiles::from_form(&mut uploads);
+    p.version = text.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let raw = usecase::RawInvoice::from_form(&text, p.lines.len());
     let lang = super::page_language(&headers);
     let actor = signed.caller.actor();
     match usecase::submit_invoice(&state, &actor, signed.caller.user.id, &p, raw.clone(), files, lang.into()).await {
@@ -752,14 +744,10 @@ pub async fn record_return(
     let mut p = purchase_for(&state, &signed, id, Action::PurchaseAct).await?;
     let seen = p.clone();
     let (text, mut files) = super::read_multipart(multipart).await?;
-    let typed = |key: &str| text.get(key).cloned().unwrap_or_default();
-    p.version = typed("version").parse().unwrap_or(0);
-    let raw = usecase::RawReturn {
-        number: typed("credit_note_number"),
-        category: typed("return_category"),
-        amount: typed("return_amount"),
-    };
-    let (reason, lang, actor) = (typed("reason"), super::page_language(&headers), signed.caller.actor());
+    p.version = text.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let raw = usecase::RawReturn::from_form(&text);
+    let reason = text.get("reason").cloned().unwrap_or_default();
+    let (lang, actor) = (super::page_language(&headers), signed.caller.actor());
     let files = files.remove("credit_note_file").unwrap_or_default();
     let by = signed.caller.user.id;
     match usecase::record_return(&state, &actor, by, &p, raw.clone(), files, &reason, lang.into()).await {
