@@ -128,8 +128,6 @@ pub async fn assets_csv(State(state): State<AppState>, signed: SignedIn) -> Resu
 pub struct FinancePage {
     pub page: Page,
     pub rows: Vec<EnvelopeYear>,
-    /// The person pays purchases: the page links to the payment runs.
-    pub pays: bool,
 }
 
 pub async fn finance_page(
@@ -139,8 +137,7 @@ pub async fn finance_page(
 ) -> Result<Response, Problem> {
     require(&signed, &state)?;
     let page = crate::web::pages::review::work_page(&state, &signed, &headers, "/finance", None).await?;
-    let pays = signed.caller.may(&state, Action::PaymentRun, &Resource::Program);
-    Ok(render(StatusCode::OK, &FinancePage { page, rows: app::finance::envelopes(&state).await?, pays }))
+    Ok(render(StatusCode::OK, &FinancePage { page, rows: app::finance::envelopes(&state).await? }))
 }
 
 /// `GET /api/v1/finance/envelopes`

@@ -705,9 +705,7 @@ async fn a_laptop_is_requested_approved_received_invoiced_and_paid_in_a_run() {
     assert!(page.contains("Facture F-2026-118") && page.contains("Concorde"), "{page}");
     click(&c, "button[value=verify]").await;
     wait_text(&c, "Facture vérifiée").await;
-    click(&c, "header a[href='/finance']").await;
-    wait_text(&c, "Enveloppes").await;
-    click(&c, "main a[href='/payments']").await;
+    click(&c, "header a[href='/payments']").await;
     wait_text(&c, "Achats à payer").await;
     click(&c, "form[action='/payments'] button").await;
     let page = wait_text(&c, "Lot de paiement nº").await;

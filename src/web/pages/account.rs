@@ -42,6 +42,7 @@ pub fn anonymous_page(csrf: &AnonymousCsrf, headers: &HeaderMap, path: &str) -> 
         queues: Vec::new(),
         finance: false,
         purchases: false,
+        payments: false,
     }
 }
 
@@ -56,6 +57,7 @@ pub fn signed_in_page(signed: &SignedIn, headers: &HeaderMap, path: &str) -> Pag
         queues: Vec::new(),
         finance: false,
         purchases: false,
+        payments: false,
     }
 }
 

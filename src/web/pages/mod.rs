@@ -41,6 +41,8 @@ pub struct Page {
     pub finance: bool,
     /// Whether the navigation offers the purchases queue.
     pub purchases: bool,
+    /// Whether the navigation offers the payment runs (finance).
+    pub payments: bool,
 }
 
 impl Page {
@@ -333,7 +335,16 @@ pub fn problem_page(
         None => (None, String::new()),
     };
     let home = if user.is_some() { "/dashboard" } else { "/" };
-    let page = Page { lang, csrf, user, path: home.into(), queues: Vec::new(), finance: false, purchases: false };
+    let page = Page {
+        lang,
+        csrf,
+        user,
+        path: home.into(),
+        queues: Vec::new(),
+        finance: false,
+        purchases: false,
+        payments: false,
+    };
     let link = Some((home.to_string(), i18n::t(lang, "nav-home")));
     render(status, &MessagePage { page, title, message: detail.unwrap_or_default(), steps: Vec::new(), link })
 }

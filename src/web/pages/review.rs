@@ -112,6 +112,7 @@ pub async fn work_page(
     page.queues = links;
     page.finance = signed.caller.may(state, Action::FinanceView, &Resource::Program);
     page.purchases = signed.caller.may(state, Action::QueuePurchases, &Resource::Program);
+    page.payments = signed.caller.may(state, Action::PaymentRun, &Resource::Program);
     Ok(page)
 }
 
