@@ -55,6 +55,9 @@ pub enum Command {
     /// Check the ledger
     #[command(subcommand)]
     Ledger(LedgerCommand),
+    /// Look after the document store
+    #[command(subcommand)]
+    Documents(DocumentsCommand),
     /// Make again the award letter of every awarded grant (French, and English for an organism that
     /// prefers it) into a folder, with a progress bar; report the letters whose SHA-256 no longer
     /// matches the one recorded at award time
@@ -72,6 +75,19 @@ pub enum LedgerCommand {
     /// Recompute every balance from the ledger's entries and check every invariant; exit 1, listing each
     /// mismatch, when anything disagrees
     Verify(Overrides),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocumentsCommand {
+    /// Delete the files no document names: stored for an upload whose request was then refused (an
+    /// invoice number already used, say). Only files older than `--hours`, so that an upload still
+    /// being recorded keeps its file
+    Sweep {
+        #[arg(long, default_value_t = 24)]
+        hours: u32,
+        #[command(flatten)]
+        overrides: Overrides,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -188,6 +204,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "the ledger is sound: every balance agrees with its entries, every award with its commitments, \
                  every allocation with the program's file"
             );
+        }
+        Command::Documents(DocumentsCommand::Sweep { hours, overrides }) => {
+            let config = config(overrides)?;
+            let store = crate::documents::DocumentStore::open(&config.documents_url)?;
+            let db = open_database(&config).await?;
+            let named = db.document_hashes().await?;
+            db.close().await;
+            let before = chrono::Utc::now() - chrono::Duration::hours(i64::from(hours));
+            let swept = store.sweep(before, |sha256| named.contains(sha256)).await?;
+            println!("{swept} file(s) no document names, older than {hours} hour(s), deleted from the store");
         }
         Command::Letters { out, overrides } => {
             let config = config(overrides)?;

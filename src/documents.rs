@@ -98,6 +98,30 @@ impl DocumentStore {
         }
     }
 
+    /// Deletes the files stored before `before` that `named` does not know (by SHA-256); how many.
+    pub async fn sweep(
+        &self,
+        before: chrono::DateTime<chrono::Utc>,
+        named: impl Fn(&str) -> bool,
+    ) -> Result<usize, DocumentError> {
+        let store = |e: object_store::Error| DocumentError::Store(e.to_string());
+        // Files lie one folder down (the first two characters of their SHA-256).
+        let mut files = Vec::new();
+        for folder in self.store.list_with_delimiter(Some(&self.prefix)).await.map_err(store)?.common_prefixes {
+            files.extend(self.store.list_with_delimiter(Some(&folder)).await.map_err(store)?.objects);
+        }
+        let mut swept = 0;
+        for file in files {
+            let Some(sha256) = file.location.filename() else { continue };
+            let is_document = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit());
+            if is_document && file.last_modified < before && !named(sha256) {
+                self.store.delete(&file.location).await.map_err(store)?;
+                swept += 1;
+            }
+        }
+        Ok(swept)
+    }
+
     /// A stored document's bytes, checked against its SHA-256.
     pub async fn get(&self, sha256: &str) -> Result<Vec<u8>, DocumentError> {
         let store = |e: object_store::Error| DocumentError::Store(e.to_string());
@@ -147,6 +171,23 @@ mod tests {
         let mut just = PDF.to_vec();
         just.resize(MAX_BYTES, b' ');
         assert!(store.put(just).await.is_ok(), "10 MB exactly is accepted");
+    }
+
+    /// A sweep deletes only the files no document names and stored before its time: a file being
+    /// recorded now, or one a document names, stays.
+    #[tokio::test]
+    async fn a_sweep_deletes_only_old_files_no_document_names() {
+        let (_dir, store) = store();
+        let kept = store.put(PDF.to_vec()).await.unwrap();
+        let orphan = store.put(b"\x89PNG\r\n\x1a\n orphan".to_vec()).await.unwrap();
+        let named = |sha256: &str| sha256 == kept.sha256;
+        let an_hour_ago = chrono::Utc::now() - chrono::Duration::hours(1);
+        assert_eq!(store.sweep(an_hour_ago, named).await.unwrap(), 0, "files stored just now stay");
+        let soon = chrono::Utc::now() + chrono::Duration::hours(1);
+        assert_eq!(store.sweep(soon, named).await.unwrap(), 1);
+        assert_eq!(store.get(&kept.sha256).await.unwrap(), PDF);
+        assert!(matches!(store.get(&orphan.sha256).await, Err(DocumentError::Store(_))));
+        assert_eq!(store.sweep(soon, named).await.unwrap(), 0);
     }
 
     #[cfg(unix)]

@@ -97,6 +97,13 @@ impl Db {
         .await
     }
 
+    /// The SHA-256 of every document recorded (what the store must keep).
+    pub async fn document_hashes(&self) -> Result<std::collections::HashSet<String>> {
+        let rows: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT sha256 FROM documents").fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().collect())
+    }
+
     pub async fn document(&self, id: i64) -> Result<Document> {
         sqlx::query_as(&format!("SELECT {COLUMNS} FROM documents WHERE id = $1"))
             .bind(id)
