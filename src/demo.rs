@@ -385,7 +385,7 @@ async fn purchases(state: &AppState, grant: &Grant, member: UserId, applicant: &
             };
             let files = InvoiceFiles { invoice: pdf("facture.pdf"), proof: pdf("preuve-de-paiement.pdf") };
             let numbers = crate::domain::NumberStyle::Machine;
-            p = app::purchases::submit_invoice(state, applicant, member, &p, raw, files, numbers)
+            p = app::purchases::submit_invoice(state, (applicant, member), &p, raw, files, numbers)
                 .await
                 .map_err(fail)?;
             app::purchases::fire(state, &finance, &p, &event(PurchaseUse::Verify), "").await.map_err(fail)?;

@@ -42,7 +42,13 @@ pub fn t_args(lang: Language, id: &str, args: &[(&str, String)]) -> String {
     };
     let mut fluent_args = FluentArgs::new();
     for (name, value) in args {
-        fluent_args.set(*name, FluentValue::from(value.as_str()));
+        // A whole number written plainly is passed as a number, so that a message may choose its
+        // plural form (`{ $count -> [one] … *[other] … }`); anything else (a NEQ's leading zeros, an
+        // amount already formatted) stays text.
+        match value.parse::<i64>() {
+            Ok(n) if n.to_string() == *value => fluent_args.set(*name, FluentValue::from(n)),
+            _ => fluent_args.set(*name, FluentValue::from(value.as_str())),
+        }
     }
     let mut errors = Vec::new();
     let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
@@ -298,6 +304,21 @@ mod tests {
         missing.sort();
         missing.dedup();
         assert!(missing.is_empty(), "{missing:#?}");
+    }
+
+    /// A count chooses its plural form in each language; a number written with leading zeros (a NEQ)
+    /// stays as typed.
+    #[test]
+    fn counts_choose_their_plural_and_other_numbers_stay_as_written() {
+        let days = |lang, n: &str| t_args(lang, "dashboard-days", &[("days", n.to_string())]);
+        assert_eq!(days(Language::Fr, "0"), "depuis aujourd'hui");
+        assert_eq!(days(Language::Fr, "1"), "depuis 1 jour");
+        assert_eq!(days(Language::Fr, "12"), "depuis 12 jours");
+        assert_eq!(days(Language::En, "1"), "for 1 day");
+        assert_eq!(days(Language::En, "2"), "for 2 days");
+        let id = |v: &str| t_args(Language::Fr, "purchase-number", &[("id", v.to_string())]);
+        assert_eq!(id("0012"), "Achat nº\u{a0}0012");
+        assert_eq!(id("12345"), "Achat nº\u{a0}12345");
     }
 
     #[test]

@@ -96,6 +96,10 @@ pub enum FieldProblem {
     ReturnTooLarge {
         spent: crate::domain::Money,
     },
+    /// A serial number given back that the purchase did not receive as equipment, or gave back already.
+    SerialNotReturnable {
+        serial: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -143,6 +147,7 @@ impl FieldProblem {
             FieldProblem::DuplicateInvoice => "duplicate-invoice",
             FieldProblem::InvoiceDate { .. } => "invoice-date",
             FieldProblem::ReturnTooLarge { .. } => "return-too-large",
+            FieldProblem::SerialNotReturnable { .. } => "serial-not-returnable",
             FieldProblem::Date => "invalid-date",
         }
     }
@@ -228,9 +233,12 @@ impl FieldProblem {
             }
             FieldProblem::DuplicateInvoice => i18n::t(lang, "problem-duplicate-invoice"),
             FieldProblem::InvoiceDate { awarded } => {
-                i18n::t_args(lang, "problem-invoice-date", &[("award_day", awarded.clone())])
+                i18n::t_args(lang, "problem-invoice-date", &[("award_day", i18n::long_date(lang, awarded))])
             }
             FieldProblem::Date => i18n::t(lang, "problem-invalid-date"),
+            FieldProblem::SerialNotReturnable { serial } => {
+                i18n::t_args(lang, "problem-serial-not-returnable", &[("serial", serial.clone())])
+            }
             FieldProblem::ReturnTooLarge { spent } => {
                 i18n::t_args(lang, "problem-return-too-large", &[("spent", i18n::money(lang, *spent))])
             }
@@ -460,6 +468,7 @@ mod tests {
             FieldProblem::InvoiceDate { awarded: "2026-11-01".into() },
             FieldProblem::Date,
             FieldProblem::ReturnTooLarge { spent: crate::domain::Money::from_cents(97_813) },
+            FieldProblem::SerialNotReturnable { serial: "PF3X9K2".into() },
         ];
         for p in &all {
             match p {
@@ -494,7 +503,8 @@ mod tests {
                 | FieldProblem::DuplicateInvoice
                 | FieldProblem::InvoiceDate { .. }
                 | FieldProblem::Date
-                | FieldProblem::ReturnTooLarge { .. } => {}
+                | FieldProblem::ReturnTooLarge { .. }
+                | FieldProblem::SerialNotReturnable { .. } => {}
             }
         }
         all

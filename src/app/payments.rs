@@ -6,7 +6,7 @@
 use crate::AppState;
 use crate::app::grants::check_reason;
 use crate::app::purchases::{require_role, rules, step_mail};
-use crate::app::{AppError, FieldProblem, Fields};
+use crate::app::{AppError, FieldProblem, Fields, Refusal};
 use crate::domain::workflow::{PurchaseQueue, PurchaseUse};
 use crate::domain::{Actor, PurchaseId, RunId, UserId};
 use crate::storage::payments::{Answer, Outcome, Payable};
@@ -49,34 +49,73 @@ pub async fn make_run(
 /// announces the step.
 pub async fn answer(
     state: &AppState,
-    actor: &Actor,
-    by: UserId,
-    run: RunId,
-    line: i64,
-    paid: bool,
+    (actor, by): (&Actor, UserId),
+    (run, line): (RunId, i64),
+    outcome: Outcome,
     reason: &str,
 ) -> Result<(), AppError> {
     require_payer(state, actor)?;
     let workflow = state.purchase_workflow();
-    let event = workflow.event(if paid { PurchaseUse::Pay } else { PurchaseUse::FailPayment }).to_string();
     let purchase = state.db.run_line_purchase(run, line).await?;
     let mut f = Fields::default();
-    check_reason(&mut f, workflow, &event, reason);
+    check_reason(&mut f, workflow, &event(state, outcome), reason);
     if !f.is_empty() {
         return Err(f.into_error());
     }
-    let mut firing = Firing { event: event.clone(), reason: reason.trim().into(), ..Default::default() };
-    if workflow.announces(&event) {
-        let p = state.db.purchase(purchase).await?;
-        let grant = state.db.grant(p.grant_id).await?;
-        let recipients = state.db.organism_recipients(grant.organism_id).await?;
-        firing.mails = recipients.iter().map(|to| step_mail(state, to, &grant, &p, &event, reason)).collect();
-    }
+    let firing = firing(state, purchase, outcome, reason).await?;
     let announces = !firing.mails.is_empty();
-    let outcome = if paid { Outcome::Cleared } else { Outcome::Rejected };
     state.db.settle_run_line(workflow, rules(state), Answer { run, line, outcome, by }, actor, firing).await?;
     if announces {
         state.mail_waker.notify_one();
     }
     Ok(())
+}
+
+/// Records that the bank paid every line of the run still waiting, in one step: `seen` is how many
+/// lines were waiting when finance decided (on the page, in the request); if that changed meanwhile,
+/// nothing is written (409) and finance looks again.
+pub async fn clear_waiting(
+    state: &AppState,
+    (actor, by): (&Actor, UserId),
+    run: RunId,
+    seen: i64,
+) -> Result<usize, AppError> {
+    require_payer(state, actor)?;
+    let waiting = state.db.waiting_lines(run).await?;
+    if waiting.len() as i64 != seen {
+        return Err(AppError::refused("payment-run-changed", Refusal::Conflict));
+    }
+    let mut lines = Vec::with_capacity(waiting.len());
+    for (line, purchase) in waiting {
+        lines.push((line, firing(state, purchase, Outcome::Cleared, "").await?));
+    }
+    let (count, announces) = (lines.len(), lines.iter().any(|(_, f)| !f.mails.is_empty()));
+    state.db.clear_run_lines(state.purchase_workflow(), rules(state), (run, by), actor, lines).await?;
+    if announces {
+        state.mail_waker.notify_one();
+    }
+    Ok(count)
+}
+
+/// The purchase's step an answer fires: `pay`, or `fail_payment`.
+fn event(state: &AppState, outcome: Outcome) -> String {
+    let step = match outcome {
+        Outcome::Cleared => PurchaseUse::Pay,
+        Outcome::Rejected => PurchaseUse::FailPayment,
+    };
+    state.purchase_workflow().event(step).to_string()
+}
+
+/// The step an answer fires on `purchase`, with the mails to the organism's members when the workflow
+/// announces it.
+async fn firing(state: &AppState, purchase: PurchaseId, outcome: Outcome, reason: &str) -> Result<Firing, AppError> {
+    let event = event(state, outcome);
+    let mut firing = Firing { event: event.clone(), reason: reason.trim().into(), ..Default::default() };
+    if state.purchase_workflow().announces(&event) {
+        let p = state.db.purchase(purchase).await?;
+        let grant = state.db.grant(p.grant_id).await?;
+        let recipients = state.db.organism_recipients(grant.organism_id).await?;
+        firing.mails = recipients.iter().map(|to| step_mail(state, to, &grant, &p, &event, reason)).collect();
+    }
+    Ok(firing)
 }

@@ -4,10 +4,11 @@
 
 use crate::AppState;
 use crate::app::applications::{LONG_TEXT_MAX, NAME_MAX, RawLine, convert_lines, line, raw_lines, text};
+use crate::app::conversation::Upload;
 use crate::app::grants::{check_reason, grant_title};
 use crate::app::{AppError, FieldError, FieldProblem, Fields, Refusal};
 use crate::domain::purchase::{MAX_LINES, ReceiptLine, ReceiptProblem, Request, Room, Vendor, gst_number, qst_number};
-use crate::domain::workflow::{FireError, Guard, PurchaseUse, Queue};
+use crate::domain::workflow::{FireError, Guard, PurchaseUse, Queue, Role};
 use crate::domain::{Actor, GrantId, NumberStyle, PurchaseId, UserId};
 use crate::i18n;
 use crate::storage::StorageError;
@@ -87,6 +88,13 @@ pub(crate) fn require_role(state: &AppState, actor: &Actor, from: &str, event: P
 /// drafts one, changes it and attaches its quotes; staff are refused as the workflow refuses them.
 fn require_requester(state: &AppState, actor: &Actor) -> Result<(), AppError> {
     require_role(state, actor, &state.purchase_workflow().initial, PurchaseUse::Submit)
+}
+
+/// Whether this role drafts and changes requests (what the pages offer it), the question
+/// `require_requester` asks.
+pub fn is_requester(state: &AppState, role: Role) -> bool {
+    let workflow = state.purchase_workflow();
+    workflow.allows(&workflow.initial, role, workflow.event(PurchaseUse::Submit))
 }
 
 /// Starts a purchase request on an active grant, as a draft.
@@ -229,6 +237,8 @@ pub struct RawInvoice {
 
 /// A form's text fields by name, as a page or the API sends them (multipart).
 pub type FormText = std::collections::BTreeMap<String, String>;
+/// A form's files by field name.
+pub type FormFiles = std::collections::BTreeMap<String, Vec<Upload>>;
 
 fn typed(form: &FormText, key: &str) -> String {
     form.get(key).cloned().unwrap_or_default()
@@ -251,13 +261,13 @@ impl RawInvoice {
 /// The files that come with an invoice: the invoice itself, and the proof that the organism paid it.
 #[derive(Default)]
 pub struct InvoiceFiles {
-    pub invoice: Vec<crate::app::conversation::Upload>,
-    pub proof: Vec<crate::app::conversation::Upload>,
+    pub invoice: Vec<Upload>,
+    pub proof: Vec<Upload>,
 }
 
 impl InvoiceFiles {
     /// The files of the invoice's form (`invoice_file`, `proof_file`), taken from those it sent.
-    pub fn from_form(files: &mut std::collections::BTreeMap<String, Vec<crate::app::conversation::Upload>>) -> Self {
+    pub fn from_form(files: &mut FormFiles) -> Self {
         let mut take = |name: &str| files.remove(name).unwrap_or_default();
         InvoiceFiles { invoice: take("invoice_file"), proof: take("proof_file") }
     }
@@ -274,8 +284,7 @@ pub const PROOF_OF_PAYMENT: &str = "proof_of_payment";
 /// written as the page's language writes them, a missing or refused file.
 pub async fn submit_invoice(
     state: &AppState,
-    actor: &Actor,
-    by: UserId,
+    (actor, by): (&Actor, UserId),
     p: &Purchase,
     raw: RawInvoice,
     files: InvoiceFiles,
@@ -310,8 +319,7 @@ pub async fn submit_invoice(
             lines.push((i as i64 + 1, q, price));
         }
     }
-    let keep =
-        |u: &Vec<crate::app::conversation::Upload>| u.iter().any(|u| !(u.file_name.is_empty() && u.bytes.is_empty()));
+    let keep = |u: &Vec<Upload>| u.iter().any(|u| !(u.file_name.is_empty() && u.bytes.is_empty()));
     if !keep(&invoice) {
         f.add("invoice_file", FieldProblem::Required);
     }
@@ -348,16 +356,27 @@ pub struct RawReturn {
     pub number: String,
     pub category: String,
     pub amount: String,
+    /// The serial numbers of the units given back, one a line.
+    pub serials: String,
+    pub reason: String,
 }
 
 impl RawReturn {
-    /// The credit note as its form sends it: `credit_note_number`, `return_category`, `return_amount`.
+    /// The credit note as its form sends it: `credit_note_number`, `return_category`, `return_amount`,
+    /// `return_serials`, `reason`.
     pub fn from_form(form: &FormText) -> RawReturn {
         RawReturn {
             number: typed(form, "credit_note_number"),
             category: typed(form, "return_category"),
             amount: typed(form, "return_amount"),
+            serials: typed(form, "return_serials"),
+            reason: typed(form, "reason"),
         }
+    }
+
+    /// The credit note's file (`credit_note_file`), taken from those the form sent.
+    pub fn file(files: &mut FormFiles) -> Vec<Upload> {
+        files.remove("credit_note_file").unwrap_or_default()
     }
 }
 
@@ -367,17 +386,15 @@ pub const CREDIT_NOTE: &str = "credit_note";
 /// A return to the vendor after payment: the credit note (number, category, amount before taxes, its
 /// file) gives back to the bourse what it costs as the program pays, taken off the purchase's spends;
 /// never more than was spent in that category (the field says how much was). The reason is required.
-#[allow(clippy::too_many_arguments)]
 pub async fn record_return(
     state: &AppState,
-    actor: &Actor,
-    by: UserId,
+    (actor, by): (&Actor, UserId),
     p: &Purchase,
     raw: RawReturn,
-    files: Vec<crate::app::conversation::Upload>,
-    reason: &str,
+    files: Vec<Upload>,
     numbers: NumberStyle,
 ) -> Result<Purchase, AppError> {
+    let reason = raw.reason.as_str();
     use crate::app::conversation::store;
     use crate::domain::grant::LineCategory;
     let mut f = Fields::with_numbers(numbers);
@@ -390,6 +407,13 @@ pub async fn record_return(
     let price = f.money("return_amount", &raw.amount);
     if price.is_some_and(|m| m <= crate::domain::Money::ZERO) {
         f.add("return_amount", FieldProblem::OutOfRange);
+    }
+    // Each unit once, as typed (whether it was received is the transaction's question).
+    let mut serials: Vec<String> = Vec::new();
+    for s in raw.serials.lines().map(str::trim).filter(|s| !s.is_empty()) {
+        if !serials.iter().any(|t| t == s) {
+            serials.push(s.to_string());
+        }
     }
     let files: Vec<_> = files.into_iter().filter(|u| !(u.file_name.is_empty() && u.bytes.is_empty())).collect();
     if files.is_empty() {
@@ -405,10 +429,13 @@ pub async fn record_return(
     if !f.is_empty() {
         return Err(f.into_error());
     }
-    let input = purchases::ReturnInput { by, number, category, price, documents };
+    let input = purchases::ReturnInput { by, number, category, price, serials, documents };
     match fire_with(state, actor, p, &event, reason, Some(Command::Return(Box::new(input)))).await {
         Err(AppError::Storage(StorageError::ReturnTooLarge { spent, .. })) => {
             Err(Fields::field_error("return_amount", FieldProblem::ReturnTooLarge { spent }))
+        }
+        Err(AppError::Storage(StorageError::SerialNotReturnable(serial))) => {
+            Err(Fields::field_error("return_serials", FieldProblem::SerialNotReturnable { serial }))
         }
         other => other,
     }
@@ -453,7 +480,7 @@ pub async fn attach_quotes(
     actor: &Actor,
     by: UserId,
     p: &Purchase,
-    uploads: Vec<crate::app::conversation::Upload>,
+    uploads: Vec<Upload>,
 ) -> Result<(), AppError> {
     use crate::app::conversation::{FILES_MAX, store};
     require_requester(state, actor)?;

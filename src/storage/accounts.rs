@@ -521,6 +521,22 @@ impl Db {
             .await?)
     }
 
+    /// The assignments of several grants at once (a list checked against the policies), as
+    /// (grant, user, kind).
+    pub async fn assignments_of(&self, grants: &[GrantId]) -> Result<Vec<(GrantId, UserId, String)>> {
+        if grants.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks: Vec<String> = (1..=grants.len()).map(|i| format!("${i}")).collect();
+        let sql =
+            format!("SELECT grant_id, user_id, kind FROM grant_assignments WHERE grant_id IN ({})", marks.join(", "));
+        let mut q = sqlx::query_as(&sql);
+        for g in grants {
+            q = q.bind(*g);
+        }
+        Ok(q.fetch_all(&self.pool).await?)
+    }
+
     /// The organisms a user declared a conflict of interest with.
     pub async fn conflicts_of(&self, user_id: UserId) -> Result<Vec<OrganismId>> {
         Ok(sqlx::query_scalar("SELECT organism_id FROM conflicts WHERE user_id = $1")

@@ -198,6 +198,9 @@ pub enum StorageError {
     NotPayable(crate::domain::PurchaseId),
     #[error("a return cannot give back {asked}: the purchase spent {spent} in that category")]
     ReturnTooLarge { spent: crate::domain::Money, asked: crate::domain::Money },
+    /// A credit note names a serial number the purchase did not receive, or gave back already.
+    #[error("serial number {0} was not received or was returned already")]
+    SerialNotReturnable(String),
     #[error("this line of the payment run was already answered")]
     LineSettled,
     #[error("this invoice number was already recorded for this vendor")]

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use sqlx::AnyConnection;
 
 use super::purchases::{Firing, Rules, fire, payable};
-use super::{Db, Result, StorageError, now};
+use super::{Db, Result, StorageError, WriteTx, now};
 use crate::domain::purchase::{PaymentMode, plan_spend};
 use crate::domain::workflow::Workflow;
 use crate::domain::{Actor, GrantId, Money, PurchaseId, RunId, UserId};
@@ -70,12 +70,16 @@ pub struct Run {
     pub waiting: i64,
     #[sqlx(rename = "total_cents")]
     pub total: Money,
+    /// What the lines still waiting on the bank come to.
+    #[sqlx(rename = "waiting_cents")]
+    pub waiting_total: Money,
 }
 
 const RUNS: &str = "SELECT r.id, r.payment_mode, r.created_by, r.created_at, r.exported_at,
       CAST(COUNT(l.id) AS BIGINT) AS lines,
       CAST(COALESCE(SUM(CASE WHEN l.outcome IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS waiting,
-      CAST(COALESCE(SUM(l.amount_cents), 0) AS BIGINT) AS total_cents
+      CAST(COALESCE(SUM(l.amount_cents), 0) AS BIGINT) AS total_cents,
+      CAST(COALESCE(SUM(CASE WHEN l.outcome IS NULL THEN l.amount_cents ELSE 0 END), 0) AS BIGINT) AS waiting_cents
     FROM payment_runs r LEFT JOIN payment_run_lines l ON l.run_id = r.id";
 
 /// One line of a run.
@@ -119,6 +123,54 @@ impl Outcome {
             Outcome::Cleared => "cleared",
             Outcome::Rejected => "rejected",
         }
+    }
+
+    /// The outcome a form or a request names (`cleared` or `rejected`).
+    pub fn parse(s: &str) -> Option<Outcome> {
+        [Outcome::Cleared, Outcome::Rejected].into_iter().find(|o| o.as_str() == s)
+    }
+}
+
+/// Which of a run's lines a page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineShow {
+    /// Those the bank has not answered for.
+    Waiting,
+    /// Those answered (paid or failed).
+    Answered,
+    All,
+}
+
+impl LineShow {
+    pub const ALL: [LineShow; 3] = [LineShow::Waiting, LineShow::Answered, LineShow::All];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineShow::Waiting => "waiting",
+            LineShow::Answered => "answered",
+            LineShow::All => "all",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<LineShow> {
+        LineShow::ALL.into_iter().find(|w| w.as_str() == s)
+    }
+}
+
+/// A page of a run's lines: which, matching what was searched (an organism's name without case or
+/// accents, or a purchase's number), `per_page` lines from page `page` (from 1).
+#[derive(Debug, Clone)]
+pub struct LineFilter {
+    pub show: LineShow,
+    pub search: Option<crate::domain::text::Search>,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+impl LineFilter {
+    /// Every line, in order (the bank's file, the API).
+    pub fn all() -> LineFilter {
+        LineFilter { show: LineShow::All, search: None, page: 1, per_page: i64::MAX }
     }
 }
 
@@ -245,8 +297,8 @@ impl Db {
         .await?)
     }
 
-    /// A run, its lines and what it takes from each envelope and fiscal year.
-    pub async fn run(&self, id: RunId) -> Result<(Run, Vec<RunLine>, Vec<RunTotal>)> {
+    /// A run and what it takes from each envelope and fiscal year.
+    pub async fn run(&self, id: RunId) -> Result<(Run, Vec<RunTotal>)> {
         let run = sqlx::query_as(&format!(
             "{RUNS} WHERE r.id = $1 GROUP BY r.id, r.payment_mode, r.created_by, r.created_at, r.exported_at"
         ))
@@ -254,10 +306,6 @@ impl Db {
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StorageError::NotFound)?;
-        let lines = sqlx::query_as(&format!("{LINES} WHERE l.run_id = $1 ORDER BY l.id"))
-            .bind(id)
-            .fetch_all(&self.pool)
-            .await?;
         let totals = sqlx::query_as(
             "SELECT s.envelope_code, s.fiscal_year, CAST(SUM(s.amount_cents) AS BIGINT) AS amount_cents
              FROM payment_run_splits s JOIN payment_run_lines l ON l.id = s.line_id
@@ -266,7 +314,51 @@ impl Db {
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        Ok((run, lines, totals))
+        Ok((run, totals))
+    }
+
+    /// The run's lines `filter` shows, in order, and how many match it in all.
+    pub async fn run_lines(&self, id: RunId, filter: &LineFilter) -> Result<(Vec<RunLine>, i64)> {
+        let mut sql = String::from(" WHERE l.run_id = $1");
+        sql.push_str(match filter.show {
+            LineShow::Waiting => " AND l.outcome IS NULL",
+            LineShow::Answered => " AND l.outcome IS NOT NULL",
+            LineShow::All => "",
+        });
+        let (mut text, mut number) = (None, None);
+        if let Some(search) = &filter.search {
+            // The folded form holds only letters, digits and spaces: nothing in it is a LIKE wildcard.
+            text = Some(format!("%{}%", search.folded));
+            number = search.digits.as_deref().and_then(|d| d.parse::<i64>().ok());
+            sql.push_str(" AND (o.search_name LIKE $2 OR l.purchase_id = $3)");
+        }
+        let count_sql = format!(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM payment_run_lines l JOIN purchases p ON p.id = l.purchase_id
+             JOIN organisms o ON o.id = p.organism_id{sql}"
+        );
+        let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(id);
+        if let Some(t) = &text {
+            count = count.bind(t.clone()).bind(number.unwrap_or(-1));
+        }
+        let total = count.fetch_one(&self.pool).await?;
+        let per_page = filter.per_page.max(1);
+        let offset = (filter.page.max(1) - 1).saturating_mul(per_page);
+        let page = format!("{LINES}{sql} ORDER BY l.id LIMIT {per_page} OFFSET {offset}");
+        let mut q = sqlx::query_as::<_, RunLine>(&page).bind(id);
+        if let Some(t) = text {
+            q = q.bind(t).bind(number.unwrap_or(-1));
+        }
+        Ok((q.fetch_all(&self.pool).await?, total))
+    }
+
+    /// The lines of a run the bank has not answered for, and the purchase each pays.
+    pub async fn waiting_lines(&self, run: RunId) -> Result<Vec<(i64, PurchaseId)>> {
+        Ok(sqlx::query_as(
+            "SELECT id, purchase_id FROM payment_run_lines WHERE run_id = $1 AND outcome IS NULL ORDER BY id",
+        )
+        .bind(run)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// One line of a run.
@@ -309,43 +401,82 @@ impl Db {
         actor: &Actor,
         firing: Firing,
     ) -> Result<()> {
-        let Answer { run, line, outcome, by } = answer;
+        let (workflow, actor) = (workflow.clone(), actor.clone());
+        self.write(move |tx| Box::pin(async move { settle(tx, &workflow, &rules, answer, &actor, &firing).await }))
+            .await
+    }
+
+    /// Marks every line of `run` still waiting as paid (the bank paid them all), each line's `firing`
+    /// given, in one transaction: if one of them was answered meanwhile, or another line waits that is
+    /// not among them, nothing is written.
+    pub async fn clear_run_lines(
+        &self,
+        workflow: &Workflow,
+        rules: Rules,
+        (run, by): (RunId, UserId),
+        actor: &Actor,
+        lines: Vec<(i64, Firing)>,
+    ) -> Result<()> {
         let (workflow, actor) = (workflow.clone(), actor.clone());
         self.write(move |tx| {
             Box::pin(async move {
-                let row: Option<(PurchaseId, Option<String>)> =
-                    sqlx::query_as("SELECT purchase_id, outcome FROM payment_run_lines WHERE id = $1 AND run_id = $2")
-                        .bind(line)
-                        .bind(run)
-                        .fetch_optional(&mut **tx)
-                        .await?;
-                let (purchase, None) = row.ok_or(StorageError::NotFound)? else {
-                    return Err(StorageError::LineSettled);
-                };
-                let version: i64 = sqlx::query_scalar("SELECT version FROM purchases WHERE id = $1")
-                    .bind(purchase)
-                    .fetch_one(&mut **tx)
-                    .await?;
-                fire(tx, &workflow, &rules, purchase, version, &actor, &firing).await?;
-                let updated = sqlx::query(
-                    "UPDATE payment_run_lines SET outcome = $1, outcome_by = $2, outcome_at = $3, reason = $4
-                     WHERE id = $5 AND outcome IS NULL",
+                let waiting: i64 = sqlx::query_scalar(
+                    "SELECT CAST(COUNT(*) AS BIGINT) FROM payment_run_lines WHERE run_id = $1 AND outcome IS NULL",
                 )
-                .bind(outcome.as_str())
-                .bind(by)
-                .bind(now())
-                .bind(&firing.reason)
-                .bind(line)
-                .execute(&mut **tx)
+                .bind(run)
+                .fetch_one(&mut **tx)
                 .await?;
-                if updated.rows_affected() == 0 {
+                if waiting != lines.len() as i64 {
                     return Err(StorageError::LineSettled);
+                }
+                for (line, firing) in &lines {
+                    let answer = Answer { run, line: *line, outcome: Outcome::Cleared, by };
+                    settle(tx, &workflow, &rules, answer, &actor, firing).await?;
                 }
                 Ok(())
             })
         })
         .await
     }
+}
+
+/// Marks a line as the bank answered and fires the purchase's step, in the caller's transaction.
+async fn settle(
+    tx: &mut WriteTx,
+    workflow: &Workflow,
+    rules: &Rules,
+    answer: Answer,
+    actor: &Actor,
+    firing: &Firing,
+) -> Result<()> {
+    let Answer { run, line, outcome, by } = answer;
+    let row: Option<(PurchaseId, Option<String>)> =
+        sqlx::query_as("SELECT purchase_id, outcome FROM payment_run_lines WHERE id = $1 AND run_id = $2")
+            .bind(line)
+            .bind(run)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let (purchase, None) = row.ok_or(StorageError::NotFound)? else {
+        return Err(StorageError::LineSettled);
+    };
+    let version: i64 =
+        sqlx::query_scalar("SELECT version FROM purchases WHERE id = $1").bind(purchase).fetch_one(&mut **tx).await?;
+    fire(tx, workflow, rules, purchase, version, actor, firing).await?;
+    let updated = sqlx::query(
+        "UPDATE payment_run_lines SET outcome = $1, outcome_by = $2, outcome_at = $3, reason = $4
+         WHERE id = $5 AND outcome IS NULL",
+    )
+    .bind(outcome.as_str())
+    .bind(by)
+    .bind(now())
+    .bind(&firing.reason)
+    .bind(line)
+    .execute(&mut **tx)
+    .await?;
+    if updated.rows_affected() == 0 {
+        return Err(StorageError::LineSettled);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

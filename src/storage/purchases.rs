@@ -7,7 +7,7 @@
 //! commitments hold, less what was spent, less what is held, decided with the grant's row locked (on
 //! PostgreSQL; SQLite writes one at a time) so that two approvals never share the same room.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use sqlx::AnyConnection;
 
@@ -209,6 +209,8 @@ pub struct ReturnInput {
     pub number: String,
     pub category: LineCategory,
     pub price: Money,
+    /// The serial numbers of the units given back (equipment), each received and not yet returned.
+    pub serials: Vec<String>,
     pub documents: Vec<super::documents::NewDocument>,
 }
 
@@ -591,6 +593,24 @@ async fn reverse_payment(
     hold(tx, p, &invoice.costs.by_category(), actor, at).await
 }
 
+/// The serial numbers of a purchase's equipment received, and of those given back since.
+async fn units(conn: &mut AnyConnection, purchase: PurchaseId) -> Result<(BTreeSet<String>, BTreeSet<String>)> {
+    let received: Vec<String> = sqlx::query_scalar(
+        "SELECT r.serials FROM purchase_receipts r
+         JOIN purchase_lines l ON l.purchase_id = r.purchase_id AND l.position = r.position
+         WHERE r.purchase_id = $1 AND l.category = 'equipment'",
+    )
+    .bind(purchase)
+    .fetch_all(&mut *conn)
+    .await?;
+    let returned: Vec<String> = sqlx::query_scalar("SELECT serials FROM purchase_returns WHERE purchase_id = $1")
+        .bind(purchase)
+        .fetch_all(&mut *conn)
+        .await?;
+    let split = |texts: Vec<String>| texts.iter().flat_map(|t| t.lines().map(str::to_string)).collect();
+    Ok((split(received), split(returned)))
+}
+
 /// A return (credit note): what it gives back to the bourse (its amount taxed as the program pays) is
 /// taken off the purchase's spends in its category, the latest first: each spend is reversed whole and,
 /// when it was larger than what is left to give back, spent again on its commitment for the difference
@@ -623,6 +643,12 @@ async fn record_return(
     if cost.cents() > spent {
         return Err(StorageError::ReturnTooLarge { spent: Money::from_cents(spent), asked: cost });
     }
+    if !input.serials.is_empty() {
+        let (received, returned) = units(tx, p.id).await?;
+        if let Some(s) = input.serials.iter().find(|s| !received.contains(*s) || returned.contains(*s)) {
+            return Err(StorageError::SerialNotReturnable(s.clone()));
+        }
+    }
     let today = at.get(..10).unwrap_or(at).to_string();
     let context = |day: &str| Context {
         actor: actor.id.clone(),
@@ -644,8 +670,9 @@ async fn record_return(
         left -= left.min(amount);
     }
     sqlx::query(
-        "INSERT INTO purchase_returns (purchase_id, category_code, number, price_cents, cost_cents, returned_by, returned_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO purchase_returns
+           (purchase_id, category_code, number, price_cents, cost_cents, returned_by, returned_at, serials)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(p.id)
     .bind(input.category.as_str())
@@ -654,6 +681,7 @@ async fn record_return(
     .bind(cost)
     .bind(input.by)
     .bind(at)
+    .bind(input.serials.join("\n"))
     .execute(&mut **tx)
     .await?;
     for document in &input.documents {
@@ -801,6 +829,9 @@ pub async fn fire(
 pub struct PurchaseSummary {
     pub id: PurchaseId,
     pub grant_id: GrantId,
+    pub organism_id: OrganismId,
+    /// The grant's state (what the policies ask of a grant: whether it is still a draft).
+    pub grant_state: String,
     pub organism: String,
     pub state: String,
     pub vendor_name: String,
@@ -809,8 +840,9 @@ pub struct PurchaseSummary {
     pub updated_at: String,
 }
 
-const SUMMARY: &str = "SELECT p.id, p.grant_id, o.legal_name AS organism, p.state, p.vendor_name, p.cost_cents, \
-    p.updated_at FROM purchases p JOIN organisms o ON o.id = p.organism_id";
+const SUMMARY: &str = "SELECT p.id, p.grant_id, p.organism_id, g.state AS grant_state, o.legal_name AS organism, \
+    p.state, p.vendor_name, p.cost_cents, p.updated_at \
+    FROM purchases p JOIN organisms o ON o.id = p.organism_id JOIN grants g ON g.id = p.grant_id";
 
 /// How far a purchase went: what each line received, and the invoice in effect with its lines
 /// (position, quantity, unit price).
@@ -832,6 +864,9 @@ pub struct Asset {
     pub vendor_name: String,
     pub invoice_number: Option<String>,
     pub received_at: String,
+    /// The credit note that gave the unit back, and when: (number, time).
+    #[sqlx(skip)]
+    pub returned: Option<(String, String)>,
 }
 
 impl Db {
@@ -945,6 +980,36 @@ impl Db {
             .await?)
     }
 
+    /// A grant's purchases in full, newest first: two queries, whatever their number.
+    pub async fn purchases_in_full(&self, grant_id: GrantId) -> Result<Vec<Purchase>> {
+        let mut purchases: Vec<Purchase> =
+            sqlx::query_as(&format!("SELECT {COLUMNS} FROM purchases WHERE grant_id = $1 ORDER BY id DESC"))
+                .bind(grant_id)
+                .fetch_all(&self.pool)
+                .await?;
+        let rows: Vec<(PurchaseId, LineCategory, String, i64, i64)> = sqlx::query_as(
+            "SELECT l.purchase_id, l.category, l.description, l.quantity, l.unit_price_cents
+             FROM purchase_lines l JOIN purchases p ON p.id = l.purchase_id WHERE p.grant_id = $1
+             ORDER BY l.purchase_id, l.position",
+        )
+        .bind(grant_id)
+        .fetch_all(&self.pool)
+        .await?;
+        for p in &mut purchases {
+            p.lines = rows
+                .iter()
+                .filter(|r| r.0 == p.id)
+                .map(|(_, category, description, quantity, price)| Line {
+                    category: *category,
+                    description: description.clone(),
+                    quantity: *quantity,
+                    unit_price: Money::from_cents(*price),
+                })
+                .collect();
+        }
+        Ok(purchases)
+    }
+
     /// The purchases in these states, oldest change first (a staff queue).
     pub async fn purchases_in(&self, states: &[String], limit: i64) -> Result<Vec<PurchaseSummary>> {
         if states.is_empty() {
@@ -1000,13 +1065,31 @@ impl Db {
         .bind(organism.map_or(0, |o| o.get()))
         .fetch_all(&self.pool)
         .await?;
+        let returns: Vec<(PurchaseId, String, String, String)> = sqlx::query_as(
+            "SELECT r.purchase_id, r.serials, r.number, r.returned_at FROM purchase_returns r
+             JOIN purchases p ON p.id = r.purchase_id
+             WHERE r.serials <> '' AND ($1 = 0 OR p.organism_id = $1)",
+        )
+        .bind(organism.map_or(0, |o| o.get()))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut returned = BTreeMap::new();
+        for (purchase, serials, number, at) in returns {
+            for serial in serials.lines() {
+                returned.insert((purchase, serial.to_string()), (number.clone(), at.clone()));
+            }
+        }
         Ok(rows
             .into_iter()
             .flat_map(|receipt| {
                 receipt
                     .serial
                     .lines()
-                    .map(|serial| Asset { serial: serial.to_string(), ..receipt.clone() })
+                    .map(|serial| Asset {
+                        serial: serial.to_string(),
+                        returned: returned.get(&(receipt.purchase_id, serial.to_string())).cloned(),
+                        ..receipt.clone()
+                    })
                     .collect::<Vec<_>>()
             })
             .collect())

@@ -116,10 +116,22 @@ pub async fn assets_csv(State(state): State<AppState>, signed: SignedIn) -> Resu
                 a.vendor_name,
                 a.invoice_number.unwrap_or_default(),
                 a.received_at.get(..10).unwrap_or(&a.received_at).to_string(),
+                a.returned.as_ref().map(|(_, at)| at.get(..10).unwrap_or(at).to_string()).unwrap_or_default(),
+                a.returned.map(|(number, _)| number).unwrap_or_default(),
             ]
         })
         .collect();
-    let header_row = ["Organisme", "Achat", "Description", "Numéro de série", "Fournisseur", "Facture", "Reçu le"];
+    let header_row = [
+        "Organisme",
+        "Achat",
+        "Description",
+        "Numéro de série",
+        "Fournisseur",
+        "Facture",
+        "Reçu le",
+        "Rendu le",
+        "Note de crédit",
+    ];
     Ok(csv_response("octroi-actifs.csv", csv_bytes(&header_row, rows)?))
 }
 

@@ -111,6 +111,8 @@ fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
         route(Method::GET, "/payments/{id}", on(MethodFilter::GET, pay::show)),
         route(Method::GET, "/payments/{id}/export.csv", on(MethodFilter::GET, pay::export)),
         route(Method::POST, "/payments/{id}/lines/{line}", on(MethodFilter::POST, pay::answer)),
+        route(Method::GET, "/payments/{id}/clear", on(MethodFilter::GET, pay::clear_page)),
+        route(Method::POST, "/payments/{id}/clear", on(MethodFilter::POST, pay::clear)),
         route(Method::GET, "/finance/assets.csv", on(MethodFilter::GET, f::assets_csv)),
     ]
 }

@@ -327,6 +327,7 @@ async fn the_openapi_document_describes_every_route() {
             "POST /grants/{id}/transitions",
             "POST /organisms",
             "POST /payment-runs",
+            "POST /payment-runs/{id}/clear",
             "POST /payment-runs/{id}/lines/{line}",
             "POST /purchases/{id}/invoices",
             "POST /purchases/{id}/receipts",

@@ -244,7 +244,7 @@ async fn verified(app: &TestApp, member: &Actor, by: octroi::domain::UserId, p: 
         lines: p.lines.iter().map(|l| (l.quantity.to_string(), l.unit_price.to_string())).collect(),
     };
     let files = InvoiceFiles { invoice: pdf(), proof: pdf() };
-    p = app::purchases::submit_invoice(state, member, by, &p, raw, files, octroi::domain::NumberStyle::Machine)
+    p = app::purchases::submit_invoice(state, (member, by), &p, raw, files, octroi::domain::NumberStyle::Machine)
         .await
         .unwrap();
     app::purchases::fire(state, &finance, &p, "verify", "").await.unwrap()
@@ -314,9 +314,9 @@ proptest! {
                         let line = Line { category: LineCategory::Equipment, description: String::new(), quantity: 1,
                             unit_price: Money::from_cents(dollars * 100) };
                         let back = octroi::domain::purchase::Cost::of(&[line], state.program.purchases.taxes).to_bourse().cents();
-                        let raw = RawReturn { number: format!("NC-{id}"), category: "equipment".into(), amount: format!("{dollars}.00") };
+                        let raw = RawReturn { number: format!("NC-{id}"), category: "equipment".into(), amount: format!("{dollars}.00"), serials: String::new(), reason: "Rendu".into() };
                         let note = vec![octroi::app::conversation::Upload { file_name: "nc.pdf".into(), bytes: b"%PDF-1.4\n".to_vec() }];
-                        let got = app::purchases::record_return(state, &member, by, &p, raw, note, "Rendu", octroi::domain::NumberStyle::Machine).await;
+                        let got = app::purchases::record_return(state, (&member, by), &p, raw, note, octroi::domain::NumberStyle::Machine).await;
                         let spent = model.spent.get_mut(&id).expect("a paid purchase spent");
                         match got {
                             Ok(after) if back <= spent.0 => {
@@ -669,8 +669,7 @@ async fn a_purchase_is_received_invoiced_verified_paid_and_its_payment_can_fail(
     };
     let early = app::purchases::submit_invoice(
         state,
-        &member,
-        by,
+        (&member, by),
         &p,
         invoice("F-1", "2020-01-01", "449.00"),
         files(),
@@ -681,8 +680,7 @@ async fn a_purchase_is_received_invoiced_verified_paid_and_its_payment_can_fail(
     // 2 × 455,00 $ is 1,3 % above what was approved: within the 5 % tolerance.
     let p = app::purchases::submit_invoice(
         state,
-        &member,
-        by,
+        (&member, by),
         &p,
         invoice("F-1", &today, "455.00"),
         files(),
@@ -733,7 +731,7 @@ async fn a_purchase_is_received_invoiced_verified_paid_and_its_payment_can_fail(
     let line = vec![ReceiptLine { position: 1, quantity: 1, serials: vec![] }];
     let q = app::purchases::receive(state, &member, by, &q, line).await.unwrap();
     let twice = RawInvoice { number: " F-1 ".into(), date: today.clone(), lines: vec![("1".into(), "100.00".into())] };
-    let again = app::purchases::submit_invoice(state, &member, by, &q, twice, files(), NumberStyle::Machine).await;
+    let again = app::purchases::submit_invoice(state, (&member, by), &q, twice, files(), NumberStyle::Machine).await;
     assert!(matches!(&again, Err(AppError::Invalid(e)) if e[0].field == "invoice_number"), "{again:?}");
     app.stop().await;
 }
@@ -759,7 +757,7 @@ async fn an_invoice_above_the_tolerance_needs_a_new_approval_of_what_it_costs() 
     // 900,00 $ costs 967,39 $; 960,00 $ costs 1 031,88 $: 64,49 $ more, above 5 % (48,36 $).
     let raw = RawInvoice { number: "A-7".into(), date: today, lines: vec![("1".into(), "960,00".into())] };
     let files = InvoiceFiles { invoice: pdf(), proof: pdf() };
-    let p = app::purchases::submit_invoice(state, &member, by, &p, raw, files, octroi::domain::NumberStyle::French)
+    let p = app::purchases::submit_invoice(state, (&member, by), &p, raw, files, octroi::domain::NumberStyle::French)
         .await
         .unwrap();
     assert_eq!(p.state, "in_review");
@@ -974,23 +972,35 @@ async fn the_web_records_receipt_and_invoice_and_finance_pays_in_a_run() {
     // spent, as typed; 449,00 $ before taxes gives back what it costs the bourse, the rest stays spent.
     let p = app.db().purchase(p.id).await.unwrap();
     let v = p.version.to_string();
-    let credit = |amount: &'static str| {
+    let credit = |amount: &'static str, serials: &'static str| {
         vec![
             ("version", v.clone()),
             ("credit_note_number", "NC-5".into()),
             ("return_category", "equipment".into()),
             ("return_amount", amount.into()),
+            ("return_serials", serials.into()),
             ("reason", "Écran défectueux".into()),
         ]
     };
     let note = [("credit_note_file", "note.pdf", pdf)];
-    let fields = credit("5 000,00");
+    let fields = credit("5 000,00", "PF1-B");
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = member.post_files(&format!("{show}/returns"), &csrf, &fields, &note).await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
     assert!(html.contains("Un retour ne rend pas plus") && html.contains("value=\"5 000,00\""), "{html}");
-    let fields = credit("449,00");
+    // A unit the purchase never received is refused beside its field, as typed; nothing written.
+    let fields = credit("449,00", "PF1-B\nPF9-Z");
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = member.post_files(&format!("{show}/returns"), &csrf, &fields, &note).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("«\u{a0}PF9-Z\u{a0}» n&#39;est pas un appareil reçu") && html.contains("PF1-B\nPF9-Z</textarea>"),
+        "{html}"
+    );
+    assert_eq!(app.db().purchase(p.id).await.unwrap().state, "paid");
+    let fields = credit("449,00", " PF1-B \n\nPF1-B");
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = member.post_files(&format!("{show}/returns"), &csrf, &fields, &note).await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
@@ -1004,11 +1014,180 @@ async fn the_web_records_receipt_and_invoice_and_finance_pays_in_a_run() {
     assert_eq!(after[0].spent.cents() - returned[0].spent.cents(), back, "the credit note is given back");
     assert!(back > 44_900 && back < p_cost, "{back}");
     // The asset register: each laptop by its serial number, for the organism and for finance.
+    // The one given back shows returned, with its credit note; the other is still held.
     let assets = finance.get("/finance/assets.csv").await.text().await.unwrap();
-    assert!(assets.contains(";PF1-A;") && assets.contains(";PF1-B;") && assets.contains("F-77"), "{assets}");
+    let row = |serial: &str| assets.lines().find(|l| l.contains(&format!(";{serial};"))).unwrap_or("").to_string();
+    assert!(row("PF1-A").contains("F-77") && row("PF1-A").ends_with(";;"), "{assets}");
+    assert!(row("PF1-B").ends_with(";NC-5"), "{assets}");
     let mine = member.get(&format!("/grants/{}/purchases", grant.id)).await.text().await.unwrap();
-    assert!(mine.contains("Registre des actifs") && mine.contains("PF1-B"), "{mine}");
+    assert!(mine.contains("Registre des actifs") && mine.contains("PF1-A"), "{mine}");
+    assert_eq!(mine.matches("(note de crédit NC-5)").count(), 1, "{mine}");
+    // The same unit cannot be given back twice.
+    let v = app.db().purchase(p.id).await.unwrap().version.to_string();
+    let fields = [
+        ("version", v.as_str()),
+        ("credit_note_number", "NC-6"),
+        ("return_category", "equipment"),
+        ("return_amount", "10,00"),
+        ("return_serials", "PF1-B"),
+        ("reason", "Encore"),
+    ];
+    let r = member.post_files(&format!("{show}/returns"), &csrf, &fields, &note).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("«\u{a0}PF1-B\u{a0}» n&#39;est pas un appareil reçu"));
     assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
+    app.stop().await;
+}
+
+/// A run of many lines is read page by page (the waiting lines first, a search by organism or number),
+/// and once the bank has paid all but one, the rest are recorded paid in one step: asked first, refused
+/// whole (nothing written) if the run changed since it was read, then every purchase paid.
+#[tokio::test]
+async fn a_long_run_is_read_page_by_page_and_its_waiting_lines_cleared_at_once() {
+    use crate::common::{Browser, PASSWORD};
+    use octroi::domain::account::AccountRole;
+    let app = TestApp::spawn().await;
+    let state = &app.state;
+    let grant = app.grant_in(1, "active").await;
+    let (member_actor, by) = member_of(&app, &grant).await;
+    let mut ids = Vec::new();
+    for _ in 0..51 {
+        let p = submitted(&app, &grant, request(&[(LineCategory::Software, 1, "1.00")])).await;
+        let p = app::purchases::fire(state, &officer(), &p, "approve", "").await.unwrap();
+        ids.push(verified(&app, &member_actor, by, p).await.id.to_string());
+    }
+    app.account("tresorerie@test.org", AccountRole::Finance, None).await;
+    let finance = Browser::new(&app);
+    let fc = finance.sign_in("tresorerie@test.org", PASSWORD).await;
+    let chosen: Vec<(&str, &str)> = ids.iter().map(|id| ("purchase", id.as_str())).collect();
+    let r = finance.post_form("/payments", &fc, &chosen).await;
+    assert_eq!(r.status(), 303);
+    let run = r.headers()["location"].to_str().unwrap().to_string();
+    let forms = |html: &str| html.matches(&format!("action=\"{run}/lines/")).count();
+    let page = finance.get(&run).await.text().await.unwrap();
+    assert!(page.contains("51 lignes correspondent.") && page.contains("Page 1 / 2"), "{page}");
+    assert_eq!(forms(&page), 50);
+    assert_eq!(forms(&finance.get(&format!("{run}?show=waiting&page=2")).await.text().await.unwrap()), 1);
+    let found = finance.get(&format!("{run}?show=all&q={}", ids[7])).await.text().await.unwrap();
+    assert!(found.contains("1 ligne correspond.") && found.contains(&format!("Achat nº\u{a0}{}", ids[7])), "{found}");
+    let lines: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM payment_run_lines ORDER BY id").fetch_all(app.db().pool()).await.unwrap();
+    let r = finance
+        .post_form(&format!("{run}/lines/{}", lines[0]), &fc, &[("outcome", "rejected"), ("reason", "Compte fermé")])
+        .await;
+    assert_eq!(r.status(), 303);
+    let answered = finance.get(&format!("{run}?show=answered")).await.text().await.unwrap();
+    assert!(answered.contains("1 ligne correspond.") && answered.contains("Compte fermé"), "{answered}");
+    // Asked first: how many lines, what they come to.
+    let ask = finance.get(&format!("{run}/clear")).await.text().await.unwrap();
+    assert!(ask.contains("les 50 lignes encore en attente, pour 53,50") && ask.contains("value=\"50\""), "{ask}");
+    let paid = || async {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM purchases WHERE state = 'paid'")
+            .fetch_one(app.db().pool())
+            .await
+            .unwrap()
+    };
+    // Read when 51 waited: refused whole.
+    let r = finance.post_form(&format!("{run}/clear"), &fc, &[("version", "51")]).await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("Des lignes ont reçu leur réponse entre-temps"));
+    assert_eq!(paid().await, 0);
+    let r = finance.post_form(&format!("{run}/clear"), &fc, &[("version", "50")]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(paid().await, 50);
+    let failed: String = sqlx::query_scalar("SELECT state FROM purchases WHERE id = $1")
+        .bind(ids[0].parse::<i64>().unwrap())
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+    assert_eq!(failed, "payment_failed");
+    let page = finance.get(&format!("{run}?notice=all-cleared")).await.text().await.unwrap();
+    assert!(
+        page.contains("Toutes les lignes en attente sont notées payées") && page.contains("51 lignes correspondent.")
+    );
+    assert_eq!(forms(&page), 0);
+    // A second click finds nothing left to record, and says so.
+    let r = finance.post_form(&format!("{run}/clear"), &fc, &[("version", "50")]).await;
+    assert_eq!(r.status(), 409);
+    assert_eq!(paid().await, 50);
+    assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
+    app.stop().await;
+}
+
+/// When the program pays vendors directly, the invoice needs no proof of payment and the bank pays the
+/// vendor: the member's form does not ask for the proof, and the run's line and its file name the vendor.
+#[tokio::test]
+async fn in_direct_mode_the_run_pays_the_vendor_and_no_proof_is_asked() {
+    use crate::common::{Browser, PASSWORD};
+    use octroi::app::conversation::Upload;
+    use octroi::app::purchases::{InvoiceFiles, RawInvoice};
+    use octroi::domain::account::AccountRole;
+    use octroi::domain::purchase::ReceiptLine;
+    let policies = tempfile::tempdir().unwrap();
+    for file in std::fs::read_dir(crate::common::manifest_dir().join("policies")).unwrap() {
+        let file = file.unwrap().path();
+        let mut text = std::fs::read_to_string(&file).unwrap();
+        if file.ends_with("dataide.toml") {
+            assert!(text.contains("payment = \"reimbursement\""));
+            text = text.replace("payment = \"reimbursement\"", "payment = \"direct\"");
+        }
+        std::fs::write(policies.path().join(file.file_name().unwrap()), text).unwrap();
+    }
+    let dir = policies.path().to_path_buf();
+    let app = TestApp::spawn_with(|c| c.policies_dir = dir, octroi::server::Limits::default()).await;
+    let state = &app.state;
+    let grant = app.grant_in(1, "active").await;
+    let (member_actor, by) = member_of(&app, &grant).await;
+    let p = submitted(&app, &grant, request(&[(LineCategory::Software, 1, "150.00")])).await;
+    let p = app::purchases::fire(state, &officer(), &p, "approve", "").await.unwrap();
+    let p = app::purchases::fire(state, &member_actor, &p, "order", "").await.unwrap();
+    let p = app::purchases::receive(
+        state,
+        &member_actor,
+        by,
+        &p,
+        vec![ReceiptLine { position: 1, quantity: 1, serials: vec![] }],
+    )
+    .await
+    .unwrap();
+    let member = Browser::new(&app);
+    member.sign_in(&format!("acheteur{}@test.org", grant.organism_id), PASSWORD).await;
+    let page = member.get(&format!("/purchases/{}", p.id)).await.text().await.unwrap();
+    assert!(page.contains("name=\"invoice_file\"") && !page.contains("name=\"proof_file\""), "{page}");
+    let raw = RawInvoice {
+        number: "F-D1".into(),
+        date: chrono::Utc::now().date_naive().to_string(),
+        lines: vec![("1".into(), "150.00".into())],
+    };
+    let files = InvoiceFiles {
+        invoice: vec![Upload { file_name: "f.pdf".into(), bytes: b"%PDF-1.4\n".to_vec() }],
+        proof: vec![],
+    };
+    let p = app::purchases::submit_invoice(
+        state,
+        (&member_actor, by),
+        &p,
+        raw,
+        files,
+        octroi::domain::NumberStyle::Machine,
+    )
+    .await
+    .unwrap();
+    let finance_actor = Actor { id: "finances@test".into(), role: Role::Finance };
+    let p = app::purchases::fire(state, &finance_actor, &p, "verify", "").await.unwrap();
+    app.account("tresorerie@test.org", AccountRole::Finance, None).await;
+    let finance = Browser::new(&app);
+    let fc = finance.sign_in("tresorerie@test.org", PASSWORD).await;
+    let list = finance.get("/payments").await.text().await.unwrap();
+    assert!(list.contains("direct (la bourse paie le fournisseur)"), "{list}");
+    let r = finance.post_form("/payments", &fc, &[("purchase", &p.id.to_string())]).await;
+    assert_eq!(r.status(), 303);
+    let run = r.headers()["location"].to_str().unwrap().to_string();
+    let csv = finance.get(&format!("{run}/export.csv")).await.text().await.unwrap();
+    assert!(csv.contains("\r\nCoop informatique;") && csv.contains(&format!("DATAide A-{} F-D1", p.id)), "{csv}");
+    let payee: String =
+        sqlx::query_scalar("SELECT payee FROM payment_run_lines").fetch_one(app.db().pool()).await.unwrap();
+    assert_eq!(payee, "Coop informatique");
     app.stop().await;
 }
 
@@ -1074,6 +1253,16 @@ async fn the_api_receives_invoices_and_pays_in_a_run() {
     let r = app.post_as(&finance, &answer, &json!({ "outcome": "rejected", "reason": "Deux fois" })).await;
     assert_eq!(r.status(), 409);
     assert_eq!(app.db().purchase(p.id).await.unwrap().state, "paid");
+    // Clearing the rest names how many lines waited when the bank's answer was read.
+    let clear = format!("/api/v1/payment-runs/{}/clear", made["id"]);
+    let r = app.post_as(&finance, &clear, &json!({ "waiting": 1 })).await;
+    assert_eq!(r.status(), 409);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(problem["code"], "payment-run-changed", "{problem}");
+    let r = app.post_as(&finance, &clear, &json!({ "waiting": 0 })).await;
+    assert_eq!(r.status(), 200);
+    let cleared: Value = r.json().await.unwrap();
+    assert_eq!((cleared["waiting"].as_i64(), cleared["lines"][0]["outcome"].as_str()), (Some(0), Some("cleared")));
     assert_eq!(app.db().ledger_verify_against(&app.state.program).await.unwrap(), Vec::<String>::new());
     app.stop().await;
 }

@@ -95,7 +95,8 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
         )
         | ("GET", "/api/v1/purchases/{id}/documents") => false,
         ("GET", "/api/v1/payment-runs/payable") | ("POST", "/api/v1/payment-runs") => who == Finance,
-        ("GET", "/api/v1/payment-runs/{id}") | ("POST", "/api/v1/payment-runs/{id}/lines/{line}") => false,
+        ("GET", "/api/v1/payment-runs/{id}")
+        | ("POST", "/api/v1/payment-runs/{id}/lines/{line}" | "/api/v1/payment-runs/{id}/clear") => false,
         ("GET", "/purchases") => matches!(who, ProgramOfficer | Finance),
         // The matrix has no purchase: a 404 for everyone (tests/purchases.rs checks who may act on one).
         ("GET" | "POST", "/purchases/{id}" | "/purchases/{id}/edit")
@@ -104,7 +105,9 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
         // Finance pays, in runs (the matrix's empty choice is refused by the use case, 422, past the
         // policies); the matrix has no run: a 404 for everyone (tests/purchases.rs pays one).
         ("GET" | "POST", "/payments") => who == Finance,
-        ("GET", "/payments/{id}" | "/payments/{id}/export.csv") | ("POST", "/payments/{id}/lines/{line}") => false,
+        ("GET", "/payments/{id}" | "/payments/{id}/export.csv")
+        | ("GET" | "POST", "/payments/{id}/clear")
+        | ("POST", "/payments/{id}/lines/{line}") => false,
         ("GET", "/finance/assets.csv") => matches!(who, ProgramOfficer | Finance | Admin),
         ("POST", "/api/v1/organisms") => matches!(who, ProgramOfficer | Admin),
         ("GET", "/api/v1/organisms") => matches!(who, ProgramOfficer | Finance | Admin),
@@ -235,6 +238,7 @@ async fn the_authorization_matrix_holds_for_every_route() {
                     ("POST", "/api/v1/purchases/{id}/receipts") => json!({ "version": version, "lines": [] }),
                     ("POST", "/api/v1/payment-runs") => json!({ "purchases": [] }),
                     ("POST", "/api/v1/payment-runs/{id}/lines/{line}") => json!({ "outcome": "cleared" }),
+                    ("POST", "/api/v1/payment-runs/{id}/clear") => json!({ "waiting": 0 }),
                     ("PUT", _) => json!({ "version": version, "application": { "title": "Changé" } }),
                     ("POST", "/api/v1/grants/{id}/reviews") => json!({
                         "scores": { "need": 3, "mission": 3, "feasibility": 3, "sustainability": 3 },

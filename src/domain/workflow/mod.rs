@@ -322,12 +322,12 @@ impl Workflow {
         Err(FireError::GuardFailed { event: event.into(), failed })
     }
 
-    /// The events the role may fire from this state (guards not evaluated), in file order.
     /// Whether `role` may fire `event` from `state`.
     pub fn allows(&self, state: &str, role: Role, event: &str) -> bool {
         self.transitions.iter().any(|t| t.from == state && t.event == event && t.roles.contains(&role))
     }
 
+    /// The events the role may fire from this state (guards not evaluated), in file order.
     pub fn allowed_events(&self, state: &str, role: Role) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for t in self.transitions.iter().filter(|t| t.from == state && t.roles.contains(&role)) {

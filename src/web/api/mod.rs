@@ -102,6 +102,7 @@ fn registered() -> OpenApiRouter<AppState> {
         .routes(routes!(payments::create))
         .routes(routes!(payments::read))
         .routes(routes!(payments::answer))
+        .routes(routes!(payments::clear))
 }
 
 /// The API routes and their OpenAPI document, built from the same registrations.

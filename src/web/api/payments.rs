@@ -15,7 +15,7 @@ use crate::AppState;
 use crate::app::payments as usecase;
 use crate::domain::{PurchaseId, RunId};
 use crate::policy::authz::{Action, Resource};
-use crate::storage::payments::{Outcome, RunLine};
+use crate::storage::payments::{LineFilter, Outcome, RunLine};
 use crate::web::auth::ApiCaller;
 use crate::web::extract::{ApiJson, ApiPath, Fields, Input};
 use crate::web::problem::Problem;
@@ -72,6 +72,9 @@ pub struct RunView {
     pub created_at: String,
     pub exported_at: Option<String>,
     pub total: String,
+    /// How many lines wait on the bank's answer, and what they come to.
+    pub waiting: i64,
+    pub waiting_total: String,
     pub lines: Vec<RunLineView>,
     pub totals: Vec<RunTotalView>,
 }
@@ -113,13 +116,16 @@ pub struct RunTotalView {
 }
 
 async fn run_view(state: &AppState, id: RunId) -> Result<RunView, Problem> {
-    let (run, lines, totals) = state.db.run(id).await?;
+    let (run, totals) = state.db.run(id).await?;
+    let (lines, _) = state.db.run_lines(id, &LineFilter::all()).await?;
     Ok(RunView {
         id: run.id,
         payment_mode: run.payment_mode,
         created_at: run.created_at,
         exported_at: run.exported_at,
         total: run.total.to_string(),
+        waiting: run.waiting,
+        waiting_total: run.waiting_total.to_string(),
         lines: lines.into_iter().map(RunLineView::from).collect(),
         totals: totals
             .into_iter()
@@ -193,17 +199,14 @@ pub struct AnswerInput {
 }
 
 impl Input for AnswerInput {
-    type Domain = (bool, String);
+    type Domain = (Outcome, String);
 
-    fn convert(self, f: &mut Fields) -> Option<(bool, String)> {
-        match self.outcome.as_str() {
-            o if o == Outcome::Cleared.as_str() => Some((true, self.reason)),
-            o if o == Outcome::Rejected.as_str() => Some((false, self.reason)),
-            _ => {
-                f.add("outcome", crate::app::FieldProblem::Choice);
-                None
-            }
+    fn convert(self, f: &mut Fields) -> Option<(Outcome, String)> {
+        let outcome = Outcome::parse(&self.outcome);
+        if outcome.is_none() {
+            f.add("outcome", crate::app::FieldProblem::Choice);
         }
+        Some((outcome?, self.reason))
     }
 }
 
@@ -223,9 +226,49 @@ pub async fn answer(
     State(state): State<AppState>,
     ApiCaller(caller): ApiCaller,
     ApiPath((id, line)): ApiPath<(RunId, i64)>,
-    ApiJson((paid, reason)): ApiJson<AnswerInput>,
+    ApiJson((outcome, reason)): ApiJson<AnswerInput>,
 ) -> Result<Json<RunLineView>, Problem> {
     caller.require(&state, Action::PaymentRun, &Resource::Program)?;
-    usecase::answer(&state, &caller.actor(), caller.user.id, id, line, paid, &reason).await?;
+    usecase::answer(&state, (&caller.actor(), caller.user.id), (id, line), outcome, &reason).await?;
     Ok(Json(state.db.run_line(id, line).await?.into()))
+}
+
+/// The bank paid every line still waiting.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClearInput {
+    /// How many lines were waiting when the bank's answer was read (the run's `waiting`): if that
+    /// changed meanwhile, nothing is recorded.
+    pub waiting: i64,
+}
+
+impl Input for ClearInput {
+    type Domain = i64;
+
+    fn convert(self, _: &mut Fields) -> Option<i64> {
+        Some(self.waiting)
+    }
+}
+
+/// Record that the bank paid every line of the run still waiting, in one step (each purchase paid, its
+/// spends in the ledger); the run as it is then comes back. If `waiting` is not the number of lines
+/// waiting now: 409 `payment-run-changed`, nothing recorded.
+#[utoipa::path(post, path = "/payment-runs/{id}/clear", tag = "finance",
+    params(("id" = i64, Path)), request_body = ClearInput,
+    responses(
+        (status = 200, body = RunView),
+        (status = 403, body = ProblemDetails),
+        (status = 404, body = ProblemDetails),
+        (status = 409, body = ProblemDetails),
+    ))]
+#[tracing::instrument(skip_all, fields(run_id = %id))]
+pub async fn clear(
+    State(state): State<AppState>,
+    ApiCaller(caller): ApiCaller,
+    ApiPath(id): ApiPath<RunId>,
+    ApiJson(waiting): ApiJson<ClearInput>,
+) -> Result<Json<RunView>, Problem> {
+    caller.require(&state, Action::PaymentRun, &Resource::Program)?;
+    usecase::clear_waiting(&state, (&caller.actor(), caller.user.id), id, waiting).await?;
+    Ok(Json(run_view(&state, id).await?))
 }

@@ -203,10 +203,7 @@ pub async fn list(
 ) -> Result<Json<GrantPurchasesView>, Problem> {
     caller.grant(&state, id, Action::PurchaseView).await?;
     let balance = usecase::rooms(&state, id, None).await?.into_iter().map(Into::into).collect();
-    let mut purchases = Vec::new();
-    for summary in state.db.purchases_of_grant(id).await? {
-        purchases.push(PurchaseView::new(&state, state.db.purchase(summary.id).await?));
-    }
+    let purchases = state.db.purchases_in_full(id).await?.into_iter().map(|p| PurchaseView::new(&state, p)).collect();
     Ok(Json(GrantPurchasesView { balance, purchases }))
 }
 
@@ -430,7 +427,7 @@ pub async fn invoice(
     let raw = usecase::RawInvoice::from_form(&text, p.lines.len());
     let uploads = usecase::InvoiceFiles::from_form(&mut files);
     let numbers = crate::domain::NumberStyle::Machine;
-    let p = usecase::submit_invoice(&state, &caller.actor(), caller.user.id, &p, raw, uploads, numbers).await?;
+    let p = usecase::submit_invoice(&state, (&caller.actor(), caller.user.id), &p, raw, uploads, numbers).await?;
     Ok(Json(PurchaseView::new(&state, p)))
 }
 
@@ -444,6 +441,9 @@ pub struct ReturnForm {
     pub return_category: String,
     /// Before taxes, `449.00`.
     pub return_amount: String,
+    /// Equipment: the serial numbers of the units given back, one a line (each received, not yet
+    /// returned; else 422 on this field). The asset register shows them returned.
+    pub return_serials: String,
     pub reason: String,
     #[schema(value_type = String, format = Binary)]
     pub credit_note_file: Vec<u8>,
@@ -472,10 +472,9 @@ pub async fn record_return(
     let (text, mut files) = crate::web::pages::read_multipart(multipart).await?;
     p.version = text.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
     let raw = usecase::RawReturn::from_form(&text);
-    let note = files.remove("credit_note_file").unwrap_or_default();
+    let note = usecase::RawReturn::file(&mut files);
     let (actor, numbers) = (caller.actor(), crate::domain::NumberStyle::Machine);
-    let reason = text.get("reason").cloned().unwrap_or_default();
-    let p = usecase::record_return(&state, &actor, caller.user.id, &p, raw, note, &reason, numbers).await?;
+    let p = usecase::record_return(&state, (&actor, caller.user.id), &p, raw, note, numbers).await?;
     Ok(Json(PurchaseView::new(&state, p)))
 }
 

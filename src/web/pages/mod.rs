@@ -238,6 +238,19 @@ impl FormErrors {
         }
     }
 
+    /// A problem's message beside one field: a page of many small forms, each with one input (a run's
+    /// lines), shows why its answer was refused there.
+    pub fn one_from_problem(field: &str, problem: &Problem, lang: Language) -> FormErrors {
+        let message = match problem {
+            Problem::Validation(_) => {
+                let list = FormErrors::from_problem(problem, lang).list;
+                list.into_iter().map(|e| e.message).collect::<Vec<_>>().join(" ")
+            }
+            other => other.title_and_detail(lang).0,
+        };
+        FormErrors::one(field, message)
+    }
+
     pub fn get(&self, field: &str) -> Option<&str> {
         self.list.iter().find(|e| e.field == field).map(|e| e.message.as_str())
     }

@@ -9,12 +9,14 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::review::work_page;
-use super::{FormErrors, Page, render};
+use super::{ConfirmPage, FormErrors, Page, render};
 use crate::AppState;
 use crate::app::payments as usecase;
+use crate::app::{FieldProblem, Fields};
+use crate::domain::text::Search;
 use crate::domain::{Money, PurchaseId, RunId};
 use crate::policy::authz::{Action, Resource};
-use crate::storage::payments::{Outcome, Payable, Run, RunLine, RunTotal};
+use crate::storage::payments::{LineFilter, LineShow, Outcome, Payable, Run, RunLine, RunTotal};
 use crate::web::auth::SignedIn;
 use crate::web::csv::{csv_amount, csv_bytes, csv_response};
 use crate::web::problem::Problem;
@@ -88,6 +90,23 @@ pub async fn create(
     }
 }
 
+/// How many of a run's lines a page shows.
+const LINES_PER_PAGE: i64 = 50;
+
+/// `?show=waiting|answered|all&q=…&page=N`: which of a run's lines to show (by default those still
+/// waiting on the bank, or all once none waits), matching a search, a page of them.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct LinesQuery {
+    #[serde(default)]
+    pub show: Option<String>,
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub page: Option<i64>,
+    #[serde(default)]
+    pub notice: Option<String>,
+}
+
 /// `GET /payments/{id}`: a run.
 #[derive(Template)]
 #[template(path = "payment_run.html")]
@@ -100,6 +119,12 @@ pub struct RunPage {
     pub errors: FormErrors,
     /// The line whose answer was refused, and the reason typed for it.
     pub refused: Option<(i64, String)>,
+    pub show: LineShow,
+    pub search: String,
+    /// How many lines match what is shown, the page shown (from 1) and how many pages there are.
+    pub matching: i64,
+    pub current_page: i64,
+    pub pages: i64,
 }
 
 impl RunPage {
@@ -117,12 +142,57 @@ impl RunPage {
             _ => "",
         }
     }
+
+    /// The choices of lines to show: (value, label, chosen).
+    pub fn show_choices(&self) -> Vec<(&'static str, String, bool)> {
+        LineShow::ALL
+            .into_iter()
+            .map(|w| (w.as_str(), self.page.t(&format!("payments-show-{}", w.as_str())), w == self.show))
+            .collect()
+    }
+
+    /// The address of page `n` of the lines shown.
+    pub fn page_href(&self, n: &i64) -> String {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        query.append_pair("show", self.show.as_str());
+        if !self.search.is_empty() {
+            query.append_pair("q", &self.search);
+        }
+        query.append_pair("page", &n.to_string());
+        format!("/payments/{}?{}#lines-title", self.info.id, query.finish())
+    }
 }
 
-async fn run_page(state: &AppState, signed: &SignedIn, headers: &HeaderMap, id: RunId) -> Result<RunPage, Problem> {
+async fn run_page(
+    state: &AppState,
+    signed: &SignedIn,
+    headers: &HeaderMap,
+    id: RunId,
+    q: LinesQuery,
+) -> Result<RunPage, Problem> {
     let page = work_page(state, signed, headers, &format!("/payments/{id}"), None).await?;
-    let (run, lines, totals) = state.db.run(id).await?;
-    Ok(RunPage { page, info: run, lines, totals, notice: None, errors: FormErrors::default(), refused: None })
+    let (run, totals) = state.db.run(id).await?;
+    let default = if run.waiting > 0 { LineShow::Waiting } else { LineShow::All };
+    let show = q.show.as_deref().and_then(LineShow::parse).unwrap_or(default);
+    let filter =
+        LineFilter { show, search: Search::parse(&q.q), page: q.page.unwrap_or(1).max(1), per_page: LINES_PER_PAGE };
+    let (lines, matching) = state.db.run_lines(id, &filter).await?;
+    let pages = ((matching + LINES_PER_PAGE - 1) / LINES_PER_PAGE).max(1);
+    let notice = q.notice.and_then(|n| crate::i18n::t_opt(page.lang, &format!("payments-notice-{n}")));
+    Ok(RunPage {
+        page,
+        info: run,
+        lines,
+        totals,
+        notice,
+        errors: FormErrors::default(),
+        refused: None,
+        show,
+        search: q.q,
+        matching,
+        current_page: filter.page.min(pages),
+        pages,
+    })
 }
 
 pub async fn show(
@@ -130,12 +200,10 @@ pub async fn show(
     signed: SignedIn,
     headers: HeaderMap,
     Path(id): Path<RunId>,
-    Query(q): Query<std::collections::HashMap<String, String>>,
+    Query(q): Query<LinesQuery>,
 ) -> Result<Response, Problem> {
     signed.caller.require(&state, Action::PaymentRun, &Resource::Program)?;
-    let mut run = run_page(&state, &signed, &headers, id).await?;
-    run.notice = q.get("notice").and_then(|n| crate::i18n::t_opt(run.page.lang, &format!("payments-notice-{n}")));
-    Ok(render(StatusCode::OK, &run))
+    Ok(render(StatusCode::OK, &run_page(&state, &signed, &headers, id, q).await?))
 }
 
 /// `GET /payments/{id}/export.csv`: the run's file for the bank, one line per purchase (payee, amount,
@@ -146,7 +214,8 @@ pub async fn export(
     Path(id): Path<RunId>,
 ) -> Result<Response, Problem> {
     signed.caller.require(&state, Action::PaymentRun, &Resource::Program)?;
-    let (_, lines, _) = state.db.run(id).await?;
+    state.db.run(id).await?;
+    let (lines, _) = state.db.run_lines(id, &LineFilter::all()).await?;
     let rows = lines
         .iter()
         .map(|l| vec![l.payee.clone(), csv_amount(l.amount.cents()), l.reference.clone(), l.purchase_id.to_string()])
@@ -156,8 +225,8 @@ pub async fn export(
     Ok(csv_response(&format!("octroi-lot-de-paiement-{id}.csv"), bytes))
 }
 
-/// `POST /payments/{id}/lines/{line}`: the bank's answer for a line (`outcome` paid or failed, `reason`
-/// when it failed). Refused, the run comes back with the reason typed and why.
+/// `POST /payments/{id}/lines/{line}`: the bank's answer for a line (`outcome` cleared or rejected,
+/// `reason` when it was rejected). Refused, the run comes back with the reason typed and why.
 pub async fn answer(
     State(state): State<AppState>,
     signed: SignedIn,
@@ -167,24 +236,92 @@ pub async fn answer(
 ) -> Result<Response, Problem> {
     signed.caller.require(&state, Action::PaymentRun, &Resource::Program)?;
     let form = super::form_map(&body);
-    let paid = form.get("outcome").map(String::as_str) == Some(Outcome::Cleared.as_str());
+    let outcome = form.get("outcome").and_then(|o| Outcome::parse(o));
     let reason = form.get("reason").cloned().unwrap_or_default();
-    match usecase::answer(&state, &signed.caller.actor(), signed.caller.user.id, id, line, paid, &reason).await {
-        Ok(()) => {
-            let notice = if paid { Outcome::Cleared } else { Outcome::Rejected }.as_str();
-            Ok(Redirect::to(&format!("/payments/{id}?notice={notice}#line-{line}")).into_response())
+    let result = match outcome {
+        Some(outcome) => {
+            usecase::answer(&state, (&signed.caller.actor(), signed.caller.user.id), (id, line), outcome, &reason).await
         }
+        None => Err(Fields::field_error("outcome", FieldProblem::Choice)),
+    };
+    match (result, outcome) {
+        (Ok(()), Some(outcome)) => {
+            Ok(Redirect::to(&format!("/payments/{id}?notice={}#lines-title", outcome.as_str())).into_response())
+        }
+        (Err(e), _) => {
+            let problem = Problem::from(e);
+            let mut run = run_page(&state, &signed, &headers, id, LinesQuery::default()).await?;
+            // The line answered stays in sight, whatever is shown by default.
+            let (lines, _) = state.db.run_lines(id, &LineFilter::all()).await?;
+            run.lines = lines.into_iter().filter(|l| l.id == line).collect();
+            (run.show, run.matching, run.current_page, run.pages) = (LineShow::All, run.lines.len() as i64, 1, 1);
+            let field = run.reason_field(&line);
+            run.errors = FormErrors::one_from_problem(&field, &problem, run.page.lang);
+            run.refused = Some((line, reason));
+            Ok(render(problem.status_code(), &run))
+        }
+        (Ok(()), None) => unreachable!("an answer without an outcome is refused"),
+    }
+}
+
+/// The page that asks before marking every line still waiting as paid: how many, what they come to,
+/// what follows. The run's count of waiting lines stands for its version: if it changed, nothing is done.
+fn clear_confirmation(page: Page, run: &Run) -> ConfirmPage {
+    let count = run.waiting.to_string();
+    ConfirmPage {
+        title: page.ta("payments-clear-title", "id", &run.id.to_string()),
+        lines: vec![
+            crate::i18n::t_args(
+                page.lang,
+                "payments-clear-what",
+                &[("count", count), ("total", page.money(&run.waiting_total))],
+            ),
+            page.t("payments-clear-after"),
+        ],
+        action: format!("/payments/{}/clear", run.id),
+        version: run.waiting,
+        reason: None,
+        confirm: page.t("payments-clear-confirm"),
+        cancel: format!("/payments/{}", run.id),
+        errors: FormErrors::default(),
+        page,
+    }
+}
+
+/// `GET /payments/{id}/clear`: what marking the waiting lines as paid does, before it is done.
+pub async fn clear_page(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<RunId>,
+) -> Result<Response, Problem> {
+    signed.caller.require(&state, Action::PaymentRun, &Resource::Program)?;
+    let (run, _) = state.db.run(id).await?;
+    if run.waiting == 0 {
+        return Ok(Redirect::to(&format!("/payments/{id}")).into_response());
+    }
+    let page = work_page(&state, &signed, &headers, &format!("/payments/{id}/clear"), None).await?;
+    Ok(render(StatusCode::OK, &clear_confirmation(page, &run)))
+}
+
+/// `POST /payments/{id}/clear` (`version`: the count of waiting lines confirmed): every line still
+/// waiting is marked paid, in one transaction. Refused (the run changed meanwhile), the run comes back
+/// as it is now, with why.
+pub async fn clear(
+    State(state): State<AppState>,
+    signed: SignedIn,
+    headers: HeaderMap,
+    Path(id): Path<RunId>,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    signed.caller.require(&state, Action::PaymentRun, &Resource::Program)?;
+    let seen = super::form_map(&body).get("version").and_then(|v| v.parse().ok()).unwrap_or(-1);
+    match usecase::clear_waiting(&state, (&signed.caller.actor(), signed.caller.user.id), id, seen).await {
+        Ok(_) => Ok(Redirect::to(&format!("/payments/{id}?notice=all-cleared")).into_response()),
         Err(e) => {
             let problem = Problem::from(e);
-            let mut run = run_page(&state, &signed, &headers, id).await?;
-            let field = run.reason_field(&line);
-            run.errors = match &problem {
-                Problem::Validation(_) => {
-                    FormErrors::one(&field, FormErrors::from_problem(&problem, run.page.lang).list[0].message.clone())
-                }
-                other => FormErrors::one(&field, other.title_and_detail(run.page.lang).0),
-            };
-            run.refused = Some((line, reason));
+            let mut run = run_page(&state, &signed, &headers, id, LinesQuery::default()).await?;
+            run.errors = FormErrors::from_problem(&problem, run.page.lang);
             Ok(render(problem.status_code(), &run))
         }
     }

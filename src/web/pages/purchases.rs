@@ -91,6 +91,14 @@ pub struct PurchasesPage {
     pub assets: Vec<crate::storage::purchases::Asset>,
 }
 
+impl PurchasesPage {
+    /// "Rendu le 30 novembre 2026 (note de crédit NC-1)".
+    pub fn returned_on(&self, number: &str, at: &str) -> String {
+        let date = self.page.long_date(at);
+        crate::i18n::t_args(self.page.lang, "assets-returned-on", &[("date", date), ("number", number.to_string())])
+    }
+}
+
 pub async fn list(
     State(state): State<AppState>,
     signed: SignedIn,
@@ -99,12 +107,9 @@ pub async fn list(
 ) -> Result<Response, Problem> {
     let grant = signed.caller.grant(&state, id, Action::PurchaseView).await?;
     let page = work_page(&state, &signed, &headers, &format!("/grants/{id}/purchases"), None).await?;
-    let member = signed.caller.user.role().workflow_role();
-    let workflow = state.purchase_workflow();
     let can_request = usecase::may_spend(&state, &grant)
-        && workflow.allows(&workflow.initial, member, workflow.event(PurchaseUse::Submit))
-        && signed.caller.may(&state, Action::PurchaseAct, &crate::web::auth::grant_resource(&state, &grant).await?)
-        && !signed.caller.user.role().is_staff();
+        && usecase::is_requester(&state, signed.caller.user.role().workflow_role())
+        && signed.caller.may(&state, Action::PurchaseAct, &crate::web::auth::grant_resource(&state, &grant).await?);
     let rooms = room_rows(&page, usecase::rooms(&state, id, None).await?, &[]);
     let purchases = state.db.purchases_of_grant(id).await?;
     let grant_title = crate::app::grants::grant_title(&grant, page.lang);
@@ -230,7 +235,9 @@ pub async fn edit_form(
     axum::extract::Query(q): axum::extract::Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, Problem> {
     let p = purchase_for(&state, &signed, id, Action::PurchaseAct).await?;
-    if !state.purchase_workflow().is_editable(&p.state) || signed.caller.user.role().is_staff() {
+    if !state.purchase_workflow().is_editable(&p.state)
+        || !usecase::is_requester(&state, signed.caller.user.role().workflow_role())
+    {
         return Ok(Redirect::to(&format!("/purchases/{id}")).into_response());
     }
     let page = work_page(&state, &signed, &headers, &format!("/purchases/{id}/edit"), None).await?;
@@ -251,7 +258,7 @@ pub async fn edit(
     body: Bytes,
 ) -> Result<Response, Problem> {
     let p = purchase_for(&state, &signed, id, Action::PurchaseAct).await?;
-    if signed.caller.user.role().is_staff() {
+    if !usecase::is_requester(&state, signed.caller.user.role().workflow_role()) {
         return Err(Problem::Forbidden);
     }
     let page = work_page(&state, &signed, &headers, &format!("/purchases/{id}/edit"), None).await?;
@@ -325,7 +332,7 @@ pub async fn attach(
     multipart: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Result<Response, Problem> {
     let p = purchase_for(&state, &signed, id, Action::PurchaseAct).await?;
-    if signed.caller.user.role().is_staff() {
+    if !usecase::is_requester(&state, signed.caller.user.role().workflow_role()) {
         return Err(Problem::Forbidden);
     }
     let (_, mut files) = super::read_multipart(multipart).await?;
@@ -411,7 +418,6 @@ pub struct InvoiceForm {
 pub struct ReturnForm {
     pub raw: usecase::RawReturn,
     pub categories: Vec<(String, String)>,
-    pub reason: String,
 }
 
 /// A text input as a form's loop writes it: its name, its kind (`type` or `inputmode`), what is typed,
@@ -501,7 +507,7 @@ async fn show_page(state: &AppState, signed: &SignedIn, headers: &HeaderMap, p: 
     let asked = if deciding { p.costs.by_category() } else { Vec::new() };
     let p_id = p.id;
     let progress = state.db.purchase_progress(&p).await?;
-    let may = |u: PurchaseUse| workflow.allows(&p.state, role.workflow_role(), workflow.event(u)) && !role.is_staff();
+    let may = |u: PurchaseUse| workflow.allows(&p.state, role.workflow_role(), workflow.event(u));
     let receipt = may(PurchaseUse::Receive).then(|| ReceiptForm {
         rows: p
             .lines
@@ -543,7 +549,6 @@ async fn show_page(state: &AppState, signed: &SignedIn, headers: &HeaderMap, p: 
                     .into_iter()
                     .map(|(c, _)| (c.as_str().to_string(), page.t(&format!("category-{c}"))))
                     .collect(),
-                reason: String::new(),
             }
         });
     let matching = match &progress.invoice {
@@ -556,7 +561,7 @@ async fn show_page(state: &AppState, signed: &SignedIn, headers: &HeaderMap, p: 
         needs_reason: steps.iter().any(|s| s.reason_required),
         grant_title: crate::app::grants::grant_title(&grant, page.lang),
         rooms: room_rows(&page, rooms, &asked),
-        editable: workflow.is_editable(&p.state) && !role.is_staff(),
+        editable: workflow.is_editable(&p.state) && usecase::is_requester(state, role.workflow_role()),
         page,
         history,
         steps,
@@ -604,7 +609,7 @@ pub async fn transition(
     match usecase::fire(&state, &signed.caller.actor(), &p, &event, &reason).await {
         Ok(_) => {
             // Staff go back to their queue for the next one; members stay on the purchase.
-            let next = if signed.caller.user.role().is_staff() {
+            let next = if signed.caller.may(&state, Action::QueuePurchases, &Resource::Program) {
                 format!("/purchases?notice={event}")
             } else {
                 format!("/purchases/{id}?notice={event}")
@@ -714,7 +719,7 @@ pub async fn invoice(
     let raw = usecase::RawInvoice::from_form(&text, p.lines.len());
     let lang = super::page_language(&headers);
     let actor = signed.caller.actor();
-    match usecase::submit_invoice(&state, &actor, signed.caller.user.id, &p, raw.clone(), files, lang.into()).await {
+    match usecase::submit_invoice(&state, (&actor, signed.caller.user.id), &p, raw.clone(), files, lang.into()).await {
         Ok(_) => Ok(Redirect::to(&format!("/purchases/{id}?notice=invoiced")).into_response()),
         Err(e) => {
             refused_on_show(&state, &signed, &headers, seen, Problem::from(e), |show| {
@@ -746,11 +751,9 @@ pub async fn record_return(
     let (text, mut files) = super::read_multipart(multipart).await?;
     p.version = text.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
     let raw = usecase::RawReturn::from_form(&text);
-    let reason = text.get("reason").cloned().unwrap_or_default();
     let (lang, actor) = (super::page_language(&headers), signed.caller.actor());
-    let files = files.remove("credit_note_file").unwrap_or_default();
-    let by = signed.caller.user.id;
-    match usecase::record_return(&state, &actor, by, &p, raw.clone(), files, &reason, lang.into()).await {
+    let file = usecase::RawReturn::file(&mut files);
+    match usecase::record_return(&state, (&actor, signed.caller.user.id), &p, raw.clone(), file, lang.into()).await {
         Ok(_) => Ok(Redirect::to(&format!("/purchases/{id}?notice=returned")).into_response()),
         Err(e) => {
             // The page's steps have their own reason: this form's is `return_reason`.
@@ -764,7 +767,6 @@ pub async fn record_return(
             refused_on_show(&state, &signed, &headers, seen, problem, |show| {
                 if let Some(form) = &mut show.return_form {
                     form.raw = raw;
-                    form.reason = reason;
                 }
             })
             .await
@@ -789,23 +791,23 @@ pub async fn queue(
 ) -> Result<Response, Problem> {
     signed.caller.require(&state, Action::QueuePurchases, &Resource::Program)?;
     let page = work_page(&state, &signed, &headers, "/purchases", None).await?;
-    // Finance verifies invoices and pays; program officers decide on requests.
-    let queues: &[PurchaseQueue] = match signed.caller.user.role() {
-        crate::domain::account::AccountRole::Finance => &[PurchaseQueue::Verify, PurchaseQueue::Pay],
-        _ => &[PurchaseQueue::Review],
-    };
+    // The queues' states from which the workflow lets this person's role act: program officers decide on
+    // requests, finance verifies invoices and pays.
     let workflow = state.purchase_workflow();
-    let states: Vec<String> = queues.iter().flat_map(|q| workflow.queue(*q).to_vec()).collect();
-    let mut rows = state.db.purchases_in(&states, 200).await?;
+    let role = signed.caller.user.role().workflow_role();
+    let states: Vec<String> = [PurchaseQueue::Review, PurchaseQueue::Verify, PurchaseQueue::Pay]
+        .into_iter()
+        .flat_map(|q| workflow.queue(q).to_vec())
+        .filter(|s| !workflow.allowed_events(s, role).is_empty())
+        .collect();
+    let rows = state.db.purchases_in(&states, 200).await?;
     // Never an organism the person works for or declared a conflict with (as the policies forbid).
-    let caller = &signed.caller;
-    let mut visible = Vec::new();
-    for row in rows.drain(..) {
-        let grant = state.db.grant(row.grant_id).await?;
-        if caller.may(&state, Action::PurchaseAct, &crate::web::auth::grant_resource(&state, &grant).await?) {
-            visible.push(row);
-        }
-    }
+    let grants: Vec<_> = rows.iter().map(|r| (r.grant_id, r.organism_id, r.grant_state.as_str())).collect();
+    let resources = crate::web::auth::grant_resources(&state, &grants).await?;
+    let visible = rows
+        .into_iter()
+        .filter(|r| resources.get(&r.grant_id).is_some_and(|g| signed.caller.may(&state, Action::PurchaseAct, g)))
+        .collect();
     let notice = q.get("notice").and_then(|n| crate::i18n::t_opt(page.lang, &format!("purchase-done-{n}")));
     Ok(render(StatusCode::OK, &QueuePage { page, rows: visible, notice }))
 }

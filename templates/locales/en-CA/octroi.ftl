@@ -184,7 +184,11 @@ dashboard-work = To do
 dashboard-queue = Queue
 dashboard-waiting = Waiting
 dashboard-oldest = Oldest
-dashboard-days = for { $days } day(s)
+dashboard-days = { $days ->
+    [0] since today
+    [one] for { $days } day
+   *[other] for { $days } days
+}
 dashboard-year = The program, fiscal year { $year }
 dashboard-requested = Requested (equipment and software)
 dashboard-awarded = Awarded
@@ -662,7 +666,10 @@ rule-looked-mission = At least one of the program's { $count } keywords, at the 
 rule-keywords = See the { $count } keywords
 rule-looked-bourses = At most { $max } other grant already awarded to the organization
 rule-found-no-keyword = None of these words
-rule-found-bourses = { $count } grant(s) already awarded
+rule-found-bourses = { $count ->
+    [one] { $count } grant already awarded
+   *[other] { $count } grants already awarded
+}
 field-override-reason = Reason for overriding the rule not met
 hint-override-reason = An eligibility rule is not met. If you send the application to review anyway, explain why: the reason is kept in the history.
 problem-rule-override = Explain why you override the eligibility rule that is not met.
@@ -935,6 +942,24 @@ payments-mark-paid = Paid
 payments-mark-failed = Failed
 payments-notice-cleared = Line recorded as paid; the spend is in the ledger.
 payments-notice-rejected = Line recorded as failed; the purchase waits for the next run.
+payments-notice-all-cleared = Every waiting line is recorded as paid; their spends are in the ledger.
+payments-clear-link = Record the { $count } waiting lines as paid…
+payments-clear-title = Record the waiting lines of payment run no. { $id } as paid
+payments-clear-what = The bank paid the { $count } lines still waiting, { $total } in all.
+payments-clear-after = Each purchase becomes “paid” and its spend goes in the ledger, dated by its invoice; the organizations' members are told. A line the bank refused is recorded on its own, with the reason, before this step.
+payments-clear-confirm = Record all these lines as paid
+payments-show = Show
+payments-show-waiting = Waiting lines
+payments-show-answered = Answered lines
+payments-show-all = All lines
+hint-payments-search = Organization name (accents and case ignored) or purchase number
+payments-lines-matching = { $count ->
+    [0] No line matches.
+    [one] { $count } line matches.
+   *[other] { $count } lines match.
+}
+problem-payment-run-changed = The run changed since you read it
+problem-payment-run-changed-detail = Lines were answered meanwhile; nothing was recorded. Read the run again before deciding.
 finance-assets-csv = Asset register (CSV)
 assets-title = Asset register
 assets-hint = Each device bought with the grant, with its serial number.
@@ -946,10 +971,15 @@ purchase-return-hint = Equipment or software given back to the vendor after paym
 field-credit-note-number = Credit note number
 field-return-category = Category of what is returned
 field-return-amount = Credit note amount, before taxes
+field-return-serials = Serial numbers of the units returned
+hint-return-serials = For equipment: one number per line, as recorded at receipt. The asset register will show them returned.
+assets-returned = Returned
+assets-returned-on = Returned on { $date } (credit note { $number })
 field-credit-note-file = Credit note
 purchase-return-record = Record the return
 purchase-notice-returned = The return is recorded; the amount goes back to the grant.
 problem-return-too-large = A return gives back no more than the purchase spent in this category ({ $spent }, taxes included).
+problem-serial-not-returnable = Serial number “{ $serial }” is not a unit of equipment received in this purchase, or it was returned already.
 field-return-reason = Reason for the return
 document-purpose-quote = Quote
 document-purpose-invoice = Invoice

@@ -184,7 +184,11 @@ dashboard-work = À faire
 dashboard-queue = File
 dashboard-waiting = En attente
 dashboard-oldest = La plus ancienne
-dashboard-days = depuis { $days } jour(s)
+dashboard-days = { $days ->
+    [0] depuis aujourd'hui
+    [one] depuis { $days } jour
+   *[other] depuis { $days } jours
+}
 dashboard-year = Le programme, exercice { $year }
 dashboard-requested = Demandé (matériel et logiciels)
 dashboard-awarded = Octroyé
@@ -662,7 +666,10 @@ rule-looked-mission = Au moins un des { $count } mots clés du programme, au dé
 rule-keywords = Voir les { $count } mots clés
 rule-looked-bourses = Au plus { $max } autre bourse déjà octroyée à l'organisme
 rule-found-no-keyword = Aucun de ces mots
-rule-found-bourses = { $count } bourse(s) déjà octroyée(s)
+rule-found-bourses = { $count ->
+    [one] { $count } bourse déjà octroyée
+   *[other] { $count } bourses déjà octroyées
+}
 field-override-reason = Raison de passer outre à la règle non respectée
 hint-override-reason = Une règle d'admissibilité n'est pas respectée. Si vous envoyez tout de même la demande en évaluation, expliquez pourquoi : la raison est consignée dans l'historique.
 problem-rule-override = Expliquez pourquoi vous passez outre à la règle d'admissibilité non respectée.
@@ -935,6 +942,24 @@ payments-mark-paid = Payé
 payments-mark-failed = Échoué
 payments-notice-cleared = Ligne notée payée ; la dépense est au grand livre.
 payments-notice-rejected = Ligne notée échouée ; l'achat attend le prochain lot.
+payments-notice-all-cleared = Toutes les lignes en attente sont notées payées ; leurs dépenses sont au grand livre.
+payments-clear-link = Noter les { $count } lignes en attente comme payées…
+payments-clear-title = Noter payées les lignes en attente du lot nº { $id }
+payments-clear-what = La banque a payé les { $count } lignes encore en attente, pour { $total } en tout.
+payments-clear-after = Chaque achat passera à « payé » et sa dépense s'inscrira au grand livre, datée de sa facture ; les membres des organismes en seront avisés. Une ligne que la banque a refusée se note une à une, avec la raison, avant cette étape.
+payments-clear-confirm = Noter toutes ces lignes payées
+payments-show = Afficher
+payments-show-waiting = Les lignes en attente
+payments-show-answered = Les lignes répondues
+payments-show-all = Toutes les lignes
+hint-payments-search = Nom de l'organisme (accents et majuscules sans importance) ou numéro d'achat
+payments-lines-matching = { $count ->
+    [0] Aucune ligne ne correspond.
+    [one] { $count } ligne correspond.
+   *[other] { $count } lignes correspondent.
+}
+problem-payment-run-changed = Le lot a changé depuis votre lecture
+problem-payment-run-changed-detail = Des lignes ont reçu leur réponse entre-temps ; rien n'a été noté. Relisez le lot avant de décider.
 finance-assets-csv = Registre des actifs (CSV)
 assets-title = Registre des actifs
 assets-hint = Chaque appareil acheté avec la bourse, avec son numéro de série.
@@ -946,10 +971,15 @@ purchase-return-hint = Un appareil ou un logiciel rendu au fournisseur après le
 field-credit-note-number = Numéro de la note de crédit
 field-return-category = Catégorie de ce qui est rendu
 field-return-amount = Montant de la note de crédit, avant taxes
+field-return-serials = Numéros de série des appareils rendus
+hint-return-serials = Pour du matériel : un numéro par ligne, tel qu'il a été noté à la réception. Le registre des actifs les montrera rendus.
+assets-returned = Rendu
+assets-returned-on = Rendu le { $date } (note de crédit { $number })
 field-credit-note-file = Note de crédit
 purchase-return-record = Noter le retour
 purchase-notice-returned = Le retour est noté ; le montant revient à la bourse.
 problem-return-too-large = Un retour ne rend pas plus que ce que l'achat a dépensé dans cette catégorie ({ $spent }, taxes comprises).
+problem-serial-not-returnable = Le numéro de série « { $serial } » n'est pas un appareil reçu dans cet achat, ou il a déjà été rendu.
 field-return-reason = Raison du retour
 document-purpose-quote = Soumission
 document-purpose-invoice = Facture
