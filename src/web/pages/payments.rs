@@ -143,6 +143,11 @@ impl RunPage {
         }
     }
 
+    /// How many lines a page shows: a run longer than that offers to filter and search them.
+    pub fn per_page(&self) -> i64 {
+        LINES_PER_PAGE
+    }
+
     /// The choices of lines to show: (value, label, chosen).
     pub fn show_choices(&self) -> Vec<(&'static str, String, bool)> {
         LineShow::ALL
@@ -172,7 +177,8 @@ async fn run_page(
 ) -> Result<RunPage, Problem> {
     let page = work_page(state, signed, headers, &format!("/payments/{id}"), None).await?;
     let (run, totals) = state.db.run(id).await?;
-    let default = if run.waiting > 0 { LineShow::Waiting } else { LineShow::All };
+    // A run longer than a page opens on what still waits; a short one shows every line.
+    let default = if run.waiting > 0 && run.lines > LINES_PER_PAGE { LineShow::Waiting } else { LineShow::All };
     let show = q.show.as_deref().and_then(LineShow::parse).unwrap_or(default);
     let filter =
         LineFilter { show, search: Search::parse(&q.q), page: q.page.unwrap_or(1).max(1), per_page: LINES_PER_PAGE };

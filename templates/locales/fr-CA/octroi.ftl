@@ -203,7 +203,7 @@ col-date = Date
 col-step = Étape
 col-by = Par
 col-reason = Raison
-grant-untitled = Demande nº { $id } (sans titre)
+grant-untitled = Demande nº { $id } (sans titre)
 
 ## Workflow states
 state-draft = Brouillon
@@ -686,6 +686,7 @@ field-answer = Réponse
 hint-answer = Répondez à la question ci-dessus ; votre réponse est jointe à l'historique de la demande. Modifiez aussi la demande au besoin avant d'envoyer.
 field-documents = Documents joints (facultatif)
 hint-documents = Jusqu'à 3 fichiers PDF, PNG ou JPEG de 10 Mo au plus chacun (soumissions, états financiers).
+hint-one-file = Un fichier PDF, PNG ou JPEG de 10 Mo au plus.
 documents-choose-again = Choisissez de nouveau les fichiers à joindre.
 answer-send = Envoyer ma réponse
 documents-title = Documents joints
@@ -916,7 +917,7 @@ payments-payable = Achats à payer
 payments-payable-empty = Aucun achat n'attend de paiement.
 payments-payable-caption = Achats vérifiés, prêts à payer : { $total } en tout
 payments-choose = Dans le lot
-payments-choose-one = Mettre l'achat nº { $id } dans le lot
+payments-choose-one = Mettre l'achat nº { $id } dans le lot
 payments-payee = Bénéficiaire
 payments-amount = Montant
 payments-make-run = Préparer le lot de paiement
@@ -926,7 +927,7 @@ payments-run = Lot
 payments-made = Préparé le
 payments-lines = Lignes
 payments-waiting = En attente
-payments-run-number = Lot de paiement nº { $id }
+payments-run-number = Lot de paiement nº { $id }
 payments-totals = Ce que le lot prend à chaque enveloppe, par exercice
 col-envelope = Enveloppe
 col-fiscal-year = Exercice
@@ -943,11 +944,17 @@ payments-mark-failed = Échoué
 payments-notice-cleared = Ligne notée payée ; la dépense est au grand livre.
 payments-notice-rejected = Ligne notée échouée ; l'achat attend le prochain lot.
 payments-notice-all-cleared = Toutes les lignes en attente sont notées payées ; leurs dépenses sont au grand livre.
-payments-clear-link = Noter les { $count } lignes en attente comme payées…
-payments-clear-title = Noter payées les lignes en attente du lot nº { $id }
-payments-clear-what = La banque a payé les { $count } lignes encore en attente, pour { $total } en tout.
+payments-clear-link = { $count ->
+    [one] Noter la ligne en attente comme payée…
+   *[other] Noter les { $count } lignes en attente comme payées…
+}
+payments-clear-title = Noter le reste du lot nº { $id } comme payé
+payments-clear-what = { $count ->
+    [one] La banque a payé la ligne encore en attente, { $total }.
+   *[other] La banque a payé les { $count } lignes encore en attente, pour { $total } en tout.
+}
 payments-clear-after = Chaque achat passera à « payé » et sa dépense s'inscrira au grand livre, datée de sa facture ; les membres des organismes en seront avisés. Une ligne que la banque a refusée se note une à une, avec la raison, avant cette étape.
-payments-clear-confirm = Noter toutes ces lignes payées
+payments-clear-confirm = Noter comme payé
 payments-show = Afficher
 payments-show-waiting = Les lignes en attente
 payments-show-answered = Les lignes répondues
