@@ -79,7 +79,7 @@ pub async fn clear_waiting(
     (actor, by): (&Actor, UserId),
     run: RunId,
     seen: i64,
-) -> Result<usize, AppError> {
+) -> Result<(), AppError> {
     require_payer(state, actor)?;
     let waiting = state.db.waiting_lines(run).await?;
     if waiting.len() as i64 != seen {
@@ -89,12 +89,12 @@ pub async fn clear_waiting(
     for (line, purchase) in waiting {
         lines.push((line, firing(state, purchase, Outcome::Cleared, "").await?));
     }
-    let (count, announces) = (lines.len(), lines.iter().any(|(_, f)| !f.mails.is_empty()));
+    let announces = lines.iter().any(|(_, f)| !f.mails.is_empty());
     state.db.clear_run_lines(state.purchase_workflow(), rules(state), (run, by), actor, lines).await?;
     if announces {
         state.mail_waker.notify_one();
     }
-    Ok(count)
+    Ok(())
 }
 
 /// The purchase's step an answer fires: `pay`, or `fail_payment`.

@@ -644,7 +644,11 @@ async fn record_return(
         return Err(StorageError::ReturnTooLarge { spent: Money::from_cents(spent), asked: cost });
     }
     if !input.serials.is_empty() {
-        let (received, returned) = units(tx, p.id).await?;
+        // Units are equipment, given back on an equipment credit note.
+        let (received, returned) = match input.category {
+            LineCategory::Equipment => units(tx, p.id).await?,
+            LineCategory::Software => Default::default(),
+        };
         if let Some(s) = input.serials.iter().find(|s| !received.contains(*s) || returned.contains(*s)) {
             return Err(StorageError::SerialNotReturnable(s.clone()));
         }

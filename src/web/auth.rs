@@ -1,6 +1,8 @@
 //! Who is asking: the signed-in account of a page (session cookie) or an API call (personal token as
 //! `Authorization: Bearer …`, or the session), with the facts the authorizer needs.
 
+use std::collections::HashMap;
+
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -9,8 +11,6 @@ use tower_sessions::Session;
 use super::problem::Problem;
 use super::session;
 use crate::AppState;
-use std::collections::HashMap;
-
 use crate::domain::{Actor, GrantId, OrganismId, UserId};
 use crate::passwords::token_hash;
 use crate::policy::authz::{Action, Principal, Resource};

@@ -1035,6 +1035,18 @@ async fn the_web_records_receipt_and_invoice_and_finance_pays_in_a_run() {
     let r = member.post_files(&format!("{show}/returns"), &csrf, &fields, &note).await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("«\u{a0}PF1-B\u{a0}» n&#39;est pas un appareil reçu"));
+    // A unit is equipment: a software credit note gives none back.
+    let fields = [
+        ("version", v.as_str()),
+        ("credit_note_number", "NC-7"),
+        ("return_category", "software"),
+        ("return_amount", "10,00"),
+        ("return_serials", "PF1-A"),
+        ("reason", "Licence"),
+    ];
+    let r = member.post_files(&format!("{show}/returns"), &csrf, &fields, &note).await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("«\u{a0}PF1-A\u{a0}» n&#39;est pas un appareil reçu"));
     assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
     app.stop().await;
 }

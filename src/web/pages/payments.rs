@@ -93,8 +93,8 @@ pub async fn create(
 /// How many of a run's lines a page shows.
 const LINES_PER_PAGE: i64 = 50;
 
-/// `?show=waiting|answered|all&q=…&page=N`: which of a run's lines to show (by default those still
-/// waiting on the bank, or all once none waits), matching a search, a page of them.
+/// `?show=waiting|answered|all&q=…&page=N`: which of a run's lines to show (by default, in a run longer
+/// than a page, those still waiting on the bank; else all), matching a search, a page of them.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 pub struct LinesQuery {
     #[serde(default)]
@@ -246,27 +246,27 @@ pub async fn answer(
     let reason = form.get("reason").cloned().unwrap_or_default();
     let result = match outcome {
         Some(outcome) => {
-            usecase::answer(&state, (&signed.caller.actor(), signed.caller.user.id), (id, line), outcome, &reason).await
+            usecase::answer(&state, (&signed.caller.actor(), signed.caller.user.id), (id, line), outcome, &reason)
+                .await
+                .map(|()| outcome)
         }
         None => Err(Fields::field_error("outcome", FieldProblem::Choice)),
     };
-    match (result, outcome) {
-        (Ok(()), Some(outcome)) => {
+    match result {
+        Ok(outcome) => {
             Ok(Redirect::to(&format!("/payments/{id}?notice={}#lines-title", outcome.as_str())).into_response())
         }
-        (Err(e), _) => {
+        Err(e) => {
             let problem = Problem::from(e);
             let mut run = run_page(&state, &signed, &headers, id, LinesQuery::default()).await?;
-            // The line answered stays in sight, whatever is shown by default.
-            let (lines, _) = state.db.run_lines(id, &LineFilter::all()).await?;
-            run.lines = lines.into_iter().filter(|l| l.id == line).collect();
+            // The line answered is shown alone, whatever the page shows by default.
+            run.lines = state.db.run_line(id, line).await.into_iter().collect();
             (run.show, run.matching, run.current_page, run.pages) = (LineShow::All, run.lines.len() as i64, 1, 1);
             let field = run.reason_field(&line);
             run.errors = FormErrors::one_from_problem(&field, &problem, run.page.lang);
             run.refused = Some((line, reason));
             Ok(render(problem.status_code(), &run))
         }
-        (Ok(()), None) => unreachable!("an answer without an outcome is refused"),
     }
 }
 
@@ -323,7 +323,7 @@ pub async fn clear(
     signed.caller.require(&state, Action::PaymentRun, &Resource::Program)?;
     let seen = super::form_map(&body).get("version").and_then(|v| v.parse().ok()).unwrap_or(-1);
     match usecase::clear_waiting(&state, (&signed.caller.actor(), signed.caller.user.id), id, seen).await {
-        Ok(_) => Ok(Redirect::to(&format!("/payments/{id}?notice=all-cleared")).into_response()),
+        Ok(()) => Ok(Redirect::to(&format!("/payments/{id}?notice=all-cleared")).into_response()),
         Err(e) => {
             let problem = Problem::from(e);
             let mut run = run_page(&state, &signed, &headers, id, LinesQuery::default()).await?;
