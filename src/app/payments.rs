@@ -81,6 +81,7 @@ pub async fn clear_waiting(
     seen: i64,
 ) -> Result<(), AppError> {
     require_payer(state, actor)?;
+    state.db.run(run).await?; // a run that does not exist: not found, whatever count was sent
     let waiting = state.db.waiting_lines(run).await?;
     if waiting.len() as i64 != seen {
         return Err(AppError::refused("payment-run-changed", Refusal::Conflict));
