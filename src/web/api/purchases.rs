@@ -423,7 +423,7 @@ pub async fn invoice(
 ) -> Result<Json<PurchaseView>, Problem> {
     let mut p = purchase_for(&state, &caller, id, Action::PurchaseAct).await?;
     let (text, mut files) = crate::web::pages::read_multipart(multipart).await?;
-    p.version = text.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    p.version = crate::web::pages::form_version(&text);
     let raw = usecase::RawInvoice::from_form(&text, p.lines.len());
     let uploads = usecase::InvoiceFiles::from_form(&mut files);
     let numbers = crate::domain::NumberStyle::Machine;
@@ -470,7 +470,7 @@ pub async fn record_return(
 ) -> Result<Json<PurchaseView>, Problem> {
     let mut p = purchase_for(&state, &caller, id, Action::PurchaseAct).await?;
     let (text, mut files) = crate::web::pages::read_multipart(multipart).await?;
-    p.version = text.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    p.version = crate::web::pages::form_version(&text);
     let raw = usecase::RawReturn::from_form(&text);
     let note = usecase::RawReturn::file(&mut files);
     let (actor, numbers) = (caller.actor(), crate::domain::NumberStyle::Machine);

@@ -608,7 +608,7 @@ pub async fn withdraw(
     // Read as the other forms are: a missing or altered version is a conflict, never a raw parse error.
     let form = super::form_map(&body);
     let reason = form.get("reason").cloned().unwrap_or_default();
-    grant.version = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    grant.version = super::form_version(&form);
     let withdraw = state.grant_workflow().event(GrantUse::Withdraw);
     match app::fire(&state, &signed.caller.actor(), &grant, withdraw, reason.trim(), None).await.map_err(Problem::from)
     {
@@ -699,7 +699,7 @@ pub async fn delete(
     body: Bytes,
 ) -> Result<Response, Problem> {
     let grant = signed.caller.grant(&state, id, Action::GrantEdit).await?;
-    let version = super::form_map(&body).get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let version = super::form_version(&super::form_map(&body));
     applications::delete_draft(&state, &grant, version).await?;
     Ok(Redirect::to("/dashboard?notice=deleted").into_response())
 }

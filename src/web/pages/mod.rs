@@ -495,6 +495,12 @@ pub struct ReasonField {
     pub max: usize,
 }
 
+/// The record's version a form was filled at (its hidden `version`); 0, which no record has, when it is
+/// missing or not a number, so that the change is refused as stale.
+pub fn form_version(form: &std::collections::BTreeMap<String, String>) -> i64 {
+    form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0)
+}
+
 /// A posted form's fields by name (the last value of a repeated name).
 pub fn form_map(body: &[u8]) -> std::collections::BTreeMap<String, String> {
     url::form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()

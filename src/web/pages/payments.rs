@@ -321,7 +321,7 @@ pub async fn clear(
     body: Bytes,
 ) -> Result<Response, Problem> {
     signed.caller.require(&state, Action::PaymentRun, &Resource::Program)?;
-    let seen = super::form_map(&body).get("version").and_then(|v| v.parse().ok()).unwrap_or(-1);
+    let seen = super::form_version(&super::form_map(&body));
     match usecase::clear_waiting(&state, (&signed.caller.actor(), signed.caller.user.id), id, seen).await {
         Ok(()) => Ok(Redirect::to(&format!("/payments/{id}?notice=all-cleared")).into_response()),
         Err(e) => {

@@ -605,7 +605,7 @@ pub async fn transition(
     let event = form.get("event").cloned().unwrap_or_default();
     let reason = form.get("reason").cloned().unwrap_or_default();
     let seen = p.clone();
-    p.version = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    p.version = super::form_version(&form);
     match usecase::fire(&state, &signed.caller.actor(), &p, &event, &reason).await {
         Ok(_) => {
             // Staff go back to their queue for the next one; members stay on the purchase.
@@ -664,7 +664,7 @@ pub async fn receive(
     let mut p = purchase_for(&state, &signed, id, Action::PurchaseAct).await?;
     let seen = p.clone();
     let form = super::form_map(&body);
-    p.version = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    p.version = super::form_version(&form);
     let typed = |i: usize, part: &str| form.get(&format!("lines[{i}].{part}")).cloned().unwrap_or_default();
     let mut f = Fields::default();
     let mut lines = Vec::new();
@@ -715,7 +715,7 @@ pub async fn invoice(
     let seen = p.clone();
     let (text, mut uploads) = super::read_multipart(multipart).await?;
     let files = usecase::InvoiceFiles::from_form(&mut uploads);
-    p.version = text.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    p.version = super::form_version(&text);
     let raw = usecase::RawInvoice::from_form(&text, p.lines.len());
     let lang = super::page_language(&headers);
     let actor = signed.caller.actor();
@@ -749,7 +749,7 @@ pub async fn record_return(
     let mut p = purchase_for(&state, &signed, id, Action::PurchaseAct).await?;
     let seen = p.clone();
     let (text, mut files) = super::read_multipart(multipart).await?;
-    p.version = text.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    p.version = super::form_version(&text);
     let raw = usecase::RawReturn::from_form(&text);
     let (lang, actor) = (super::page_language(&headers), signed.caller.actor());
     let file = usecase::RawReturn::file(&mut files);

@@ -112,7 +112,7 @@ pub async fn submit(
     };
     let form = form_map(&body);
     let attested = form.get("attest").is_some_and(|v| v == "on");
-    let version: i64 = form.get("version").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let version: i64 = super::form_version(&form);
     let lang = super::page_language(&headers);
     let errors = if version != grant.version {
         FormErrors::one("form", crate::i18n::t(lang, "submit-changed"))
