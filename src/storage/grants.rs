@@ -562,8 +562,10 @@ pub async fn fire(
             .execute(&mut **tx)
             .await?;
     }
-    for mail in &firing.mails {
-        enqueue(tx, mail).await?;
+    if step.announce {
+        for mail in &firing.mails {
+            enqueue(tx, mail).await?;
+        }
     }
     for document in &firing.documents {
         super::documents::attach(tx, id, document).await?;

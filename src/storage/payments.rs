@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use sqlx::AnyConnection;
 
-use super::purchases::{Firing, Rules, fire, payable};
+use super::purchases::{Command, Firing, Rules, fire, payable};
 use super::{Db, Result, StorageError, WriteTx, now};
 use crate::domain::purchase::{PaymentMode, plan_spend};
 use crate::domain::workflow::Workflow;
@@ -440,7 +440,8 @@ impl Db {
     }
 }
 
-/// Marks a line as the bank answered and fires the purchase's step, in the caller's transaction.
+/// Fires the purchase's step for a line the bank answered, in the caller's transaction: the step's
+/// `answer_run_line` effect marks the line ([`answer_line`]).
 async fn settle(
     tx: &mut WriteTx,
     workflow: &Workflow,
@@ -449,11 +450,10 @@ async fn settle(
     actor: &Actor,
     firing: &Firing,
 ) -> Result<()> {
-    let Answer { run, line, outcome, by } = answer;
     let row: Option<(PurchaseId, Option<String>)> =
         sqlx::query_as("SELECT purchase_id, outcome FROM payment_run_lines WHERE id = $1 AND run_id = $2")
-            .bind(line)
-            .bind(run)
+            .bind(answer.line)
+            .bind(answer.run)
             .fetch_optional(&mut **tx)
             .await?;
     let (purchase, None) = row.ok_or(StorageError::NotFound)? else {
@@ -461,17 +461,32 @@ async fn settle(
     };
     let version: i64 =
         sqlx::query_scalar("SELECT version FROM purchases WHERE id = $1").bind(purchase).fetch_one(&mut **tx).await?;
-    fire(tx, workflow, rules, purchase, version, actor, firing).await?;
+    let firing = Firing { command: Some(Command::RunLine(answer)), ..firing.clone() };
+    fire(tx, workflow, rules, purchase, version, actor, &firing).await?;
+    Ok(())
+}
+
+/// Marks the run's line that lists `purchase` as the bank answered; refused when the line is not that
+/// purchase's, or was answered already.
+pub(super) async fn answer_line(
+    conn: &mut AnyConnection,
+    purchase: PurchaseId,
+    answer: &Answer,
+    reason: &str,
+    at: &str,
+) -> Result<()> {
     let updated = sqlx::query(
         "UPDATE payment_run_lines SET outcome = $1, outcome_by = $2, outcome_at = $3, reason = $4
-         WHERE id = $5 AND outcome IS NULL",
+         WHERE id = $5 AND run_id = $6 AND purchase_id = $7 AND outcome IS NULL",
     )
-    .bind(outcome.as_str())
-    .bind(by)
-    .bind(now())
-    .bind(&firing.reason)
-    .bind(line)
-    .execute(&mut **tx)
+    .bind(answer.outcome.as_str())
+    .bind(answer.by)
+    .bind(at)
+    .bind(reason)
+    .bind(answer.line)
+    .bind(answer.run)
+    .bind(purchase)
+    .execute(conn)
     .await?;
     if updated.rows_affected() == 0 {
         return Err(StorageError::LineSettled);

@@ -177,6 +177,8 @@ pub enum Command {
     Invoice(Box<InvoiceInput>),
     /// `record_return`: the vendor's credit note.
     Return(Box<ReturnInput>),
+    /// `answer_run_line`: the bank's answer for the payment run's line that lists the purchase.
+    RunLine(super::payments::Answer),
 }
 
 impl Command {
@@ -185,6 +187,7 @@ impl Command {
             Command::Receipt { .. } => Effect::RecordReceipt,
             Command::Invoice(_) => Effect::RecordInvoice,
             Command::Return(_) => Effect::RecordReturn,
+            Command::RunLine(_) => Effect::AnswerRunLine,
         }
     }
 }
@@ -521,8 +524,9 @@ pub async fn payable(conn: &mut AnyConnection, grant_id: GrantId, category: Line
 
 /// Pays a verified purchase: for each category its invoice costs, spends on the grant's commitments of
 /// that category in the program's payer order (a commitment up to what it still holds), dated by the
-/// invoice, naming the purchase; then the purchase's holds are settled as spent. The ledger refuses
-/// (and nothing is written) when the commitments cannot cover it.
+/// invoice, naming the purchase; then the purchase's holds are settled as spent. Refused (and nothing
+/// written) when it would spend what other purchases hold (the invoice is held for what it costs, so this
+/// is the last line of defence), or when the commitments cannot cover it.
 async fn pay(
     tx: &mut WriteTx,
     backend: Backend,
@@ -533,6 +537,11 @@ async fn pay(
     at: &str,
 ) -> Result<()> {
     let invoice = invoice_in(tx, p.id).await?.ok_or(StorageError::NotFound)?;
+    lock_grant(&mut *tx, backend, p.grant_id).await?;
+    let short = purchase::shortfalls(&rooms(&mut *tx, p.grant_id, Some(p.id)).await?, &invoice.costs.by_category());
+    if !short.is_empty() {
+        return Err(StorageError::NoRoom(short));
+    }
     let context = Context {
         actor: actor.id.clone(),
         reason: reason.to_string(),
@@ -558,39 +567,6 @@ async fn pay(
         }
     }
     settle_holds(tx, p, "spend", actor, at).await
-}
-
-/// A payment that failed: every spend of the purchase still in effect is reversed, and the cost is held
-/// again (the money is the purchase's until it is paid or cancelled).
-async fn reverse_payment(
-    tx: &mut WriteTx,
-    backend: Backend,
-    p: &Purchase,
-    actor: &Actor,
-    reason: &str,
-    at: &str,
-) -> Result<()> {
-    let invoice = invoice_in(tx, p.id).await?.ok_or(StorageError::NotFound)?;
-    let spends: Vec<(EntryId, String, String, EntryId)> = sqlx::query_as(
-        "SELECT e.id, e.envelope_code, e.fiscal_year, e.commitment_id FROM ledger_entries e
-         WHERE e.purchase_id = $1 AND e.kind = 'spend'
-           AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)
-         ORDER BY e.id",
-    )
-    .bind(p.id)
-    .fetch_all(&mut **tx)
-    .await?;
-    let context = Context {
-        actor: actor.id.clone(),
-        reason: reason.to_string(),
-        idempotency_key: None,
-        purchase: Some((p.id, invoice.invoice_date.clone())),
-    };
-    for (spend, envelope, fy, commitment) in spends {
-        let mut book = book_for(tx, backend, &envelope, &fy, Some(commitment)).await?;
-        append(tx, &mut book, &Operation::Reverse { entry: spend }, &context).await?;
-    }
-    hold(tx, p, &invoice.costs.by_category(), actor, at).await
 }
 
 /// The serial numbers of a purchase's equipment received, and of those given back since.
@@ -731,7 +707,7 @@ pub async fn fire(
             (purchase::check_receipt(&p.lines, &so_far, lines).map_err(StorageError::Receipt)?, None)
         }
         Some(Command::Invoice(input)) => (false, Some(invoice_cost(&p, input, rules.pays)?)),
-        Some(Command::Return(_)) | None => (false, None),
+        Some(Command::Return(_) | Command::RunLine(_)) | None => (false, None),
     };
     let facts = GuardFacts {
         grant_active: rules.spending.contains(&grant_state),
@@ -760,8 +736,14 @@ pub async fn fire(
     for effect in step.effects {
         match effect {
             Effect::PlaceHold => {
-                // An invoice above the tolerance is approved for what it costs; a request for its estimate.
-                let asked = recorded.as_ref().map_or(p.costs, |i| i.costs).by_category();
+                // An invoice is held for what it costs (the one this event brings, or the one recorded);
+                // a request for its estimate.
+                let asked = match (&new_invoice_cost, &recorded) {
+                    (Some(cost), _) => Costs::of(cost),
+                    (None, Some(i)) => i.costs,
+                    (None, None) => p.costs,
+                }
+                .by_category();
                 place_hold(tx, backend, &p, &asked, actor, &at).await?
             }
             Effect::LiftHold => settle_holds(tx, &p, "lift", actor, &at).await?,
@@ -787,8 +769,11 @@ pub async fn fire(
                 let cost = new_invoice_cost.clone().expect("priced above");
                 record_invoice(tx, &p, input, &cost, &at).await?;
             }
+            Effect::AnswerRunLine => {
+                let Some(Command::RunLine(answer)) = &firing.command else { unreachable!("checked above") };
+                super::payments::answer_line(tx, p.id, answer, &firing.reason, &at).await?
+            }
             Effect::Pay => pay(tx, backend, &p, rules, actor, &firing.reason, &at).await?,
-            Effect::ReversePayment => reverse_payment(tx, backend, &p, actor, &firing.reason, &at).await?,
             Effect::RecordReturn => {
                 let Some(Command::Return(input)) = &firing.command else { unreachable!("checked above") };
                 record_return(tx, backend, &p, input, rules.pays, actor, &firing.reason, &at).await?
@@ -821,8 +806,10 @@ pub async fn fire(
         &at,
     )
     .await?;
-    for mail in &firing.mails {
-        enqueue(tx, mail).await?;
+    if step.announce {
+        for mail in &firing.mails {
+            enqueue(tx, mail).await?;
+        }
     }
     tracing::info!(from = step.from, to = step.to, version, "transition applied");
     purchase_in(tx, id).await

@@ -13,6 +13,7 @@ use octroi::domain::workflow::Role;
 use octroi::domain::{Actor, Money, PurchaseId};
 use octroi::storage::StorageError;
 use octroi::storage::grants::Grant;
+use octroi::storage::payments::Outcome;
 use octroi::storage::purchases::Purchase;
 use proptest::prelude::*;
 
@@ -159,7 +160,8 @@ enum Op {
     /// An approved purchase ordered, received, invoiced at its price, verified and paid; or one whose
     /// payment failed, paid again.
     Pay(usize),
-    /// A paid purchase's payment fails.
+    /// The bank refuses the payment run's line of an approved purchase (carried to verification) or of
+    /// one whose payment failed already: it keeps its hold.
     Fail(usize),
     /// Some of a paid purchase's equipment goes back to the vendor: a credit note of this many dollars
     /// before taxes (refused when it gives back more than was spent).
@@ -250,11 +252,33 @@ async fn verified(app: &TestApp, member: &Actor, by: octroi::domain::UserId, p: 
     app::purchases::fire(state, &finance, &p, "verify", "").await.unwrap()
 }
 
-/// Carries an approved purchase to its payment, or pays again one whose payment failed.
-async fn pay_through(app: &TestApp, member: &Actor, by: octroi::domain::UserId, p: Purchase) -> Purchase {
-    let finance = Actor { id: "finances@test".into(), role: Role::Finance };
+/// Puts a verified purchase (or one whose payment failed) alone in a payment run, and records the bank's
+/// answer for its line: paying and its failure happen only that way.
+async fn in_run(app: &TestApp, p: &Purchase, outcome: Outcome, reason: &str) -> Purchase {
+    let email = "paie@test.org";
+    let by = match app.db().user_by_email(email).await.unwrap() {
+        Some(u) => u.id,
+        None => app.account(email, octroi::domain::account::AccountRole::Finance, None).await,
+    };
+    let finance = Actor { id: by.to_string(), role: Role::Finance };
+    let run = app::payments::make_run(&app.state, &finance, by, vec![p.id]).await.unwrap();
+    let (line, purchase) = app.db().waiting_lines(run).await.unwrap()[0];
+    assert_eq!(purchase, p.id);
+    app::payments::answer(&app.state, (&finance, by), (run, line), outcome, reason).await.unwrap();
+    app.db().purchase(p.id).await.unwrap()
+}
+
+/// Carries an approved purchase to verification and a payment run's line, or puts again in a run one
+/// whose payment failed; the bank pays it or refuses it (`outcome`).
+async fn pay_through(
+    app: &TestApp,
+    member: &Actor,
+    by: octroi::domain::UserId,
+    p: Purchase,
+    outcome: Outcome,
+) -> Purchase {
     let p = if p.state == "approved" { verified(app, member, by, p).await } else { p };
-    app::purchases::fire(&app.state, &finance, &p, "pay", "").await.unwrap()
+    in_run(app, &p, outcome, "Refusé par la banque").await
 }
 
 proptest! {
@@ -293,19 +317,16 @@ proptest! {
                     Op::Pay(n) => {
                         let Some(p) = in_states(&app, &ids, n, &["approved", "payment_failed"]).await else { continue };
                         let id = p.id;
-                        let paid = pay_through(&app, &member, by, p).await;
+                        let paid = pay_through(&app, &member, by, p, Outcome::Cleared).await;
                         assert_eq!(paid.state, "paid");
                         let cost = model.holds.remove(&id).expect("a purchase paid was held");
                         model.spent.insert(id, cost);
                     }
                     Op::Fail(n) => {
-                        let Some(id) = pick(n) else { continue };
-                        let p = app.db().purchase(id).await.unwrap();
-                        if p.state != "paid" { continue; }
-                        let finance = Actor { id: "finances@test".into(), role: Role::Finance };
-                        app::purchases::fire(state, &finance, &p, "fail_payment", "Refusé par la banque").await.unwrap();
-                        let cost = model.spent.remove(&id).expect("a paid purchase spent");
-                        model.holds.insert(id, cost);
+                        let Some(p) = in_states(&app, &ids, n, &["approved", "payment_failed"]).await else { continue };
+                        let failed = pay_through(&app, &member, by, p, Outcome::Rejected).await;
+                        assert_eq!(failed.state, "payment_failed");
+                        assert!(model.holds.contains_key(&failed.id), "a purchase whose payment failed keeps its hold");
                     }
                     Op::Return(n, dollars) => {
                         use octroi::app::purchases::RawReturn;
@@ -370,8 +391,8 @@ proptest! {
                 assert_eq!((held(&app, &grant, "equipment").await, held(&app, &grant, "software").await), (e, s));
                 let rooms = app::purchases::rooms(state, grant.id, None).await.unwrap();
                 assert_eq!((rooms[0].spent.cents(), rooms[1].spent.cents()), total(&model.spent));
+                assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
             }
-            assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
             app.stop().await;
         });
     }
@@ -619,9 +640,9 @@ async fn the_api_requests_and_approves_with_the_breakdown_on_refusal() {
 
 /// The money path, through the use cases: approved, ordered, received in two parts (a serial number per
 /// laptop), invoiced within the tolerance with the invoice and the proof of payment, verified and paid
-/// by finance: the ledger spends the invoice's cost on the grant's equipment commitment, dated by the
-/// invoice and naming the purchase, the hold is spent, `ledger verify` is clean. A failed payment
-/// reverses the spend and holds the cost again; paid again, the books add up. The same invoice number
+/// by finance in a payment run, only there: the ledger spends the invoice's cost on the grant's equipment
+/// commitment, dated by the invoice and naming the purchase, the hold is spent, `ledger verify` is clean.
+/// A run's line the bank refused keeps the hold; paid in the next run, the books add up. The same invoice number
 /// for the same vendor is refused, as is an invoice dated before the award.
 #[tokio::test]
 async fn a_purchase_is_received_invoiced_verified_paid_and_its_payment_can_fail() {
@@ -689,6 +710,12 @@ async fn a_purchase_is_received_invoiced_verified_paid_and_its_payment_can_fail(
     .await
     .unwrap();
     assert_eq!(p.state, "invoiced");
+    assert_eq!(held(&app, &grant, "equipment").await, 97_813, "held for what the invoice costs");
+    // The transition taken is announced, not another one of the same event: nobody is told that this
+    // invoice needs a new approval.
+    let subjects: Vec<String> =
+        sqlx::query_scalar("SELECT subject FROM outbox").fetch_all(app.db().pool()).await.unwrap();
+    assert!(!subjects.iter().any(|s| s.contains("nouvelle approbation") || s.contains("new approval")), "{subjects:?}");
     // Finance finds it in its queue, with the invoice to verify.
     app.account("tresorerie@test.org", octroi::domain::account::AccountRole::Finance, None).await;
     let browser = crate::common::Browser::new(&app);
@@ -696,7 +723,19 @@ async fn a_purchase_is_received_invoiced_verified_paid_and_its_payment_can_fail(
     let queue = browser.get("/purchases").await.text().await.unwrap();
     assert!(queue.contains(&format!("/purchases/{}", p.id)) && queue.contains("Facturée"), "{queue}");
     let p = app::purchases::fire(state, &finance, &p, "verify", "").await.unwrap();
-    let p = app::purchases::fire(state, &finance, &p, "pay", "Virement 1").await.unwrap();
+    // Neither paying nor its failure can be fired outside a payment run's line, and no page offers them.
+    for event in ["pay", "fail_payment"] {
+        let refused = app::purchases::fire(state, &finance, &p, event, "Virement direct").await.unwrap_err();
+        assert!(matches!(refused, AppError::Storage(StorageError::CommandRequired { .. })), "{event}: {refused:?}");
+    }
+    let page = browser.get(&format!("/purchases/{}", p.id)).await.text().await.unwrap();
+    assert!(!page.contains("value=\"pay\"") && !page.contains("value=\"fail_payment\""), "{page}");
+    // The bank refuses the first run's line: the purchase keeps its hold and waits for the next run.
+    let p = in_run(&app, &p, Outcome::Rejected, "Compte fermé").await;
+    assert_eq!(p.state, "payment_failed");
+    assert_eq!(held(&app, &grant, "equipment").await, 97_813);
+    assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
+    let p = in_run(&app, &p, Outcome::Cleared, "").await;
     assert_eq!(p.state, "paid");
     // 910,00 $ + TPS 45,50 $ + TVQ 90,77 $ − remboursement 68,14 $ = 978,13 $.
     let spends: Vec<(String, i64, Option<String>)> =
@@ -709,15 +748,6 @@ async fn a_purchase_is_received_invoiced_verified_paid_and_its_payment_can_fail(
     assert_eq!(held(&app, &grant, "equipment").await, 0, "the hold is spent");
     let room = app::purchases::rooms(state, grant.id, None).await.unwrap()[0];
     assert_eq!((room.spent, room.held, room.available()), (m("978.13"), Money::ZERO, m("1421.87")));
-    assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
-    // The bank returns the transfer: the spend is reversed and the cost held again.
-    let p = app::purchases::fire(state, &finance, &p, "fail_payment", "Compte fermé").await.unwrap();
-    assert_eq!(p.state, "payment_failed");
-    assert_eq!(held(&app, &grant, "equipment").await, 97_813);
-    let room = app::purchases::rooms(state, grant.id, None).await.unwrap()[0];
-    assert_eq!((room.spent, room.available()), (Money::ZERO, m("1421.87")));
-    let p = app::purchases::fire(state, &finance, &p, "pay", "Virement 2").await.unwrap();
-    assert_eq!(p.state, "paid");
     assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
     // An invoice changed behind octroi's back no longer matches what the ledger paid: verify says so.
     sqlx::query("UPDATE purchase_invoices SET cost_cents = cost_cents + 1").execute(app.db().pool()).await.unwrap();
@@ -765,6 +795,84 @@ async fn an_invoice_above_the_tolerance_needs_a_new_approval_of_what_it_costs() 
     let p = app::purchases::fire(state, &officer(), &p, "approve", "").await.unwrap();
     assert_eq!(p.state, "invoiced");
     assert_eq!(held(&app, &grant, "equipment").await, 103_188);
+    assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
+    app.stop().await;
+}
+
+/// An invoice within the tolerance but above its approval takes the difference from the bourse's room
+/// with the approval's check: refused with the breakdown when the room lacks it (nothing recorded), held
+/// for what it costs when it fits; paid, the bourse never goes below zero and `ledger verify` is clean.
+#[tokio::test]
+async fn an_invoice_within_the_tolerance_takes_its_excess_from_the_room_or_is_refused() {
+    use octroi::app::conversation::Upload;
+    use octroi::app::purchases::{InvoiceFiles, RawInvoice};
+    use octroi::domain::purchase::ReceiptLine;
+    let app = TestApp::spawn().await;
+    let state = &app.state;
+    let grant = app.grant_in(1, "active").await;
+    let (member, by) = member(&app, &grant).await;
+    let p = submitted(&app, &grant, request(&[(LineCategory::Equipment, 1, "900.00")])).await;
+    let p = app::purchases::fire(state, &officer(), &p, "approve", "").await.unwrap();
+    assert_eq!(p.costs.cost, m("967.39"));
+    // Two other approvals leave little room in equipment.
+    let mut others = Money::ZERO;
+    for _ in 0..2 {
+        let other = submitted(&app, &grant, request(&[(LineCategory::Equipment, 1, "650.00")])).await;
+        others = others + app::purchases::fire(state, &officer(), &other, "approve", "").await.unwrap().costs.cost;
+    }
+    let left = app::purchases::rooms(state, grant.id, None).await.unwrap()[0].available();
+    assert!(left > Money::ZERO && left < m("40.00"), "{left}");
+    let p = app::purchases::fire(state, &member, &p, "order", "").await.unwrap();
+    let line = vec![ReceiptLine { position: 1, quantity: 1, serials: vec!["SN-1".into()] }];
+    let p = app::purchases::receive(state, &member, by, &p, line).await.unwrap();
+    let pdf = || vec![Upload { file_name: "f.pdf".into(), bytes: b"%PDF-1.4\n".to_vec() }];
+    let today = chrono::Utc::now().date_naive().to_string();
+    let invoice = |price: &str| RawInvoice {
+        number: format!("T-{price}"),
+        date: today.clone(),
+        lines: vec![("1".into(), price.into())],
+    };
+    let files = || InvoiceFiles { invoice: pdf(), proof: pdf() };
+    // 936,00 $ is 4 % above the approval (inside 5 %), and costs more than the approval and the room.
+    let refused = app::purchases::submit_invoice(
+        state,
+        (&member, by),
+        &p,
+        invoice("936.00"),
+        files(),
+        octroi::domain::NumberStyle::Machine,
+    )
+    .await
+    .unwrap_err();
+    let AppError::Storage(StorageError::NoRoom(short)) = refused else { panic!("{refused:?}") };
+    assert_eq!(short.len(), 1);
+    // The breakdown counts the room without the purchase's own hold, as an approval does.
+    assert_eq!(short[0].room.available(), left + p.costs.cost);
+    assert_eq!(short[0].missing.cents(), short[0].requested.cents() - (left + p.costs.cost).cents());
+    assert_eq!(app.db().purchase(p.id).await.unwrap().state, "received", "nothing recorded");
+    assert_eq!(app.db().purchase_progress(&p).await.unwrap().invoice, None);
+    assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
+    // 927,00 $ (3 %) fits: the purchase is held for what its invoice costs, and paid for that.
+    let p = app::purchases::submit_invoice(
+        state,
+        (&member, by),
+        &p,
+        invoice("927.00"),
+        files(),
+        octroi::domain::NumberStyle::Machine,
+    )
+    .await
+    .unwrap();
+    assert_eq!(p.state, "invoiced");
+    let cost = app.db().purchase_progress(&p).await.unwrap().invoice.unwrap().costs.cost;
+    assert_eq!(held(&app, &grant, "equipment").await, cost.cents() + others.cents());
+    let finance = Actor { id: "finances@test".into(), role: Role::Finance };
+    let p = app::purchases::fire(state, &finance, &p, "verify", "").await.unwrap();
+    let p = in_run(&app, &p, Outcome::Cleared, "").await;
+    assert_eq!(p.state, "paid");
+    let room = app::purchases::rooms(state, grant.id, None).await.unwrap()[0];
+    assert_eq!(room.spent, cost);
+    assert!(room.available() >= Money::ZERO, "{room:?}");
     assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
     app.stop().await;
 }

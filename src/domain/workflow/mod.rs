@@ -65,8 +65,10 @@ named_enum!(
         StampOrdered = "stamp_ordered",
         RecordReceipt = "record_receipt",
         RecordInvoice = "record_invoice",
+        /// Marks the payment run's line the event answers (the bank paid it, or refused it): paying and
+        /// its failure happen only through a run's line.
+        AnswerRunLine = "answer_run_line",
         Pay = "pay",
-        ReversePayment = "reverse_payment",
         RecordReturn = "record_return",
         SetInvoiceAside = "set_invoice_aside",
     }
@@ -84,6 +86,7 @@ impl Effect {
                 | Effect::RecordReceipt
                 | Effect::RecordInvoice
                 | Effect::RecordReturn
+                | Effect::AnswerRunLine
         )
     }
 }
@@ -113,8 +116,8 @@ const PURCHASE_EFFECTS: &[Effect] = &[
     Effect::StampOrdered,
     Effect::RecordReceipt,
     Effect::RecordInvoice,
+    Effect::AnswerRunLine,
     Effect::Pay,
-    Effect::ReversePayment,
     Effect::RecordReturn,
     Effect::SetInvoiceAside,
 ];
@@ -257,6 +260,8 @@ pub struct Step<'w> {
     pub effects: &'w [Effect],
     /// The event octroi fires itself right after, in the same transaction.
     pub then: Option<&'w str>,
+    /// Whether this transition (not merely some transition of its event) is announced by e-mail.
+    pub announce: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -313,7 +318,14 @@ impl Workflow {
             let missing: Vec<Guard> = t.guards.iter().copied().filter(|g| !guard(*g, &t.to)).collect();
             if missing.is_empty() {
                 let then = t.then.as_deref();
-                return Ok(Step { from: &t.from, to: &t.to, event: &t.event, effects: &t.effects, then });
+                return Ok(Step {
+                    from: &t.from,
+                    to: &t.to,
+                    event: &t.event,
+                    effects: &t.effects,
+                    then,
+                    announce: t.announce,
+                });
             }
             failed.extend(missing);
         }
@@ -362,7 +374,8 @@ impl Workflow {
         self.transitions.iter().any(|t| t.event == event && t.reason_required)
     }
 
-    /// Whether firing `event` is announced to the record's owner by e-mail.
+    /// Whether some transition of `event` is announced to the record's owner by e-mail: the mails are
+    /// written then, and queued only if the transition taken announces ([`Step::announce`]).
     pub fn announces(&self, event: &str) -> bool {
         self.transitions.iter().any(|t| t.event == event && t.announce)
     }
