@@ -115,11 +115,25 @@ impl From<StorageError> for Problem {
             StorageError::LineSettled => Problem::refused("payment-line-settled", StatusCode::CONFLICT),
             StorageError::NotAsPreviewed => Problem::refused("award-not-as-previewed", StatusCode::CONFLICT),
             StorageError::CommandRequired { effect } => {
+                // Each effect that takes a command says what the step needs; one that takes none cannot
+                // lack one (a code of its own all the same, with words in both languages).
                 let code = match effect {
                     Effect::RecordProposal => "proposal-required",
                     Effect::CommitAward => "award-required",
                     Effect::RecordAcceptance => "acceptance-required",
-                    _ => "command-required",
+                    Effect::RecordReceipt => "receipt-required",
+                    Effect::RecordInvoice => "invoice-required",
+                    Effect::RecordReturn => "return-required",
+                    Effect::AnswerRunLine => "run-line-required",
+                    Effect::StampSubmitted
+                    | Effect::StampDecided
+                    | Effect::StampClosed
+                    | Effect::ReleaseFunds
+                    | Effect::PlaceHold
+                    | Effect::LiftHold
+                    | Effect::StampOrdered
+                    | Effect::Pay
+                    | Effect::SetInvoiceAside => "command-required",
                 };
                 Problem::refused(code, StatusCode::UNPROCESSABLE_ENTITY)
             }
@@ -518,7 +532,7 @@ mod tests {
     fn one_of_each() -> Vec<Problem> {
         let m = crate::domain::Money::from_cents(100);
         let (e, y) = (String::from("FQIS"), String::from("2026-2027"));
-        let all = vec![
+        let mut all = vec![
             Problem::BadRequest("x".into()),
             Problem::MalformedJson("x".into()),
             Problem::InvalidBody("x".into()),
@@ -575,6 +589,8 @@ mod tests {
                 missing: m,
             }]),
         ];
+        // What a step lacks, for every effect (those that take a command and the rest).
+        all.extend(Effect::ALL.iter().map(|&effect| Problem::from(StorageError::CommandRequired { effect })));
         for p in &all {
             match p {
                 Problem::BadRequest(_)
@@ -630,7 +646,7 @@ mod tests {
         for p in one_of_each() {
             assert!(p.status_code().is_client_error() || p.status_code().is_server_error(), "{p:?}");
             // Two ledger refusals each say the same to a person: one code for both.
-            let shared = ["ledger-unknown-entry", "not-reversible"].contains(&p.code());
+            let shared = ["ledger-unknown-entry", "not-reversible", "command-required"].contains(&p.code());
             assert!(codes.insert(p.code()) || shared, "two problems share the code {}", p.code());
             let (fr, en) = (p.title_and_detail(Language::Fr), p.title_and_detail(Language::En));
             assert!(written(&fr.0) && written(&en.0) && fr.0 != en.0, "{p:?}: {fr:?} / {en:?}");

@@ -93,23 +93,29 @@ async fn claim_anonymous_hashing(state: &AppState, client: &str) -> Result<Optio
     Ok(state.db.claim_attempt("#hashing", client, Throttle::ANONYMOUS_HASHING).await?.err())
 }
 
-/// Where to go after signing in: only a path on octroi itself. No control character or whitespace
-/// anywhere (browsers drop a tab or line end, so `/\t/evil.example` would become `//evil.example`), no
-/// backslash, no `//host`; the path resolved against the public URL must stay on its origin. Anything
-/// else goes to the dashboard.
+/// Whether `path` reads as a path on this origin wherever a browser meets it: it starts with one `/`
+/// (not `//host`), and has no control character, whitespace (browsers drop a tab or line end, so
+/// `/\t/evil.example` would become `//evil.example`) nor backslash.
+fn local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+}
+
+/// Where to go after signing in: only a path on octroi itself. What was typed must be a local path,
+/// resolved against the public URL it must stay on its origin, and what is returned (normalised:
+/// `/.//evil.example` resolves to `//evil.example`) must be a local path too. Anything else goes to the
+/// dashboard.
 pub fn safe_next(public_url: &str, next: &str) -> String {
     const HOME: &str = "/dashboard";
-    let plain = next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\');
     let Ok(base) = url::Url::parse(public_url) else { return HOME.into() };
     match base.join(next) {
-        Ok(url) if plain && url.origin() == base.origin() => {
+        Ok(url) if local_path(next) && url.origin() == base.origin() => {
             let mut path = url.path().to_string();
             if let Some(q) = url.query() {
                 path = format!("{path}?{q}");
             }
-            path
+            if local_path(&path) { path } else { HOME.into() }
         }
         _ => HOME.into(),
     }
@@ -928,6 +934,11 @@ mod tests {
             ("/\r\n/evil.example", "/dashboard"),
             ("/ /evil.example", "/dashboard"),
             ("//evil.example", "/dashboard"),
+            ("/.//evil.example", "/dashboard"),
+            ("/..//evil.example", "/dashboard"),
+            ("/a/..//evil.example", "/dashboard"),
+            ("/%2e//evil.example", "/dashboard"),
+            ("/./queues", "/queues"),
             ("/\\evil.example", "/dashboard"),
             ("https://evil.example/", "/dashboard"),
             ("javascript:alert(1)", "/dashboard"),

@@ -525,6 +525,16 @@ letter-download-fr = Letter in French (PDF)
 ## Acceptance of the award letter (issue 5)
 problem-acceptance-required = Signature required
 problem-acceptance-required-detail = To accept the award letter, give your name and title, and confirm that you accept its conditions.
+problem-receipt-required = Receipt required
+problem-receipt-required-detail = To record a receipt, say what was received, line by line, with the equipment's serial numbers.
+problem-invoice-required = Invoice required
+problem-invoice-required-detail = To submit the invoice, give its number, its date and its lines, and attach it.
+problem-return-required = Credit note required
+problem-return-required-detail = To record a return, give the vendor's credit note: its number, its category, its amount, and attach it.
+problem-run-line-required = Paid through a payment run only
+problem-run-line-required-detail = A purchase is paid, or its payment recorded as failed, only by the bank's answer to a line of a payment run (Payments).
+problem-command-required = Step incomplete
+problem-command-required-detail = This step needs information that was not sent.
 letter-accept-legend = Accept the award letter
 letter-accept-intro = Read the award letter before accepting it. By accepting it, you commit the organization to its conditions; your name, your title, the date and your connection's network address are recorded.
 field-signer-name = Your name

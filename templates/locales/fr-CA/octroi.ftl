@@ -525,6 +525,16 @@ letter-download-fr = Lettre en français (PDF)
 ## Acceptance of the award letter (issue 5)
 problem-acceptance-required = Signature requise
 problem-acceptance-required-detail = Pour accepter la lettre d'octroi, indiquez votre nom et votre titre, et confirmez que vous en acceptez les conditions.
+problem-receipt-required = Réception requise
+problem-receipt-required-detail = Pour noter une réception, indiquez ce qui a été reçu, ligne par ligne, avec les numéros de série du matériel.
+problem-invoice-required = Facture requise
+problem-invoice-required-detail = Pour soumettre la facture, indiquez son numéro, sa date, ses lignes et joignez-la.
+problem-return-required = Note de crédit requise
+problem-return-required-detail = Pour noter un retour, indiquez la note de crédit du fournisseur : son numéro, sa catégorie, son montant, et joignez-la.
+problem-run-line-required = Paiement par un lot seulement
+problem-run-line-required-detail = Un achat est payé, ou son paiement noté comme échoué, seulement par la réponse de la banque à une ligne d'un lot de paiement (Paiements).
+problem-command-required = Étape incomplète
+problem-command-required-detail = Cette étape demande des renseignements qui n'ont pas été envoyés.
 letter-accept-legend = Accepter la lettre d'octroi
 letter-accept-intro = Lisez la lettre d'octroi avant de l'accepter. En l'acceptant, vous engagez l'organisme à en respecter les conditions ; votre nom, votre titre, la date et l'adresse réseau de votre connexion sont consignés.
 field-signer-name = Votre nom
