@@ -1469,7 +1469,23 @@ async fn clients_hanging_up_mid_upload_or_approval_leave_nothing_half_done() {
     for t in tasks {
         t.await.unwrap();
     }
-    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    // Let the detached units of work still running finish, as the resilience tests do: wait until the
+    // purchases' versions stop moving (at most 30 s), rather than a fixed time.
+    let versions = || async {
+        let mut v = vec![app.db().purchase(p.id).await.unwrap().version];
+        for q in &decided {
+            v.push(app.db().purchase(q.id).await.unwrap().version);
+        }
+        v
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let before = versions().await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        if versions().await == before || std::time::Instant::now() > deadline {
+            break;
+        }
+    }
     let after = app.db().purchase(p.id).await.unwrap();
     assert_eq!((after.state.as_str(), after.version), ("received", p.version), "no invoice recorded");
     assert!(app.db().documents_of_purchase(p.id).await.unwrap().is_empty());
