@@ -766,30 +766,48 @@ async fn a_purchase_is_received_invoiced_verified_paid_and_its_payment_can_fail(
     app.stop().await;
 }
 
+/// A laptop of 900,00 $ (967,39 $ to the bourse) approved, ordered and received (serial `SN-9`).
+async fn laptop_received(app: &TestApp, grant: &Grant) -> Purchase {
+    use octroi::domain::purchase::ReceiptLine;
+    let (state, (member, by)) = (&app.state, member(app, grant).await);
+    let p = submitted(app, grant, request(&[(LineCategory::Equipment, 1, "900.00")])).await;
+    let p = app::purchases::fire(state, &officer(), &p, "approve", "").await.unwrap();
+    assert_eq!(p.costs.cost, m("967.39"));
+    let p = app::purchases::fire(state, &member, &p, "order", "").await.unwrap();
+    let line = vec![ReceiptLine { position: 1, quantity: 1, serials: vec!["SN-9".into()] }];
+    app::purchases::receive(state, &member, by, &p, line).await.unwrap()
+}
+
+/// An invoice's files: the invoice and the proof of payment, each a PDF.
+fn invoice_files() -> octroi::app::purchases::InvoiceFiles {
+    use octroi::app::conversation::Upload;
+    let pdf = || vec![Upload { file_name: "f.pdf".into(), bytes: b"%PDF-1.4\n".to_vec() }];
+    octroi::app::purchases::InvoiceFiles { invoice: pdf(), proof: pdf() }
+}
+
 /// An invoice above the tolerance goes back to the program officer, whose approval holds what the
 /// invoice costs and sends it on to finance.
 #[tokio::test]
 async fn an_invoice_above_the_tolerance_needs_a_new_approval_of_what_it_costs() {
-    use octroi::app::conversation::Upload;
-    use octroi::app::purchases::{InvoiceFiles, RawInvoice};
-    use octroi::domain::purchase::ReceiptLine;
+    use octroi::app::purchases::RawInvoice;
     let app = TestApp::spawn().await;
     let state = &app.state;
     let grant = app.grant_in(1, "active").await;
     let (member, by) = member(&app, &grant).await;
-    let p = submitted(&app, &grant, request(&[(LineCategory::Equipment, 1, "900.00")])).await;
-    let p = app::purchases::fire(state, &officer(), &p, "approve", "").await.unwrap();
-    let p = app::purchases::fire(state, &member, &p, "order", "").await.unwrap();
-    let line = vec![ReceiptLine { position: 1, quantity: 1, serials: vec!["SN-9".into()] }];
-    let p = app::purchases::receive(state, &member, by, &p, line).await.unwrap();
-    let pdf = || vec![Upload { file_name: "f.pdf".into(), bytes: b"%PDF-1.4\n".to_vec() }];
+    let p = laptop_received(&app, &grant).await;
     let today = chrono::Utc::now().date_naive().to_string();
     // 900,00 $ costs 967,39 $; 960,00 $ costs 1 031,88 $: 64,49 $ more, above 5 % (48,36 $).
     let raw = RawInvoice { number: "A-7".into(), date: today, lines: vec![("1".into(), "960,00".into())] };
-    let files = InvoiceFiles { invoice: pdf(), proof: pdf() };
-    let p = app::purchases::submit_invoice(state, (&member, by), &p, raw, files, octroi::domain::NumberStyle::French)
-        .await
-        .unwrap();
+    let p = app::purchases::submit_invoice(
+        state,
+        (&member, by),
+        &p,
+        raw,
+        invoice_files(),
+        octroi::domain::NumberStyle::French,
+    )
+    .await
+    .unwrap();
     assert_eq!(p.state, "in_review");
     assert_eq!(held(&app, &grant, "equipment").await, 96_739, "the hold stays until the new decision");
     let p = app::purchases::fire(state, &officer(), &p, "approve", "").await.unwrap();
@@ -804,16 +822,12 @@ async fn an_invoice_above_the_tolerance_needs_a_new_approval_of_what_it_costs() 
 /// for what it costs when it fits; paid, the bourse never goes below zero and `ledger verify` is clean.
 #[tokio::test]
 async fn an_invoice_within_the_tolerance_takes_its_excess_from_the_room_or_is_refused() {
-    use octroi::app::conversation::Upload;
-    use octroi::app::purchases::{InvoiceFiles, RawInvoice};
-    use octroi::domain::purchase::ReceiptLine;
+    use octroi::app::purchases::RawInvoice;
     let app = TestApp::spawn().await;
     let state = &app.state;
     let grant = app.grant_in(1, "active").await;
     let (member, by) = member(&app, &grant).await;
-    let p = submitted(&app, &grant, request(&[(LineCategory::Equipment, 1, "900.00")])).await;
-    let p = app::purchases::fire(state, &officer(), &p, "approve", "").await.unwrap();
-    assert_eq!(p.costs.cost, m("967.39"));
+    let p = laptop_received(&app, &grant).await;
     // Two other approvals leave little room in equipment.
     let mut others = Money::ZERO;
     for _ in 0..2 {
@@ -822,24 +836,19 @@ async fn an_invoice_within_the_tolerance_takes_its_excess_from_the_room_or_is_re
     }
     let left = app::purchases::rooms(state, grant.id, None).await.unwrap()[0].available();
     assert!(left > Money::ZERO && left < m("40.00"), "{left}");
-    let p = app::purchases::fire(state, &member, &p, "order", "").await.unwrap();
-    let line = vec![ReceiptLine { position: 1, quantity: 1, serials: vec!["SN-1".into()] }];
-    let p = app::purchases::receive(state, &member, by, &p, line).await.unwrap();
-    let pdf = || vec![Upload { file_name: "f.pdf".into(), bytes: b"%PDF-1.4\n".to_vec() }];
     let today = chrono::Utc::now().date_naive().to_string();
     let invoice = |price: &str| RawInvoice {
         number: format!("T-{price}"),
         date: today.clone(),
         lines: vec![("1".into(), price.into())],
     };
-    let files = || InvoiceFiles { invoice: pdf(), proof: pdf() };
     // 936,00 $ is 4 % above the approval (inside 5 %), and costs more than the approval and the room.
     let refused = app::purchases::submit_invoice(
         state,
         (&member, by),
         &p,
         invoice("936.00"),
-        files(),
+        invoice_files(),
         octroi::domain::NumberStyle::Machine,
     )
     .await
@@ -858,7 +867,7 @@ async fn an_invoice_within_the_tolerance_takes_its_excess_from_the_room_or_is_re
         (&member, by),
         &p,
         invoice("927.00"),
-        files(),
+        invoice_files(),
         octroi::domain::NumberStyle::Machine,
     )
     .await
