@@ -26,6 +26,44 @@ pub fn kind_of(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     KINDS.iter().find(|(magic, ..)| bytes.starts_with(magic)).map(|(_, media, ext)| (*media, *ext))
 }
 
+/// A file's name as typed, made fit to show and to offer for download: its last path part, without
+/// control or format characters (U+202E would show `fdp.exe` as `exe.pdf`) or quotes, at most 120
+/// characters; `document` when nothing is left.
+pub fn clean_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let cleaned: String = last
+        .chars()
+        .filter(|c| !c.is_control() && !crate::domain::text::is_format(*c) && *c != '"')
+        .take(120)
+        .collect();
+    let cleaned = cleaned.trim();
+    if cleaned.is_empty() { "document".into() } else { cleaned.into() }
+}
+
+/// The name a stored document is offered under: [`clean_name`], ending in the extension of the type its
+/// content was recognised as, whatever the uploader called it. A PDF named `facture.html` is offered as
+/// `facture.pdf`, `facture.pdf.cmd` as `facture.pdf`, a PNG named `logo.svg` as `logo.png`: what opens
+/// it is what it is.
+pub fn named_as(name: &str, media_type: &str) -> String {
+    let name = clean_name(name);
+    let Some((_, _, ext)) = KINDS.iter().find(|(_, media, _)| *media == media_type) else { return name };
+    let fits = |e: &str| e.eq_ignore_ascii_case(ext) || (*ext == "jpg" && e.eq_ignore_ascii_case("jpeg"));
+    let mut stem = name.as_str();
+    if let Some((before, last)) = stem.rsplit_once('.') {
+        if fits(last) {
+            return name;
+        }
+        // Another kind's extension goes; a dot in a name (`rapport.2024`) stays.
+        if !before.is_empty() && last.chars().any(|c| c.is_ascii_alphabetic()) {
+            stem = before;
+        }
+    }
+    match stem.rsplit_once('.') {
+        Some((_, last)) if fits(last) => stem.to_string(),
+        _ => format!("{stem}.{ext}"),
+    }
+}
+
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum DocumentError {
     #[error("the file is empty")]
@@ -143,6 +181,37 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("file://{}", dir.path().join("documents").display());
         (dir, DocumentStore::open(&url).unwrap())
+    }
+
+    #[test]
+    fn a_file_name_keeps_only_what_a_download_may_say() {
+        assert_eq!(clean_name("C:\\Users\\marie\\Devis \"final\".pdf"), "Devis final.pdf");
+        assert_eq!(clean_name("../../etc/passwd"), "passwd");
+        assert_eq!(clean_name("\u{7}\n"), "document");
+        assert_eq!(clean_name("facture\u{202E}fdp.exe"), "facturefdp.exe");
+        assert_eq!(clean_name("\u{200B}\u{FEFF}"), "document");
+    }
+
+    /// Issue 22, item 8: a polyglot keeps no extension of another kind than its content's.
+    #[test]
+    fn a_document_is_named_by_what_its_content_is() {
+        let pdf = "application/pdf";
+        for (typed, named) in [
+            ("facture.pdf", "facture.pdf"),
+            ("Facture.PDF", "Facture.PDF"),
+            ("facture.html", "facture.pdf"),
+            ("facture.hta", "facture.pdf"),
+            ("facture.pdf.cmd", "facture.pdf"),
+            ("facture", "facture.pdf"),
+            ("rapport.2024", "rapport.2024.pdf"),
+            (".htaccess", ".htaccess.pdf"),
+            ("facture\u{202E}fdp.exe", "facturefdp.pdf"),
+        ] {
+            assert_eq!(named_as(typed, pdf), named, "{typed:?}");
+        }
+        assert_eq!(named_as("logo.svg", "image/png"), "logo.png");
+        assert_eq!(named_as("photo.jpeg", "image/jpeg"), "photo.jpeg");
+        assert_eq!(named_as("photo.png", "image/jpeg"), "photo.jpg");
     }
 
     #[tokio::test]

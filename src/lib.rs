@@ -165,8 +165,9 @@ impl App {
         let db = self.state.db.clone();
         let outbox = tokio::spawn(notify::deliver_forever(db.clone(), self.state.mail_waker.clone(), self.mailer));
         let sweeper = self.sessions.delete_expired_forever();
+        let proxies = self.state.trusted_proxies.clone();
         let router = web::router(self.state, self.sessions, self.secure_cookies);
-        server::serve(self.listener, router, self.limits, shutdown).await;
+        server::serve(self.listener, router, self.limits, proxies, shutdown).await;
         outbox.abort();
         sweeper.abort();
         db.close().await;

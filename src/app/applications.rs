@@ -3,7 +3,7 @@
 //! draft and save it.
 
 use crate::AppState;
-use crate::app::{AppError, FieldError, FieldProblem, Fields, Refusal};
+use crate::app::{AppError, Code, FieldError, FieldProblem, Fields, Refusal};
 use crate::domain::grant::{Application, Line, LineCategory, MAX_LINES};
 use crate::domain::workflow::{FireError, Guard};
 use crate::domain::{Email, GrantId, Hours, NumberStyle, OrganismId};
@@ -25,7 +25,7 @@ pub async fn open_draft(state: &AppState, organism: OrganismId) -> Result<Grant,
         return Ok(state.db.grant(draft.id).await?);
     }
     if !may_start(state, organism).await? {
-        return Err(AppError::refused("one-bourse-per-organism", Refusal::Conflict));
+        return Err(AppError::refused(Code::OneBoursePerOrganism, Refusal::Conflict));
     }
     start(state, organism, Application::default()).await
 }
@@ -161,10 +161,11 @@ pub(crate) fn text(f: &mut Fields, field: String, value: &str, max: usize) -> Op
     Some(value)
 }
 
-/// A one-line text (a title, a name): as [`text`], and without control characters, which would forge
-/// lines in the award letter and in e-mails.
+/// A one-line text (a title, a name): as [`text`], without format characters (a right-to-left override
+/// would turn what it shows around), and refused with control characters, which would forge lines in the
+/// award letter and in e-mails.
 pub(crate) fn line(f: &mut Fields, field: String, value: &str, max: usize) -> Option<String> {
-    let value = text(f, field.clone(), value, max)?;
+    let value = text(f, field.clone(), &crate::domain::text::without_format(value), max)?;
     f.single_line(&field, &value).then_some(value)
 }
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::AppState;
 use crate::app::grants::{fire_with, firing};
-use crate::app::{AppError, Refusal};
+use crate::app::{AppError, Code, Refusal};
 use crate::domain::award::{AwardAmounts, Part};
 use crate::domain::workflow::GrantUse;
 use crate::domain::{Actor, UserId};
@@ -126,7 +126,7 @@ pub async fn award(
             kept_answer(state, i)
                 .await?
                 .map(Awarded::Before)
-                .ok_or(AppError::refused("idempotency-in-progress", Refusal::Conflict))
+                .ok_or(AppError::refused(Code::IdempotencyInProgress, Refusal::Conflict))
         }
         Err(e) => Err(e),
     }
@@ -137,12 +137,12 @@ async fn kept_answer(state: &AppState, i: &Idempotency) -> Result<Option<String>
     match state.db.idempotency(&i.key).await? {
         None => Ok(None),
         Some((user, hash, ..)) if user != i.user_id || hash != i.request_hash => {
-            Err(AppError::refused("idempotency-key-reused", Refusal::Invalid))
+            Err(AppError::refused(Code::IdempotencyKeyReused, Refusal::Invalid))
         }
         Some((.., Some(answer))) => Ok(Some(answer)),
         // Claimed and answered in one transaction: a key without an answer was claimed by octroi's
         // earlier versions, which wrote the answer apart.
-        Some((.., None)) => Err(AppError::refused("idempotency-in-progress", Refusal::Conflict)),
+        Some((.., None)) => Err(AppError::refused(Code::IdempotencyInProgress, Refusal::Conflict)),
     }
 }
 

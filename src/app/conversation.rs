@@ -63,14 +63,14 @@ pub async fn store(
 ) -> Vec<NewDocument> {
     let mut documents = Vec::new();
     for upload in uploads {
-        let file_name = clean_name(&upload.file_name);
+        let file_name = crate::documents::clean_name(&upload.file_name);
         match state.documents.put(upload.bytes).await {
             Ok(stored) => documents.push(NewDocument {
                 purchase_id,
                 purpose: purpose.into(),
                 sha256: stored.sha256,
                 media_type: stored.media_type.into(),
-                file_name,
+                file_name: crate::documents::named_as(&file_name, stored.media_type),
                 size_bytes: stored.size,
                 uploaded_by: user_id,
             }),
@@ -84,15 +84,6 @@ pub async fn store(
     documents
 }
 
-/// A file's name as it will be offered for download: its last path part, without control characters or
-/// quotes, at most 120 characters; `document` when nothing is left.
-fn clean_name(name: &str) -> String {
-    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let cleaned: String = last.chars().filter(|c| !c.is_control() && *c != '"').take(120).collect();
-    let cleaned = cleaned.trim();
-    if cleaned.is_empty() { "document".into() } else { cleaned.into() }
-}
-
 /// A staff member adds an internal note to an application.
 pub async fn add_note(state: &AppState, grant: &Grant, author: UserId, body: &str) -> Result<(), AppError> {
     let mut f = Fields::default();
@@ -101,14 +92,4 @@ pub async fn add_note(state: &AppState, grant: &Grant, author: UserId, body: &st
         return Err(f.into_error());
     }
     Ok(state.db.add_note(grant.id, author, body).await?)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_file_name_keeps_only_what_a_download_may_say() {
-        assert_eq!(super::clean_name("C:\\Users\\marie\\Devis \"final\".pdf"), "Devis final.pdf");
-        assert_eq!(super::clean_name("../../etc/passwd"), "passwd");
-        assert_eq!(super::clean_name("\u{7}\n"), "document");
-    }
 }

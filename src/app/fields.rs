@@ -84,6 +84,10 @@ pub enum FieldProblem {
     Serials {
         expected: u64,
     },
+    /// A serial number typed twice in one receipt.
+    DuplicateSerial {
+        serial: String,
+    },
     /// An invoice number this organism already recorded for this vendor.
     DuplicateInvoice,
     /// An invoice dated in the future or before the award.
@@ -144,6 +148,7 @@ impl FieldProblem {
             FieldProblem::NothingReceived => "nothing-received",
             FieldProblem::MoreThanOrdered { .. } => "more-than-ordered",
             FieldProblem::Serials { .. } => "serials-needed",
+            FieldProblem::DuplicateSerial { .. } => "duplicate-serial",
             FieldProblem::DuplicateInvoice => "duplicate-invoice",
             FieldProblem::InvoiceDate { .. } => "invoice-date",
             FieldProblem::ReturnTooLarge { .. } => "return-too-large",
@@ -230,6 +235,9 @@ impl FieldProblem {
             }
             FieldProblem::Serials { expected } => {
                 i18n::t_args(lang, "problem-serials-needed", &[("count", i18n::count(lang, *expected))])
+            }
+            FieldProblem::DuplicateSerial { serial } => {
+                i18n::t_args(lang, "problem-duplicate-serial", &[("serial", serial.clone())])
             }
             FieldProblem::DuplicateInvoice => i18n::t(lang, "problem-duplicate-invoice"),
             FieldProblem::InvoiceDate { awarded } => {
@@ -343,7 +351,7 @@ impl Fields {
     /// A required text field, trimmed; blank is an error.
     pub fn required(&mut self, field: &str, value: String) -> String {
         let value = value.trim().to_string();
-        if value.is_empty() && !self.errors.iter().any(|e| e.field == field) {
+        if !crate::domain::text::says_something(&value) && !self.errors.iter().any(|e| e.field == field) {
             self.add(field, FieldProblem::Required);
         }
         value
@@ -394,7 +402,7 @@ impl Fields {
 
     /// A required one-line text, trimmed.
     pub fn required_line(&mut self, field: &str, value: String) -> String {
-        let value = self.required(field, value);
+        let value = self.required(field, crate::domain::text::without_format(&value));
         self.single_line(field, &value);
         value
     }
@@ -464,6 +472,7 @@ mod tests {
             FieldProblem::NothingReceived,
             FieldProblem::MoreThanOrdered { left: 1 },
             FieldProblem::Serials { expected: 2 },
+            FieldProblem::DuplicateSerial { serial: "PF3X9K2".into() },
             FieldProblem::DuplicateInvoice,
             FieldProblem::InvoiceDate { awarded: "2026-11-01".into() },
             FieldProblem::Date,
@@ -500,6 +509,7 @@ mod tests {
                 | FieldProblem::NothingReceived
                 | FieldProblem::MoreThanOrdered { .. }
                 | FieldProblem::Serials { .. }
+                | FieldProblem::DuplicateSerial { .. }
                 | FieldProblem::DuplicateInvoice
                 | FieldProblem::InvoiceDate { .. }
                 | FieldProblem::Date

@@ -25,7 +25,7 @@ pub fn check_reason(f: &mut Fields, workflow: &Workflow, event: &str, reason: &s
 /// A reason, `required` or not, and never longer than [`REASON_MAX`]; recorded as the field `reason`.
 pub fn reason_rules(f: &mut Fields, reason: &str, required: bool) {
     let reason = reason.trim();
-    if required && reason.is_empty() {
+    if required && !crate::domain::text::says_something(reason) {
         f.add("reason", FieldProblem::Required);
     }
     f.at_most("reason", reason, REASON_MAX);
@@ -160,6 +160,19 @@ pub fn hide_staff(
         step.actor = i18n::t(lang, &format!("history-actor-{}", step.actor_role));
     }
     history
+}
+
+/// What staff said at the step that brought a record where it stands (changes asked, a decline, an
+/// invoice refused, a payment failed): that step, when it is the last, gave a reason and was not the
+/// organism's own. Pages show it first, where the history's last column would hide it.
+pub fn standing_reason(history: &[grants::GrantTransition], state: &str) -> Option<grants::GrantTransition> {
+    let applicant = crate::domain::account::AccountRole::Member.workflow_role();
+    history
+        .last()
+        .filter(|s| {
+            s.to_state == state && s.actor_role != applicant.as_str() && crate::domain::text::says_something(&s.reason)
+        })
+        .cloned()
 }
 
 /// The program's question an application waits on, when its organism is asked to answer: the reason of

@@ -17,7 +17,7 @@ pub mod review;
 
 pub use acceptance::{SIGNATURE_MAX, Signature, accept};
 pub use awards::{AwardKey, Awarded, award, award_preview, default_fiscal_year};
-pub use error::{AppError, Refusal};
+pub use error::{AppError, Code, Refusal};
 pub use fields::{FieldError, FieldProblem, Fields};
 pub use grants::{check_reason, fire, firing};
 pub use review::{

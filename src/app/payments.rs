@@ -6,7 +6,7 @@
 use crate::AppState;
 use crate::app::grants::check_reason;
 use crate::app::purchases::{require_role, rules, step_mail};
-use crate::app::{AppError, FieldProblem, Fields, Refusal};
+use crate::app::{AppError, Code, FieldProblem, Fields, Refusal};
 use crate::domain::workflow::{PurchaseQueue, PurchaseUse};
 use crate::domain::{Actor, PurchaseId, RunId, UserId};
 use crate::storage::payments::{Answer, Outcome, Payable};
@@ -84,7 +84,7 @@ pub async fn clear_waiting(
     state.db.run(run).await?; // a run that does not exist: not found, whatever count was sent
     let waiting = state.db.waiting_lines(run).await?;
     if waiting.len() as i64 != seen {
-        return Err(AppError::refused("payment-run-changed", Refusal::Conflict));
+        return Err(AppError::refused(Code::PaymentRunChanged, Refusal::Conflict));
     }
     let mut lines = Vec::with_capacity(waiting.len());
     for (line, purchase) in waiting {

@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::app::applications::{LONG_TEXT_MAX, NAME_MAX, RawLine, convert_lines, line, raw_lines, text};
 use crate::app::conversation::Upload;
 use crate::app::grants::{check_reason, grant_title};
-use crate::app::{AppError, FieldError, FieldProblem, Fields, Refusal};
+use crate::app::{AppError, Code, FieldError, FieldProblem, Fields, Refusal};
 use crate::domain::purchase::{MAX_LINES, ReceiptLine, ReceiptProblem, Request, Room, Vendor, gst_number, qst_number};
 use crate::domain::workflow::{FireError, Guard, PurchaseUse, Queue, Role};
 use crate::domain::{Actor, GrantId, NumberStyle, PurchaseId, UserId};
@@ -107,7 +107,7 @@ pub async fn start(
 ) -> Result<Purchase, AppError> {
     require_requester(state, actor)?;
     if !may_spend(state, grant) {
-        return Err(AppError::refused("grant-not-active", Refusal::Conflict));
+        return Err(AppError::refused(Code::GrantNotActive, Refusal::Conflict));
     }
     Ok(state
         .db
@@ -217,6 +217,9 @@ pub async fn receive(
                     }
                     ReceiptProblem::Serials { expected } => {
                         f.add(field("serials"), FieldProblem::Serials { expected: expected.max(0) as u64 })
+                    }
+                    ReceiptProblem::DuplicateSerial { serial } => {
+                        f.add(field("serials"), FieldProblem::DuplicateSerial { serial })
                     }
                 }
             }
@@ -485,7 +488,7 @@ pub async fn attach_quotes(
     use crate::app::conversation::{FILES_MAX, store};
     require_requester(state, actor)?;
     if !state.purchase_workflow().is_editable(&p.state) {
-        return Err(AppError::refused("purchase-not-editable", Refusal::Conflict));
+        return Err(AppError::refused(Code::PurchaseNotEditable, Refusal::Conflict));
     }
     let mut f = Fields::default();
     let uploads: Vec<_> = uploads.into_iter().filter(|u| !(u.file_name.is_empty() && u.bytes.is_empty())).collect();

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::AppState;
 use crate::app::grants::{check_reason, fire_with, firing, reason_rules};
-use crate::app::{AppError, FieldProblem, Fields, Refusal};
+use crate::app::{AppError, Code, FieldProblem, Fields, Refusal};
 use crate::domain::grant::LineCategory;
 use crate::domain::workflow::{FireError, GrantUse, Queue, Role, Workflow};
 use crate::domain::{Actor, GrantId, Hours, Money, NumberStyle, OrganismId, UserId};
@@ -176,7 +176,7 @@ pub async fn assign(state: &AppState, grant_id: GrantId, reviewers: Reviewers) -
             Box::pin(async move {
                 let grant = grants::grant_in(tx, grant_id).await?;
                 if !reviewing.contains(&grant.state) {
-                    return Err(AppError::refused("not-assignable", Refusal::Conflict));
+                    return Err(AppError::refused(Code::NotAssignable, Refusal::Conflict));
                 }
                 match reviewers {
                     Reviewers::One(user) => review::assign_one(tx, grant_id, user, &mail).await?,

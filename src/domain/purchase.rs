@@ -239,7 +239,7 @@ pub struct ReceiptLine {
 }
 
 /// Why a receipt's line is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReceiptProblem {
     /// No line at this position.
     UnknownLine,
@@ -247,6 +247,8 @@ pub enum ReceiptProblem {
     MoreThanOrdered { left: i64 },
     /// Equipment needs one serial number per unit received.
     Serials { expected: i64 },
+    /// A serial number given twice in one receipt (compared as meant: `SN-01` is `sn 1`).
+    DuplicateSerial { serial: String },
     /// Nothing received at all.
     Empty,
 }
@@ -260,6 +262,8 @@ pub fn check_receipt(
 ) -> Result<bool, Vec<(i64, ReceiptProblem)>> {
     let mut problems = Vec::new();
     let mut after: Vec<i64> = (0..lines.len()).map(|i| received.get(i).copied().unwrap_or(0)).collect();
+    // Every serial number of the receipt, whichever line gives it.
+    let mut seen = std::collections::BTreeSet::new();
     if receipt.iter().all(|r| r.quantity == 0) {
         problems.push((0, ReceiptProblem::Empty));
     }
@@ -277,6 +281,10 @@ pub fn check_receipt(
         let serials = r.serials.iter().filter(|s| !s.trim().is_empty()).count() as i64;
         if line.category == LineCategory::Equipment && serials != r.quantity {
             problems.push((r.position, ReceiptProblem::Serials { expected: r.quantity }));
+            continue;
+        }
+        if let Some(twice) = r.serials.iter().find(|s| !s.trim().is_empty() && !seen.insert(super::text::key(s))) {
+            problems.push((r.position, ReceiptProblem::DuplicateSerial { serial: twice.trim().to_string() }));
             continue;
         }
         after[i] += r.quantity;

@@ -369,7 +369,8 @@ impl Db {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&self.pool).await?;
-        self.fold_organism_names().await
+        self.fold_organism_names().await?;
+        self.key_invoices().await
     }
 
     pub fn backend(&self) -> Backend {

@@ -19,6 +19,7 @@ use crate::domain::grant::{Line, LineCategory};
 use crate::domain::ledger::{Book, LedgerError, Operation};
 use crate::domain::purchase::{self, GuardFacts, Payable, ReceiptLine, Request, Room, Tolerance, Vendor};
 use crate::domain::tax::BoursePays;
+use crate::domain::text::key;
 use crate::domain::workflow::{Effect, FireError, Guard, Workflow};
 use crate::domain::{Actor, EntryId, GrantId, Money, OrganismId, PurchaseId, UserId};
 
@@ -250,11 +251,6 @@ async fn received(conn: &mut AnyConnection, p: &Purchase) -> Result<Vec<i64>> {
     Ok((1..=p.lines.len() as i64).map(|pos| rows.iter().find(|(q, _)| *q == pos).map_or(0, |(_, n)| *n)).collect())
 }
 
-/// A vendor's name as invoice numbers are kept unique under it: trimmed, lower case, spaces collapsed.
-fn vendor_key(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
-}
-
 /// What an invoice costs the bourse, its lines priced as invoiced under the purchase's categories.
 fn invoice_cost(p: &Purchase, input: &InvoiceInput, pays: BoursePays) -> Result<purchase::Cost> {
     let mut lines = Vec::new();
@@ -461,15 +457,16 @@ async fn record_invoice(
         return Err(StorageError::InvoiceDate { awarded: awarded_day });
     }
     let sql = format!(
-        "INSERT INTO purchase_invoices (purchase_id, organism_id, vendor_key, number, invoice_date, {COST_COLUMNS},
-           submitted_by, submitted_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id"
+        "INSERT INTO purchase_invoices (purchase_id, organism_id, vendor_key, number, number_key, invoice_date,
+           {COST_COLUMNS}, submitted_by, submitted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id"
     );
     let query = sqlx::query(&sql)
         .bind(p.id)
         .bind(p.organism_id)
-        .bind(vendor_key(&p.vendor_name))
+        .bind(key(&p.vendor_name))
         .bind(input.number.trim())
+        .bind(key(&input.number))
         .bind(&input.date);
     let inserted = bind_costs(query, &Costs::of(cost)).bind(input.by).bind(at).fetch_one(&mut **tx).await;
     let invoice: i64 = match inserted {
@@ -842,6 +839,48 @@ pub struct Progress {
     pub received: Vec<i64>,
     pub invoice: Option<Invoice>,
     pub invoice_lines: Vec<(i64, i64, Money)>,
+    /// The organism's other invoices in effect that may be this one (see [`similar_invoices`]).
+    pub similar: Vec<SimilarInvoice>,
+}
+
+/// Another invoice of the same organism that finance should compare before it verifies this one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimilarInvoice {
+    pub purchase_id: PurchaseId,
+    pub vendor_name: String,
+    pub number: String,
+    pub invoice_date: String,
+    pub cost: Money,
+    /// The same number as this one's, typed otherwise or under another vendor's name.
+    pub same_key: bool,
+}
+
+/// The organism's other invoices in effect whose number has the same key under another vendor's name
+/// (`Próbe Vendor` for `Probe Vendor`: an exact key under the same vendor is refused outright), or the same
+/// digits, when there are at least four of them (`FAC-2024-118` and `2024118`).
+async fn similar_invoices(conn: &mut AnyConnection, p: &Purchase, invoice: &Invoice) -> Result<Vec<SimilarInvoice>> {
+    let digits = |k: &str| k.chars().filter(char::is_ascii_digit).collect::<String>();
+    let (mine, my_digits) = (key(&invoice.number), digits(&key(&invoice.number)));
+    let rows: Vec<(SimilarInvoice, String)> = sqlx::query_as::<_, (PurchaseId, String, String, String, Money, String)>(
+        "SELECT i.purchase_id, p.vendor_name, i.number, i.invoice_date, i.cost_cents, i.number_key
+           FROM purchase_invoices i JOIN purchases p ON p.id = i.purchase_id
+          WHERE i.organism_id = $1 AND i.id <> $2 AND i.refused_at IS NULL ORDER BY i.id",
+    )
+    .bind(p.organism_id)
+    .bind(invoice.id)
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(|(purchase_id, vendor_name, number, invoice_date, cost, number_key)| {
+        let same_key = number_key == mine || (number_key.is_empty() && key(&number) == mine);
+        (SimilarInvoice { purchase_id, vendor_name, number, invoice_date, cost, same_key }, number_key)
+    })
+    .collect();
+    Ok(rows
+        .into_iter()
+        .filter(|(s, k)| s.same_key || (my_digits.len() >= 4 && digits(k) == my_digits))
+        .map(|(s, _)| s)
+        .collect())
 }
 
 /// A unit of equipment a bourse bought, as the asset register lists it.
@@ -858,6 +897,9 @@ pub struct Asset {
     /// The credit note that gave the unit back, and when: (number, time).
     #[sqlx(skip)]
     pub returned: Option<(String, String)>,
+    /// Another unit of the organism has the same serial number (compared as meant): to look into.
+    #[sqlx(skip)]
+    pub repeated: bool,
 }
 
 impl Db {
@@ -1033,7 +1075,39 @@ impl Db {
             }
             None => Vec::new(),
         };
-        Ok(Progress { received, invoice, invoice_lines })
+        let similar = match &invoice {
+            Some(i) => similar_invoices(&mut conn, p, i).await?,
+            None => Vec::new(),
+        };
+        Ok(Progress { received, invoice, invoice_lines, similar })
+    }
+
+    /// Makes the keys of the invoices written before numbers had one (see the migration `invoice_keys`).
+    /// Two old invoices that turn out to be one keep no key, and are told in the log, for finance to look.
+    pub(crate) async fn key_invoices(&self) -> Result<()> {
+        let unkeyed: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT i.id, p.vendor_name, i.number FROM purchase_invoices i JOIN purchases p ON p.id = i.purchase_id
+             WHERE i.number_key = ''",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for (id, vendor, number) in unkeyed {
+            let keyed = sqlx::query("UPDATE purchase_invoices SET vendor_key = $1, number_key = $2 WHERE id = $3")
+                .bind(key(&vendor))
+                .bind(key(&number))
+                .bind(id)
+                .execute(&self.pool)
+                .await;
+            match keyed {
+                Err(e) if super::is_unique_violation(&e) => {
+                    tracing::warn!(invoice = id, %number, "an invoice has the key of another: left without one");
+                }
+                other => {
+                    other?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The asset register: every unit of equipment received, with its serial number, its organism, its
@@ -1070,7 +1144,7 @@ impl Db {
                 returned.insert((purchase, serial.to_string()), (number.clone(), at.clone()));
             }
         }
-        Ok(rows
+        let mut assets: Vec<Asset> = rows
             .into_iter()
             .flat_map(|receipt| {
                 receipt
@@ -1083,7 +1157,16 @@ impl Db {
                     })
                     .collect::<Vec<_>>()
             })
-            .collect())
+            .collect();
+        // A serial number one receipt cannot repeat (it is refused) may repeat one of another receipt.
+        let mut units: BTreeMap<(OrganismId, String), usize> = BTreeMap::new();
+        for a in &assets {
+            *units.entry((a.organism_id, key(&a.serial))).or_default() += 1;
+        }
+        for a in &mut assets {
+            a.repeated = units[&(a.organism_id, key(&a.serial))] > 1;
+        }
+        Ok(assets)
     }
 
     /// A purchase's history, oldest first.

@@ -147,7 +147,7 @@ where
 
 fn api_caller(caller: Caller) -> Result<ApiCaller, Problem> {
     if caller.user.must_change_password != 0 {
-        return Err(Problem::refused("password-change-required", axum::http::StatusCode::FORBIDDEN));
+        return Err(Problem::refused(crate::app::Code::PasswordChangeRequired, axum::http::StatusCode::FORBIDDEN));
     }
     Ok(ApiCaller(caller))
 }

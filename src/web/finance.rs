@@ -118,6 +118,7 @@ pub async fn assets_csv(State(state): State<AppState>, signed: SignedIn) -> Resu
                 a.received_at.get(..10).unwrap_or(&a.received_at).to_string(),
                 a.returned.as_ref().map(|(_, at)| at.get(..10).unwrap_or(at).to_string()).unwrap_or_default(),
                 a.returned.map(|(number, _)| number).unwrap_or_default(),
+                if a.repeated { "oui" } else { "" }.to_string(),
             ]
         })
         .collect();
@@ -131,6 +132,7 @@ pub async fn assets_csv(State(state): State<AppState>, signed: SignedIn) -> Resu
         "Reçu le",
         "Rendu le",
         "Note de crédit",
+        "Numéro en double",
     ];
     Ok(csv_response("octroi-actifs.csv", csv_bytes(&header_row, rows)?))
 }

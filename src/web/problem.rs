@@ -8,7 +8,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::app::{AppError, Refusal};
+use crate::app::{AppError, Code, Refusal};
 use crate::domain::Language;
 use crate::domain::award::AwardError;
 use crate::domain::ledger::LedgerError;
@@ -62,7 +62,7 @@ pub enum Problem {
     /// A request the rules refuse, with a stable code; its title and detail are the messages
     /// `problem-{code}` and `problem-{code}-detail`.
     Refused {
-        code: &'static str,
+        code: Code,
         status: StatusCode,
     },
     /// The ledger refused a money movement.
@@ -104,27 +104,27 @@ impl From<StorageError> for Problem {
             StorageError::DuplicateEmail => Problem::DuplicateEmail,
             StorageError::VersionConflict { current } => Problem::VersionConflict { current },
             StorageError::NotEditable { state } => Problem::NotEditable { state },
-            StorageError::NotReviewable { .. } => Problem::refused("not-reviewable", StatusCode::CONFLICT),
-            StorageError::NotAssigned => Problem::refused("not-assigned", StatusCode::FORBIDDEN),
-            StorageError::AlreadyReviewed => Problem::refused("already-reviewed", StatusCode::CONFLICT),
-            StorageError::ConflictOfInterest => Problem::refused("conflict-of-interest", StatusCode::CONFLICT),
-            StorageError::NotAReviewer => Problem::refused("not-a-reviewer", StatusCode::UNPROCESSABLE_ENTITY),
+            StorageError::NotReviewable { .. } => Problem::refused(Code::NotReviewable, StatusCode::CONFLICT),
+            StorageError::NotAssigned => Problem::refused(Code::NotAssigned, StatusCode::FORBIDDEN),
+            StorageError::AlreadyReviewed => Problem::refused(Code::AlreadyReviewed, StatusCode::CONFLICT),
+            StorageError::ConflictOfInterest => Problem::refused(Code::ConflictOfInterest, StatusCode::CONFLICT),
+            StorageError::NotAReviewer => Problem::refused(Code::NotAReviewer, StatusCode::UNPROCESSABLE_ENTITY),
             StorageError::Ledger(e) => Problem::Ledger(e),
             StorageError::NoRoom(short) => Problem::NoRoom(short),
-            StorageError::NotPayable(_) => Problem::refused("purchase-not-payable", StatusCode::CONFLICT),
-            StorageError::LineSettled => Problem::refused("payment-line-settled", StatusCode::CONFLICT),
-            StorageError::NotAsPreviewed => Problem::refused("award-not-as-previewed", StatusCode::CONFLICT),
+            StorageError::NotPayable(_) => Problem::refused(Code::PurchaseNotPayable, StatusCode::CONFLICT),
+            StorageError::LineSettled => Problem::refused(Code::PaymentLineSettled, StatusCode::CONFLICT),
+            StorageError::NotAsPreviewed => Problem::refused(Code::AwardNotAsPreviewed, StatusCode::CONFLICT),
             StorageError::CommandRequired { effect } => {
                 // Each effect that takes a command says what the step needs; one that takes none cannot
                 // lack one (a code of its own all the same, with words in both languages).
                 let code = match effect {
-                    Effect::RecordProposal => "proposal-required",
-                    Effect::CommitAward => "award-required",
-                    Effect::RecordAcceptance => "acceptance-required",
-                    Effect::RecordReceipt => "receipt-required",
-                    Effect::RecordInvoice => "invoice-required",
-                    Effect::RecordReturn => "return-required",
-                    Effect::AnswerRunLine => "run-line-required",
+                    Effect::RecordProposal => Code::ProposalRequired,
+                    Effect::CommitAward => Code::AwardRequired,
+                    Effect::RecordAcceptance => Code::AcceptanceRequired,
+                    Effect::RecordReceipt => Code::ReceiptRequired,
+                    Effect::RecordInvoice => Code::InvoiceRequired,
+                    Effect::RecordReturn => Code::ReturnRequired,
+                    Effect::AnswerRunLine => Code::RunLineRequired,
                     Effect::StampSubmitted
                     | Effect::StampDecided
                     | Effect::StampClosed
@@ -133,18 +133,18 @@ impl From<StorageError> for Problem {
                     | Effect::LiftHold
                     | Effect::StampOrdered
                     | Effect::Pay
-                    | Effect::SetInvoiceAside => "command-required",
+                    | Effect::SetInvoiceAside => Code::CommandRequired,
                 };
                 Problem::refused(code, StatusCode::UNPROCESSABLE_ENTITY)
             }
-            StorageError::IdempotencyReplay { .. } => Problem::refused("idempotency-replay", StatusCode::CONFLICT),
+            StorageError::IdempotencyReplay { .. } => Problem::refused(Code::IdempotencyReplay, StatusCode::CONFLICT),
             StorageError::Award(e) => match e {
                 // Storage reports a lack of funds as the ledger's refusal, with its fiscal year.
                 AwardError::Insufficient { .. } | AwardError::NoEnvelope(_) => {
-                    Problem::refused("award-no-envelope", StatusCode::CONFLICT)
+                    Problem::refused(Code::AwardNoEnvelope, StatusCode::CONFLICT)
                 }
-                AwardError::Nothing => Problem::refused("award-nothing", StatusCode::UNPROCESSABLE_ENTITY),
-                AwardError::AboveCap { .. } => Problem::refused("award-above-cap", StatusCode::UNPROCESSABLE_ENTITY),
+                AwardError::Nothing => Problem::refused(Code::AwardNothing, StatusCode::UNPROCESSABLE_ENTITY),
+                AwardError::AboveCap { .. } => Problem::refused(Code::AwardAboveCap, StatusCode::UNPROCESSABLE_ENTITY),
             },
             StorageError::Refused { error, missing } => match error {
                 FireError::NotAllowed { state, event, allowed } => Problem::EventNotAllowed { state, event, allowed },
@@ -164,7 +164,7 @@ impl From<StorageError> for Problem {
 }
 
 impl Problem {
-    pub fn refused(code: &'static str, status: StatusCode) -> Problem {
+    pub fn refused(code: Code, status: StatusCode) -> Problem {
         Problem::Refused { code, status }
     }
 
@@ -202,7 +202,7 @@ impl Problem {
 
     pub fn code(&self) -> &'static str {
         match self {
-            Problem::Refused { code, .. } => code,
+            Problem::Refused { code, .. } => code.as_str(),
             Problem::NoRoom(_) => "bourse-lacks-room",
             Problem::Ledger(e) => match e {
                 LedgerError::NotPositive => "ledger-not-positive",
@@ -564,7 +564,7 @@ mod tests {
             Problem::DuplicateEmail,
             Problem::Unavailable,
             Problem::Internal,
-            Problem::refused("award-not-as-previewed", StatusCode::CONFLICT),
+            Problem::refused(Code::AwardNotAsPreviewed, StatusCode::CONFLICT),
             Problem::Ledger(LedgerError::NotPositive),
             Problem::Ledger(LedgerError::NoAllocation { envelope: e.clone(), fiscal_year: y.clone() }),
             Problem::Ledger(LedgerError::InsufficientFunds { envelope: e, fiscal_year: y, available: m, missing: m }),
@@ -656,35 +656,17 @@ mod tests {
         }
     }
 
-    /// Every refusal code written in the source (`refused("…")`, the use cases' and the web's) has its
-    /// title and detail in each language.
+    /// Every refusal code (`Code::ALL`, which the macro that declares the codes makes complete) has its
+    /// title and detail in each language, and no two codes share a string.
     #[test]
     fn every_refusal_code_has_both_languages() {
-        let mut files = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src")];
-        let mut codes =
-            std::collections::BTreeSet::from(["proposal-required", "award-required", "acceptance-required"]);
-        let mut sources = Vec::new();
-        while let Some(path) = files.pop() {
-            if path.is_dir() {
-                files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                sources.push(std::fs::read_to_string(&path).unwrap());
-            }
-        }
-        for text in &sources {
-            for piece in text.split("refused(\"").skip(1) {
-                let code = piece.split('"').next().unwrap();
-                if !code.is_empty() && code.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
-                    codes.insert(Box::leak(code.to_string().into_boxed_str()));
-                }
-            }
-        }
-        assert!(codes.len() > 15, "{codes:?}");
-        for code in codes {
+        let strings: std::collections::BTreeSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(strings.len(), Code::ALL.len(), "two codes share a string");
+        for &code in Code::ALL {
             let p = Problem::refused(code, StatusCode::CONFLICT);
             for lang in [Language::Fr, Language::En] {
                 let (title, detail) = p.title_and_detail(lang);
-                assert!(written(&title) && written(&detail.unwrap_or_default()), "{code} in {lang:?}");
+                assert!(written(&title) && written(&detail.unwrap_or_default()), "{code:?} in {lang:?}");
             }
         }
     }

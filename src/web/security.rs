@@ -128,7 +128,8 @@ pub async fn csrf(request: Request, next: Next) -> Response {
     let Some(session) = request.extensions().get::<Session>().cloned() else {
         return next.run(request).await;
     };
-    let expected = session::data(&session).await.csrf;
+    let data = session::data(&session).await;
+    let expected = data.csrf;
     let anonymous = request.extensions().get::<AnonymousCsrf>().map(|a| a.0.clone()).unwrap_or_default();
     let matches = |sent: &str| constant_time_eq(sent, &expected) || constant_time_eq(sent, &anonymous);
     let header_token = request.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).map(String::from);
@@ -138,16 +139,20 @@ pub async fn csrf(request: Request, next: Next) -> Response {
     let content_type =
         request.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
     if content_type.starts_with("multipart/form-data") {
-        // A form with files: its `csrf` field, read from the body kept whole for the handler.
-        let (parts, body) = request.into_parts();
-        let Ok(bytes) = to_bytes(body, super::UPLOAD_LIMIT).await else {
-            return Problem::PayloadTooLarge.into_response();
-        };
-        if !multipart_field(&content_type, bytes.clone(), "csrf").await.is_some_and(|t| matches(&t)) {
-            tracing::warn!("CSRF token missing or wrong (multipart)");
-            return Problem::CsrfRejected.into_response();
+        // Only a signed-in person sends files: nothing of an anonymous multipart body is read.
+        if data.user_id.is_none() {
+            return Problem::Unauthenticated.into_response();
         }
-        return next.run(Request::from_parts(parts, Body::from(bytes))).await;
+        // The `csrf` field comes before the files: read only up to it, then hand the handler the body whole
+        // (what was read, then the rest, still under the route's own limit).
+        let (parts, body) = request.into_parts();
+        return match multipart_token(&content_type, body).await {
+            Some((sent, body)) if matches(&sent) => next.run(Request::from_parts(parts, body)).await,
+            _ => {
+                tracing::warn!("CSRF token missing or wrong (multipart)");
+                Problem::CsrfRejected.into_response()
+            }
+        };
     }
     if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Problem::CsrfRejected.into_response();
@@ -164,17 +169,35 @@ pub async fn csrf(request: Request, next: Next) -> Response {
     next.run(Request::from_parts(parts, Body::from(bytes))).await
 }
 
-/// The text of the field `name` of a multipart body, if it has one.
-async fn multipart_field(content_type: &str, body: axum::body::Bytes, name: &str) -> Option<String> {
-    use axum::extract::FromRequest;
-    let request = Request::builder().header(header::CONTENT_TYPE, content_type).body(Body::from(body)).ok()?;
-    let mut multipart = axum::extract::Multipart::from_request(request, &()).await.ok()?;
-    while let Ok(Some(field)) = multipart.next_field().await {
-        if field.name() == Some(name) {
-            return field.text().await.ok();
+/// How much of a multipart body may come before its `csrf` field.
+const TOKEN_PREFIX_MAX: usize = 64 * 1024;
+
+/// The `csrf` field of a multipart body, read from its first fields (before any file and within
+/// [`TOKEN_PREFIX_MAX`]), and the body whole again: the bytes read, then the rest unread.
+async fn multipart_token(content_type: &str, body: Body) -> Option<(String, Body)> {
+    use futures_util::StreamExt;
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let mut rest = body.into_data_stream();
+    let mut read = Vec::new();
+    loop {
+        read.extend_from_slice(&rest.next().await?.ok()?);
+        let prefix = axum::body::Bytes::from(read.clone());
+        let once = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(prefix) });
+        let mut fields = multer::Multipart::new(once, boundary.clone());
+        while let Ok(Some(field)) = fields.next_field().await {
+            if field.file_name().is_some() {
+                return None;
+            }
+            if field.name() == Some("csrf") {
+                let Ok(token) = field.text().await else { break };
+                let read = futures_util::stream::once(async move { Ok(axum::body::Bytes::from(read)) });
+                return Some((token, Body::from_stream(read.chain(rest))));
+            }
+        }
+        if read.len() > TOKEN_PREFIX_MAX {
+            return None;
         }
     }
-    None
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {

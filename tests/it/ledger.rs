@@ -262,7 +262,10 @@ async fn an_award_commits_its_funds_with_the_transition() {
     let other = db.grant(approved[1]).await.unwrap();
     let reused =
         usecase::award(&app.state, &officer, &other, amounts, fy, key("award-1"), None).await.map_err(Problem::from);
-    assert!(matches!(reused, Err(Problem::Refused { code: "idempotency-key-reused", .. })), "{reused:?}");
+    assert!(
+        matches!(reused, Err(Problem::Refused { code: octroi::app::Code::IdempotencyKeyReused, .. })),
+        "{reused:?}"
+    );
     assert_eq!(db.grant(other.id).await.unwrap().state, "approved");
     // Awarded once only.
     let again =

@@ -21,7 +21,7 @@ fn m(s: &str) -> Money {
     Money::parse(s).unwrap()
 }
 
-fn request(lines: &[(LineCategory, i64, &str)]) -> Request {
+pub(crate) fn request(lines: &[(LineCategory, i64, &str)]) -> Request {
     Request {
         vendor: Vendor { name: "Coop informatique".into(), ..Default::default() },
         justification: "Nos postes ont dix ans.".into(),
@@ -98,7 +98,7 @@ async fn a_purchase_needs_an_active_grant() {
     let grant = app.grant_in(1, "approved").await;
     let (actor, by) = member(&app, &grant).await;
     let refused = app::purchases::start(&app.state, &actor, by, &grant, request(&[])).await.unwrap_err();
-    assert!(matches!(refused, AppError::Refused { code: "grant-not-active", .. }), "{refused:?}");
+    assert!(matches!(refused, AppError::Refused { code: octroi::app::Code::GrantNotActive, .. }), "{refused:?}");
     app.stop().await;
 }
 
@@ -222,7 +222,7 @@ impl Model {
 
 /// Carries an approved purchase to verification (ordered, received in full, invoiced at its price,
 /// verified).
-async fn verified(app: &TestApp, member: &Actor, by: octroi::domain::UserId, p: Purchase) -> Purchase {
+pub(crate) async fn verified(app: &TestApp, member: &Actor, by: octroi::domain::UserId, p: Purchase) -> Purchase {
     use octroi::app::conversation::Upload;
     use octroi::app::purchases::{InvoiceFiles, RawInvoice};
     use octroi::domain::purchase::ReceiptLine;
@@ -501,11 +501,26 @@ async fn a_member_requests_a_laptop_on_the_web_and_the_officer_approves_it() {
     let r = member.post_files(&docs, &csrf, &[], &[("documents", "devis.pdf", b"#!/bin/sh\nrm -rf /\n")]).await;
     assert_eq!(r.status(), 422);
     assert!(r.text().await.unwrap().contains("devis.pdf"));
-    let quote: &[u8] = b"%PDF-1.4\n% Soumission\n";
+    // Issue 22, items 8 and 11: two quotes of 3 MB each (a page took only 2 MB: "Formulaire expiré"),
+    // polyglots (a PDF that is also HTML) named as another kind: stored, and named as PDFs.
+    let mut quote = b"%PDF-1.4\n% Soumission\n".to_vec();
+    quote.resize(3 * 1024 * 1024, b' ');
+    quote.extend_from_slice(b"<html><script>alert(1)</script></html>");
     let r = member
-        .post_files(&docs, &csrf, &[], &[("documents", "devis-coop.pdf", quote), ("documents", "devis-2.pdf", quote)])
+        .post_files(
+            &docs,
+            &csrf,
+            &[],
+            &[("documents", "devis-coop.html", &quote), ("documents", "devis-2.pdf.cmd", &quote)],
+        )
         .await;
-    assert_eq!(r.status(), 303);
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let stored = app.db().documents_of_purchase(id).await.unwrap();
+    let names: Vec<&str> = stored.iter().map(|d| d.file_name.as_str()).collect();
+    assert_eq!(names, ["devis-coop.pdf", "devis-2.pdf"]);
+    let r = member.get(&format!("/documents/{}", stored[0].id)).await;
+    let disposition = r.headers()["content-disposition"].to_str().unwrap().to_string();
+    assert!(disposition.contains("filename=\"devis-coop.pdf\""), "{disposition}");
     let mut fields = vec![
         ("version", "2"),
         ("action", "send"),
@@ -768,14 +783,144 @@ async fn a_purchase_is_received_invoiced_verified_paid_and_its_payment_can_fail(
 
 /// A laptop of 900,00 $ (967,39 $ to the bourse) approved, ordered and received (serial `SN-9`).
 async fn laptop_received(app: &TestApp, grant: &Grant) -> Purchase {
+    let p = received_from(app, grant, "Coop informatique", "900.00", "SN-9").await;
+    assert_eq!(p.costs.cost, m("967.39"));
+    p
+}
+
+/// One unit of equipment at `price` from `vendor`, approved, ordered and received (serial `serial`).
+async fn received_from(app: &TestApp, grant: &Grant, vendor: &str, price: &str, serial: &str) -> Purchase {
     use octroi::domain::purchase::ReceiptLine;
     let (state, (member, by)) = (&app.state, member(app, grant).await);
-    let p = submitted(app, grant, request(&[(LineCategory::Equipment, 1, "900.00")])).await;
+    let mut r = request(&[(LineCategory::Equipment, 1, price)]);
+    r.vendor.name = vendor.into();
+    let p = submitted(app, grant, r).await;
     let p = app::purchases::fire(state, &officer(), &p, "approve", "").await.unwrap();
-    assert_eq!(p.costs.cost, m("967.39"));
     let p = app::purchases::fire(state, &member, &p, "order", "").await.unwrap();
-    let line = vec![ReceiptLine { position: 1, quantity: 1, serials: vec!["SN-9".into()] }];
+    let line = vec![ReceiptLine { position: 1, quantity: 1, serials: vec![serial.into()] }];
     app::purchases::receive(state, &member, by, &p, line).await.unwrap()
+}
+
+/// Issue 22, item 9: a reason that is only invisible characters (a zero-width space, a byte-order mark,
+/// a right-to-left override) says nothing: a change request needs a visible one; the purchase stays.
+#[tokio::test]
+async fn a_reason_must_say_something_visible() {
+    use octroi::app::{AppError, FieldProblem};
+    let app = TestApp::spawn().await;
+    let grant = app.grant_in(1, "active").await;
+    let p = submitted(&app, &grant, request(&[(LineCategory::Equipment, 1, "100.00")])).await;
+    for blank in ["\u{200B}", " \u{FEFF}\u{2060} ", "\u{202E}", "\u{3164}"] {
+        let refused = app::purchases::fire(&app.state, &officer(), &p, "request_changes", blank).await.unwrap_err();
+        let AppError::Invalid(fields) = &refused else { panic!("{blank:?}: {refused:?}") };
+        assert!(fields.iter().any(|e| e.field == "reason" && e.problem == FieldProblem::Required), "{fields:?}");
+    }
+    assert_eq!(app.db().purchase(p.id).await.unwrap().state, "submitted");
+    let p = app::purchases::fire(&app.state, &officer(), &p, "request_changes", "\u{200B}Le prix ?").await.unwrap();
+    assert_eq!(p.state, "changes_requested");
+}
+
+/// Issue 22, item 19: the officer's reason is the first thing the member reads on the purchase's page
+/// and on its edit page (it was only in the history's last column, off-screen on a phone, and the edit
+/// page never showed it).
+#[tokio::test]
+async fn the_officers_last_reason_heads_the_purchase_and_its_edit_page() {
+    use crate::common::{Browser, PASSWORD};
+    let app = TestApp::spawn().await;
+    let grant = app.grant_in(1, "active").await;
+    let p = submitted(&app, &grant, request(&[(LineCategory::Equipment, 1, "100.00")])).await;
+    let reason = "Le prix du portable semble élevé : joignez une deuxième soumission.";
+    app::purchases::fire(&app.state, &officer(), &p, "request_changes", reason).await.unwrap();
+    let member = Browser::new(&app);
+    member.sign_in(&format!("acheteur{}@test.org", grant.organism_id), PASSWORD).await;
+    for page in [format!("/purchases/{}", p.id), format!("/purchases/{}/edit", p.id)] {
+        let html = member.get(&page).await.text().await.unwrap();
+        let (heading, said) = (html.find("id=\"asked-heading\""), html.find("deuxième soumission"));
+        assert!(heading.is_some() && said.is_some(), "{page}: {html}");
+        assert!(html.contains("Demande de modifications, le "), "{page}: {html}");
+        let first_form = html.find("<form method=\"post\" action=\"/purchases/").unwrap();
+        assert!(said.unwrap() < first_form, "{page}: the reason comes before the forms");
+    }
+}
+
+/// Issue 22, item 17: a serial number typed twice in one receipt is refused (nothing received), as meant
+/// (`sn-7` is `SN-07`); one that another receipt of the organism already has is received, and flagged
+/// in the register on both units.
+#[tokio::test]
+async fn a_serial_number_is_refused_twice_in_a_receipt_and_flagged_twice_in_the_register() {
+    use octroi::app::{AppError, FieldProblem};
+    use octroi::domain::purchase::ReceiptLine;
+    let app = TestApp::spawn().await;
+    let state = &app.state;
+    let grant = app.grant_in(1, "active").await;
+    let (member, by) = member(&app, &grant).await;
+    let p = submitted(&app, &grant, request(&[(LineCategory::Equipment, 2, "100.00")])).await;
+    let p = app::purchases::fire(state, &officer(), &p, "approve", "").await.unwrap();
+    let p = app::purchases::fire(state, &member, &p, "order", "").await.unwrap();
+    let twice = vec![ReceiptLine { position: 1, quantity: 2, serials: vec!["SN-07".into(), " sn 7".into()] }];
+    let refused = app::purchases::receive(state, &member, by, &p, twice).await.unwrap_err();
+    let AppError::Invalid(fields) = &refused else { panic!("{refused:?}") };
+    assert!(
+        fields
+            .iter()
+            .any(|e| e.field == "lines[0].serials" && matches!(e.problem, FieldProblem::DuplicateSerial { .. })),
+        "{fields:?}"
+    );
+    assert_eq!(app.db().purchase_progress(&p).await.unwrap().received, vec![0], "nothing received");
+    let two = vec![ReceiptLine { position: 1, quantity: 2, serials: vec!["SN-07".into(), "SN-08".into()] }];
+    app::purchases::receive(state, &member, by, &p, two).await.unwrap();
+    received_from(&app, &grant, "Coop informatique", "100.00", "sn-7").await;
+    let flagged: Vec<(String, bool)> =
+        app.db().assets(Some(grant.organism_id)).await.unwrap().into_iter().map(|a| (a.serial, a.repeated)).collect();
+    assert_eq!(flagged, [("SN-07".to_string(), true), ("SN-08".to_string(), false), ("sn-7".to_string(), true)]);
+}
+
+/// Issue 22, item 4: one invoice cannot back two purchases of an organism however its number or its
+/// vendor's name is typed; the same number under a name that is not the same key is accepted, and finance
+/// sees the first beside it when it verifies.
+#[tokio::test]
+async fn an_invoice_number_is_compared_as_meant_and_finance_sees_the_near_ones() {
+    use octroi::app::purchases::RawInvoice;
+    use octroi::app::{AppError, FieldProblem};
+    let app = TestApp::spawn().await;
+    let state = &app.state;
+    let grant = app.grant_in(1, "active").await;
+    let (member, by) = member(&app, &grant).await;
+    let today = chrono::Utc::now().date_naive().to_string();
+    let submit = async |p: &Purchase, number: &str| {
+        let raw = RawInvoice { number: number.into(), date: today.clone(), lines: vec![("1".into(), "100,00".into())] };
+        app::purchases::submit_invoice(
+            state,
+            (&member, by),
+            p,
+            raw,
+            invoice_files(),
+            octroi::domain::NumberStyle::French,
+        )
+        .await
+    };
+    let first = received_from(&app, &grant, "Probe Vendor", "100.00", "SN-1").await;
+    submit(&first, "DUP-X-1").await.unwrap();
+    let second = received_from(&app, &grant, " probe  vendor.", "100.00", "SN-2").await;
+    for typed in ["DUP-X-1", "dup-x-1", "DUP\u{2010}X\u{2010}1", "DUP-X-1\u{200B}", "DUP X 1", "DUP-X-01"] {
+        let refused = submit(&second, typed).await.unwrap_err();
+        let AppError::Invalid(fields) = &refused else { panic!("{typed:?}: {refused:?}") };
+        assert!(
+            fields.iter().any(|e| e.field == "invoice_number" && e.problem == FieldProblem::DuplicateInvoice),
+            "{typed:?}: {fields:?}"
+        );
+    }
+    assert_eq!(app.db().purchase(second.id).await.unwrap().state, "received", "nothing recorded");
+    let other = submit(&second, "DUP-X-2").await.unwrap();
+    let third = received_from(&app, &grant, "Próbe Vendor", "100.00", "SN-3").await;
+    let third = submit(&third, "DUP-X-1").await.unwrap();
+    let similar = app.db().purchase_progress(&third).await.unwrap().similar;
+    assert_eq!(
+        similar.iter().map(|s| (s.purchase_id, s.same_key)).collect::<Vec<_>>(),
+        vec![(first.id, true)],
+        "the same number under another name, not DUP-X-2 ({})",
+        other.id
+    );
+    assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
 }
 
 /// An invoice's files: the invoice and the proof of payment, each a PDF.
@@ -1134,8 +1279,8 @@ async fn the_web_records_receipt_and_invoice_and_finance_pays_in_a_run() {
     // The one given back shows returned, with its credit note; the other is still held.
     let assets = finance.get("/finance/assets.csv").await.text().await.unwrap();
     let row = |serial: &str| assets.lines().find(|l| l.contains(&format!(";{serial};"))).unwrap_or("").to_string();
-    assert!(row("PF1-A").contains("F-77") && row("PF1-A").ends_with(";;"), "{assets}");
-    assert!(row("PF1-B").ends_with(";NC-5"), "{assets}");
+    assert!(row("PF1-A").contains("F-77") && row("PF1-A").ends_with(";;;"), "{assets}");
+    assert!(row("PF1-B").ends_with(";NC-5;"), "{assets}");
     let mine = member.get(&format!("/grants/{}/purchases", grant.id)).await.text().await.unwrap();
     assert!(mine.contains("Registre des actifs") && mine.contains("PF1-A"), "{mine}");
     assert_eq!(mine.matches("(note de crédit NC-5)").count(), 1, "{mine}");

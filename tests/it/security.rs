@@ -208,6 +208,7 @@ async fn slow_clients_are_cut_off_and_do_not_hold_shutdown() {
         request_body: Duration::from_secs(2),
         max_connections: 64,
         shutdown_grace: Duration::from_secs(1),
+        ..Default::default()
     };
     let app = TestApp::spawn_with(|_| {}, limits).await;
     let address = app.address.trim_start_matches("http://").to_string();
@@ -237,6 +238,83 @@ async fn slow_clients_are_cut_off_and_do_not_hold_shutdown() {
     let stopping = std::time::Instant::now();
     tokio::time::timeout(Duration::from_secs(15), app.stop()).await.expect("shutdown finished");
     assert!(stopping.elapsed() < Duration::from_secs(10));
+}
+
+/// Issue 22, item 5: the body's time is a deadline on the whole of it, not a gap between chunks (a byte
+/// every half second kept the body open forever), and one address cannot hold every connection: its
+/// connections beyond `per_address` are closed at once, and another's request is answered meanwhile.
+#[tokio::test]
+async fn a_body_has_a_deadline_and_an_address_a_share_of_the_connections() {
+    let limits = octroi::server::Limits {
+        header_read: Duration::from_secs(20),
+        request_body: Duration::from_secs(2),
+        per_address: 4,
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(|_| {}, limits).await;
+    let address = app.address.trim_start_matches("http://").to_string();
+    let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+    slow.write_all(
+        b"POST /login HTTP/1.1\r\nHost: octroi\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n",
+    )
+    .await
+    .unwrap();
+    let started = std::time::Instant::now();
+    let mut answered = false;
+    for _ in 0..40 {
+        if slow.write_all(b"a").await.is_err() {
+            answered = true;
+            break;
+        }
+        let mut buf = [0u8; 512];
+        if let Ok(read) = tokio::time::timeout(Duration::from_millis(500), slow.read(&mut buf)).await {
+            answered = !matches!(read, Ok(n) if n > 0) || String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 4");
+            break;
+        }
+    }
+    assert!(answered, "the trickled body was cut off");
+    assert!(started.elapsed() < Duration::from_secs(6), "at its deadline: {:?}", started.elapsed());
+    drop(slow);
+
+    // Four idle connections from this address are all it may hold: the fifth is closed unanswered.
+    let mut idle = Vec::new();
+    for _ in 0..4 {
+        idle.push(tokio::net::TcpStream::connect(&address).await.unwrap());
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut fifth = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let _ = fifth.write_all(b"GET /healthz HTTP/1.1\r\nHost: octroi\r\n\r\n").await;
+    let mut buf = [0u8; 64];
+    let read = tokio::time::timeout(Duration::from_secs(5), fifth.read(&mut buf)).await.expect("closed at once");
+    assert!(matches!(read, Ok(0) | Err(_)), "the fifth connection is closed: {read:?}");
+    // Once one closes, the address is served again.
+    idle.pop();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let r = reqwest::Client::new().get(format!("{}/healthz", app.address)).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+/// Issue 22, item 7: an anonymous multipart request is answered before its body is read (the CSRF check
+/// read 30 MB of it first): its headers alone get the answer.
+#[tokio::test]
+async fn an_anonymous_multipart_body_is_not_read() {
+    let app = TestApp::spawn().await;
+    let address = app.address.trim_start_matches("http://").to_string();
+    let mut stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    stream
+        .write_all(
+            b"POST /login HTTP/1.1\r\nHost: octroi\r\nContent-Type: multipart/form-data; boundary=x\r\n\
+              Content-Length: 30000000\r\n\r\n--x\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    let mut buf = [0u8; 256];
+    let n = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buf))
+        .await
+        .expect("answered without the body")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&buf[..n]).to_string();
+    assert!(answer.starts_with("HTTP/1.1 401") || answer.starts_with("HTTP/1.1 303"), "{answer}");
 }
 
 /// Item 6: a reset or an invitation with a bogus link is refused before the password is looked at (so
@@ -426,6 +504,15 @@ async fn sign_up_does_not_tell_who_has_an_account() {
     assert_eq!(app.db().organisms(0, 10).await.unwrap().len(), 1, "nothing created for the known address");
     let told = app.db().mail_to("marie@exemple.org").await.unwrap();
     assert!(told[0].subject.contains("inscription avec votre adresse"), "{told:?}");
+
+    // Issue 22, item 10: the two-request probe (a new NEQ with the address, then the same NEQ with
+    // another) answered 409 when the first had created the organism, so when the address had no account.
+    let probed = answer(sign_up(&app, "Sonde", "sonde@exemple.org", 3).await);
+    let again = answer(sign_up(&app, "Autre", "autre@exemple.org", 3).await);
+    assert_eq!((probed.clone(), again), (probed.clone(), probed), "a known NEQ answers as a new sign-up");
+    assert_eq!(app.db().organisms(0, 10).await.unwrap().len(), 2, "nothing created for the known NEQ");
+    let told = app.db().mail_to("autre@exemple.org").await.unwrap();
+    assert!(told[0].body.contains("déjà inscrit") && told[0].body.contains(&neq(3)), "{told:?}");
 }
 
 /// Item 19: octroi's files are its user's alone; HSTS when served over https.

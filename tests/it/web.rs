@@ -47,6 +47,9 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
     let signed_in = who != Anonymous;
     let member = matches!(who, OwnMember | OtherMember);
     let sees_grant = matches!(who, OwnMember | AssignedReviewer | ProgramOfficer | Finance | Admin);
+    let sees_active = matches!(who, OwnMember | ProgramOfficer | Finance | Admin);
+    let sees_purchases = matches!(who, OwnMember | ProgramOfficer | Finance | Admin);
+    let acts_on_purchases = matches!(who, OwnMember | ProgramOfficer | Finance);
     Some(match (method, path) {
         ("GET", "/" | "/static/octroi.css" | "/login" | "/signup" | "/password/forgot" | "/password/reset")
         | ("GET", "/invitations/accept" | "/signup/done" | "/contact" | "/privacy" | "/accessibility")
@@ -59,13 +62,11 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
         ("GET" | "POST", "/members/invite") | ("POST", "/grants/new") => member,
         ("GET" | "POST", "/staff/invite") => who == Admin,
         ("GET", "/grants/{id}") => sees_grant,
-        // The matrix's grant is only submitted: no letter yet, a 404 for everyone (who may download an
-        // awarded grant's letter is checked in tests/ledger.rs).
-        ("GET", "/grants/{id}/letter.pdf") => false,
+        // The letter and the acceptance are the active grant's (the other records below): its organism
+        // and the staff who see every grant; its reviewers are not the matrix's.
+        ("GET", "/grants/{id}/letter.pdf" | "/api/v1/grants/{id}/acceptance") => sees_active,
         // Accepting is a member's, of the organism only (not awarded: the workflow then refuses, 409).
         ("POST", "/grants/{id}/accept") | ("POST", "/api/v1/grants/{id}/acceptance") => who == OwnMember,
-        // Nobody accepted a letter: a 404 for everyone (tests/ledger.rs reads an acceptance).
-        ("GET", "/api/v1/grants/{id}/acceptance") => false,
         ("GET", "/api/v1/grants/{id}/statement") => sees_grant,
         (
             "GET" | "POST",
@@ -79,35 +80,39 @@ fn expected(method: &str, path: &str, who: Who) -> Option<bool> {
         | ("POST", "/grants/{id}/reviewers" | "/grants/{id}/award" | "/grants/{id}/notes") => who == ProgramOfficer,
         // Answering is the organism's (the workflow then refuses a submitted application, 409).
         ("POST", "/grants/{id}/answer") => who == OwnMember,
-        // The matrix's grants have no documents: a 404 for everyone (who may download one is checked in
-        // the answer's test).
-        ("GET", "/documents/{id}") => false,
+        // The document is the purchase's invoice: for those who see the grant's purchases.
+        ("GET", "/documents/{id}") => sees_purchases,
         ("GET" | "POST", "/grants/{id}/review") | ("POST", "/grants/{id}/conflict") => who == AssignedReviewer,
         // A grant's purchases: its members and the staff who handle purchases see them (the matrix's grant
         // is not active: a member's request is then refused by the rules, 409, past the policies).
         ("GET", "/grants/{id}/purchases") => matches!(who, OwnMember | ProgramOfficer | Finance | Admin),
         ("POST", "/grants/{id}/purchases") | ("POST", "/api/v1/grants/{id}/purchases") => who == OwnMember,
         ("GET", "/api/v1/grants/{id}/purchases") => matches!(who, OwnMember | ProgramOfficer | Finance | Admin),
-        ("GET" | "PUT", "/api/v1/purchases/{id}") | ("GET" | "POST", "/api/v1/purchases/{id}/transitions") => false,
-        (
-            "POST",
-            "/api/v1/purchases/{id}/receipts" | "/api/v1/purchases/{id}/invoices" | "/api/v1/purchases/{id}/returns",
-        )
-        | ("GET", "/api/v1/purchases/{id}/documents") => false,
-        ("GET", "/api/v1/payment-runs/payable") | ("POST", "/api/v1/payment-runs") => who == Finance,
-        ("GET", "/api/v1/payment-runs/{id}")
-        | ("POST", "/api/v1/payment-runs/{id}/lines/{line}" | "/api/v1/payment-runs/{id}/clear") => false,
+        // The matrix's purchase (of the active grant, verified, waiting in a payment run): seen by its
+        // organism and the staff of purchases; acted on by its organism, the program officers and finance
+        // (what each may do is then the workflow's: a refusal past the policies is a 409 or a 422).
+        ("GET", "/purchases/{id}" | "/api/v1/purchases/{id}" | "/api/v1/purchases/{id}/transitions")
+        | ("GET", "/api/v1/purchases/{id}/documents") => sees_purchases,
+        // The request itself (its lines, its quotes) is written by its organism alone (the edit page of
+        // a purchase past its draft sends the others who act on it to the purchase's page).
+        ("POST", "/purchases/{id}/edit" | "/purchases/{id}/documents") | ("PUT", "/api/v1/purchases/{id}") => {
+            who == OwnMember
+        }
+        ("GET", "/purchases/{id}/edit")
+        | ("POST", "/purchases/{id}/transitions" | "/purchases/{id}/receipts")
+        | ("POST", "/purchases/{id}/invoices" | "/purchases/{id}/returns")
+        | ("POST", "/api/v1/purchases/{id}/transitions" | "/api/v1/purchases/{id}/receipts")
+        | ("POST", "/api/v1/purchases/{id}/invoices" | "/api/v1/purchases/{id}/returns") => acts_on_purchases,
         ("GET", "/purchases") => matches!(who, ProgramOfficer | Finance),
-        // The matrix has no purchase: a 404 for everyone (tests/purchases.rs checks who may act on one).
-        ("GET" | "POST", "/purchases/{id}" | "/purchases/{id}/edit")
-        | ("POST", "/purchases/{id}/transitions" | "/purchases/{id}/documents")
-        | ("POST", "/purchases/{id}/receipts" | "/purchases/{id}/invoices" | "/purchases/{id}/returns") => false,
         // Finance pays, in runs (the matrix's empty choice is refused by the use case, 422, past the
-        // policies); the matrix has no run: a 404 for everyone (tests/purchases.rs pays one).
-        ("GET" | "POST", "/payments") => who == Finance,
-        ("GET", "/payments/{id}" | "/payments/{id}/export.csv")
+        // policies), and answers the bank's lines of its run.
+        ("GET" | "POST", "/payments")
+        | ("GET", "/payments/{id}" | "/payments/{id}/export.csv")
         | ("GET" | "POST", "/payments/{id}/clear")
-        | ("POST", "/payments/{id}/lines/{line}") => false,
+        | ("POST", "/payments/{id}/lines/{line}")
+        | ("GET", "/api/v1/payment-runs/payable" | "/api/v1/payment-runs/{id}")
+        | ("POST", "/api/v1/payment-runs" | "/api/v1/payment-runs/{id}/lines/{line}")
+        | ("POST", "/api/v1/payment-runs/{id}/clear") => who == Finance,
         ("GET", "/finance/assets.csv") => matches!(who, ProgramOfficer | Finance | Admin),
         ("POST", "/api/v1/organisms") => matches!(who, ProgramOfficer | Admin),
         ("GET", "/api/v1/organisms") => matches!(who, ProgramOfficer | Finance | Admin),
@@ -133,6 +138,7 @@ type Caller = (Who, Option<(Browser, String)>, Option<String>);
 struct World {
     app: TestApp,
     own: OrganismId,
+    records: Records,
     /// Each caller with its signed-in browser and CSRF token, and its API token (none when anonymous).
     browsers: Vec<Caller>,
     reviewers: [UserId; 2],
@@ -142,6 +148,8 @@ async fn world() -> World {
     let app = TestApp::spawn().await;
     let own = app.organism(&neq(1)).await;
     let other = app.organism(&neq(2)).await;
+    // Before the matrix's reviewers exist: the active grant's are its own, not theirs.
+    let records = records(&app, own).await;
     let mut browsers = Vec::new();
     let mut reviewers = [UserId(0); 2];
     for who in EVERYONE {
@@ -174,7 +182,67 @@ async fn world() -> World {
         let csrf = browser.sign_in(email, PASSWORD).await;
         browsers.push((who, Some((browser, csrf)), Some(token)));
     }
-    World { app, own, browsers, reviewers }
+    World { app, own, records, browsers, reviewers }
+}
+
+/// A record of each kind a route names, so that every route is asked about a record that exists (given a
+/// grant's id, a purchase route answered 404 to everyone before any policy ran): an active grant of the
+/// own organism (its letter, its acceptance), a verified purchase of it waiting in a payment run (the
+/// run, its line), and the purchase's invoice (a document).
+struct Records {
+    active: GrantId,
+    purchase: String,
+    run: String,
+    line: String,
+    document: String,
+}
+
+async fn records(app: &TestApp, own: OrganismId) -> Records {
+    use octroi::app;
+    use octroi::domain::Actor;
+    use octroi::domain::grant::LineCategory;
+    use octroi::domain::workflow::Role;
+    let draft = common::Draft { organism: Some(own), ..Default::default() };
+    let active = app.grant_from(1, "active", draft).await;
+    let member_id = app.db().user_by_email("membre1@test.org").await.unwrap().unwrap().id;
+    let member = Actor { id: member_id.to_string(), role: Role::Applicant };
+    let officer = Actor { id: "agente@test".into(), role: Role::ProgramOfficer };
+    let request = crate::purchases::request(&[(LineCategory::Equipment, 1, "100.00")]);
+    let p = app::purchases::start(&app.state, &member, member_id, &active, request).await.unwrap();
+    let p = app::purchases::fire(&app.state, &member, &p, "submit", "").await.unwrap();
+    let p = app::purchases::fire(&app.state, &officer, &p, "approve", "").await.unwrap();
+    let p = crate::purchases::verified(app, &member, member_id, p).await;
+    let payer = app.account("paie-matrice@test.org", AccountRole::Finance, None).await;
+    let finance = Actor { id: payer.to_string(), role: Role::Finance };
+    let run = app::payments::make_run(&app.state, &finance, payer, vec![p.id]).await.unwrap();
+    let (line, _) = app.db().waiting_lines(run).await.unwrap()[0];
+    let document = app.db().documents_of_purchase(p.id).await.unwrap()[0].id;
+    Records {
+        active: active.id,
+        purchase: p.id.to_string(),
+        run: run.to_string(),
+        line: line.to_string(),
+        document: document.to_string(),
+    }
+}
+
+/// The record a route's `{id}` names: the kind its path says.
+fn record_for(w: &World, method: &str, path: &str, fresh: GrantId) -> String {
+    let r = &w.records;
+    let kind = path.trim_start_matches("/api/v1");
+    if kind.starts_with("/organisms/") {
+        w.own.to_string()
+    } else if kind.starts_with("/purchases/") {
+        r.purchase.clone()
+    } else if kind.starts_with("/payments/") || kind.starts_with("/payment-runs/") {
+        r.run.clone()
+    } else if kind.starts_with("/documents/") {
+        r.document.clone()
+    } else if method == "GET" && (kind.ends_with("/letter.pdf") || kind.ends_with("/acceptance")) {
+        r.active.to_string()
+    } else {
+        fresh.to_string()
+    }
 }
 
 /// A fresh complete application of the own organism, submitted, with the assigned reviewer on it (the
@@ -212,6 +280,9 @@ async fn the_authorization_matrix_holds_for_every_route() {
     }
     let mut checked = 0;
     let mut failures = Vec::new();
+    // Per route, whether anyone got past its door: a protected route that refuses everyone (a 404 to each
+    // identity, when it is given an id of another kind) checks nothing about who may use it.
+    let mut answered: std::collections::BTreeMap<(String, String), bool> = Default::default();
     let mut n = 100;
     for (method, path) in &routes {
         for (who, browser, token) in &w.browsers {
@@ -222,12 +293,9 @@ async fn the_authorization_matrix_holds_for_every_route() {
             let version = w.app.db().grant(grant).await.unwrap().version;
             let v = version.to_string();
             let url_path = path
-                .replace(
-                    "{id}",
-                    &if path.starts_with("/api/v1/organisms/") { w.own.to_string() } else { grant.to_string() },
-                )
+                .replace("{id}", &record_for(&w, method, path, grant))
                 .replace("{kind}", "screening")
-                .replace("{line}", "1");
+                .replace("{line}", &w.records.line);
             let url = format!("{}{url_path}", w.app.address);
             let response = if path.starts_with("/api/") {
                 let body = match (method.as_str(), path.as_str()) {
@@ -313,11 +381,15 @@ async fn the_authorization_matrix_holds_for_every_route() {
             let status = response.status().as_u16();
             let location = response.headers().get("location").and_then(|v| v.to_str().ok()).map(String::from);
             let got = allowed(status, location.as_deref());
+            *answered.entry((method.clone(), path.clone())).or_default() |= got;
             if got != expect {
                 failures.push(format!("{method} {path} as {who:?}: expected {expect}, got {status} {location:?}"));
             }
             checked += 1;
         }
+    }
+    for ((method, path), _) in answered.iter().filter(|(_, some)| !**some) {
+        failures.push(format!("{method} {path} refuses every identity: give it a record of its own kind"));
     }
     assert!(failures.is_empty(), "{} of {checked} checks failed:\n{}", failures.len(), failures.join("\n"));
     assert!(checked >= 200, "{checked}");

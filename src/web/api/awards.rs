@@ -140,7 +140,7 @@ pub async fn award(
         .map(str::trim)
         .filter(|k| !k.is_empty() && k.len() <= 200)
     else {
-        return Err(Problem::refused("idempotency-key-required", StatusCode::UNPROCESSABLE_ENTITY));
+        return Err(Problem::refused(crate::app::Code::IdempotencyKeyRequired, StatusCode::UNPROCESSABLE_ENTITY));
     };
     grant.version = input.raw.version;
     // The answer, made in the award's transaction and kept with its key for the retries.

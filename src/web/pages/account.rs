@@ -402,24 +402,23 @@ pub async fn signup(
         must_change_password: false,
         language,
     };
-    match state.db.sign_up(organism, member, welcome).await {
-        Ok(_) => {}
-        Err(StorageError::DuplicateEmail) => {
-            let mail = Mail {
-                to: address,
-                subject: crate::i18n::t(language, "mail-signup-known-subject"),
-                body: crate::i18n::t_args(language, "mail-signup-known-body", &args),
-            };
-            state.db.queue_mail(mail).await?;
-        }
-        Err(e) => {
-            let problem = Problem::from(e);
-            if !matches!(problem, Problem::DuplicateNeq) {
-                return Err(problem);
-            }
-            let (_, detail) = problem.title_and_detail(page.lang);
-            return Ok(refused(page, FormErrors::one("neq", detail.unwrap_or_default()), StatusCode::CONFLICT));
-        }
+    // A known address or a known NEQ answers as a new sign-up does (what a probe would tell apart goes
+    // by e-mail, to the address typed, which only its owner reads).
+    let neq = organism.neq.to_string();
+    let told = match state.db.sign_up(organism, member, welcome).await {
+        Ok(_) => None,
+        Err(StorageError::DuplicateEmail) => Some("mail-signup-known"),
+        Err(StorageError::DuplicateNeq) => Some("mail-signup-neq-known"),
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(key) = told {
+        let args = [args[0].clone(), args[1].clone(), ("neq", neq)];
+        let mail = Mail {
+            to: address,
+            subject: crate::i18n::t(language, &format!("{key}-subject")),
+            body: crate::i18n::t_args(language, &format!("{key}-body"), &args),
+        };
+        state.db.queue_mail(mail).await?;
     }
     state.mail_waker.notify_one();
     Ok(Redirect::to("/signup/done").into_response())

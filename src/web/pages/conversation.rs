@@ -74,9 +74,10 @@ pub async fn download(
         tracing::error!(document = id, "document store: {e}");
         Problem::Internal
     })?;
-    let ascii: String =
-        document.file_name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
-    let encoded: String = url::form_urlencoded::byte_serialize(document.file_name.as_bytes()).collect();
+    // Named again as it is served: documents stored before names followed their content get it too.
+    let name = crate::documents::named_as(&document.file_name, &document.media_type);
+    let ascii: String = name.chars().map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' }).collect();
+    let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes()).collect();
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", encoded.replace('+', "%20"));
     Ok((
         [

@@ -165,6 +165,8 @@ pub struct EditPage {
     pub quotes_hint: String,
     /// The quotes attached so far.
     pub documents: Vec<Document>,
+    /// What staff last asked or said about it: (heading, reason).
+    pub asked: Option<(String, String)>,
 }
 
 impl EditPage {
@@ -208,13 +210,25 @@ fn edit_page(page: Page, purchase: Purchase, form: RawPurchase, errors: Vec<Fiel
         limits: LIMITS,
         quotes_hint: String::new(),
         documents: vec![],
+        asked: None,
     }
+}
+
+/// What staff last said of a purchase, headed by its step and day ("Demande de modifications, le 7 décembre
+/// 2026"), from its history: see [`crate::app::grants::standing_reason`].
+fn last_said(page: &Page, history: &[Transition], state: &str) -> Option<(String, String)> {
+    crate::app::grants::standing_reason(history, state).map(|step| {
+        let args = [("step", page.t(&format!("event-{}", step.event))), ("date", page.long_date(&step.at))];
+        (crate::i18n::t_args(page.lang, "purchase-asked", &args), step.reason)
+    })
 }
 
 /// The edit page's parts read from the program and the database: the quotes' hint and the quotes.
 async fn completed(state: &AppState, mut edit: EditPage) -> Result<EditPage, Problem> {
     edit.quotes_hint = quotes_hint(state, &edit.page);
     edit.documents = state.db.documents_of_purchase(edit.purchase.id).await?;
+    let history = state.db.purchase_history(edit.purchase.id).await?;
+    edit.asked = last_said(&edit.page, &history, &edit.purchase.state);
     Ok(edit)
 }
 
@@ -388,6 +402,10 @@ pub struct ShowPage {
     /// The invoice in effect and its three-way match, line by line.
     pub invoice: Option<Invoice>,
     pub matching: Vec<MatchLine>,
+    /// For staff: the organism's other invoices that may be this one, to compare before verifying.
+    pub similar: Vec<crate::storage::purchases::SimilarInvoice>,
+    /// What staff last asked or said about it: (heading, reason).
+    pub asked: Option<(String, String)>,
 }
 
 /// The receipt form: per line, what was ordered and received so far, and what is typed now.
@@ -558,6 +576,7 @@ async fn show_page(state: &AppState, signed: &SignedIn, headers: &HeaderMap, p: 
     let history = state.db.purchase_history(p.id).await?;
     let history = if role.is_staff() { history } else { crate::app::grants::hide_staff(history, page.lang) };
     Ok(ShowPage {
+        asked: last_said(&page, &history, &p.state),
         needs_reason: steps.iter().any(|s| s.reason_required),
         grant_title: crate::app::grants::grant_title(&grant, page.lang),
         rooms: room_rows(&page, rooms, &asked),
@@ -573,6 +592,7 @@ async fn show_page(state: &AppState, signed: &SignedIn, headers: &HeaderMap, p: 
         receipt,
         invoice_form,
         return_form,
+        similar: if role.is_staff() { progress.similar } else { Vec::new() },
         invoice: progress.invoice,
         matching,
     })

@@ -589,6 +589,12 @@ mail-signup-known-body = Hello,
     Someone tried to register an organization with this e-mail address, which already has an account. Nothing was created.
     If it was you, sign in with your usual password (or choose a new one from the sign-in page): { $link }
     If it was not you, you can ignore this message.
+mail-signup-neq-known-subject = DATAide: your sign-up
+mail-signup-neq-known-body = Hello,
+
+    You tried to register the organization whose NEQ is { $neq }. It is already registered with the program: nothing was created.
+    To work on it, ask someone from your organization who already has an account to invite you (menu "Invite a colleague"). If no one from your organization has an account, or if this NEQ is not yours, write to the program team.
+    If you did not ask for anything, you can ignore this message.
 field-new-password = New password
 field-new-password-confirm = New password (again)
 
@@ -882,6 +888,7 @@ problem-purchase-not-editable = The request can no longer be changed
 problem-purchase-not-editable-detail = A request sent or approved can no longer be changed; to change it after approval, amend it.
 problem-nothing-received = Enter at least one unit received.
 problem-more-than-ordered = At most { $left }: what the line still expects.
+problem-duplicate-serial = Serial number { $serial } is written twice: each device has its own.
 problem-serials-needed = One serial number per unit received: { $count }, one per line.
 problem-duplicate-invoice = Your organization already submitted an invoice from this vendor under this number.
 problem-invoice-date = An invoice is dated from the award ({ $award_day }) to today.
@@ -903,6 +910,11 @@ field-invoice-file = Invoice
 field-proof-file = Proof of payment
 purchase-invoice-lines = Lines invoiced
 purchase-invoice-submit = Upload the invoice
+purchase-asked = { $step }, { $date }
+purchase-similar = Similar invoices from this organization
+purchase-similar-hint = Before verifying, make sure this is not the same invoice submitted twice: the same number written differently, under another vendor name, or the same digits.
+purchase-similar-purchase = Purchase
+purchase-similar-same = (same number)
 purchase-match = Invoice { $number }
 purchase-match-caption = Three-way match: approved, received, invoiced
 purchase-match-approved = Approved
@@ -982,6 +994,7 @@ assets-title = Asset register
 assets-hint = Each device bought with the grant, with its serial number.
 assets-none = No device received yet.
 assets-serial = Serial number
+assets-repeated = (duplicate number: check)
 assets-received = Received on
 purchase-return = Record a return (credit note)
 purchase-return-hint = Equipment or software given back to the vendor after payment: the credit note returns its amount to the grant, never more than was spent.

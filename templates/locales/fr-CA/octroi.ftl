@@ -589,6 +589,12 @@ mail-signup-known-body = Bonjour,
     Quelqu'un a tenté d'inscrire un organisme avec cette adresse courriel, qui a déjà un compte. Rien n'a été créé.
     Si c'était vous, ouvrez une session avec votre mot de passe habituel (ou choisissez-en un nouveau depuis la page de connexion) : { $link }
     Sinon, vous pouvez ignorer ce message.
+mail-signup-neq-known-subject = DATAide : votre inscription
+mail-signup-neq-known-body = Bonjour,
+
+    Vous avez tenté d'inscrire l'organisme dont le NEQ est { $neq }. Il est déjà inscrit au programme : rien n'a été créé.
+    Pour y travailler, demandez à une personne de votre organisme qui a déjà un compte de vous inviter (menu « Inviter un collègue »). Si personne de votre organisme n'a de compte, ou si ce NEQ n'est pas le vôtre, écrivez à l'équipe du programme.
+    Si vous n'avez rien demandé, vous pouvez ignorer ce message.
 field-new-password = Nouveau mot de passe
 field-new-password-confirm = Nouveau mot de passe (encore une fois)
 
@@ -882,6 +888,7 @@ problem-purchase-not-editable = La demande ne se modifie plus
 problem-purchase-not-editable-detail = Une demande envoyée ou approuvée ne se modifie plus ; pour la changer après approbation, demandez une modification.
 problem-nothing-received = Indiquez au moins une unité reçue.
 problem-more-than-ordered = Au plus { $left } : c'est ce que la ligne attend encore.
+problem-duplicate-serial = Le numéro de série { $serial } est inscrit deux fois : chaque appareil a le sien.
 problem-serials-needed = Un numéro de série par unité reçue : { $count }, un par ligne.
 problem-duplicate-invoice = Votre organisme a déjà déposé une facture de ce fournisseur sous ce numéro.
 problem-invoice-date = La date d'une facture va de l'octroi ({ $award_day }) à aujourd'hui.
@@ -903,6 +910,11 @@ field-invoice-file = Facture
 field-proof-file = Preuve de paiement
 purchase-invoice-lines = Lignes facturées
 purchase-invoice-submit = Déposer la facture
+purchase-asked = { $step }, le { $date }
+purchase-similar = Factures semblables de cet organisme
+purchase-similar-hint = Avant de vérifier, assurez-vous qu'il ne s'agit pas de la même facture présentée deux fois : même numéro écrit autrement, sous un autre nom de fournisseur, ou mêmes chiffres.
+purchase-similar-purchase = Achat
+purchase-similar-same = (même numéro)
 purchase-match = Facture { $number }
 purchase-match-caption = Rapprochement : approuvé, reçu, facturé
 purchase-match-approved = Approuvé
@@ -982,6 +994,7 @@ assets-title = Registre des actifs
 assets-hint = Chaque appareil acheté avec la bourse, avec son numéro de série.
 assets-none = Aucun appareil reçu pour l'instant.
 assets-serial = Numéro de série
+assets-repeated = (numéro en double : vérifiez)
 assets-received = Reçu le
 purchase-return = Noter un retour (note de crédit)
 purchase-return-hint = Un appareil ou un logiciel rendu au fournisseur après le paiement : la note de crédit rend son montant à la bourse, jamais plus que ce qui a été dépensé.
