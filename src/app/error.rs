@@ -77,6 +77,7 @@ codes! {
     NotAReviewer = "not-a-reviewer",
     PurchaseNotPayable = "purchase-not-payable",
     PaymentLineSettled = "payment-line-settled",
+    ReturnSettled = "return-settled",
     AwardNotAsPreviewed = "award-not-as-previewed",
     AwardNoEnvelope = "award-no-envelope",
     AwardNothing = "award-nothing",

@@ -144,6 +144,7 @@ pub(crate) fn step_mail(
         ("amount", i18n::money(lang, p.costs.cost)),
         ("link", format!("{}/purchases/{}", state.public_url, p.id)),
         ("reason", if reason.trim().is_empty() { "-".to_string() } else { reason.trim().to_string() }),
+        ("mode", state.program.purchases.payment.as_str().to_string()),
     ];
     Mail {
         to: to.email.clone(),

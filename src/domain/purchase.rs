@@ -210,6 +210,11 @@ pub struct GuardFacts {
     pub approved: Money,
     pub invoiced: Option<Money>,
     pub tolerance: Tolerance,
+    /// Credit notes of the purchase confirmed so far, and what the organism owes of them: to settle, and
+    /// kept back by a payment run's line waiting on the bank.
+    pub returns_confirmed: i64,
+    pub owed: Money,
+    pub owed_in_run: Money,
 }
 
 impl GuardFacts {
@@ -223,6 +228,10 @@ impl GuardFacts {
             Guard::FullyReceived => self.fully_received,
             Guard::WithinTolerance => within,
             Guard::OverTolerance => self.invoiced.is_some() && !within,
+            Guard::ReturnedBefore => self.returns_confirmed > 0,
+            Guard::FirstReturn => self.returns_confirmed == 0,
+            Guard::ReturnOwed => self.owed > Money::ZERO,
+            Guard::NothingOwed => self.owed == Money::ZERO && self.owed_in_run == Money::ZERO,
             // A grant's guards; the loader keeps them out of the purchase workflow.
             _ => false,
         }

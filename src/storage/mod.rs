@@ -203,6 +203,9 @@ pub enum StorageError {
     SerialNotReturnable(String),
     #[error("this line of the payment run was already answered")]
     LineSettled,
+    /// A credit note settled meanwhile, or kept back by a payment run's line.
+    #[error("this credit note was settled already or a payment run keeps it back")]
+    ReturnSettled,
     #[error("this invoice number was already recorded for this vendor")]
     DuplicateInvoice,
     #[error("an invoice is dated from the award ({awarded}) to today")]

@@ -95,10 +95,15 @@ pub struct RunLine {
     pub outcome: Option<String>,
     pub outcome_at: Option<String>,
     pub reason: String,
+    /// What the line kept back of what the organism owed the program (its amount is what is left).
+    #[sqlx(rename = "deducted_cents")]
+    pub deducted: Money,
 }
 
 const LINES: &str = "SELECT l.id, l.purchase_id, o.legal_name AS organism, l.payee, l.reference, l.amount_cents,
-      l.outcome, l.outcome_at, l.reason
+      l.outcome, l.outcome_at, l.reason,
+      CAST(COALESCE((SELECT SUM(d.amount_cents) FROM payment_run_deductions d WHERE d.line_id = l.id), 0) AS BIGINT)
+        AS deducted_cents
     FROM payment_run_lines l JOIN purchases p ON p.id = l.purchase_id JOIN organisms o ON o.id = p.organism_id";
 
 /// What a run takes from one envelope in one fiscal year.
@@ -268,6 +273,9 @@ impl Db {
                         Err(e) if super::is_unique_violation(&e) => return Err(StorageError::NotPayable(purchase)),
                         Err(e) => return Err(e.into()),
                     };
+                    if mode == PaymentMode::Reimbursement {
+                        keep_back(tx, &p, line).await?;
+                    }
                     for ((envelope, fiscal_year), amount) in split {
                         sqlx::query(
                             "INSERT INTO payment_run_splits (line_id, envelope_code, fiscal_year, amount_cents)
@@ -440,6 +448,53 @@ impl Db {
     }
 }
 
+/// Keeps back from a line what the organism owes the program on its confirmed credit notes (the oldest
+/// first, each whole while what is left to pay stays above nothing): each is claimed for the line, so that
+/// no other line or receipt settles it, and the line pays what is left. It is settled when the line is
+/// paid, and owed again when the bank refuses the line.
+async fn keep_back(tx: &mut WriteTx, p: &Payable, line: i64) -> Result<()> {
+    let owed: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT r.id, r.cost_cents FROM purchase_returns r JOIN purchases q ON q.id = r.purchase_id
+         WHERE q.organism_id = (SELECT organism_id FROM purchases WHERE id = $1)
+           AND r.confirmed_at IS NOT NULL AND r.settled_at IS NULL AND r.line_id IS NULL
+         ORDER BY r.id",
+    )
+    .bind(p.purchase_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut left = p.amount.cents();
+    for (id, cost) in owed {
+        if cost >= left {
+            continue;
+        }
+        let claimed = sqlx::query(
+            "UPDATE purchase_returns SET line_id = $1 WHERE id = $2 AND line_id IS NULL AND settled_at IS NULL",
+        )
+        .bind(line)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+        if claimed.rows_affected() == 0 {
+            continue;
+        }
+        sqlx::query("INSERT INTO payment_run_deductions (line_id, return_id, amount_cents) VALUES ($1, $2, $3)")
+            .bind(line)
+            .bind(id)
+            .bind(cost)
+            .execute(&mut **tx)
+            .await?;
+        left -= cost;
+    }
+    if left != p.amount.cents() {
+        sqlx::query("UPDATE payment_run_lines SET amount_cents = $1 WHERE id = $2")
+            .bind(left)
+            .bind(line)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Fires the purchase's step for a line the bank answered, in the caller's transaction: the step's
 /// `answer_run_line` effect marks the line ([`answer_line`]).
 async fn settle(
@@ -486,10 +541,17 @@ pub(super) async fn answer_line(
     .bind(answer.line)
     .bind(answer.run)
     .bind(purchase)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
     if updated.rows_affected() == 0 {
         return Err(StorageError::LineSettled);
+    }
+    if answer.outcome == Outcome::Rejected {
+        // Nothing was paid, nothing was kept back: the organism owes it still.
+        sqlx::query("UPDATE purchase_returns SET line_id = NULL WHERE line_id = $1 AND settled_at IS NULL")
+            .bind(answer.line)
+            .execute(conn)
+            .await?;
     }
     Ok(())
 }

@@ -138,6 +138,8 @@ pub struct Rules {
     pub spending: Vec<String>,
     /// Each category's envelopes, in the order they pay.
     pub payers: BTreeMap<String, Vec<String>>,
+    /// Whom the bourse pays: the organism (its returns are owed back) or the vendor.
+    pub mode: crate::domain::purchase::PaymentMode,
 }
 
 impl Rules {
@@ -150,6 +152,7 @@ impl Rules {
             quotes_required: p.quotes_required,
             spending: grant_workflow.queue(crate::domain::workflow::Queue::Spending).to_vec(),
             payers: program.categories.iter().map(|c| (c.code.clone(), c.envelopes.clone())).collect(),
+            mode: p.payment,
         }
     }
 
@@ -524,11 +527,13 @@ pub async fn payable(conn: &mut AnyConnection, grant_id: GrantId, category: Line
 /// invoice, naming the purchase; then the purchase's holds are settled as spent. Refused (and nothing
 /// written) when it would spend what other purchases hold (the invoice is held for what it costs, so this
 /// is the last line of defence), or when the commitments cannot cover it.
+#[allow(clippy::too_many_arguments)]
 async fn pay(
     tx: &mut WriteTx,
     backend: Backend,
     p: &Purchase,
     rules: &Rules,
+    line: Option<i64>,
     actor: &Actor,
     reason: &str,
     at: &str,
@@ -563,7 +568,31 @@ async fn pay(
             append(tx, &mut book, &Operation::Spend { commitment: part.commitment, amount }, &context).await?;
         }
     }
-    settle_holds(tx, p, "spend", actor, at).await
+    settle_holds(tx, p, "spend", actor, at).await?;
+    if let Some(line) = line {
+        settle_deductions(tx, backend, line, actor, at).await?;
+    }
+    Ok(())
+}
+
+/// The credit notes the paid line kept back: each is settled, and its cost given back to its bourse.
+async fn settle_deductions(tx: &mut WriteTx, backend: Backend, line: i64, actor: &Actor, at: &str) -> Result<()> {
+    let kept: Vec<i64> = sqlx::query_scalar(
+        "SELECT r.id FROM payment_run_deductions d JOIN purchase_returns r ON r.id = d.return_id
+         WHERE d.line_id = $1 AND r.line_id = $1 AND r.settled_at IS NULL ORDER BY r.id",
+    )
+    .bind(line)
+    .fetch_all(&mut **tx)
+    .await?;
+    let paid: PurchaseId = sqlx::query_scalar("SELECT purchase_id FROM payment_run_lines WHERE id = $1")
+        .bind(line)
+        .fetch_one(&mut **tx)
+        .await?;
+    let note = format!("A-{paid}");
+    for id in kept {
+        settle(tx, backend, id, Settled::Deduction(line), actor, &note, at).await?;
+    }
+    Ok(())
 }
 
 /// The serial numbers of a purchase's equipment received, and of those given back since.
@@ -576,45 +605,33 @@ async fn units(conn: &mut AnyConnection, purchase: PurchaseId) -> Result<(BTreeS
     .bind(purchase)
     .fetch_all(&mut *conn)
     .await?;
-    let returned: Vec<String> = sqlx::query_scalar("SELECT serials FROM purchase_returns WHERE purchase_id = $1")
-        .bind(purchase)
-        .fetch_all(&mut *conn)
-        .await?;
+    let returned: Vec<String> =
+        sqlx::query_scalar("SELECT serials FROM purchase_returns WHERE purchase_id = $1 AND refused_at IS NULL")
+            .bind(purchase)
+            .fetch_all(&mut *conn)
+            .await?;
     let split = |texts: Vec<String>| texts.iter().flat_map(|t| t.lines().map(str::to_string)).collect();
     Ok((split(received), split(returned)))
 }
 
-/// A return (credit note): what it gives back to the bourse (its amount taxed as the program pays) is
-/// taken off the purchase's spends in its category, the latest first: each spend is reversed whole and,
-/// when it was larger than what is left to give back, spent again on its commitment for the difference
-/// (the ledger only appends). Never more than the purchase spent in that category.
-#[allow(clippy::too_many_arguments)]
-async fn record_return(
-    tx: &mut WriteTx,
-    backend: Backend,
-    p: &Purchase,
-    input: &ReturnInput,
-    pays: BoursePays,
-    actor: &Actor,
-    reason: &str,
-    at: &str,
-) -> Result<()> {
+/// Records a credit note (a return to the vendor after payment): what it would give back to the bourse
+/// (its amount taxed as the program pays) is never more than the purchase spent in that category less
+/// what its other credit notes, not refused, will give back; its units were received and not returned
+/// already. Nothing moves in the ledger until finance confirms it ([`confirm_return`]).
+async fn record_return(tx: &mut WriteTx, p: &Purchase, input: &ReturnInput, pays: BoursePays, at: &str) -> Result<()> {
     let line = Line { category: input.category, description: String::new(), quantity: 1, unit_price: input.price };
     let cost = purchase::Cost::of(&[line], pays).to_bourse();
-    let invoice = invoice_in(tx, p.id).await?.ok_or(StorageError::NotFound)?;
-    let spends: Vec<(EntryId, String, String, EntryId, i64)> = sqlx::query_as(
-        "SELECT e.id, e.envelope_code, e.fiscal_year, e.commitment_id, e.amount_cents FROM ledger_entries e
-         WHERE e.purchase_id = $1 AND e.kind = 'spend' AND e.category_code = $2
-           AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)
-         ORDER BY e.id DESC",
+    let spent = spent_in(tx, p.id, input.category).await?;
+    let coming: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(cost_cents), 0) AS BIGINT) FROM purchase_returns
+         WHERE purchase_id = $1 AND category_code = $2 AND refused_at IS NULL AND settled_at IS NULL",
     )
     .bind(p.id)
     .bind(input.category.as_str())
-    .fetch_all(&mut **tx)
+    .fetch_one(&mut **tx)
     .await?;
-    let spent: i64 = spends.iter().map(|s| s.4).sum();
-    if cost.cents() > spent {
-        return Err(StorageError::ReturnTooLarge { spent: Money::from_cents(spent), asked: cost });
+    if cost.cents() > spent - coming {
+        return Err(StorageError::ReturnTooLarge { spent: Money::from_cents(spent - coming), asked: cost });
     }
     if !input.serials.is_empty() {
         // Units are equipment, given back on an equipment credit note.
@@ -625,26 +642,6 @@ async fn record_return(
         if let Some(s) = input.serials.iter().find(|s| !received.contains(*s) || returned.contains(*s)) {
             return Err(StorageError::SerialNotReturnable(s.clone()));
         }
-    }
-    let today = at.get(..10).unwrap_or(at).to_string();
-    let context = |day: &str| Context {
-        actor: actor.id.clone(),
-        reason: reason.to_string(),
-        idempotency_key: None,
-        purchase: Some((p.id, day.to_string())),
-    };
-    let mut left = cost.cents();
-    for (spend, envelope, fy, commitment, amount) in spends {
-        if left == 0 {
-            break;
-        }
-        let mut book = book_for(tx, backend, &envelope, &fy, Some(commitment)).await?;
-        append(tx, &mut book, &Operation::Reverse { entry: spend }, &context(&today)).await?;
-        if amount > left {
-            let again = Operation::Spend { commitment, amount: Money::from_cents(amount - left) };
-            append(tx, &mut book, &again, &context(&invoice.invoice_date)).await?;
-        }
-        left -= left.min(amount);
     }
     sqlx::query(
         "INSERT INTO purchase_returns
@@ -663,6 +660,155 @@ async fn record_return(
     .await?;
     for document in &input.documents {
         super::documents::attach(tx, p.grant_id, document).await?;
+    }
+    Ok(())
+}
+
+/// What the purchase spent in a category and has not had back.
+async fn spent_in(conn: &mut AnyConnection, purchase: PurchaseId, category: LineCategory) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(e.amount_cents), 0) AS BIGINT) FROM ledger_entries e
+         WHERE e.purchase_id = $1 AND e.kind = 'spend' AND e.category_code = $2
+           AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)",
+    )
+    .bind(purchase)
+    .bind(category.as_str())
+    .fetch_one(conn)
+    .await?)
+}
+
+/// How a confirmed credit note was settled: the vendor refunded the program (direct payment), the
+/// organism paid it back, or a payment run's line kept it back.
+#[derive(Debug, Clone, Copy)]
+enum Settled {
+    Direct,
+    Receipt,
+    Deduction(i64),
+}
+
+/// Finance confirms the purchase's recorded credit note: paid to the vendor, its cost is given back to
+/// the bourse at once; reimbursed to the organism, the organism owes it until it is settled.
+async fn confirm_return(
+    tx: &mut WriteTx,
+    backend: Backend,
+    p: &Purchase,
+    rules: &Rules,
+    actor: &Actor,
+    reason: &str,
+    at: &str,
+) -> Result<()> {
+    let id: i64 = sqlx::query_scalar(
+        "UPDATE purchase_returns SET confirmed_by = $1, confirmed_at = $2
+         WHERE purchase_id = $3 AND confirmed_at IS NULL AND refused_at IS NULL RETURNING id",
+    )
+    .bind(&actor.id)
+    .bind(at)
+    .bind(p.id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(StorageError::NotFound)?;
+    match rules.mode {
+        crate::domain::purchase::PaymentMode::Direct => {
+            settle(tx, backend, id, Settled::Direct, actor, reason, at).await
+        }
+        crate::domain::purchase::PaymentMode::Reimbursement => Ok(()),
+    }
+}
+
+/// Settles a confirmed credit note once (refused, nothing written, when it is settled already or a run's
+/// other line holds it): its cost is taken off its purchase's spends in its category, the latest first.
+/// Each spend is reversed whole and, when it was larger than what is left to give back, spent again on
+/// its commitment for the difference (the ledger only appends).
+async fn settle(
+    tx: &mut WriteTx,
+    backend: Backend,
+    id: i64,
+    how: Settled,
+    actor: &Actor,
+    note: &str,
+    at: &str,
+) -> Result<()> {
+    let (name, line) = match how {
+        Settled::Direct => ("direct", None),
+        Settled::Receipt => ("receipt", None),
+        Settled::Deduction(line) => ("deduction", Some(line)),
+    };
+    let claimed = sqlx::query(
+        "UPDATE purchase_returns SET settled_at = $1, settled_how = $2, settled_note = $3
+         WHERE id = $4 AND confirmed_at IS NOT NULL AND settled_at IS NULL
+           AND ((line_id IS NULL AND $5 = 0) OR line_id = $5)",
+    )
+    .bind(at)
+    .bind(name)
+    .bind(note)
+    .bind(id)
+    .bind(line.unwrap_or(0))
+    .execute(&mut **tx)
+    .await?;
+    if claimed.rows_affected() == 0 {
+        return Err(StorageError::ReturnSettled);
+    }
+    let (purchase, category, cost): (PurchaseId, String, i64) =
+        sqlx::query_as("SELECT purchase_id, category_code, cost_cents FROM purchase_returns WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?;
+    let invoice = invoice_in(tx, purchase).await?.ok_or(StorageError::NotFound)?;
+    let spends: Vec<(EntryId, String, String, EntryId, i64)> = sqlx::query_as(
+        "SELECT e.id, e.envelope_code, e.fiscal_year, e.commitment_id, e.amount_cents FROM ledger_entries e
+         WHERE e.purchase_id = $1 AND e.kind = 'spend' AND e.category_code = $2
+           AND NOT EXISTS (SELECT 1 FROM ledger_entries r WHERE r.reverses_id = e.id)
+         ORDER BY e.id DESC",
+    )
+    .bind(purchase)
+    .bind(&category)
+    .fetch_all(&mut **tx)
+    .await?;
+    let spent: i64 = spends.iter().map(|s| s.4).sum();
+    if cost > spent {
+        return Err(StorageError::ReturnTooLarge { spent: Money::from_cents(spent), asked: Money::from_cents(cost) });
+    }
+    let today = at.get(..10).unwrap_or(at).to_string();
+    let context = |day: &str| Context {
+        actor: actor.id.clone(),
+        reason: note.to_string(),
+        idempotency_key: None,
+        purchase: Some((purchase, day.to_string())),
+    };
+    let mut left = cost;
+    for (spend, envelope, fy, commitment, amount) in spends {
+        if left == 0 {
+            break;
+        }
+        let mut book = book_for(tx, backend, &envelope, &fy, Some(commitment)).await?;
+        append(tx, &mut book, &Operation::Reverse { entry: spend }, &context(&today)).await?;
+        if amount > left {
+            let again = Operation::Spend { commitment, amount: Money::from_cents(amount - left) };
+            append(tx, &mut book, &again, &context(&invoice.invoice_date)).await?;
+        }
+        left -= left.min(amount);
+    }
+    Ok(())
+}
+
+/// The organism paid back what it owed on the purchase's credit notes (those no run's line holds).
+async fn settle_by_receipt(
+    tx: &mut WriteTx,
+    backend: Backend,
+    p: &Purchase,
+    actor: &Actor,
+    reason: &str,
+    at: &str,
+) -> Result<()> {
+    let owed: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM purchase_returns WHERE purchase_id = $1 AND confirmed_at IS NOT NULL
+           AND settled_at IS NULL AND line_id IS NULL ORDER BY id",
+    )
+    .bind(p.id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for id in owed {
+        settle(tx, backend, id, Settled::Receipt, actor, reason, at).await?;
     }
     Ok(())
 }
@@ -706,6 +852,15 @@ pub async fn fire(
         Some(Command::Invoice(input)) => (false, Some(invoice_cost(&p, input, rules.pays)?)),
         Some(Command::Return(_) | Command::RunLine(_)) | None => (false, None),
     };
+    let (returns_confirmed, owed, owed_in_run): (i64, i64, i64) = sqlx::query_as(
+        "SELECT CAST(COUNT(*) AS BIGINT),
+           CAST(COALESCE(SUM(CASE WHEN settled_at IS NULL AND line_id IS NULL THEN cost_cents ELSE 0 END), 0) AS BIGINT),
+           CAST(COALESCE(SUM(CASE WHEN settled_at IS NULL AND line_id IS NOT NULL THEN cost_cents ELSE 0 END), 0) AS BIGINT)
+         FROM purchase_returns WHERE purchase_id = $1 AND confirmed_at IS NOT NULL",
+    )
+    .bind(id)
+    .fetch_one(&mut **tx)
+    .await?;
     let facts = GuardFacts {
         grant_active: rules.spending.contains(&grant_state),
         missing,
@@ -715,6 +870,9 @@ pub async fn fire(
         approved: Money::from_cents(approved),
         invoiced: new_invoice_cost.as_ref().map(purchase::Cost::to_bourse).or(recorded.as_ref().map(|i| i.costs.cost)),
         tolerance: rules.tolerance,
+        returns_confirmed,
+        owed: Money::from_cents(owed),
+        owed_in_run: Money::from_cents(owed_in_run),
     };
     let step = workflow.fire(&p.state, &firing.event, actor.role, |g, _| facts.holds(g)).map_err(|error| {
         let missing = match &error {
@@ -770,11 +928,29 @@ pub async fn fire(
                 let Some(Command::RunLine(answer)) = &firing.command else { unreachable!("checked above") };
                 super::payments::answer_line(tx, p.id, answer, &firing.reason, &at).await?
             }
-            Effect::Pay => pay(tx, backend, &p, rules, actor, &firing.reason, &at).await?,
+            Effect::Pay => {
+                let line = match &firing.command {
+                    Some(Command::RunLine(answer)) => Some(answer.line),
+                    _ => None,
+                };
+                pay(tx, backend, &p, rules, line, actor, &firing.reason, &at).await?
+            }
             Effect::RecordReturn => {
                 let Some(Command::Return(input)) = &firing.command else { unreachable!("checked above") };
-                record_return(tx, backend, &p, input, rules.pays, actor, &firing.reason, &at).await?
+                record_return(tx, &p, input, rules.pays, &at).await?
             }
+            Effect::ConfirmReturn => confirm_return(tx, backend, &p, rules, actor, &firing.reason, &at).await?,
+            Effect::SetReturnAside => {
+                sqlx::query(
+                    "UPDATE purchase_returns SET refused_at = $1
+                     WHERE purchase_id = $2 AND confirmed_at IS NULL AND refused_at IS NULL",
+                )
+                .bind(&at)
+                .bind(id)
+                .execute(&mut **tx)
+                .await?;
+            }
+            Effect::SettleReturn => settle_by_receipt(tx, backend, &p, actor, &firing.reason, &at).await?,
             Effect::SetInvoiceAside => {
                 sqlx::query(
                     "UPDATE purchase_invoices SET refused_at = $1 WHERE purchase_id = $2 AND refused_at IS NULL",
@@ -882,6 +1058,45 @@ async fn similar_invoices(conn: &mut AnyConnection, p: &Purchase, invoice: &Invo
         .map(|(s, _)| s)
         .collect())
 }
+
+/// A credit note of a purchase, and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CreditNote {
+    pub id: i64,
+    pub purchase_id: PurchaseId,
+    pub organism: String,
+    pub number: String,
+    pub category_code: String,
+    /// What it gives back to the bourse (taxed as the program pays).
+    #[sqlx(rename = "cost_cents")]
+    pub cost: Money,
+    pub returned_at: String,
+    pub confirmed_at: Option<String>,
+    pub refused_at: Option<String>,
+    pub settled_at: Option<String>,
+    pub settled_how: Option<String>,
+    pub settled_note: String,
+    /// The payment run's line keeping it back (or that kept it back).
+    pub line_id: Option<i64>,
+}
+
+impl CreditNote {
+    /// Where it stands, as the purchase page says it: `pending`, `refused`, `owed`, `in-run`, or
+    /// `settled-direct`, `settled-receipt`, `settled-deduction`.
+    pub fn standing(&self) -> String {
+        match (&self.refused_at, &self.confirmed_at, &self.settled_how, self.line_id) {
+            (Some(_), ..) => "refused".into(),
+            (None, None, ..) => "pending".into(),
+            (None, Some(_), Some(how), _) => format!("settled-{how}"),
+            (None, Some(_), None, Some(_)) => "in-run".into(),
+            (None, Some(_), None, None) => "owed".into(),
+        }
+    }
+}
+
+const CREDIT_NOTES: &str = "SELECT r.id, r.purchase_id, o.legal_name AS organism, r.number, r.category_code,
+      r.cost_cents, r.returned_at, r.confirmed_at, r.refused_at, r.settled_at, r.settled_how, r.settled_note, r.line_id
+    FROM purchase_returns r JOIN purchases p ON p.id = r.purchase_id JOIN organisms o ON o.id = p.organism_id";
 
 /// A unit of equipment a bourse bought, as the asset register lists it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -1133,7 +1348,7 @@ impl Db {
         let returns: Vec<(PurchaseId, String, String, String)> = sqlx::query_as(
             "SELECT r.purchase_id, r.serials, r.number, r.returned_at FROM purchase_returns r
              JOIN purchases p ON p.id = r.purchase_id
-             WHERE r.serials <> '' AND ($1 = 0 OR p.organism_id = $1)",
+             WHERE r.serials <> '' AND r.refused_at IS NULL AND ($1 = 0 OR p.organism_id = $1)",
         )
         .bind(organism.map_or(0, |o| o.get()))
         .fetch_all(&self.pool)
@@ -1169,6 +1384,26 @@ impl Db {
         Ok(assets)
     }
 
+    /// A purchase's credit notes, oldest first.
+    pub async fn credit_notes(&self, purchase: PurchaseId) -> Result<Vec<CreditNote>> {
+        Ok(sqlx::query_as(&format!("{CREDIT_NOTES} WHERE r.purchase_id = $1 ORDER BY r.id"))
+            .bind(purchase)
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// What the organisms owe the program (confirmed credit notes not yet settled), oldest first; with
+    /// an organism, its own.
+    pub async fn owed(&self, organism: Option<OrganismId>) -> Result<Vec<CreditNote>> {
+        Ok(sqlx::query_as(&format!(
+            "{CREDIT_NOTES} WHERE r.confirmed_at IS NOT NULL AND r.settled_at IS NULL
+               AND ($1 = 0 OR p.organism_id = $1) ORDER BY r.confirmed_at, r.id"
+        ))
+        .bind(organism.map_or(0, |o| o.get()))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// A purchase's history, oldest first.
     pub async fn purchase_history(&self, id: PurchaseId) -> Result<Vec<records::Transition>> {
         let mut conn = self.pool.acquire().await?;
@@ -1201,7 +1436,8 @@ impl Db {
             "SELECT e.purchase_id, CAST(SUM(e.amount_cents) AS BIGINT),
                CAST((SELECT i.cost_cents FROM purchase_invoices i WHERE i.purchase_id = e.purchase_id
                   AND i.refused_at IS NULL ORDER BY i.id DESC LIMIT 1)
-                 - COALESCE((SELECT SUM(t.cost_cents) FROM purchase_returns t WHERE t.purchase_id = e.purchase_id), 0)
+                 - COALESCE((SELECT SUM(t.cost_cents) FROM purchase_returns t
+                     WHERE t.purchase_id = e.purchase_id AND t.settled_at IS NOT NULL), 0)
                  AS BIGINT)
              FROM ledger_entries e
              WHERE e.purchase_id IS NOT NULL AND e.kind = 'spend'
@@ -1216,6 +1452,38 @@ impl Db {
                 problems.push(format!(
                     "purchase {purchase}: spent {}, its invoice less its returns costs {cost}",
                     Money::from_cents(spent)
+                ));
+            }
+        }
+        // Every run's line pays its invoice's cost less what it keeps back; what it kept back once paid
+        // is settled, and a credit note is kept back by one line at most.
+        let lines: Vec<(i64, PurchaseId, i64, i64, i64)> = sqlx::query_as(
+            "SELECT l.id, l.purchase_id, l.amount_cents,
+               CAST(COALESCE((SELECT SUM(d.amount_cents) FROM payment_run_deductions d WHERE d.line_id = l.id), 0) AS BIGINT),
+               CAST((SELECT COUNT(*) FROM payment_run_deductions d JOIN purchase_returns r ON r.id = d.return_id
+                  WHERE d.line_id = l.id AND l.outcome = 'cleared'
+                    AND (COALESCE(r.settled_how, '') <> 'deduction' OR COALESCE(r.line_id, 0) <> l.id)) AS BIGINT)
+             FROM payment_run_lines l ORDER BY l.id",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        for (line, purchase, amount, kept, unsettled) in lines {
+            let cost: Option<i64> = sqlx::query_scalar(
+                "SELECT cost_cents FROM purchase_invoices WHERE purchase_id = $1 AND refused_at IS NULL ORDER BY id DESC LIMIT 1",
+            )
+            .bind(purchase)
+            .fetch_optional(&mut *conn)
+            .await?;
+            if cost != Some(amount + kept) {
+                problems.push(format!(
+                    "payment line {line} (purchase {purchase}) pays {} and keeps back {}, not its invoice's cost",
+                    Money::from_cents(amount),
+                    Money::from_cents(kept)
+                ));
+            }
+            if unsettled > 0 {
+                problems.push(format!(
+                    "payment line {line} was paid but {unsettled} credit notes it kept back are not settled by it"
                 ));
             }
         }

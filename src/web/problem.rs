@@ -113,6 +113,7 @@ impl From<StorageError> for Problem {
             StorageError::NoRoom(short) => Problem::NoRoom(short),
             StorageError::NotPayable(_) => Problem::refused(Code::PurchaseNotPayable, StatusCode::CONFLICT),
             StorageError::LineSettled => Problem::refused(Code::PaymentLineSettled, StatusCode::CONFLICT),
+            StorageError::ReturnSettled => Problem::refused(Code::ReturnSettled, StatusCode::CONFLICT),
             StorageError::NotAsPreviewed => Problem::refused(Code::AwardNotAsPreviewed, StatusCode::CONFLICT),
             StorageError::CommandRequired { effect } => {
                 // Each effect that takes a command says what the step needs; one that takes none cannot
@@ -133,7 +134,10 @@ impl From<StorageError> for Problem {
                     | Effect::LiftHold
                     | Effect::StampOrdered
                     | Effect::Pay
-                    | Effect::SetInvoiceAside => Code::CommandRequired,
+                    | Effect::SetInvoiceAside
+                    | Effect::ConfirmReturn
+                    | Effect::SetReturnAside
+                    | Effect::SettleReturn => Code::CommandRequired,
                 };
                 Problem::refused(code, StatusCode::UNPROCESSABLE_ENTITY)
             }

@@ -163,23 +163,34 @@ enum Op {
     /// The bank refuses the payment run's line of an approved purchase (carried to verification) or of
     /// one whose payment failed already: it keeps its hold.
     Fail(usize),
-    /// Some of a paid purchase's equipment goes back to the vendor: a credit note of this many dollars
-    /// before taxes (refused when it gives back more than was spent).
+    /// Some of a paid purchase's equipment goes back to the vendor: the member records a credit note of
+    /// this many dollars before taxes (refused when it gives back more than was spent and not given back
+    /// or owed already). Nothing moves until finance confirms it.
     Return(usize, i64),
+    /// Finance confirms a recorded credit note: the organism, which the bourse reimbursed, owes it; it is
+    /// kept back from the organism's next payment larger than it, or settled by a receipt.
+    Confirm(usize),
+    /// Finance refuses a recorded credit note: nothing moves.
+    Refuse(usize),
+    /// Finance records that the organism paid back what it owed on a purchase: the room comes back.
+    Settle(usize),
 }
 
 fn op() -> impl Strategy<Value = Op> {
     // Weighted so that a purchase is often carried from its request to its payment and back.
     prop_oneof![
-        3 => (0i64..550, 0i64..400).prop_map(|(e, s)| Op::Request(e, s)),
+        3 => (0i64..300, 0i64..200).prop_map(|(e, s)| Op::Request(e, s)),
         3 => (0usize..20).prop_map(Op::Approve),
         1 => (0usize..20, 0i64..550, 0i64..400).prop_map(|(n, e, s)| Op::Amend(n, e, s)),
         1 => (0usize..20).prop_map(Op::Decline),
         1 => (0usize..20).prop_map(Op::Withdraw),
         1 => (0usize..20).prop_map(Op::Cancel),
-        3 => (0usize..20).prop_map(Op::Pay),
+        4 => (0usize..20).prop_map(Op::Pay),
         2 => (0usize..20).prop_map(Op::Fail),
-        2 => (0usize..20, 1i64..600).prop_map(|(n, d)| Op::Return(n, d)),
+        3 => (0usize..20, 1i64..200).prop_map(|(n, d)| Op::Return(n, d)),
+        3 => (0usize..20).prop_map(Op::Confirm),
+        1 => (0usize..20).prop_map(Op::Refuse),
+        1 => (0usize..20).prop_map(Op::Settle),
     ]
 }
 
@@ -201,6 +212,13 @@ async fn in_states(app: &TestApp, ids: &[PurchaseId], n: usize, states: &[&str])
 struct Model {
     holds: BTreeMap<PurchaseId, (i64, i64)>,
     spent: BTreeMap<PurchaseId, (i64, i64)>,
+    /// The credit note each purchase has waiting on finance (what it would give back to equipment).
+    pending: BTreeMap<PurchaseId, i64>,
+    /// What the organism owes on confirmed credit notes, in the order they were recorded: (purchase,
+    /// amount).
+    owed: Vec<(PurchaseId, i64)>,
+    /// The purchases with a credit note confirmed.
+    confirmed: std::collections::BTreeSet<PurchaseId>,
 }
 
 fn total(of: &BTreeMap<PurchaseId, (i64, i64)>) -> (i64, i64) {
@@ -210,6 +228,32 @@ fn total(of: &BTreeMap<PurchaseId, (i64, i64)>) -> (i64, i64) {
 impl Model {
     fn held(&self) -> (i64, i64) {
         total(&self.holds)
+    }
+
+    /// What a purchase's credit notes, recorded or confirmed and not settled, will give back.
+    fn coming(&self, id: PurchaseId) -> i64 {
+        self.pending.get(&id).copied().unwrap_or(0) + self.owed.iter().filter(|o| o.0 == id).map(|o| o.1).sum::<i64>()
+    }
+
+    /// Gives back a settled credit note's amount to its purchase's equipment room.
+    fn settle(&mut self, id: PurchaseId, amount: i64) {
+        self.spent.get_mut(&id).expect("a returned purchase spent").0 -= amount;
+    }
+
+    /// A payment of `cost` to the organism keeps back, oldest first, each credit note smaller than what
+    /// is left to pay; it returns what the bank pays.
+    fn keep_back(&mut self, cost: i64) -> i64 {
+        let mut left = cost;
+        let owed = std::mem::take(&mut self.owed);
+        for (id, amount) in owed {
+            if amount < left {
+                left -= amount;
+                self.settle(id, amount);
+            } else {
+                self.owed.push((id, amount));
+            }
+        }
+        left
     }
 
     /// Whether `cost` fits once `id`'s own hold is set aside.
@@ -288,7 +332,7 @@ proptest! {
     /// payments on one bourse, against the model: the same answers (approved, or refused for lack of
     /// room), the same holds and spends, `ledger verify` clean.
     #[test]
-    fn holds_match_their_model(ops in proptest::collection::vec(op(), 1..40)) {
+    fn holds_match_their_model(ops in proptest::collection::vec(op(), 1..60)) {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         runtime.block_on(async move {
             let app = TestApp::spawn().await;
@@ -321,6 +365,9 @@ proptest! {
                         assert_eq!(paid.state, "paid");
                         let cost = model.holds.remove(&id).expect("a purchase paid was held");
                         model.spent.insert(id, cost);
+                        let line: i64 = sqlx::query_scalar("SELECT amount_cents FROM payment_run_lines WHERE purchase_id = $1 AND outcome = 'cleared'")
+                            .bind(id).fetch_one(app.db().pool()).await.unwrap();
+                        assert_eq!(line, model.keep_back(cost.0 + cost.1), "what the bank paid, less what was owed");
                     }
                     Op::Fail(n) => {
                         let Some(p) = in_states(&app, &ids, n, &["approved", "payment_failed"]).await else { continue };
@@ -338,18 +385,59 @@ proptest! {
                         let raw = RawReturn { number: format!("NC-{id}"), category: "equipment".into(), amount: format!("{dollars}.00"), serials: String::new(), reason: "Rendu".into() };
                         let note = vec![octroi::app::conversation::Upload { file_name: "nc.pdf".into(), bytes: b"%PDF-1.4\n".to_vec() }];
                         let got = app::purchases::record_return(state, (&member, by), &p, raw, note, octroi::domain::NumberStyle::Machine).await;
-                        let spent = model.spent.get_mut(&id).expect("a paid purchase spent");
+                        let left = model.spent[&id].0 - model.coming(id);
                         match got {
-                            Ok(after) if back <= spent.0 => {
-                                assert_eq!(after.state, "returned");
-                                spent.0 -= back;
+                            Ok(after) if back <= left => {
+                                assert_eq!(after.state, "return_recorded");
+                                model.pending.insert(id, back);
                             }
-                            Err(AppError::Invalid(e)) if back > spent.0 => assert_eq!(e[0].field, "return_amount"),
-                            other => panic!("a return of {back} on {} spent: {other:?}", spent.0),
+                            Err(AppError::Invalid(e)) if back > left => assert_eq!(e[0].field, "return_amount"),
+                            other => panic!("a return of {back} on {left} left to give back: {other:?}"),
+                        }
+                    }
+                    Op::Confirm(n) | Op::Refuse(n) | Op::Settle(n) => {
+                        let states: &[&str] = if matches!(op, Op::Settle(_)) { &["returned", "paid"] } else { &["return_recorded"] };
+                        let Some(p) = in_states(&app, &ids, n, states).await else { continue };
+                        let id = p.id;
+                        let finance = Actor { id: "paie@test.org".into(), role: Role::Finance };
+                        let (event, reason) = match op {
+                            Op::Confirm(_) => ("confirm_return", ""),
+                            Op::Refuse(_) => ("refuse_return", "Note de crédit illisible."),
+                            _ => ("settle_return", "Chèque 1042 reçu."),
+                        };
+                        let got = app::purchases::fire(state, &finance, &p, event, reason).await;
+                        let owes = model.owed.iter().any(|o| o.0 == id);
+                        match (event, got) {
+                            ("confirm_return", Ok(after)) => {
+                                assert_eq!(after.state, "returned");
+                                let amount = model.pending.remove(&id).expect("a credit note waited");
+                                model.owed.push((id, amount));
+                                model.confirmed.insert(id);
+                            }
+                            ("refuse_return", Ok(after)) => {
+                                model.pending.remove(&id).expect("a credit note waited");
+                                assert_eq!(after.state, if model.confirmed.contains(&id) { "returned" } else { "paid" });
+                            }
+                            ("settle_return", Ok(after)) if owes => {
+                                assert_eq!(after.state, "returned");
+                                let (mine, others) = std::mem::take(&mut model.owed).into_iter().partition(|o| o.0 == id);
+                                model.owed = others;
+                                for (id, amount) in mine as Vec<(PurchaseId, i64)> {
+                                    model.settle(id, amount);
+                                }
+                            }
+                            ("settle_return", Err(AppError::Storage(StorageError::Refused { .. }))) if !owes => {}
+                            (event, got) => panic!("{event} from {} (owes: {owes}): {got:?}", p.state),
                         }
                     }
                     Op::Approve(n) | Op::Amend(n, ..) | Op::Decline(n) | Op::Withdraw(n) | Op::Cancel(n) => {
-                        let Some(id) = pick(n) else { continue };
+                        // An approval is most often of a request waiting on one (an even `n`), so that
+                        // purchases go on to their payment; else of any purchase, where it may be refused.
+                        let waiting = match op {
+                            Op::Approve(n) if n % 2 == 0 => in_states(&app, &ids, n / 2, &["submitted", "in_review"]).await,
+                            _ => None,
+                        };
+                        let Some(id) = waiting.map(|p| p.id).or(pick(n)) else { continue };
                         let mut p = app.db().purchase(id).await.unwrap();
                         let (event, actor) = match &op {
                             Op::Approve(_) => ("approve", officer()),
@@ -365,7 +453,8 @@ proptest! {
                                 p = app::purchases::fire(state, &member, &p, "submit", "").await.unwrap();
                                 ("approve", officer())
                             }
-                            Op::Request(..) | Op::Pay(_) | Op::Fail(_) | Op::Return(..) => unreachable!(),
+                            Op::Request(..) | Op::Pay(_) | Op::Fail(_) | Op::Return(..) | Op::Confirm(_) | Op::Refuse(_)
+                            | Op::Settle(_) => unreachable!(),
                         };
                         let allowed = state.purchase_workflow().allows(&p.state, actor.role, event);
                         let got = app::purchases::fire(state, &actor, &p, event, "Une raison.").await;
@@ -767,7 +856,14 @@ async fn a_purchase_is_received_invoiced_verified_paid_and_its_payment_can_fail(
     // An invoice changed behind octroi's back no longer matches what the ledger paid: verify says so.
     sqlx::query("UPDATE purchase_invoices SET cost_cents = cost_cents + 1").execute(app.db().pool()).await.unwrap();
     let problems = app.db().ledger_verify_against(&state.program).await.unwrap();
-    assert_eq!(problems, vec![format!("purchase {}: spent 978.13, its invoice less its returns costs 978.14", p.id)]);
+    assert_eq!(
+        problems,
+        [
+            format!("purchase {}: spent 978.13, its invoice less its returns costs 978.14", p.id),
+            format!("payment line 1 (purchase {}) pays 978.13 and keeps back 0.00, not its invoice's cost", p.id),
+            format!("payment line 2 (purchase {}) pays 978.13 and keeps back 0.00, not its invoice's cost", p.id),
+        ]
+    );
     sqlx::query("UPDATE purchase_invoices SET cost_cents = cost_cents - 1").execute(app.db().pool()).await.unwrap();
     // The same invoice number from the same vendor, on another purchase of the organism: refused.
     let q = submitted(&app, &grant, request(&[(LineCategory::Software, 1, "100.00")])).await;
@@ -1266,15 +1362,44 @@ async fn the_web_records_receipt_and_invoice_and_finance_pays_in_a_run() {
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let r = member.post_files(&format!("{show}/returns"), &csrf, &fields, &note).await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
-    assert_eq!(app.db().purchase(p.id).await.unwrap().state, "returned");
+    assert_eq!(app.db().purchase(p.id).await.unwrap().state, "return_recorded");
     let back: i64 = sqlx::query_scalar("SELECT cost_cents FROM purchase_returns WHERE purchase_id = $1")
         .bind(p.id)
         .fetch_one(app.db().pool())
         .await
         .unwrap();
-    let returned = app::purchases::rooms(state, grant.id, None).await.unwrap();
-    assert_eq!(after[0].spent.cents() - returned[0].spent.cents(), back, "the credit note is given back");
     assert!(back > 44_900 && back < p_cost, "{back}");
+    let spent = |rooms: &[octroi::domain::purchase::Room]| rooms[0].spent.cents();
+    let recorded = app::purchases::rooms(state, grant.id, None).await.unwrap();
+    assert_eq!(spent(&recorded), spent(&after), "a member alone gives nothing back");
+    // The member cannot confirm the credit note; finance can, and then the organism owes it.
+    let v = app.db().purchase(p.id).await.unwrap().version.to_string();
+    let fields = [("version", v.as_str()), ("event", "confirm_return"), ("reason", "")];
+    let r = member.post_form(&format!("{show}/transitions"), &csrf, &fields).await;
+    assert!(r.status().is_client_error(), "{}", r.status());
+    assert_eq!(app.db().purchase(p.id).await.unwrap().state, "return_recorded");
+    let r = finance.post_form(&format!("{show}/transitions"), &fc, &fields).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(app.db().purchase(p.id).await.unwrap().state, "returned");
+    let confirmed = app::purchases::rooms(state, grant.id, None).await.unwrap();
+    assert_eq!(spent(&confirmed), spent(&after), "the room comes back only once the organism pays it back");
+    let owed = octroi::i18n::money(octroi::domain::Language::Fr, Money::from_cents(back));
+    let mine = member.get(&show).await.text().await.unwrap();
+    assert!(mine.contains(&format!("{owed} à rembourser au programme")), "{mine}");
+    let payments = finance.get("/payments").await.text().await.unwrap();
+    assert!(payments.contains("Sommes dues au programme") && payments.contains(&owed), "{payments}");
+    // Closing the file waits until it is settled; the receipt finance records settles it.
+    let v = app.db().purchase(p.id).await.unwrap().version.to_string();
+    let close = [("version", v.as_str()), ("event", "close"), ("reason", "")];
+    assert_eq!(finance.post_form(&format!("{show}/transitions"), &fc, &close).await.status(), 422);
+    assert_eq!(app.db().purchase(p.id).await.unwrap().state, "returned");
+    let settle = [("version", v.as_str()), ("event", "settle_return"), ("reason", "Chèque 1042 reçu le 3 décembre")];
+    assert_eq!(finance.post_form(&format!("{show}/transitions"), &fc, &settle).await.status(), 303);
+    let returned = app::purchases::rooms(state, grant.id, None).await.unwrap();
+    assert_eq!(spent(&after) - spent(&returned), back, "the credit note is given back once paid back");
+    let mine = member.get(&show).await.text().await.unwrap();
+    assert!(mine.contains("(Chèque 1042 reçu le 3 décembre)") && !mine.contains("à rembourser au programme"), "{mine}");
+    assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
     // The asset register: each laptop by its serial number, for the organism and for finance.
     // The one given back shows returned, with its credit note; the other is still held.
     let assets = finance.get("/finance/assets.csv").await.text().await.unwrap();
@@ -1667,5 +1792,113 @@ async fn clients_hanging_up_mid_upload_or_approval_leave_nothing_half_done() {
     }
     assert!(approved > 0, "some of the approvals applied (else this proves nothing)");
     assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new());
+    app.stop().await;
+}
+
+/// A member alone gives nothing back (issue 22, item 3): the credit note waits on finance, which refuses
+/// or confirms it; confirmed on a reimbursed purchase, the organism owes it and the bourse's room comes
+/// back only once it is settled. The next payment larger than it keeps it back (the bank file pays the
+/// rest); a line the bank refuses keeps nothing back and the organism owes it still; the next run keeps
+/// it back again and, paid, settles it. `ledger verify` is clean after every step.
+#[tokio::test]
+async fn a_return_waits_on_finance_and_what_is_owed_is_kept_back_from_the_next_payment() {
+    use octroi::app::purchases::RawReturn;
+    let app = TestApp::spawn().await;
+    let state = &app.state;
+    let grant = app.grant_in(1, "active").await;
+    let (member, by) = member(&app, &grant).await;
+    let finance = Actor { id: "paie@test.org".into(), role: Role::Finance };
+    let clean =
+        || async { assert_eq!(app.db().ledger_verify_against(&state.program).await.unwrap(), Vec::<String>::new()) };
+    let spent = || async { app::purchases::rooms(state, grant.id, None).await.unwrap()[0].spent.cents() };
+    let approved = |price: &'static str| {
+        let (app, member) = (&app, member.clone());
+        let grant = grant.clone();
+        async move {
+            let p = submitted(app, &grant, request(&[(LineCategory::Equipment, 1, price)])).await;
+            let p = app::purchases::fire(&app.state, &officer(), &p, "approve", "").await.unwrap();
+            verified(app, &member, by, p).await
+        }
+    };
+    let pool = app.db().pool().clone();
+    let line_of = |p: PurchaseId| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT amount_cents FROM payment_run_lines WHERE purchase_id = $1 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(p)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let p1 = in_run(&app, &approved("900.00").await, Outcome::Cleared, "").await;
+    assert_eq!(p1.state, "paid");
+    clean().await;
+    let paid = spent().await;
+    let raw = |number: &str| RawReturn {
+        number: number.into(),
+        category: "equipment".into(),
+        amount: "200.00".into(),
+        serials: String::new(),
+        reason: "Un portable rendu.".into(),
+    };
+    let note = || vec![octroi::app::conversation::Upload { file_name: "nc.pdf".into(), bytes: b"%PDF-1.4\n".to_vec() }];
+    let machine = octroi::domain::NumberStyle::Machine;
+    // Recorded by the member: nothing moves, and the member cannot confirm it.
+    let p = app::purchases::record_return(state, (&member, by), &p1, raw("NC-1"), note(), machine).await.unwrap();
+    assert_eq!((p.state.as_str(), spent().await), ("return_recorded", paid));
+    let refused = app::purchases::fire(state, &member, &p, "confirm_return", "").await;
+    assert!(matches!(refused, Err(AppError::Storage(StorageError::Refused { .. }))), "{refused:?}");
+    clean().await;
+    // Refused by finance: back to paid, nothing moved.
+    let p = app::purchases::fire(state, &finance, &p, "refuse_return", "Illisible.").await.unwrap();
+    assert_eq!((p.state.as_str(), spent().await), ("paid", paid));
+    // Recorded again and confirmed: owed, the room still spent; the file cannot be closed.
+    let p = app::purchases::record_return(state, (&member, by), &p, raw("NC-1b"), note(), machine).await.unwrap();
+    let p = app::purchases::fire(state, &finance, &p, "confirm_return", "").await.unwrap();
+    assert_eq!((p.state.as_str(), spent().await), ("returned", paid));
+    let owed = app.db().owed(None).await.unwrap();
+    assert_eq!((owed.len(), owed[0].number.as_str(), owed[0].standing()), (1, "NC-1b", "owed".to_string()));
+    let back = owed[0].cost.cents();
+    assert!(back > 20_000, "taxes included: {back}");
+    let closing = app::purchases::fire(state, &finance, &p, "close", "").await;
+    assert!(matches!(closing, Err(AppError::Storage(StorageError::Refused { .. }))), "{closing:?}");
+    clean().await;
+    // A payment smaller than what is owed keeps nothing back.
+    let p2 = approved("100.00").await;
+    let p2 = in_run(&app, &p2, Outcome::Cleared, "").await;
+    assert_eq!(line_of(p2.id).await, p2.costs.cost.cents(), "paid whole");
+    assert_eq!(app.db().owed(None).await.unwrap().len(), 1);
+    clean().await;
+    let before = spent().await;
+    // A larger one keeps it back: the bank file pays the rest. The bank refuses the line: owed still.
+    let p3 = approved("500.00").await;
+    let p3 = in_run(&app, &p3, Outcome::Rejected, "Compte fermé").await;
+    assert_eq!(p3.state, "payment_failed");
+    assert_eq!(line_of(p3.id).await, p3.costs.cost.cents() - back, "kept back from the line");
+    let owed = app.db().owed(None).await.unwrap();
+    assert_eq!((owed.len(), owed[0].line_id), (1, None), "owed again once the line is refused");
+    assert_eq!(spent().await, before);
+    clean().await;
+    // The next run keeps it back again and, paid, settles it: the room comes back.
+    let p3 = in_run(&app, &p3, Outcome::Cleared, "").await;
+    assert_eq!(p3.state, "paid");
+    assert_eq!(line_of(p3.id).await, p3.costs.cost.cents() - back);
+    assert!(app.db().owed(None).await.unwrap().is_empty());
+    assert_eq!(spent().await, before + p3.costs.cost.cents() - back);
+    let notes = app.db().credit_notes(p1.id).await.unwrap();
+    let standings: Vec<String> = notes.iter().map(|n| n.standing()).collect();
+    assert_eq!(standings, ["refused", "settled-deduction"]);
+    assert_eq!(notes[1].settled_note, format!("A-{}", p3.id));
+    clean().await;
+    // Nothing is owed: the file closes, and a receipt has nothing to settle.
+    let p1 = app.db().purchase(p1.id).await.unwrap();
+    let settle = app::purchases::fire(state, &finance, &p1, "settle_return", "Chèque").await;
+    assert!(matches!(settle, Err(AppError::Storage(StorageError::Refused { .. }))), "{settle:?}");
+    let p1 = app::purchases::fire(state, &finance, &p1, "close", "").await.unwrap();
+    assert_eq!(p1.state, "closed");
+    clean().await;
     app.stop().await;
 }

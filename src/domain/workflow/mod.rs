@@ -47,6 +47,12 @@ named_enum!(
         /// The invoice is within the program's tolerance of the approved cost, and its reverse.
         WithinTolerance = "within_tolerance",
         OverTolerance = "over_tolerance",
+        /// A credit note of the purchase was confirmed before the one being decided, and its reverse.
+        ReturnedBefore = "returned_before",
+        FirstReturn = "first_return",
+        /// The organism owes the program a confirmed credit note not yet settled, and its reverse.
+        ReturnOwed = "return_owed",
+        NothingOwed = "nothing_owed",
     }
 );
 
@@ -70,6 +76,9 @@ named_enum!(
         AnswerRunLine = "answer_run_line",
         Pay = "pay",
         RecordReturn = "record_return",
+        ConfirmReturn = "confirm_return",
+        SetReturnAside = "set_return_aside",
+        SettleReturn = "settle_return",
         SetInvoiceAside = "set_invoice_aside",
     }
 );
@@ -109,6 +118,10 @@ const PURCHASE_GUARDS: &[Guard] = &[
     Guard::FullyReceived,
     Guard::WithinTolerance,
     Guard::OverTolerance,
+    Guard::ReturnedBefore,
+    Guard::FirstReturn,
+    Guard::ReturnOwed,
+    Guard::NothingOwed,
 ];
 const PURCHASE_EFFECTS: &[Effect] = &[
     Effect::PlaceHold,
@@ -119,6 +132,9 @@ const PURCHASE_EFFECTS: &[Effect] = &[
     Effect::AnswerRunLine,
     Effect::Pay,
     Effect::RecordReturn,
+    Effect::ConfirmReturn,
+    Effect::SetReturnAside,
+    Effect::SettleReturn,
     Effect::SetInvoiceAside,
 ];
 
@@ -186,6 +202,9 @@ named_enum!(
         Pay = "pay",
         FailPayment = "fail_payment",
         RecordReturn = "record_return",
+        ConfirmReturn = "confirm_return",
+        RefuseReturn = "refuse_return",
+        SettleReturn = "settle_return",
         Close = "close",
     }
 );

@@ -40,6 +40,8 @@ pub struct PaymentsPage {
     pub runs: Vec<Run>,
     /// "Reimbursement: the bourse pays the organism" or the direct mode's words.
     pub mode: String,
+    /// What the organisms owe the program on confirmed credit notes (kept back from their next line).
+    pub owed: Vec<crate::storage::purchases::CreditNote>,
     pub errors: FormErrors,
 }
 
@@ -55,6 +57,7 @@ async fn payments_page(state: &AppState, signed: &SignedIn, headers: &HeaderMap)
         total: choices.iter().map(|c| c.p.amount).sum(),
         mode: page.t(&format!("payments-mode-{mode}")),
         runs: state.db.runs(100).await?,
+        owed: state.db.owed(None).await?,
         choices,
         page,
         errors: FormErrors::default(),

@@ -404,6 +404,8 @@ pub struct ShowPage {
     pub matching: Vec<MatchLine>,
     /// For staff: the organism's other invoices that may be this one, to compare before verifying.
     pub similar: Vec<crate::storage::purchases::SimilarInvoice>,
+    /// The purchase's credit notes and where each stands.
+    pub credit_notes: Vec<crate::storage::purchases::CreditNote>,
     /// What staff last asked or said about it: (heading, reason).
     pub asked: Option<(String, String)>,
 }
@@ -491,6 +493,18 @@ impl ShowPage {
 
     pub fn category_label(&self, category: &str) -> String {
         self.page.t(&format!("category-{category}"))
+    }
+
+    /// Where a credit note stands, in words: "À vérifier…", "123,45 $ à rembourser au programme…".
+    pub fn standing(&self, n: &crate::storage::purchases::CreditNote) -> String {
+        let page = &self.page;
+        let date = |at: &Option<String>| at.as_deref().map(|a| page.long_date(a)).unwrap_or_default();
+        let args = [
+            ("amount", page.money(&n.cost)),
+            ("date", date(if n.refused_at.is_some() { &n.refused_at } else { &n.settled_at })),
+            ("note", n.settled_note.clone()),
+        ];
+        crate::i18n::t_args(page.lang, &format!("return-{}", n.standing()), &args)
     }
 }
 
@@ -593,6 +607,7 @@ async fn show_page(state: &AppState, signed: &SignedIn, headers: &HeaderMap, p: 
         invoice_form,
         return_form,
         similar: if role.is_staff() { progress.similar } else { Vec::new() },
+        credit_notes: state.db.credit_notes(p_id).await?,
         invoice: progress.invoice,
         matching,
     })

@@ -775,6 +775,30 @@ mail-purchase-fail_payment-body = Hello { $name },
     Reason: { $reason }
 
     { $link }
+mail-purchase-confirm_return-subject = DATAide: credit note from { $vendor } confirmed
+mail-purchase-confirm_return-body = Hello { $name },
+
+    The finance team confirmed the credit note from { $vendor } ({ $title }).
+    { $mode ->
+        [direct] The amount goes back to your grant.
+       *[reimbursement] The program had reimbursed you for this purchase: the credit note's amount is owed to it. It will be kept back from your next payment, or you may pay it back by cheque. It goes back to your grant once settled.
+    }
+
+    { $link }
+mail-purchase-refuse_return-subject = DATAide: the credit note from { $vendor } is refused
+mail-purchase-refuse_return-body = Hello { $name },
+
+    The finance team cannot accept the credit note from { $vendor } ({ $title }).
+    Reason: { $reason }
+
+    { $link }
+mail-purchase-settle_return-subject = DATAide: repayment received for the purchase from { $vendor }
+mail-purchase-settle_return-body = Hello { $name },
+
+    The finance team received your repayment of the credit note from { $vendor } ({ $title }); the amount goes back to your grant.
+    { $reason }
+
+    { $link }
 
 problem-tax-number = Write the number as the invoice shows it: GST 123456789 RT 0001, QST 1234567890 TQ 0001.
 problem-quotes-needed = At this price, attach at least { $count } quotes.
@@ -792,6 +816,7 @@ state-verified = Invoice verified
 state-paid = Paid
 state-payment_failed = Payment failed
 state-returned = Returned (credit note)
+state-return_recorded = Return to check
 event-begin_review = Taken up
 event-request_changes = Changes requested
 event-amend = Amended after approval
@@ -803,6 +828,9 @@ event-verify = Invoice verified
 event-pay = Payment
 event-fail_payment = Payment failed
 event-record_return = Return
+event-confirm_return = Credit note confirmed
+event-refuse_return = Credit note refused
+event-settle_return = Amount owed paid back
 purchase-do-begin_review = Take it up
 purchase-do-approve = Approve and hold the amount
 purchase-do-request_changes = Request changes
@@ -816,6 +844,9 @@ purchase-do-verify = Invoice verified
 purchase-do-pay = Mark paid
 purchase-do-fail_payment = The payment failed
 purchase-do-close = Close the file
+purchase-do-confirm_return = Confirm the credit note
+purchase-do-refuse_return = Refuse the credit note
+purchase-do-settle_return = The organization paid back what it owed
 purchase-notice-submitted = Your purchase request is sent. The program team will answer by e-mail.
 purchase-notice-withdraw = The request is withdrawn.
 purchase-notice-amend = The request is open again: change it, then submit it again. The amount held stays held until the new decision.
@@ -828,6 +859,9 @@ purchase-done-begin_review = Request taken up.
 purchase-done-cancel = Purchase cancelled.
 purchase-done-verify = Invoice verified; the purchase waits for its payment.
 purchase-done-refuse_invoice = Invoice refused; the organization will upload a corrected one.
+purchase-done-confirm_return = Credit note confirmed.
+purchase-done-refuse_return = Credit note refused; the organization is told.
+purchase-done-settle_return = The repayment is recorded; the amount goes back to the grant.
 purchase-done-pay = Purchase paid; the spend is in the ledger.
 purchase-done-fail_payment = Payment recorded as failed; the amount is held again.
 purchase-done-close = File closed.
@@ -931,6 +965,8 @@ problem-purchase-not-payable = A purchase can no longer go in this run
 problem-purchase-not-payable-detail = It was paid or put in another run meanwhile, or its grant's commitments no longer cover it. Nothing was made; choose again.
 problem-payment-line-settled = This line already has the bank's answer
 problem-payment-line-settled-detail = Someone recorded it meanwhile; the page shows what was recorded.
+problem-return-settled = This credit note is already settled
+problem-return-settled-detail = It was paid back or kept back from a payment meanwhile; the page shows where it stands.
 # Payment runs (issue 13)
 payments-title = Payments
 payments-mode-reimbursement = Payment mode: reimbursement (the organization paid the vendor; the grant reimburses the organization).
@@ -997,7 +1033,7 @@ assets-serial = Serial number
 assets-repeated = (duplicate number: check)
 assets-received = Received on
 purchase-return = Record a return (credit note)
-purchase-return-hint = Equipment or software given back to the vendor after payment: the credit note returns its amount to the grant, never more than was spent.
+purchase-return-hint = Equipment or software given back to the vendor after payment: the finance team checks the credit note, then its amount goes back to the grant (once paid back to the program when it had reimbursed you), never more than was spent.
 field-credit-note-number = Credit note number
 field-return-category = Category of what is returned
 field-return-amount = Credit note amount, before taxes
@@ -1007,7 +1043,27 @@ assets-returned = Returned
 assets-returned-on = Returned on { $date } (credit note { $number })
 field-credit-note-file = Credit note
 purchase-return-record = Record the return
-purchase-notice-returned = The return is recorded; the amount goes back to the grant.
+purchase-notice-returned = The return is recorded: the finance team will check the credit note.
+returns-title = Returns
+returns-number = Credit note
+returns-amount = Amount for the grant
+returns-recorded = Recorded on
+returns-status = Where it stands
+return-pending = To be checked by the finance team
+return-refused = Refused on { $date }
+return-owed = { $amount } to pay back to the program: kept back from your next payment, or by cheque to the program
+return-in-run = { $amount } kept back from a payment under way
+return-settled-direct = Given back to the grant on { $date }
+return-settled-receipt = Paid back on { $date } ({ $note })
+return-settled-deduction = Kept back on { $date } from the payment of purchase { $note }
+owed-title = Amounts owed to the program
+owed-hint = Confirmed credit notes of reimbursed purchases: the organization owes these amounts to the program. Each is kept back from its next payment, when that is larger, or recorded as paid back on the purchase's page. The grant gets the amount back only once settled.
+owed-organism = Organization
+owed-purchase = Purchase
+owed-since = Confirmed on
+return-kept-back = kept back from a payment under way
+owed-none = Nothing is owed.
+payment-line-deducted = of which { $amount } kept back (credit notes)
 problem-return-too-large = A return gives back no more than the purchase spent in this category ({ $spent }, taxes included).
 problem-serial-not-returnable = Serial number “{ $serial }” is not a unit of equipment received in this purchase, or it was returned already.
 field-return-reason = Reason for the return

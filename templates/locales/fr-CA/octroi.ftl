@@ -775,6 +775,30 @@ mail-purchase-fail_payment-body = Bonjour { $name },
     Raison : { $reason }
 
     { $link }
+mail-purchase-confirm_return-subject = DATAide : note de crédit de { $vendor } confirmée
+mail-purchase-confirm_return-body = Bonjour { $name },
+
+    L'équipe des finances a confirmé la note de crédit de { $vendor } ({ $title }).
+    { $mode ->
+        [direct] Le montant revient à votre bourse.
+       *[reimbursement] Le programme vous avait remboursé cet achat : le montant de la note de crédit lui est dû. Il sera retenu sur votre prochain paiement, ou vous pouvez le rembourser par chèque. Il revient à votre bourse une fois réglé.
+    }
+
+    { $link }
+mail-purchase-refuse_return-subject = DATAide : la note de crédit de { $vendor } est refusée
+mail-purchase-refuse_return-body = Bonjour { $name },
+
+    L'équipe des finances ne peut pas accepter la note de crédit de { $vendor } ({ $title }).
+    Raison : { $reason }
+
+    { $link }
+mail-purchase-settle_return-subject = DATAide : remboursement reçu pour l'achat chez { $vendor }
+mail-purchase-settle_return-body = Bonjour { $name },
+
+    L'équipe des finances a reçu votre remboursement de la note de crédit de { $vendor } ({ $title }) ; le montant revient à votre bourse.
+    { $reason }
+
+    { $link }
 
 problem-tax-number = Écrivez le numéro comme sur la facture : TPS 123456789 RT 0001, TVQ 1234567890 TQ 0001.
 problem-quotes-needed = À ce prix, joignez au moins { $count } soumissions.
@@ -792,6 +816,7 @@ state-verified = Facture vérifiée
 state-paid = Payée
 state-payment_failed = Paiement échoué
 state-returned = Retournée (note de crédit)
+state-return_recorded = Retour à vérifier
 event-begin_review = Prise en charge
 event-request_changes = Demande de modifications
 event-amend = Modification après approbation
@@ -803,6 +828,9 @@ event-verify = Vérification de la facture
 event-pay = Paiement
 event-fail_payment = Paiement échoué
 event-record_return = Retour
+event-confirm_return = Note de crédit confirmée
+event-refuse_return = Note de crédit refusée
+event-settle_return = Somme due remboursée
 purchase-do-begin_review = Prendre en charge
 purchase-do-approve = Approuver et réserver le montant
 purchase-do-request_changes = Demander des modifications
@@ -816,6 +844,9 @@ purchase-do-verify = Facture vérifiée
 purchase-do-pay = Marquer payé
 purchase-do-fail_payment = Le paiement a échoué
 purchase-do-close = Fermer le dossier
+purchase-do-confirm_return = Confirmer la note de crédit
+purchase-do-refuse_return = Refuser la note de crédit
+purchase-do-settle_return = L'organisme a remboursé la somme due
 purchase-notice-submitted = Votre demande d'achat est envoyée. L'équipe du programme vous répondra par courriel.
 purchase-notice-withdraw = La demande est retirée.
 purchase-notice-amend = La demande est rouverte : modifiez-la, puis soumettez-la de nouveau. Le montant réservé le reste jusqu'à la nouvelle décision.
@@ -828,6 +859,9 @@ purchase-done-begin_review = Demande prise en charge.
 purchase-done-cancel = Achat annulé.
 purchase-done-verify = Facture vérifiée ; l'achat attend son paiement.
 purchase-done-refuse_invoice = Facture refusée ; l'organisme en déposera une corrigée.
+purchase-done-confirm_return = Note de crédit confirmée.
+purchase-done-refuse_return = Note de crédit refusée ; l'organisme en est avisé.
+purchase-done-settle_return = Le remboursement est noté ; le montant revient à la bourse.
 purchase-done-pay = Achat payé ; la dépense est inscrite au grand livre.
 purchase-done-fail_payment = Paiement noté comme échoué ; le montant est de nouveau réservé.
 purchase-done-close = Dossier fermé.
@@ -931,6 +965,8 @@ problem-purchase-not-payable = Un achat ne peut plus entrer dans ce lot
 problem-purchase-not-payable-detail = Il a été payé ou mis dans un autre lot entre-temps, ou les engagements de sa bourse ne le couvrent plus. Rien n'a été créé ; choisissez de nouveau.
 problem-payment-line-settled = Cette ligne a déjà sa réponse de la banque
 problem-payment-line-settled-detail = Quelqu'un l'a notée entre-temps ; la page montre ce qui a été noté.
+problem-return-settled = Cette note de crédit est déjà réglée
+problem-return-settled-detail = Elle a été remboursée ou retenue sur un paiement entre-temps ; la page montre où elle en est.
 # Payment runs (issue 13)
 payments-title = Paiements
 payments-mode-reimbursement = Mode de paiement : remboursement (l'organisme a payé le fournisseur ; la bourse rembourse l'organisme).
@@ -997,7 +1033,7 @@ assets-serial = Numéro de série
 assets-repeated = (numéro en double : vérifiez)
 assets-received = Reçu le
 purchase-return = Noter un retour (note de crédit)
-purchase-return-hint = Un appareil ou un logiciel rendu au fournisseur après le paiement : la note de crédit rend son montant à la bourse, jamais plus que ce qui a été dépensé.
+purchase-return-hint = Un appareil ou un logiciel rendu au fournisseur après le paiement : l'équipe des finances vérifie la note de crédit, puis son montant revient à la bourse (une fois remboursé au programme quand il vous avait remboursé l'achat), jamais plus que ce qui a été dépensé.
 field-credit-note-number = Numéro de la note de crédit
 field-return-category = Catégorie de ce qui est rendu
 field-return-amount = Montant de la note de crédit, avant taxes
@@ -1007,7 +1043,27 @@ assets-returned = Rendu
 assets-returned-on = Rendu le { $date } (note de crédit { $number })
 field-credit-note-file = Note de crédit
 purchase-return-record = Noter le retour
-purchase-notice-returned = Le retour est noté ; le montant revient à la bourse.
+purchase-notice-returned = Le retour est noté : l'équipe des finances vérifiera la note de crédit.
+returns-title = Retours
+returns-number = Note de crédit
+returns-amount = Montant pour la bourse
+returns-recorded = Notée le
+returns-status = Où elle en est
+return-pending = À vérifier par l'équipe des finances
+return-refused = Refusée le { $date }
+return-owed = { $amount } à rembourser au programme : retenus sur votre prochain paiement, ou par chèque à l'ordre du programme
+return-in-run = { $amount } retenus sur un paiement en cours
+return-settled-direct = Rendue à la bourse le { $date }
+return-settled-receipt = Remboursée le { $date } ({ $note })
+return-settled-deduction = Retenue le { $date } sur le paiement de l'achat { $note }
+owed-title = Sommes dues au programme
+owed-hint = Notes de crédit confirmées d'achats remboursés : l'organisme doit ces montants au programme. Chacune est retenue sur son prochain paiement, s'il est plus grand, ou notée remboursée sur la page de l'achat. La bourse ne retrouve le montant qu'une fois réglé.
+owed-organism = Organisme
+owed-purchase = Achat
+owed-since = Confirmée le
+return-kept-back = retenue sur un paiement en cours
+owed-none = Aucune somme due.
+payment-line-deducted = dont { $amount } retenus (notes de crédit)
 problem-return-too-large = Un retour ne rend pas plus que ce que l'achat a dépensé dans cette catégorie ({ $spent }, taxes comprises).
 problem-serial-not-returnable = Le numéro de série « { $serial } » n'est pas un appareil reçu dans cet achat, ou il a déjà été rendu.
 field-return-reason = Raison du retour
