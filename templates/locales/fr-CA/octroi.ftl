@@ -966,7 +966,7 @@ problem-purchase-not-payable-detail = Il a été payé ou mis dans un autre lot 
 problem-payment-line-settled = Cette ligne a déjà sa réponse de la banque
 problem-payment-line-settled-detail = Quelqu'un l'a notée entre-temps ; la page montre ce qui a été noté.
 problem-return-settled = Cette note de crédit est déjà réglée
-problem-return-settled-detail = Elle a été remboursée ou retenue sur un paiement entre-temps ; la page montre où elle en est.
+problem-return-settled-detail = Elle a été remboursée ou retenue sur un paiement entre-temps ; la page montre où elle en est.
 # Payment runs (issue 13)
 payments-title = Paiements
 payments-mode-reimbursement = Mode de paiement : remboursement (l'organisme a payé le fournisseur ; la bourse rembourse l'organisme).
