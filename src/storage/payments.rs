@@ -453,7 +453,7 @@ impl Db {
 /// no other line or receipt settles it, and the line pays what is left. It is settled when the line is
 /// paid, and owed again when the bank refuses the line.
 async fn keep_back(tx: &mut WriteTx, p: &Payable, line: i64) -> Result<()> {
-    let owed: Vec<(i64, i64)> = sqlx::query_as(
+    let owed: Vec<(i64, Money)> = sqlx::query_as(
         "SELECT r.id, r.cost_cents FROM purchase_returns r JOIN purchases q ON q.id = r.purchase_id
          WHERE q.organism_id = (SELECT organism_id FROM purchases WHERE id = $1)
            AND r.confirmed_at IS NOT NULL AND r.settled_at IS NULL AND r.line_id IS NULL
@@ -462,8 +462,8 @@ async fn keep_back(tx: &mut WriteTx, p: &Payable, line: i64) -> Result<()> {
     .bind(p.purchase_id)
     .fetch_all(&mut **tx)
     .await?;
-    let mut left = p.amount.cents();
-    for (id, cost) in owed {
+    let mut left = p.amount;
+    for (id, cost) in owed.into_iter().filter(|(_, cost)| *cost > Money::ZERO) {
         if cost >= left {
             continue;
         }
@@ -483,9 +483,9 @@ async fn keep_back(tx: &mut WriteTx, p: &Payable, line: i64) -> Result<()> {
             .bind(cost)
             .execute(&mut **tx)
             .await?;
-        left -= cost;
+        left = left - cost;
     }
-    if left != p.amount.cents() {
+    if left != p.amount {
         sqlx::query("UPDATE payment_run_lines SET amount_cents = $1 WHERE id = $2")
             .bind(left)
             .bind(line)

@@ -577,13 +577,11 @@ async fn pay(
 
 /// The credit notes the paid line kept back: each is settled, and its cost given back to its bourse.
 async fn settle_deductions(tx: &mut WriteTx, backend: Backend, line: i64, actor: &Actor, at: &str) -> Result<()> {
-    let kept: Vec<i64> = sqlx::query_scalar(
-        "SELECT r.id FROM payment_run_deductions d JOIN purchase_returns r ON r.id = d.return_id
-         WHERE d.line_id = $1 AND r.line_id = $1 AND r.settled_at IS NULL ORDER BY r.id",
-    )
-    .bind(line)
-    .fetch_all(&mut **tx)
-    .await?;
+    let kept: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM purchase_returns WHERE line_id = $1 AND settled_at IS NULL ORDER BY id")
+            .bind(line)
+            .fetch_all(&mut **tx)
+            .await?;
     let paid: PurchaseId = sqlx::query_scalar("SELECT purchase_id FROM payment_run_lines WHERE id = $1")
         .bind(line)
         .fetch_one(&mut **tx)
@@ -1457,9 +1455,11 @@ impl Db {
         }
         // Every run's line pays its invoice's cost less what it keeps back; what it kept back once paid
         // is settled, and a credit note is kept back by one line at most.
-        let lines: Vec<(i64, PurchaseId, i64, i64, i64)> = sqlx::query_as(
+        let lines: Vec<(i64, PurchaseId, Money, Money, Option<Money>, i64)> = sqlx::query_as(
             "SELECT l.id, l.purchase_id, l.amount_cents,
                CAST(COALESCE((SELECT SUM(d.amount_cents) FROM payment_run_deductions d WHERE d.line_id = l.id), 0) AS BIGINT),
+               (SELECT i.cost_cents FROM purchase_invoices i WHERE i.purchase_id = l.purchase_id AND i.refused_at IS NULL
+                 ORDER BY i.id DESC LIMIT 1),
                CAST((SELECT COUNT(*) FROM payment_run_deductions d JOIN purchase_returns r ON r.id = d.return_id
                   WHERE d.line_id = l.id AND l.outcome = 'cleared'
                     AND (COALESCE(r.settled_how, '') <> 'deduction' OR COALESCE(r.line_id, 0) <> l.id)) AS BIGINT)
@@ -1467,18 +1467,10 @@ impl Db {
         )
         .fetch_all(&mut *conn)
         .await?;
-        for (line, purchase, amount, kept, unsettled) in lines {
-            let cost: Option<i64> = sqlx::query_scalar(
-                "SELECT cost_cents FROM purchase_invoices WHERE purchase_id = $1 AND refused_at IS NULL ORDER BY id DESC LIMIT 1",
-            )
-            .bind(purchase)
-            .fetch_optional(&mut *conn)
-            .await?;
+        for (line, purchase, amount, kept, cost, unsettled) in lines {
             if cost != Some(amount + kept) {
                 problems.push(format!(
-                    "payment line {line} (purchase {purchase}) pays {} and keeps back {}, not its invoice's cost",
-                    Money::from_cents(amount),
-                    Money::from_cents(kept)
+                    "payment line {line} (purchase {purchase}) pays {amount} and keeps back {kept}, not its invoice's cost"
                 ));
             }
             if unsettled > 0 {
